@@ -1,0 +1,52 @@
+/**
+ * One clock for handlers and timers (ARCHITECTURE.md "Time"). In AWS it is the system clock; the embedded
+ * platform installs a `ShiftableClock` that `POST /_local/clock` moves forward. Domain code never calls
+ * `new Date()`: it receives `now` from here.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock running at real speed plus an offset that only moves forward. */
+export class ShiftableClock implements Clock {
+  private offsetMs = 0;
+  private readonly listeners = new Set<(now: Date) => void | Promise<void>>();
+
+  constructor(private readonly base: Clock = systemClock) {}
+
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+
+  get offset(): number {
+    return this.offsetMs;
+  }
+
+  /** Moves the clock forward and lets timers fire what became due; resolves once they have run. */
+  async advance(ms: number): Promise<Date> {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward');
+    this.offsetMs += ms;
+    const now = this.now();
+    for (const listener of this.listeners) await listener(now);
+    return now;
+  }
+
+  onAdvance(listener: (now: Date) => void | Promise<void>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+let current: Clock = systemClock;
+
+/** The process-wide clock used by handlers. */
+export function clock(): Clock {
+  return current;
+}
+
+/** Installed by the embedded platform and by tests. */
+export function setClock(c: Clock): void {
+  current = c;
+}

@@ -1,0 +1,87 @@
+/**
+ * The single table: every item type, its keys and which index answers which access pattern
+ * (ARCHITECTURE.md "DynamoDB access patterns"). No Scan on a user path: each pattern below is one Query or Get.
+ *
+ * | pattern                                         | how                                                    |
+ * |-------------------------------------------------|--------------------------------------------------------|
+ * | dossier with pieces, events, clock, pending     | Query pk = DOSSIER#id                                  |
+ * | a structure's pending actions by deadline       | GSI1 pk = PENDING#siret, sk = deadline#dossier         |
+ * | a MOA's open DGP clocks by échéance             | GSI1 pk = DGP#moaSiret, sk = echeance#dossier (sparse) |
+ * | timers due by time                              | GSI1 pk = TIMERS#yyyy-mm, sk = dueAt#dossier#step      |
+ * | counts by status ("Tableau de bord")            | Query pk = STRUCT#siret, sk begins_with COUNT#         |
+ * | dossiers of a marché / of a structure           | GSI2 pk = MARCHE#id or STRUCT#siret, sk = DOSSIER#date |
+ * | structures a user is attached to                | GSI2 pk = USER#id, sk = MEMBER#siret                   |
+ * | public structures directory                     | GSI2 pk = DIRECTORY#PUBLIC, sk = name#siret            |
+ * | uniqueness (piece number, login, SIRET)         | conditional Put on pk = UNIQ#…                         |
+ * | idempotency records                             | pk = IDEMP#scope#key, with `ttl`                       |
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { name: 'GSI1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  gsi2: { name: 'GSI2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ttlAttribute: 'ttl',
+} as const;
+
+export interface Keys {
+  pk: string;
+  sk: string;
+}
+
+export const keys = {
+  structure: (siret: string): Keys => ({ pk: `STRUCT#${siret}`, sk: 'META' }),
+  structureService: (siret: string, codeService: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `SERVICE#${codeService}` }),
+  membership: (siret: string, userId: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `MEMBER#${userId}` }),
+  statusCount: (siret: string, status: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `COUNT#${status}` }),
+  user: (userId: string): Keys => ({ pk: `USER#${userId}`, sk: 'META' }),
+  marche: (marcheId: string): Keys => ({ pk: `MARCHE#${marcheId}`, sk: 'META' }),
+  dossier: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'META' }),
+  piece: (dossierId: string, position: number, pieceId: string): Keys => ({
+    pk: `DOSSIER#${dossierId}`,
+    sk: `PIECE#${String(position).padStart(3, '0')}#${pieceId}`,
+  }),
+  pieceFile: (dossierId: string, pieceId: string, fileId: string): Keys => ({
+    pk: `DOSSIER#${dossierId}`,
+    sk: `FILE#${pieceId}#${fileId}`,
+  }),
+  event: (dossierId: string, seq: number): Keys => ({
+    pk: `DOSSIER#${dossierId}`,
+    sk: `EVENT#${String(seq).padStart(6, '0')}`,
+  }),
+  dgpClock: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'CLOCK' }),
+  pendingAction: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'PENDING' }),
+  timer: (dossierId: string, stepId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `TIMER#${stepId}` }),
+  uniquePieceNumber: (depositorSiret: string, numero: string): Keys => ({
+    pk: `UNIQ#PIECE#${depositorSiret}#${numero.toUpperCase()}`,
+    sk: 'UNIQ',
+  }),
+  uniqueLogin: (loginAddress: string): Keys => ({ pk: `UNIQ#LOGIN#${loginAddress.toLowerCase()}`, sk: 'UNIQ' }),
+  uniqueSiret: (siret: string): Keys => ({ pk: `UNIQ#SIRET#${siret}`, sk: 'UNIQ' }),
+  idempotency: (scope: string, key: string): Keys => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
+} as const;
+
+/** GSI1 values: "what is due, for whom, by when". */
+export const gsi1 = {
+  pendingFor: (siret: string, deadline: Date | string, dossierId: string) => ({
+    gsi1pk: `PENDING#${siret}`,
+    gsi1sk: `${typeof deadline === 'string' ? deadline : deadline.toISOString()}#${dossierId}`,
+  }),
+  dgpOf: (moaSiret: string, echeance: string, dossierId: string) => ({
+    gsi1pk: `DGP#${moaSiret}`,
+    gsi1sk: `${echeance}#${dossierId}`,
+  }),
+  timerAt: (dueAt: Date, dossierId: string, stepId: string) => ({
+    gsi1pk: `TIMERS#${dueAt.toISOString().slice(0, 7)}`,
+    gsi1sk: `${dueAt.toISOString()}#${dossierId}#${stepId}`,
+  }),
+} as const;
+
+/** GSI2 values: "which things belong to whom". */
+export const gsi2 = {
+  dossierOfMarche: (marcheId: string, createdAt: string) => ({ gsi2pk: `MARCHE#${marcheId}`, gsi2sk: `DOSSIER#${createdAt}` }),
+  membershipOfUser: (userId: string, siret: string) => ({ gsi2pk: `USER#${userId}`, gsi2sk: `MEMBER#${siret}` }),
+  directoryEntry: (name: string, siret: string) => ({
+    gsi2pk: 'DIRECTORY#PUBLIC',
+    gsi2sk: `${name.toUpperCase()}#${siret}`,
+  }),
+} as const;

@@ -1,0 +1,140 @@
+import Holidays from 'date-holidays';
+
+/**
+ * Calendar dates in Europe/Paris (DOMAIN.md §6): a delay is counted in whole calendar days, never in hours.
+ * A `CalendarDate` is an ISO `YYYY-MM-DD` string; arithmetic goes through a UTC day number so that
+ * daylight-saving changes never shift a date.
+ */
+export type CalendarDate = string & { readonly __calendarDate: unique symbol };
+
+export const PARIS_TZ = 'Europe/Paris';
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isCalendarDate(value: string): value is CalendarDate {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+export function calendarDate(value: string): CalendarDate {
+  if (!isCalendarDate(value)) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${value}`);
+  return value;
+}
+
+/** Day number since 1970-01-01, for arithmetic. */
+export function dayNumber(date: CalendarDate): number {
+  return Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+}
+
+export function fromDayNumber(n: number): CalendarDate {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10) as CalendarDate;
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+export function compareDates(a: CalendarDate, b: CalendarDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function maxDate(a: CalendarDate, b: CalendarDate): CalendarDate {
+  return a >= b ? a : b;
+}
+
+const parisFormatter = new Intl.DateTimeFormat('en-CA', {
+  timeZone: PARIS_TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar day in Paris at which an instant falls. */
+export function parisDateOf(instant: Date): CalendarDate {
+  return parisFormatter.format(instant) as CalendarDate;
+}
+
+/** Offset of Paris from UTC, in minutes, at a given instant (60 in winter, 120 in summer). */
+function parisOffsetMinutes(instant: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: PARIS_TZ,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant of 0h00 in Paris on a calendar day. */
+export function startOfParisDay(date: CalendarDate): Date {
+  const utcMidnight = dayNumber(date) * DAY_MS;
+  // The offset at 0h Paris is the one in force 1 h to 2 h before UTC midnight; DST changes happen at 2h/3h.
+  const guess = new Date(utcMidnight - 60 * 60_000);
+  return new Date(utcMidnight - parisOffsetMinutes(guess) * 60_000);
+}
+
+/** A delay "ends at midnight of its last day" (CCAG-T art. 3.2): the instant 24h00 Paris of that day. */
+export function endOfParisDay(date: CalendarDate): Date {
+  return startOfParisDay(addDays(date, 1));
+}
+
+const frenchHolidays = new Holidays('FR');
+const holidayCache = new Map<number, ReadonlySet<string>>();
+
+/** French public holidays (national list, Easter-based ones included) from the `date-holidays` library. */
+export function publicHolidays(year: number): ReadonlySet<string> {
+  let set = holidayCache.get(year);
+  if (!set) {
+    set = new Set(
+      frenchHolidays
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
+    holidayCache.set(year, set);
+  }
+  return set;
+}
+
+export function isPublicHoliday(date: CalendarDate): boolean {
+  return publicHolidays(Number(date.slice(0, 4))).has(date);
+}
+
+export function isWeekend(date: CalendarDate): boolean {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+export function isWorkingDay(date: CalendarDate): boolean {
+  return !isWeekend(date) && !isPublicHoliday(date);
+}
+
+export function nextWorkingDayOnOrAfter(date: CalendarDate): CalendarDate {
+  let d = date;
+  while (!isWorkingDay(d)) d = addDays(d, 1);
+  return d;
+}
+
+/**
+ * Last day of a delay of `days` calendar days triggered on `trigger`.
+ * The delay starts at 0h the day after the act and ends at midnight of its last day (CCAG-T 2014 art. 3.2.1/3.2.2);
+ * when `extendToWorkingDay`, a last day on a Saturday, Sunday or public holiday moves to the next working day
+ * (CCAG-T 2014 art. 3.2.3).
+ */
+export function lastDayOfDelay(trigger: CalendarDate, days: number, extendToWorkingDay: boolean): CalendarDate {
+  const last = addDays(trigger, days);
+  return extendToWorkingDay ? nextWorkingDayOnOrAfter(last) : last;
+}

@@ -1,0 +1,17 @@
+import type { CalendarDate } from '../calendar';
+
+/** Who holds a dossier while the DGP runs (DOMAIN.md §6 "Per-actor share"). */
+export const CLOCK_HOLDERS = ['MOE', 'MOA', 'SERVICE_FINANCIER'] as const;
+export type ClockHolder = (typeof CLOCK_HOLDERS)[number];
+
+/**
+ * What a step of a circuit does to the DGP clock. The circuits (shared/domain/circuits) emit these; the clock
+ * (shared/domain/dgp) applies them. Neither knows the other's internals.
+ */
+export type ClockEffect =
+  | { readonly kind: 'START'; readonly on: CalendarDate; readonly holder: ClockHolder }
+  | { readonly kind: 'HAND_OVER'; readonly on: CalendarDate; readonly holder: ClockHolder }
+  | { readonly kind: 'SUSPEND'; readonly on: CalendarDate; readonly missingDocuments: readonly string[] }
+  | { readonly kind: 'RESUME'; readonly on: CalendarDate }
+  | { readonly kind: 'PAY'; readonly on: CalendarDate }
+  | { readonly kind: 'CANCEL'; readonly on: CalendarDate; readonly reason: string };
