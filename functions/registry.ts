@@ -1,0 +1,44 @@
+/**
+ * Every Lambda function of the product, once. The CDK stack builds one NodejsFunction per entry; the embedded
+ * platform imports the same entry file and calls the same export in-process. Keys are stable identifiers.
+ *
+ * - `http` functions are reached through the HTTP API (`routes`); `public` routes skip the JWT authorizer.
+ * - `task` functions are Step Functions tasks.
+ * - `s3` functions receive the bucket's ObjectCreated notifications.
+ */
+export type LambdaKind = 'http' | 'task' | 's3';
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway v2 route path, e.g. `/v1/dossiers/{dossierId}`. */
+  readonly path: string;
+  readonly public?: boolean;
+}
+
+export interface LambdaDefinition {
+  readonly entry: string;
+  readonly exportName?: string;
+  readonly kind: LambdaKind;
+  readonly description: string;
+  readonly routes?: readonly HttpRoute[];
+  /** What the function touches, for least-privilege grants. */
+  readonly access?: {
+    readonly table?: 'read' | 'readWrite';
+    readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
+    readonly stateMachines?: 'start' | 'callback' | 'startAndCallback';
+  };
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+}
+
+export const LAMBDAS = {
+  health: {
+    entry: 'functions/http/health.ts',
+    kind: 'http',
+    description: 'GET /health: liveness of the API and its table',
+    routes: [{ method: 'GET', path: '/health', public: true }],
+    access: { table: 'read' },
+  },
+} as const satisfies Record<string, LambdaDefinition>;
+
+export type LambdaKey = keyof typeof LAMBDAS;
