@@ -1,0 +1,124 @@
+import { DomainError, type Validation } from './errors';
+
+/** 10 MB per file (Chorus Pro "Pièces jointes"; DOMAIN.md §8). Shared with storage: the POST policy uses it. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** 120 MB per piece with its attachments (Chorus Pro; DOMAIN.md §8). Reserved atomically on the piece. */
+export const MAX_PIECE_BYTES = 120 * 1024 * 1024;
+/** File name length, extension included (Chorus Pro "Pièces jointes"). */
+export const MAX_FILE_NAME_LENGTH = 50;
+
+/** Accepted extensions, case-insensitive (Chorus Pro "Pièces jointes"; DOMAIN.md §8). */
+export const ALLOWED_EXTENSIONS = [
+  'bmp',
+  'bz2',
+  'csv',
+  'doc',
+  'docx',
+  'fax',
+  'gif',
+  'gz',
+  'gzip',
+  'htm',
+  'html',
+  'jpeg',
+  'jpg',
+  'odp',
+  'ods',
+  'odt',
+  'p7s',
+  'pdf',
+  'png',
+  'pps',
+  'ppt',
+  'pptx',
+  'rtf',
+  'svg',
+  'tgz',
+  'tif',
+  'tiff',
+  'txt',
+  'xhtml',
+  'xlc',
+  'xlm',
+  'xls',
+  'xlsx',
+  'xml',
+  'zip',
+] as const;
+export type AllowedExtension = (typeof ALLOWED_EXTENSIONS)[number];
+
+export interface FileName {
+  readonly name: string;
+  readonly extension: AllowedExtension;
+}
+
+/** Validates a file name: ≤ 50 characters, mandatory extension from the list (DOMAIN.md §8). */
+export function validateFileName(name: string): Validation<FileName> {
+  const fail = (code: string, message: string): Validation<FileName> => ({
+    ok: false,
+    error: new DomainError(code, message, 'INVALID', [{ path: 'nomFichier', message }]),
+  });
+  if (name.trim().length === 0)
+    return fail('NOM_FICHIER_VIDE', 'Le nom du fichier est vide : indiquez un nom avec son extension.');
+  if (/[\\/]/.test(name))
+    return fail(
+      'NOM_FICHIER_INVALIDE',
+      `Le nom « ${name} » contient un chemin (/ ou \\) : indiquez le nom du fichier seul.`,
+    );
+  if (name.length > MAX_FILE_NAME_LENGTH) {
+    return fail(
+      'NOM_FICHIER_TROP_LONG',
+      `Le nom « ${name} » fait ${name.length} caractères ; ${MAX_FILE_NAME_LENGTH} au plus, extension comprise : raccourcissez-le.`,
+    );
+  }
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || dot === name.length - 1) {
+    return fail('EXTENSION_MANQUANTE', `Le nom « ${name} » n'a pas d'extension : ajoutez-en une (par exemple .pdf).`);
+  }
+  const extension = name.slice(dot + 1).toLowerCase();
+  if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(extension)) {
+    return fail(
+      'EXTENSION_NON_ACCEPTEE',
+      `L'extension .${extension} n'est pas acceptée ; extensions acceptées : ${ALLOWED_EXTENSIONS.join(', ')}.`,
+    );
+  }
+  return { ok: true, value: { name, extension: extension as AllowedExtension } };
+}
+
+/** Characters Chorus Pro refuses in a piece number, named in the message (DOMAIN.md §8). */
+export const REFUSED_PIECE_NUMBER_CHARACTERS = ['\\', '/', ':', '*', '?', '«', '»', '<', '>', '|', '"', "'"] as const;
+export const MAX_PIECE_NUMBER_LENGTH = 35;
+const PIECE_NUMBER_ALLOWED = /^[A-Za-z0-9+\-_.]+$/;
+
+/** Validates a piece number: 1–35 characters among letters, digits and `+ - _ .` (DOMAIN.md §8). */
+export function validatePieceNumber(numero: string): Validation<string> {
+  const fail = (code: string, message: string): Validation<string> => ({
+    ok: false,
+    error: new DomainError(code, message, 'INVALID', [{ path: 'numero', message }]),
+  });
+  if (numero.length === 0)
+    return fail('NUMERO_PIECE_VIDE', 'Le numéro de pièce est vide : indiquez-le (1 à 35 caractères).');
+  if (numero.length > MAX_PIECE_NUMBER_LENGTH) {
+    return fail(
+      'NUMERO_PIECE_TROP_LONG',
+      `Le numéro de pièce fait ${numero.length} caractères ; ${MAX_PIECE_NUMBER_LENGTH} au plus.`,
+    );
+  }
+  const refused = [
+    ...new Set([...numero].filter((c) => (REFUSED_PIECE_NUMBER_CHARACTERS as readonly string[]).includes(c))),
+  ];
+  if (refused.length > 0) {
+    return fail(
+      'NUMERO_PIECE_CARACTERE_INTERDIT',
+      `Le numéro de pièce contient des caractères interdits : ${refused.join(' ')}. Utilisez des lettres, des chiffres et + - _ . uniquement.`,
+    );
+  }
+  if (!PIECE_NUMBER_ALLOWED.test(numero)) {
+    const others = [...new Set([...numero].filter((c) => !/[A-Za-z0-9+\-_.]/.test(c)))];
+    return fail(
+      'NUMERO_PIECE_CARACTERE_INTERDIT',
+      `Le numéro de pièce contient des caractères non autorisés : ${others.map((c) => (c === ' ' ? 'espace' : c)).join(' ')}. Utilisez des lettres, des chiffres et + - _ . uniquement.`,
+    );
+  }
+  return { ok: true, value: numero };
+}
