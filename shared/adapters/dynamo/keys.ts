@@ -36,14 +36,15 @@ export const keys = {
   user: (userId: string): Keys => ({ pk: `USER#${userId}`, sk: 'META' }),
   marche: (marcheId: string): Keys => ({ pk: `MARCHE#${marcheId}`, sk: 'META' }),
   dossier: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'META' }),
-  piece: (dossierId: string, position: number, pieceId: string): Keys => ({
-    pk: `DOSSIER#${dossierId}`,
-    sk: `PIECE#${String(position).padStart(3, '0')}#${pieceId}`,
-  }),
+  /** Piece ids are time-ordered (shared/adapters/ids.ts), so pieces sort in deposit order. */
+  piece: (dossierId: string, pieceId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PIECE#${pieceId}` }),
+  /** A file of a piece: its upload reservation, then its verification result. */
   pieceFile: (dossierId: string, pieceId: string, fileId: string): Keys => ({
     pk: `DOSSIER#${dossierId}`,
     sk: `FILE#${pieceId}#${fileId}`,
   }),
+  /** Where an uploaded object belongs (the object key is random; this maps it back). */
+  uploadKey: (objectKey: string): Keys => ({ pk: `UPLOAD#${objectKey}`, sk: 'UPLOAD' }),
   event: (dossierId: string, seq: number): Keys => ({
     pk: `DOSSIER#${dossierId}`,
     sk: `EVENT#${String(seq).padStart(6, '0')}`,
