@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The audit trail is append-only and verifiable (DOMAIN.md §8): each event carries the SHA-256 of its own canonical
+ * content chained with the previous event's hash. Changing, removing or reordering any event breaks every later hash.
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEvent {
+  readonly seq: number;
+  readonly at: string;
+  readonly type: string;
+  readonly actorSiret?: string;
+  readonly actorRole?: string;
+  readonly userId?: string;
+  readonly details?: Record<string, unknown>;
+  readonly fileHashes?: readonly string[];
+}
+
+export interface ChainedEvent extends AuditEvent {
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** JSON with object keys sorted at every depth, so that the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function chainEvent(event: AuditEvent, prevHash: string): ChainedEvent {
+  const hash = createHash('sha256').update(prevHash).update(canonicalJson(event)).digest('hex');
+  return { ...event, prevHash, hash };
+}
+
+export type TrailVerification =
+  | { ok: true; length: number; lastHash: string }
+  | { ok: false; brokenAtSeq: number; reason: string };
+
+/** Recomputes the chain; reports the first event whose hash or link does not match. */
+export function verifyTrail(events: readonly ChainedEvent[]): TrailVerification {
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const e of events) {
+    if (e.seq !== expectedSeq)
+      return { ok: false, brokenAtSeq: e.seq, reason: `séquence ${e.seq} au lieu de ${expectedSeq}` };
+    if (e.prevHash !== prev) return { ok: false, brokenAtSeq: e.seq, reason: 'chaînage rompu (prevHash)' };
+    const { hash, prevHash, ...content } = e;
+    if (chainEvent(content, prevHash).hash !== hash)
+      return { ok: false, brokenAtSeq: e.seq, reason: 'contenu modifié (hash)' };
+    prev = hash;
+    expectedSeq++;
+  }
+  return { ok: true, length: events.length, lastHash: prev };
+}

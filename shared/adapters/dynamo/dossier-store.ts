@@ -1,0 +1,383 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../domain/errors';
+import { type AuditEvent, type ChainedEvent, chainEvent, GENESIS_HASH } from '../audit';
+import { dynamoClient, tableName } from './client';
+import { gsi1, gsi2, type Keys, keys } from './keys';
+
+/**
+ * Persistence of a dossier aggregate: its META item (state + version), DGP clock, pending action, audit events and
+ * the structures' status counters — always written together in ONE transaction, conditioned on the version read
+ * (optimistic locking). Reads are one Query on the dossier partition; nothing here asks Step Functions.
+ */
+const OPEN_DOSSIERS = 'OPEN_DOSSIERS';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface StoredPending {
+  readonly step: string;
+  readonly actorSiret: string;
+  readonly deadlineAt: string;
+  readonly taskToken?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface DossierSnapshot<S = unknown, C = unknown> {
+  readonly dossierId: string;
+  readonly version: number;
+  readonly marcheId: string;
+  readonly status: string;
+  readonly open: boolean;
+  readonly state: S;
+  readonly clock?: C;
+  readonly pending?: StoredPending;
+  readonly events: ChainedEvent[];
+  readonly pieces: Record<string, unknown>[];
+  readonly files: Record<string, unknown>[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastEventSeq: number;
+  readonly lastEventHash: string;
+}
+
+export interface DossierWrite<S = unknown, C = unknown> {
+  readonly dossierId: string;
+  readonly marcheId: string;
+  /** The version read; `0` creates the dossier (fails if it exists). */
+  readonly expectedVersion: number;
+  readonly status: string;
+  readonly open: boolean;
+  readonly state: S;
+  /** Structures that see this dossier in their "Tableau de bord". */
+  readonly structures: readonly string[];
+  readonly previousStatus?: string;
+  readonly clock?: { readonly value: C; readonly moaSiret: string; readonly echeance?: string; readonly open: boolean };
+  /** `null` removes the pending action; `undefined` leaves it untouched. */
+  readonly pending?: StoredPending | null;
+  readonly events: readonly AuditEvent[] | readonly Omit<AuditEvent, 'seq'>[];
+  readonly lastEventSeq: number;
+  readonly lastEventHash: string;
+  /** Extra items written in the same transaction (e.g. piece items, uniqueness claims). */
+  readonly extraItems?: readonly TransactItem[];
+  readonly now: Date;
+}
+
+export class DossierStore {
+  constructor(
+    private readonly client = dynamoClient(),
+    private readonly table = tableName(),
+  ) {}
+
+  async load<S, C>(dossierId: string): Promise<DossierSnapshot<S, C> | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.dossier(dossierId).pk },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const meta = items.find((i) => i.sk === 'META');
+    if (!meta) return undefined;
+    const clockItem = items.find((i) => i.sk === 'CLOCK');
+    const pendingItem = items.find((i) => i.sk === 'PENDING');
+    return {
+      dossierId,
+      version: meta.version as number,
+      marcheId: meta.marcheId as string,
+      status: meta.status as string,
+      open: meta.open as boolean,
+      state: meta.state as S,
+      clock: clockItem?.clock as C | undefined,
+      pending: pendingItem?.pending as StoredPending | undefined,
+      events: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => i.event as ChainedEvent),
+      pieces: items.filter((i) => String(i.sk).startsWith('PIECE#')),
+      files: items.filter((i) => String(i.sk).startsWith('FILE#')),
+      createdAt: meta.createdAt as string,
+      updatedAt: meta.updatedAt as string,
+      lastEventSeq: (meta.lastEventSeq as number) ?? 0,
+      lastEventHash: (meta.lastEventHash as string) ?? GENESIS_HASH,
+    };
+  }
+
+  /** Writes a transition atomically. Throws DomainError STALE when another writer got there first. */
+  async save<S, C>(w: DossierWrite<S, C>): Promise<{ version: number; events: ChainedEvent[] }> {
+    const now = w.now.toISOString();
+    const version = w.expectedVersion + 1;
+    let prevHash = w.lastEventHash;
+    let seq = w.lastEventSeq;
+    const chained: ChainedEvent[] = [];
+    for (const e of w.events) {
+      seq += 1;
+      const c = chainEvent({ ...(e as AuditEvent), seq }, prevHash);
+      chained.push(c);
+      prevHash = c.hash;
+    }
+    const items: TransactItem[] = [];
+    const metaKey = keys.dossier(w.dossierId);
+    const metaAttrs = {
+      marcheId: w.marcheId,
+      status: w.status,
+      open: w.open,
+      state: w.state,
+      version,
+      structures: [...w.structures],
+      updatedAt: now,
+      lastEventSeq: seq,
+      lastEventHash: prevHash,
+    };
+    if (w.expectedVersion === 0) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...metaKey,
+            ...metaAttrs,
+            createdAt: now,
+            ...gsi2.dossierOfMarche(w.marcheId, now),
+            ...(w.open ? { gsi1pk: OPEN_DOSSIERS, gsi1sk: `${now}#${w.dossierId}` } : {}),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    } else {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':expected': w.expectedVersion };
+      const sets: string[] = [];
+      for (const [k, v] of Object.entries(metaAttrs)) {
+        names[`#${k}`] = k;
+        values[`:${k}`] = v;
+        sets.push(`#${k} = :${k}`);
+      }
+      const remove = w.open ? '' : ' REMOVE gsi1pk, gsi1sk';
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: metaKey,
+          UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    for (const e of chained) {
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.event(w.dossierId, e.seq), event: e },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    if (w.clock) {
+      const index = w.clock.open && w.clock.echeance ? gsi1.dgpOf(w.clock.moaSiret, w.clock.echeance, w.dossierId) : {};
+      items.push({
+        Put: { TableName: this.table, Item: { ...keys.dgpClock(w.dossierId), clock: w.clock.value, ...index } },
+      });
+    }
+    if (w.pending === null) {
+      items.push({ Delete: { TableName: this.table, Key: keys.pendingAction(w.dossierId) } });
+      items.push({ Delete: { TableName: this.table, Key: keys.timer(w.dossierId, 'PENDING') } });
+    } else if (w.pending) {
+      const dueAt = new Date(w.pending.deadlineAt);
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.timer(w.dossierId, 'PENDING'),
+            dueAt: w.pending.deadlineAt,
+            step: w.pending.step,
+            ...gsi1.timerAt(dueAt, w.dossierId, w.pending.step),
+          },
+        },
+      });
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.pendingAction(w.dossierId),
+            pending: w.pending,
+            ...gsi1.pendingFor(w.pending.actorSiret, w.pending.deadlineAt, w.dossierId),
+          },
+        },
+      });
+    }
+    if (w.status !== w.previousStatus) {
+      for (const siret of new Set(w.structures)) {
+        items.push(counterUpdate(this.table, keys.statusCount(siret, w.status), 1));
+        if (w.previousStatus) items.push(counterUpdate(this.table, keys.statusCount(siret, w.previousStatus), -1));
+      }
+    }
+    items.push(...(w.extraItems ?? []));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) {
+        const first = e.CancellationReasons?.[0]?.Code;
+        if (first === 'ConditionalCheckFailed') {
+          throw new DomainError(
+            w.expectedVersion === 0 ? 'DOSSIER_EXISTE_DEJA' : 'VERSION_PERIMEE',
+            w.expectedVersion === 0
+              ? 'Ce dossier existe déjà.'
+              : 'Le dossier a été modifié entre-temps : rechargez-le et refaites votre action.',
+            w.expectedVersion === 0 ? 'CONFLICT' : 'STALE',
+          );
+        }
+        const reasons = e.CancellationReasons?.map((r) => r.Code ?? 'None') ?? [];
+        const failedExtra = reasons.findIndex((r, i) => r === 'ConditionalCheckFailed' && i > 0);
+        if (failedExtra >= 0) throw new ExtraItemConflict(failedExtra, reasons);
+      }
+      throw e;
+    }
+    return { version, events: chained };
+  }
+
+  /** Counts by status for a structure ("Tableau de bord"): one Query on the structure partition. */
+  async countsByStatus(siret: string): Promise<Record<string, number>> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.structure(siret).pk, ':p': 'COUNT#' },
+      }),
+    );
+    const out: Record<string, number> = {};
+    for (const i of page.Items ?? []) {
+      const n = Number(i.n ?? 0);
+      if (n > 0) out[String(i.sk).slice('COUNT#'.length)] = n;
+    }
+    return out;
+  }
+
+  /** Pending actions of a structure, soonest deadline first ("Synthèse"). */
+  async pendingFor(siret: string, limit = 100): Promise<{ dossierId: string; pending: StoredPending }[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PENDING#${siret}` },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) => ({
+      dossierId: String(i.pk).slice('DOSSIER#'.length),
+      pending: i.pending as StoredPending,
+    }));
+  }
+
+  /** Open DGP clocks of a MOA by échéance, overdue first. */
+  async openClocksOf(
+    moaSiret: string,
+    limit = 100,
+  ): Promise<{ dossierId: string; clock: unknown; echeance: string }[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DGP#${moaSiret}` },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) => ({
+      dossierId: String(i.pk).slice('DOSSIER#'.length),
+      clock: i.clock,
+      echeance: String(i.gsi1sk).split('#')[0] ?? '',
+    }));
+  }
+
+  /** Dossiers of a marché, newest first. */
+  async dossiersOfMarche(marcheId: string, limit = 50): Promise<Record<string, unknown>[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
+        ExpressionAttributeValues: { ':pk': `MARCHE#${marcheId}`, ':p': 'DOSSIER#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return page.Items ?? [];
+  }
+
+  /** Open dossiers (sparse index on the META item), oldest first: what `npm start` resumes. */
+  async openDossiers(limit = 1000): Promise<{ dossierId: string; version: number; status: string }[]> {
+    const out: { dossierId: string; version: number; status: string }[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': OPEN_DOSSIERS },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const i of page.Items ?? []) {
+        out.push({
+          dossierId: String(i.pk).slice('DOSSIER#'.length),
+          version: i.version as number,
+          status: i.status as string,
+        });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && out.length < limit);
+    return out;
+  }
+
+  /** Timers (pending-action deadlines) due before an instant, across dossiers, by due time. */
+  async timersDue(before: Date): Promise<{ dossierId: string; dueAt: string; step: string }[]> {
+    const out: { dossierId: string; dueAt: string; step: string }[] = [];
+    // One partition per month (TIMERS#yyyy-mm): walk back from the month of `before` while partitions have items.
+    const month = new Date(Date.UTC(before.getUTCFullYear(), before.getUTCMonth(), 1));
+    for (let i = 0; i < 24; i++) {
+      const m = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - i, 1)).toISOString().slice(0, 7);
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':pk': `TIMERS#${m}`, ':before': before.toISOString() },
+        }),
+      );
+      for (const it of page.Items ?? []) {
+        out.push({ dossierId: String(it.pk).slice('DOSSIER#'.length), dueAt: String(it.dueAt), step: String(it.step) });
+      }
+    }
+    return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
+  }
+}
+
+/** A conditional extra item (uniqueness claim, reservation) failed: index into the transaction's items. */
+export class ExtraItemConflict extends Error {
+  override readonly name = 'ExtraItemConflict';
+  constructor(
+    readonly index: number,
+    readonly reasons: string[],
+  ) {
+    super(`transaction item ${index} failed its condition`);
+  }
+}
+
+function counterUpdate(table: string, key: Keys, delta: number): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'ADD #n :d',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: { ':d': delta },
+    },
+  };
+}
