@@ -49,6 +49,10 @@ export function maxDate(a: CalendarDate, b: CalendarDate): CalendarDate {
   return a >= b ? a : b;
 }
 
+export function minDate(a: CalendarDate, b: CalendarDate): CalendarDate {
+  return compareDates(a, b) <= 0 ? a : b;
+}
+
 const parisFormatter = new Intl.DateTimeFormat('en-CA', {
   timeZone: PARIS_TZ,
   year: 'numeric',
@@ -58,21 +62,26 @@ const parisFormatter = new Intl.DateTimeFormat('en-CA', {
 
 /** The calendar day in Paris at which an instant falls. */
 export function parisDateOf(instant: Date): CalendarDate {
-  return parisFormatter.format(instant) as CalendarDate;
+  // Assembled from parts: the layout of a locale's formatted date may change with the ICU version.
+  const parts = parisFormatter.formatToParts(instant);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}` as CalendarDate;
 }
+
+const parisClockFormatter = new Intl.DateTimeFormat('en-US', {
+  timeZone: PARIS_TZ,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 
 /** Offset of Paris from UTC, in minutes, at a given instant (60 in winter, 120 in summer). */
 function parisOffsetMinutes(instant: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: PARIS_TZ,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(instant);
+  const parts = parisClockFormatter.formatToParts(instant);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);

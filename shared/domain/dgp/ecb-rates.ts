@@ -1,0 +1,75 @@
+import { type CalendarDate, calendarDate } from '../calendar';
+import { DomainError } from '../errors';
+
+/**
+ * ECB main refinancing operations (MRO) rate in force on the first day of a calendar half-year, in basis points
+ * (1 % = 100). Used for intérêts moratoires: CCP R2192-31; décret 2013-269 art. 8 (DOMAIN.md §6).
+ */
+export interface EcbRate {
+  /** `YYYY-01-01` or `YYYY-07-01`. */
+  readonly halfYearStart: CalendarDate;
+  readonly rateBp: number;
+}
+export type EcbRateTable = readonly EcbRate[];
+
+/**
+ * Known rates, as data. VERIFY BEFORE RELEASE against the ECB's published key rates, and EXTEND every half-year:
+ * a half-year missing here makes the interest computation fail (TAUX_BCE_INCONNU), it is never guessed.
+ * 2015–2022: MRO 0.05 % from 2014-09-10, 0.00 % from 2016-03-16 until 2022-07-27.
+ * 2023–2025: values given in DOMAIN.md §6.
+ */
+export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = [
+  { halfYearStart: calendarDate('2015-01-01'), rateBp: 5 },
+  { halfYearStart: calendarDate('2015-07-01'), rateBp: 5 },
+  { halfYearStart: calendarDate('2016-01-01'), rateBp: 5 },
+  { halfYearStart: calendarDate('2016-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2017-01-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2017-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2018-01-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2018-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2019-01-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2019-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2020-01-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2020-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2021-01-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2021-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2022-01-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2022-07-01'), rateBp: 0 },
+  { halfYearStart: calendarDate('2023-01-01'), rateBp: 250 },
+  { halfYearStart: calendarDate('2023-07-01'), rateBp: 400 },
+  { halfYearStart: calendarDate('2024-01-01'), rateBp: 450 },
+  { halfYearStart: calendarDate('2024-07-01'), rateBp: 425 },
+  { halfYearStart: calendarDate('2025-01-01'), rateBp: 315 },
+  { halfYearStart: calendarDate('2025-07-01'), rateBp: 215 },
+];
+
+/** First day of the calendar half-year containing `date` (1 January or 1 July). */
+export function halfYearStartOf(date: CalendarDate): CalendarDate {
+  const month = Number(date.slice(5, 7));
+  return calendarDate(`${date.slice(0, 4)}-${month <= 6 ? '01' : '07'}-01`);
+}
+
+/** French name of a half-year, for messages: "1er semestre 2027". */
+export function halfYearLabel(date: CalendarDate): string {
+  const start = halfYearStartOf(date);
+  return `${start.slice(5, 7) === '01' ? '1er' : '2e'} semestre ${start.slice(0, 4)}`;
+}
+
+/**
+ * ECB MRO rate (basis points) in force on the first day of the half-year containing `date`
+ * (CCP R2192-31; décret 2013-269 art. 8). Unknown half-year → DomainError TAUX_BCE_INCONNU.
+ */
+export function ecbRateForHalfYear(date: CalendarDate, table: EcbRateTable = ECB_MAIN_REFINANCING_RATES): number {
+  const start = halfYearStartOf(date);
+  const entry = table.find((r) => r.halfYearStart === start);
+  if (!entry) {
+    throw new DomainError(
+      'TAUX_BCE_INCONNU',
+      `Le taux de refinancement de la BCE au ${start} (${halfYearLabel(date)}) n'est pas connu : ` +
+        'ajoutez-le à la table des taux avant de calculer les intérêts moratoires.',
+      'CONFLICT',
+      [{ path: 'halfYearStart', message: start }],
+    );
+  }
+  return entry.rateBp;
+}

@@ -1,0 +1,148 @@
+import { type CalendarDate, daysBetween, endOfParisDay, maxDate, minDate } from '../calendar';
+import { isDomainError, type Validation } from '../errors';
+import type { DgpClock, DgpSuspension } from './clock';
+import type { EcbRateTable } from './ecb-rates';
+import { CLOCK_HOLDERS, type ClockHolder } from './effects';
+import { LATE_PAYMENT_INDEMNITY_CENTS, type LateInterest, lateInterest } from './interest';
+
+export type DgpStatus = 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'ANNULE';
+
+export interface ClockViewOptions {
+  /** Amount due TTC in cents; without it no interest amount is computed (days late and indemnity still are). */
+  readonly amountDueCents?: number;
+  readonly retenueGarantieCents?: number;
+  readonly ecbRates?: EcbRateTable;
+}
+
+export interface DgpClockView {
+  readonly status: DgpStatus;
+  /** The day the figures are computed for: the payment or cancellation day once stopped, otherwise today. */
+  readonly asOf: CalendarDate;
+  readonly start?: CalendarDate;
+  readonly echeance?: CalendarDate;
+  /** The instant the DGP runs out: 24h00 Paris on the échéance (CCAG-T 2014 art. 3.2 counting). */
+  readonly echeanceEndsAt?: Date;
+  /** Who holds the dossier on `asOf`. */
+  readonly holder?: ClockHolder;
+  readonly suspended: boolean;
+  readonly suspension?: DgpSuspension;
+  /** Days from start to `asOf`, suspension excluded. */
+  readonly daysElapsed: number;
+  readonly daysSuspended: number;
+  /** Days each holder used; days in suspension go to nobody; the values add up to `daysElapsed`. */
+  readonly daysUsedBy: Readonly<Record<ClockHolder, number>>;
+  /** Days before the échéance (frozen at the suspension day while suspended); 0 when late. */
+  readonly daysLeft: number;
+  /** Days after the échéance up to the payment day (or today if unpaid); 0 when on time. */
+  readonly daysLate: number;
+  /** 40 € per late payment (CCP D2192-35), 0 when on time. */
+  readonly indemnityCents: number;
+  /** Intérêts moratoires when late and `amountDueCents` was given; an unknown ECB rate is reported, not thrown. */
+  readonly lateInterest?: Validation<LateInterest>;
+}
+
+function zeroByHolder(): Record<ClockHolder, number> {
+  return Object.fromEntries(CLOCK_HOLDERS.map((h) => [h, 0])) as Record<ClockHolder, number>;
+}
+
+/** Days of [a, b) that fall inside [c, d). */
+function overlapDays(a: CalendarDate, b: CalendarDate, c: CalendarDate, d: CalendarDate): number {
+  const from = maxDate(a, c);
+  const to = minDate(b, d);
+  return Math.max(0, daysBetween(from, to));
+}
+
+function statusOf(clock: DgpClock): DgpStatus {
+  if (clock.start === undefined) return 'NON_DEMARRE';
+  if (clock.paidOn !== undefined) return 'PAYE';
+  if (clock.cancelled !== undefined) return 'ANNULE';
+  if (clock.suspension !== undefined && clock.suspension.resumedOn === undefined) return 'SUSPENDU';
+  return 'EN_COURS';
+}
+
+/**
+ * What the clock says on `today` (DOMAIN.md §6). `today` is expected on or after the clock's last effect;
+ * an earlier day only clips the day counts.
+ */
+export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewOptions = {}): DgpClockView {
+  const status = statusOf(clock);
+  const daysUsedBy = zeroByHolder();
+  const start = clock.start;
+  if (start === undefined) {
+    return {
+      status,
+      asOf: today,
+      suspended: false,
+      daysElapsed: 0,
+      daysSuspended: 0,
+      daysUsedBy,
+      daysLeft: 0,
+      daysLate: 0,
+      indemnityCents: 0,
+    };
+  }
+
+  const stoppedOn = clock.paidOn ?? clock.cancelled?.on;
+  const asOf = stoppedOn !== undefined && stoppedOn < today ? stoppedOn : today;
+  const end = maxDate(asOf, start);
+  const suspension = clock.suspension;
+  const suspendedFrom = suspension?.on;
+  const suspendedTo = suspension?.resumedOn ?? end;
+
+  let holder: ClockHolder | undefined;
+  clock.segments.forEach((segment, i) => {
+    const next = clock.segments[i + 1]?.from ?? end;
+    const from = maxDate(segment.from, start);
+    const to = minDate(next, end);
+    const span = Math.max(0, daysBetween(from, to));
+    const suspendedPart = suspendedFrom === undefined ? 0 : overlapDays(from, to, suspendedFrom, suspendedTo);
+    daysUsedBy[segment.holder] += span - suspendedPart;
+    if (segment.from <= end) holder = segment.holder;
+  });
+  const daysSuspended = suspendedFrom === undefined ? 0 : overlapDays(start, end, suspendedFrom, suspendedTo);
+  const daysElapsed = daysBetween(start, end) - daysSuspended;
+
+  const echeance = clock.echeance;
+  let daysLeft = 0;
+  let daysLate = 0;
+  if (status === 'SUSPENDU') {
+    daysLeft = suspension!.daysLeftAtSuspension;
+  } else if (status !== 'ANNULE' && echeance !== undefined) {
+    daysLeft = Math.max(0, daysBetween(end, echeance));
+    daysLate = Math.max(0, daysBetween(echeance, end));
+  }
+
+  let interest: Validation<LateInterest> | undefined;
+  if (daysLate > 0 && echeance !== undefined && opts.amountDueCents !== undefined) {
+    try {
+      const value = lateInterest({
+        echeance,
+        paidOn: end,
+        amountDueCents: opts.amountDueCents,
+        retenueGarantieCents: opts.retenueGarantieCents,
+        ecbRates: opts.ecbRates,
+      });
+      interest = value === undefined ? undefined : { ok: true, value };
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      interest = { ok: false, error: e };
+    }
+  }
+
+  return {
+    status,
+    asOf,
+    start,
+    ...(echeance !== undefined ? { echeance, echeanceEndsAt: endOfParisDay(echeance) } : {}),
+    ...(holder !== undefined ? { holder } : {}),
+    suspended: status === 'SUSPENDU',
+    ...(suspension !== undefined ? { suspension } : {}),
+    daysElapsed,
+    daysSuspended,
+    daysUsedBy,
+    daysLeft,
+    daysLate,
+    indemnityCents: daysLate > 0 ? LATE_PAYMENT_INDEMNITY_CENTS : 0,
+    ...(interest !== undefined ? { lateInterest: interest } : {}),
+  };
+}
