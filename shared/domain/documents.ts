@@ -65,10 +65,12 @@ export function validateFileName(name: string): Validation<FileName> {
       'NOM_FICHIER_INVALIDE',
       `Le nom « ${name} » contient un chemin (/ ou \\) : indiquez le nom du fichier seul.`,
     );
-  if (name.length > MAX_FILE_NAME_LENGTH) {
+  // Characters, not UTF-16 units: a decomposed "é" (macOS file names are NFD) counts as one
+  const length = [...name.normalize('NFC')].length;
+  if (length > MAX_FILE_NAME_LENGTH) {
     return fail(
       'NOM_FICHIER_TROP_LONG',
-      `Le nom « ${name} » fait ${name.length} caractères ; ${MAX_FILE_NAME_LENGTH} au plus, extension comprise : raccourcissez-le.`,
+      `Le nom « ${name} » fait ${length} caractères ; ${MAX_FILE_NAME_LENGTH} au plus, extension comprise : raccourcissez-le.`,
     );
   }
   const dot = name.lastIndexOf('.');

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DomainError } from '../errors';
+
+/**
+ * A person using the portal (DOMAIN.md §2). The login address identifies the account: unique, lowercased, never
+ * changed. Notifications go to the contact address, which defaults to the login address.
+ */
+export interface User {
+  readonly id: string;
+  readonly loginAddress: string;
+  readonly contactAddress: string;
+  readonly active: boolean;
+  readonly createdAt: Date;
+  readonly lastLoginAt?: Date;
+  readonly deactivatedAt?: Date;
+}
+
+const emailSchema = z.email();
+
+function checkedAddress(input: string, path: string, label: string): string {
+  const address = input.trim();
+  if (!emailSchema.safeParse(address).success) {
+    const message = `${label} « ${input} » invalide : une adresse électronique est attendue (exemple : prenom.nom@exemple.fr).`;
+    throw new DomainError('ADRESSE_INVALIDE', message, 'INVALID', [{ path, message }]);
+  }
+  return address;
+}
+
+/** The canonical login address (trimmed, lowercased): the key of the uniqueness check. */
+export function normalizeLoginAddress(input: string): string {
+  return checkedAddress(input, 'adresseConnexion', 'Adresse de connexion').toLowerCase();
+}
+
+export interface CreateUserInput {
+  readonly id: string;
+  readonly loginAddress: string;
+  readonly contactAddress?: string;
+}
+
+export function createUser(input: CreateUserInput, now: Date): User {
+  const loginAddress = normalizeLoginAddress(input.loginAddress);
+  return {
+    id: input.id,
+    loginAddress,
+    // Chorus Pro: gestion des utilisateurs — contact address defaults to the login address
+    contactAddress:
+      input.contactAddress === undefined
+        ? loginAddress
+        : checkedAddress(input.contactAddress, 'adresseContact', 'Adresse de contact'),
+    active: true,
+    createdAt: now,
+  };
+}
+
+/** Sets the contact address; `undefined` resets it to the login address. */
+export function changeContactAddress(user: User, contactAddress: string | undefined): User {
+  return {
+    ...user,
+    contactAddress:
+      contactAddress === undefined
+        ? user.loginAddress
+        : checkedAddress(contactAddress, 'adresseContact', 'Adresse de contact'),
+  };
+}
+
+/**
+ * Applies a profile change. The login address may be sent back unchanged (any case) but never changed.
+ * Chorus Pro: gestion des utilisateurs — the login address is immutable
+ */
+export function updateUser(user: User, patch: { loginAddress?: string; contactAddress?: string }): User {
+  if (patch.loginAddress !== undefined && normalizeLoginAddress(patch.loginAddress) !== user.loginAddress) {
+    const message = `L'adresse de connexion (${user.loginAddress}) ne peut pas être modifiée ; changez plutôt l'adresse de contact, qui reçoit les notifications.`;
+    throw new DomainError('ADRESSE_CONNEXION_IMMUABLE', message, 'CONFLICT', [{ path: 'adresseConnexion', message }]);
+  }
+  return patch.contactAddress === undefined ? user : changeContactAddress(user, patch.contactAddress);
+}
+
+export function recordLogin(user: User, now: Date): User {
+  return { ...user, lastLoginAt: now };
+}
+
+/** Deactivates the account; then call `onUserDeactivated` so that its structures keep a gestionnaire principal. */
+export function deactivateUser(user: User, now: Date): User {
+  if (!user.active) return user;
+  return { ...user, active: false, deactivatedAt: now };
+}
