@@ -2,16 +2,37 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FacturesTravauxStack } from './stack';
 
-/** `npm run synth` / `cdk deploy`: the stack, checked by cdk-nag (AwsSolutions) through the Validations API. */
+/**
+ * `npm run synth` / `cdk deploy`: the stack, checked by cdk-nag (AwsSolutions) through the Validations API.
+ *
+ * Configuration (environment):
+ * - JWT_ISSUER, JWT_AUDIENCE (comma-separated): an external OIDC issuer in place of the Cognito user pool;
+ * - UPLOAD_ORIGINS, API_ORIGINS (comma-separated): browser origins for document uploads and for the API;
+ * - CDK context `production=false` (`cdk synth -c production=false`): a throw-away development stack.
+ */
+const list = (value: string | undefined): string[] | undefined => {
+  const items = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+};
+
 const app = new App();
+const production = String(app.node.tryGetContext('production') ?? 'true') !== 'false';
 new FacturesTravauxStack(app, 'FacturesTravaux', {
+  // Explicit account and region: synthesis needs no credentials and makes no lookups.
   env: {
     account: process.env.CDK_DEFAULT_ACCOUNT ?? '111111111111',
     region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-3',
   },
+  production,
+  terminationProtection: production,
   auth: process.env.JWT_ISSUER
-    ? { issuer: process.env.JWT_ISSUER, audience: (process.env.JWT_AUDIENCE ?? '').split(',').filter(Boolean) }
+    ? { issuer: process.env.JWT_ISSUER, audience: list(process.env.JWT_AUDIENCE) ?? [] }
     : undefined,
+  uploadOrigins: list(process.env.UPLOAD_ORIGINS),
+  apiOrigins: list(process.env.API_ORIGINS),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -1,16 +1,33 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { type LambdaKey, LAMBDAS } from '../functions/registry';
-import { Api, type ApiProps } from './constructs/api';
-import { Functions } from './constructs/functions';
+import type { LambdaDefinition, LambdaKey } from '../functions/registry';
+import { Api, type ApiProps, type ApiThrottle } from './constructs/api';
+import { Functions, type LogLevel } from './constructs/functions';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
 
 export interface FacturesTravauxStackProps extends StackProps {
+  /** External OIDC issuer for the API's JWT authorizer (default: a Cognito user pool). */
   readonly auth?: ApiProps['auth'];
+  /** Browser origins allowed to upload documents with presigned POST forms (default: any). */
   readonly uploadOrigins?: string[];
+  /** Browser origins allowed by the API's CORS (default: any). */
+  readonly apiOrigins?: string[];
+  /**
+   * Production keeps data and logs when the stack is deleted and turns on deletion protection on the table and
+   * the user pool (default: true). `false` is for throw-away development stacks.
+   */
+  readonly production?: boolean;
+  /** Object Lock default retention of documents, in days (default 3650; see `Storage`). */
+  readonly retentionDays?: number;
+  readonly logRetention?: logs.RetentionDays;
+  readonly logLevel?: LogLevel;
+  readonly throttle?: ApiThrottle;
+  /** The Lambda functions (default: `functions/registry.ts`); tests pass their own. */
+  readonly registry?: Readonly<Record<string, LambdaDefinition>>;
 }
 
 /**
@@ -25,18 +42,45 @@ export class FacturesTravauxStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FacturesTravauxStackProps = {}) {
     super(scope, id, props);
-    this.storage = new Storage(this, 'Storage', { uploadOrigins: props.uploadOrigins });
-    this.functions = new Functions(this, 'Functions', { storage: this.storage });
-    this.workflows = new Workflows(this, 'Workflows', { functions: this.functions });
+    const production = props.production ?? true;
+    const removalPolicy = production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    Tags.of(this).add('application', 'factures-travaux');
+
+    this.storage = new Storage(this, 'Storage', {
+      uploadOrigins: props.uploadOrigins,
+      retainData: production,
+      deletionProtection: production,
+      retentionDays: props.retentionDays,
+    });
+    this.functions = new Functions(this, 'Functions', {
+      storage: this.storage,
+      registry: props.registry,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+      removalPolicy,
+    });
+    this.workflows = new Workflows(this, 'Workflows', {
+      functions: this.functions,
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    // Machines added through `workflows.addStateMachine` are granted as they come; this covers any added otherwise.
     this.functions.grantStateMachines(this.workflows.all());
-    this.api = new Api(this, 'Api', { functions: this.functions, auth: props.auth });
+    this.api = new Api(this, 'Api', {
+      functions: this.functions,
+      auth: props.auth,
+      corsOrigins: props.apiOrigins,
+      throttle: props.throttle,
+      logRetention: props.logRetention,
+      removalPolicy,
+      deletionProtection: production,
+    });
   }
 
   /** Logical ID of a Lambda function → its registry key (for the local Step Functions runner). */
   lambdaKeysByLogicalId(): Map<string, LambdaKey> {
     const map = new Map<string, LambdaKey>();
-    for (const key of Object.keys(LAMBDAS) as LambdaKey[]) {
-      const fn = this.functions.get(key);
+    for (const [key, fn] of this.functions.entries()) {
       map.set(this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction), key);
     }
     return map;

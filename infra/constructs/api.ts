@@ -1,55 +1,176 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type HttpRoute, type LambdaDefinition, type LambdaKey, LAMBDAS } from '../../functions/registry';
 import type { Functions } from './functions';
+import { acknowledgeNag } from './nag';
+
+/** An external OpenID Connect issuer in place of the default Cognito user pool. */
+export interface JwtAuthConfig {
+  /** Issuer URL (`iss` claim), HTTPS; its `/.well-known/openid-configuration` must be reachable by API Gateway. */
+  readonly issuer: string;
+  /** Accepted `aud` (or `client_id`) values; at least one. */
+  readonly audience: string[];
+}
+
+export interface ApiThrottle {
+  /** Steady-state requests per second, for the whole stage. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
 
 export interface ApiProps {
   readonly functions: Functions;
   /** Any OIDC issuer; by default a Cognito user pool is created. */
-  readonly auth?: { readonly issuer: string; readonly audience: string[] };
+  readonly auth?: JwtAuthConfig;
+  /** Browser origins allowed by CORS (default: any; requests still need a valid bearer token). */
+  readonly corsOrigins?: string[];
+  /** Default route throttling of the `$default` stage (default: 50 rps, burst 100). */
+  readonly throttle?: ApiThrottle;
+  /** Retention of the access log group (default: one year). */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the access logs and the user pool when the stack is deleted (default: RETAIN). */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Cognito user pool deletion protection (default: true). */
+  readonly deletionProtection?: boolean;
 }
 
-/** The HTTP API: one route per registry route, a JWT authorizer on every non-public route. */
+/**
+ * The HTTP API: one route per registry route, a JWT authorizer on every non-public route, CORS, throttling and
+ * JSON access logs on the `$default` stage. Tokens come from a Cognito user pool (created here, MFA required) or,
+ * by configuration, from any OpenID Connect issuer.
+ */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
+  readonly authorizer: HttpJwtAuthorizer;
+  readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     let issuer: string;
     let audience: string[];
     if (props.auth) {
       ({ issuer, audience } = props.auth);
+      if (!/^https:\/\/\S+$/.test(issuer)) throw new Error(`JWT issuer must be an https URL, got "${issuer}"`);
+      if (audience.length === 0) throw new Error('JWT audience must list at least one value (JWT_AUDIENCE)');
     } else {
       this.userPool = new cognito.UserPool(this, 'Users', {
         signInAliases: { email: true },
+        signInCaseSensitive: false,
         selfSignUpEnabled: false,
-        passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
-        advancedSecurityMode: cognito.AdvancedSecurityMode.ENFORCED,
-        mfa: cognito.Mfa.OPTIONAL,
+        accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+        passwordPolicy: {
+          minLength: 12,
+          requireDigits: true,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireSymbols: true,
+          tempPasswordValidity: Duration.days(3),
+        },
+        // Accounts are created by an administrator; the messages users receive are in French.
+        userInvitation: {
+          emailSubject: 'Votre accès à Factures de travaux',
+          emailBody:
+            'Bonjour, un compte a été créé pour vous. Identifiant : {username}. Mot de passe provisoire : {####} (à changer à la première connexion).',
+        },
+        userVerification: {
+          emailSubject: 'Vérification de votre adresse électronique',
+          emailBody: 'Votre code de vérification est {####}.',
+          emailStyle: cognito.VerificationEmailStyle.CODE,
+        },
+        mfa: cognito.Mfa.REQUIRED,
+        mfaSecondFactor: { otp: true, sms: false },
+        featurePlan: cognito.FeaturePlan.PLUS,
+        standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+        deletionProtection: props.deletionProtection ?? true,
+        removalPolicy,
       });
-      const client = this.userPool.addClient('Web', { authFlows: { userSrp: true } });
-      issuer = `https://cognito-idp.${this.userPool.stack.region}.amazonaws.com/${this.userPool.userPoolId}`;
-      audience = [client.userPoolClientId];
+      this.userPoolClient = this.userPool.addClient('Web', {
+        authFlows: { userSrp: true },
+        disableOAuth: true,
+        preventUserExistenceErrors: true,
+        generateSecret: false,
+        accessTokenValidity: Duration.hours(1),
+        idTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.days(1),
+      });
+      issuer = this.userPool.userPoolProviderUrl;
+      audience = [this.userPoolClient.userPoolClientId];
     }
-    const authorizer = new HttpJwtAuthorizer('Jwt', issuer, { jwtAudience: audience });
-    this.httpApi = new apigw.HttpApi(this, 'Http', { apiName: 'factures-travaux' });
-    for (const [key, def] of Object.entries(LAMBDAS) as [LambdaKey, LambdaDefinition][]) {
+    this.authorizer = new HttpJwtAuthorizer('Jwt', issuer, { jwtAudience: audience });
+
+    this.httpApi = new apigw.HttpApi(this, 'Http', {
+      description: 'Factures de travaux (CCAG Travaux)',
+      corsPreflight: {
+        allowOrigins: props.corsOrigins?.length ? props.corsOrigins : ['*'],
+        allowMethods: [apigw.CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+        exposeHeaders: ['etag', 'location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    // The L2 HttpApi has no options for its default stage: set them on the stage resource it creates.
+    const stage = this.httpApi.defaultStage?.node.defaultChild as apigw.CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: this.accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        requestTime: '$context.requestTime',
+        method: '$context.httpMethod',
+        routeKey: '$context.routeKey',
+        path: '$context.path',
+        status: '$context.status',
+        protocol: '$context.protocol',
+        responseLength: '$context.responseLength',
+        latencyMs: '$context.responseLatency',
+        sub: '$context.authorizer.claims.sub',
+        authorizerError: '$context.authorizer.error',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: throttle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit,
+      detailedMetricsEnabled: true,
+    };
+
+    for (const [key, fn] of props.functions.entries()) {
+      const def = props.functions.definition(key);
       if (def.kind !== 'http') continue;
-      const integration = new HttpLambdaIntegration(`${key}Integration`, props.functions.get(key));
-      for (const route of def.routes ?? ([] as HttpRoute[])) {
-        this.httpApi.addRoutes({
+      const integration = new HttpLambdaIntegration(`${key}Integration`, fn);
+      for (const route of def.routes ?? []) {
+        const [created] = this.httpApi.addRoutes({
           path: route.path,
           methods: [apigw.HttpMethod[route.method]],
           integration,
-          authorizer: route.public ? undefined : authorizer,
+          authorizer: route.public ? undefined : this.authorizer,
         });
+        if (route.public && created) {
+          acknowledgeNag(
+            created,
+            'APIG4',
+            `${route.method} ${route.path} is public by its registry entry (${key}: ${def.description}); it is throttled with the stage.`,
+          );
+        }
       }
     }
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'JwtIssuer', { value: issuer });
+    if (this.userPoolClient) new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 }
