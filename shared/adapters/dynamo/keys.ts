@@ -30,7 +30,10 @@ export interface Keys {
 
 export const keys = {
   structure: (siret: string): Keys => ({ pk: `STRUCT#${siret}`, sk: 'META' }),
-  structureService: (siret: string, codeService: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `SERVICE#${codeService}` }),
+  structureService: (siret: string, codeService: string): Keys => ({
+    pk: `STRUCT#${siret}`,
+    sk: `SERVICE#${codeService}`,
+  }),
   membership: (siret: string, userId: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `MEMBER#${userId}` }),
   statusCount: (siret: string, status: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `COUNT#${status}` }),
   user: (userId: string): Keys => ({ pk: `USER#${userId}`, sk: 'META' }),
@@ -79,7 +82,10 @@ export const gsi1 = {
 
 /** GSI2 values: "which things belong to whom". */
 export const gsi2 = {
-  dossierOfMarche: (marcheId: string, createdAt: string) => ({ gsi2pk: `MARCHE#${marcheId}`, gsi2sk: `DOSSIER#${createdAt}` }),
+  dossierOfMarche: (marcheId: string, createdAt: string) => ({
+    gsi2pk: `MARCHE#${marcheId}`,
+    gsi2sk: `DOSSIER#${createdAt}`,
+  }),
   membershipOfUser: (userId: string, siret: string) => ({ gsi2pk: `USER#${userId}`, gsi2sk: `MEMBER#${siret}` }),
   directoryEntry: (name: string, siret: string) => ({
     gsi2pk: 'DIRECTORY#PUBLIC',
