@@ -1,0 +1,120 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type IdempotencyRecord,
+  IdempotencyRecordExistsError,
+  type IdempotencyStatus,
+  type IdempotencyStore,
+  isLive,
+  type StoredResponse,
+} from '../http/idempotency/store';
+import { dynamoClient, tableName } from './dynamo/client';
+import { keys, TABLE_KEYS } from './dynamo/keys';
+
+/**
+ * Idempotency records in the single table (`keys.idempotency(scope, key)`, TTL attribute `ttl`), after Powertools'
+ * `DynamoDBPersistenceLayer`: one conditional Put takes the key; it succeeds when no record exists or the existing
+ * one is dead (TTL passed — DynamoDB deletes expired items only eventually — or IN_PROGRESS with an expired lock).
+ * On a lost condition the record is read back with a consistent Get (rather than ReturnValuesOnConditionCheckFailure,
+ * whose item the document client leaves marshalled).
+ */
+interface Item {
+  pk: string;
+  sk: string;
+  status: IdempotencyStatus;
+  payloadHash: string;
+  ttl: number;
+  lockExpiresAt: number;
+  response?: StoredResponse;
+}
+
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
+    private readonly table: () => string = tableName,
+  ) {}
+
+  async saveInProgress(record: Omit<IdempotencyRecord, 'status' | 'response'>, now: Date): Promise<void> {
+    const item: Item = {
+      ...keys.idempotency(record.scope, record.key),
+      status: 'IN_PROGRESS',
+      payloadHash: record.payloadHash,
+      [TABLE_KEYS.ttlAttribute]: record.expiresAt,
+      lockExpiresAt: record.lockExpiresAt,
+    };
+    try {
+      await this.client().send(
+        new PutCommand({
+          TableName: this.table(),
+          Item: item,
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR #ttl <= :nowS OR (#status = :inProgress AND #lock <= :nowMs)',
+          ExpressionAttributeNames: {
+            '#pk': TABLE_KEYS.partitionKey,
+            '#ttl': TABLE_KEYS.ttlAttribute,
+            '#status': 'status',
+            '#lock': 'lockExpiresAt',
+          },
+          ExpressionAttributeValues: {
+            ':nowS': Math.floor(now.getTime() / 1000),
+            ':nowMs': now.getTime(),
+            ':inProgress': 'IN_PROGRESS',
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new IdempotencyRecordExistsError(record.scope, record.key);
+      throw error;
+    }
+  }
+
+  async saveCompleted(
+    record: Omit<IdempotencyRecord, 'status' | 'lockExpiresAt'> & { response: StoredResponse },
+  ): Promise<void> {
+    const item: Item = {
+      ...keys.idempotency(record.scope, record.key),
+      status: 'COMPLETED',
+      payloadHash: record.payloadHash,
+      [TABLE_KEYS.ttlAttribute]: record.expiresAt,
+      lockExpiresAt: 0,
+      response: record.response,
+    };
+    await this.client().send(new PutCommand({ TableName: this.table(), Item: item }));
+  }
+
+  async get(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {
+    const out = await this.client().send(
+      new GetCommand({ TableName: this.table(), Key: keys.idempotency(scope, key), ConsistentRead: true }),
+    );
+    const item = out.Item as Item | undefined;
+    if (!item) return undefined;
+    const record: IdempotencyRecord = {
+      scope,
+      key,
+      status: item.status,
+      payloadHash: item.payloadHash,
+      expiresAt: Number(item[TABLE_KEYS.ttlAttribute]),
+      lockExpiresAt: Number(item.lockExpiresAt ?? 0),
+      ...(item.response ? { response: item.response } : {}),
+    };
+    return isLive(record, now) ? record : undefined;
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    try {
+      await this.client().send(
+        new DeleteCommand({
+          TableName: this.table(),
+          Key: keys.idempotency(scope, key),
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS' },
+        }),
+      );
+    } catch (error) {
+      // Already gone, or completed meanwhile: nothing to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

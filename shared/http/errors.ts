@@ -1,0 +1,38 @@
+import type { FieldIssue } from '../domain/errors';
+
+/**
+ * A refusal decided by the HTTP edge itself (malformed JSON, missing header, authentication, idempotency): it
+ * carries its status directly, unlike a `DomainError` whose `kind` the error mapping turns into a status.
+ * Codes are stable, UPPER_SNAKE and French, like domain codes; messages are French.
+ */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly FieldIssue[] = [],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isHttpProblem(e: unknown): e is HttpProblem {
+  return e instanceof HttpProblem;
+}
+
+/** Stable codes of the HTTP edge (domain codes come from `shared/domain`). */
+export const HTTP_CODES = {
+  JSON_INVALIDE: 'JSON_INVALIDE',
+  TYPE_CONTENU_NON_SUPPORTE: 'TYPE_CONTENU_NON_SUPPORTE',
+  DONNEES_INVALIDES: 'DONNEES_INVALIDES',
+  AUTHENTIFICATION_REQUISE: 'AUTHENTIFICATION_REQUISE',
+  PRECONDITION_REQUISE: 'PRECONDITION_REQUISE',
+  PRECONDITION_INVALIDE: 'PRECONDITION_INVALIDE',
+  IDEMPOTENCY_KEY_REQUISE: 'IDEMPOTENCY_KEY_REQUISE',
+  IDEMPOTENCY_KEY_INVALIDE: 'IDEMPOTENCY_KEY_INVALIDE',
+  IDEMPOTENCY_KEY_REUTILISEE: 'IDEMPOTENCY_KEY_REUTILISEE',
+  REQUETE_EN_COURS: 'REQUETE_EN_COURS',
+  ERREUR_INTERNE: 'ERREUR_INTERNE',
+} as const;

@@ -1,0 +1,113 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
+import type { IdempotencyStore } from './idempotency/store';
+import { defaultLogger } from './logger';
+import { authentication } from './middlewares/authentication';
+import { errorMapping } from './middlewares/error-mapping';
+import { idempotency } from './middlewares/idempotency';
+import { jsonBody } from './middlewares/json-body';
+import { logging } from './middlewares/logging';
+import { preconditions } from './middlewares/preconditions';
+import { validation } from './middlewares/validation';
+import { registerOperation } from './registry';
+import { toHttpResponse } from './results';
+import { stateOf } from './state';
+import type {
+  AuthMode,
+  HttpContext,
+  HttpEvent,
+  HttpResponse,
+  ObjectSchema,
+  OperationDescription,
+  OperationSpec,
+} from './types';
+
+export interface HttpHandlerDeps {
+  readonly logger?: Logger;
+  readonly idempotencyStore?: IdempotencyStore;
+}
+
+export type HttpLambdaHandler = MiddyfiedHandler<HttpEvent, HttpResponse, Error, Context> & {
+  readonly operation: OperationDescription;
+};
+
+let processStore: IdempotencyStore | undefined;
+
+/** Replaces the process-wide idempotency store (tests of resource handlers); undefined restores DynamoDB. */
+export function setIdempotencyStore(store: IdempotencyStore | undefined): void {
+  processStore = store;
+}
+
+function currentStore(): IdempotencyStore {
+  if (!processStore) processStore = new DynamoIdempotencyStore();
+  return processStore;
+}
+
+/**
+ * An API Gateway HTTP API (payload 2.0) Lambda handler for one operation, and its entry in the OpenAPI registry.
+ *
+ * The chain, in the order a request meets it (middy runs `before` in this order, `after` and `onError` in reverse):
+ *
+ *   1. logging         Powertools injectLambdaContext; correlation id = requestContext.requestId
+ *   2. authentication  `user` routes: no JWT subject → 401
+ *   3. jsonBody        JSON only: other media type → 415, bad JSON → 400
+ *   4. validation      zod on path, query, headers, body → 422 listing every field, in French
+ *   5. preconditions   If-Match → ctx.ifMatch; required and absent → 428
+ *   6. idempotency     Idempotency-Key: replay, 409 while in progress, 422 on another payload; stores the outcome
+ *   7. errorMapping    (onError only) any error → application/problem+json; runs first on the way out, so that
+ *                      idempotency stores problems, not errors
+ *   → handler          receives `ctx`, returns `ok()` / `created()` / `noContent()`
+ *
+ * Nothing escapes: every error becomes a problem response (unexpected ones a generic 500, logged).
+ */
+export function httpHandler<
+  A extends AuthMode,
+  B extends z.ZodType | undefined = undefined,
+  Q extends ObjectSchema | undefined = undefined,
+  P extends ObjectSchema | undefined = undefined,
+  H extends ObjectSchema | undefined = undefined,
+>(spec: OperationSpec<A, B, Q, P, H>, deps: HttpHandlerDeps = {}): HttpLambdaHandler {
+  const { handler, ...rest } = spec;
+  const idempotent = spec.idempotent ?? spec.method === 'POST';
+  const operation: OperationDescription = { ...rest, idempotent };
+  registerOperation(operation);
+
+  const lambda = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
+    const state = stateOf({ event, context });
+    const ctx: HttpContext = {
+      body: state.body,
+      query: state.query,
+      params: state.params,
+      headers: (spec.headers ? state.validatedHeaders : state.headers) as Record<string, string>,
+      identity: state.identity,
+      ...(state.ifMatch !== undefined ? { ifMatch: state.ifMatch } : {}),
+      now: state.now,
+      requestId: state.requestId,
+      logger: state.logger,
+      lambdaContext: context,
+    };
+    return toHttpResponse(await handler(ctx as never));
+  };
+
+  const chain = middy<HttpEvent, HttpResponse, Error, Context>(lambda).use([
+    logging(deps.logger ?? defaultLogger(), spec.operationId),
+    authentication(spec.auth),
+    jsonBody(spec.body !== undefined),
+    validation({ params: spec.params, query: spec.query, headers: spec.headers, body: spec.body }),
+    preconditions(spec.requiresIfMatch ?? false),
+    ...(idempotent
+      ? [
+          idempotency({
+            operationId: spec.operationId,
+            method: spec.method,
+            store: () => deps.idempotencyStore ?? currentStore(),
+          }),
+        ]
+      : []),
+    errorMapping(),
+  ]);
+  return Object.assign(chain, { operation });
+}

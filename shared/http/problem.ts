@@ -1,0 +1,146 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { type DomainErrorKind, type FieldIssue, isDomainError } from '../domain/errors';
+import { HTTP_CODES, isHttpProblem } from './errors';
+
+/**
+ * RFC 9457 "Problem Details for HTTP APIs". Every refusal leaves the API as `application/problem+json` with a
+ * stable `code` (the same as the thrown error's) and a French `detail`. `type` is derived from the code; the
+ * `.example` host is reserved (RFC 2606), so clients must treat it as an identifier and never fetch it.
+ */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const PROBLEM_TYPE_BASE = 'https://factures-travaux.example/problemes/';
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  /** The request id (API Gateway `requestContext.requestId`), also the logs' correlation id. */
+  readonly instance: string;
+  readonly fields?: readonly FieldIssue[];
+}
+
+/** The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. */
+export const fieldIssueSchema = z
+  .object({
+    path: z
+      .string()
+      .meta({ description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».' }),
+    message: z.string(),
+  })
+  .meta({ id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' });
+
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.' }),
+    title: z.string().meta({ description: 'Intitulé de la classe de problème (par statut).' }),
+    status: z.int().min(400).max(599),
+    code: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/)
+      .meta({ description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).' }),
+    detail: z.string().meta({ description: 'Explication en français de ce cas précis, et comment y remédier.' }),
+    instance: z.string().meta({ description: 'Identifiant de la requête (à communiquer au support).' }),
+    fields: z.array(fieldIssueSchema).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 (application/problem+json).' });
+
+/** RFC 9110 status per domain error kind (DomainErrorKind documents the same table). */
+export const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {
+  INVALID: 422,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  STALE: 412,
+};
+
+/** French titles, one per status: the title names the class of problem, `detail` this occurrence. */
+export const PROBLEM_TITLES: Readonly<Record<number, string>> = {
+  400: 'Requête mal formée',
+  401: 'Authentification requise',
+  403: 'Action non autorisée',
+  404: 'Ressource introuvable',
+  409: 'Conflit avec l’état actuel',
+  412: 'Version périmée',
+  415: 'Type de contenu non pris en charge',
+  422: 'Données invalides',
+  428: 'Précondition requise',
+  500: 'Erreur interne',
+};
+
+export const INTERNAL_ERROR_DETAIL =
+  'Une erreur inattendue est survenue. Réessayez plus tard ; si elle persiste, communiquez l’identifiant de la requête (instance) au support.';
+
+export function problemTitle(status: number): string {
+  return PROBLEM_TITLES[status] ?? (status >= 500 ? PROBLEM_TITLES[500]! : PROBLEM_TITLES[400]!);
+}
+
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  instance: string,
+  fields?: readonly FieldIssue[],
+): Problem {
+  return {
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: problemTitle(status),
+    status,
+    code,
+    detail,
+    instance,
+    ...(fields && fields.length > 0 ? { fields: fields.map((f) => ({ path: f.path, message: f.message })) } : {}),
+  };
+}
+
+export function problemResponse(
+  p: Problem,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: p.status,
+    headers: { ...headers, 'Content-Type': PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(p),
+  };
+}
+
+/** What an error means for the client. Only `DomainError` and `HttpProblem` are exposed; anything else is a 500. */
+export interface MappedError {
+  readonly problem: Problem;
+  readonly headers: Readonly<Record<string, string>>;
+  /** False for errors nobody anticipated: they are logged with their stack, their message never leaves. */
+  readonly expected: boolean;
+}
+
+export function mapError(error: unknown, instance: string): MappedError {
+  if (isDomainError(error)) {
+    const status = STATUS_BY_KIND[error.kind] ?? 500;
+    if (status === 500) return internal(instance);
+    return { problem: problem(status, error.code, error.message, instance, error.fields), headers: {}, expected: true };
+  }
+  if (isHttpProblem(error)) {
+    return {
+      problem: problem(error.status, error.code, error.message, instance, error.fields),
+      headers: error.headers,
+      expected: true,
+    };
+  }
+  return internal(instance);
+}
+
+function internal(instance: string): MappedError {
+  return {
+    problem: problem(500, HTTP_CODES.ERREUR_INTERNE, INTERNAL_ERROR_DETAIL, instance),
+    headers: {},
+    expected: false,
+  };
+}
+
+/** Last resort when even building a problem failed: a constant body, nothing computed. */
+const FALLBACK_BODY = JSON.stringify(problem(500, HTTP_CODES.ERREUR_INTERNE, INTERNAL_ERROR_DETAIL, 'inconnue'));
+
+export function fallbackInternalResponse(): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: 500, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE }, body: FALLBACK_BODY };
+}

@@ -1,0 +1,88 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { clock } from '../adapters/clock';
+import { defaultLogger } from './logger';
+import type { HttpEvent, HttpRequest, Identity } from './types';
+
+/**
+ * What the middlewares learn about one request, shared along the chain and read by the final handler, which only
+ * receives the event. Kept beside the event (a WeakMap), so the event itself is never rewritten. Built lazily, so
+ * that every middleware also works alone in a test.
+ */
+export interface HttpState {
+  readonly requestId: string;
+  readonly now: Date;
+  /** Request headers, names in lower case (API Gateway v2 already sends them so; fake events may not). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly identity: Identity | null;
+  logger: Logger;
+  /** Decoded body text (base64 undone), undefined when absent or empty. */
+  rawBody?: string;
+  /** Parsed JSON body, before validation. */
+  json?: unknown;
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+  validatedHeaders?: unknown;
+  ifMatch?: number;
+  /** Set once this request holds the idempotency record (so that only its owner completes or releases it). */
+  idempotency?: {
+    readonly scope: string;
+    readonly key: string;
+    readonly payloadHash: string;
+    readonly expiresAt: number;
+  };
+}
+
+const states = new WeakMap<object, HttpState>();
+
+function holderOf(request: Pick<HttpRequest, 'event' | 'context'>): object {
+  return (request.event ?? request) as object;
+}
+
+/** Starts a request with a fresh state, in case the same event object is invoked again (tests, retries in-process). */
+export function beginRequest(request: Pick<HttpRequest, 'event' | 'context'>): HttpState {
+  states.delete(holderOf(request));
+  return stateOf(request);
+}
+
+export function stateOf(request: Pick<HttpRequest, 'event' | 'context'>): HttpState {
+  const event = request.event as HttpEvent | undefined;
+  const holder = holderOf(request);
+  let state = states.get(holder);
+  if (!state) {
+    state = {
+      requestId: requestIdOf(event, request.context?.awsRequestId),
+      now: clock().now(),
+      headers: normalizeHeaders(event?.headers),
+      identity: identityOf(event),
+      logger: defaultLogger(),
+    };
+    states.set(holder, state);
+  }
+  return state;
+}
+
+function requestIdOf(event: HttpEvent | undefined, fallback: string | undefined): string {
+  const id = event?.requestContext?.requestId;
+  if (typeof id === 'string' && id.length > 0) return id;
+  return typeof fallback === 'string' && fallback.length > 0 ? fallback : 'inconnue';
+}
+
+export function normalizeHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers || typeof headers !== 'object') return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** JWT authorizer claims (API Gateway HTTP API, payload 2.0): `requestContext.authorizer.jwt.claims`. */
+function identityOf(event: HttpEvent | undefined): Identity | null {
+  const claims = (event?.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } | undefined)
+    ?.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub.length === 0) return null;
+  const email = claims?.email;
+  return { userId: sub, loginAddress: typeof email === 'string' && email.length > 0 ? email : null };
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { type CalendarDate, isCalendarDate } from '../domain/calendar';
+import { isDomainError } from '../domain/errors';
+import { type Cents, formatAmount, parseAmount } from '../domain/money';
+import { validateSiret } from '../domain/siret';
+
+/**
+ * Zod building blocks shared by the API's request and response schemas. Request schemas may transform (an amount
+ * string becomes cents); response schemas describe the wire (an amount stays a string), so that the OpenAPI
+ * document shows clients what they send and what they receive. Messages are French; the domain parsers give them.
+ */
+
+/** The wire form of an amount (DOMAIN.md §7), the same grammar as `parseAmount`: "1234.5", "-12.05", "7". */
+export const AMOUNT_PATTERN = '^-?\\d+(?:\\.\\d{1,2})?$';
+
+const amountDoc = {
+  description: 'Montant en euros : chiffres, point décimal, au plus deux décimales, sans espace (exemple : 1234.56).',
+  examples: ['1234.56'],
+};
+
+/** Request amount: a decimal string → integer cents (`MONTANT_INVALIDE`'s message on refusal). */
+export const amount = z
+  .string()
+  .meta({ ...amountDoc, pattern: AMOUNT_PATTERN })
+  .transform((value, ctx): Cents => {
+    try {
+      return parseAmount(value, '');
+    } catch (error) {
+      ctx.issues.push({
+        code: 'custom',
+        message: isDomainError(error) ? error.message : 'Montant invalide.',
+        input: value,
+      });
+      return z.NEVER;
+    }
+  });
+
+/** Response amount, as written by `toAmountString(cents)`: always two decimals. */
+export const amountString = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ ...amountDoc, examples: ['1234.50'] });
+
+export function toAmountString(cents: Cents): string {
+  return formatAmount(cents);
+}
+
+/** SIRET, 14 digits with a valid key (DOMAIN.md §2); the domain validator's message on refusal. */
+export const siret = z
+  .string()
+  .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21310555400017'], pattern: '^\\d{14}$' })
+  .superRefine((value, ctx) => {
+    const v = validateSiret(value, '');
+    if (!v.ok) ctx.addIssue({ code: 'custom', message: v.error.message, input: value });
+  });
+
+const DATE_DOC = { description: 'Date calendaire AAAA-MM-JJ (Europe/Paris).', examples: ['2025-03-31'] };
+
+/** Request date: `YYYY-MM-DD` that exists in the calendar → `CalendarDate`. */
+export const calendarDate = z
+  .string()
+  .meta({ ...DATE_DOC, format: 'date' })
+  .refine(isCalendarDate, {
+    message: 'Date invalide : une date existante au format AAAA-MM-JJ est attendue (exemple : 2025-03-31).',
+  })
+  .transform((value) => value as CalendarDate);
+
+/** Response date (a `CalendarDate` is already its own wire form). */
+export const calendarDateString = z.iso.date().meta(DATE_DOC);
+
+/** Ids from `shared/adapters/ids.ts`: 26 characters, Crockford base32, time-ordered. */
+export const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const id = z
+  .string()
+  .regex(ID_PATTERN, {
+    message: 'Identifiant invalide : 26 caractères (chiffres et majuscules, sans I, L, O, U) attendus.',
+  })
+  .meta({
+    description: 'Identifiant (26 caractères, ordonné dans le temps).',
+    examples: ['01JQ8Z6X4C5V7B9N2M3K4J5H6G'],
+  });
+
+/** Version of a resource for optimistic locking: returned in `ETag`, sent back in `If-Match`. */
+export const version = z.int().min(0).meta({ description: 'Version de la ressource (verrouillage optimiste).' });
