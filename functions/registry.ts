@@ -6,6 +6,10 @@
  * - `task` functions are Step Functions tasks.
  * - `s3` functions receive the bucket's ObjectCreated notifications.
  */
+import { API_LAMBDAS } from './api/lambdas';
+import { DOCUMENT_LAMBDAS } from './documents/lambdas';
+import { WORKFLOW_LAMBDAS } from './workflow/lambdas';
+
 export type LambdaKind = 'http' | 'task' | 's3';
 
 export interface HttpRoute {
@@ -31,7 +35,7 @@ export interface LambdaDefinition {
   readonly memoryMb?: number;
 }
 
-export const LAMBDAS = {
+const CORE = {
   health: {
     entry: 'functions/http/health.ts',
     kind: 'http',
@@ -39,6 +43,17 @@ export const LAMBDAS = {
     routes: [{ method: 'GET', path: '/health', public: true }],
     access: { table: 'read' },
   },
+} as const satisfies Record<string, LambdaDefinition>;
+
+/**
+ * Each concern lists its functions in its own fragment (functions/<concern>/lambdas.ts); this is the union.
+ * Keys must be unique across fragments (checked by test/infra).
+ */
+export const LAMBDAS = {
+  ...CORE,
+  ...WORKFLOW_LAMBDAS,
+  ...DOCUMENT_LAMBDAS,
+  ...API_LAMBDAS,
 } as const satisfies Record<string, LambdaDefinition>;
 
 export type LambdaKey = keyof typeof LAMBDAS;

@@ -1,5 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { type AuditEvent, type ChainedEvent, chainEvent, GENESIS_HASH } from '../audit';
 import { dynamoClient, tableName } from './client';
@@ -54,6 +59,11 @@ export interface DossierWrite<S = unknown, C = unknown> {
   readonly clock?: { readonly value: C; readonly moaSiret: string; readonly echeance?: string; readonly open: boolean };
   /** `null` removes the pending action; `undefined` leaves it untouched. */
   readonly pending?: StoredPending | null;
+  /**
+   * The task token seen on the pending action when the dossier was read (`null`: none). Replacing the pending action
+   * is conditioned on it, so that a token recorded by the workflow in between is never silently dropped.
+   */
+  readonly expectedTaskToken?: string | null;
   readonly events: readonly AuditEvent[] | readonly Omit<AuditEvent, 'seq'>[];
   readonly lastEventSeq: number;
   readonly lastEventHash: string;
@@ -96,7 +106,12 @@ export class DossierStore {
       open: meta.open as boolean,
       state: meta.state as S,
       clock: clockItem?.clock as C | undefined,
-      pending: pendingItem?.pending as StoredPending | undefined,
+      pending: pendingItem
+        ? ({
+            ...(pendingItem.pending as StoredPending),
+            taskToken: pendingItem.taskToken as string | undefined,
+          } as StoredPending)
+        : undefined,
       events: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => i.event as ChainedEvent),
       pieces: items.filter((i) => String(i.sk).startsWith('PIECE#')),
       files: items.filter((i) => String(i.sk).startsWith('FILE#')),
@@ -183,8 +198,17 @@ export class DossierStore {
         Put: { TableName: this.table, Item: { ...keys.dgpClock(w.dossierId), clock: w.clock.value, ...index } },
       });
     }
+    const tokenCondition =
+      w.expectedTaskToken === undefined
+        ? {}
+        : w.expectedTaskToken === null
+          ? { ConditionExpression: 'attribute_not_exists(taskToken)' }
+          : {
+              ConditionExpression: 'taskToken = :token',
+              ExpressionAttributeValues: { ':token': w.expectedTaskToken },
+            };
     if (w.pending === null) {
-      items.push({ Delete: { TableName: this.table, Key: keys.pendingAction(w.dossierId) } });
+      items.push({ Delete: { TableName: this.table, Key: keys.pendingAction(w.dossierId), ...tokenCondition } });
       items.push({ Delete: { TableName: this.table, Key: keys.timer(w.dossierId, 'PENDING') } });
     } else if (w.pending) {
       const dueAt = new Date(w.pending.deadlineAt);
@@ -204,9 +228,10 @@ export class DossierStore {
           TableName: this.table,
           Item: {
             ...keys.pendingAction(w.dossierId),
-            pending: w.pending,
+            pending: { ...w.pending, taskToken: undefined },
             ...gsi1.pendingFor(w.pending.actorSiret, w.pending.deadlineAt, w.dossierId),
           },
+          ...tokenCondition,
         },
       });
     }
@@ -232,12 +257,37 @@ export class DossierStore {
           );
         }
         const reasons = e.CancellationReasons?.map((r) => r.Code ?? 'None') ?? [];
+        const pendingIndex = items.findIndex((it) => (it.Put?.Item ?? it.Delete?.Key)?.sk === 'PENDING');
+        if (pendingIndex >= 0 && reasons[pendingIndex] === 'ConditionalCheckFailed') throw new TaskTokenChanged();
         const failedExtra = reasons.findIndex((r, i) => r === 'ConditionalCheckFailed' && i > 0);
         if (failedExtra >= 0) throw new ExtraItemConflict(failedExtra, reasons);
       }
       throw e;
     }
     return { version, events: chained };
+  }
+
+  /**
+   * Records the Step Functions task token of the current wait, only if the wait is still the one the workflow is
+   * in (same step, same dossier version). Returns false when the dossier has moved on.
+   */
+  async recordTaskToken(dossierId: string, step: string, dossierVersion: number, taskToken: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.pendingAction(dossierId),
+          UpdateExpression: 'SET taskToken = :t',
+          ConditionExpression: 'pending.#step = :step AND pending.dossierVersion = :v',
+          ExpressionAttributeNames: { '#step': 'step' },
+          ExpressionAttributeValues: { ':t': taskToken, ':step': step, ':v': dossierVersion },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
   }
 
   /** Counts by status for a structure ("Tableau de bord"): one Query on the structure partition. */
@@ -357,6 +407,11 @@ export class DossierStore {
     }
     return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
   }
+}
+
+/** The workflow recorded a task token between our read and our write: read again and retry. */
+export class TaskTokenChanged extends Error {
+  override readonly name = 'TaskTokenChanged';
 }
 
 /** A conditional extra item (uniqueness claim, reservation) failed: index into the transaction's items. */

@@ -1,0 +1,71 @@
+import {
+  ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+
+/**
+ * The dossier's Step Functions execution, seen from the application: start it (idempotent, named after the dossier)
+ * and hand it back a human decision (the task token of the current wait). DynamoDB stays the source of truth: when
+ * the execution is gone, these calls fail quietly and `resume` rebuilds it from the table.
+ */
+export interface WorkflowPort {
+  /** Starts the dossier's execution; a second start with the same name is a no-op. */
+  start(dossierId: string, executionName: string): Promise<'started' | 'already-running'>;
+  /** Releases the wait the execution is in; false when the token is no longer valid. */
+  release(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+}
+
+export const DOSSIER_STATE_MACHINE = 'Dossier';
+
+export function stateMachineArn(name: string = DOSSIER_STATE_MACHINE): string {
+  const map = JSON.parse(process.env.STATE_MACHINES ?? '{}') as Record<string, string>;
+  const arn = map[name];
+  if (!arn) throw new Error(`state machine ${name} is not configured (STATE_MACHINES)`);
+  return arn;
+}
+
+let sfn: SFNClient | undefined;
+function client(): SFNClient {
+  sfn ??= new SFNClient({});
+  return sfn;
+}
+
+export const stepFunctionsWorkflow: WorkflowPort = {
+  async start(dossierId, executionName) {
+    try {
+      await client().send(
+        new StartExecutionCommand({
+          stateMachineArn: stateMachineArn(),
+          name: executionName,
+          input: JSON.stringify({ dossierId }),
+        }),
+      );
+      return 'started';
+    } catch (e) {
+      if (e instanceof ExecutionAlreadyExists) return 'already-running';
+      throw e;
+    }
+  },
+  async release(taskToken, output) {
+    try {
+      await client().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return true;
+    } catch (e) {
+      if (e instanceof TaskDoesNotExist || e instanceof TaskTimedOut) return false;
+      if ((e as { name?: string }).name === 'InvalidToken') return false;
+      throw e;
+    }
+  },
+};
+
+let current: WorkflowPort = stepFunctionsWorkflow;
+export function workflow(): WorkflowPort {
+  return current;
+}
+export function setWorkflow(port: WorkflowPort): void {
+  current = port;
+}

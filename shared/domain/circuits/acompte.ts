@@ -1,0 +1,165 @@
+import type { CalendarDate } from '../calendar';
+import { type ActionOf, MOTIFS_MONTANT, MOTIFS_REFUS, type MotifRefus } from './actions';
+import {
+  actorOf,
+  addPiece,
+  type Change,
+  type Ctx,
+  cancelClock,
+  close,
+  type EventSeed,
+  montantsDiffer,
+  moveTo,
+  newPiece,
+  reach,
+  setPieceStatus,
+} from './ops';
+import { currentPiece } from './permissions';
+import { refusal } from './refusals';
+import type { Destinataire, Dossier, DossierOutcome, PieceStatus } from './types';
+
+/** Monthly acompte: MOE → MOA (DOMAIN.md §5; CCAG-T 2014 art. 13.1, 13.2 / 2021 art. 12.1, 12.2). */
+
+/**
+ * MOE / MOA refusal reasons. Chorus Pro KB0011867 (since 19/02/2025) and CCP R2192-34: a disagreement on amounts is
+ * never a refusal reason; the amounts are corrected in the next piece and the sums admitted are paid.
+ */
+export function checkMotifRefus(motif: string, correctWith: string): MotifRefus {
+  const m = motif.trim().toUpperCase();
+  if ((MOTIFS_MONTANT as readonly string[]).includes(m)) {
+    const message = `Un désaccord sur les montants n'est pas un motif de refus (Chorus Pro KB0011867 ; CCP R2192-34) : corrigez les montants en déposant ${correctWith} ; les sommes admises sont payées.`;
+    throw refusal('REFUS_POUR_MONTANT_INTERDIT', message, [{ path: 'motif', message }]);
+  }
+  if (!(MOTIFS_REFUS as readonly string[]).includes(m)) {
+    const message = `Motif de refus « ${motif} » non admis : choisissez ${MOTIFS_REFUS.join(', ')}.`;
+    throw refusal('MOTIF_REFUS_INVALIDE', message, [{ path: 'motif', message }]);
+  }
+  return m as MotifRefus;
+}
+
+/** A refusal by the MOE or the MOA stops the dossier; the depositor starts a new one (DOMAIN.md §5). */
+export function refusalCloses(
+  ctx: Ctx,
+  motif: MotifRefus,
+  commentaire: string | undefined,
+  status: PieceStatus,
+  outcome: DossierOutcome,
+): Change {
+  const d = ctx.dossier;
+  const by = actorOf(ctx);
+  const dossier: Dossier = {
+    ...close(setPieceStatus(d, d.currentPieceId, status), outcome, status, ctx.today),
+    refus: { by, motif, on: ctx.today },
+  };
+  return {
+    dossier,
+    events: [
+      { type: 'PIECE_REFUSEE', pieceId: d.currentPieceId, details: { motif, ...(commentaire ? { commentaire } : {}) } },
+      { type: 'DOSSIER_CLOS', details: { outcome } },
+    ],
+    clockEffects: cancelClock(d, ctx.today, `Pièce refusée (${motif})`),
+  };
+}
+
+export function refuserMoe(ctx: Ctx, action: ActionOf<'REFUSER_MOE'>): Change {
+  const correctWith = ctx.dossier.kind === 'SOLDE' ? 'le projet de décompte général (A17)' : "l'état d'acompte (A15)";
+  return refusalCloses(
+    ctx,
+    checkMotifRefus(action.motif, correctWith),
+    action.commentaire,
+    'REFUSEE_MOE',
+    'REFUSE_MOE',
+  );
+}
+
+export function refuserMoa(ctx: Ctx, action: ActionOf<'REFUSER_MOA'>): Change {
+  const motif = checkMotifRefus(action.motif, "l'état d'acompte validé (A19)");
+  return refusalCloses(ctx, motif, action.commentaire, 'REFUSEE_MOA', 'REFUSE_MOA');
+}
+
+/** The dossier reaches the MOA: DGP started there, or handed over (DOMAIN.md §6). */
+function toMoa(d: Dossier, ctx: Ctx, pieceId: string, events: EventSeed[]): Change {
+  const moved = moveTo(d, 'VALIDATION_MOA', 'MISE_A_DISPOSITION_MOA', ctx.today, pieceId);
+  events.push({
+    type: 'MISE_A_DISPOSITION',
+    pieceId,
+    details: { destinataireSiret: d.parties.moa.siret, destinataireRole: 'MOA' },
+  });
+  const clock = reach(moved, ctx.today, 'MOA');
+  return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
+}
+
+/** CCAG-T 2014 art. 13.2.1, 13.2.2: the MOE accepts or corrects the PDM and draws up the état d'acompte (A15). */
+export function deposerEtatAcompte(ctx: Ctx, action: ActionOf<'DEPOSER_ETAT_ACOMPTE'>): Change {
+  const d = ctx.dossier;
+  const pdm = currentPiece(d);
+  const a15 = newPiece(ctx.now, d, action.piece, 'A15', actorOf(ctx), pdm.id, 'MISE_A_DISPOSITION_MOA');
+  const events: EventSeed[] = [
+    {
+      type: 'PIECE_DEPOSEE',
+      pieceId: a15.id,
+      details: { cadre: 'A15', numero: a15.numero, horsDelai: d.moeHorsDelai },
+    },
+  ];
+  if (montantsDiffer(pdm.montants, a15.montants)) {
+    events.push({ type: 'MONTANTS_CORRIGES', pieceId: a15.id, details: { avant: pdm.montants, apres: a15.montants } });
+  }
+  const dossier = addPiece(setPieceStatus(d, pdm.id, 'PRISE_EN_COMPTE_MOE'), a15);
+  return toMoa(dossier, ctx, a15.id, events);
+}
+
+/** CCAG-T 2014 art. 13.2.2: the MOE let its delay pass; the titulaire addresses the MOA with its PDM. */
+export function saisirMoaDirectement(ctx: Ctx): Change {
+  const d = ctx.dossier;
+  const events: EventSeed[] = [{ type: 'SAISINE_DIRECTE_MOA', pieceId: d.currentPieceId }];
+  return toMoa(setPieceStatus(d, d.currentPieceId, 'MISE_A_DISPOSITION_MOA'), ctx, d.currentPieceId, events);
+}
+
+const SIRET_FORMAT = /^\d{14}$/;
+
+export function checkSiret(siret: string, path: string): void {
+  if (!SIRET_FORMAT.test(siret)) {
+    const message = `SIRET « ${siret} » invalide : 14 chiffres attendus.`;
+    throw refusal('SIRET_INVALIDE', message, [{ path, message }]);
+  }
+}
+
+/** The pieces the service financier processes (A19, A8, A20 become DGD, A23/A24/A25) reach it (DOMAIN.md §5). */
+export function toServiceFinancier(d: Dossier, on: CalendarDate, pieceId: string, events: EventSeed[]): Change {
+  const moved = moveTo(d, 'TRAITEMENT_SERVICE_FINANCIER', 'MISE_A_DISPOSITION', on, pieceId);
+  const to = moved.pieces.find((p) => p.id === pieceId)?.destinataire ?? d.parties.serviceFinancier;
+  events.push({
+    type: 'MISE_A_DISPOSITION',
+    pieceId,
+    details: { destinataireSiret: to.siret, destinataireRole: 'SERVICE_FINANCIER' },
+  });
+  return { dossier: moved, events, clockEffects: [{ kind: 'HAND_OVER', on, holder: 'SERVICE_FINANCIER' }] };
+}
+
+/** The MOA validates the état d'acompte (A19), amounts corrected if need be, to the service financier. */
+export function validerEtatAcompte(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOMPTE'>): Change {
+  const d = ctx.dossier;
+  const previous = currentPiece(d);
+  let destinataire: Destinataire = d.parties.serviceFinancier;
+  if (action.destinataire) {
+    checkSiret(action.destinataire.siret, 'destinataire.siret');
+    destinataire = action.destinataire;
+  }
+  const a19 = newPiece(ctx.now, d, action.piece, 'A19', actorOf(ctx), previous.id, 'MISE_A_DISPOSITION', destinataire);
+  const events: EventSeed[] = [
+    { type: 'PIECE_DEPOSEE', pieceId: a19.id, details: { cadre: 'A19', numero: a19.numero } },
+  ];
+  if (montantsDiffer(previous.montants, a19.montants)) {
+    events.push({
+      type: 'MONTANTS_CORRIGES',
+      pieceId: a19.id,
+      details: { avant: previous.montants, apres: a19.montants },
+    });
+  }
+  return toServiceFinancier(
+    addPiece(setPieceStatus(d, previous.id, 'PRISE_EN_COMPTE_MOA'), a19),
+    ctx.today,
+    a19.id,
+    events,
+  );
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { isCalendarDate } from '../calendar';
+import { DomainError } from '../errors';
+import { DOSSIER_STATES } from './types';
+
+/**
+ * What an actor asks of a dossier. Legal acts keep their French names (DOMAIN.md: vocabulary). The cadre of a
+ * follow-up piece is implied by the action and the actor's role (DOMAIN.md §4); when a piece input names its
+ * cadre anyway, it must be that one.
+ */
+const calendarDateSchema = z.string().refine(isCalendarDate, { message: 'date attendue au format AAAA-MM-JJ' });
+const cents = z.number().int().refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
+
+export const montantsSchema = z.object({ htCents: cents, tvaCents: cents, ttcCents: cents });
+
+const pieceInput = z.object({
+  id: z.string().min(1),
+  numero: z.string(),
+  cadre: z.string().optional(),
+  montants: montantsSchema.optional(),
+});
+const pieceWithMontants = pieceInput.extend({ montants: montantsSchema });
+const texte = z.string().trim().min(1);
+
+export const actionSchema = z.discriminatedUnion('type', [
+  // First piece of a dossier (A4, A7, A9, A10, A12, A13, A14)
+  z.object({
+    type: z.literal('DEPOSER'),
+    dossierId: z.string().min(1),
+    piece: pieceInput.extend({ cadre: z.string() }),
+    /** A7 / A14: day the réception decision was notified (CCAG-T 2014 art. 13.3.2), to check the 30 days. */
+    receptionNotifieeLe: calendarDateSchema.optional(),
+    /** A7 / A14: day the MOA received the projet de décompte final when not the day it reached the MOE. */
+    pdfRecuMoaLe: calendarDateSchema.optional(),
+  }),
+  // Valideur (titulaire, cotraitant, mandataire) on a sous-traitant or cotraitant piece
+  z.object({ type: z.literal('VALIDER') }),
+  z.object({ type: z.literal('REFUSER'), motifs: texte }),
+  // MOE
+  z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE'), piece: pieceWithMontants }),
+  z.object({ type: z.literal('REFUSER_MOE'), motif: z.string(), commentaire: z.string().optional() }),
+  z.object({ type: z.literal('DEPOSER_PROJET_DECOMPTE_GENERAL'), piece: pieceInput }),
+  // Fournisseur after the MOE's silence
+  z.object({ type: z.literal('SAISIR_MOA_DIRECTEMENT') }),
+  // MOA
+  z.object({
+    type: z.literal('VALIDER_ETAT_ACOMPTE'),
+    piece: pieceWithMontants,
+    destinataire: z
+      .object({ siret: z.string(), codeService: z.string().optional(), engagementJuridique: z.string().optional() })
+      .optional(),
+  }),
+  z.object({ type: z.literal('REFUSER_MOA'), motif: z.string(), commentaire: z.string().optional() }),
+  z.object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), piece: pieceInput }),
+  // Titulaire on the DG, and the tacit procedure
+  z.object({ type: z.literal('SIGNER_DG'), piece: pieceInput }),
+  z.object({
+    type: z.literal('SIGNER_DG_AVEC_RESERVES'),
+    piece: pieceInput,
+    memoireReclamation: texte,
+    sommesAdmisesCents: cents.refine((n) => n >= 0, { message: 'montant positif ou nul attendu' }),
+  }),
+  z.object({ type: z.literal('REFUSER_DG'), motifs: texte }),
+  z.object({ type: z.literal('DEPOSER_PROJET_DG_TACITE'), piece: pieceInput }),
+  z.object({ type: z.literal('DEPOSER_DGD_TACITE'), piece: pieceInput }),
+  // Service financier
+  z.object({ type: z.literal('SERVICE_FAIT') }),
+  z.object({ type: z.literal('MANDATER') }),
+  z.object({ type: z.literal('METTRE_EN_PAIEMENT') }),
+  z.object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte) }),
+  z.object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte }),
+  z.object({ type: z.literal('REJETER'), motif: texte }),
+  // Fournisseur / depositor after the service financier
+  z.object({ type: z.literal('COMPLETER'), documents: z.array(texte) }),
+  z.object({
+    type: z.literal('RECYCLER'),
+    siret: z.string().optional(),
+    codeService: z.string().optional(),
+    engagementJuridique: z.string().optional(),
+  }),
+  // System: the deadline of the current wait has passed
+  z.object({ type: z.literal('DELAI_EXPIRE'), step: z.enum(DOSSIER_STATES).optional() }),
+]);
+
+/** What a caller sends (dates as plain `YYYY-MM-DD` strings). */
+export type Action = z.input<typeof actionSchema>;
+/** What the handlers receive once parsed (dates as `CalendarDate`). */
+export type ParsedAction = z.output<typeof actionSchema>;
+export type ActionType = Action['type'];
+export type ActionOf<T extends ActionType> = Extract<ParsedAction, { type: T }>;
+export type PieceInput = z.input<typeof pieceInput>;
+
+export const ACTION_TYPES = actionSchema.options.map((o) => o.shape.type.value) as readonly ActionType[];
+
+/** The only fields a recycled piece may change (Chorus Pro « recycler »; DOMAIN.md §5). */
+export const RECYCLABLE_FIELDS = ['siret', 'codeService', 'engagementJuridique'] as const;
+
+/** MOE / MOA refusal reasons (Chorus Pro community, MOE good practice; DOMAIN.md §5). */
+export const MOTIFS_REFUS = ['MAUVAIS_MARCHE', 'MAUVAIS_DESTINATAIRE', 'DONNEES_OBLIGATOIRES_MANQUANTES'] as const;
+export type MotifRefus = (typeof MOTIFS_REFUS)[number];
+/** Chorus Pro KB0011867: a refusal for an amount error is blocked since 19/02/2025; the amount is corrected. */
+export const MOTIFS_MONTANT = ['ERREUR_MONTANT', 'ERREUR_DE_MONTANT', 'MONTANT'] as const;
+
+const frenchErrors = z.locales.fr().localeError;
+
+/** Parses an action; a malformed one is a `DomainError` ACTION_INVALIDE listing every fault. */
+export function parseAction(input: unknown): ParsedAction {
+  if (isObject(input) && input.type === 'RECYCLER') {
+    const extra = Object.keys(input).filter(
+      (k) => k !== 'type' && !(RECYCLABLE_FIELDS as readonly string[]).includes(k),
+    );
+    if (extra.length > 0) {
+      // Chorus Pro « recycler »: only SIRET, code service and engagement juridique may change
+      const message = `Un recyclage ne peut modifier que le SIRET, le code service et le numéro d'engagement ; retirez : ${extra.join(', ')}. Pour changer autre chose, déposez une nouvelle pièce.`;
+      throw new DomainError('RECYCLAGE_CHAMP_NON_MODIFIABLE', message, 'INVALID', [
+        ...extra.map((path) => ({ path, message })),
+      ]);
+    }
+  }
+  const result = actionSchema.safeParse(input, { error: frenchErrors });
+  if (result.success) return result.data;
+  const fields = result.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || 'action',
+    message: i.message,
+  }));
+  throw new DomainError(
+    'ACTION_INVALIDE',
+    `Demande incomplète ou mal formée : ${fields.map((f) => `${f.path} : ${f.message}`).join(' ; ')}.`,
+    'INVALID',
+    fields,
+  );
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

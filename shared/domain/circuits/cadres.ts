@@ -1,0 +1,95 @@
+import type { Role } from '../roles';
+import type { DossierKind, DossierOrigin } from './types';
+
+/**
+ * The cadres as the circuits use them (DOMAIN.md §4). The full table (labels, API values, confidence) is
+ * shared/domain/cadres.ts; this module only knows which cadre opens which circuit and who deposits it, so that
+ * the state machine does not depend on the table's code.
+ */
+export type CadreCode =
+  | 'A1'
+  | 'A2'
+  | 'A3'
+  | 'A4'
+  | 'A5'
+  | 'A6'
+  | 'A7'
+  | 'A8'
+  | 'A9'
+  | 'A10'
+  | 'A11'
+  | 'A12'
+  | 'A13'
+  | 'A14'
+  | 'A15'
+  | 'A16'
+  | 'A17'
+  | 'A18'
+  | 'A19'
+  | 'A20'
+  | 'A21'
+  | 'A22'
+  | 'A23'
+  | 'A24'
+  | 'A25';
+
+const TITULAIRE: readonly Role[] = ['TITULAIRE', 'MANDATAIRE'];
+
+/** Depositor roles of every works cadre (DOMAIN.md §4 "Depositor"; a mandataire deposits what a titulaire does). */
+export const CADRE_DEPOSITORS: Readonly<Partial<Record<CadreCode, readonly Role[]>>> = {
+  A4: TITULAIRE,
+  A5: TITULAIRE,
+  A6: TITULAIRE,
+  A7: TITULAIRE,
+  A8: TITULAIRE,
+  A9: ['SOUS_TRAITANT'],
+  A10: ['SOUS_TRAITANT'],
+  A11: ['SOUS_TRAITANT'],
+  A12: ['COTRAITANT'],
+  A13: ['COTRAITANT'],
+  A14: ['COTRAITANT'],
+  A15: ['MOE'],
+  A16: ['MOE'],
+  A17: ['MOE'],
+  A18: ['MOE'],
+  A19: ['MOA'],
+  A20: ['MOA'],
+  A22: TITULAIRE,
+  A23: TITULAIRE,
+  A24: ['MOE'],
+  A25: ['MOA'], // actor unconfirmed (DOMAIN.md §4): the labels say MOA, the enum name says MOE
+};
+
+/** Cadres that open a dossier: the first deposit (DOMAIN.md §5). */
+export const OPENING_CADRES: Readonly<
+  Partial<Record<CadreCode, { readonly kind: DossierKind; readonly origin: DossierOrigin }>>
+> = {
+  A4: { kind: 'ACOMPTE_MENSUEL', origin: 'TITULAIRE' },
+  A7: { kind: 'SOLDE', origin: 'TITULAIRE' },
+  A9: { kind: 'ACOMPTE_MENSUEL', origin: 'SOUS_TRAITANT' },
+  A10: { kind: 'ACOMPTE_MENSUEL', origin: 'SOUS_TRAITANT' },
+  A12: { kind: 'ACOMPTE_MENSUEL', origin: 'COTRAITANT' },
+  A13: { kind: 'ACOMPTE_MENSUEL', origin: 'COTRAITANT' },
+  A14: { kind: 'SOLDE', origin: 'COTRAITANT' },
+};
+
+/** Ordinary invoices, justice and TIC refunds: not works pieces, with the space they belong to (DOMAIN.md §4). */
+export const CADRES_HORS_TRAVAUX: Readonly<Partial<Record<CadreCode, string>>> = {
+  A1: 'Factures émises',
+  A2: 'Factures émises',
+  A3: 'Mémoires de frais de justice',
+  A21: 'Demandes de remboursement de la TIC',
+};
+
+/**
+ * Works cadres this circuit does not run: A5/A6 (état d'acompte deposited by the fournisseur, no MOE), A16/A18
+ * (MOE acting for the MOA by delegation): their use is not documented (domain-research §2.3); A11 (sous-traitant
+ * projet de décompte final) is unconfirmed (DOMAIN.md §4).
+ */
+export const CADRES_NON_GERES: readonly CadreCode[] = ['A5', 'A6', 'A11', 'A16', 'A18'];
+
+export const ALL_CADRES: readonly CadreCode[] = Array.from({ length: 25 }, (_, i) => `A${i + 1}` as CadreCode);
+
+export function isCadreCode(value: string): value is CadreCode {
+  return (ALL_CADRES as readonly string[]).includes(value);
+}

@@ -1,0 +1,33 @@
+/**
+ * CCAG circuits: the dossier de facturation as a pure state machine (DOMAIN.md §1, §4, §5, §6). Workflows and the
+ * API call these functions and never re-implement a rule.
+ */
+export {
+  ACTION_TYPES,
+  type Action,
+  type ActionOf,
+  type ActionType,
+  actionSchema,
+  MOTIFS_MONTANT,
+  MOTIFS_REFUS,
+  type MotifRefus,
+  montantsSchema,
+  type ParsedAction,
+  type PieceInput,
+  parseAction,
+  RECYCLABLE_FIELDS,
+} from './actions';
+export {
+  ALL_CADRES,
+  CADRE_DEPOSITORS,
+  CADRES_HORS_TRAVAUX,
+  CADRES_NON_GERES,
+  type CadreCode,
+  OPENING_CADRES,
+} from './cadres';
+export * from './deadlines';
+export { ACTION_LABELS, ROLE_LABELS, STATE_LABELS } from './labels';
+export { currentDeadline, pendingActionOf } from './pending';
+export { isRefusalCode, REFUSAL_CODES, type RefusalCode } from './refusals';
+export { transition } from './transition';
+export * from './types';

@@ -1,0 +1,105 @@
+import { addDays } from '../calendar';
+import type { ClockEffect } from '../dgp/effects';
+import type { ActionOf } from './actions';
+import { deadlineInstant, dgpStarted } from './deadlines';
+import { formatDateFr, STATE_LABELS } from './labels';
+import { type Change, type Ctx, moveTo, setPieceStatus, updatePiece } from './ops';
+import { currentDeadline } from './pending';
+import { refusal } from './refusals';
+import { dgdToPayment } from './solde';
+import type { Dossier } from './types';
+import { accepted } from './validation';
+
+/**
+ * DELAI_EXPIRE: the system applies what the rule book says happens when the current wait's deadline passes
+ * (DOMAIN.md §5 "Every wait for a person has a deadline"). Dates are those of the delay, not of the moment the
+ * system runs: a late timer changes nothing.
+ */
+export function delaiExpire(ctx: Ctx, action: ActionOf<'DELAI_EXPIRE'>): Change {
+  const d = ctx.dossier;
+  if (action.step !== undefined && action.step !== d.state) {
+    throw refusal(
+      'ETAPE_PERIMEE',
+      `Le délai visé concerne l'étape ${action.step}, mais le dossier est passé à l'étape ${d.state} : rien à appliquer.`,
+    );
+  }
+  const { deadline, onTimeout } = currentDeadline(d, ctx.options);
+  if (!deadline || !onTimeout) {
+    throw refusal(
+      'AUCUN_DELAI_EN_COURS',
+      `Aucun délai ne court pour l'étape en cours (${STATE_LABELS[d.state]}) : rien à appliquer.`,
+    );
+  }
+  if (ctx.now < deadlineInstant(deadline.lastDay)) {
+    throw refusal(
+      'DELAI_NON_EXPIRE',
+      `Le délai court jusqu'au ${formatDateFr(deadline.lastDay)} à minuit (${deadline.source}) : il n'est pas expiré.`,
+    );
+  }
+  const lastDay = deadline.lastDay;
+  const after = addDays(lastDay, 1);
+  const pieceId = d.currentPieceId;
+  const expired = { dernierJour: lastDay, source: deadline.source };
+
+  switch (onTimeout.effect) {
+    // CCP R2193-13: silence is acceptance, on the last day of the 15
+    case 'ACCEPTATION_TACITE':
+      return accepted(d, lastDay, true);
+
+    // CCAG-T 2014 art. 13.2.2: the titulaire may now address the MOA; the MOE keeps the clock meanwhile
+    case 'ABSENCE_VALIDATION_MOE': {
+      const status = 'ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE';
+      const dossier: Dossier = {
+        ...moveTo(setPieceStatus(d, pieceId, status), 'MOE_HORS_DELAI', status, after),
+        moeHorsDelai: true,
+      };
+      return { dossier, events: [{ type: 'DELAI_MOE_DEPASSE', pieceId, details: expired }], clockEffects: [] };
+    }
+
+    // CCAG-T 2014 art. 13.4.4: DG not notified in time, the tacit procedure opens to the titulaire
+    case 'DG_NON_NOTIFIE': {
+      const dossier: Dossier = { ...d, state: 'DG_NON_NOTIFIE', wait: { since: after, lateSince: null } };
+      return {
+        dossier,
+        events: [{ type: 'DG_NON_NOTIFIE_DANS_LE_DELAI', pieceId, details: expired }],
+        clockEffects: [],
+      };
+    }
+
+    // CCAG-T 2014 art. 13.4.5: the DG is accepted, it is the DGD. Formed when the delay ends; its DGP starts the
+    // next day, as for the tacit DGD (13.4.4) (assumption), and the DG goes to the service financier.
+    case 'DGD_PAR_SILENCE': {
+      let dossier = updatePiece(d, pieceId, { destinataire: d.parties.serviceFinancier, status: 'MISE_A_DISPOSITION' });
+      dossier = { ...dossier, solde: { ...dossier.solde!, dgdLe: lastDay, issueDg: 'SILENCE' } };
+      return dgdToPayment(dossier, after, pieceId, [
+        { type: 'DGD_PAR_SILENCE', pieceId, details: { ...expired, dgpDebut: after } },
+      ]);
+    }
+
+    // CCAG-T 2014 art. 13.4.4: the A22 becomes the DGD; the DGP starts the day after it is formed
+    case 'DGD_TACITE': {
+      let dossier = moveTo(setPieceStatus(d, pieceId, 'DGD_TACITE'), 'DEPOT_DGD_TACITE', 'DGD_TACITE', after);
+      dossier = {
+        ...dossier,
+        solde: { ...dossier.solde!, dgdLe: lastDay, issueDg: 'TACITE' },
+        dgp: dgpStarted(after, d.params.dgpJours),
+      };
+      const start: ClockEffect = { kind: 'START', on: after, holder: 'MOA' };
+      return {
+        dossier,
+        events: [{ type: 'DGD_TACITE', pieceId, details: { ...expired, dgpDebut: after } }],
+        clockEffects: [start],
+      };
+    }
+
+    // No tacit effect: flagged late, the wait goes on without a deadline
+    case 'RETARD_SIGNALE': {
+      const dossier: Dossier = { ...d, wait: { ...d.wait, lateSince: after } };
+      return {
+        dossier,
+        events: [{ type: 'RETARD_SIGNALE', pieceId, details: { ...expired, etape: d.state } }],
+        clockEffects: [],
+      };
+    }
+  }
+}

@@ -1,0 +1,345 @@
+import type { CalendarDate } from '../calendar';
+import type { ClockEffect } from '../dgp/effects';
+import type { Role } from '../roles';
+import type { ActionType } from './actions';
+import type { CadreCode } from './cadres';
+
+/**
+ * The dossier de facturation (DOMAIN.md §5): one per monthly acompte, one per solde. Plain JSON data: it is stored
+ * as is, and `pendingActionOf` rebuilds the pending wait from it alone (ARCHITECTURE.md "How a dossier flows" 5).
+ */
+
+/** ACOMPTE_MENSUEL: A4, A9, A10, A12, A13 (an invoice of a sous-traitant / cotraitant is a payment request
+ * that follows the monthly circuit). SOLDE: A7, A14. */
+export type DossierKind = 'ACOMPTE_MENSUEL' | 'SOLDE';
+
+/** Who opened the dossier: the titulaire (or mandataire), a sous-traitant in paiement direct, a cotraitant. */
+export type DossierOrigin = 'TITULAIRE' | 'SOUS_TRAITANT' | 'COTRAITANT';
+
+/**
+ * Where the dossier stands: the state of the machine. Every open state has exactly one pending wait.
+ * - VALIDATION_1 / VALIDATION_2: the 1st / 2nd valideur (titulaire, cotraitant, mandataire) accepts or refuses.
+ * - EXAMEN_MOE: the MOE draws up the état d'acompte (A15) from the PDM, or refuses it (not for amounts).
+ * - MOE_HORS_DELAI: the MOE let its delay pass; the fournisseur may address the MOA directly; the MOE may still act.
+ * - VALIDATION_MOA: the MOA validates the état d'acompte (A19) or refuses it (not for amounts).
+ * - TRAITEMENT_SERVICE_FINANCIER: service fait, mandatement, mise en paiement; suspension, recyclage, rejet.
+ * - COMPLEMENT_FOURNISSEUR: suspended; the fournisseur sends the missing documents.
+ * - RECYCLAGE: sent back for a wrong addressee; the depositor of the piece re-addresses it.
+ * - ETABLISSEMENT_PROJET_DG_MOE: solde; the MOE draws up the décompte final and the projet de DG (A17).
+ * - NOTIFICATION_DG_MOA: solde; the MOA notifies the décompte général (A20).
+ * - DG_NON_NOTIFIE: solde; the DG delay passed without a DG; the titulaire may start the tacit procedure (A22).
+ *   Chorus Pro has no status for it: the dossier keeps the status of its last piece.
+ * - REPONSE_MOA_PROJET_DG_TACITE: the MOA has 10 days to notify a DG after the A22.
+ * - SIGNATURE_DG_TITULAIRE: the titulaire signs (A8), signs with reserves, or refuses the DG.
+ * - DEPOT_DGD_TACITE: the tacit DGD is formed; its piece (A23 / A24 / A25) is deposited for payment.
+ * - CLOS: final; see `outcome`.
+ */
+export const DOSSIER_STATES = [
+  'VALIDATION_1',
+  'VALIDATION_2',
+  'EXAMEN_MOE',
+  'MOE_HORS_DELAI',
+  'VALIDATION_MOA',
+  'TRAITEMENT_SERVICE_FINANCIER',
+  'COMPLEMENT_FOURNISSEUR',
+  'RECYCLAGE',
+  'ETABLISSEMENT_PROJET_DG_MOE',
+  'NOTIFICATION_DG_MOA',
+  'DG_NON_NOTIFIE',
+  'REPONSE_MOA_PROJET_DG_TACITE',
+  'SIGNATURE_DG_TITULAIRE',
+  'DEPOT_DGD_TACITE',
+  'CLOS',
+] as const;
+export type DossierState = (typeof DOSSIER_STATES)[number];
+export type OpenState = Exclude<DossierState, 'CLOS'>;
+
+/**
+ * Chorus Pro statuses (domain-research §3.6, §3.7), for pieces and for the dossier (the dossier's status is the
+ * status shown for the step it stands at). Names are Chorus Pro's except `DGD_TACITE`, which Chorus Pro does not
+ * name (ours, for the A22 that became the tacit DGD).
+ */
+export const PIECE_STATUSES = [
+  'A_VALIDER_1', // waiting for the 1st valideur (titulaire / cotraitant / mandataire)
+  'VALIDEE_1', // accepted by the 1st valideur
+  'REFUSEE_1', // refused by the 1st valideur, with reasons (final)
+  'ABSENCE_VALIDATION_1_HORS_DELAI', // 15 days of silence: accepted (CCP R2193-13)
+  'A_VALIDER_2', // waiting for the 2nd valideur (mandataire)
+  'VALIDEE_2',
+  'REFUSEE_2',
+  'ABSENCE_VALIDATION_2_HORS_DELAI',
+  'MISE_A_DISPOSITION_MOE', // the MOE has it to examine
+  'ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE', // the MOE let its delay pass
+  'PRISE_EN_COMPTE_MOE', // the MOE deposited the next piece
+  'REFUSEE_MOE', // refused by the MOE (wrong marché, wrong addressee, missing data) (final)
+  'MISE_A_DISPOSITION_MOA', // the MOA has it to validate / answer
+  'PRISE_EN_COMPTE_MOA', // the MOA deposited the next piece
+  'REFUSEE_MOA', // refused by the MOA (final)
+  'A_ASSOCIER_FOURNISSEUR', // DG notified, the titulaire must deposit the next piece (A8) or answer
+  'ASSOCIEE', // DG answered by the signed DG (A8)
+  'REFUSEE_FOURNISSEUR', // DG refused by the titulaire (final for the circuit; the différend goes on outside)
+  'REMPLACEE_PAR_A22', // pending projet de DG replaced by the titulaire's A22
+  'DGD_TACITE', // ours: A22 unanswered for 10 days, it is the tacit DGD (CCAG-T 2014 13.4.4)
+  'MISE_A_DISPOSITION', // with the service financier
+  'SERVICE_FAIT',
+  'MANDATEE',
+  'MISE_EN_PAIEMENT', // paid (final)
+  'SUSPENDUE', // suspended, missing documents
+  'COMPLETEE', // documents added, back with the service financier
+  'A_RECYCLER', // sent back: wrong addressee
+  'REJETEE', // rejected (final; a new piece needs a new number)
+] as const;
+export type PieceStatus = (typeof PIECE_STATUSES)[number];
+
+/** How a closed dossier ended. */
+export const DOSSIER_OUTCOMES = [
+  'PAYE',
+  'REFUSE_VALIDEUR',
+  'REFUSE_MOE',
+  'REFUSE_MOA',
+  'REJETE',
+  'DG_REFUSE', // the titulaire refused the DG: the différend follows the réclamation procedure, outside the circuit
+] as const;
+export type DossierOutcome = (typeof DOSSIER_OUTCOMES)[number];
+
+/** Amounts of a piece, integer cents (DOMAIN.md §7). `ttcCents = htCents + tvaCents`. */
+export interface Montants {
+  readonly htCents: number;
+  readonly tvaCents: number;
+  readonly ttcCents: number;
+}
+
+/** Addressee of a piece sent to the service financier: only these three may change when recycled. */
+export interface Destinataire {
+  readonly siret: string;
+  readonly codeService?: string;
+  readonly engagementJuridique?: string;
+}
+
+export interface Piece {
+  readonly id: string;
+  readonly cadre: CadreCode;
+  readonly numero: string;
+  readonly depositorSiret: string;
+  readonly depositorRole: Role;
+  readonly depositedAt: string; // ISO instant
+  readonly status: PieceStatus;
+  readonly montants?: Montants;
+  readonly previousPieceId: string | null;
+  /** Pieces processed by the service financier. */
+  readonly destinataire?: Destinataire;
+}
+
+/** A structure in a given role, snapshot from the marché when the dossier opens. */
+export interface Party {
+  readonly siret: string;
+  readonly role: Role;
+}
+
+export interface DossierParties {
+  /** The company paid, depositor of the first piece (titulaire / mandataire, sous-traitant, cotraitant). */
+  readonly fournisseur: Party;
+  /** Titulaire or mandataire: signs the DG, starts the tacit procedure (CCAG-T 2014 art. 13.4.3, 13.4.4, 13.5). */
+  readonly titulaire: Party;
+  /** Validation levels, in order (sous-traitant, cotraitant pieces); empty otherwise. */
+  readonly valideurs: readonly Party[];
+  readonly moe: Party;
+  readonly moa: Party;
+  /** Default addressee of the pieces sent to the service financier. */
+  readonly serviceFinancier: Destinataire;
+}
+
+/** Marché parameters in force when the dossier opened (an avenant does not move the deadlines of a dossier). */
+export interface DossierParams {
+  readonly ccagVersion: '2009' | '2021';
+  readonly delaiMoeJours: number;
+  readonly dgpJours: number;
+  readonly receptionDemandesPaiement: 'MOE' | 'MOA';
+}
+
+export interface ValidationRecord {
+  readonly niveau: 1 | 2;
+  readonly siret: string;
+  readonly outcome: 'VALIDEE' | 'REFUSEE' | 'TACITE';
+  readonly on: CalendarDate;
+  readonly motifs?: string;
+}
+
+/**
+ * The DGP as the circuit needs it: to date the waits that have no legal deadline of their own. Indicative only;
+ * the DGP clock (shared/domain/dgp) is authoritative for payment and interest.
+ */
+export interface DgpTrack {
+  readonly startedOn: CalendarDate;
+  /** The current delay: from the start, or from the complete answer after a suspension (CCP R2192-29). */
+  readonly runsFrom: CalendarDate;
+  readonly days: number;
+  /** null while suspended. */
+  readonly echeance: CalendarDate | null;
+  readonly suspendedOn: CalendarDate | null;
+  readonly remainingDaysAtSuspension: number | null;
+}
+
+export interface SoldeTrack {
+  /** Notification of the réception decision, when the titulaire gave it (CCAG-T 2014 art. 13.3.2). */
+  readonly receptionNotifieeLe: CalendarDate | null;
+  /** Receipt of the projet de décompte final by the MOE and by the MOA (CCAG-T 2014 art. 13.4.2). */
+  readonly pdfRecuMoeLe: CalendarDate | null;
+  readonly pdfRecuMoaLe: CalendarDate | null;
+  readonly dgNotifieLe: CalendarDate | null;
+  readonly projetDgTaciteLe: CalendarDate | null;
+  /** Day the DGD formed: signed (A8), by silence, or tacitly. Not set when the DG is signed with reserves. */
+  readonly dgdLe: CalendarDate | null;
+  /** How the titulaire answered the DG, or how the DGD formed. */
+  readonly issueDg: 'SIGNE' | 'SIGNE_AVEC_RESERVES' | 'REFUSE' | 'SILENCE' | 'TACITE' | null;
+  /** Signed with reserves: the mémoire en réclamation goes on outside the circuit; sums admitted are paid. */
+  readonly reclamation: {
+    readonly memoire: string;
+    readonly sommesAdmisesCents: number;
+    readonly le: CalendarDate;
+  } | null;
+  readonly refusMotifs: string | null;
+}
+
+export interface Dossier {
+  readonly id: string;
+  readonly marcheId: string;
+  readonly kind: DossierKind;
+  readonly origin: DossierOrigin;
+  readonly params: DossierParams;
+  readonly parties: DossierParties;
+  readonly state: DossierState;
+  readonly status: PieceStatus;
+  readonly closed: boolean;
+  readonly outcome: DossierOutcome | null;
+  /** Incremented by every transition; the first deposit makes version 1. */
+  readonly version: number;
+  readonly openedAt: string;
+  readonly updatedAt: string;
+  readonly pieces: readonly Piece[];
+  /** The piece the current step is about. */
+  readonly currentPieceId: string;
+  /** The current wait: the day it started (trigger of its delay) and, when flagged late, since when. */
+  readonly wait: { readonly since: CalendarDate; readonly lateSince: CalendarDate | null };
+  readonly validations: readonly ValidationRecord[];
+  readonly suspensionUsed: boolean;
+  readonly suspension: {
+    readonly on: CalendarDate;
+    readonly documentsManquants: readonly string[];
+    readonly completedOn: CalendarDate | null;
+  } | null;
+  readonly moeHorsDelai: boolean;
+  readonly dgp: DgpTrack | null;
+  readonly solde: SoldeTrack | null;
+  /** Refusal or rejection that closed the dossier. */
+  readonly refus: { readonly by: Party; readonly motif: string; readonly on: CalendarDate } | null;
+}
+
+/** A structure acting in the roles it holds on the marché (the user's right to act for it is checked elsewhere). */
+export interface Actor {
+  readonly siret: string;
+  readonly roles: readonly Role[];
+}
+export type ActorOrSystem = Actor | 'SYSTEM';
+
+export const EVENT_TYPES = [
+  'PIECE_DEPOSEE',
+  'DEPOT_HORS_DELAI',
+  'PIECE_VALIDEE',
+  'VALIDATION_TACITE',
+  'PIECE_REFUSEE',
+  'MISE_A_DISPOSITION',
+  'MONTANTS_CORRIGES',
+  'DELAI_MOE_DEPASSE',
+  'SAISINE_DIRECTE_MOA',
+  'DG_NON_NOTIFIE_DANS_LE_DELAI',
+  'DECOMPTE_GENERAL_NOTIFIE',
+  'DGD_SIGNE',
+  'DGD_SIGNE_AVEC_RESERVES',
+  'DG_REFUSE',
+  'DGD_PAR_SILENCE',
+  'PIECE_REMPLACEE',
+  'DGD_TACITE',
+  'SERVICE_FAIT',
+  'MANDATEE',
+  'MISE_EN_PAIEMENT',
+  'SUSPENDUE',
+  'COMPLETEE',
+  'MISE_A_RECYCLER',
+  'RECYCLEE',
+  'REJETEE',
+  'RETARD_SIGNALE',
+  'DOSSIER_CLOS',
+] as const;
+export type DossierEventType = (typeof EVENT_TYPES)[number];
+
+export interface DossierEvent {
+  readonly type: DossierEventType;
+  readonly at: string; // ISO instant
+  readonly actorSiret: string | null; // null for SYSTEM
+  readonly role: Role | 'SYSTEM';
+  readonly pieceId: string | null;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** What the system does when a wait's deadline passes (the outcome of the DELAI_EXPIRE transition). */
+export type TimeoutEffect =
+  | 'ACCEPTATION_TACITE' // validation: silence is acceptance
+  | 'ABSENCE_VALIDATION_MOE' // MOE silent: the fournisseur may address the MOA
+  | 'DG_NON_NOTIFIE' // DG not notified in time: the titulaire may start the tacit procedure
+  | 'DGD_PAR_SILENCE' // DG not answered: it is the DGD
+  | 'DGD_TACITE' // A22 unanswered: it is the DGD
+  | 'RETARD_SIGNALE'; // no tacit effect: flagged late, the wait goes on without a deadline
+
+export interface TimeoutRule {
+  readonly effect: TimeoutEffect;
+  /** French, for screens and notifications. */
+  readonly description: string;
+}
+
+export interface DeadlineBasis {
+  readonly trigger: CalendarDate;
+  readonly days: number;
+  readonly extendedToWorkingDay: boolean;
+  readonly lastDay: CalendarDate;
+  readonly source: string;
+}
+
+export interface PendingActor {
+  readonly actorSiret: string;
+  readonly actorRole: Role;
+  readonly allowedActions: readonly ActionType[];
+}
+
+export interface PendingAction extends PendingActor {
+  readonly dossierId: string;
+  readonly dossierVersion: number;
+  /** Equal to the dossier's state. */
+  readonly step: OpenState;
+  /** Others who may also act in this step (e.g. the late MOE, the service financier rejecting a suspended piece). */
+  readonly otherActors: readonly PendingActor[];
+  /** null when no deadline runs (the wait was flagged late, or the rule book gives none). */
+  readonly lastDay: CalendarDate | null;
+  readonly deadlineAt: string | null; // endOfParisDay(lastDay), ISO
+  readonly reminderAt: string | null; // start of the Paris day `reminderDaysBefore` before lastDay, ISO
+  readonly deadline: DeadlineBasis | null;
+  readonly onTimeout: TimeoutRule | null;
+  readonly lateSince: CalendarDate | null;
+}
+
+export interface TransitionResult {
+  readonly dossier: Dossier;
+  readonly events: readonly DossierEvent[];
+  readonly clockEffects: readonly ClockEffect[];
+  readonly pending: PendingAction | null;
+}
+
+/** Platform parameters of the circuits. */
+export interface CircuitOptions {
+  /** Reminder this many days before a wait's last day (assumption: 3). */
+  readonly reminderDaysBefore: number;
+  /** Delay given to the fournisseur to complete a suspended piece before it is flagged late (assumption: 30). */
+  readonly delaiComplementJours: number;
+}
+
+export const DEFAULT_CIRCUIT_OPTIONS: CircuitOptions = { reminderDaysBefore: 3, delaiComplementJours: 30 };

@@ -1,0 +1,108 @@
+import type { CalendarDate } from '../calendar';
+import type { ActionOf } from './actions';
+import {
+  actorOf,
+  type Change,
+  type Ctx,
+  close,
+  type EventSeed,
+  moveTo,
+  reach,
+  setPieceStatus,
+  startClock,
+} from './ops';
+import type { Dossier, PieceStatus } from './types';
+
+/**
+ * Validation of a sous-traitant's or cotraitant's piece by its valideur(s) (DOMAIN.md §5; CCP R2193-11 to
+ * R2193-16; domain-research §3.2, §3.3).
+ */
+
+function niveauOf(d: Dossier): 1 | 2 {
+  return d.state === 'VALIDATION_2' ? 2 : 1;
+}
+
+/** Accepted, expressly or by silence, on `on`: on to the 2nd valideur, or to the MOE. */
+export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
+  const niveau = niveauOf(d);
+  const valideur = d.parties.valideurs[niveau - 1]!;
+  const pieceId = d.currentPieceId;
+  const pieceStatus: PieceStatus = tacit
+    ? niveau === 1
+      ? 'ABSENCE_VALIDATION_1_HORS_DELAI'
+      : 'ABSENCE_VALIDATION_2_HORS_DELAI'
+    : niveau === 1
+      ? 'VALIDEE_1'
+      : 'VALIDEE_2';
+  let dossier: Dossier = {
+    ...setPieceStatus(d, pieceId, pieceStatus),
+    validations: [...d.validations, { niveau, siret: valideur.siret, outcome: tacit ? 'TACITE' : 'VALIDEE', on }],
+  };
+  const events: EventSeed[] = [
+    {
+      type: tacit ? 'VALIDATION_TACITE' : 'PIECE_VALIDEE',
+      pieceId,
+      details: { niveau, le: on, valideurSiret: valideur.siret },
+    },
+  ];
+
+  const second = d.parties.valideurs[1];
+  if (niveau === 1 && second) {
+    // Sous-traitant of a cotraitant: the mandataire validates second (DOMAIN.md §5); its 15 days run from the
+    // first acceptance (assumption)
+    dossier = setPieceStatus(moveTo(dossier, 'VALIDATION_2', 'A_VALIDER_2', on), pieceId, 'A_VALIDER_2');
+    events.push({
+      type: 'MISE_A_DISPOSITION',
+      pieceId,
+      details: { destinataireSiret: second.siret, destinataireRole: second.role },
+    });
+    return { dossier, events, clockEffects: [] };
+  }
+
+  const moe = d.parties.moe;
+  events.push({
+    type: 'MISE_A_DISPOSITION',
+    pieceId,
+    details: { destinataireSiret: moe.siret, destinataireRole: 'MOE' },
+  });
+  if (d.kind === 'SOLDE') {
+    // Cotraitant's projet de décompte final (A14): the MOE receives it now; the MOA too unless it said otherwise
+    dossier = moveTo(dossier, 'ETABLISSEMENT_PROJET_DG_MOE', 'MISE_A_DISPOSITION_MOE', on);
+    const solde = dossier.solde!;
+    dossier = { ...dossier, solde: { ...solde, pdfRecuMoeLe: on, pdfRecuMoaLe: solde.pdfRecuMoaLe ?? on } };
+    return { dossier, events, clockEffects: [] };
+  }
+  dossier = moveTo(dossier, 'EXAMEN_MOE', 'MISE_A_DISPOSITION_MOE', on);
+  // CCP R2192-23: the sous-traitant's DGP runs from the titulaire's acceptance or the end of its 15 days
+  // (the day the delay ends: its last day); the piece is then with the MOE
+  const clock = d.origin === 'SOUS_TRAITANT' ? startClock(dossier, on, 'MOE') : reach(dossier, on, 'MOE');
+  return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
+}
+
+export function valider(ctx: Ctx): Change {
+  return accepted(ctx.dossier, ctx.today, false);
+}
+
+/** CCP R2193-12: refusal with reasons; it ends the dossier (the depositor starts a new one). */
+export function refuser(ctx: Ctx, action: ActionOf<'REFUSER'>): Change {
+  const d = ctx.dossier;
+  const niveau = niveauOf(d);
+  const by = actorOf(ctx);
+  const status: PieceStatus = niveau === 1 ? 'REFUSEE_1' : 'REFUSEE_2';
+  const dossier: Dossier = {
+    ...close(setPieceStatus(d, d.currentPieceId, status), 'REFUSE_VALIDEUR', status, ctx.today),
+    validations: [
+      ...d.validations,
+      { niveau, siret: by.siret, outcome: 'REFUSEE', on: ctx.today, motifs: action.motifs },
+    ],
+    refus: { by, motif: action.motifs, on: ctx.today },
+  };
+  return {
+    dossier,
+    events: [
+      { type: 'PIECE_REFUSEE', pieceId: d.currentPieceId, details: { niveau, motifs: action.motifs } },
+      { type: 'DOSSIER_CLOS', details: { outcome: 'REFUSE_VALIDEUR' } },
+    ],
+    clockEffects: [],
+  };
+}
