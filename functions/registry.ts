@@ -8,6 +8,7 @@
  */
 import { API_LAMBDAS } from './api/lambdas';
 import { DOCUMENT_LAMBDAS } from './documents/lambdas';
+import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
 import { WORKFLOW_LAMBDAS } from './workflow/lambdas';
 
 export type LambdaKind = 'http' | 'task' | 's3';
@@ -54,6 +55,7 @@ export const LAMBDAS = {
   ...WORKFLOW_LAMBDAS,
   ...DOCUMENT_LAMBDAS,
   ...API_LAMBDAS,
+  ...DOSSIER_LAMBDAS,
 } as const satisfies Record<string, LambdaDefinition>;
 
 export type LambdaKey = keyof typeof LAMBDAS;
