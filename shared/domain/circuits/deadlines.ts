@@ -7,6 +7,7 @@ import {
   maxDate,
   startOfParisDay,
 } from '../calendar';
+import { delayAfterSuspension, echeanceOfDelay } from '../dgp/clock';
 import type { DeadlineBasis, DgpTrack, DossierParams } from './types';
 
 /**
@@ -107,7 +108,7 @@ export function dgpStarted(startedOn: CalendarDate, dgpJours: number): DgpTrack 
     startedOn,
     runsFrom: startedOn,
     days: dgpJours,
-    echeance: addDays(startedOn, dgpJours),
+    echeance: echeanceOfDelay(startedOn, dgpJours),
     suspendedOn: null,
     remainingDaysAtSuspension: null,
   };
@@ -119,11 +120,10 @@ export function dgpSuspended(dgp: DgpTrack, on: CalendarDate): DgpTrack {
   return { ...dgp, echeance: null, suspendedOn: on, remainingDaysAtSuspension: remaining };
 }
 
-/** CCP R2192-29: on the complete answer a new delay runs: 30 days, or the days that were left if more. */
-export const DELAI_REPRISE_DGP_MIN_JOURS = 30;
+/** CCP R2192-29: on the complete answer a new delay runs (the rule lives in the DGP clock module). */
 export function dgpResumed(dgp: DgpTrack, on: CalendarDate): DgpTrack {
-  const days = Math.max(DELAI_REPRISE_DGP_MIN_JOURS, dgp.remainingDaysAtSuspension ?? 0);
-  return { ...dgp, runsFrom: on, days, echeance: addDays(on, days), suspendedOn: null };
+  const days = delayAfterSuspension(dgp.remainingDaysAtSuspension ?? 0);
+  return { ...dgp, runsFrom: on, days, echeance: echeanceOfDelay(on, days), suspendedOn: null };
 }
 
 export function delaiEcheanceDgp(dgp: DgpTrack): DeadlineBasis | null {

@@ -85,9 +85,23 @@ export function newDgpClock(input: NewDgpClockInput): DgpClock {
   };
 }
 
+/** CCP R2192-29: after a suspension, a new delay of 30 days, or the days that were left if more. */
+export function delayAfterSuspension(daysLeftAtSuspension: number): number {
+  return Math.max(SUSPENSION_MIN_NEW_DELAY_DAYS, daysLeftAtSuspension);
+}
+
+/** The échéance of a DGP: day 0 plus its days, never extended unless configured (DOMAIN.md §6, assumption). */
+export function echeanceOfDelay(
+  day0: CalendarDate,
+  days: number,
+  extendToWorkingDay = DGP_EXTENDED_TO_WORKING_DAY,
+): CalendarDate {
+  return lastDayOfDelay(day0, days, extendToWorkingDay);
+}
+
 /** The last day of a delay of `days` whose day 0 is `day0`, with the clock's working-day rule. */
 function echeanceFrom(clock: DgpClock, day0: CalendarDate, days: number): CalendarDate {
-  return lastDayOfDelay(day0, days, clock.extendToWorkingDay);
+  return echeanceOfDelay(day0, days, clock.extendToWorkingDay);
 }
 
 /** Latest day recorded on the clock: effects must not go back before it. */
@@ -190,8 +204,7 @@ export function applyClockEffect(clock: DgpClock, effect: ClockEffect): DgpClock
           on: effect.on,
           missingDocuments: [...effect.missingDocuments],
           daysLeftAtSuspension,
-          // CCP R2192-29: a new delay of 30 days, or what was left if more.
-          newDelayDays: Math.max(SUSPENSION_MIN_NEW_DELAY_DAYS, daysLeftAtSuspension),
+          newDelayDays: delayAfterSuspension(daysLeftAtSuspension),
           echeanceBeforeSuspension: echeance,
         },
       };

@@ -7,6 +7,8 @@ export {
   type DgpClock,
   type DgpKind,
   type DgpSuspension,
+  delayAfterSuspension,
+  echeanceOfDelay,
   type HolderSegment,
   lastEventDate,
   type NewDgpClockInput,
