@@ -1,4 +1,56 @@
 import type { LambdaDefinition } from '../registry';
 
-/** Lambda functions of this concern; merged into LAMBDAS by functions/registry.ts. */
-export const DOSSIER_LAMBDAS = {} as const satisfies Record<string, LambdaDefinition>;
+/**
+ * Lambda functions of the dossiers and their pieces; merged into LAMBDAS by functions/registry.ts. One function per
+ * resource group, `route()` (shared/http/router.ts) dispatching on the route key inside; the routes listed here and
+ * the handlers' own method + path must agree (test/integration/api/dossiers/registry.test.ts).
+ *
+ * Access, least privilege:
+ * - dossiersRead writes nothing (GETs are not idempotent-recorded); `bucket: 'read'` because a presigned GET link is
+ *   executed with the signing role's rights.
+ * - dossiersAct writes the dossier (and idempotency records), sends piece drafts (which looks up awaited objects:
+ *   bucket read), starts / releases the dossier's execution.
+ * - dossiersPieces also issues presigned POST forms (executed with its rights: PutObject) and deletes a deleted
+ *   draft's objects.
+ */
+export const DOSSIER_LAMBDAS = {
+  dossiersRead: {
+    entry: 'functions/dossiers/read.ts',
+    kind: 'http',
+    description:
+      'Dossiers : lecture, liste par marché, délai global de paiement, piste d’audit, pièces, liens de téléchargement',
+    routes: [
+      { method: 'GET', path: '/v1/dossiers/{dossierId}', public: false },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/delai', public: false },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/historique', public: false },
+      { method: 'GET', path: '/v1/marches/{marcheId}/dossiers', public: false },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
+      {
+        method: 'GET',
+        path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}/telechargement',
+        public: false,
+      },
+    ],
+    access: { table: 'read', bucket: 'read' },
+  },
+  dossiersAct: {
+    entry: 'functions/dossiers/actions.ts',
+    kind: 'http',
+    description: 'Dossiers : actions des acteurs (valider, refuser, état d’acompte, suspendre, payer, signer le DG…)',
+    routes: [{ method: 'POST', path: '/v1/dossiers/{dossierId}/actions', public: false }],
+    access: { table: 'readWrite', bucket: 'read', stateMachines: 'startAndCallback' },
+  },
+  dossiersPieces: {
+    entry: 'functions/dossiers/pieces.ts',
+    kind: 'http',
+    description: 'Pièces : brouillons, formulaires de dépôt des fichiers, « Valider et envoyer », suppression',
+    routes: [
+      { method: 'POST', path: '/v1/marches/{marcheId}/pieces', public: false },
+      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces', public: false },
+      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers', public: false },
+      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer', public: false },
+      { method: 'DELETE', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
+    ],
+    access: { table: 'readWrite', bucket: 'readWriteDelete', stateMachines: 'startAndCallback' },
+  },
+} as const satisfies Record<string, LambdaDefinition>;

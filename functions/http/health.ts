@@ -1,20 +1,38 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
 import { dynamoClient, tableName } from '../../shared/adapters/dynamo/client';
+import { HttpProblem } from '../../shared/http/errors';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
 
-/** Liveness: the function answers and its table is reachable. */
-export async function handler(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> {
-  const started = Date.now();
-  let table: 'ok' | 'unreachable' = 'ok';
-  try {
-    await dynamoClient().send(new DescribeTableCommand({ TableName: tableName() }));
-  } catch {
-    table = 'unreachable';
-  }
-  const ok = table === 'ok';
-  return {
-    statusCode: ok ? 200 : 503,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ status: ok ? 'ok' : 'degraded', components: { table }, latencyMs: Date.now() - started }),
-  };
-}
+/** Liveness: the function answers and its table is reachable (503 problem otherwise). */
+export const handler = httpHandler({
+  operationId: 'sante',
+  summary: 'État de l’API et de sa table',
+  tags: ['Plateforme'],
+  method: 'GET',
+  path: '/health',
+  auth: 'public',
+  responses: {
+    200: {
+      description: 'L’API répond et sa table est joignable',
+      schema: z
+        .object({
+          status: z.literal('ok'),
+          components: z.object({ table: z.literal('ok') }),
+          latencyMs: z.int().min(0),
+        })
+        .meta({ id: 'Sante' }),
+    },
+    503: { description: 'La table est injoignable (SERVICE_DEGRADE).' },
+  },
+  handler: async () => {
+    const started = Date.now();
+    try {
+      await dynamoClient().send(new DescribeTableCommand({ TableName: tableName() }));
+    } catch {
+      throw new HttpProblem(503, 'SERVICE_DEGRADE', 'La table de l’application est injoignable : réessayez plus tard.');
+    }
+    return ok({ status: 'ok' as const, components: { table: 'ok' as const }, latencyMs: Date.now() - started });
+  },
+});

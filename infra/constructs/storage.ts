@@ -97,7 +97,12 @@ export class Storage extends Construct {
       objectLockDefaultRetention:
         this.retentionDays > 0 ? s3.ObjectLockRetention.governance(Duration.days(this.retentionDays)) : undefined,
       removalPolicy,
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Refused uploads and the files of deleted drafts are hidden by a delete marker (their version stays locked):
+        // S3 removes such a hidden version once its retention has passed, then the marker left alone.
+        { id: 'HiddenVersions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
+      ],
       cors: [
         {
           allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],

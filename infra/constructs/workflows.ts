@@ -4,8 +4,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { DOSSIER_TASK_KEYS } from '../../functions/workflow/lambdas';
+import { buildDossierDefinition, type DossierFunctions } from '../../workflows/dossier';
 import type { Functions } from './functions';
 import { acknowledgeNag, iam5Resource } from './nag';
+
+/** The dossier's state machine: its name here is its key in the functions' STATE_MACHINES (shared/adapters/workflow). */
+export const DOSSIER_STATE_MACHINE = 'Dossier';
 
 export interface WorkflowsProps {
   readonly functions: Functions;
@@ -38,6 +43,31 @@ export class Workflows extends Construct {
     this.functions = props.functions;
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.addDossierMachine();
+  }
+
+  /**
+   * The circuit of the dossier de facturation (workflows/dossier.ts), built when the registry holds its task functions
+   * (a test registry without them adds its own machines).
+   */
+  private addDossierMachine(): void {
+    const known = new Set<string>(this.functions.entries().map(([key]) => key));
+    if (!Object.values(DOSSIER_TASK_KEYS).every((key) => known.has(key))) return;
+    const fn = (key: keyof typeof DOSSIER_TASK_KEYS) => this.functions.get(DOSSIER_TASK_KEYS[key]);
+    const fns: DossierFunctions = {
+      charger: fn('charger'),
+      enregistrerAttente: fn('enregistrerAttente'),
+      issueTacite: fn('issueTacite'),
+      delaiPaiement: fn('delaiPaiement'),
+      transmettre: fn('transmettre'),
+      clore: fn('clore'),
+      echec: fn('echec'),
+    };
+    const states = new Construct(this, `${DOSSIER_STATE_MACHINE}States`);
+    this.addStateMachine(DOSSIER_STATE_MACHINE, buildDossierDefinition(states, fns), {
+      comment:
+        'Circuit du dossier de facturation (CCAG Travaux, DOMAIN.md §5) : une exécution par dossier, nommée d’après lui.',
+    });
   }
 
   /**

@@ -1,8 +1,11 @@
 import {
+  DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
@@ -17,6 +20,10 @@ export interface WorkflowPort {
   start(dossierId: string, executionName: string): Promise<'started' | 'already-running'>;
   /** Releases the wait the execution is in; false when the token is no longer valid. */
   release(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+  /** Whether the named execution is running, has ended, or is unknown (lost with a local restart). */
+  describe?(executionName: string): Promise<'RUNNING' | 'ENDED' | 'MISSING'>;
+  /** Stops the named execution (a resume onto a new definition version); no-op when it is not running. */
+  stop?(executionName: string, cause: string): Promise<void>;
 }
 
 export const DOSSIER_STATE_MACHINE = 'Dossier';
@@ -28,10 +35,20 @@ export function stateMachineArn(name: string = DOSSIER_STATE_MACHINE): string {
   return arn;
 }
 
-let sfn: SFNClient | undefined;
+/** `arn:…:stateMachine:<machine>` → `arn:…:execution:<machine>:<name>` */
+export function executionArn(executionName: string, machine: string = DOSSIER_STATE_MACHINE): string {
+  return `${stateMachineArn(machine).replace(':stateMachine:', ':execution:')}:${executionName}`;
+}
+
+/** One client per endpoint: the embedded platform may be restarted in the same process (tests, resume). */
+let sfn: { endpoint: string | undefined; client: SFNClient } | undefined;
 function client(): SFNClient {
-  sfn ??= new SFNClient({});
-  return sfn;
+  const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
+  if (!sfn || sfn.endpoint !== endpoint) {
+    sfn?.client.destroy();
+    sfn = { endpoint, client: new SFNClient({}) };
+  }
+  return sfn.client;
 }
 
 export const stepFunctionsWorkflow: WorkflowPort = {
@@ -57,6 +74,27 @@ export const stepFunctionsWorkflow: WorkflowPort = {
     } catch (e) {
       if (e instanceof TaskDoesNotExist || e instanceof TaskTimedOut) return false;
       if ((e as { name?: string }).name === 'InvalidToken') return false;
+      throw e;
+    }
+  },
+  async describe(executionName) {
+    try {
+      const out = await client().send(new DescribeExecutionCommand({ executionArn: executionArn(executionName) }));
+      return out.status === 'RUNNING' ? 'RUNNING' : 'ENDED';
+    } catch (e) {
+      if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') {
+        return 'MISSING';
+      }
+      throw e;
+    }
+  },
+  async stop(executionName, cause) {
+    try {
+      await client().send(
+        new StopExecutionCommand({ executionArn: executionArn(executionName), error: 'Dossier.Reprise', cause }),
+      );
+    } catch (e) {
+      if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') return;
       throw e;
     }
   },

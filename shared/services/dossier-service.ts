@@ -1,11 +1,15 @@
 import type { AuditEvent, ChainedEvent } from '../adapters/audit';
 import { type Clock, clock as processClock } from '../adapters/clock';
 import {
+  AuditChainMoved,
   type DossierSnapshot,
   DossierStore,
+  RecordConflict,
+  type RecordedClockView,
   type StoredPending,
   TaskTokenChanged,
 } from '../adapters/dynamo/dossier-store';
+import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { workflow as processWorkflow, type WorkflowPort } from '../adapters/workflow';
 import { parisDateOf } from '../domain/calendar';
 import {
@@ -19,14 +23,17 @@ import {
 } from '../domain/circuits';
 import {
   applyClockEffects,
+  type ClockViewOptions,
   clockView,
   type DgpClock,
   type DgpClockView,
   type DgpKind,
   newDgpClock,
 } from '../domain/dgp';
-import { DomainError } from '../domain/errors';
+import { DomainError, isDomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
+import type { Space } from '../domain/roles';
+import { assertMayOpenDossier, resolveActor } from './authorization';
 
 /**
  * The application service of a dossier: load it, ask the rule book (shared/domain/circuits) what an action does,
@@ -50,6 +57,26 @@ export interface ActRequest {
   readonly fileHashes?: readonly string[];
   /** Written in the same transaction (e.g. the draft piece becoming sent, a uniqueness claim). */
   readonly extraItems?: Parameters<DossierStore['save']>[0]['extraItems'];
+  /**
+   * The dossier's own execution applies this change (a tacit outcome): neither start it nor release the wait it
+   * has just left (that wait's token timed out).
+   */
+  readonly fromWorkflow?: boolean;
+}
+
+/** What the API passes for a person's decision; the actor is resolved from the user (authorization). */
+export interface DecideRequest {
+  /** Absent for the first deposit (then `marcheId` is required). */
+  readonly dossierId?: string;
+  readonly marcheId?: string;
+  readonly userId: string;
+  /** The structure the user acts for, when it could act for several. */
+  readonly actingSiret?: string;
+  readonly action: Action;
+  /** Required on an existing dossier: the version the user read (If-Match). */
+  readonly expectedVersion?: number;
+  readonly fileHashes?: readonly string[];
+  readonly extraItems?: ActRequest['extraItems'];
 }
 
 export interface ActResult {
@@ -67,10 +94,73 @@ export interface DossierServiceDeps {
   readonly clock?: Clock;
   readonly workflow?: WorkflowPort;
   readonly onWorkflowError?: (e: unknown, context: string) => void;
+  /** For `decide` (authorization); default: the process-wide identity store. */
+  readonly identityStore?: IdentityStore;
+  /** ECB rates for the interest in clock views (default: the rule book's table). */
+  readonly ecbRates?: ClockViewOptions['ecbRates'];
 }
 
 /** Far-future sort key for waits without a deadline, so that they list last in "Synthèse". */
-const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
+export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
+
+/**
+ * Longest wait the workflow arms when no deadline runs (or a deadline is further away): 300 days, under the one-year
+ * limit of a Standard execution. When it passes, the tacit step finds nothing to apply and the wait is armed again.
+ */
+export const MAX_WAIT_SECONDS = 300 * 86_400;
+
+/** Error names the dossier workflow definition catches by name (workflows/dossier.ts). */
+export const WORKFLOW_ERRORS = {
+  /** The wait the workflow was about to arm is no longer the dossier's (someone acted first). */
+  staleWait: 'Dossier.AttentePerimee',
+  /** A workflow record kept conflicting with concurrent changes. */
+  conflict: 'Dossier.Concurrence',
+} as const;
+
+/** Thrown by the task that records a wait's token when the dossier has already left that wait. */
+export class StaleWait extends Error {
+  override readonly name = WORKFLOW_ERRORS.staleWait;
+}
+
+/** Thrown when a workflow record could not be written after several fresh reads. */
+export class WorkflowRecordConflict extends Error {
+  override readonly name = WORKFLOW_ERRORS.conflict;
+}
+
+/**
+ * Where the dossier stands, as the workflow needs it to choose its next state (JSON-serialisable; the state machine
+ * reads `closed`, `delaiExpire`, `step`, `version`, `timeoutSeconds` and `aTransmettre`).
+ */
+export interface DossierSituation {
+  readonly dossierId: string;
+  readonly version: number;
+  readonly closed: boolean;
+  /** The dossier's state (the step of its pending wait), `CLOS` once closed. */
+  readonly step: string;
+  readonly status: string;
+  readonly outcome: string | null;
+  readonly actorSiret: string | null;
+  readonly allowedActions: readonly string[];
+  /** The instant the wait's deadline passes; null when none runs. */
+  readonly deadlineAt: string | null;
+  /** Seconds from now to the deadline (at least 1), or MAX_WAIT_SECONDS when none runs: the wait's timeout. */
+  readonly timeoutSeconds: number;
+  /** The deadline has already passed (e.g. a dossier resumed late): apply the tacit outcome at once. */
+  readonly delaiExpire: boolean;
+  /** The current piece has just reached the service financier and is not yet transmitted. */
+  readonly aTransmettre: boolean;
+}
+
+/** Audit event types the workflow records (besides the circuit's own events). */
+export const WORKFLOW_EVENT_TYPES = {
+  clock: 'DELAI_DE_PAIEMENT',
+  transmitted: 'TRANSMISE_SERVICE_FINANCIER',
+  closed: 'CIRCUIT_TERMINE',
+  failed: 'CIRCUIT_EN_ECHEC',
+} as const;
+
+/** Actions decided in the « Factures à valider » space (DOMAIN.md §2); every other one in « Factures de travaux ». */
+const VALIDATION_ACTIONS: readonly string[] = ['VALIDER', 'REFUSER'];
 
 export function dgpKindOf(d: Dossier): DgpKind {
   if (d.kind === 'SOLDE') return 'SOLDE';
@@ -148,23 +238,72 @@ export class DossierService {
   }
 
   /** The DGP clock as of today (Paris), with interest when late. */
-  clockView(record: DossierRecord, today = parisDateOf(this.clock.now())): DgpClockView | null {
+  clockView(
+    record: DossierRecord,
+    today = parisDateOf(this.clock.now()),
+    opts: Pick<ClockViewOptions, 'ecbRates'> = {},
+  ): DgpClockView | null {
     if (!record.clock) return null;
     return clockView(record.clock, today, {
       amountDueCents: amountDue(record.state),
+      ecbRates: opts.ecbRates ?? this.deps.ecbRates,
     });
   }
 
-  /** Applies an action; retries once by itself when the workflow recorded its task token in between. */
+  /**
+   * Applies an action; retries by itself when the workflow recorded its task token, or appended a record to the
+   * audit trail, between the read and the write (the dossier's version did not change: the caller's If-Match holds).
+   */
   async act(request: ActRequest): Promise<ActResult> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.actOnce(request);
       } catch (e) {
-        if (e instanceof TaskTokenChanged && attempt < 3) continue;
+        if ((e instanceof TaskTokenChanged || e instanceof AuditChainMoved) && attempt < 3) continue;
         throw e;
       }
     }
+  }
+
+  /**
+   * A person's decision, as the API passes it: who the user acts for is resolved and checked (attachment, roles on
+   * the marché, space subscribed in MODIFICATION), the version the user read is required on an existing dossier,
+   * then `act` applies it and hands the dossier's execution back the wait's token.
+   */
+  async decide(request: DecideRequest): Promise<ActResult> {
+    const record = request.dossierId ? await this.load(request.dossierId) : undefined;
+    if (record && request.expectedVersion === undefined) {
+      throw new DomainError(
+        'VERSION_REQUISE',
+        'Indiquez la version du dossier sur laquelle porte votre décision (en-tête If-Match) : rechargez le dossier si besoin.',
+        'INVALID',
+        [{ path: 'expectedVersion', message: 'requis' }],
+      );
+    }
+    const marcheId = record?.marcheId ?? request.marcheId;
+    if (!marcheId) {
+      throw new DomainError('MARCHE_REQUIS', 'Indiquez le marché du dossier.', 'INVALID', [
+        { path: 'marcheId', message: 'requis' },
+      ]);
+    }
+    const marche = await this.deps.loadMarche(marcheId);
+    if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
+    const space: Space = VALIDATION_ACTIONS.includes(request.action.type) ? 'FACTURES_A_VALIDER' : 'FACTURES_TRAVAUX';
+    const actor = await resolveActor(
+      { userId: request.userId, marche, space, need: 'act', actingSiret: request.actingSiret },
+      this.deps.identityStore,
+    );
+    if (!record) assertMayOpenDossier(actor);
+    return this.act({
+      dossierId: request.dossierId,
+      marcheId,
+      actor: { siret: actor.siret, roles: actor.roles },
+      action: request.action,
+      expectedVersion: request.expectedVersion,
+      userId: request.userId,
+      fileHashes: request.fileHashes,
+      extraItems: request.extraItems,
+    });
   }
 
   private async actOnce(request: ActRequest): Promise<ActResult> {
@@ -213,7 +352,7 @@ export class DossierService {
       now,
     });
 
-    await this.notifyWorkflow(dossier, record, saved.version);
+    if (!request.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version);
     return {
       dossier,
       version: saved.version,
@@ -242,6 +381,312 @@ export class DossierService {
   pendingOf(record: DossierRecord, marche: Marche): PendingAction | null {
     return pendingActionOf(marche, record.state);
   }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The workflow side: what the tasks of the dossier's state machine do (functions/workflow/tasks.ts). Each reads the
+  // dossier afresh, is idempotent (a retried task finds its work done and changes nothing), and writes through one
+  // transaction with optimistic locking.
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** Where the dossier stands and how long its current wait may last (« Charger le dossier »). */
+  async situation(dossierId: string): Promise<DossierSituation> {
+    return this.situationOf(await this.load(dossierId));
+  }
+
+  /**
+   * Records the task token of the wait the execution has entered, if that wait is still the dossier's (same step,
+   * same version). Otherwise throws StaleWait: the task fails at once and the execution moves on to read the dossier
+   * again, so that no token is left that nobody will ever send back.
+   */
+  async recordWait(dossierId: string, step: string, version: number, taskToken: string): Promise<void> {
+    const recorded = await this.store.recordTaskToken(dossierId, step, version, taskToken);
+    if (!recorded) {
+      throw new StaleWait(
+        `Le dossier ${dossierId} n'est plus à l'étape ${step} (version ${version}) : l'attente est dépassée.`,
+      );
+    }
+  }
+
+  /**
+   * The deadline of the wait `step` at `version` has passed: the system applies the rule book's tacit outcome
+   * (DELAI_EXPIRE). Nothing happens when the dossier has moved on, or when the rule finds nothing to apply (no
+   * deadline runs, not yet expired): the workflow then reads the dossier and waits again.
+   */
+  async applyTimeout(
+    dossierId: string,
+    step: string,
+    version: number,
+  ): Promise<{ applied: boolean; reason?: string; version: number }> {
+    const record = await this.load(dossierId);
+    if (!record.open || record.version !== version || record.state.state !== step) {
+      return { applied: false, reason: 'DOSSIER_DEJA_AVANCE', version: record.version };
+    }
+    try {
+      const result = await this.act({
+        dossierId,
+        actor: 'SYSTEM',
+        action: { type: 'DELAI_EXPIRE', step: step as Dossier['state'] },
+        expectedVersion: version,
+        fromWorkflow: true,
+      });
+      return { applied: true, version: result.version };
+    } catch (e) {
+      const code = isDomainError(e) ? e.code : undefined;
+      if (code && NOTHING_TO_APPLY.includes(code)) return { applied: false, reason: code, version: record.version };
+      throw e;
+    }
+  }
+
+  /**
+   * « Mettre à jour le délai de paiement »: records the DGP clock as it stands after a change (status, échéance,
+   * holder, days used by each actor, lateness and interest) on the clock item, with an audit event, when its status,
+   * échéance or holder changed since the last record. Returns the situation.
+   */
+  async recordClockView(dossierId: string): Promise<DossierSituation> {
+    return this.withFreshRecord(dossierId, async (record) => {
+      if (!record.open || !record.clock?.start) return;
+      const view = this.clockView(record);
+      if (!view) return;
+      const snapshot = clockSnapshot(view, record.version);
+      if (record.clockRecord && clockKey(record.clockRecord) === clockKey(snapshot)) return;
+      await this.store.appendRecord({
+        dossierId,
+        expectedVersion: record.version,
+        lastEventSeq: record.lastEventSeq,
+        lastEventHash: record.lastEventHash,
+        events: [this.systemEvent(WORKFLOW_EVENT_TYPES.clock, clockDetails(view))],
+        clockView: snapshot,
+      });
+    });
+  }
+
+  /**
+   * « Transmettre au service financier »: the piece that has just reached the service financier (or its complement
+   * after a suspension, or the recycled piece) is transmitted to it, once per dossier version. Returns the situation.
+   */
+  async transmitToServiceFinancier(dossierId: string): Promise<DossierSituation> {
+    return this.withFreshRecord(dossierId, async (record) => {
+      if (!needsTransmission(record)) return;
+      const d = record.state;
+      const piece = d.pieces.find((p) => p.id === d.currentPieceId);
+      const destinataire = piece?.destinataire ?? d.parties.serviceFinancier;
+      await this.store.appendRecord({
+        dossierId,
+        expectedVersion: record.version,
+        lastEventSeq: record.lastEventSeq,
+        lastEventHash: record.lastEventHash,
+        events: [
+          this.systemEvent(WORKFLOW_EVENT_TYPES.transmitted, {
+            pieceId: piece?.id ?? null,
+            cadre: piece?.cadre ?? null,
+            numero: piece?.numero ?? null,
+            montants: piece?.montants ?? null,
+            destinataire,
+            complement: d.status === 'COMPLETEE',
+          }),
+        ],
+        metaSet: { transmittedForVersion: record.version },
+        condition: {
+          expression: 'attribute_not_exists(transmittedForVersion) OR transmittedForVersion <> :tv',
+          values: { ':tv': record.version },
+        },
+      });
+    });
+  }
+
+  /**
+   * « Clore le dossier »: the circuit has ended (paid, refused, rejected…); records its end with the final DGP clock
+   * (échéance, days used by each actor, days late, interest and indemnity due), once.
+   */
+  async closeCircuit(dossierId: string, execution: string): Promise<{ recorded: boolean }> {
+    let recorded = false;
+    await this.withFreshRecord(dossierId, async (record) => {
+      if (record.open) {
+        throw new DomainError(
+          'DOSSIER_ENCORE_OUVERT',
+          `Le dossier ${dossierId} est encore ouvert (${record.status}) : le circuit ne peut pas être clos.`,
+          'CONFLICT',
+        );
+      }
+      if (record.workflow.closedAt) return;
+      const view = this.clockView(record);
+      const snapshot = view ? clockSnapshot(view, record.version) : undefined;
+      await this.store.appendRecord({
+        dossierId,
+        expectedVersion: record.version,
+        lastEventSeq: record.lastEventSeq,
+        lastEventHash: record.lastEventHash,
+        events: [
+          this.systemEvent(WORKFLOW_EVENT_TYPES.closed, {
+            issue: record.state.outcome,
+            statut: record.status,
+            execution,
+            ...(view ? { delaiDePaiement: clockDetails(view) } : {}),
+          }),
+        ],
+        metaSet: { workflowClosedAt: this.clock.now().toISOString() },
+        condition: { expression: 'attribute_not_exists(workflowClosedAt)' },
+        clockView: snapshot,
+      });
+      recorded = true;
+    });
+    return { recorded };
+  }
+
+  /**
+   * « Enregistrer l'échec »: a task failed for good; the dossier's audit trail says so (once per execution), so that
+   * the failure is never silent. The dossier itself is unchanged and stays open: `resume` starts a new execution.
+   */
+  async recordFailure(
+    dossierId: string,
+    failure: { execution: string; error: string; cause?: string; step?: string },
+  ): Promise<{ recorded: boolean }> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const record = await this.find(dossierId);
+      if (!record) return { recorded: false };
+      if (record.workflow.failure?.execution === failure.execution) return { recorded: false };
+      const at = this.clock.now().toISOString();
+      try {
+        await this.store.appendRecord({
+          dossierId,
+          lastEventSeq: record.lastEventSeq,
+          lastEventHash: record.lastEventHash,
+          events: [
+            this.systemEvent(WORKFLOW_EVENT_TYPES.failed, {
+              execution: failure.execution,
+              erreur: failure.error,
+              cause: (failure.cause ?? '').slice(0, 2000),
+              etape: failure.step ?? null,
+            }),
+          ],
+          metaSet: { workflowFailure: { execution: failure.execution, at, error: failure.error } },
+          condition: {
+            expression: 'attribute_not_exists(workflowFailure) OR workflowFailure.#ex <> :ex',
+            names: { '#ex': 'execution' },
+            values: { ':ex': failure.execution },
+          },
+        });
+        return { recorded: true };
+      } catch (e) {
+        if (!(e instanceof RecordConflict)) throw e;
+      }
+    }
+    throw new WorkflowRecordConflict(`Échec non enregistré sur le dossier ${dossierId} : conflits répétés.`);
+  }
+
+  /** The situation of a loaded dossier (pure but for the clock). */
+  situationOf(record: DossierRecord): DossierSituation {
+    const d = record.state;
+    const base = {
+      dossierId: record.dossierId,
+      version: record.version,
+      status: record.status,
+      outcome: d.outcome ?? null,
+    };
+    if (!record.open || d.closed) {
+      return {
+        ...base,
+        closed: true,
+        step: 'CLOS',
+        actorSiret: null,
+        allowedActions: [],
+        deadlineAt: null,
+        timeoutSeconds: 1,
+        delaiExpire: false,
+        aTransmettre: false,
+      };
+    }
+    const pending = record.pending;
+    const deadlineAt = pending && pending.deadlineAt !== NO_DEADLINE ? pending.deadlineAt : null;
+    const remaining =
+      deadlineAt === null ? MAX_WAIT_SECONDS : Math.ceil((Date.parse(deadlineAt) - this.clock.now().getTime()) / 1000);
+    return {
+      ...base,
+      closed: false,
+      step: d.state,
+      actorSiret: pending?.actorSiret ?? null,
+      allowedActions: (pending?.allowedActions as string[] | undefined) ?? [],
+      deadlineAt,
+      timeoutSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(1, remaining)),
+      delaiExpire: deadlineAt !== null && remaining <= 0,
+      aTransmettre: needsTransmission(record),
+    };
+  }
+
+  /** Runs a record step on a fresh read, again on a conflict; returns the situation read after it. */
+  private async withFreshRecord(
+    dossierId: string,
+    step: (record: DossierRecord) => Promise<void>,
+  ): Promise<DossierSituation> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const record = await this.load(dossierId);
+      try {
+        await step(record);
+      } catch (e) {
+        if (e instanceof RecordConflict) continue;
+        throw e;
+      }
+      return this.situation(dossierId);
+    }
+    throw new WorkflowRecordConflict(`Le dossier ${dossierId} change sans cesse : enregistrement abandonné.`);
+  }
+
+  private systemEvent(type: string, details: Record<string, unknown>): Omit<AuditEvent, 'seq'> {
+    return { at: this.clock.now().toISOString(), type, actorRole: 'SYSTEM', details };
+  }
+}
+
+/** Refusals of DELAI_EXPIRE that mean "nothing to apply now" (see shared/domain/circuits/timeouts.ts). */
+const NOTHING_TO_APPLY: readonly string[] = [
+  'VERSION_PERIMEE',
+  'ETAPE_PERIMEE',
+  'DELAI_NON_EXPIRE',
+  'AUCUN_DELAI_EN_COURS',
+  'DOSSIER_CLOS',
+];
+
+/** The piece at the service financier has not been transmitted for this version yet. */
+function needsTransmission(record: DossierRecord): boolean {
+  const d = record.state;
+  return (
+    record.open &&
+    d.state === 'TRAITEMENT_SERVICE_FINANCIER' &&
+    (d.status === 'MISE_A_DISPOSITION' || d.status === 'COMPLETEE') &&
+    record.workflow.transmittedForVersion !== record.version
+  );
+}
+
+/** What the workflow records of a clock view (JSON, no Date). */
+export function clockSnapshot(view: DgpClockView, forVersion: number): RecordedClockView {
+  return { forVersion, ...clockDetails(view) };
+}
+
+/** The clock view in the audit trail's words. */
+export function clockDetails(view: DgpClockView): Record<string, unknown> {
+  const interest = view.lateInterest;
+  return {
+    statut: view.status,
+    au: view.asOf,
+    debut: view.start ?? null,
+    echeance: view.echeance ?? null,
+    detenteur: view.holder ?? null,
+    joursParActeur: { ...view.daysUsedBy },
+    joursEcoules: view.daysElapsed,
+    joursSuspendus: view.daysSuspended,
+    joursRestants: view.daysLeft,
+    joursDeRetard: view.daysLate,
+    indemniteForfaitaireCents: view.indemnityCents,
+    interetsMoratoires: interest
+      ? interest.ok
+        ? { cents: interest.value.interestCents, tauxBp: interest.value.rateBp, jours: interest.value.days }
+        : { erreur: interest.error.code, message: interest.error.message }
+      : null,
+  };
+}
+
+/** A new record is due when the clock's status, échéance or holder changed. */
+function clockKey(v: Readonly<Record<string, unknown>>): string {
+  return `${v.statut}|${v.echeance ?? ''}|${v.detenteur ?? ''}`;
 }
 
 /** Executions are named after the dossier; a resumed one carries the generation (names are unique for 90 days). */

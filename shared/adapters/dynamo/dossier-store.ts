@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -27,6 +28,27 @@ export interface StoredPending {
   readonly [key: string]: unknown;
 }
 
+/**
+ * What the dossier's Step Functions execution has recorded on the META item, outside the dossier's versioned state
+ * (these marks never change `version`, so that a user's If-Match stays valid while the workflow works).
+ */
+export interface WorkflowMarks {
+  /** Generation of the current execution: 0 for the first, +1 for each resume (`executionName`). */
+  readonly generation: number;
+  /** Version of the dossier whose piece was last transmitted to the service financier. */
+  readonly transmittedForVersion?: number;
+  /** When the workflow recorded the end of the circuit. */
+  readonly closedAt?: string;
+  /** The last execution that ended in failure. */
+  readonly failure?: { readonly execution: string; readonly at: string; readonly error: string };
+}
+
+/** The DGP clock as the workflow last recorded it (CLOCK item, attribute `view`). */
+export interface RecordedClockView {
+  readonly forVersion: number;
+  readonly [key: string]: unknown;
+}
+
 export interface DossierSnapshot<S = unknown, C = unknown> {
   readonly dossierId: string;
   readonly version: number;
@@ -43,6 +65,8 @@ export interface DossierSnapshot<S = unknown, C = unknown> {
   readonly updatedAt: string;
   readonly lastEventSeq: number;
   readonly lastEventHash: string;
+  readonly workflow: WorkflowMarks;
+  readonly clockRecord?: RecordedClockView;
 }
 
 export interface DossierWrite<S = unknown, C = unknown> {
@@ -119,6 +143,13 @@ export class DossierStore {
       updatedAt: meta.updatedAt as string,
       lastEventSeq: (meta.lastEventSeq as number) ?? 0,
       lastEventHash: (meta.lastEventHash as string) ?? GENESIS_HASH,
+      workflow: {
+        generation: (meta.executionGeneration as number | undefined) ?? 0,
+        transmittedForVersion: meta.transmittedForVersion as number | undefined,
+        closedAt: meta.workflowClosedAt as string | undefined,
+        failure: meta.workflowFailure as WorkflowMarks['failure'],
+      },
+      clockRecord: clockItem?.view as RecordedClockView | undefined,
     };
   }
 
@@ -164,7 +195,7 @@ export class DossierStore {
       });
     } else {
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':expected': w.expectedVersion };
+      const values: Record<string, unknown> = { ':expected': w.expectedVersion, ':seqRead': w.lastEventSeq };
       const sets: string[] = [];
       for (const [k, v] of Object.entries(metaAttrs)) {
         names[`#${k}`] = k;
@@ -177,7 +208,8 @@ export class DossierStore {
           TableName: this.table,
           Key: metaKey,
           UpdateExpression: `SET ${sets.join(', ')}${remove}`,
-          ConditionExpression: '#version = :expected',
+          // The audit chain too: a workflow record appended since the read (same version) must not be overwritten
+          ConditionExpression: '#version = :expected AND #lastEventSeq = :seqRead',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -193,9 +225,22 @@ export class DossierStore {
       });
     }
     if (w.clock) {
-      const index = w.clock.open && w.clock.echeance ? gsi1.dgpOf(w.clock.moaSiret, w.clock.echeance, w.dossierId) : {};
+      // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
+      const index =
+        w.clock.open && w.clock.echeance ? gsi1.dgpOf(w.clock.moaSiret, w.clock.echeance, w.dossierId) : null;
       items.push({
-        Put: { TableName: this.table, Item: { ...keys.dgpClock(w.dossierId), clock: w.clock.value, ...index } },
+        Update: {
+          TableName: this.table,
+          Key: keys.dgpClock(w.dossierId),
+          UpdateExpression: index
+            ? 'SET #clock = :clock, gsi1pk = :g1pk, gsi1sk = :g1sk'
+            : 'SET #clock = :clock REMOVE gsi1pk, gsi1sk',
+          ExpressionAttributeNames: { '#clock': 'clock' },
+          ExpressionAttributeValues: {
+            ':clock': w.clock.value,
+            ...(index ? { ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk } : {}),
+          },
+        },
       });
     }
     const tokenCondition =
@@ -247,6 +292,9 @@ export class DossierStore {
     } catch (e) {
       if (e instanceof TransactionCanceledException) {
         const first = e.CancellationReasons?.[0]?.Code;
+        if (first === 'ConditionalCheckFailed' && w.expectedVersion > 0 && (await this.onlyChainMoved(w))) {
+          throw new AuditChainMoved();
+        }
         if (first === 'ConditionalCheckFailed') {
           throw new DomainError(
             w.expectedVersion === 0 ? 'DOSSIER_EXISTE_DEJA' : 'VERSION_PERIMEE',
@@ -281,6 +329,141 @@ export class DossierStore {
           ConditionExpression: 'pending.#step = :step AND pending.dossierVersion = :v',
           ExpressionAttributeNames: { '#step': 'step' },
           ExpressionAttributeValues: { ':t': taskToken, ':step': step, ':v': dossierVersion },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  /** The META condition failed: true when the version is still the one read (only the audit chain moved on). */
+  private async onlyChainMoved(w: DossierWrite<unknown, unknown>): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.dossier(w.dossierId),
+        ConsistentRead: true,
+        ProjectionExpression: '#v, lastEventSeq',
+        ExpressionAttributeNames: { '#v': 'version' },
+      }),
+    );
+    return Item?.version === w.expectedVersion && Item?.lastEventSeq !== w.lastEventSeq;
+  }
+
+  /**
+   * Appends what the workflow records about a dossier without changing it (a DGP clock view, a transmission, the end
+   * of the circuit, a failure): audit events chained after the last one, marks on the META item, the clock's `view`,
+   * all in one transaction. Optimistic locking: the dossier must still be at `expectedVersion` (when given) and its
+   * audit chain at `lastEventSeq`; `condition` adds the record's own idempotency check on the META item. Throws
+   * `RecordConflict` when any condition fails: the caller reads again and decides anew. `version` never changes.
+   */
+  async appendRecord(w: {
+    readonly dossierId: string;
+    readonly expectedVersion?: number;
+    readonly lastEventSeq: number;
+    readonly lastEventHash: string;
+    readonly events: readonly Omit<AuditEvent, 'seq'>[];
+    readonly metaSet?: Readonly<Record<string, unknown>>;
+    readonly condition?: {
+      readonly expression: string;
+      readonly names?: Readonly<Record<string, string>>;
+      readonly values?: Readonly<Record<string, unknown>>;
+    };
+    readonly clockView?: RecordedClockView;
+  }): Promise<{ events: ChainedEvent[] }> {
+    let prevHash = w.lastEventHash;
+    let seq = w.lastEventSeq;
+    const chained: ChainedEvent[] = [];
+    for (const e of w.events) {
+      seq += 1;
+      const c = chainEvent({ ...(e as AuditEvent), seq }, prevHash);
+      chained.push(c);
+      prevHash = c.hash;
+    }
+    const names: Record<string, string> = { '#seq': 'lastEventSeq', '#hash': 'lastEventHash', ...w.condition?.names };
+    const values: Record<string, unknown> = {
+      ':seqRead': w.lastEventSeq,
+      ':seq': seq,
+      ':hash': prevHash,
+      ...w.condition?.values,
+    };
+    const sets = ['#seq = :seq', '#hash = :hash'];
+    Object.entries(w.metaSet ?? {}).forEach(([k, v], i) => {
+      names[`#m${i}`] = k;
+      values[`:m${i}`] = v;
+      sets.push(`#m${i} = :m${i}`);
+    });
+    const conditions = ['attribute_exists(pk)', '#seq = :seqRead'];
+    if (w.expectedVersion !== undefined) {
+      names['#version'] = 'version';
+      values[':version'] = w.expectedVersion;
+      conditions.push('#version = :version');
+    }
+    if (w.condition) conditions.push(`(${w.condition.expression})`);
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.dossier(w.dossierId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...chained.map(
+        (e): TransactItem => ({
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.event(w.dossierId, e.seq), event: e },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }),
+      ),
+    ];
+    if (w.clockView) {
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: keys.dgpClock(w.dossierId),
+          UpdateExpression: 'SET #view = :view',
+          ExpressionAttributeNames: { '#view': 'view' },
+          ExpressionAttributeValues: { ':view': w.clockView },
+        },
+      });
+    }
+    try {
+      if (items.length === 1) {
+        const { Update } = items[0] as { Update: NonNullable<TransactItem['Update']> };
+        await this.client.send(new UpdateCommand(Update as ConstructorParameters<typeof UpdateCommand>[0]));
+      } else {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      }
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || e instanceof ConditionalCheckFailedException) {
+        throw new RecordConflict();
+      }
+      throw e;
+    }
+    return { events: chained };
+  }
+
+  /**
+   * Records the generation of the dossier's next execution (resume), only if it is newer than the one recorded.
+   * Returns false when another resume got there first.
+   */
+  async setExecutionGeneration(dossierId: string, generation: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.dossier(dossierId),
+          UpdateExpression: 'SET executionGeneration = :g',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(executionGeneration) OR executionGeneration < :g)',
+          ExpressionAttributeValues: { ':g': generation },
         }),
       );
       return true;
@@ -361,8 +544,10 @@ export class DossierStore {
   }
 
   /** Open dossiers (sparse index on the META item), oldest first: what `npm start` resumes. */
-  async openDossiers(limit = 1000): Promise<{ dossierId: string; version: number; status: string }[]> {
-    const out: { dossierId: string; version: number; status: string }[] = [];
+  async openDossiers(
+    limit = 1000,
+  ): Promise<{ dossierId: string; version: number; status: string; executionGeneration: number }[]> {
+    const out: { dossierId: string; version: number; status: string; executionGeneration: number }[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -379,6 +564,7 @@ export class DossierStore {
           dossierId: String(i.pk).slice('DOSSIER#'.length),
           version: i.version as number,
           status: i.status as string,
+          executionGeneration: (i.executionGeneration as number | undefined) ?? 0,
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -412,6 +598,16 @@ export class DossierStore {
 /** The workflow recorded a task token between our read and our write: read again and retry. */
 export class TaskTokenChanged extends Error {
   override readonly name = 'TaskTokenChanged';
+}
+
+/** A workflow record was appended between our read and our write (same version): read again and retry. */
+export class AuditChainMoved extends Error {
+  override readonly name = 'AuditChainMoved';
+}
+
+/** A workflow record's conditions failed (the dossier or its audit chain moved on, or it is already recorded). */
+export class RecordConflict extends Error {
+  override readonly name = 'RecordConflict';
 }
 
 /** A conditional extra item (uniqueness claim, reservation) failed: index into the transaction's items. */

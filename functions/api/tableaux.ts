@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import type { StoredPending } from '../../shared/adapters/dynamo/dossier-store';
+import { parisDateOf } from '../../shared/domain/calendar';
+import { ACTION_TYPES } from '../../shared/domain/circuits/actions';
+import { clockView, type DgpClock } from '../../shared/domain/dgp';
+import { CLOCK_HOLDERS } from '../../shared/domain/dgp/effects';
+import { ROLES } from '../../shared/domain/roles';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import { route, routesOf } from '../../shared/http/router';
+import { calendarDateString } from '../../shared/schemas/common';
+import { siretParams } from '../../shared/schemas/identity';
+import { assertMemberOf, services } from './lib';
+
+/**
+ * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by
+ * deadline (« Synthèse », GSI1 PENDING#siret), its dossiers counted by status (« Tableau de bord », COUNT# items of
+ * the structure's partition), and — for a MOA — its open DGP clocks by échéance (GSI1 DGP#siret). Readable only by
+ * the structure's members (approved attachment).
+ */
+
+const TAGS = ['Tableaux de bord'];
+
+/** Sort key of waits without a deadline (shared/services/dossier-service.ts): shown as « no deadline ». */
+const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
+
+const actionType = z.enum(ACTION_TYPES as [string, ...string[]]).meta({ id: 'TypeAction' });
+const role = z.enum(ROLES);
+
+const attente = z
+  .object({
+    dossierId: z.string(),
+    versionDossier: z.int().meta({ description: 'Version du dossier quand l’attente a commencé.' }),
+    etape: z.string().meta({ description: 'Étape du circuit (état du dossier).' }),
+    role: role.meta({ description: 'Rôle en lequel la structure doit agir.' }),
+    actions: z.array(actionType).meta({ description: 'Actions que la structure peut faire à cette étape.' }),
+    echeance: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .meta({ description: 'Instant où le délai expire (fin du dernier jour, heure de Paris) ; null sans délai.' }),
+    dernierJour: calendarDateString.nullable(),
+    rappelLe: z.iso.datetime({ offset: true }).nullable(),
+    enRetardDepuis: calendarDateString.nullable(),
+    effetALEcheance: z.string().nullable().meta({ description: 'Ce que fait le système quand le délai expire.' }),
+    autresActeurs: z
+      .array(z.object({ siret: z.string(), role, actions: z.array(actionType) }))
+      .meta({ description: 'Autres structures qui peuvent aussi agir à cette étape.' }),
+  })
+  .meta({ id: 'Attente', description: 'Ce qu’un dossier attend de la structure.' });
+
+export const syntheseJson = z
+  .object({ siret: z.string(), attentes: z.array(attente) })
+  .meta({ id: 'Synthese', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' });
+
+/**
+ * One pending wait as the structure sees it: its own actions are the primary actor's when it is the primary, plus
+ * those of every `otherActors` entry naming it (the same structure may act in several roles at one step).
+ */
+export function toAttente(siret: string, dossierId: string, p: StoredPending) {
+  const others = (p.otherActors ?? []) as { actorSiret: string; actorRole: string; allowedActions: string[] }[];
+  const mine = others.filter((o) => o.actorSiret === siret);
+  const primaryIsMine = p.actorSiret === siret;
+  const actions = [
+    ...new Set([
+      ...(primaryIsMine ? ((p.allowedActions as string[] | undefined) ?? []) : []),
+      ...mine.flatMap((o) => o.allowedActions),
+    ]),
+  ];
+  const deadline = p.deadlineAt && p.deadlineAt !== NO_DEADLINE ? p.deadlineAt : null;
+  return {
+    dossierId,
+    versionDossier: Number(p.dossierVersion ?? 0),
+    etape: p.step,
+    role: (primaryIsMine ? p.actorRole : (mine[0]?.actorRole ?? p.actorRole)) as (typeof ROLES)[number],
+    actions,
+    echeance: deadline,
+    dernierJour: (p.lastDay as string | null | undefined) ?? null,
+    rappelLe: (p.reminderAt as string | null | undefined) ?? null,
+    enRetardDepuis: (p.lateSince as string | null | undefined) ?? null,
+    effetALEcheance: ((p.onTimeout as { effect?: string } | null | undefined)?.effect as string | undefined) ?? null,
+    autresActeurs: [
+      ...(primaryIsMine
+        ? []
+        : [
+            {
+              siret: p.actorSiret,
+              role: p.actorRole as (typeof ROLES)[number],
+              actions: (p.allowedActions ?? []) as string[],
+            },
+          ]),
+      ...others
+        .filter((o) => o.actorSiret !== siret)
+        .map((o) => ({ siret: o.actorSiret, role: o.actorRole as (typeof ROLES)[number], actions: o.allowedActions })),
+    ],
+  };
+}
+
+export const lireSynthese = httpHandler({
+  operationId: 'lireSynthese',
+  summary: 'Synthèse : ce qui attend ma structure, par échéance',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/structures/{siret}/synthese',
+  auth: 'user',
+  params: siretParams,
+  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100) }),
+  responses: { 200: { description: 'Les attentes, échéance la plus proche d’abord', schema: syntheseJson } },
+  handler: async (ctx) => {
+    const { identityStore, dossiers } = services();
+    await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
+    const pending = await dossiers.pendingFor(ctx.params.siret, ctx.query.limite);
+    return ok({
+      siret: ctx.params.siret,
+      attentes: pending.map((p) => toAttente(ctx.params.siret, p.dossierId, p.pending)),
+    });
+  },
+});
+
+export const tableauDeBordJson = z
+  .object({
+    siret: z.string(),
+    total: z.int().min(0),
+    parStatut: z.record(z.string(), z.int().min(1)).meta({ description: 'Nombre de dossiers par statut.' }),
+  })
+  .meta({ id: 'TableauDeBord' });
+
+export const lireTableauDeBord = httpHandler({
+  operationId: 'lireTableauDeBord',
+  summary: 'Tableau de bord : dossiers de ma structure par statut',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/structures/{siret}/tableau-de-bord',
+  auth: 'user',
+  params: siretParams,
+  responses: { 200: { description: 'Les compteurs', schema: tableauDeBordJson } },
+  handler: async (ctx) => {
+    const { identityStore, dossiers } = services();
+    await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
+    const counts = await dossiers.countsByStatus(ctx.params.siret);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    return ok({ siret: ctx.params.siret, total, parStatut: counts });
+  },
+});
+
+const delai = z
+  .object({
+    dossierId: z.string(),
+    echeance: calendarDateString.meta({ description: 'Dernier jour du délai global de paiement.' }),
+    enRetard: z.boolean(),
+    joursRestants: z.int().min(0),
+    joursDeRetard: z.int().min(0),
+    detenteur: z.enum(CLOCK_HOLDERS).optional().meta({ description: 'Qui détient le dossier aujourd’hui.' }),
+    joursUtilises: z.record(z.enum(CLOCK_HOLDERS), z.int()).meta({ description: 'Jours consommés par acteur.' }),
+  })
+  .meta({ id: 'DelaiPaiement' });
+
+export const delaisJson = z
+  .object({ siret: z.string(), aujourdhui: calendarDateString, delais: z.array(delai) })
+  .meta({ id: 'DelaisPaiement', description: 'Délais globaux de paiement en cours, par échéance, retards d’abord.' });
+
+export const lireDelais = httpHandler({
+  operationId: 'lireDelais',
+  summary: 'Délais de paiement en cours du maître d’ouvrage, par échéance (retards d’abord)',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/structures/{siret}/delais',
+  auth: 'user',
+  params: siretParams,
+  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100) }),
+  responses: { 200: { description: 'Les délais en cours', schema: delaisJson } },
+  handler: async (ctx) => {
+    const { identityStore, dossiers } = services();
+    await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
+    const today = parisDateOf(ctx.now);
+    const clocks = await dossiers.openClocksOf(ctx.params.siret, ctx.query.limite);
+    return ok({
+      siret: ctx.params.siret,
+      aujourdhui: today,
+      delais: clocks.map((c) => {
+        const view = clockView(c.clock as DgpClock, today);
+        return {
+          dossierId: c.dossierId,
+          echeance: c.echeance,
+          enRetard: view.daysLate > 0,
+          joursRestants: view.daysLeft,
+          joursDeRetard: view.daysLate,
+          ...(view.holder ? { detenteur: view.holder } : {}),
+          joursUtilises: { ...view.daysUsedBy },
+        };
+      }),
+    });
+  },
+});
+
+export const handler = route(routesOf(lireSynthese, lireTableauDeBord, lireDelais));

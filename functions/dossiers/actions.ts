@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import { route, routesOf } from '../../shared/http/router';
+import {
+  type ActionBody,
+  actionBody,
+  isPieceAction,
+  pieceActionExtras,
+  resultatActionOutput,
+  toCircuitAction,
+} from '../../shared/schemas/dossier';
+import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { actorToAct, circuitActor, raceAsConflict, requestServices } from './support';
+import { resultatJson, viewAfter } from './views';
+
+/**
+ * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier (DOMAIN.md §5). The handler authorizes the
+ * user for the marché (`resolveActor`), then hands the action to the rule book through DossierService.act — or,
+ * for an action that deposits a piece, to PieceService.send, which sends the named draft with it. Every refusal
+ * of the rule book comes back as a DomainError (4xx with its code). Function `dossiersAct`.
+ */
+
+export const agir = httpHandler({
+  operationId: 'agirSurDossier',
+  summary: 'Agir sur un dossier',
+  description: [
+    'Valider, refuser avec motifs, déposer l’état d’acompte (montants corrigés), suspendre avec la liste des documents manquants, service fait, mandater, mettre en paiement, signer le décompte général (avec ou sans réserves), recycler, compléter, rejeter, saisir directement le maître d’ouvrage…',
+    'Les actions qui déposent une pièce nomment le brouillon à envoyer (`pieceId`, créé par POST /v1/dossiers/{dossierId}/pieces, fichier principal vérifié).',
+    'If-Match (version lue dans l’ETag) et Idempotency-Key obligatoires. DELAI_EXPIRE est réservé au système.',
+    'En-tête facultatif X-Structure-Siret : la structure pour laquelle vous agissez, si vous êtes rattaché à plusieurs structures du marché.',
+  ].join('\n\n'),
+  tags: ['Dossiers'],
+  method: 'POST',
+  path: '/v1/dossiers/{dossierId}/actions',
+  auth: 'user',
+  params: z.object({ dossierId }),
+  headers: actingHeaders,
+  body: actionBody,
+  requiresIfMatch: true,
+  responses: {
+    200: {
+      description: 'Action appliquée : le nouvel état du dossier',
+      schema: resultatActionOutput,
+      headers: { ETag: 'Nouvelle version du dossier.' },
+    },
+  },
+  handler: async (ctx) => {
+    const body = ctx.body as ActionBody;
+    const svc = requestServices(ctx.logger);
+    const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
+    if (isPieceAction(body)) {
+      const { pieceId, ...rest } = body;
+      const record = await svc.dossiers.load(ctx.params.dossierId);
+      const actor = await actorToAct(who, await svc.marche(record.marcheId));
+      const sent = await raceAsConflict(() =>
+        svc.pieces.send({
+          actor: circuitActor(actor),
+          userId: actor.userId,
+          dossierId: record.dossierId,
+          pieceId,
+          expectedVersion: ctx.ifMatch,
+          action: pieceActionExtras(rest),
+        }),
+      );
+      return ok(resultatJson(sent.dossier, viewAfter(svc.dossiers, sent.dossier), sent), {
+        etag: sent.dossier.version,
+      });
+    }
+    // Authorization (user → structure → roles → space in MODIFICATION) then the rule book, in DossierService.decide
+    const result = await raceAsConflict(() =>
+      svc.dossiers.decide({
+        dossierId: ctx.params.dossierId,
+        userId: who.userId,
+        ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
+        action: toCircuitAction(body),
+        expectedVersion: ctx.ifMatch,
+      }),
+    );
+    return ok(resultatJson(result, viewAfter(svc.dossiers, result)), { etag: result.version });
+  },
+});
+
+export const handler = route(routesOf(agir));

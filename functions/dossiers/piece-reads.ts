@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { DomainError } from '../../shared/domain/errors';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import {
+  actingHeaders,
+  brouillonOutput,
+  dossierId,
+  fichierId,
+  lienTelechargementOutput,
+  pieceId,
+  STRUCTURE_HEADER,
+} from '../../shared/schemas/pieces';
+import type { Actor } from '../../shared/services/authorization';
+import type { DraftPiece } from '../../shared/services/piece-service';
+import { actorToRead, type RequestServices, requestServices } from './support';
+import { brouillonJson } from './views';
+
+/**
+ * Reads of a piece and its files (DOMAIN.md §8). A sent piece is read by every actor of the marché; a draft only by
+ * its depositor structure (it is nobody else's business until sent): to others it does not exist.
+ */
+
+const TAGS = ['Pièces'];
+const pieceParams = z.object({ dossierId, pieceId });
+
+async function readablePiece(
+  svc: RequestServices,
+  who: { userId: string; actingSiret?: string },
+  ids: { dossierId: string; pieceId: string },
+): Promise<{ draft: DraftPiece; actor: Actor }> {
+  const draft = await svc.pieces.getDraft(ids.dossierId, ids.pieceId);
+  const actor = await actorToRead(who, await svc.marche(draft.marcheId));
+  // DOMAIN.md §8: drafts are the depositor's until sent
+  if (draft.status === 'BROUILLON' && draft.depositorSiret !== actor.siret) {
+    throw new DomainError('PIECE_INCONNUE', `La pièce ${ids.pieceId} n'existe pas.`, 'NOT_FOUND');
+  }
+  return { draft, actor };
+}
+
+export const lireBrouillon = httpHandler({
+  operationId: 'lirePiece',
+  summary: 'Lire une pièce (brouillon ou envoyée)',
+  description:
+    'La pièce avec ses fichiers, le résultat de leur vérification et les valeurs lues dans le PDF principal (suggestions à confirmer, jamais appliquées d’office). Un brouillon n’est visible que de la structure qui le dépose.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}',
+  auth: 'user',
+  params: pieceParams,
+  headers: actingHeaders,
+  responses: { 200: { description: 'La pièce', schema: brouillonOutput } },
+  handler: async (ctx) => {
+    const svc = requestServices(ctx.logger);
+    const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
+    const { draft } = await readablePiece(svc, who, ctx.params);
+    return ok(brouillonJson(draft));
+  },
+});
+
+export const lienTelechargement = httpHandler({
+  operationId: 'lienTelechargementFichier',
+  summary: 'Lien de téléchargement d’un fichier',
+  description: 'Un lien GET présigné, de courte durée, vers un fichier vérifié (pour qui peut lire la pièce).',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}/telechargement',
+  auth: 'user',
+  params: pieceParams.extend({ fichierId }),
+  headers: actingHeaders,
+  responses: { 200: { description: 'Le lien', schema: lienTelechargementOutput } },
+  handler: async (ctx) => {
+    const svc = requestServices(ctx.logger);
+    const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
+    await readablePiece(svc, who, ctx.params);
+    const link = await svc.pieces.downloadUrl({
+      dossierId: ctx.params.dossierId,
+      pieceId: ctx.params.pieceId,
+      fileId: ctx.params.fichierId,
+    });
+    return ok({ url: link.url, expireLe: link.expiresAt });
+  },
+});

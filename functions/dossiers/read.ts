@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { verifyTrail } from '../../shared/adapters/audit';
+import { PIECE_STATUSES } from '../../shared/domain/circuits';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import { route, routesOf } from '../../shared/http/router';
+import { id } from '../../shared/schemas/common';
+import { delaiOutput, dossierOutput, historiqueOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
+import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { lienTelechargement, lireBrouillon } from './piece-reads';
+import { dossiersOfMarche } from './queries';
+import { actorToRead, requestServices } from './support';
+import { delaiJson, dossierJson, dossierResumeJson, historiqueJson } from './views';
+
+/**
+ * Reads of a dossier (DOMAIN.md §5, §6, §8): any actor of the marché reads its dossiers, in either space.
+ * Function `dossiersRead` (functions/dossiers/lambdas.ts); writes nothing.
+ */
+
+const TAGS = ['Dossiers'];
+const params = z.object({ dossierId });
+
+export const lireDossier = httpHandler({
+  operationId: 'lireDossier',
+  summary: 'Lire un dossier de facturation',
+  description:
+    'Le dossier avec ses pièces, sa chronologie, l’action attendue (qui, quoi, jusqu’à quand) et le délai global de paiement. ETag = version, à renvoyer dans If-Match pour agir.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}',
+  auth: 'user',
+  params,
+  headers: actingHeaders,
+  responses: { 200: { description: 'Le dossier', schema: dossierOutput, headers: { ETag: 'Version du dossier.' } } },
+  handler: async (ctx) => {
+    const svc = requestServices(ctx.logger);
+    const service = svc.dossiers;
+    const record = await service.load(ctx.params.dossierId);
+    const marche = await svc.marche(record.marcheId);
+    const actor = await actorToRead(
+      { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] },
+      marche,
+    );
+    const pending = service.pendingOf(record, marche);
+    const view = dossierJson(record, pending, service.clockView(record), actor.siret);
+    return ok(view, { etag: record.version });
+  },
+});
+
+export const lireDelai = httpHandler({
+  operationId: 'lireDelaiDossier',
+  summary: 'Délai global de paiement du dossier',
+  description:
+    'Début, suspension, échéance, jours utilisés par acteur (maître d’œuvre, maître d’ouvrage, service financier), jours restants ou de retard, intérêts moratoires et indemnité forfaitaire.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/delai',
+  auth: 'user',
+  params,
+  headers: actingHeaders,
+  responses: {
+    200: {
+      description: 'Le délai global de paiement (statut NON_DEMARRE tant qu’il ne court pas)',
+      schema: delaiOutput.nullable(),
+      headers: { ETag: 'Version du dossier.' },
+    },
+  },
+  handler: async (ctx) => {
+    const svc = requestServices(ctx.logger);
+    const service = svc.dossiers;
+    const record = await service.load(ctx.params.dossierId);
+    const marche = await svc.marche(record.marcheId);
+    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    return ok(delaiJson(service.clockView(record)), { etag: record.version });
+  },
+});
+
+export const lireHistorique = httpHandler({
+  operationId: 'lireHistoriqueDossier',
+  summary: 'Piste d’audit du dossier',
+  description:
+    'Chaque événement (qui, quand, quoi, empreinte des fichiers) chaîné par SHA-256 à son prédécesseur, et le résultat de la vérification de la chaîne.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/historique',
+  auth: 'user',
+  params,
+  headers: actingHeaders,
+  responses: { 200: { description: 'La piste d’audit et sa vérification', schema: historiqueOutput } },
+  handler: async (ctx) => {
+    const svc = requestServices(ctx.logger);
+    const service = svc.dossiers;
+    const record = await service.load(ctx.params.dossierId);
+    const marche = await svc.marche(record.marcheId);
+    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    // DOMAIN.md §8: the trail is append-only and can be verified
+    return ok(historiqueJson(record.dossierId, record.events, verifyTrail(record.events)), { etag: record.version });
+  },
+});
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const listerDossiers = httpHandler({
+  operationId: 'listerDossiersMarche',
+  summary: 'Dossiers d’un marché',
+  description: 'Les dossiers de facturation du marché, du plus récent au plus ancien, filtrables par statut.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/marches/{marcheId}/dossiers',
+  auth: 'user',
+  params: z.object({ marcheId: id }),
+  query: z.object({
+    statut: z.enum(PIECE_STATUSES).optional(),
+    ouvert: booleanQuery.optional(),
+    limite: z.coerce.number().int().min(1).max(100).default(50),
+    suivant: z.string().max(2000).optional(),
+  }),
+  headers: actingHeaders,
+  responses: { 200: { description: 'Une page de dossiers', schema: listeDossiersOutput } },
+  handler: async (ctx) => {
+    const marche = await requestServices(ctx.logger).marche(ctx.params.marcheId);
+    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    const page = await dossiersOfMarche(marche.id, {
+      status: ctx.query.statut,
+      open: ctx.query.ouvert,
+      limit: ctx.query.limite,
+      cursor: ctx.query.suivant,
+    });
+    return ok({ dossiers: page.items.map(dossierResumeJson), ...(page.next ? { suivant: page.next } : {}) });
+  },
+});
+
+export const handler = route(
+  routesOf(lireDossier, lireDelai, lireHistorique, listerDossiers, lireBrouillon, lienTelechargement),
+);

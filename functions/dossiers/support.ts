@@ -1,0 +1,104 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DossierStore } from '../../shared/adapters/dynamo/dossier-store';
+import { MarcheStore } from '../../shared/adapters/dynamo/marche-store';
+import { DomainError, isDomainError } from '../../shared/domain/errors';
+import type { Marche } from '../../shared/domain/marche';
+import { SPACES, type Space } from '../../shared/domain/roles';
+import { type Actor, resolveActor } from '../../shared/services/authorization';
+import { DossierService } from '../../shared/services/dossier-service';
+import { PieceService } from '../../shared/services/piece-service';
+
+/**
+ * What every dossier and piece handler shares: the services of one request (built per request, never when a module
+ * loads: the embedded platform imports handlers before it sets TABLE_NAME), the authorization calls, and the
+ * translation of a lost transaction race into a refusal. No rule of the rule book lives here.
+ */
+export interface RequestServices {
+  readonly dossiers: DossierService;
+  readonly pieces: PieceService;
+  /** The marché, read at most once per request (the handler authorizes with it, the service applies the rules). */
+  marche(marcheId: string): Promise<Marche>;
+}
+
+export function requestServices(logger: Logger): RequestServices {
+  const marcheStore = new MarcheStore();
+  const cache = new Map<string, Promise<Marche | undefined>>();
+  const loadMarche = (id: string) => {
+    let m = cache.get(id);
+    if (!m) {
+      m = marcheStore.get(id).then((s) => s?.marche);
+      cache.set(id, m);
+    }
+    return m;
+  };
+  const dossiers = new DossierService({
+    store: new DossierStore(),
+    loadMarche,
+    onWorkflowError: (e, context) =>
+      logger.warn('circuit non notifié ; la reprise le reconstruira depuis la table', { context, error: String(e) }),
+  });
+  return {
+    dossiers,
+    pieces: new PieceService({ dossiers }),
+    marche: async (marcheId) => {
+      const marche = await loadMarche(marcheId);
+      if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
+      return marche;
+    },
+  };
+}
+
+export interface Who {
+  readonly userId: string;
+  readonly actingSiret?: string;
+}
+
+export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
+  return resolveActor({ userId: who.userId, marche, space, need: 'act', ...siretOf(who) });
+}
+
+/** Readers come through either space: the first that lets them read wins; otherwise the first refusal. */
+export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
+  let first: unknown;
+  for (const space of SPACES) {
+    try {
+      return await resolveActor({ userId: who.userId, marche, space, need: 'read', ...siretOf(who) });
+    } catch (e) {
+      if (!isDomainError(e) || e.code !== 'ESPACE_NON_SOUSCRIT') throw e;
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
+function siretOf(who: Who): { actingSiret?: string } {
+  return who.actingSiret ? { actingSiret: who.actingSiret } : {};
+}
+
+/** The circuit actor of an authorized user: its structure in the roles it holds on the marché. */
+export function circuitActor(actor: Actor): { siret: string; roles: Actor['roles'] } {
+  return { siret: actor.siret, roles: actor.roles };
+}
+
+/**
+ * DynamoDB cancels a transaction that races another one on the same items (TransactionConflict) before any
+ * condition is evaluated: for the caller it is a lost optimistic lock like any other, answered 409.
+ */
+export async function raceAsConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (
+      e instanceof TransactionCanceledException &&
+      e.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')
+    ) {
+      throw new DomainError(
+        'MODIFICATION_CONCURRENTE',
+        'Le dossier est modifié au même moment par une autre action : rechargez-le et refaites la vôtre si elle est toujours possible.',
+        'CONFLICT',
+      );
+    }
+    throw e;
+  }
+}

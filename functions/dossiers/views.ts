@@ -1,0 +1,369 @@
+import type { z } from 'zod';
+import type { ChainedEvent, TrailVerification } from '../../shared/adapters/audit';
+import {
+  ACTION_LABELS,
+  type ActionType,
+  type Dossier,
+  type Montants,
+  type PendingAction,
+  type PendingActor,
+  type Piece,
+  STATE_LABELS,
+} from '../../shared/domain/circuits';
+import type { DgpClockView } from '../../shared/domain/dgp';
+import type { Suggestions } from '../../shared/domain/prefill';
+import { toAmountString } from '../../shared/schemas/common';
+import type {
+  attenteOutput,
+  delaiOutput,
+  dossierOutput,
+  dossierResumeOutput,
+  evenementOutput,
+  historiqueOutput,
+  resultatActionOutput,
+} from '../../shared/schemas/dossier';
+import {
+  type brouillonOutput,
+  type fichierOutput,
+  ROLE_FICHIER_API,
+  type suggestionsOutput,
+} from '../../shared/schemas/pieces';
+import type { ActResult, DossierRecord, DossierService } from '../../shared/services/dossier-service';
+import type { DraftPiece, FileRecord } from '../../shared/services/piece-service';
+
+/**
+ * From the stored aggregate and the rule book's answers to the wire (French field names, amounts as strings).
+ * Presentation only: every decision shown here (who acts, until when, interest) comes from shared/domain.
+ */
+
+type Out<S extends z.ZodType> = z.output<S>;
+
+export function montantsJson(m: Montants | undefined) {
+  return m
+    ? { ht: toAmountString(m.htCents), tva: toAmountString(m.tvaCents), ttc: toAmountString(m.ttcCents) }
+    : undefined;
+}
+
+function actionsJson(types: readonly ActionType[]) {
+  return types.map((type) => ({ type, libelle: ACTION_LABELS[type] }));
+}
+
+function pendingActorJson(p: PendingActor) {
+  return { siret: p.actorSiret, role: p.actorRole, actions: actionsJson(p.allowedActions) };
+}
+
+export function attenteJson(p: PendingAction | null): Out<typeof attenteOutput> | null {
+  if (!p) return null;
+  return {
+    etape: p.step,
+    libelle: STATE_LABELS[p.step],
+    acteur: pendingActorJson(p),
+    autresActeurs: p.otherActors.map(pendingActorJson),
+    dernierJour: p.lastDay,
+    expireA: p.deadlineAt,
+    relanceA: p.reminderAt,
+    source: p.deadline?.source ?? null,
+    aExpiration: p.onTimeout?.description ?? null,
+    enRetardDepuis: p.lateSince,
+  };
+}
+
+/** The actions the caller's structure may do now, as the rule book publishes them. */
+export function actionsOf(p: PendingAction | null, siret: string) {
+  if (!p) return [];
+  const mine = [p, ...p.otherActors].filter((a) => a.actorSiret === siret).flatMap((a) => a.allowedActions);
+  return actionsJson([...new Set(mine)]);
+}
+
+/** Basis points → a percentage with two decimals, "12.15" (no floating point). */
+function percent(bp: number): string {
+  return `${Math.trunc(bp / 100)}.${String(Math.abs(bp % 100)).padStart(2, '0')}`;
+}
+
+export function delaiJson(v: DgpClockView | null): Out<typeof delaiOutput> | null {
+  if (!v) return null;
+  const interest = v.lateInterest;
+  return {
+    statut: v.status,
+    auJour: v.asOf,
+    ...(v.start ? { debut: v.start } : {}),
+    ...(v.echeance ? { echeance: v.echeance } : {}),
+    ...(v.echeanceEndsAt ? { echeanceFinA: v.echeanceEndsAt.toISOString() } : {}),
+    ...(v.holder ? { detenteur: v.holder } : {}),
+    suspendu: v.suspended,
+    ...(v.suspension
+      ? {
+          suspension: {
+            le: v.suspension.on,
+            documentsManquants: [...v.suspension.missingDocuments],
+            ...(v.suspension.resumedOn ? { repriseLe: v.suspension.resumedOn } : {}),
+            joursRestantsALaSuspension: v.suspension.daysLeftAtSuspension,
+            nouveauDelaiJours: v.suspension.newDelayDays,
+            echeanceAvantSuspension: v.suspension.echeanceBeforeSuspension,
+          },
+        }
+      : {}),
+    joursEcoules: v.daysElapsed,
+    joursSuspendus: v.daysSuspended,
+    joursParActeur: { ...v.daysUsedBy },
+    joursRestants: v.daysLeft,
+    joursDeRetard: v.daysLate,
+    indemniteForfaitaire: toAmountString(v.indemnityCents),
+    ...(interest?.ok
+      ? {
+          interetsMoratoires: {
+            jours: interest.value.days,
+            depuis: interest.value.interestFrom,
+            semestre: interest.value.halfYearStart,
+            tauxBce: percent(interest.value.ecbRateBp),
+            taux: percent(interest.value.rateBp),
+            base: toAmountString(interest.value.baseCents),
+            montant: toAmountString(interest.value.interestCents),
+            total: toAmountString(interest.value.totalCents),
+          },
+        }
+      : {}),
+    ...(interest && !interest.ok
+      ? { interetsNonCalculables: { code: interest.error.code, message: interest.error.message } }
+      : {}),
+  };
+}
+
+export function evenementJson(e: ChainedEvent): Out<typeof evenementOutput> {
+  const { pieceId, ...details } = (e.details ?? {}) as Record<string, unknown>;
+  return {
+    seq: e.seq,
+    le: e.at,
+    type: e.type,
+    ...(e.actorSiret ? { acteurSiret: e.actorSiret } : {}),
+    ...(e.actorRole ? { acteurRole: e.actorRole } : {}),
+    ...(e.userId ? { utilisateurId: e.userId } : {}),
+    ...(typeof pieceId === 'string' ? { pieceId } : {}),
+    ...(Object.keys(details).length > 0 ? { details } : {}),
+    ...(e.fileHashes?.length ? { empreintesFichiers: [...e.fileHashes] } : {}),
+  };
+}
+
+function pieceJson(p: Piece, certificates: ReadonlyMap<string, string>) {
+  const certificat = certificates.get(p.id);
+  return {
+    id: p.id,
+    cadre: p.cadre,
+    numero: p.numero,
+    statut: p.status,
+    deposantSiret: p.depositorSiret,
+    deposantRole: p.depositorRole,
+    deposeeLe: p.depositedAt,
+    ...(p.montants ? { montants: montantsJson(p.montants) } : {}),
+    pieceAssocieeId: p.previousPieceId,
+    ...(p.destinataire ? { destinataire: { ...p.destinataire } } : {}),
+    ...(certificat ? { certificat } : {}),
+  };
+}
+
+/** Piece items of the table (drafts and sent pieces, written by the piece service). */
+interface PieceItem {
+  readonly pieceId?: string;
+  readonly status?: string;
+  readonly cadre?: string;
+  readonly numero?: string;
+  readonly depositorSiret?: string;
+  readonly createdAt?: string;
+  readonly certificat?: string;
+}
+
+export function dossierJson(
+  record: DossierRecord,
+  pending: PendingAction | null,
+  delai: DgpClockView | null,
+  viewerSiret: string,
+): Out<typeof dossierOutput> {
+  const d: Dossier = record.state;
+  const items = record.pieces as PieceItem[];
+  const certificates = new Map(
+    items.filter((i) => i.pieceId && i.certificat).map((i) => [i.pieceId as string, i.certificat as string]),
+  );
+  return {
+    id: d.id,
+    marcheId: d.marcheId,
+    version: record.version,
+    type: d.kind,
+    origine: d.origin,
+    etat: d.state,
+    libelleEtat: STATE_LABELS[d.state],
+    statut: d.status,
+    clos: d.closed,
+    issue: d.outcome,
+    ouvertLe: d.openedAt,
+    majLe: d.updatedAt,
+    parties: {
+      fournisseur: { ...d.parties.fournisseur },
+      titulaire: { ...d.parties.titulaire },
+      valideurs: d.parties.valideurs.map((v) => ({ ...v })),
+      moe: { ...d.parties.moe },
+      moa: { ...d.parties.moa },
+      serviceFinancier: {
+        siret: d.parties.serviceFinancier.siret,
+        ...(d.parties.serviceFinancier.codeService ? { codeService: d.parties.serviceFinancier.codeService } : {}),
+      },
+    },
+    pieces: d.pieces.map((p) => pieceJson(p, certificates)),
+    // DOMAIN.md §8: drafts are visibly not sent, and only their depositor sees them
+    brouillons: items
+      .filter((i) => i.status === 'BROUILLON' && i.depositorSiret === viewerSiret)
+      .map((i) => ({
+        id: String(i.pieceId),
+        cadre: String(i.cadre),
+        numero: String(i.numero),
+        ...(i.createdAt ? { creeLe: i.createdAt } : {}),
+      })),
+    attente: attenteJson(pending),
+    mesActions: actionsOf(pending, viewerSiret),
+    suspension: d.suspension
+      ? {
+          le: d.suspension.on,
+          documentsManquants: [...d.suspension.documentsManquants],
+          completeeLe: d.suspension.completedOn,
+        }
+      : null,
+    refus: d.refus ? { par: { ...d.refus.by }, motif: d.refus.motif, le: d.refus.on } : null,
+    delai: delaiJson(delai),
+    chronologie: record.events.map(evenementJson),
+  };
+}
+
+export function resultatJson(
+  result: ActResult,
+  delai: DgpClockView | null,
+  extra: { certificat?: string; message?: string } = {},
+): Out<typeof resultatActionOutput> {
+  const d = result.dossier;
+  return {
+    dossierId: d.id,
+    version: result.version,
+    etat: d.state,
+    libelleEtat: STATE_LABELS[d.state],
+    statut: d.status,
+    statutPrecedent: result.previousStatus,
+    clos: d.closed,
+    attente: attenteJson(result.pending),
+    delai: delaiJson(delai),
+    evenements: result.events.map(evenementJson),
+    ...(extra.certificat ? { certificat: extra.certificat } : {}),
+    ...(extra.message ? { message: extra.message } : {}),
+  };
+}
+
+/** A META item of the GSI2 "dossiers of a marché" index. */
+export function dossierResumeJson(item: Record<string, unknown>): Out<typeof dossierResumeOutput> {
+  const state = item.state as Dossier | undefined;
+  const current = state?.pieces.find((p) => p.id === state.currentPieceId);
+  return {
+    id: String(item.pk).slice('DOSSIER#'.length),
+    version: Number(item.version),
+    ...(state ? { type: state.kind, origine: state.origin, etat: state.state } : {}),
+    statut: String(item.status),
+    ouvert: item.open === true,
+    ...(state ? { fournisseurSiret: state.parties.fournisseur.siret } : {}),
+    ...(current ? { pieceCourante: { cadre: current.cadre, numero: current.numero } } : {}),
+    ouvertLe: String(item.createdAt),
+    majLe: String(item.updatedAt),
+  };
+}
+
+export function historiqueJson(
+  dossierId: string,
+  events: readonly ChainedEvent[],
+  check: TrailVerification,
+): Out<typeof historiqueOutput> {
+  return {
+    dossierId,
+    evenements: events.map((e) => ({ ...evenementJson(e), empreintePrecedente: e.prevHash, empreinte: e.hash })),
+    verification: check.ok
+      ? { integre: true, longueur: check.length, derniereEmpreinte: check.lastHash }
+      : { integre: false, rompuAuSeq: check.brokenAtSeq, raison: check.reason },
+  };
+}
+
+export function suggestionsJson(s: Suggestions | undefined): Out<typeof suggestionsOutput> | undefined {
+  if (!s) return undefined;
+  const out: Record<string, { valeur: string; page: number; motCle: string }> = {};
+  const put = (key: string, value: string | undefined, sug: { page: number; keyword: string } | undefined) => {
+    if (value !== undefined && sug) out[key] = { valeur: value, page: sug.page, motCle: sug.keyword };
+  };
+  put('siretDestinataire', s.siretDestinataire?.value, s.siretDestinataire);
+  put('engagementJuridique', s.engagementJuridique?.value, s.engagementJuridique);
+  put('numeroPiece', s.numeroPiece?.value, s.numeroPiece);
+  put('datePiece', s.datePiece?.value, s.datePiece);
+  const cents = (v: number | undefined) => (v === undefined ? undefined : toAmountString(v));
+  put('montantHt', cents(s.montantHtCents?.value), s.montantHtCents);
+  put('montantTva', cents(s.montantTvaCents?.value), s.montantTvaCents);
+  put('montantTtc', cents(s.montantTtcCents?.value), s.montantTtcCents);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const VERIFICATION: Record<FileRecord['status'], 'EN_ATTENTE' | 'VERIFIE' | 'REFUSE' | 'ABANDONNE'> = {
+  ATTENDU: 'EN_ATTENTE',
+  VERIFIE: 'VERIFIE',
+  REFUSE: 'REFUSE',
+  EXPIRE: 'ABANDONNE',
+  ANNULE: 'ABANDONNE',
+};
+
+export function fichierJson(f: FileRecord): Out<typeof fichierOutput> {
+  const suggestions = suggestionsJson(f.suggestions);
+  return {
+    id: f.fileId,
+    nom: f.fileName,
+    role: ROLE_FICHIER_API[f.role],
+    taille: f.size ?? f.declaredSize,
+    type: f.mime ?? f.contentType,
+    verification: {
+      statut: VERIFICATION[f.status],
+      ...(f.refusal ? { code: f.refusal.code, message: f.refusal.message } : {}),
+      ...(f.sha256 ? { sha256: f.sha256 } : {}),
+      ...(f.pageCount !== undefined ? { pages: f.pageCount } : {}),
+    },
+    ...(suggestions ? { suggestions } : {}),
+  };
+}
+
+/** A piece before and after "Valider et envoyer" (DOMAIN.md §8): drafts are visibly not sent. */
+export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
+  const suggestions = suggestionsJson(d.suggestions);
+  return {
+    id: d.pieceId,
+    dossierId: d.dossierId,
+    marcheId: d.marcheId,
+    cadre: d.cadre,
+    numero: d.numero,
+    statut: d.status,
+    envoyee: d.status === 'ENVOYEE',
+    deposantSiret: d.depositorSiret,
+    ...(d.montants ? { montants: montantsJson(d.montants) } : {}),
+    ...(d.datePiece ? { datePiece: d.datePiece } : {}),
+    fichiers: d.files.map(fichierJson),
+    octetsReserves: d.reservedBytes,
+    octetsMax: d.maxBytes,
+    ...(suggestions ? { suggestions } : {}),
+    ...(d.lastRefusal
+      ? {
+          dernierRefus: {
+            fichierId: d.lastRefusal.fileId,
+            code: d.lastRefusal.code,
+            message: d.lastRefusal.message,
+            le: d.lastRefusal.at,
+          },
+        }
+      : {}),
+    ...(d.certificat ? { certificat: d.certificat } : {}),
+    ...(d.sentAt ? { envoyeeLe: d.sentAt } : {}),
+    nouveauDossier: d.newDossier,
+    creeLe: d.createdAt,
+  };
+}
+
+/** The DGP clock after an action, as of now. */
+export function viewAfter(service: DossierService, result: ActResult): DgpClockView | null {
+  return service.clockView({ clock: result.clock, state: result.dossier } as DossierRecord);
+}

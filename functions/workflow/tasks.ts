@@ -1,0 +1,100 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { MarcheStore } from '../../shared/adapters/dynamo/marche-store';
+import { defaultLogger } from '../../shared/http/logger';
+import { DossierService } from '../../shared/services/dossier-service';
+
+/**
+ * The Lambda tasks of the dossier's state machine (workflows/dossier.ts). Thin: each parses its input and calls the
+ * dossier service, where the work is done (idempotent, one transaction, optimistic locking). A service is built per
+ * invocation, so that it always uses the process's current table client and clock.
+ */
+function service(): DossierService {
+  const marches = new MarcheStore();
+  return new DossierService({ loadMarche: async (id) => (await marches.get(id))?.marche });
+}
+
+/** A task handler: input parsed with zod (a malformed input is a bug in the definition: it fails loudly). */
+function task<S extends z.ZodType, R>(name: string, schema: S, run: (input: z.output<S>) => Promise<R>) {
+  return middy().handler(async (event: unknown): Promise<R> => {
+    const input = schema.parse(event);
+    try {
+      return await run(input);
+    } catch (e) {
+      defaultLogger().warn(`tâche ${name} en échec`, { error: e as Error, input: summary(input) });
+      throw e;
+    }
+  });
+}
+
+/** What is worth a log line (never the task token). */
+function summary(input: unknown): Record<string, unknown> {
+  const { taskToken: _t, ...rest } = (input ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+const dossierId = z.string().min(1);
+const version = z.number().int().min(1);
+
+/** « Charger le dossier »: where the dossier stands and how long its wait may last. */
+export const chargerDossier = task('chargerDossier', z.object({ dossierId }), ({ dossierId }) =>
+  service().situation(dossierId),
+);
+
+/** Every human wait: records the wait's task token on the pending action (fails with StaleWait if it moved on). */
+export const enregistrerAttente = task(
+  'enregistrerAttente',
+  z.object({ dossierId, step: z.string().min(1), version, taskToken: z.string().min(1) }),
+  async ({ dossierId, step, version, taskToken }) => {
+    await service().recordWait(dossierId, step, version, taskToken);
+    return { recorded: true };
+  },
+);
+
+/** « Appliquer l'issue tacite »: the wait's deadline passed. */
+export const appliquerIssueTacite = task(
+  'appliquerIssueTacite',
+  z.object({ dossierId, step: z.string().min(1), version }),
+  ({ dossierId, step, version }) => service().applyTimeout(dossierId, step, version),
+);
+
+/** « Mettre à jour le délai de paiement » */
+export const mettreAJourDelaiPaiement = task('mettreAJourDelaiPaiement', z.object({ dossierId }), ({ dossierId }) =>
+  service().recordClockView(dossierId),
+);
+
+/** « Transmettre au service financier » */
+export const transmettreServiceFinancier = task(
+  'transmettreServiceFinancier',
+  z.object({ dossierId }),
+  ({ dossierId }) => service().transmitToServiceFinancier(dossierId),
+);
+
+/** « Clore le dossier » */
+export const cloreDossier = task(
+  'cloreDossier',
+  z.object({ dossierId, execution: z.string().min(1) }),
+  ({ dossierId, execution }) => service().closeCircuit(dossierId, execution),
+);
+
+/** « Enregistrer l'échec »: the caught error (Error, Cause) and the state the execution was in. */
+export const enregistrerEchec = task(
+  'enregistrerEchec',
+  z.object({
+    dossierId,
+    execution: z.string().min(1),
+    etat: z
+      .object({
+        erreur: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional(),
+        dossier: z.object({ step: z.string().optional() }).partial().optional(),
+      })
+      .loose(),
+  }),
+  ({ dossierId, execution, etat }) =>
+    service().recordFailure(dossierId, {
+      execution,
+      error: etat.erreur?.Error ?? 'inconnue',
+      cause: etat.erreur?.Cause,
+      step: etat.dossier?.step,
+    }),
+);

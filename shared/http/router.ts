@@ -1,0 +1,70 @@
+import type { Context } from 'aws-lambda';
+import { problem, problemResponse } from './problem';
+import type { HttpEvent, HttpResponse, OperationDescription } from './types';
+
+/**
+ * One Lambda function for several routes of a resource: dispatch on API Gateway's `event.routeKey`
+ * (`"POST /v1/structures/{siret}/services"`, payload 2.0), the same string as a registry route's
+ * `${method} ${path}`. Each value is a complete handler (usually an `httpHandler(...)`, whose operation is
+ * registered for the OpenAPI document when its module loads).
+ *
+ * ```ts
+ * export const handler = route({
+ *   'POST /v1/structures': creerStructure,
+ *   'GET /v1/structures/{siret}': lireStructure,
+ * });
+ * ```
+ *
+ * A route key whose handler describes another operation (`handler.operation`) is refused when the module loads; an
+ * unknown route key at run time (a route added to the registry but not here) answers 404 problem+json
+ * `ROUTE_INCONNUE`.
+ */
+export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
+
+export type RouteHandler = ((event: HttpEvent, context: Context) => Promise<HttpResponse>) & {
+  readonly operation?: OperationDescription;
+};
+
+export type RoutedHandler = ((event: HttpEvent, context: Context) => Promise<HttpResponse>) & {
+  /** The route keys this function answers, for checks against functions/registry.ts. */
+  readonly routeKeys: readonly RouteKey[];
+};
+
+const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE) (\/\S*)$/;
+
+export function route(routes: Readonly<Record<RouteKey, RouteHandler>>): RoutedHandler {
+  const table = new Map<string, RouteHandler>();
+  for (const [key, handler] of Object.entries(routes) as [RouteKey, RouteHandler][]) {
+    if (!ROUTE_KEY.test(key)) throw new Error(`route: invalid route key « ${key} » (expected "METHOD /path")`);
+    if (typeof handler !== 'function') throw new Error(`route: no handler for ${key}`);
+    const op = handler.operation;
+    if (op && `${op.method} ${op.path}` !== key) {
+      throw new Error(`route: ${key} is given the handler of ${op.method} ${op.path} (${op.operationId})`);
+    }
+    table.set(key, handler);
+  }
+  const dispatch = async (event: HttpEvent, context: Context): Promise<HttpResponse> => {
+    const key = event?.routeKey ?? '';
+    const handler = table.get(key);
+    if (!handler) {
+      const requestId = event?.requestContext?.requestId || context?.awsRequestId || 'inconnue';
+      return problemResponse(
+        problem(404, 'ROUTE_INCONNUE', `Aucune opération ne correspond à « ${key} » dans cette fonction.`, requestId),
+      );
+    }
+    return handler(event, context);
+  };
+  return Object.assign(dispatch, { routeKeys: [...table.keys()] as RouteKey[] });
+}
+
+/** The route map of handlers built by `httpHandler`, keyed by their own method and path. */
+export function routesOf(...handlers: readonly RouteHandler[]): Record<RouteKey, RouteHandler> {
+  const out: Record<string, RouteHandler> = {};
+  for (const h of handlers) {
+    if (!h.operation) throw new Error('routesOf: a handler without operation (use route() with an explicit key)');
+    const key = `${h.operation.method} ${h.operation.path}`;
+    if (out[key]) throw new Error(`routesOf: ${key} given twice`);
+    out[key] = h;
+  }
+  return out as Record<RouteKey, RouteHandler>;
+}

@@ -1,0 +1,327 @@
+import { z } from 'zod';
+import type { Action, ActionType } from '../domain/circuits';
+import { amount, amountString, calendarDateString } from './common';
+import { destinataireInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
+
+/**
+ * The dossier de facturation at the API (DOMAIN.md §5, §6): the actions an actor sends, and what a dossier, its DGP
+ * clock and its audit trail look like on the wire. The action vocabulary is the circuits' own (ACTION_TYPES of
+ * shared/domain/circuits); the API adds only `pieceId` (the draft a piece-depositing action sends) and amounts as
+ * decimal strings.
+ */
+
+const texte = z.string().trim().min(1).max(2000);
+const motifRefus = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .meta({
+    description:
+      'MAUVAIS_MARCHE, MAUVAIS_DESTINATAIRE ou DONNEES_OBLIGATOIRES_MANQUANTES (jamais un désaccord de montant).',
+    examples: ['MAUVAIS_DESTINATAIRE'],
+  });
+const pieceRef = { pieceId: pieceId.meta({ description: 'La pièce brouillon que cette action envoie.' }) };
+
+const simple = <T extends ActionType>(type: T, description: string) =>
+  z.object({ type: z.literal(type) }).meta({ description });
+
+/** POST /v1/dossiers/{dossierId}/actions — one variant per action type (DEPOSER opens a dossier: see pieces). */
+export const actionBody = z
+  .discriminatedUnion('type', [
+    simple(
+      'VALIDER',
+      'Valideur (titulaire, cotraitant, mandataire) : accepter la pièce du sous-traitant ou du cotraitant.',
+    ),
+    z
+      .object({ type: z.literal('REFUSER'), motifs: texte })
+      .meta({ description: 'Valideur : refuser, avec les motifs.' }),
+    z
+      .object({ type: z.literal('DEPOSER_ETAT_ACOMPTE'), ...pieceRef })
+      .meta({ description: "Maître d'œuvre : déposer l'état d'acompte (A15), montants corrigés le cas échéant." }),
+    z
+      .object({ type: z.literal('REFUSER_MOE'), motif: motifRefus, commentaire: texte.optional() })
+      .meta({ description: "Maître d'œuvre : refuser (pas pour un désaccord de montant)." }),
+    z
+      .object({ type: z.literal('DEPOSER_PROJET_DECOMPTE_GENERAL'), ...pieceRef })
+      .meta({ description: "Maître d'œuvre : déposer le projet de décompte général (A17)." }),
+    simple('SAISIR_MOA_DIRECTEMENT', "Fournisseur, après le silence du maître d'œuvre : saisir le maître d'ouvrage."),
+    z
+      .object({ type: z.literal('VALIDER_ETAT_ACOMPTE'), ...pieceRef, destinataire: destinataireInput.optional() })
+      .meta({ description: "Maître d'ouvrage : déposer l'état d'acompte validé (A19)." }),
+    z
+      .object({ type: z.literal('REFUSER_MOA'), motif: motifRefus, commentaire: texte.optional() })
+      .meta({ description: "Maître d'ouvrage : refuser (pas pour un désaccord de montant)." }),
+    z
+      .object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), ...pieceRef })
+      .meta({ description: "Maître d'ouvrage : notifier le décompte général (A20)." }),
+    z
+      .object({ type: z.literal('SIGNER_DG'), ...pieceRef })
+      .meta({ description: 'Titulaire : signer le décompte général (A8), qui devient définitif.' }),
+    z
+      .object({
+        type: z.literal('SIGNER_DG_AVEC_RESERVES'),
+        ...pieceRef,
+        memoireReclamation: z.string().trim().min(1).max(10_000),
+        sommesAdmises: amount.meta({ description: 'Sommes admises, payées dans les 30 jours.' }),
+      })
+      .meta({ description: 'Titulaire : signer avec réserves (mémoire en réclamation).' }),
+    z.object({ type: z.literal('REFUSER_DG'), motifs: texte }).meta({ description: 'Titulaire : refuser le DG.' }),
+    z
+      .object({ type: z.literal('DEPOSER_PROJET_DG_TACITE'), ...pieceRef })
+      .meta({ description: 'Titulaire : notifier le projet de décompte général signé (A22, procédure tacite).' }),
+    z
+      .object({ type: z.literal('DEPOSER_DGD_TACITE'), ...pieceRef })
+      .meta({ description: 'Déposer le décompte général et définitif tacite (A23, A24, A25).' }),
+    simple('SERVICE_FAIT', 'Service financier : constater le service fait.'),
+    simple('MANDATER', 'Service financier : mandater.'),
+    simple('METTRE_EN_PAIEMENT', 'Service financier : mettre en paiement (arrête le délai de paiement).'),
+    z
+      .object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte).max(100) })
+      .meta({ description: 'Service financier : suspendre une fois, en listant chaque document manquant.' }),
+    z
+      .object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte })
+      .meta({ description: 'Service financier : renvoyer la pièce pour erreur de destinataire.' }),
+    z
+      .object({ type: z.literal('REJETER'), motif: texte })
+      .meta({ description: 'Service financier : rejeter (définitif).' }),
+    z
+      .object({ type: z.literal('COMPLETER'), documents: z.array(texte).max(100) })
+      .meta({ description: 'Fournisseur : envoyer les documents manquants après une suspension.' }),
+    z
+      .looseObject({
+        type: z.literal('RECYCLER'),
+        siret: z.string().optional(),
+        codeService: z.string().optional(),
+        engagementJuridique: z.string().optional(),
+      })
+      .meta({
+        description: 'Déposant : ré-adresser la pièce (seuls SIRET, code service et engagement peuvent changer).',
+      }),
+    z.object({ type: z.literal('DELAI_EXPIRE') }).meta({
+      description: 'Réservé au système (expiration d’un délai) : toujours refusé par l’API (403 ROLE_NON_AUTORISE).',
+    }),
+  ])
+  .meta({ id: 'ActionDossier' });
+
+export type ActionBody = z.output<typeof actionBody>;
+
+/** Whether an action deposits a piece (it then names a draft, sent by the piece service). */
+export function isPieceAction(body: ActionBody): body is Extract<ActionBody, { pieceId: string }> {
+  return 'pieceId' in body && typeof body.pieceId === 'string';
+}
+
+/** The fields of a piece-depositing action beyond its piece (what PieceService.send puts next to the piece). */
+export function pieceActionExtras(body: {
+  type: PieceActionType;
+  destinataire?: { siret: string; codeService?: string; engagementJuridique?: string };
+  memoireReclamation?: string;
+  sommesAdmises?: number;
+}): Record<string, unknown> & { type: PieceActionType } {
+  return {
+    type: body.type,
+    ...(body.destinataire ? { destinataire: body.destinataire } : {}),
+    ...(body.memoireReclamation !== undefined ? { memoireReclamation: body.memoireReclamation } : {}),
+    ...(body.sommesAdmises !== undefined ? { sommesAdmisesCents: body.sommesAdmises } : {}),
+  };
+}
+
+/** The circuit action of an action that deposits no piece: the API's fields are the circuit's. */
+export function toCircuitAction(body: Exclude<ActionBody, { pieceId: string }>): Action {
+  return body as Action;
+}
+
+// --------------------------------------------------------------------------------------------------- responses
+
+const party = z.object({ siret: z.string(), role: z.string() });
+
+export const pieceOutput = z
+  .object({
+    id: z.string(),
+    cadre: z.string(),
+    numero: z.string(),
+    statut: z.string(),
+    deposantSiret: z.string(),
+    deposantRole: z.string(),
+    deposeeLe: z.string(),
+    montants: montantsOutput.optional(),
+    pieceAssocieeId: z.string().nullable(),
+    destinataire: z
+      .object({ siret: z.string(), codeService: z.string().optional(), engagementJuridique: z.string().optional() })
+      .optional(),
+    certificat: z.string().optional(),
+  })
+  .meta({ id: 'PieceDossier' });
+
+const pendingActor = z.object({
+  siret: z.string(),
+  role: z.string(),
+  actions: z.array(z.object({ type: z.string(), libelle: z.string() })),
+});
+
+export const attenteOutput = z
+  .object({
+    etape: z.string(),
+    libelle: z.string(),
+    acteur: pendingActor,
+    autresActeurs: z.array(pendingActor),
+    dernierJour: calendarDateString.nullable(),
+    expireA: z.string().nullable().meta({ description: 'Instant où le délai de l’étape est dépassé.' }),
+    relanceA: z.string().nullable(),
+    source: z.string().nullable().meta({ description: 'Texte qui fixe le délai.' }),
+    aExpiration: z.string().nullable().meta({ description: 'Ce que fait le système quand le délai passe.' }),
+    enRetardDepuis: calendarDateString.nullable(),
+  })
+  .meta({ id: 'ActionAttendue' });
+
+export const delaiOutput = z
+  .object({
+    statut: z.enum(['NON_DEMARRE', 'EN_COURS', 'SUSPENDU', 'PAYE', 'ANNULE']),
+    auJour: calendarDateString,
+    debut: calendarDateString.optional(),
+    echeance: calendarDateString.optional(),
+    echeanceFinA: z.string().optional().meta({ description: 'Instant (24 h, heure de Paris) où le délai expire.' }),
+    detenteur: z.string().optional(),
+    suspendu: z.boolean(),
+    suspension: z
+      .object({
+        le: calendarDateString,
+        documentsManquants: z.array(z.string()),
+        repriseLe: calendarDateString.optional(),
+        joursRestantsALaSuspension: z.int(),
+        nouveauDelaiJours: z.int(),
+        echeanceAvantSuspension: calendarDateString,
+      })
+      .optional(),
+    joursEcoules: z.int(),
+    joursSuspendus: z.int(),
+    joursParActeur: z.object({ MOE: z.int(), MOA: z.int(), SERVICE_FINANCIER: z.int() }),
+    joursRestants: z.int(),
+    joursDeRetard: z.int(),
+    indemniteForfaitaire: amountString,
+    interetsMoratoires: z
+      .object({
+        jours: z.int(),
+        depuis: calendarDateString,
+        semestre: calendarDateString,
+        tauxBce: z.string().meta({ description: 'Taux BCE du semestre, en pourcentage (exemple : 4.50).' }),
+        taux: z.string().meta({ description: 'Taux appliqué (BCE + 8 points), en pourcentage.' }),
+        base: amountString,
+        montant: amountString,
+        total: amountString.meta({ description: 'Intérêts + indemnité forfaitaire.' }),
+      })
+      .optional(),
+    interetsNonCalculables: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ id: 'DelaiGlobalDePaiement' });
+
+export const evenementOutput = z
+  .object({
+    seq: z.int(),
+    le: z.string(),
+    type: z.string(),
+    acteurSiret: z.string().optional(),
+    acteurRole: z.string().optional(),
+    utilisateurId: z.string().optional(),
+    pieceId: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    empreintesFichiers: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'EvenementDossier' });
+
+export const dossierOutput = z
+  .object({
+    id: z.string(),
+    marcheId: z.string(),
+    version: z.int(),
+    type: z.enum(['ACOMPTE_MENSUEL', 'SOLDE']),
+    origine: z.enum(['TITULAIRE', 'SOUS_TRAITANT', 'COTRAITANT']),
+    etat: z.string(),
+    libelleEtat: z.string(),
+    statut: z.string(),
+    clos: z.boolean(),
+    issue: z.string().nullable(),
+    ouvertLe: z.string(),
+    majLe: z.string(),
+    parties: z.object({
+      fournisseur: party,
+      titulaire: party,
+      valideurs: z.array(party),
+      moe: party,
+      moa: party,
+      serviceFinancier: z.object({ siret: z.string(), codeService: z.string().optional() }),
+    }),
+    pieces: z.array(pieceOutput),
+    brouillons: z
+      .array(z.object({ id: z.string(), cadre: z.string(), numero: z.string(), creeLe: z.string().optional() }))
+      .meta({ description: 'Pièces non envoyées de votre structure (visibles d’elle seule).' }),
+    attente: attenteOutput.nullable(),
+    mesActions: z
+      .array(z.object({ type: z.string(), libelle: z.string() }))
+      .meta({ description: 'Les actions que votre structure peut faire maintenant.' }),
+    suspension: z
+      .object({
+        le: calendarDateString,
+        documentsManquants: z.array(z.string()),
+        completeeLe: calendarDateString.nullable(),
+      })
+      .nullable(),
+    refus: z.object({ par: party, motif: z.string(), le: calendarDateString }).nullable(),
+    delai: delaiOutput.nullable(),
+    chronologie: z.array(evenementOutput),
+  })
+  .meta({ id: 'Dossier' });
+
+export const resultatActionOutput = z
+  .object({
+    dossierId: z.string(),
+    version: z.int(),
+    etat: z.string(),
+    libelleEtat: z.string(),
+    statut: z.string(),
+    statutPrecedent: z.string().nullable(),
+    clos: z.boolean(),
+    attente: attenteOutput.nullable(),
+    delai: delaiOutput.nullable(),
+    evenements: z.array(evenementOutput),
+    certificat: z.string().optional(),
+    message: z.string().optional(),
+  })
+  .meta({ id: 'ResultatAction' });
+
+export const dossierResumeOutput = z
+  .object({
+    id: z.string(),
+    version: z.int(),
+    type: z.string().optional(),
+    origine: z.string().optional(),
+    etat: z.string().optional(),
+    statut: z.string(),
+    ouvert: z.boolean(),
+    fournisseurSiret: z.string().optional(),
+    pieceCourante: z.object({ cadre: z.string(), numero: z.string() }).optional(),
+    ouvertLe: z.string(),
+    majLe: z.string(),
+  })
+  .meta({ id: 'DossierResume' });
+
+export const listeDossiersOutput = z
+  .object({
+    dossiers: z.array(dossierResumeOutput),
+    suivant: z.string().optional().meta({ description: 'À renvoyer dans « suivant » pour la page suivante.' }),
+  })
+  .meta({ id: 'ListeDossiers' });
+
+export const historiqueOutput = z
+  .object({
+    dossierId: z.string(),
+    evenements: z.array(evenementOutput.extend({ empreintePrecedente: z.string(), empreinte: z.string() })),
+    verification: z.object({
+      integre: z.boolean(),
+      longueur: z.int().optional(),
+      derniereEmpreinte: z.string().optional(),
+      rompuAuSeq: z.int().optional(),
+      raison: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'HistoriqueDossier' });

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import type { MarcheSummary, StoredMarche } from '../adapters/dynamo/marche-store';
+import { DomainError, isDomainError } from '../domain/errors';
+import { TYPES_ACHETEUR } from '../domain/marche';
+import type { BasisPoints } from '../domain/money';
+import { ROLES } from '../domain/roles';
+import { amount, amountString, calendarDate, calendarDateString, id, toAmountString, version } from './common';
+
+/**
+ * Wire form of the fiche d'identité du marché (DOMAIN.md §3). Amounts are decimal strings ("684500.00"), rates are
+ * percentages as decimal strings ("20", "5.5"; at most two decimals), dates YYYY-MM-DD. The request schema only
+ * checks types and converts to the domain's units (cents, basis points); the rule book (`parseMarche`) checks the
+ * rest (SIRET keys, DGP maximum, MOE delay, retenue ≤ 5 %, one MOA…) and its field paths are renamed back to the
+ * wire names here (`toWireFields`).
+ */
+
+const RATE = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
+const rateDoc = {
+  description: 'Taux en pourcentage : chiffres, point décimal, au plus deux décimales (exemple : 5.5 pour 5,5 %).',
+  examples: ['20.00'],
+};
+
+/** Request rate: "5.5" → 550 basis points. */
+export const rate = z
+  .string()
+  .meta({ ...rateDoc, pattern: RATE.source })
+  .transform((value, ctx): BasisPoints => {
+    const m = RATE.exec(value);
+    if (!m) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `Taux « ${value} » invalide : écrivez un pourcentage avec un point et au plus deux décimales (exemple : 5.5).`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  });
+
+/** Response rate, always two decimals: 550 → "5.50". */
+export const rateString = z
+  .string()
+  .regex(/^\d+\.\d{2}$/)
+  .meta({ ...rateDoc, examples: ['5.50'] });
+
+export function toRateString(bp: BasisPoints): string {
+  return `${Math.trunc(bp / 100)}.${String(bp % 100).padStart(2, '0')}`;
+}
+
+const FACTURATION = {
+  OWN_PIECES_WITH_MANDATAIRE_VALIDATION: 'PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE',
+  MANDATAIRE_GLOBAL: 'DEMANDE_GLOBALE_MANDATAIRE',
+} as const;
+type Billing = keyof typeof FACTURATION;
+const facturationCotraitants = z.enum(['PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE', 'DEMANDE_GLOBALE_MANDATAIRE']).meta({
+  description:
+    'Les cotraitants déposent leurs propres pièces, validées par le mandataire, ou le mandataire dépose une demande globale.',
+});
+const billingOf = (wire: keyof typeof BILLING_OF): Billing => BILLING_OF[wire];
+const BILLING_OF = {
+  PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE: 'OWN_PIECES_WITH_MANDATAIRE_VALIDATION',
+  DEMANDE_GLOBALE_MANDATAIRE: 'MANDATAIRE_GLOBAL',
+} as const satisfies Record<string, Billing>;
+
+const role = z.enum(ROLES).meta({ id: 'RoleMarche', description: 'Rôle d’une structure sur le marché.' });
+
+const acteurFields = {
+  role,
+  siret: z.string().meta({ description: 'SIRET de la structure.', examples: ['21300202500012'] }),
+  raisonSociale: z.string().min(1),
+  codeService: z.string().optional(),
+  engagementJuridique: z.string().optional(),
+  paiementDirect: z.boolean().optional().meta({ description: 'Sous-traitant : paiement direct.' }),
+  valideurSiret: z
+    .string()
+    .optional()
+    .meta({ description: 'Sous-traitant, cotraitant : structure qui valide ses pièces en premier.' }),
+  valideur2Siret: z.string().optional().meta({ description: 'Second valideur (mandataire).' }),
+};
+
+const acteurEntree = z
+  .object({
+    ...acteurFields,
+    montantSousTraiteTtc: amount.optional().meta({ description: 'Sous-traitant : montant sous-traité TTC accepté.' }),
+  })
+  .transform(({ montantSousTraiteTtc, ...rest }) => ({
+    ...rest,
+    ...(montantSousTraiteTtc !== undefined ? { montantSousTraiteTtcCents: montantSousTraiteTtc } : {}),
+  }));
+
+const acteurJson = z
+  .object({ ...acteurFields, montantSousTraiteTtc: amountString.optional() })
+  .meta({ id: 'ActeurMarche' });
+
+/** The fiche as clients send it (creation, avenant); converted to the domain's input of `parseMarche`. */
+export const ficheMarcheEntree = z
+  .object({
+    numeroMarche: z.string().min(1).max(100),
+    objet: z.string().min(1).max(1000),
+    lots: z.array(z.string()).optional(),
+    ccagVersion: z.enum(['2009', '2021']).meta({ description: '2009 (modifié en 2014) ou 2021.' }),
+    acteurs: z.array(acteurEntree).min(1).max(100),
+    groupement: z.object({
+      mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']),
+      facturationCotraitants: facturationCotraitants.optional(),
+    }),
+    montantInitialHt: amount,
+    tauxTva: z.array(rate).min(1),
+    retenueGarantie: rate.meta({ description: 'Taux de retenue de garantie (au plus 5 %).' }),
+    avance: z.object({ taux: rate, remboursementDebut: rate.optional() }).optional(),
+    dgpJours: z.int().positive().meta({ description: 'Délai global de paiement en jours (30, 50 ou 60 au plus).' }),
+    delaiMoeJours: z.int().positive().optional().meta({ description: 'Délai du MOE (7 par défaut, 15 au plus).' }),
+    receptionDemandesPaiement: z.enum(['MOE', 'MOA']).optional(),
+    dateNotification: calendarDate.optional(),
+    typeAcheteur: z.enum(TYPES_ACHETEUR).optional(),
+  })
+  .transform((f) => ({
+    numeroMarche: f.numeroMarche,
+    objet: f.objet,
+    ...(f.lots ? { lots: f.lots } : {}),
+    ccagVersion: f.ccagVersion,
+    acteurs: f.acteurs,
+    groupement: {
+      mode: f.groupement.mode,
+      ...(f.groupement.facturationCotraitants
+        ? { cotraitantBilling: billingOf(f.groupement.facturationCotraitants) }
+        : {}),
+    },
+    montantInitialHtCents: f.montantInitialHt,
+    tauxTvaBp: f.tauxTva,
+    retenueGarantieBp: f.retenueGarantie,
+    ...(f.avance
+      ? {
+          avance: {
+            tauxBp: f.avance.taux,
+            ...(f.avance.remboursementDebut !== undefined ? { remboursementDebutBp: f.avance.remboursementDebut } : {}),
+          },
+        }
+      : {}),
+    dgpJours: f.dgpJours,
+    ...(f.delaiMoeJours !== undefined ? { delaiMoeJours: f.delaiMoeJours } : {}),
+    ...(f.receptionDemandesPaiement ? { receptionDemandesPaiement: f.receptionDemandesPaiement } : {}),
+    ...(f.dateNotification ? { dateNotification: f.dateNotification as string } : {}),
+    ...(f.typeAcheteur ? { typeAcheteur: f.typeAcheteur } : {}),
+  }))
+  .meta({ id: 'FicheMarche', description: 'Fiche d’identité du marché (création ou avenant).' });
+
+export const marcheJson = z
+  .object({
+    id,
+    version,
+    numeroMarche: z.string(),
+    objet: z.string(),
+    lots: z.array(z.string()),
+    ccagVersion: z.enum(['2009', '2021']),
+    acteurs: z.array(acteurJson),
+    groupement: z.object({ mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']), facturationCotraitants }),
+    montantInitialHt: amountString,
+    tauxTva: z.array(rateString),
+    retenueGarantie: rateString,
+    avance: z.object({ taux: rateString, remboursementDebut: rateString.optional() }).optional(),
+    dgpJours: z.int(),
+    delaiMoeJours: z.int(),
+    receptionDemandesPaiement: z.enum(['MOE', 'MOA']),
+    dateNotification: calendarDateString.optional(),
+    typeAcheteur: z.enum(TYPES_ACHETEUR),
+    creeLe: z.iso.datetime({ offset: true }),
+    creePar: z.string(),
+    modifieLe: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'Marche', description: 'Fiche d’identité du marché, telle qu’enregistrée.' });
+
+export const resumeMarcheJson = z
+  .object({ id: z.string(), numeroMarche: z.string(), objet: z.string(), roles: z.array(role) })
+  .meta({ id: 'ResumeMarche', description: 'Un marché et les rôles que la structure y tient.' });
+
+export function toMarcheJson(s: StoredMarche): z.output<typeof marcheJson> {
+  const m = s.marche;
+  return {
+    id: m.id,
+    version: s.version,
+    numeroMarche: m.numeroMarche,
+    objet: m.objet,
+    lots: [...m.lots],
+    ccagVersion: m.ccagVersion,
+    acteurs: m.acteurs.map(({ montantSousTraiteTtcCents, ...a }) => ({
+      ...a,
+      ...(montantSousTraiteTtcCents !== undefined
+        ? { montantSousTraiteTtc: toAmountString(montantSousTraiteTtcCents) }
+        : {}),
+    })),
+    groupement: { mode: m.groupement.mode, facturationCotraitants: FACTURATION[m.groupement.cotraitantBilling] },
+    montantInitialHt: toAmountString(m.montantInitialHtCents),
+    tauxTva: m.tauxTvaBp.map(toRateString),
+    retenueGarantie: toRateString(m.retenueGarantieBp),
+    ...(m.avance
+      ? {
+          avance: {
+            taux: toRateString(m.avance.tauxBp),
+            ...(m.avance.remboursementDebutBp !== undefined
+              ? { remboursementDebut: toRateString(m.avance.remboursementDebutBp) }
+              : {}),
+          },
+        }
+      : {}),
+    dgpJours: m.dgpJours,
+    delaiMoeJours: m.delaiMoeJours,
+    receptionDemandesPaiement: m.receptionDemandesPaiement,
+    ...(m.dateNotification ? { dateNotification: m.dateNotification } : {}),
+    typeAcheteur: m.typeAcheteur,
+    creeLe: s.createdAt,
+    creePar: s.createdBy,
+    modifieLe: s.updatedAt,
+  };
+}
+
+export function toResumeMarcheJson(m: MarcheSummary): z.output<typeof resumeMarcheJson> {
+  return { id: m.marcheId, numeroMarche: m.numeroMarche, objet: m.objet, roles: [...m.roles] };
+}
+
+/** Domain field names of the fiche → wire names, for the paths of MARCHE_INVALIDE. */
+const WIRE_NAMES: Readonly<Record<string, string>> = {
+  montantInitialHtCents: 'montantInitialHt',
+  tauxTvaBp: 'tauxTva',
+  retenueGarantieBp: 'retenueGarantie',
+  montantSousTraiteTtcCents: 'montantSousTraiteTtc',
+  tauxBp: 'taux',
+  remboursementDebutBp: 'remboursementDebut',
+  cotraitantBilling: 'facturationCotraitants',
+};
+
+/** The rule book's refusal of a fiche, with its field paths in wire names; other errors unchanged. */
+export function toWireFields(e: unknown): unknown {
+  if (!isDomainError(e) || e.fields.length === 0) return e;
+  const rename = (path: string) =>
+    path
+      .split('.')
+      .map((seg) => WIRE_NAMES[seg] ?? seg)
+      .join('.');
+  return new DomainError(
+    e.code,
+    e.message,
+    e.kind,
+    e.fields.map((f) => ({ path: rename(f.path), message: f.message })),
+  );
+}

@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { amount, amountString, calendarDate, calendarDateString, siret } from './common';
+
+/**
+ * Request and response schemas of the pieces de facturation at the API (DOMAIN.md §8): drafts (`BROUILLON`), their
+ * files (presigned POST forms), "Valider et envoyer". Field names are French, amounts decimal strings (cents
+ * inside), dates `AAAA-MM-JJ`. Request schemas transform to what the services take; response schemas describe the
+ * wire.
+ */
+
+const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
+
+/** A dossier id as allocated by the piece service: `DOS-` + 26 characters (shared/adapters/ids.ts). */
+export const dossierId = z
+  .string()
+  .regex(new RegExp(`^DOS-${ULID}$`), {
+    message: 'Identifiant de dossier invalide : « DOS- » suivi de 26 caractères (chiffres et majuscules) attendu.',
+  })
+  .meta({ description: 'Identifiant du dossier de facturation.', examples: ['DOS-01JQ8Z6X4C5V7B9N2M3K4J5H6G'] });
+
+/** A piece id: `PCE-` + 26 characters. */
+export const pieceId = z
+  .string()
+  .regex(new RegExp(`^PCE-${ULID}$`), {
+    message: 'Identifiant de pièce invalide : « PCE- » suivi de 26 caractères (chiffres et majuscules) attendu.',
+  })
+  .meta({ description: 'Identifiant de la pièce.', examples: ['PCE-01JQ8Z6X4C5V7B9N2M3K4J5H6G'] });
+
+/** A file id, as allocated by the piece service when it hands out an upload form. */
+export const fichierId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'Identifiant de fichier invalide.' })
+  .meta({ description: 'Identifiant du fichier.' });
+
+/** Optional header naming the structure the user acts for (needed when attached to several of the marché). */
+export const STRUCTURE_HEADER = 'x-structure-siret';
+export const actingHeaders = z.object({
+  [STRUCTURE_HEADER]: siret
+    .optional()
+    .meta({ description: 'SIRET de la structure pour laquelle l’utilisateur agit, s’il est rattaché à plusieurs.' }),
+});
+
+// ---------------------------------------------------------------------------------------------------- requests
+
+/** Amounts of a piece: "1234.56" strings → integer cents. */
+export const montantsInput = z
+  .object({ ht: amount, tva: amount, ttc: amount })
+  .transform((m) => ({ htCents: m.ht, tvaCents: m.tva, ttcCents: m.ttc }))
+  .meta({ description: 'Montants de la pièce (HT, TVA, TTC), en euros.' });
+
+/** Draft of a piece: the first piece of a new dossier (POST /v1/marches/{marcheId}/pieces) or the next one. */
+export const creerPieceBody = z
+  .object({
+    cadre: z
+      .string()
+      .min(1)
+      .max(60)
+      .meta({ description: 'Cadre de facturation (A4, A7, A9…, ou sa valeur Chorus Pro).', examples: ['A4'] }),
+    numero: z
+      .string()
+      .max(200)
+      .meta({ description: 'Numéro de la pièce, unique pour la structure qui la dépose.', examples: ['PDM-2025-04'] }),
+    montants: montantsInput.optional(),
+    datePiece: calendarDate.optional(),
+  })
+  .meta({ id: 'NouvellePiece' });
+
+export const ROLES_FICHIER = ['PRINCIPAL', 'ANNEXE'] as const;
+export const ROLE_FICHIER_SERVICE = { PRINCIPAL: 'MAIN', ANNEXE: 'ATTACHMENT' } as const;
+export const ROLE_FICHIER_API = { MAIN: 'PRINCIPAL', ATTACHMENT: 'ANNEXE' } as const;
+
+/** An upload form for one file of a draft. */
+export const demandeFichierBody = z
+  .object({
+    nom: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ description: 'Nom du fichier, avec son extension.', examples: ['pdm.pdf'] }),
+    taille: z.int().min(1).meta({ description: 'Taille en octets (10 Mo au plus).' }),
+    type: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ description: 'Type de contenu (MIME) déclaré.', examples: ['application/pdf'] }),
+    role: z
+      .enum(ROLES_FICHIER)
+      .meta({ description: 'PRINCIPAL : le fichier de la pièce (un seul) ; ANNEXE : une pièce jointe.' }),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: 'Empreinte SHA-256 attendue : 64 caractères hexadécimaux.' })
+      .optional()
+      .meta({
+        description:
+          'SHA-256 du fichier (hexadécimal). Recommandé : le formulaire l’impose et le stockage refuse d’autres octets. Sans elle, ajoutez vous-même le champ x-amz-checksum-sha256 au formulaire.',
+      }),
+  })
+  .meta({ id: 'DemandeDepotFichier' });
+
+/** Action types of follow-up pieces: each deposits the piece it names ("Déposer la pièce suivante"). */
+export const PIECE_ACTION_TYPES = [
+  'DEPOSER_ETAT_ACOMPTE',
+  'VALIDER_ETAT_ACOMPTE',
+  'DEPOSER_PROJET_DECOMPTE_GENERAL',
+  'NOTIFIER_DECOMPTE_GENERAL',
+  'SIGNER_DG',
+  'SIGNER_DG_AVEC_RESERVES',
+  'DEPOSER_PROJET_DG_TACITE',
+  'DEPOSER_DGD_TACITE',
+] as const;
+export type PieceActionType = (typeof PIECE_ACTION_TYPES)[number];
+
+export const destinataireInput = z
+  .object({
+    siret,
+    codeService: z.string().min(1).max(100).optional(),
+    engagementJuridique: z.string().min(1).max(50).optional(),
+  })
+  .meta({ id: 'Destinataire', description: 'Destinataire de la pièce au service financier.' });
+
+/**
+ * "Valider et envoyer". First piece: no `type` (it opens the dossier), optional réception dates for a projet de
+ * décompte final (A7, A14). Follow-up piece: `type` says what the piece does, and `If-Match` is required.
+ */
+export const envoyerBody = z
+  .object({
+    type: z
+      .enum(PIECE_ACTION_TYPES)
+      .optional()
+      .meta({ description: 'Pièce suivante : l’action qu’elle accomplit (absent pour la première pièce).' }),
+    receptionNotifieeLe: calendarDate
+      .optional()
+      .meta({ description: 'A7 / A14 : jour de notification de la décision de réception.' }),
+    pdfRecuMoaLe: calendarDate
+      .optional()
+      .meta({ description: "A7 / A14 : jour de réception du projet de décompte final par le maître d'ouvrage." }),
+    destinataire: destinataireInput.optional(),
+    memoireReclamation: z.string().trim().min(1).max(10_000).optional(),
+    sommesAdmises: amount.optional(),
+  })
+  .meta({ id: 'EnvoiPiece' });
+
+// --------------------------------------------------------------------------------------------------- responses
+
+export const montantsOutput = z.object({ ht: amountString, tva: amountString, ttc: amountString }).meta({
+  id: 'Montants',
+});
+
+export const suggestionOutput = z.object({
+  valeur: z.string(),
+  page: z.int().meta({ description: 'Page (à partir de 1) où la valeur a été lue.' }),
+  motCle: z.string().meta({ description: 'Mot-clé imprimé avant la valeur.' }),
+});
+
+export const suggestionsOutput = z
+  .object({
+    siretDestinataire: suggestionOutput.optional(),
+    engagementJuridique: suggestionOutput.optional(),
+    numeroPiece: suggestionOutput.optional(),
+    datePiece: suggestionOutput.optional(),
+    montantHt: suggestionOutput.optional(),
+    montantTva: suggestionOutput.optional(),
+    montantTtc: suggestionOutput.optional(),
+  })
+  .meta({
+    id: 'SuggestionsPreRemplissage',
+    description: 'Valeurs lues dans le PDF principal : des suggestions à confirmer, jamais appliquées d’office.',
+  });
+
+export const fichierOutput = z
+  .object({
+    id: z.string(),
+    nom: z.string(),
+    role: z.enum(ROLES_FICHIER),
+    taille: z.int().optional(),
+    type: z.string().optional(),
+    verification: z.object({
+      statut: z.enum(['EN_ATTENTE', 'VERIFIE', 'REFUSE', 'ABANDONNE']).meta({
+        description:
+          'EN_ATTENTE : pas encore reçu ou en cours de vérification ; ABANDONNE : formulaire expiré ou annulé sans dépôt.',
+      }),
+      code: z.string().optional(),
+      message: z.string().optional(),
+      sha256: z.string().optional(),
+      pages: z.int().optional(),
+    }),
+    suggestions: suggestionsOutput.optional(),
+  })
+  .meta({ id: 'Fichier' });
+
+export const brouillonOutput = z
+  .object({
+    id: z.string(),
+    dossierId: z.string(),
+    marcheId: z.string(),
+    cadre: z.string(),
+    numero: z.string(),
+    statut: z.enum(['BROUILLON', 'ENVOYEE']).meta({ description: 'BROUILLON : la pièce n’est pas envoyée.' }),
+    envoyee: z.boolean(),
+    deposantSiret: z.string(),
+    montants: montantsOutput.optional(),
+    datePiece: calendarDateString.optional(),
+    fichiers: z.array(fichierOutput),
+    octetsReserves: z.int().meta({ description: 'Octets réservés par les fichiers de la pièce (120 Mo au plus).' }),
+    octetsMax: z.int(),
+    suggestions: suggestionsOutput
+      .optional()
+      .meta({ description: 'Pré-remplissage lu dans le fichier principal, à confirmer par le déposant.' }),
+    dernierRefus: z
+      .object({ fichierId: z.string(), code: z.string(), message: z.string(), le: z.string() })
+      .optional()
+      .meta({ description: 'Le dernier fichier refusé à la vérification, et pourquoi.' }),
+    certificat: z.string().optional().meta({ description: 'Certificat de dépôt, une fois la pièce envoyée.' }),
+    envoyeeLe: z.string().optional(),
+    nouveauDossier: z
+      .boolean()
+      .meta({ description: 'Première pièce : son envoi ouvre le dossier (sans If-Match). Sinon If-Match requis.' }),
+    creeLe: z.string(),
+  })
+  .meta({ id: 'PieceBrouillon' });
+
+export const formulaireDepotOutput = z
+  .object({
+    fichierId: z.string(),
+    url: z.string().meta({ description: 'Adresse du formulaire POST (multipart/form-data).' }),
+    champs: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Champs à envoyer tels quels avant le champ « file ».' }),
+    expireLe: z.string().meta({ description: 'Instant ISO après lequel le formulaire est refusé.' }),
+    tailleMax: z.int(),
+  })
+  .meta({ id: 'FormulaireDepot' });
+
+export const lienTelechargementOutput = z
+  .object({ url: z.string(), expireLe: z.string() })
+  .meta({ id: 'LienTelechargement' });

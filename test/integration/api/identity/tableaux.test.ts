@@ -1,0 +1,210 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DossierStore } from '../../../../shared/adapters/dynamo/dossier-store';
+import { MarcheStore } from '../../../../shared/adapters/dynamo/marche-store';
+import { newId } from '../../../../shared/adapters/ids';
+import type { WorkflowPort } from '../../../../shared/adapters/workflow';
+import { addDays, type CalendarDate, daysBetween, parisDateOf } from '../../../../shared/domain/calendar';
+import { DEMO } from '../../../../shared/seed/demo';
+import { type ActResult, DossierService } from '../../../../shared/services/dossier-service';
+import { usePlatform } from '../../../setup/platform';
+import { call, expectProblem, login, seed } from './http';
+
+/**
+ * The structure's views answered from indexes (Synthèse, Tableau de bord, délais of the MOA), on dossiers opened
+ * on the demo marché through DossierService (the rule book), on the platform's shiftable clock.
+ */
+
+const platform = usePlatform();
+const s = DEMO.sirets;
+const noWorkflow: WorkflowPort = { start: async () => 'started', release: async () => true };
+
+let service: DossierService;
+const tokens: Record<string, string> = {};
+
+async function deposePdm(numero: string): Promise<ActResult> {
+  const now = platform().clock.now();
+  return service.act({
+    marcheId: DEMO.marcheId,
+    actor: { siret: s.mandataire, roles: ['MANDATAIRE'] },
+    action: { type: 'DEPOSER', dossierId: newId(now), piece: { id: newId(now), numero, cadre: 'A4' } },
+    userId: DEMO.users.mandataire.id,
+  });
+}
+
+/** Tokens last 12 hours: moving the clock by days expires them, as in AWS; sign in again. */
+async function signInAll(): Promise<void> {
+  for (const key of ['moa', 'moe', 'mandataire', 'cotraitant', 'consultation', 'pending'] as const) {
+    tokens[key] = await login(platform(), DEMO.users[key].login);
+  }
+}
+
+let d1: ActResult;
+let d2: ActResult;
+
+beforeAll(async () => {
+  const p = platform();
+  await seed(p);
+  const marches = new MarcheStore(p.clients.document, p.tableName);
+  service = new DossierService({
+    store: new DossierStore(p.clients.document, p.tableName),
+    loadMarche: async (id) => (await marches.get(id))?.marche,
+    clock: p.clock,
+    workflow: noWorkflow,
+  });
+  d1 = await deposePdm('PDM-TDB-01');
+  await p.advanceClock({ days: 5 });
+  d2 = await deposePdm('PDM-TDB-02');
+  await signInAll();
+});
+
+describe('GET /v1/structures/{siret}/synthese', () => {
+  it('lists what waits for the MOE, soonest deadline first, with the actions it may take', async () => {
+    const p = platform();
+    const res = await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+      token: tokens.moe,
+      params: { siret: s.moe },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.attentes.map((a: { dossierId: string }) => a.dossierId)).toEqual([d1.dossier.id, d2.dossier.id]);
+    const [first] = res.body.attentes;
+    expect(first).toMatchObject({
+      etape: 'EXAMEN_MOE',
+      role: 'MOE',
+      actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'],
+      echeance: d1.pending?.deadlineAt,
+      dernierJour: d1.pending?.lastDay,
+      effetALEcheance: 'ABSENCE_VALIDATION_MOE',
+      autresActeurs: [],
+    });
+    // Nothing waits for the titulaire yet
+    const tit = await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+      token: tokens.mandataire,
+      params: { siret: s.mandataire },
+    });
+    expect(tit.body.attentes).toEqual([]);
+  });
+
+  it('is readable only by the structure’s members', async () => {
+    const p = platform();
+    const params = { siret: s.moe };
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/synthese', { token: tokens.mandataire, params }),
+      403,
+      'UTILISATEUR_NON_RATTACHE',
+    );
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+        token: tokens.pending,
+        params: { siret: s.mandataire },
+      }),
+      403,
+      'RATTACHEMENT_EN_ATTENTE',
+    );
+  });
+});
+
+describe('GET /v1/structures/{siret}/tableau-de-bord', () => {
+  it('counts the structure’s dossiers by status, for its members only', async () => {
+    const p = platform();
+    for (const [token, siret] of [
+      [tokens.mandataire, s.mandataire],
+      [tokens.moe, s.moe],
+      [tokens.moa, s.moa],
+    ] as const) {
+      const res = await call(p, 'GET', '/v1/structures/{siret}/tableau-de-bord', { token, params: { siret } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ siret, total: 2, parStatut: { MISE_A_DISPOSITION_MOE: 2 } });
+    }
+    // The cotraitant is no party to the mandataire's own dossiers
+    const cot = await call(p, 'GET', '/v1/structures/{siret}/tableau-de-bord', {
+      token: tokens.cotraitant,
+      params: { siret: s.cotraitant },
+    });
+    expect(cot.body).toEqual({ siret: s.cotraitant, total: 0, parStatut: {} });
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/tableau-de-bord', {
+        token: tokens.cotraitant,
+        params: { siret: s.moe },
+      }),
+      403,
+      'UTILISATEUR_NON_RATTACHE',
+    );
+  });
+});
+
+describe('after the MOE let its delay pass', () => {
+  it('moves the wait to the titulaire (saisine directe), the MOE still listed as another actor; counts follow', async () => {
+    const p = platform();
+    await p.advanceClock({ days: 12 });
+    await service.act({
+      dossierId: d1.dossier.id,
+      actor: 'SYSTEM',
+      action: { type: 'DELAI_EXPIRE', step: 'EXAMEN_MOE' },
+    });
+    await signInAll();
+    const tit = await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+      token: tokens.mandataire,
+      params: { siret: s.mandataire },
+    });
+    expect(tit.body.attentes).toEqual([
+      expect.objectContaining({
+        dossierId: d1.dossier.id,
+        etape: 'MOE_HORS_DELAI',
+        role: 'MANDATAIRE',
+        actions: ['SAISIR_MOA_DIRECTEMENT'],
+        autresActeurs: [{ siret: s.moe, role: 'MOE', actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] }],
+      }),
+    ]);
+    const moe = await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+      token: tokens.moe,
+      params: { siret: s.moe },
+    });
+    expect(moe.body.attentes.map((a: { dossierId: string }) => a.dossierId)).toContain(d2.dossier.id);
+    const counts = await call(p, 'GET', '/v1/structures/{siret}/tableau-de-bord', {
+      token: tokens.mandataire,
+      params: { siret: s.mandataire },
+    });
+    expect(counts.body).toEqual({
+      siret: s.mandataire,
+      total: 2,
+      parStatut: { MISE_A_DISPOSITION_MOE: 1, ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE: 1 },
+    });
+  });
+});
+
+describe('GET /v1/structures/{siret}/delais', () => {
+  it('lists the MOA’s open DGP clocks by échéance, overdue first, with days late and each holder’s days', async () => {
+    const p = platform();
+    const start1 = d1.clock.start as CalendarDate;
+    const start2 = d2.clock.start as CalendarDate;
+    // DOMAIN.md §6: day of start is day 0; the échéance is its dgpJours-th day (30 on the demo marché)
+    expect(d1.clock.echeance).toBe(addDays(start1, 30));
+    expect(d2.clock.echeance).toBe(addDays(start2, 30));
+    await p.advanceClock({ days: 20 }); // now start1 + 37: both late
+    await signInAll();
+    const today = parisDateOf(p.clock.now());
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', {
+      token: tokens.consultation,
+      params: { siret: s.moa },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.aujourdhui).toBe(today);
+    expect(res.body.delais.map((d: { dossierId: string }) => d.dossierId)).toEqual([d1.dossier.id, d2.dossier.id]);
+    const [a, b] = res.body.delais;
+    expect(a).toMatchObject({
+      echeance: addDays(start1, 30),
+      enRetard: true,
+      joursRestants: 0,
+      joursDeRetard: daysBetween(addDays(start1, 30), today),
+    });
+    expect(b.joursDeRetard).toBe(daysBetween(addDays(start2, 30), today));
+    expect(a.joursDeRetard - b.joursDeRetard).toBe(daysBetween(start1, start2));
+    const used = Object.values(a.joursUtilises as Record<string, number>).reduce((x, y) => x + y, 0);
+    expect(used).toBe(daysBetween(start1, today));
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/delais', { token: tokens.mandataire, params: { siret: s.moa } }),
+      403,
+      'UTILISATEUR_NON_RATTACHE',
+    );
+  });
+});

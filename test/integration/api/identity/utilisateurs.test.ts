@@ -1,0 +1,437 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../../shared/seed/demo';
+import { usePlatform } from '../../../setup/platform';
+import { call, expectProblem, freshSiret, login, newUser, seed, tokenFor } from './http';
+
+/** Users, attachments and the management of members over HTTP (DOMAIN.md §2). */
+
+const platform = usePlatform();
+
+let titulaire: string; // GP of the mandataire (demo)
+let cotraitant: string; // GP of another structure
+let consultation: string; // plain member (UTILISATEUR) of the commune, CONSULTATION
+let attente: string; // asked to join the mandataire, still pending
+
+beforeAll(async () => {
+  await seed(platform());
+  const p = platform();
+  [titulaire, cotraitant, consultation, attente] = await Promise.all([
+    login(p, DEMO.users.mandataire.login),
+    login(p, DEMO.users.cotraitant.login),
+    login(p, DEMO.users.consultation.login),
+    login(p, DEMO.users.pending.login),
+  ]);
+});
+
+describe('POST /v1/utilisateurs', () => {
+  it('registers the authenticated person; contact address defaults to the login address', async () => {
+    const p = platform();
+    const token = await tokenFor(p, 'u-inscription-1', 'Jeanne.Martin@Essai.test');
+    const res = await call(p, 'POST', '/v1/utilisateurs', {
+      token,
+      body: { adresseConnexion: 'Jeanne.Martin@Essai.test' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe('/v1/moi');
+    expect(res.body).toMatchObject({
+      id: 'u-inscription-1',
+      adresseConnexion: 'jeanne.martin@essai.test',
+      adresseContact: 'jeanne.martin@essai.test',
+      actif: true,
+      version: 1,
+    });
+    // The account now signs in through the gateway like any other
+    const again = await login(p, 'jeanne.martin@essai.test');
+    expect((await call(p, 'GET', '/v1/moi', { token: again })).body.utilisateur.id).toBe('u-inscription-1');
+  });
+
+  it('refuses a login address already used (any case), another address than the token’s, an invalid one', async () => {
+    const p = platform();
+    const other = await tokenFor(p, 'u-inscription-2', 'TITULAIRE@demo.test');
+    expectProblem(
+      await call(p, 'POST', '/v1/utilisateurs', { token: other, body: { adresseConnexion: 'TITULAIRE@demo.test' } }),
+      409,
+      'ADRESSE_CONNEXION_DEJA_UTILISEE',
+    );
+    const mismatch = await tokenFor(p, 'u-inscription-3', 'vraie@essai.test');
+    expectProblem(
+      await call(p, 'POST', '/v1/utilisateurs', { token: mismatch, body: { adresseConnexion: 'autre@essai.test' } }),
+      403,
+      'ADRESSE_CONNEXION_DIFFERENTE_DU_JETON',
+    );
+    const noEmail = await tokenFor(p, 'u-inscription-4', null);
+    expectProblem(
+      await call(p, 'POST', '/v1/utilisateurs', { token: noEmail, body: { adresseConnexion: 'pas-une-adresse' } }),
+      422,
+      'ADRESSE_INVALIDE',
+    );
+    expectProblem(await call(p, 'GET', '/v1/moi', { token: noEmail }), 404, 'UTILISATEUR_INCONNU');
+  });
+
+  it('replays an idempotent registration: same answer, one account', async () => {
+    const p = platform();
+    const token = await tokenFor(p, 'u-rejeu', 'rejeu@essai.test');
+    const body = { adresseConnexion: 'rejeu@essai.test', adresseContact: 'contact.rejeu@essai.test' };
+    const first = await call(p, 'POST', '/v1/utilisateurs', { token, body, idempotencyKey: 'inscription-rejeu-1' });
+    const second = await call(p, 'POST', '/v1/utilisateurs', { token, body, idempotencyKey: 'inscription-rejeu-1' });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.body).toEqual(first.body);
+    // A new key is a new request: the account exists, once
+    expectProblem(await call(p, 'POST', '/v1/utilisateurs', { token, body }), 409, 'ADRESSE_CONNEXION_DEJA_UTILISEE');
+    expectProblem(
+      await call(p, 'POST', '/v1/utilisateurs', {
+        token,
+        body: { adresseConnexion: 'rejeu@essai.test' },
+        idempotencyKey: 'inscription-rejeu-1',
+      }),
+      422,
+      'IDEMPOTENCY_KEY_REUTILISEE',
+    );
+    expectProblem(
+      await call(p, 'POST', '/v1/utilisateurs', { token, body, idempotencyKey: null }),
+      428,
+      'IDEMPOTENCY_KEY_REQUISE',
+    );
+  });
+});
+
+describe('GET and PATCH /v1/moi', () => {
+  it('shows the user with its structures, roles and spaces, the pending request included', async () => {
+    const p = platform();
+    const res = await call(p, 'GET', '/v1/moi', { token: attente });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe(`"${res.body.utilisateur.version}"`);
+    expect(res.body.utilisateur).toMatchObject({
+      id: DEMO.users.pending.id,
+      adresseConnexion: DEMO.users.pending.login,
+    });
+    expect(res.body.structures).toEqual([
+      expect.objectContaining({
+        siret: DEMO.sirets.mandataire,
+        raisonSociale: 'Bâtiment Démo SAS',
+        statut: 'EN_ATTENTE',
+        role: 'UTILISATEUR',
+        espaces: [{ espace: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' }],
+      }),
+    ]);
+    const lecteur = await call(p, 'GET', '/v1/moi', { token: consultation });
+    expect(lecteur.body.structures).toEqual([
+      expect.objectContaining({
+        siret: DEMO.sirets.moa,
+        statut: 'ACCEPTE',
+        role: 'UTILISATEUR',
+        espaces: [{ espace: 'FACTURES_TRAVAUX', mode: 'CONSULTATION' }],
+      }),
+    ]);
+  });
+
+  it('changes the contact address with If-Match; 428 without, 412 when stale; the login address never changes', async () => {
+    const p = platform();
+    const me = await newUser(p, 'profil');
+    const read = await call(p, 'GET', '/v1/moi', { token: me.token });
+    const version = read.body.utilisateur.version as number;
+    const body = { adresseContact: 'secretariat@essai.test' };
+    expectProblem(await call(p, 'PATCH', '/v1/moi', { token: me.token, body }), 428, 'PRECONDITION_REQUISE');
+    expectProblem(
+      await call(p, 'PATCH', '/v1/moi', { token: me.token, body, ifMatch: version + 1 }),
+      412,
+      'VERSION_PERIMEE',
+    );
+    expectProblem(
+      await call(p, 'PATCH', '/v1/moi', { token: me.token, body, ifMatch: '*' }),
+      400,
+      'PRECONDITION_INVALIDE',
+    );
+    const changed = await call(p, 'PATCH', '/v1/moi', { token: me.token, body, ifMatch: version });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ adresseContact: 'secretariat@essai.test', adresseConnexion: me.login });
+    expect(changed.headers.get('etag')).toBe(`"${version + 1}"`);
+    // The version read before is now stale
+    expectProblem(
+      await call(p, 'PATCH', '/v1/moi', { token: me.token, body: { adresseContact: null }, ifMatch: version }),
+      412,
+      'VERSION_PERIMEE',
+    );
+    expectProblem(
+      await call(p, 'PATCH', '/v1/moi', {
+        token: me.token,
+        body: { adresseConnexion: 'nouvelle@essai.test' },
+        ifMatch: version + 1,
+      }),
+      409,
+      'ADRESSE_CONNEXION_IMMUABLE',
+    );
+    const reset = await call(p, 'PATCH', '/v1/moi', {
+      token: me.token,
+      body: { adresseConnexion: me.login.toUpperCase(), adresseContact: null },
+      ifMatch: version + 1,
+    });
+    expect(reset.status).toBe(200);
+    expect(reset.body.adresseContact).toBe(me.login);
+  });
+});
+
+describe('attachments (rattachements)', () => {
+  it('asks, waits, and is decided by a gestionnaire only, once', async () => {
+    const p = platform();
+    const me = await newUser(p, 'candidat');
+    const params = { siret: DEMO.sirets.mandataire };
+    const asked = await call(p, 'POST', '/v1/structures/{siret}/rattachements', {
+      token: me.token,
+      params,
+      body: { espaces: [{ espace: 'FACTURES_A_VALIDER', mode: 'MODIFICATION' }] },
+    });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ statut: 'EN_ATTENTE', role: 'UTILISATEUR', userId: me.userId });
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements', { token: me.token, params }),
+      409,
+      'RATTACHEMENT_EXISTANT',
+    );
+    // While pending: nothing of the structure is visible
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/synthese', { token: me.token, params }),
+      403,
+      'RATTACHEMENT_EN_ATTENTE',
+    );
+    const decision = { siret: DEMO.sirets.mandataire, userId: me.userId };
+    // Not a gestionnaire of this structure: the GP of another one, a pending user, a plain member elsewhere
+    for (const token of [cotraitant, attente, consultation]) {
+      expectProblem(
+        await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+          token,
+          params: decision,
+          body: { decision: 'ACCEPTER' },
+        }),
+        403,
+        'GESTION_RESERVEE_AUX_GESTIONNAIRES',
+      );
+    }
+    const members = await call(p, 'GET', '/v1/structures/{siret}/membres', { token: titulaire, params });
+    expect(members.body.membres).toContainEqual(expect.objectContaining({ userId: me.userId, statut: 'EN_ATTENTE' }));
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/membres', { token: me.token, params }),
+      403,
+      'GESTION_RESERVEE_AUX_GESTIONNAIRES',
+    );
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+        token: titulaire,
+        params: decision,
+        ifMatch: asked.body.version + 1,
+        body: { decision: 'ACCEPTER' },
+      }),
+      412,
+      'VERSION_PERIMEE',
+    );
+    const accepted = await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+      token: titulaire,
+      params: decision,
+      ifMatch: asked.body.version,
+      body: { decision: 'ACCEPTER' },
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      statut: 'ACCEPTE',
+      decidePar: DEMO.users.mandataire.id,
+      espaces: [{ espace: 'FACTURES_A_VALIDER', mode: 'MODIFICATION' }],
+    });
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+        token: titulaire,
+        params: decision,
+        body: { decision: 'REFUSER' },
+      }),
+      409,
+      'RATTACHEMENT_DEJA_TRAITE',
+    );
+    const synthese = await call(p, 'GET', '/v1/structures/{siret}/synthese', { token: me.token, params });
+    expect(synthese.status).toBe(200);
+  });
+
+  it('refuses to ask for a space the structure has not enabled, and a decision on no request', async () => {
+    const p = platform();
+    const me = await newUser(p);
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements', {
+        token: me.token,
+        params: { siret: DEMO.sirets.moe },
+        body: { espaces: [{ espace: 'FACTURES_A_VALIDER', mode: 'CONSULTATION' }] },
+      }),
+      409,
+      'ESPACE_NON_ACTIVE',
+    );
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+        token: titulaire,
+        params: { siret: DEMO.sirets.mandataire, userId: me.userId },
+        body: { decision: 'ACCEPTER' },
+      }),
+      404,
+      'RATTACHEMENT_INCONNU',
+    );
+  });
+});
+
+describe('managers: gestionnaire secondaire, GP transfer, spaces and modes', () => {
+  it('lets the GP name a GS, who then decides requests but cannot name managers', async () => {
+    const p = platform();
+    const gp = await newUser(p, 'gp');
+    const gs = await newUser(p, 'gs');
+    const third = await newUser(p, 'tiers');
+    const siret = freshSiret();
+    await call(p, 'POST', '/v1/structures', {
+      token: gp.token,
+      body: { siret, raisonSociale: 'SARL Gestion', type: 'PRIVE', espaces: ['FACTURES_TRAVAUX'] },
+    });
+    const params = { siret };
+    for (const u of [gs, third])
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements', { token: u.token, params });
+    await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+      token: gp.token,
+      params: { siret, userId: gs.userId },
+      body: { decision: 'ACCEPTER' },
+    });
+    // A plain member is no gestionnaire yet
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+        token: gs.token,
+        params: { siret, userId: third.userId },
+        body: { decision: 'ACCEPTER' },
+      }),
+      403,
+      'GESTION_RESERVEE_AUX_GESTIONNAIRES',
+    );
+    const named = await call(p, 'POST', '/v1/structures/{siret}/membres/{userId}/role', {
+      token: gp.token,
+      params: { siret, userId: gs.userId },
+      body: { role: 'GESTIONNAIRE_SECONDAIRE' },
+    });
+    expect(named.status).toBe(200);
+    expect(named.body.role).toBe('GESTIONNAIRE_SECONDAIRE');
+    // Only the GP makes a gestionnaire secondaire
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+        token: gs.token,
+        params: { siret, userId: third.userId },
+        body: { decision: 'ACCEPTER', role: 'GESTIONNAIRE_SECONDAIRE' },
+      }),
+      403,
+      'GESTION_RESERVEE_AU_GP',
+    );
+    const byGs = await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+      token: gs.token,
+      params: { siret, userId: third.userId },
+      body: { decision: 'ACCEPTER' },
+    });
+    expect(byGs.body).toMatchObject({ statut: 'ACCEPTE', decidePar: gs.userId, role: 'UTILISATEUR' });
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/membres/{userId}/role', {
+        token: gs.token,
+        params: { siret, userId: third.userId },
+        body: { role: 'GESTIONNAIRE_SECONDAIRE' },
+      }),
+      403,
+      'GESTION_RESERVEE_AU_GP',
+    );
+
+    // Spaces: a gestionnaire (here the GS) subscribes a member and sets its mode
+    const sub = await call(p, 'POST', '/v1/structures/{siret}/membres/{userId}/espaces', {
+      token: gs.token,
+      params: { siret, userId: third.userId },
+      body: { espace: 'FACTURES_TRAVAUX', mode: 'CONSULTATION' },
+    });
+    expect(sub.body.espaces).toEqual([{ espace: 'FACTURES_TRAVAUX', mode: 'CONSULTATION' }]);
+    const up = await call(p, 'POST', '/v1/structures/{siret}/membres/{userId}/espaces', {
+      token: gs.token,
+      params: { siret, userId: third.userId },
+      body: { espace: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' },
+    });
+    expect(up.body.espaces).toEqual([{ espace: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' }]);
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/membres/{userId}/espaces', {
+        token: gs.token,
+        params: { siret, userId: third.userId },
+        body: { espace: 'FACTURES_A_VALIDER', mode: 'MODIFICATION' },
+      }),
+      409,
+      'ESPACE_NON_ACTIVE',
+    );
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/membres/{userId}/espaces', {
+        token: third.token,
+        params: { siret, userId: third.userId },
+        body: { espace: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' },
+      }),
+      403,
+      'GESTION_RESERVEE_AUX_GESTIONNAIRES',
+    );
+  });
+
+  it('hands the GP role to an approved member; the former GP becomes GS and can no longer hand it', async () => {
+    const p = platform();
+    const gp = await newUser(p, 'ancien-gp');
+    const next = await newUser(p, 'nouveau-gp');
+    const pending = await newUser(p, 'en-attente');
+    const siret = freshSiret();
+    await call(p, 'POST', '/v1/structures', {
+      token: gp.token,
+      body: { siret, raisonSociale: 'SAS Relais', type: 'PRIVE' },
+    });
+    const params = { siret };
+    for (const u of [next, pending])
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements', { token: u.token, params });
+    await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+      token: gp.token,
+      params: { siret, userId: next.userId },
+      body: { decision: 'ACCEPTER' },
+    });
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/gestionnaire-principal', {
+        token: gp.token,
+        params,
+        body: { userId: pending.userId },
+      }),
+      409,
+      'UTILISATEUR_NON_RATTACHE',
+    );
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/gestionnaire-principal', {
+        token: next.token,
+        params,
+        body: { userId: next.userId },
+      }),
+      403,
+      'GESTION_RESERVEE_AU_GP',
+    );
+    const res = await call(p, 'POST', '/v1/structures/{siret}/gestionnaire-principal', {
+      token: gp.token,
+      params,
+      body: { userId: next.userId },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.ancien).toMatchObject({ userId: gp.userId, role: 'GESTIONNAIRE_SECONDAIRE' });
+    expect(res.body.nouveau).toMatchObject({ userId: next.userId, role: 'GESTIONNAIRE_PRINCIPAL' });
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/gestionnaire-principal', {
+        token: gp.token,
+        params,
+        body: { userId: gp.userId },
+      }),
+      403,
+      'GESTION_RESERVEE_AU_GP',
+    );
+    // Only the new GP resets the technical password now
+    expect(
+      (
+        await call(p, 'POST', '/v1/structures/{siret}/compte-technique/mot-de-passe', {
+          token: next.token,
+          params,
+          body: { motDePasse: 'Nouveau-Gp-2025' },
+        })
+      ).status,
+    ).toBe(200);
+  });
+});

@@ -1,0 +1,362 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keys } from '../../../shared/adapters/dynamo/keys';
+import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
+import { DomainError } from '../../../shared/domain/errors';
+import type { DossierService } from '../../../shared/services/dossier-service';
+import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/services/piece-service';
+import { elfBytes, textPdf } from '../../fixtures/documents/generate';
+
+/**
+ * PieceService against mocked DynamoDB and S3 (aws-sdk-client-mock): the reservation under concurrent
+ * transactions, the diagnosis of a refused reservation, and the verification when storage or the table fail.
+ */
+const NOW = new Date('2025-03-03T09:00:00.000Z');
+const TABLE = 'table';
+const BUCKET = 'bucket';
+const ddb = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const actor = { siret: '53819959700013', roles: ['MANDATAIRE' as const] };
+
+const piece = (over: Record<string, unknown> = {}) => ({
+  ...keys.piece('DOS-1', 'PCE-1'),
+  pieceId: 'PCE-1',
+  dossierId: 'DOS-1',
+  marcheId: 'M-1',
+  cadre: 'A4',
+  numero: 'PDM-1',
+  status: 'BROUILLON',
+  depositorSiret: actor.siret,
+  depositorRole: 'MANDATAIRE',
+  newDossier: true,
+  reservedBytes: 0,
+  fileCount: 0,
+  createdAt: NOW.toISOString(),
+  createdBy: 'u',
+  ...over,
+});
+
+const file = (over: Record<string, unknown> = {}) => ({
+  ...keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1'),
+  fileId: 'FIC-1',
+  dossierId: 'DOS-1',
+  pieceId: 'PCE-1',
+  role: 'ATTACHMENT',
+  fileName: 'annexe.pdf',
+  status: 'ATTENDU',
+  declaredSize: 5000,
+  contentType: 'application/pdf',
+  objectKey: 'uploads/abc',
+  createdAt: NOW.toISOString(),
+  expiresAt: new Date(NOW.getTime() + 300_000).toISOString(),
+  ...over,
+});
+
+function canceled(...codes: string[]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+}
+
+/** The part of a GetObject body the service reads. */
+function body(bytes: Uint8Array) {
+  return { transformToByteArray: async () => bytes };
+}
+
+let backoff: ReturnType<typeof vi.fn>;
+let act: ReturnType<typeof vi.fn>;
+let service: PieceService;
+
+beforeEach(() => {
+  ddb.reset();
+  s3.reset();
+  backoff = vi.fn(async () => undefined);
+  act = vi.fn();
+  service = new PieceService({
+    dossiers: { act, find: vi.fn() } as unknown as DossierService,
+    db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
+    s3: new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
+    clock: { now: () => NOW },
+    table: TABLE,
+    bucket: BUCKET,
+    uploadPrefix: 'uploads/',
+    backoff,
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const formInput = (over: Record<string, unknown> = {}) => ({
+  actor,
+  dossierId: 'DOS-1',
+  pieceId: 'PCE-1',
+  fileName: 'annexe.pdf',
+  size: 5000,
+  role: 'ATTACHMENT' as const,
+  ...over,
+});
+
+function transactions(): TransactWriteCommandInput[] {
+  return ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input);
+}
+
+describe('reservation of an upload form', () => {
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') }).resolves({ Item: piece() });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
+
+  it('tries again while the piece is taken by concurrent transactions, then reserves', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled('TransactionConflict', 'None', 'None'))
+      .rejectsOnce(canceled('TransactionConflict', 'None', 'None'))
+      .resolves({});
+    const form = await service.requestUploadForm(formInput());
+    expect(form.maxBytes).toBe(5000);
+    expect(backoff).toHaveBeenCalledTimes(2);
+    const [first] = transactions();
+    const update = first?.TransactItems?.[0]?.Update;
+    expect(update?.Key).toEqual(keys.piece('DOS-1', 'PCE-1'));
+    expect(update?.ExpressionAttributeValues?.[':room']).toBe(MAX_PIECE_BYTES - 5000);
+    expect(first?.TransactItems?.[2]?.Put?.Item).toMatchObject({ pk: `UPLOAD#${form.fields.key}` });
+  });
+
+  it('gives up after repeated conflicts rather than loop forever', async () => {
+    ddb.on(TransactWriteCommand).rejects(canceled('TransactionConflict', 'None', 'None'));
+    await expect(service.requestUploadForm(formInput())).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(backoff.mock.calls.length).toBeGreaterThan(5);
+  });
+
+  it('explains a refused reservation from the piece read back: no room left', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') })
+      .resolvesOnce({ Item: piece() })
+      .resolves({ Item: piece({ reservedBytes: MAX_PIECE_BYTES - 4999, fileCount: 12 }) });
+    ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None', 'None'));
+    const e = await service.requestUploadForm(formInput()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DomainError);
+    expect(e).toMatchObject({ code: 'PIECE_TROP_VOLUMINEUSE', kind: 'CONFLICT' });
+    expect(backoff).not.toHaveBeenCalled();
+  });
+
+  it('explains a refused reservation: a main file is already there', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') })
+      .resolvesOnce({ Item: piece() })
+      .resolves({ Item: piece({ mainFileId: 'FIC-0' }) });
+    ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None', 'None'));
+    await expect(service.requestUploadForm(formInput({ role: 'MAIN' }))).rejects.toMatchObject({
+      code: 'FICHIER_PRINCIPAL_DEJA_DEPOSE',
+    });
+  });
+
+  it('explains a refused reservation: the piece was sent meanwhile', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') })
+      .resolvesOnce({ Item: piece() })
+      .resolves({ Item: piece({ status: 'ENVOYEE', certificat: 'CERT-X' }) });
+    ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None', 'None'));
+    await expect(service.requestUploadForm(formInput())).rejects.toMatchObject({ code: 'PIECE_DEJA_ENVOYEE' });
+  });
+
+  it('only a depositor of the piece gets a form', async () => {
+    await expect(
+      service.requestUploadForm(formInput({ actor: { siret: '83876704400012', roles: ['MOE'] } })),
+    ).rejects.toMatchObject({ code: 'PIECE_D_UNE_AUTRE_STRUCTURE', kind: 'FORBIDDEN' });
+    expect(transactions()).toHaveLength(0);
+  });
+
+  it('releases, before reserving, only the reservations past their expiry and its grace', async () => {
+    const expiredLongAgo = new Date(NOW.getTime() - (RESERVATION_GRACE_SECONDS + 1) * 1000).toISOString();
+    const justExpired = new Date(NOW.getTime() - 1000).toISOString();
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        file({ fileId: 'FIC-A', expiresAt: expiredLongAgo }),
+        file({ fileId: 'FIC-B', expiresAt: justExpired }),
+        file({ fileId: 'FIC-C', expiresAt: expiredLongAgo, status: 'VERIFIE' }),
+      ],
+    });
+    ddb.on(TransactWriteCommand).resolves({});
+    await service.requestUploadForm(formInput());
+    const [release, reserve] = transactions();
+    expect(transactions()).toHaveLength(2);
+    expect(release?.TransactItems?.[0]?.Update?.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-A'));
+    expect(release?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':to']).toBe('EXPIRE');
+    expect(release?.TransactItems?.[1]?.Update?.ExpressionAttributeValues?.[':size']).toBe(5000);
+    expect(reserve?.TransactItems?.[1]?.Put?.Item).toMatchObject({ status: 'ATTENDU' });
+  });
+});
+
+describe('verification of an uploaded object, with storage and table faults', () => {
+  const mapping = { ...keys.uploadKey('uploads/abc'), dossierId: 'DOS-1', pieceId: 'PCE-1', fileId: 'FIC-1' };
+
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: keys.uploadKey('uploads/abc') }).resolves({ Item: mapping });
+    ddb.on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') }).resolves({ Item: file() });
+    ddb.on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') }).resolves({ Item: piece() });
+  });
+
+  it('throws (so that Lambda retries) when HeadObject fails, and writes nothing', async () => {
+    s3.on(HeadObjectCommand).rejects(
+      new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+    );
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow();
+    expect(transactions()).toHaveLength(0);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('throws when reading the body fails, and deletes nothing', async () => {
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
+    s3.on(GetObjectCommand).rejects(new Error('socket hang up'));
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow('socket hang up');
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('records a verified file with its hash and gives back the unused part of the reservation', async () => {
+    const pdf = await textPdf([['Annexe']]);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length, VersionId: 'v1' });
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
+    ddb.on(TransactWriteCommand).resolves({});
+    const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' });
+    expect(out).toMatchObject({ outcome: 'VERIFIE', fileId: 'FIC-1' });
+    const [t] = transactions();
+    expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues).toMatchObject({ ':vid': 'v1', ':size': pdf.length });
+    expect(t?.TransactItems?.[1]?.Update?.ExpressionAttributeValues?.[':delta']).toBe(5000 - pdf.length);
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({ VersionId: 'v1' });
+  });
+
+  it('refuses, records the French reason, then deletes the object; a failed delete is retried by the next delivery', async () => {
+    const elf = elfBytes();
+    s3.on(HeadObjectCommand).resolves({ ContentLength: elf.length });
+    s3.on(GetObjectCommand).resolves({ Body: body(elf) as never });
+    s3.on(DeleteObjectCommand).rejectsOnce(new Error('503 Slow Down')).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow('Slow Down');
+    const [t] = transactions();
+    expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':r']).toMatchObject({
+      code: 'FICHIER_EXECUTABLE',
+    });
+    // Second delivery: the file is REFUSE now, the object is deleted
+    ddb.on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') }).resolves({ Item: file({ status: 'REFUSE' }) });
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
+    expect(transactions()).toHaveLength(1);
+  });
+
+  it('reads the file again when it changed in between (cancelled by a send) and deletes the object', async () => {
+    const pdf = await textPdf([['Annexe']]);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length });
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
+    ddb
+      .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
+      .resolvesOnce({ Item: file() })
+      .resolves({ Item: file({ status: 'ANNULE' }) });
+    ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None'));
+    s3.on(DeleteObjectCommand).resolves({});
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
+  });
+
+  it('does nothing twice: an already verified file ignores a repeated event without reading storage', async () => {
+    ddb.on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') }).resolves({ Item: file({ status: 'VERIFIE' }) });
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('refuses bytes whose SHA-256 differs from the checksum S3 stored', async () => {
+    const pdf = await textPdf([['Annexe']]);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length, ChecksumSHA256: Buffer.alloc(32, 7).toString('base64') });
+    s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
+    s3.on(DeleteObjectCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
+    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({
+      outcome: 'REFUSE',
+      refusal: { code: 'EMPREINTE_DIFFERENTE' },
+    });
+  });
+
+  it('ignores objects outside the upload prefix', async () => {
+    await expect(service.verifyUpload({ key: 'logs/x' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe('Valider et envoyer, with storage faults', () => {
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') }).resolves({ Item: piece({ mainFileId: 'FIC-M' }) });
+  });
+
+  const verifiedMain = file({ fileId: 'FIC-M', role: 'MAIN', status: 'VERIFIE', sha256: 'a'.repeat(64) });
+  const verifiedAnnex = file({ fileId: 'FIC-N', status: 'VERIFIE', sha256: 'b'.repeat(64) });
+  const send = () => service.send({ actor, userId: 'u', dossierId: 'DOS-1', pieceId: 'PCE-1' });
+
+  it('waits for an uploaded file still being verified', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [verifiedMain, file({ fileId: 'FIC-W', objectKey: 'uploads/w' })] });
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 10 });
+    await expect(send()).rejects.toMatchObject({ code: 'FICHIERS_EN_COURS_DE_VERIFICATION' });
+    expect(act).not.toHaveBeenCalled();
+  });
+
+  it('cancels an unused form in the same transaction and passes the hashes, main file first', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [verifiedAnnex, verifiedMain, file({ fileId: 'FIC-U', objectKey: 'uploads/u' })],
+    });
+    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    act.mockResolvedValue({ dossier: { status: 'MISE_A_DISPOSITION_MOE' } });
+    const out = await send();
+    expect(out.message).toBe('La pièce n° PDM-1 est validée, elle est en cours de transmission au service concerné');
+    const request = act.mock.calls[0]?.[0];
+    expect(request).toMatchObject({
+      dossierId: undefined,
+      marcheId: 'M-1',
+      action: { type: 'DEPOSER', dossierId: 'DOS-1', piece: { id: 'PCE-1', numero: 'PDM-1', cadre: 'A4' } },
+      fileHashes: ['a'.repeat(64), 'b'.repeat(64)],
+    });
+    const [pieceItem, cancel] = request.extraItems;
+    expect(pieceItem.Update.Key).toEqual(keys.piece('DOS-1', 'PCE-1'));
+    expect(pieceItem.Update.ExpressionAttributeValues).toMatchObject({ ':envoyee': 'ENVOYEE', ':cert': out.certificat });
+    expect(cancel.Update.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-U'));
+  });
+
+  it('a follow-up piece needs its action; the If-Match goes to the dossier service', async () => {
+    ddb
+      .on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') })
+      .resolves({ Item: piece({ newDossier: false, mainFileId: 'FIC-M', cadre: 'A15' }) });
+    ddb.on(QueryCommand).resolves({ Items: [verifiedMain] });
+    await expect(send()).rejects.toMatchObject({ code: 'ACTION_INVALIDE' });
+    act.mockResolvedValue({ dossier: {} });
+    await service.send({
+      actor,
+      userId: 'u',
+      dossierId: 'DOS-1',
+      pieceId: 'PCE-1',
+      expectedVersion: 3,
+      action: { type: 'DEPOSER_ETAT_ACOMPTE', piece: { id: 'forged' } },
+    });
+    expect(act.mock.calls[0]?.[0]).toMatchObject({
+      dossierId: 'DOS-1',
+      expectedVersion: 3,
+      action: { type: 'DEPOSER_ETAT_ACOMPTE', piece: { id: 'PCE-1', cadre: 'A15' } },
+    });
+  });
+});
