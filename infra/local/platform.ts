@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { LAMBDAS } from '../../functions/registry';
+import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
 import { type Clock, clock as currentClock, ShiftableClock, setClock } from '../../shared/adapters/clock';
 import { setDynamoClient } from '../../shared/adapters/dynamo/client';
 import { keys } from '../../shared/adapters/dynamo/keys';
@@ -268,7 +268,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       overrides: extension.lambdaHandlers,
     });
     const preloading = runtime.preload();
-    for (const [key, def] of Object.entries(LAMBDAS)) {
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
       if (def.kind !== 'http') continue;
       for (const r of def.routes ?? [])
         routes.push({ method: r.method, path: r.path, public: !!r.public, target: key });
@@ -281,8 +281,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     // S3: notifications as configured on the bucket by the stack (else every `s3` registry function).
     const notifications = model.bucketNotifications.length
       ? model.bucketNotifications
-      : Object.entries(LAMBDAS)
-          .filter(([, d]) => (d.kind as string) === 's3')
+      : (Object.entries(LAMBDAS) as [string, LambdaDefinition][])
+          .filter(([, d]) => d.kind === 's3')
           .map(([key]) => ({
             events: ['s3:ObjectCreated:*'],
             functionLogicalId: key,
