@@ -83,8 +83,6 @@ export interface UploadFormRequest {
    */
   readonly sha256?: string;
   readonly expiresInSeconds: number;
-  /** Metadata fields fixed by the policy (`x-amz-meta-*`, values we generated). */
-  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface UploadForm {
@@ -116,7 +114,6 @@ export async function presignUploadForm(
   } else {
     conditions.push(['starts-with', '$x-amz-checksum-sha256', '']);
   }
-  for (const [k, v] of Object.entries(request.metadata ?? {})) fields[`x-amz-meta-${k}`] = v;
   // The presigner signs with Date.now() + systemClockOffset: hand it a view of the client on the process clock,
   // without touching the shared client (whose other requests must keep the machine's time).
   const view = { config: { ...client.config, systemClockOffset: clockOffsetMs(c) } } as unknown as S3Client;

@@ -17,16 +17,16 @@ import { keys } from '../adapters/dynamo/keys';
 import { newId } from '../adapters/ids';
 import {
   bucketName,
+  uploadPrefix as defaultUploadPrefix,
   presignDownload,
   presignUploadForm,
   s3Client,
   sha256Base64ToHex,
-  uploadPrefix as defaultUploadPrefix,
 } from '../adapters/s3';
 import { MIME_BY_EXTENSION } from '../documents/sniff';
 import { type RefusedDocument, type VerifyDocumentResult, verifyDocument } from '../documents/verify';
-import { type CalendarDate, isCalendarDate } from '../domain/calendar';
 import { assertCadreAllowed, type Cadre, cadreByCode } from '../domain/cadres';
+import { type CalendarDate, isCalendarDate } from '../domain/calendar';
 import { type Action, CADRES_NON_GERES, type CadreCode, type Montants, OPENING_CADRES } from '../domain/circuits';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES, validateFileName, validatePieceNumber } from '../domain/documents';
 import { DomainError } from '../domain/errors';
@@ -271,9 +271,7 @@ function isConflict(e: unknown): boolean {
 }
 
 function conditionFailedAt(e: unknown, index: number): boolean {
-  return (
-    e instanceof TransactionCanceledException && e.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
-  );
+  return e instanceof TransactionCanceledException && e.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }
 
 function anyConditionFailed(e: unknown): boolean {
@@ -766,7 +764,7 @@ export class PieceService {
         if (conditionFailedAt(e, 0)) continue;
         if (!conditionFailedAt(e, 1)) throw e;
         const piece = await this.loadPiece(file.dossierId, file.pieceId);
-        if (!piece || piece.status !== 'BROUILLON') {
+        if (piece?.status !== 'BROUILLON') {
           await this.deleteObject(object.key);
           return { outcome: 'IGNORE', reason: piece ? 'pièce déjà envoyée' : 'pièce supprimée' };
         }
@@ -807,7 +805,8 @@ export class PieceService {
   ): Promise<VerifyDocumentResult> {
     const refuse = (code: string, message: string): RefusedDocument => ({ ok: false, code, message });
     // DOMAIN.md §8: empty files are refused; 10 MB per file (the form's range already enforces both)
-    if (head.size === 0) return refuse('FICHIER_VIDE', `Le fichier ${file.fileName} est vide : déposez un fichier non vide.`);
+    if (head.size === 0)
+      return refuse('FICHIER_VIDE', `Le fichier ${file.fileName} est vide : déposez un fichier non vide.`);
     if (head.size > file.declaredSize || head.size > MAX_FILE_BYTES) {
       return refuse(
         'FICHIER_PLUS_GROS_QUE_DECLARE',
@@ -945,7 +944,11 @@ export class PieceService {
   }): Promise<{ url: string; expiresAt: string }> {
     const file = (await this.get(keys.pieceFile(input.dossierId, input.pieceId, input.fileId))) as FileItem | undefined;
     if (!file) {
-      throw new DomainError('FICHIER_INCONNU', `Le fichier ${input.fileId} n'existe pas dans cette pièce.`, 'NOT_FOUND');
+      throw new DomainError(
+        'FICHIER_INCONNU',
+        `Le fichier ${input.fileId} n'existe pas dans cette pièce.`,
+        'NOT_FOUND',
+      );
     }
     if (file.status !== 'VERIFIE') {
       const message =
@@ -1086,7 +1089,8 @@ export class PieceService {
     const now = await this.loadPiece(input.dossierId, input.pieceId);
     if (now && now.status !== 'BROUILLON') return alreadySent(now);
     if (e instanceof ExtraItemConflict) {
-      const message = 'Un fichier de la pièce a été déposé pendant l’envoi : patientez quelques secondes puis renvoyez-la.';
+      const message =
+        'Un fichier de la pièce a été déposé pendant l’envoi : patientez quelques secondes puis renvoyez-la.';
       return new DomainError('FICHIERS_EN_COURS_DE_VERIFICATION', message, 'CONFLICT');
     }
     if (isConflict(e)) {

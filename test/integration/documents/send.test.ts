@@ -4,15 +4,7 @@ import { DEMO } from '../../../shared/seed/demo';
 import type { DraftPiece, FileRole } from '../../../shared/services/piece-service';
 import { textPdf, textPdfWithLinesOnPage } from '../../fixtures/documents/generate';
 import { usePlatform } from '../../setup/platform';
-import {
-  type DocumentsWorld,
-  documentsWorld,
-  objectExists,
-  objectKeyOf,
-  postFile,
-  refusalOf,
-  sha256,
-} from './helpers';
+import { type DocumentsWorld, documentsWorld, objectExists, objectKeyOf, postFile, refusalOf, sha256 } from './helpers';
 
 /**
  * "Valider et envoyer" on the embedded platform (DOMAIN.md §8): a first PDM (A4) of the demo marché, deposited by
@@ -146,15 +138,64 @@ describe('Valider et envoyer', () => {
     await getPlatform().settle();
     const key = await objectKeyOf(getPlatform(), d.dossierId, d.pieceId, unused.fileId);
     expect(await objectExists(getPlatform(), key)).toBe(false);
-    expect((await w.dossiers.load(d.dossierId)).events.find((e) => e.type === 'PIECE_DEPOSEE')?.fileHashes).toHaveLength(
-      1,
+    expect(
+      (await w.dossiers.load(d.dossierId)).events.find((e) => e.type === 'PIECE_DEPOSEE')?.fileHashes,
+    ).toHaveLength(1);
+  });
+});
+
+describe('a follow-up piece', () => {
+  it("the MOE's état d'acompte (A15) goes through the dossier's version (If-Match)", async () => {
+    const first = await draft('PDM-2025-09');
+    await upload(first, 'pdm.pdf', await textPdf([['Projet de décompte mensuel']]), 'MAIN');
+    const opened = await send(first);
+    const moe = w.actor('moe');
+    const ea = await w.pieces.createDraft({
+      actor: moe,
+      userId: DEMO.users.moe.id,
+      marche: w.marche,
+      dossierId: first.dossierId,
+      cadre: 'A15',
+      numero: 'EA-2025-09',
+      montants: MONTANTS,
+    });
+    const pdf = await textPdf([["État d'acompte n° 9"]]);
+    const f = await w.pieces.requestUploadForm({
+      actor: moe,
+      dossierId: ea.dossierId,
+      pieceId: ea.pieceId,
+      fileName: 'etat-acompte.pdf',
+      size: pdf.length,
+      role: 'MAIN',
+    });
+    expect((await postFile(f, pdf)).status).toBe(204);
+    await getPlatform().settle();
+    const base = { actor: moe, userId: DEMO.users.moe.id, dossierId: ea.dossierId, pieceId: ea.pieceId };
+    const stale = await refusalOf(
+      w.pieces.send({ ...base, expectedVersion: opened.dossier.version - 1, action: { type: 'DEPOSER_ETAT_ACOMPTE' } }),
     );
+    expect(stale).toMatchObject({ code: 'VERSION_PERIMEE', kind: 'STALE' });
+    expect((await w.pieces.getDraft(ea.dossierId, ea.pieceId)).status).toBe('BROUILLON');
+    const sent = await w.pieces.send({
+      ...base,
+      expectedVersion: opened.dossier.version,
+      action: { type: 'DEPOSER_ETAT_ACOMPTE' },
+    });
+    expect(sent.message).toBe(SENTENCE('EA-2025-09'));
+    expect(sent.dossier.version).toBe(opened.dossier.version + 1);
+    expect(sent.dossier.dossier.status).toBe('MISE_A_DISPOSITION_MOA');
+    const record = await w.dossiers.load(ea.dossierId);
+    const deposits = record.events.filter((e) => e.type === 'PIECE_DEPOSEE');
+    expect(deposits.at(-1)?.fileHashes).toEqual([sha256(pdf)]);
   });
 });
 
 describe('piece numbers', () => {
-  it('are unique per depositing structure, released when the draft is deleted', async () => {
+  it('are unique per depositing structure, released when the draft is deleted (with its files)', async () => {
     const d = await draft('PDM-UNIQUE');
+    const f = await upload(d, 'pdm.pdf', await textPdf([['Projet de décompte mensuel']]), 'MAIN');
+    const key = await objectKeyOf(getPlatform(), d.dossierId, d.pieceId, f.fileId);
+    expect(await objectExists(getPlatform(), key)).toBe(true);
     const dup = await refusalOf(draft('pdm-unique'));
     expect(dup).toMatchObject({ code: 'NUMERO_PIECE_DEJA_UTILISE', kind: 'CONFLICT' });
     // Another structure may use the same number
@@ -169,6 +210,7 @@ describe('piece numbers', () => {
     ).resolves.toMatchObject({ status: 'BROUILLON' });
     await w.pieces.deleteDraft({ actor: w.actor('mandataire'), dossierId: d.dossierId, pieceId: d.pieceId });
     expect((await refusalOf(w.pieces.getDraft(d.dossierId, d.pieceId))).code).toBe('PIECE_INCONNUE');
+    expect(await objectExists(getPlatform(), key)).toBe(false);
     await expect(draft('PDM-UNIQUE')).resolves.toMatchObject({ numero: 'PDM-UNIQUE' });
   });
 

@@ -176,6 +176,37 @@ describe('120 MB per piece, reserved before any upload', () => {
     expect(after.files.find((f) => f.fileId === fresh.fileId)?.status).toBe('ATTENDU');
   });
 
+  it('accepts an upload begun before expiry but landing after the release while there is room; refuses it otherwise', async () => {
+    const p = getPlatform();
+    const d = await draft();
+    const early = await form(d, 'tardif.txt', 100);
+    const crowded = await draft();
+    const late = await form(crowded, 'tardif.txt', 100);
+    await p.advanceClock({ minutes: 21 });
+    await w.pieces.releaseExpiredReservations(d.dossierId, d.pieceId);
+    await w.pieces.releaseExpiredReservations(crowded.dossierId, crowded.pieceId);
+    for (let i = 1; i <= 12; i++) await form(crowded, `annexe-${i}.txt`, MB10);
+    // As if each POST had started before its form expired (the policy is checked when the POST starts)
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    for (const [piece, f] of [
+      [d, early],
+      [crowded, late],
+    ] as const) {
+      const key = await objectKeyOf(p, piece.dossierId, piece.pieceId, f.fileId);
+      await p.clients.s3.send(new PutObjectCommand({ Bucket: p.bucketName, Key: key, Body: 'arrivé tard' }));
+    }
+    await p.settle();
+    const ok = await w.pieces.getDraft(d.dossierId, d.pieceId);
+    expect(ok.files.find((f) => f.fileId === early.fileId)?.status).toBe('VERIFIE');
+    expect(ok.reservedBytes).toBe(Buffer.byteLength('arrivé tard'));
+    const full = await w.pieces.getDraft(crowded.dossierId, crowded.pieceId);
+    expect(full.files.find((f) => f.fileId === late.fileId)).toMatchObject({
+      status: 'REFUSE',
+      refusal: { code: 'DEPOT_HORS_DELAI' },
+    });
+    expect(full.reservedBytes).toBe(MAX_PIECE_BYTES);
+  });
+
   it('gives back the difference when the file is smaller than declared', async () => {
     const d = await draft();
     const f = await form(d, 'annexe.txt', 5000);

@@ -9,15 +9,7 @@ import {
   textPdfWithLinesOnPage,
 } from '../../fixtures/documents/generate';
 import { usePlatform } from '../../setup/platform';
-import {
-  type DocumentsWorld,
-  documentsWorld,
-  objectExists,
-  objectKeyOf,
-  postFile,
-  refusalOf,
-  sha256,
-} from './helpers';
+import { type DocumentsWorld, documentsWorld, objectExists, objectKeyOf, postFile, refusalOf, sha256 } from './helpers';
 
 /**
  * Verification of every uploaded object on the embedded platform (DOMAIN.md §8; ARCHITECTURE.md "How a dossier

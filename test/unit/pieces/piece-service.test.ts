@@ -81,7 +81,7 @@ function body(bytes: Uint8Array) {
   return { transformToByteArray: async () => bytes };
 }
 
-let backoff: ReturnType<typeof vi.fn>;
+let backoff: ReturnType<typeof vi.fn<(attempt: number) => Promise<void>>>;
 let act: ReturnType<typeof vi.fn>;
 let service: PieceService;
 
@@ -240,7 +240,10 @@ describe('verification of an uploaded object, with storage and table faults', ()
     const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' });
     expect(out).toMatchObject({ outcome: 'VERIFIE', fileId: 'FIC-1' });
     const [t] = transactions();
-    expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues).toMatchObject({ ':vid': 'v1', ':size': pdf.length });
+    expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':vid': 'v1',
+      ':size': pdf.length,
+    });
     expect(t?.TransactItems?.[1]?.Update?.ExpressionAttributeValues?.[':delta']).toBe(5000 - pdf.length);
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({ VersionId: 'v1' });
   });
@@ -257,7 +260,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
       code: 'FICHIER_EXECUTABLE',
     });
     // Second delivery: the file is REFUSE now, the object is deleted
-    ddb.on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') }).resolves({ Item: file({ status: 'REFUSE' }) });
+    ddb
+      .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
+      .resolves({ Item: file({ status: 'REFUSE' }) });
     await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
     expect(transactions()).toHaveLength(1);
@@ -278,14 +283,19 @@ describe('verification of an uploaded object, with storage and table faults', ()
   });
 
   it('does nothing twice: an already verified file ignores a repeated event without reading storage', async () => {
-    ddb.on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') }).resolves({ Item: file({ status: 'VERIFIE' }) });
+    ddb
+      .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
+      .resolves({ Item: file({ status: 'VERIFIE' }) });
     await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
     expect(s3.calls()).toHaveLength(0);
   });
 
   it('refuses bytes whose SHA-256 differs from the checksum S3 stored', async () => {
     const pdf = await textPdf([['Annexe']]);
-    s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length, ChecksumSHA256: Buffer.alloc(32, 7).toString('base64') });
+    s3.on(HeadObjectCommand).resolves({
+      ContentLength: pdf.length,
+      ChecksumSHA256: Buffer.alloc(32, 7).toString('base64'),
+    });
     s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
     s3.on(DeleteObjectCommand).resolves({});
     ddb.on(TransactWriteCommand).resolves({});
@@ -334,7 +344,10 @@ describe('Valider et envoyer, with storage faults', () => {
     });
     const [pieceItem, cancel] = request.extraItems;
     expect(pieceItem.Update.Key).toEqual(keys.piece('DOS-1', 'PCE-1'));
-    expect(pieceItem.Update.ExpressionAttributeValues).toMatchObject({ ':envoyee': 'ENVOYEE', ':cert': out.certificat });
+    expect(pieceItem.Update.ExpressionAttributeValues).toMatchObject({
+      ':envoyee': 'ENVOYEE',
+      ':cert': out.certificat,
+    });
     expect(cancel.Update.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-U'));
   });
 
