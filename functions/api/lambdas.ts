@@ -45,7 +45,7 @@ export const API_LAMBDAS = {
   apiMarches: {
     entry: 'functions/api/marches.ts',
     kind: 'http',
-    description: 'Fiche d’identité du marché : création, lecture, avenant ; marchés d’une structure',
+    description: "Fiche d'identité du marché : création, lecture, avenant ; marchés d'une structure",
     routes: [
       { method: 'POST', path: '/v1/marches', public: false },
       { method: 'GET', path: '/v1/marches/{marcheId}', public: false },
@@ -68,7 +68,7 @@ export const API_LAMBDAS = {
   apiOpenApi: {
     entry: 'functions/api/openapi.ts',
     kind: 'http',
-    description: 'GET /v1/openapi.json : le document OpenAPI 3.1 de toute l’API',
+    description: "GET /v1/openapi.json : le document OpenAPI 3.1 de toute l'API",
     routes: [{ method: 'GET', path: '/v1/openapi.json', public: true }],
   },
 } as const satisfies Record<string, LambdaDefinition>;

@@ -3,7 +3,7 @@
  * (`httpHandler` → shared/http/registry.ts), so that `buildOpenApi` sees them all. Static imports on purpose: the
  * Lambda serving GET /v1/openapi.json is bundled by esbuild, which only follows static imports.
  *
- * ONE LINE PER `http` ENTRY OF functions/registry.ts, and its path in CATALOG_ENTRIES: test/unit/api/openapi-catalog
+ * ONE LINE PER `http` ENTRY OF functions/registry.ts, and its path in CATALOG_ENTRIES: test/unit/api/catalog.test.ts
  * fails when a registry entry (or a route) is missing from the document.
  */
 import '../../functions/http/health';
@@ -12,6 +12,9 @@ import '../../functions/api/utilisateurs';
 import '../../functions/api/marches';
 import '../../functions/api/tableaux';
 import '../../functions/api/openapi';
+import '../../functions/dossiers/read';
+import '../../functions/dossiers/actions';
+import '../../functions/dossiers/pieces';
 import { buildOpenApi, type JsonObject, type OpenApiOptions } from './openapi';
 import { operations } from './registry';
 
@@ -23,6 +26,9 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/marches.ts',
   'functions/api/tableaux.ts',
   'functions/api/openapi.ts',
+  'functions/dossiers/read.ts',
+  'functions/dossiers/actions.ts',
+  'functions/dossiers/pieces.ts',
 ];
 
 let cached: JsonObject | undefined;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
-import { call, expectProblem, freshSiret, login, newUser, seed } from './http';
+import { call, exercised, expectProblem, freshSiret, login, newUser, seed } from './http';
 
 /** The fiche d'identité du marché over HTTP (DOMAIN.md §3): creation, reading, avenant, list per structure. */
 
@@ -240,5 +240,12 @@ describe('GET /v1/structures/{siret}/marches', () => {
       403,
       'RATTACHEMENT_EN_ATTENTE',
     );
+  });
+});
+
+describe('documentation', () => {
+  it('answered every operation of this file with a documented success whose body matched its schema', () => {
+    const expected = ['creerMarche 201', 'lireMarche 200', 'modifierMarche 200', 'listerMarchesStructure 200'];
+    expect(expected.filter((e) => !exercised.has(e))).toEqual([]);
   });
 });

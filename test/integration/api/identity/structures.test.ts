@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
-import { call, expectProblem, freshSiret, login, newUser, seed, tokenFor, wrongKey } from './http';
+import { call, exercised, expectProblem, freshSiret, login, newUser, seed, tokenFor, wrongKey } from './http';
 
 /** Structures over HTTP (DOMAIN.md §2): creation, directory, services, spaces, technical account, SIRET change. */
 
@@ -384,5 +384,21 @@ describe('POST /v1/structures/{siret}/changement-siret', () => {
       409,
       'STRUCTURE_INACTIVE',
     );
+  });
+});
+
+describe('documentation', () => {
+  it('answered every operation of this file with a documented success whose body matched its schema', () => {
+    const expected = [
+      'creerStructure 201',
+      'lireStructure 200',
+      'chercherAnnuaire 200',
+      'listerServices 200',
+      'ajouterService 201',
+      'activerEspace 200',
+      'changerSiret 201',
+      'changerMotDePasseTechnique 200',
+    ];
+    expect(expected.filter((e) => !exercised.has(e))).toEqual([]);
   });
 });

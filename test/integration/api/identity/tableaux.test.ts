@@ -7,7 +7,7 @@ import { addDays, type CalendarDate, daysBetween, parisDateOf } from '../../../.
 import { DEMO } from '../../../../shared/seed/demo';
 import { type ActResult, DossierService } from '../../../../shared/services/dossier-service';
 import { usePlatform } from '../../../setup/platform';
-import { call, expectProblem, login, seed } from './http';
+import { call, exercised, expectProblem, login, seed } from './http';
 
 /**
  * The structure's views answered from indexes (Synthèse, Tableau de bord, délais of the MOA), on dossiers opened
@@ -206,5 +206,12 @@ describe('GET /v1/structures/{siret}/delais', () => {
       403,
       'UTILISATEUR_NON_RATTACHE',
     );
+  });
+});
+
+describe('documentation', () => {
+  it('answered every operation of this file with a documented success whose body matched its schema', () => {
+    const expected = ['lireSynthese 200', 'lireTableauDeBord 200', 'lireDelais 200'];
+    expect(expected.filter((e) => !exercised.has(e))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
-import { call, expectProblem, freshSiret, login, newUser, seed, tokenFor } from './http';
+import { call, exercised, expectProblem, freshSiret, login, newUser, seed, tokenFor } from './http';
 
 /** Users, attachments and the management of members over HTTP (DOMAIN.md §2). */
 
@@ -433,5 +433,22 @@ describe('managers: gestionnaire secondaire, GP transfer, spaces and modes', () 
         })
       ).status,
     ).toBe(200);
+  });
+});
+
+describe('documentation', () => {
+  it('answered every operation of this file with a documented success whose body matched its schema', () => {
+    const expected = [
+      'inscrireUtilisateur 201',
+      'lireMoi 200',
+      'modifierMoi 200',
+      'demanderRattachement 201',
+      'deciderRattachement 200',
+      'listerMembres 200',
+      'modifierRoleMembre 200',
+      'abonnerMembreEspace 200',
+      'transfererGestionnairePrincipal 200',
+    ];
+    expect(expected.filter((e) => !exercised.has(e))).toEqual([]);
   });
 });

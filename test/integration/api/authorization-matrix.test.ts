@@ -1,0 +1,603 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
+import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
+import { newId } from '../../../shared/adapters/ids';
+import type { WorkflowPort } from '../../../shared/adapters/workflow';
+import { ACTION_TYPES, type Action, type ActionType } from '../../../shared/domain/circuits/actions';
+import type { Space, SpaceMode } from '../../../shared/domain/roles';
+import { DEMO } from '../../../shared/seed/demo';
+import { DossierService } from '../../../shared/services/dossier-service';
+import { usePlatform } from '../../setup/platform';
+import { call, freshSiret, login, newUser, type Reply, seed } from './identity/http';
+
+/**
+ * AUTHORIZATION MATRIX, generated: every persona (role on the marché × space subscription and mode, plus a user of a
+ * structure outside the marché and a user whose attachment is pending) × every action endpoint (the dossier
+ * actions of POST /v1/dossiers/{dossierId}/actions on dossiers in several states of their circuit, the first
+ * piece's draft, and the identity / marché / dashboard endpoints) is sent over HTTP on the embedded platform.
+ *
+ * The oracle below is written from DOMAIN.md alone (§1 who acts, §2 attachments, spaces and modes, §5 circuits),
+ * not from the code: a request that the oracle does not authorize MUST NOT succeed (no 2xx), whatever it is; and a
+ * request it authorizes must not be refused for authorization (401/403), and succeeds when nothing else stands in
+ * the way (every authorized request is replayed on a fresh resource, so that one success does not hide another).
+ */
+
+const platform = usePlatform();
+const S = DEMO.sirets;
+const noWorkflow: WorkflowPort = { start: async () => 'started', release: async () => true };
+
+// ------------------------------------------------------------------------------------------------ personas
+
+type Subscriptions = Partial<Record<Space, SpaceMode>>;
+interface Attachment {
+  readonly siret: string;
+  readonly status: 'APPROVED' | 'PENDING';
+  readonly manager: 'GP' | 'GS' | null;
+  readonly spaces: Subscriptions;
+}
+interface Persona {
+  readonly key: string;
+  login: string;
+  attachments: readonly Attachment[];
+  token: string;
+  userId: string;
+}
+
+const BOTH_MOD: Subscriptions = { FACTURES_TRAVAUX: 'MODIFICATION', FACTURES_A_VALIDER: 'MODIFICATION' };
+const TRAVAUX_MOD: Subscriptions = { FACTURES_TRAVAUX: 'MODIFICATION' };
+const gp = (siret: string, spaces: Subscriptions = TRAVAUX_MOD): Attachment => ({
+  siret,
+  status: 'APPROVED',
+  manager: 'GP',
+  spaces,
+});
+const member = (siret: string, spaces: Subscriptions): Attachment => ({
+  siret,
+  status: 'APPROVED',
+  manager: null,
+  spaces,
+});
+
+let outsiderSiret = '';
+
+/** The seeded users (shared/seed/demo.ts) and four made here; their attachments as DOMAIN.md §2 says they are. */
+function personas(): Persona[] {
+  const u = DEMO.users;
+  const p = (key: string, login: string, attachments: Attachment[]): Persona => ({
+    key,
+    login,
+    attachments,
+    token: '',
+    userId: '',
+  });
+  return [
+    p('moa', u.moa.login, [gp(S.moa)]),
+    p('consultationMoa', u.consultation.login, [member(S.moa, { FACTURES_TRAVAUX: 'CONSULTATION' })]),
+    p('moe', u.moe.login, [gp(S.moe)]),
+    p('consultationMoe', 'lecteur.moe@matrice.test', [member(S.moe, { FACTURES_TRAVAUX: 'CONSULTATION' })]),
+    p('titulaire', u.mandataire.login, [gp(S.mandataire, BOTH_MOD)]),
+    p('titulaireTravauxSeul', 'travaux.seul@matrice.test', [member(S.mandataire, TRAVAUX_MOD)]),
+    p('titulaireConsultation', 'lecteur.titulaire@matrice.test', [
+      member(S.mandataire, { FACTURES_TRAVAUX: 'CONSULTATION', FACTURES_A_VALIDER: 'CONSULTATION' }),
+    ]),
+    p('attente', u.pending.login, [{ siret: S.mandataire, status: 'PENDING', manager: null, spaces: TRAVAUX_MOD }]),
+    p('cotraitant', u.cotraitant.login, [gp(S.cotraitant)]),
+    p('sousTraitant', u.sousTraitant.login, [gp(S.sousTraitant)]),
+    p('financier', u.serviceFinancier.login, [gp(S.serviceFinancier)]),
+    p('horsMarche', 'hors.marche@matrice.test', []), // attachment added once its structure exists
+  ];
+}
+
+const PEOPLE = personas();
+const person = (key: string): Persona => PEOPLE.find((x) => x.key === key)!;
+
+// ------------------------------------------------------------------------------------------------ the oracle
+
+const approved = (p: Persona, siret: string) => p.attachments.find((a) => a.siret === siret && a.status === 'APPROVED');
+/** DOMAIN.md §2: MODIFICATION acts. */
+const canAct = (p: Persona, siret: string, space: Space) => approved(p, siret)?.spaces[space] === 'MODIFICATION';
+/** DOMAIN.md §2: CONSULTATION (or MODIFICATION) reads. */
+const canReadIn = (p: Persona, siret: string) => Object.keys(approved(p, siret)?.spaces ?? {}).length > 0;
+/**
+ * Structures whose own endpoints are tried: the public MOA (GP and a CONSULTATION member), the mandataire (GP, three
+ * members, a pending request), the MOE (GP and a CONSULTATION member) and one outside the marché; the cotraitant,
+ * the sous-traitant and the service financier have the MOE's shape (a GP only) and add nothing but time.
+ */
+const viewStructures = () => [S.moa, S.mandataire, S.moe, outsiderSiret];
+const isManager = (p: Persona, siret: string) => approved(p, siret)?.manager != null;
+const isGp = (p: Persona, siret: string) => approved(p, siret)?.manager === 'GP';
+const MARCHE_SIRETS = Object.values(S) as string[];
+/** DOMAIN.md §5: every actor of the marché reads the dossier. */
+const readsMarche = (p: Persona) => MARCHE_SIRETS.some((s) => canReadIn(p, s));
+
+/** DOMAIN.md §2: the titulaire validates subcontractor / cotraitant pieces in « Factures à valider ». */
+const spaceOf = (t: ActionType): Space =>
+  t === 'VALIDER' || t === 'REFUSER' ? 'FACTURES_A_VALIDER' : 'FACTURES_TRAVAUX';
+
+type PartyKey = 'fournisseur' | 'valideur1' | 'moe' | 'moa' | 'sf';
+type State =
+  | 'VALIDATION_1'
+  | 'EXAMEN_MOE'
+  | 'MOE_HORS_DELAI'
+  | 'VALIDATION_MOA'
+  | 'TRAITEMENT_SERVICE_FINANCIER'
+  | 'COMPLEMENT_FOURNISSEUR'
+  | 'CLOS';
+
+/** DOMAIN.md §5, who may do what at each step (the MOE late: the fournisseur addresses the MOA, the MOE may still act). */
+const WHO_ACTS: Record<State, readonly { party: PartyKey; actions: readonly ActionType[] }[]> = {
+  VALIDATION_1: [{ party: 'valideur1', actions: ['VALIDER', 'REFUSER'] }],
+  EXAMEN_MOE: [{ party: 'moe', actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] }],
+  MOE_HORS_DELAI: [
+    { party: 'fournisseur', actions: ['SAISIR_MOA_DIRECTEMENT'] },
+    { party: 'moe', actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] },
+  ],
+  VALIDATION_MOA: [{ party: 'moa', actions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA'] }],
+  TRAITEMENT_SERVICE_FINANCIER: [
+    {
+      party: 'sf',
+      actions: ['SERVICE_FAIT', 'MANDATER', 'METTRE_EN_PAIEMENT', 'SUSPENDRE', 'METTRE_A_RECYCLER', 'REJETER'],
+    },
+  ],
+  COMPLEMENT_FOURNISSEUR: [
+    { party: 'fournisseur', actions: ['COMPLETER'] },
+    { party: 'sf', actions: ['REJETER'] },
+  ],
+  CLOS: [],
+};
+
+interface Fixture {
+  readonly id: string;
+  readonly state: State;
+  readonly parties: Readonly<Record<PartyKey, string>>;
+  version: number;
+}
+
+const PARTIES_TITULAIRE = { fournisseur: S.mandataire, valideur1: '', moe: S.moe, moa: S.moa, sf: S.serviceFinancier };
+const PARTIES_SOUS_TRAITANT = { ...PARTIES_TITULAIRE, fournisseur: S.sousTraitant, valideur1: S.mandataire };
+
+function actionAuthorized(p: Persona, d: Fixture, t: ActionType): boolean {
+  if (t === 'DELAI_EXPIRE') return false; // the system's, never a user's
+  return WHO_ACTS[d.state].some(
+    (w) => w.actions.includes(t) && d.parties[w.party] !== '' && canAct(p, d.parties[w.party], spaceOf(t)),
+  );
+}
+
+// --------------------------------------------------------------------------------------- action bodies
+
+const FAKE_PIECE = () => `PCE-${newId(platform().clock.now())}`;
+const PIECE_ACTIONS = new Set<ActionType>([
+  'DEPOSER_ETAT_ACOMPTE',
+  'DEPOSER_PROJET_DECOMPTE_GENERAL',
+  'VALIDER_ETAT_ACOMPTE',
+  'NOTIFIER_DECOMPTE_GENERAL',
+  'SIGNER_DG',
+  'SIGNER_DG_AVEC_RESERVES',
+  'DEPOSER_PROJET_DG_TACITE',
+  'DEPOSER_DGD_TACITE',
+]);
+
+/** A well-formed body for every action of the API: a refusal can then only be about who, when or what state. */
+function bodyOf(t: ActionType): Record<string, unknown> {
+  const piece = PIECE_ACTIONS.has(t) ? { pieceId: FAKE_PIECE() } : {};
+  const extra: Partial<Record<ActionType, Record<string, unknown>>> = {
+    REFUSER: { motifs: 'Pièce incomplète : attachement manquant.' },
+    REFUSER_MOE: { motif: 'MAUVAIS_DESTINATAIRE' },
+    REFUSER_MOA: { motif: 'MAUVAIS_DESTINATAIRE' },
+    SIGNER_DG_AVEC_RESERVES: { memoireReclamation: 'Travaux supplémentaires non réglés.', sommesAdmises: '100.00' },
+    REFUSER_DG: { motifs: 'Désaccord sur le solde.' },
+    SUSPENDRE: { documentsManquants: ['Attestation d’assurance'] },
+    METTRE_A_RECYCLER: { motif: 'Mauvais destinataire' },
+    REJETER: { motif: 'Pièce en double' },
+    COMPLETER: { documents: ['Attestation d’assurance'] },
+    RECYCLER: { codeService: DEMO.codeService },
+  };
+  return { type: t, ...piece, ...extra[t] };
+}
+
+const API_ACTIONS = ACTION_TYPES.filter((t) => t !== 'DEPOSER'); // the first deposit goes through the pieces
+
+/**
+ * The action types sent in a state, by every persona: those someone may take there (so that the one who may is
+ * told apart from the others), DELAI_EXPIRE (the system's), and the types nobody may take there spread over the
+ * states, so that every type is sent by every persona in at least one state where it is out of place. (Every type in
+ * every state would be ~2 000 requests, a few minutes on two cores, for refusals the state alone already decides.)
+ */
+function actionsTriedIn(state: State): ActionType[] {
+  const own = new Set(WHO_ACTS[state].flatMap((w) => w.actions));
+  const foreign = API_ACTIONS.filter((t, i) => !own.has(t) && i % STATES.length === STATES.indexOf(state));
+  return [...new Set<ActionType>([...own, 'DELAI_EXPIRE', ...foreign])];
+}
+
+// ------------------------------------------------------------------------------------------- fixtures
+
+let service: DossierService;
+const montants = { htCents: 10_000_000, tvaCents: 2_000_000, ttcCents: 12_000_000 };
+let seq = 0;
+const num = (prefix: string) => `${prefix}-${Date.now() % 100_000}-${++seq}`;
+
+async function act(d: Fixture, actor: { siret: string; roles: string[] } | 'SYSTEM', action: Action): Promise<void> {
+  const r = await service.act({
+    dossierId: d.id,
+    actor: actor as never,
+    action,
+    ...(actor === 'SYSTEM' ? {} : { expectedVersion: d.version }),
+  });
+  d.version = r.version;
+}
+
+/** A dossier brought to `state` through the rule book (DossierService), as the circuit would. */
+async function dossierIn(state: State): Promise<Fixture> {
+  const now = () => platform().clock.now();
+  const sousTraitant = state === 'VALIDATION_1';
+  const d: Fixture = {
+    id: `DOS-${newId(now())}`,
+    state,
+    parties: sousTraitant ? PARTIES_SOUS_TRAITANT : PARTIES_TITULAIRE,
+    version: 0,
+  };
+  const piece = (cadre: string) => ({ id: `PCE-${newId(now())}`, numero: num(cadre), cadre, montants });
+  const r = await service.act({
+    marcheId: DEMO.marcheId,
+    actor: sousTraitant
+      ? { siret: S.sousTraitant, roles: ['SOUS_TRAITANT'] }
+      : { siret: S.mandataire, roles: ['MANDATAIRE'] },
+    action: { type: 'DEPOSER', dossierId: d.id, piece: piece(sousTraitant ? 'A9' : 'A4') },
+  });
+  d.version = r.version;
+  if (state === 'VALIDATION_1' || state === 'EXAMEN_MOE' || state === 'MOE_HORS_DELAI') return d;
+  if (state === 'CLOS') {
+    await act(d, { siret: S.moe, roles: ['MOE'] }, { type: 'REFUSER_MOE', motif: 'MAUVAIS_MARCHE' });
+    return d;
+  }
+  await act(d, { siret: S.moe, roles: ['MOE'] }, { type: 'DEPOSER_ETAT_ACOMPTE', piece: piece('A15') });
+  if (state === 'VALIDATION_MOA') return d;
+  await act(d, { siret: S.moa, roles: ['MOA'] }, { type: 'VALIDER_ETAT_ACOMPTE', piece: piece('A19') });
+  if (state === 'TRAITEMENT_SERVICE_FINANCIER') return d;
+  await act(
+    d,
+    { siret: S.serviceFinancier, roles: ['SERVICE_FINANCIER'] },
+    {
+      type: 'SUSPENDRE',
+      documentsManquants: ['Attestation d’assurance'],
+    },
+  );
+  return d;
+}
+
+const STATES: readonly State[] = [
+  'VALIDATION_1',
+  'EXAMEN_MOE',
+  'MOE_HORS_DELAI',
+  'VALIDATION_MOA',
+  'TRAITEMENT_SERVICE_FINANCIER',
+  'COMPLEMENT_FOURNISSEUR',
+  'CLOS',
+];
+const shared = new Map<State, Fixture>();
+/** Fresh dossiers for the authorized requests that change them, by `persona state action`. */
+const fresh = new Map<string, Fixture>();
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await work(item);
+      }
+    }),
+  );
+}
+
+async function signInAll(): Promise<void> {
+  for (const p of PEOPLE) p.token = await login(platform(), p.login);
+}
+
+/** Registers a persona made for the matrix and attaches it as the oracle says (request, GP decides, subscribes). */
+async function attach(p: Persona, gpLogin: string): Promise<void> {
+  const pl = platform();
+  const a = p.attachments[0]!;
+  const gpToken = await login(pl, gpLogin);
+  const espaces = Object.entries(a.spaces).map(([espace, mode]) => ({ espace, mode }));
+  const asked = await call(pl, 'POST', '/v1/structures/{siret}/rattachements', {
+    token: p.token,
+    params: { siret: a.siret },
+    body: { espaces },
+  });
+  expect(asked.status).toBe(201);
+  const decided = await call(pl, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+    token: gpToken,
+    params: { siret: a.siret, userId: p.userId },
+    body: { decision: 'ACCEPTER' },
+  });
+  expect(decided.status).toBe(200);
+}
+
+interface Outcome {
+  readonly what: string;
+  readonly status: number;
+  readonly code?: string;
+}
+const ok2xx = (r: Reply) => r.status >= 200 && r.status < 300;
+
+// ------------------------------------------------------------------------------------------------ setup
+
+/** Pending requests, one per structure, for the decision endpoint. */
+const candidates = new Map<string, { userId: string }>();
+
+beforeAll(async () => {
+  const p = platform();
+  await seed(p);
+  const marches = new MarcheStore(p.clients.document, p.tableName);
+  service = new DossierService({
+    store: new DossierStore(p.clients.document, p.tableName),
+    loadMarche: async (id) => (await marches.get(id))?.marche,
+    clock: p.clock,
+    workflow: noWorkflow,
+  });
+
+  // The MOE-late dossiers first: the clock moves past the MOE's delay (7 days, at most 15), then the system acts
+  const lateNeeded = PEOPLE.flatMap((x) =>
+    API_ACTIONS.filter((t) => !PIECE_ACTIONS.has(t))
+      .filter((t) =>
+        actionAuthorized(x, { id: '', state: 'MOE_HORS_DELAI', parties: PARTIES_TITULAIRE, version: 0 }, t),
+      )
+      .map((t) => `${x.key} MOE_HORS_DELAI ${t}`),
+  );
+  const late = [
+    await dossierIn('MOE_HORS_DELAI'),
+    ...(await Promise.all(lateNeeded.map(() => dossierIn('MOE_HORS_DELAI')))),
+  ];
+  await p.advanceClock({ days: 16 });
+  for (const d of late) await act(d, 'SYSTEM', { type: 'DELAI_EXPIRE', step: 'EXAMEN_MOE' });
+  shared.set('MOE_HORS_DELAI', late[0]!);
+  for (const [i, k] of lateNeeded.entries()) fresh.set(k, late[i + 1]!);
+  for (const state of STATES) if (!shared.has(state)) shared.set(state, await dossierIn(state));
+
+  // Personas made here: registered, then attached as the oracle says
+  for (const x of PEOPLE.filter((x) => !Object.values(DEMO.users).some((u) => u.login === x.login))) {
+    const made = await newUser(p, x.key);
+    x.userId = made.userId;
+    x.token = made.token;
+    x.login = made.login;
+  }
+  await attach(person('consultationMoe'), DEMO.users.moe.login);
+  await attach(person('titulaireTravauxSeul'), DEMO.users.mandataire.login);
+  await attach(person('titulaireConsultation'), DEMO.users.mandataire.login);
+  outsiderSiret = freshSiret();
+  const outsider = person('horsMarche');
+  const createdOutsider = await call(p, 'POST', '/v1/structures', {
+    token: outsider.token,
+    body: {
+      siret: outsiderSiret,
+      raisonSociale: 'Entreprise hors marché',
+      type: 'PRIVE',
+      espaces: ['FACTURES_TRAVAUX', 'FACTURES_A_VALIDER'],
+    },
+  });
+  expect(createdOutsider.status).toBe(201);
+  outsider.attachments = [gp(outsiderSiret, BOTH_MOD)];
+  for (const x of PEOPLE) {
+    if (Object.values(DEMO.users).some((u) => u.login === x.login)) {
+      x.userId = Object.values(DEMO.users).find((u) => u.login === x.login)!.id;
+    }
+  }
+  for (const siret of viewStructures()) {
+    const c = await newUser(p, 'candidat');
+    const asked = await call(p, 'POST', '/v1/structures/{siret}/rattachements', { token: c.token, params: { siret } });
+    expect(asked.status).toBe(201);
+    candidates.set(siret, { userId: c.userId });
+  }
+  await signInAll();
+}, 180_000);
+
+// ------------------------------------------------------------------------------------------------- tests
+
+describe('authorization matrix (DOMAIN.md §1, §2, §5)', () => {
+  it('refuses every dossier action the rules do not allow, in every state, to every persona', {
+    timeout: 120_000,
+  }, async () => {
+    const p = platform();
+    const unauthorizedSuccesses: Outcome[] = [];
+    const authorized: { persona: Persona; state: State; type: ActionType }[] = [];
+    const cases = STATES.flatMap((state) =>
+      PEOPLE.flatMap((persona) => actionsTriedIn(state).map((type) => ({ persona, state, type }))),
+    );
+    await pool(cases, 4, async ({ persona, state, type }) => {
+      const d = shared.get(state)!;
+      if (actionAuthorized(persona, d, type)) {
+        authorized.push({ persona, state, type });
+        return;
+      }
+      const r = await call(p, 'POST', '/v1/dossiers/{dossierId}/actions', {
+        token: persona.token,
+        params: { dossierId: d.id },
+        ifMatch: d.version,
+        body: bodyOf(type),
+      });
+      if (ok2xx(r)) unauthorizedSuccesses.push({ what: `${persona.key} ${state} ${type}`, status: r.status });
+    });
+    expect(unauthorizedSuccesses).toEqual([]);
+    // The matrix has teeth: the oracle authorizes someone in every open state
+    expect(new Set(authorized.map((a) => a.state))).toEqual(new Set(STATES.filter((s) => s !== 'CLOS')));
+
+    // Each authorized request, on its own dossier: never refused for authorization; succeeds unless it needs a draft
+    const wrong: Outcome[] = [];
+    for (const { persona, state, type } of authorized) {
+      const key = `${persona.key} ${state} ${type}`;
+      const d = PIECE_ACTIONS.has(type) ? shared.get(state)! : (fresh.get(key) ?? (await dossierIn(state)));
+      const r = await call(p, 'POST', '/v1/dossiers/{dossierId}/actions', {
+        token: persona.token,
+        params: { dossierId: d.id },
+        ifMatch: d.version,
+        body: bodyOf(type),
+      });
+      const expected = PIECE_ACTIONS.has(type) ? r.status !== 401 && r.status !== 403 && !ok2xx(r) : r.status === 200;
+      if (!expected) wrong.push({ what: key, status: r.status, code: r.body?.code });
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets every actor of the marché read its dossiers, and nobody else', async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    await pool(
+      STATES.flatMap((state) => PEOPLE.map((persona) => ({ persona, state }))),
+      6,
+      async ({ persona, state }) => {
+        const r = await call(p, 'GET', '/v1/dossiers/{dossierId}', {
+          token: persona.token,
+          params: { dossierId: shared.get(state)!.id },
+        });
+        const allowed = readsMarche(persona);
+        if (allowed ? r.status !== 200 : ok2xx(r) || r.status !== 403) {
+          wrong.push({ what: `${persona.key} lit ${state}`, status: r.status, code: r.body?.code });
+        }
+      },
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets only the depositor roles in MODIFICATION open a dossier (first piece’s draft)', async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    // DOMAIN.md §4: A4 titulaire / mandataire, A9 sous-traitant, A12 cotraitant
+    const depositor: Record<string, string> = { A4: S.mandataire, A9: S.sousTraitant, A12: S.cotraitant };
+    for (const [cadre, siret] of Object.entries(depositor)) {
+      for (const persona of PEOPLE) {
+        const r = await call(p, 'POST', '/v1/marches/{marcheId}/pieces', {
+          token: persona.token,
+          params: { marcheId: DEMO.marcheId },
+          body: { cadre, numero: num(`${cadre}-${persona.key}`) },
+        });
+        const allowed = canAct(persona, siret, 'FACTURES_TRAVAUX');
+        if (allowed ? r.status !== 201 : ok2xx(r)) {
+          wrong.push({ what: `${persona.key} brouillon ${cadre}`, status: r.status, code: r.body?.code });
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps each structure’s views, management and technical account to its members, managers and GP', {
+    timeout: 60_000,
+  }, async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    const structures = viewStructures();
+    type Case = { what: string; allowed: (x: Persona) => boolean; run: (x: Persona) => Promise<Reply>; expect: number };
+    const cases: Case[] = structures.flatMap((siret) => [
+      ...(['synthese', 'tableau-de-bord', 'delais', 'marches'] as const).map((view) => ({
+        what: `${view} ${siret}`,
+        allowed: (x: Persona) => approved(x, siret) !== undefined,
+        run: (x: Persona) => call(p, 'GET', `/v1/structures/{siret}/${view}`, { token: x.token, params: { siret } }),
+        expect: 200,
+      })),
+      {
+        what: `membres ${siret}`,
+        allowed: (x: Persona) => isManager(x, siret),
+        run: (x: Persona) => call(p, 'GET', '/v1/structures/{siret}/membres', { token: x.token, params: { siret } }),
+        expect: 200,
+      },
+      {
+        what: `service ${siret}`,
+        allowed: (x: Persona) => isManager(x, siret),
+        run: (x: Persona) =>
+          call(p, 'POST', '/v1/structures/{siret}/services', {
+            token: x.token,
+            params: { siret },
+            body: { code: num('SRV'), libelle: 'Service ajouté par la matrice' },
+          }),
+        expect: 201,
+      },
+      {
+        what: `espace ${siret}`,
+        allowed: (x: Persona) => isManager(x, siret),
+        run: (x: Persona) =>
+          call(p, 'POST', '/v1/structures/{siret}/espaces', {
+            token: x.token,
+            params: { siret },
+            body: { espace: 'FACTURES_TRAVAUX' },
+          }),
+        expect: 200,
+      },
+      {
+        what: `mot de passe technique ${siret}`,
+        allowed: (x: Persona) => isGp(x, siret),
+        run: (x: Persona) =>
+          call(p, 'POST', '/v1/structures/{siret}/compte-technique/mot-de-passe', {
+            token: x.token,
+            params: { siret },
+            body: { motDePasse: 'Matrice-Autorisations-1' },
+          }),
+        expect: 200,
+      },
+    ]);
+    await pool(
+      cases.flatMap((c) => PEOPLE.map((x) => ({ c, x }))),
+      4,
+      async ({ c, x }) => {
+        const r = await c.run(x);
+        if (c.allowed(x) ? r.status !== c.expect : ok2xx(r)) {
+          wrong.push({ what: `${x.key} ${c.what}`, status: r.status, code: r.body?.code });
+        }
+      },
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets only a gestionnaire of the structure decide on a pending attachment', async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    const structures = viewStructures();
+    // Refusals first (they change nothing), then the one authorized decision per structure
+    for (const pass of ['refused', 'allowed'] as const) {
+      for (const siret of structures) {
+        for (const x of PEOPLE) {
+          const allowed = isManager(x, siret);
+          if ((pass === 'allowed') !== allowed) continue;
+          const r = await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+            token: x.token,
+            params: { siret, userId: candidates.get(siret)!.userId },
+            body: { decision: 'ACCEPTER' },
+          });
+          if (allowed ? r.status !== 200 : ok2xx(r)) wrong.push({ what: `${x.key} décide ${siret}`, status: r.status });
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets only the MOA in MODIFICATION amend the marché; every actor read it', async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    const current = await call(p, 'GET', '/v1/marches/{marcheId}', {
+      token: person('moa').token,
+      params: { marcheId: DEMO.marcheId },
+    });
+    const { id: _id, version, creeLe: _c, creePar: _b, modifieLe: _m, ...fiche } = current.body;
+    for (const pass of ['refused', 'allowed'] as const) {
+      for (const x of PEOPLE) {
+        const allowed = canAct(x, S.moa, 'FACTURES_TRAVAUX');
+        if ((pass === 'allowed') !== allowed) continue;
+        const r = await call(p, 'PUT', '/v1/marches/{marcheId}', {
+          token: x.token,
+          params: { marcheId: DEMO.marcheId },
+          ifMatch: version,
+          body: fiche,
+        });
+        if (allowed ? r.status !== 200 : ok2xx(r)) wrong.push({ what: `${x.key} avenant`, status: r.status });
+        const read = await call(p, 'GET', '/v1/marches/{marcheId}', {
+          token: x.token,
+          params: { marcheId: DEMO.marcheId },
+        });
+        if (readsMarche(x) ? read.status !== 200 : ok2xx(read))
+          wrong.push({ what: `${x.key} lit le marché`, status: read.status });
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
