@@ -15,9 +15,10 @@ import { actorToAct, circuitActor, raceAsConflict, requestServices } from './sup
 import { resultatJson, viewAfter } from './views';
 
 /**
- * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier (DOMAIN.md §5). The handler authorizes the
- * user for the marché (`resolveActor`), then hands the action to the rule book through DossierService.act — or,
- * for an action that deposits a piece, to PieceService.send, which sends the named draft with it. Every refusal
+ * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier (DOMAIN.md §5). DossierService.decide authorizes
+ * the user for the marché (`resolveActor`, in « Factures à valider » for validations) and applies the rule book
+ * (`act`) — or, for an action that deposits a piece, the handler authorizes (`resolveActor`) and PieceService.send
+ * sends the named draft with the action. Every refusal
  * of the rule book comes back as a DomainError (4xx with its code). Function `dossiersAct`.
  */
 

@@ -5,6 +5,8 @@ import type { LambdaDefinition } from '../registry';
  * resource group, `route()` (shared/http/router.ts) dispatching on the route key inside; the routes listed here and
  * the handlers' own method + path must agree (test/integration/api/dossiers/registry.test.ts).
  *
+ * Descriptions stay in Latin-1: they become IAM role descriptions, which refuse ’ and ….
+ *
  * Access, least privilege:
  * - dossiersRead writes nothing (GETs are not idempotent-recorded); `bucket: 'read'` because a presigned GET link is
  *   executed with the signing role's rights.
@@ -18,7 +20,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/read.ts',
     kind: 'http',
     description:
-      'Dossiers : lecture, liste par marché, délai global de paiement, piste d’audit, pièces, liens de téléchargement',
+      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, liens de téléchargement",
     routes: [
       { method: 'GET', path: '/v1/dossiers/{dossierId}', public: false },
       { method: 'GET', path: '/v1/dossiers/{dossierId}/delai', public: false },
@@ -36,7 +38,7 @@ export const DOSSIER_LAMBDAS = {
   dossiersAct: {
     entry: 'functions/dossiers/actions.ts',
     kind: 'http',
-    description: 'Dossiers : actions des acteurs (valider, refuser, état d’acompte, suspendre, payer, signer le DG…)',
+    description: "Dossiers : actions des acteurs (valider, refuser, état d'acompte, suspendre, payer, signer le DG...)",
     routes: [{ method: 'POST', path: '/v1/dossiers/{dossierId}/actions', public: false }],
     access: { table: 'readWrite', bucket: 'read', stateMachines: 'startAndCallback' },
   },

@@ -202,10 +202,7 @@ export function dossierJson(
       valideurs: d.parties.valideurs.map((v) => ({ ...v })),
       moe: { ...d.parties.moe },
       moa: { ...d.parties.moa },
-      serviceFinancier: {
-        siret: d.parties.serviceFinancier.siret,
-        ...(d.parties.serviceFinancier.codeService ? { codeService: d.parties.serviceFinancier.codeService } : {}),
-      },
+      serviceFinancier: { ...d.parties.serviceFinancier },
     },
     pieces: d.pieces.map((p) => pieceJson(p, certificates)),
     // DOMAIN.md §8: drafts are visibly not sent, and only their depositor sees them

@@ -249,7 +249,11 @@ export const dossierOutput = z
       valideurs: z.array(party),
       moe: party,
       moa: party,
-      serviceFinancier: z.object({ siret: z.string(), codeService: z.string().optional() }),
+      serviceFinancier: z.object({
+        siret: z.string(),
+        codeService: z.string().optional(),
+        engagementJuridique: z.string().optional(),
+      }),
     }),
     pieces: z.array(pieceOutput),
     brouillons: z

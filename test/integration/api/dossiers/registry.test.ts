@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import * as actions from '../../../../functions/dossiers/actions';
+import { DOSSIER_LAMBDAS } from '../../../../functions/dossiers/lambdas';
+import * as pieces from '../../../../functions/dossiers/pieces';
+import * as read from '../../../../functions/dossiers/read';
+import { ACTION_TYPES } from '../../../../shared/domain/circuits';
+import { buildOpenApi } from '../../../../shared/http/openapi';
+import { operations } from '../../../../shared/http/registry';
+import { actionBody } from '../../../../shared/schemas/dossier';
+import type { Json } from './client';
+
+/** The registry fragment, the routed handlers and the OpenAPI document say the same thing. */
+const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly string[] }> = {
+  dossiersRead: read.handler,
+  dossiersAct: actions.handler,
+  dossiersPieces: pieces.handler,
+};
+
+describe('functions/dossiers registry fragment', () => {
+  it('lists exactly the routes each function answers', () => {
+    for (const [key, def] of Object.entries(DOSSIER_LAMBDAS)) {
+      const declared = def.routes.map((r) => `${r.method} ${r.path}`).sort();
+      expect(declared, key).toEqual([...handlers[key as keyof typeof handlers].routeKeys].sort());
+      expect(def.entry).toBe(
+        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces' }[key as keyof typeof handlers]}.ts`,
+      );
+    }
+  });
+
+  it('gives write access only to the functions that write', () => {
+    expect(DOSSIER_LAMBDAS.dossiersRead.access).toEqual({ table: 'read', bucket: 'read' });
+    expect(DOSSIER_LAMBDAS.dossiersRead).not.toHaveProperty('access.stateMachines');
+    expect(DOSSIER_LAMBDAS.dossiersAct.access.table).toBe('readWrite');
+    expect(DOSSIER_LAMBDAS.dossiersPieces.access.bucket).toBe('readWriteDelete');
+  });
+
+  it('accepts at the API every action type of the rule book but the opening deposit', () => {
+    const accepted = actionBody.options.map((o) => o.shape.type.value);
+    expect([...accepted].sort()).toEqual(ACTION_TYPES.filter((t) => t !== 'DEPOSER').sort());
+  });
+
+  it('documents every route in the OpenAPI document, with If-Match on actions', () => {
+    const doc = buildOpenApi(operations()) as { paths: Record<string, Record<string, Json>> };
+    for (const def of Object.values(DOSSIER_LAMBDAS)) {
+      for (const r of def.routes)
+        expect(doc.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
+    }
+    const act = doc.paths['/v1/dossiers/{dossierId}/actions']!.post;
+    expect(Object.keys(act.responses)).toEqual(expect.arrayContaining(['200', '412', '428']));
+  });
+});
