@@ -1,4 +1,4 @@
-import { parisDateOf } from '../calendar';
+import { addDays, parisDateOf } from '../calendar';
 import type { Marche } from '../marche';
 import { deposerEtatAcompte, refuserMoa, refuserMoe, saisirMoaDirectement, validerEtatAcompte } from './acompte';
 import { type Action, type ActionType, type ParsedAction, parseAction } from './actions';
@@ -239,7 +239,11 @@ function finish(
   options: CircuitOptions,
 ): TransitionResult {
   const at = now.toISOString();
-  const dossier: Dossier = { ...change.dossier, version: change.dossier.version + 1, updatedAt: at };
+  const dossier: Dossier = lateFromTheStart(
+    { ...change.dossier, version: change.dossier.version + 1, updatedAt: at },
+    now,
+    options,
+  );
   const events: DossierEvent[] = change.events.map((e) => ({
     type: e.type,
     at,
@@ -249,4 +253,17 @@ function finish(
     details: e.details ?? {},
   }));
   return { dossier, events, clockEffects: change.clockEffects, pending: pendingActionOf(marche, dossier, options) };
+}
+
+/**
+ * A new wait whose only deadline is the DGP échéance, entered after that échéance has passed, is late from its
+ * first day: it is flagged at once instead of arming a timer already expired (which would add a RETARD_SIGNALE
+ * transition, and move the version under the next actor's feet, after every step of a late dossier).
+ */
+function lateFromTheStart(d: Dossier, now: Date, options: CircuitOptions): Dossier {
+  if (d.closed || d.wait.lateSince !== null) return d;
+  const { deadline, onTimeout } = currentDeadline(d, options);
+  if (!deadline || onTimeout?.effect !== 'RETARD_SIGNALE') return d;
+  if (now < deadlineInstant(deadline.lastDay)) return d;
+  return { ...d, wait: { ...d.wait, lateSince: addDays(deadline.lastDay, 1) } };
 }

@@ -24,6 +24,18 @@ function auServiceFinancier(): Scenario {
 }
 
 describe('service financier (CCP R2192-27 to R2192-29; Chorus Pro statuses)', () => {
+  it('enters the next wait already late when the DGP échéance has passed: no expired timer, no extra version (assumption, DOMAIN.md §6)', () => {
+    const s = auServiceFinancier();
+    // Échéance 11 May 2025; service fait on 20 May: the next wait (mandatement) is late from its first day.
+    const r = s.act(A.sf, { type: 'SERVICE_FAIT' }, paris('2025-05-20'));
+    expect(r.dossier).toMatchObject({ status: 'SERVICE_FAIT', wait: { lateSince: '2025-05-12' } });
+    expect(r.events.map((e) => e.type)).toEqual(['SERVICE_FAIT']);
+    expect(r.pending).toMatchObject({ step: 'TRAITEMENT_SERVICE_FINANCIER', deadlineAt: null, onTimeout: null });
+    expect(refusalOf(() => s.act('SYSTEM', { type: 'DELAI_EXPIRE' }, paris('2025-05-21'))).code).toBe(
+      'AUCUN_DELAI_EN_COURS',
+    );
+  });
+
   it('pays without the optional intermediate statuses', () => {
     const s = auServiceFinancier();
     const r = s.act(A.sf, { type: 'METTRE_EN_PAIEMENT' }, paris('2025-04-30'));
