@@ -16,7 +16,7 @@ export type EcbRateTable = readonly EcbRate[];
  * Known rates, as data. VERIFY BEFORE RELEASE against the ECB's published key rates, and EXTEND every half-year:
  * a half-year missing here makes the interest computation fail (TAUX_BCE_INCONNU), it is never guessed.
  * 2015–2022: MRO 0.05 % from 2014-09-10, 0.00 % from 2016-03-16 until 2022-07-27.
- * 2023–2025: values given in DOMAIN.md §6.
+ * 2023–2025: values given in DOMAIN.md §6. 2026-H1: see the row. 2026-H2 is not known here: add it once verified.
  */
 export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = [
   { halfYearStart: calendarDate('2015-01-01'), rateBp: 5 },
@@ -41,6 +41,9 @@ export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = [
   { halfYearStart: calendarDate('2024-07-01'), rateBp: 425 },
   { halfYearStart: calendarDate('2025-01-01'), rateBp: 315 },
   { halfYearStart: calendarDate('2025-07-01'), rateBp: 215 },
+  // MRO 2.15 % since 2025-06-11, unchanged by the decisions of 24 July, 11 September, 30 October and 18 December
+  // 2025. To verify against the ECB's published key rates, like every row.
+  { halfYearStart: calendarDate('2026-01-01'), rateBp: 215 },
 ];
 
 /** First day of the calendar half-year containing `date` (1 January or 1 July). */
