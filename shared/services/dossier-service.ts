@@ -9,7 +9,7 @@ import {
   type StoredPending,
   TaskTokenChanged,
 } from '../adapters/dynamo/dossier-store';
-import type { IdentityStore } from '../adapters/dynamo/identity-store';
+import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { workflow as processWorkflow, type WorkflowPort } from '../adapters/workflow';
 import { parisDateOf } from '../domain/calendar';
 import {
@@ -291,7 +291,8 @@ export class DossierService {
     const space: Space = VALIDATION_ACTIONS.includes(request.action.type) ? 'FACTURES_A_VALIDER' : 'FACTURES_TRAVAUX';
     const actor = await resolveActor(
       { userId: request.userId, marche, space, need: 'act', actingSiret: request.actingSiret },
-      this.deps.identityStore,
+      // A store of this service's own (the process-wide one of resolveActor would outlive a platform restart)
+      this.deps.identityStore ?? new IdentityStore(),
     );
     if (!record) assertMayOpenDossier(actor);
     return this.act({
@@ -444,11 +445,11 @@ export class DossierService {
    */
   async recordClockView(dossierId: string): Promise<DossierSituation> {
     return this.withFreshRecord(dossierId, async (record) => {
-      if (!record.open || !record.clock?.start) return;
+      if (!record.open || !record.clock?.start) return undefined;
       const view = this.clockView(record);
-      if (!view) return;
+      if (!view) return undefined;
       const snapshot = clockSnapshot(view, record.version);
-      if (record.clockRecord && clockKey(record.clockRecord) === clockKey(snapshot)) return;
+      if (record.clockRecord && clockKey(record.clockRecord) === clockKey(snapshot)) return undefined;
       await this.store.appendRecord({
         dossierId,
         expectedVersion: record.version,
@@ -457,6 +458,7 @@ export class DossierService {
         events: [this.systemEvent(WORKFLOW_EVENT_TYPES.clock, clockDetails(view))],
         clockView: snapshot,
       });
+      return undefined;
     });
   }
 
@@ -466,7 +468,7 @@ export class DossierService {
    */
   async transmitToServiceFinancier(dossierId: string): Promise<DossierSituation> {
     return this.withFreshRecord(dossierId, async (record) => {
-      if (!needsTransmission(record)) return;
+      if (!needsTransmission(record)) return undefined;
       const d = record.state;
       const piece = d.pieces.find((p) => p.id === d.currentPieceId);
       const destinataire = piece?.destinataire ?? d.parties.serviceFinancier;
@@ -491,6 +493,7 @@ export class DossierService {
           values: { ':tv': record.version },
         },
       });
+      return { aTransmettre: false };
     });
   }
 
@@ -508,7 +511,7 @@ export class DossierService {
           'CONFLICT',
         );
       }
-      if (record.workflow.closedAt) return;
+      if (record.workflow.closedAt) return undefined;
       const view = this.clockView(record);
       const snapshot = view ? clockSnapshot(view, record.version) : undefined;
       await this.store.appendRecord({
@@ -529,6 +532,7 @@ export class DossierService {
         clockView: snapshot,
       });
       recorded = true;
+      return undefined;
     });
     return { recorded };
   }
@@ -597,15 +601,24 @@ export class DossierService {
       };
     }
     const pending = record.pending;
-    const deadlineAt = pending && pending.deadlineAt !== NO_DEADLINE ? pending.deadlineAt : null;
+    // The pending action is written with the dossier, in the same transaction: a mismatch is a broken record, and
+    // waiting on it would loop (the recording would find the wait stale, again and again)
+    if (!pending || pending.step !== d.state || pending.dossierVersion !== record.version) {
+      throw new DomainError(
+        'ATTENTE_INCOHERENTE',
+        `Le dossier ${record.dossierId} (étape ${d.state}, version ${record.version}) n'a pas d'action attendue correspondante.`,
+        'CONFLICT',
+      );
+    }
+    const deadlineAt = pending.deadlineAt !== NO_DEADLINE ? pending.deadlineAt : null;
     const remaining =
       deadlineAt === null ? MAX_WAIT_SECONDS : Math.ceil((Date.parse(deadlineAt) - this.clock.now().getTime()) / 1000);
     return {
       ...base,
       closed: false,
       step: d.state,
-      actorSiret: pending?.actorSiret ?? null,
-      allowedActions: (pending?.allowedActions as string[] | undefined) ?? [],
+      actorSiret: pending.actorSiret,
+      allowedActions: (pending.allowedActions as string[] | undefined) ?? [],
       deadlineAt,
       timeoutSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(1, remaining)),
       delaiExpire: deadlineAt !== null && remaining <= 0,
@@ -613,20 +626,24 @@ export class DossierService {
     };
   }
 
-  /** Runs a record step on a fresh read, again on a conflict; returns the situation read after it. */
+  /**
+   * Runs a record step on a fresh read, again on a conflict; returns the situation of the record read, with what the
+   * step changed in it (`after`). A record never changes the dossier's version, so no second read is needed.
+   */
   private async withFreshRecord(
     dossierId: string,
-    step: (record: DossierRecord) => Promise<void>,
+    step: (record: DossierRecord) => Promise<Partial<DossierSituation> | undefined>,
   ): Promise<DossierSituation> {
     for (let attempt = 0; attempt < 4; attempt++) {
       const record = await this.load(dossierId);
+      let after: Partial<DossierSituation> | undefined;
       try {
-        await step(record);
+        after = await step(record);
       } catch (e) {
         if (e instanceof RecordConflict) continue;
         throw e;
       }
-      return this.situation(dossierId);
+      return { ...this.situationOf(record), ...after };
     }
     throw new WorkflowRecordConflict(`Le dossier ${dossierId} change sans cesse : enregistrement abandonné.`);
   }

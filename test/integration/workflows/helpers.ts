@@ -1,5 +1,5 @@
 import { beforeAll, expect } from 'vitest';
-import type { Platform } from '../../../infra/local/platform';
+import type { Platform, StartPlatformOptions } from '../../../infra/local/platform';
 import { type ChainedEvent, verifyTrail } from '../../../shared/adapters/audit';
 import { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
 import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
@@ -7,7 +7,12 @@ import { executionArn } from '../../../shared/adapters/workflow';
 import type { Action } from '../../../shared/domain/circuits';
 import type { EcbRateTable } from '../../../shared/domain/dgp';
 import { DEMO, type DemoUserKey, seedDemo } from '../../../shared/seed/demo';
-import { type DossierRecord, DossierService, WORKFLOW_EVENT_TYPES } from '../../../shared/services/dossier-service';
+import {
+  type DossierRecord,
+  DossierService,
+  executionName,
+  WORKFLOW_EVENT_TYPES,
+} from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
 
 /**
@@ -16,8 +21,8 @@ import { usePlatform } from '../../setup/platform';
  * them (`decide`: the user, the version read), the clock is moved with `advanceClock`, and what the state machine
  * did is read back from DynamoDB and from the local Step Functions.
  */
-export function useWorkflowPlatform(): () => Platform {
-  const platform = usePlatform();
+export function useWorkflowPlatform(options: Omit<StartPlatformOptions, 'port' | 'inMemory'> = {}): () => Platform {
+  const platform = usePlatform(options);
   beforeAll(async () => {
     const p = platform();
     await seedDemo({ identity: new IdentityStore(), marches: new MarcheStore() }, p.clock.now());
@@ -55,20 +60,51 @@ export interface Driver {
   expectSound(): Promise<void>;
 }
 
+/**
+ * Waits until the dossier's execution is at rest: ended, or waiting in the wait of the dossier's current version with
+ * its token recorded. `settle` alone may return between two steps the runner schedules on its own timers (retries,
+ * and under load the library's own hops); this only waits for in-process work, the clock does not move.
+ */
+export async function settleDossier(platform: () => Platform, id: string): Promise<DossierRecord | undefined> {
+  const service = dossierService();
+  for (let i = 0; i < 400; i++) {
+    await platform().settle();
+    const r = await service.find(id);
+    if (!r) return undefined;
+    const name = executionName(id, r.workflow.generation);
+    const running = platform()
+      .stepFunctions.listExecutions(platform().stateMachineArns.Dossier as string, 'RUNNING')
+      .some((e) => e.name === name);
+    if (!running) return r;
+    const waits = waitsOf(platform, id);
+    if (
+      r.open &&
+      waits.length === 1 &&
+      waits[0]?.payload.version === r.version &&
+      r.pending?.taskToken === waits[0]?.token
+    ) {
+      return r;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`l'exécution du dossier ${id} ne se stabilise pas`);
+}
+
 export function driver(platform: () => Platform, id: string, service = dossierService()): Driver {
-  const record = () => service.load(id);
+  const record = async () => {
+    await settleDossier(platform, id);
+    return service.load(id);
+  };
   return {
     id,
     record,
     async open(who, action) {
       await service.decide({ marcheId: DEMO.marcheId, userId: DEMO.users[who].id, action });
-      await platform().settle();
       return record();
     },
     async decide(who, action) {
       const before = await record();
       await service.decide({ dossierId: id, userId: DEMO.users[who].id, action, expectedVersion: before.version });
-      await platform().settle();
       return record();
     },
     async trail() {
@@ -94,6 +130,7 @@ export function execution(platform: () => Platform, name: string) {
 /** The wait the execution is in (from the local runner) and the token the dossier holds (from DynamoDB). */
 export async function expectWaiting(platform: () => Platform, d: Driver, stateName: string): Promise<void> {
   const record = await d.record();
+  expect(record.open).toBe(true);
   const waiting = waitsOf(platform, d.id);
   expect(waiting.map((t) => t.stateName)).toEqual([stateName]);
   expect(record.pending?.taskToken).toBe(waiting[0]?.token);

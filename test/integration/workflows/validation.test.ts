@@ -141,8 +141,8 @@ describe('validation by the titulaire (mandataire) before the MOE', () => {
     expect(r.state).toMatchObject({ state: 'VALIDATION_1', origin: 'COTRAITANT' });
     expect(r.pending).toMatchObject({ actorSiret: sirets.mandataire, deadlineAt: '2030-04-16T22:00:00.000Z' });
     await expectWaiting(platform, d, W.VALIDATION_1);
-    // The cotraitant cannot pass its own piece on
-    await expect(d.decide('cotraitant', { type: 'VALIDER' })).rejects.toBeInstanceOf(Error);
+    // Validation happens in « Factures à valider », which the cotraitant does not have: it cannot pass its piece on
+    await expect(d.decide('cotraitant', { type: 'VALIDER' })).rejects.toMatchObject({ code: 'ESPACE_NON_SOUSCRIT' });
 
     await p.advanceClock(at('2030-04-03T07:00:00Z'));
     r = await d.decide('mandataire', { type: 'VALIDER' });
