@@ -14,8 +14,8 @@ import { assertMemberOf, services } from './lib';
 
 /**
  * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by
- * deadline (« Synthèse », GSI1 PENDING#siret), its dossiers counted by status (« Tableau de bord », COUNT# items of
- * the structure's partition), and — for a MOA — its open DGP clocks by échéance (GSI1 DGP#siret). Readable only by
+ * deadline (« Synthèse », GSI1 PENDING#siret), its dossiers counted by status (« Tableau de bord », GSI2 BOARD#siret,
+ * one entry per dossier), and — for a MOA — its open DGP clocks by échéance (GSI1 DGP#siret). Readable only by
  * the structure's members (approved attachment).
  */
 

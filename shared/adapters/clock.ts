@@ -9,12 +9,27 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+export interface ShiftableClockOptions {
+  /**
+   * Offset to start from (ms, ≥ 0), e.g. the one a previous run of the embedded platform saved with its data, so
+   * that dossiers dated in that run's future stay in the past or present of this one. Default 0.
+   */
+  readonly initialOffsetMs?: number;
+}
+
 /** A clock running at real speed plus an offset that only moves forward. */
 export class ShiftableClock implements Clock {
-  private offsetMs = 0;
+  private offsetMs: number;
   private readonly listeners = new Set<(now: Date) => void | Promise<void>>();
 
-  constructor(private readonly base: Clock = systemClock) {}
+  constructor(
+    private readonly base: Clock = systemClock,
+    options: ShiftableClockOptions = {},
+  ) {
+    const initial = options.initialOffsetMs ?? 0;
+    if (!Number.isFinite(initial) || initial < 0) throw new RangeError('the initial offset must be a finite ms ≥ 0');
+    this.offsetMs = initial;
+  }
 
   now(): Date {
     return new Date(this.base.now().getTime() + this.offsetMs);

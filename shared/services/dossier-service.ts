@@ -32,6 +32,7 @@ import {
 } from '../domain/dgp';
 import { DomainError, isDomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
+import { applyRateBp } from '../domain/money';
 import type { Space } from '../domain/roles';
 import { assertMayOpenDossier, resolveActor } from './authorization';
 
@@ -244,8 +245,10 @@ export class DossierService {
     opts: Pick<ClockViewOptions, 'ecbRates'> = {},
   ): DgpClockView | null {
     if (!record.clock) return null;
+    const due = amountDue(record.state);
     return clockView(record.clock, today, {
-      amountDueCents: amountDue(record.state),
+      amountDueCents: due,
+      retenueGarantieCents: due === undefined ? undefined : retenueGarantie(record.state, due),
       ecbRates: opts.ecbRates ?? this.deps.ecbRates,
     });
   }
@@ -346,6 +349,7 @@ export class DossierService {
       clock: { value: clock, moaSiret: dossier.parties.moa.siret, echeance: clock.echeance, open: clockOpen },
       pending: result.pending ? toStoredPending(result.pending) : null,
       expectedTaskToken: record ? (record.pending?.taskToken ?? null) : undefined,
+      previousPending: record?.pending,
       events: result.events.map((e) => toAuditEvent(e, request.userId, request.fileHashes)),
       lastEventSeq: record?.lastEventSeq ?? 0,
       lastEventHash: record?.lastEventHash ?? '0'.repeat(64),
@@ -709,6 +713,14 @@ function clockKey(v: Readonly<Record<string, unknown>>): string {
 /** Executions are named after the dossier; a resumed one carries the generation (names are unique for 90 days). */
 export function executionName(dossierId: string, generation: number): string {
   return generation === 0 ? dossierId : `${dossierId}--r${generation}`;
+}
+
+/**
+ * Retenue de garantie on the amount due: the marché's rate applied to the TTC acompte (DOMAIN.md §7, assumption),
+ * deducted from the base of late interest (décret 2013-269 art. 8).
+ */
+export function retenueGarantie(d: Dossier, dueTtcCents: number): number {
+  return applyRateBp(dueTtcCents, d.params.retenueGarantieBp ?? 0);
 }
 
 /** Amount due on the dossier for interest: the last piece with amounts (TTC). */

@@ -88,6 +88,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
    * is conditioned on it, so that a token recorded by the workflow in between is never silently dropped.
    */
   readonly expectedTaskToken?: string | null;
+  /** The pending action read with the dossier, to remove the index entries of structures no longer concerned. */
+  readonly previousPending?: StoredPending;
   readonly events: readonly AuditEvent[] | readonly Omit<AuditEvent, 'seq'>[];
   readonly lastEventSeq: number;
   readonly lastEventHash: string;
@@ -280,10 +282,42 @@ export class DossierStore {
         },
       });
     }
+    // The other structures that may act in this wait see it in their "Synthèse" too: one index entry each.
+    if (w.pending !== undefined) {
+      const next = w.pending ? otherActorSirets(w.pending) : [];
+      for (const siret of next) {
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.pendingActionOf(w.dossierId, siret),
+              pending: { ...w.pending, taskToken: undefined },
+              ...gsi1.pendingFor(siret, w.pending!.deadlineAt, w.dossierId),
+            },
+          },
+        });
+      }
+      for (const siret of w.previousPending ? otherActorSirets(w.previousPending) : []) {
+        if (!next.includes(siret)) {
+          items.push({ Delete: { TableName: this.table, Key: keys.pendingActionOf(w.dossierId, siret) } });
+        }
+      }
+    }
     if (w.status !== w.previousStatus) {
+      // One board entry per structure and dossier (not a shared counter: concurrent transactions on different
+      // dossiers of the same structure never touch the same item, so they cannot conflict).
       for (const siret of new Set(w.structures)) {
-        items.push(counterUpdate(this.table, keys.statusCount(siret, w.status), 1));
-        if (w.previousStatus) items.push(counterUpdate(this.table, keys.statusCount(siret, w.previousStatus), -1));
+        items.push({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.boardEntry(w.dossierId, siret),
+              ...gsi2.boardOf(siret, w.status, w.dossierId),
+              status: w.status,
+              open: w.open,
+            },
+          },
+        });
       }
     }
     items.push(...(w.extraItems ?? []));
@@ -305,6 +339,13 @@ export class DossierStore {
           );
         }
         const reasons = e.CancellationReasons?.map((r) => r.Code ?? 'None') ?? [];
+        if (reasons.includes('TransactionConflict')) {
+          throw new DomainError(
+            'MODIFICATION_CONCURRENTE',
+            'Le dossier est en cours de modification par une autre demande : rechargez-le et refaites votre action.',
+            'CONFLICT',
+          );
+        }
         const pendingIndex = items.findIndex((it) => (it.Put?.Item ?? it.Delete?.Key)?.sk === 'PENDING');
         if (pendingIndex >= 0 && reasons[pendingIndex] === 'ConditionalCheckFailed') throw new TaskTokenChanged();
         const failedExtra = reasons.findIndex((r, i) => r === 'ConditionalCheckFailed' && i > 0);
@@ -473,20 +514,25 @@ export class DossierStore {
     }
   }
 
-  /** Counts by status for a structure ("Tableau de bord"): one Query on the structure partition. */
+  /** Counts by status for a structure ("Tableau de bord"): one Query on GSI2 (`BOARD#siret`), keys only. */
   async countsByStatus(siret: string): Promise<Record<string, number>> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.structure(siret).pk, ':p': 'COUNT#' },
-      }),
-    );
     const out: Record<string, number> = {};
-    for (const i of page.Items ?? []) {
-      const n = Number(i.n ?? 0);
-      if (n > 0) out[String(i.sk).slice('COUNT#'.length)] = n;
-    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': gsi2.boardOf(siret, '', '').gsi2pk },
+          ProjectionExpression: '#s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const i of page.Items ?? []) out[String(i.status)] = (out[String(i.status)] ?? 0) + 1;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
     return out;
   }
 
@@ -621,14 +667,7 @@ export class ExtraItemConflict extends Error {
   }
 }
 
-function counterUpdate(table: string, key: Keys, delta: number): TransactItem {
-  return {
-    Update: {
-      TableName: table,
-      Key: key,
-      UpdateExpression: 'ADD #n :d',
-      ExpressionAttributeNames: { '#n': 'n' },
-      ExpressionAttributeValues: { ':d': delta },
-    },
-  };
+function otherActorSirets(p: StoredPending): string[] {
+  const others = (p.otherActors as { actorSiret: string }[] | undefined) ?? [];
+  return [...new Set(others.map((o) => o.actorSiret))].filter((siret) => siret !== p.actorSiret);
 }

@@ -5,10 +5,13 @@
  * | pattern                                         | how                                                    |
  * |-------------------------------------------------|--------------------------------------------------------|
  * | dossier with pieces, events, clock, pending     | Query pk = DOSSIER#id                                  |
- * | a structure's pending actions by deadline       | GSI1 pk = PENDING#siret, sk = deadline#dossier         |
+ * | a structure's pending actions by deadline       | GSI1 pk = PENDING#siret, sk = deadline#dossier (one    |
+ * |                                                 |   entry per structure that may act: PENDING[#siret])   |
  * | a MOA's open DGP clocks by échéance             | GSI1 pk = DGP#moaSiret, sk = echeance#dossier (sparse) |
  * | timers due by time                              | GSI1 pk = TIMERS#yyyy-mm, sk = dueAt#dossier#step      |
- * | counts by status ("Tableau de bord")            | Query pk = STRUCT#siret, sk begins_with COUNT#         |
+ * | counts by status ("Tableau de bord")            | GSI2 pk = BOARD#siret, sk = status#dossier (keys only) |
+ * | marchés of a structure                          | GSI2 pk = STRUCT#siret, sk begins_with MARCHE#         |
+ * | a structure's draft pieces                      | GSI2 pk = STRUCT#siret, sk begins_with BROUILLON#      |
  * | dossiers of a marché / of a structure           | GSI2 pk = MARCHE#id or STRUCT#siret, sk = DOSSIER#date |
  * | structures a user is attached to                | GSI2 pk = USER#id, sk = MEMBER#siret                   |
  * | public structures directory                     | GSI2 pk = DIRECTORY#PUBLIC, sk = name#siret            |
@@ -35,7 +38,6 @@ export const keys = {
     sk: `SERVICE#${codeService}`,
   }),
   membership: (siret: string, userId: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `MEMBER#${userId}` }),
-  statusCount: (siret: string, status: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `COUNT#${status}` }),
   user: (userId: string): Keys => ({ pk: `USER#${userId}`, sk: 'META' }),
   marche: (marcheId: string): Keys => ({ pk: `MARCHE#${marcheId}`, sk: 'META' }),
   dossier: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'META' }),
@@ -54,6 +56,10 @@ export const keys = {
   }),
   dgpClock: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'CLOCK' }),
   pendingAction: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'PENDING' }),
+  /** The same wait, indexed for another structure that may act in it (e.g. the late MOE, the MOA). */
+  pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
+  /** A structure's view of a dossier's status, for its "Tableau de bord". */
+  boardEntry: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `BOARD#${siret}` }),
   timer: (dossierId: string, stepId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `TIMER#${stepId}` }),
   uniquePieceNumber: (depositorSiret: string, numero: string): Keys => ({
     pk: `UNIQ#PIECE#${depositorSiret}#${numero.toUpperCase()}`,
@@ -85,6 +91,10 @@ export const gsi2 = {
   dossierOfMarche: (marcheId: string, createdAt: string) => ({
     gsi2pk: `MARCHE#${marcheId}`,
     gsi2sk: `DOSSIER#${createdAt}`,
+  }),
+  boardOf: (siret: string, status: string, dossierId: string) => ({
+    gsi2pk: `BOARD#${siret}`,
+    gsi2sk: `${status}#${dossierId}`,
   }),
   membershipOfUser: (userId: string, siret: string) => ({ gsi2pk: `USER#${userId}`, gsi2sk: `MEMBER#${siret}` }),
   directoryEntry: (name: string, siret: string) => ({

@@ -104,6 +104,7 @@ export function openDossier(
       delaiMoeJours: marche.delaiMoeJours,
       dgpJours: marche.dgpJours,
       receptionDemandesPaiement: marche.receptionDemandesPaiement,
+      retenueGarantieBp: marche.retenueGarantieBp,
     },
     parties,
     state: validation ? 'VALIDATION_1' : solde ? 'ETABLISSEMENT_PROJET_DG_MOE' : 'EXAMEN_MOE',

@@ -155,6 +155,8 @@ export interface DossierParams {
   readonly delaiMoeJours: number;
   readonly dgpJours: number;
   readonly receptionDemandesPaiement: 'MOE' | 'MOA';
+  /** Retenue de garantie rate (basis points), deducted from the base of late interest (décret 2013-269 art. 8). */
+  readonly retenueGarantieBp?: number;
 }
 
 export interface ValidationRecord {

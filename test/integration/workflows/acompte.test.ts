@@ -173,7 +173,8 @@ describe('monthly acompte: the titulaire path', () => {
 
     expect(execution(platform, 'ACPT-2').status).toBe('SUCCEEDED');
     // Paid on 15 March, 9 days after the échéance: MOE 4 days, MOA 4, service financier 31
-    // CCP R2192-31: 108 000,00 € TTC × (2.00 % + 8 points) × 9 / 365 = 266,30 € (26 630 cents); + 40 € indemnity
+    // CCP R2192-31, décret 2013-269 art. 8: base = 108 000,00 € TTC − retenue de garantie 5 % (5 400,00 €)
+    // = 102 600,00 €; × (2.00 % + 8 points) × 9 / 365 = 252,99 € (25 299 cents); + 40 € indemnity
     const view = service.clockView(r);
     expect(view).toMatchObject({
       status: 'PAYE',
@@ -183,7 +184,7 @@ describe('monthly acompte: the titulaire path', () => {
       daysLate: 9,
       indemnityCents: 4000,
     });
-    expect(view?.lateInterest).toMatchObject({ ok: true, value: { days: 9, rateBp: 1000, interestCents: 26_630 } });
+    expect(view?.lateInterest).toMatchObject({ ok: true, value: { days: 9, rateBp: 1000, interestCents: 25_299 } });
     // The product's own ECB table stops in 2025: the interest is reported as unknown, never guessed
     const [closed] = await d.events(WORKFLOW_EVENT_TYPES.closed);
     expect(closed?.details).toMatchObject({

@@ -160,6 +160,15 @@ describe('after the MOE let its delay pass', () => {
       params: { siret: s.moe },
     });
     expect(moe.body.attentes.map((a: { dossierId: string }) => a.dossierId)).toContain(d2.dossier.id);
+    // The late MOE may still act on d1: the wait is indexed for it too, with its own actions.
+    expect(moe.body.attentes).toContainEqual(
+      expect.objectContaining({
+        dossierId: d1.dossier.id,
+        etape: 'MOE_HORS_DELAI',
+        role: 'MOE',
+        actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'],
+      }),
+    );
     const counts = await call(p, 'GET', '/v1/structures/{siret}/tableau-de-bord', {
       token: tokens.mandataire,
       params: { siret: s.mandataire },
