@@ -1,5 +1,13 @@
 /** Roles a structure may hold on a marché (DOMAIN.md §1). */
-export const ROLES = ['TITULAIRE', 'MANDATAIRE', 'COTRAITANT', 'SOUS_TRAITANT', 'MOE', 'MOA', 'SERVICE_FINANCIER'] as const;
+export const ROLES = [
+  'TITULAIRE',
+  'MANDATAIRE',
+  'COTRAITANT',
+  'SOUS_TRAITANT',
+  'MOE',
+  'MOA',
+  'SERVICE_FINANCIER',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Space subscription modes (DOMAIN.md §2): CONSULTATION reads, MODIFICATION acts. */
