@@ -9,7 +9,7 @@ import {
 import { DomainError } from '../../domain/errors';
 import { type AuditEvent, type ChainedEvent, chainEvent, GENESIS_HASH } from '../audit';
 import { dynamoClient, tableName } from './client';
-import { gsi1, gsi2, type Keys, keys } from './keys';
+import { gsi1, gsi2, keys } from './keys';
 
 /**
  * Persistence of a dossier aggregate: its META item (state + version), DGP clock, pending action, audit events and
@@ -538,16 +538,7 @@ export class DossierStore {
 
   /** Pending actions of a structure, soonest deadline first ("Synthèse"). */
   async pendingFor(siret: string, limit = 100): Promise<{ dossierId: string; pending: StoredPending }[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `PENDING#${siret}` },
-        Limit: limit,
-      }),
-    );
-    return (page.Items ?? []).map((i) => ({
+    return (await this.queryGsi1(`PENDING#${siret}`, limit)).map((i) => ({
       dossierId: String(i.pk).slice('DOSSIER#'.length),
       pending: i.pending as StoredPending,
     }));
@@ -558,20 +549,25 @@ export class DossierStore {
     moaSiret: string,
     limit = 100,
   ): Promise<{ dossierId: string; clock: unknown; echeance: string }[]> {
+    return (await this.queryGsi1(`DGP#${moaSiret}`, limit)).map((i) => ({
+      dossierId: String(i.pk).slice('DOSSIER#'.length),
+      clock: i.clock,
+      echeance: String(i.gsi1sk).split('#')[0] ?? '',
+    }));
+  }
+
+  /** One page of a GSI1 partition, in sort-key order (deadlines, échéances). */
+  private async queryGsi1(partition: string, limit: number): Promise<Record<string, unknown>[]> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'GSI1',
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `DGP#${moaSiret}` },
+        ExpressionAttributeValues: { ':pk': partition },
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map((i) => ({
-      dossierId: String(i.pk).slice('DOSSIER#'.length),
-      clock: i.clock,
-      echeance: String(i.gsi1sk).split('#')[0] ?? '',
-    }));
+    return page.Items ?? [];
   }
 
   /** Dossiers of a marché, newest first. */
