@@ -18,6 +18,7 @@ import {
   type Dossier,
   type DossierEvent,
   type PendingAction,
+  parseAction,
   pendingActionOf,
   transition,
 } from '../domain/circuits';
@@ -31,9 +32,10 @@ import {
   newDgpClock,
 } from '../domain/dgp';
 import { DomainError, isDomainError } from '../domain/errors';
-import type { Marche } from '../domain/marche';
+import { acteursOf, type Marche } from '../domain/marche';
 import { applyRateBp } from '../domain/money';
 import type { Space } from '../domain/roles';
+import { assertAddresseeParameters } from '../domain/structures';
 import { assertMayOpenDossier, resolveActor } from './authorization';
 
 /**
@@ -331,6 +333,8 @@ export class DossierService {
     const marche = await this.deps.loadMarche(marcheId);
     if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
 
+    // The action's shape first (parseAction), then the addressee's directory, then the rule book.
+    if (request.actor !== 'SYSTEM') await this.assertAddressee(marche, record?.state, parseAction(request.action));
     const result = transition(marche, record?.state, request.actor, request.action, now);
     const dossier = result.dossier;
     const baseClock = record?.clock ?? newDgpClock({ kind: dgpKindOf(dossier), dgpJours: dossier.params.dgpJours });
@@ -366,6 +370,39 @@ export class DossierService {
       events: saved.events,
       previousStatus: record?.status ?? null,
     };
+  }
+
+  /**
+   * A deposit addressed to a public structure is refused when a reference its directory makes mandatory is missing
+   * (DOMAIN.md §2): checked when the addressee is set — the first deposit (the marché's MOA), the MOA's choice of
+   * service financier, a recyclage — against the structure's parameters of the day (they may have changed since the
+   * marché was set up). An addressee not registered here has no directory to check.
+   */
+  private async assertAddressee(marche: Marche, dossier: Dossier | undefined, action: Action): Promise<void> {
+    let target: { siret: string; codeService?: string; engagementJuridique?: string } | undefined;
+    if (action.type === 'DEPOSER') {
+      const moa = acteursOf(marche, 'MOA')[0];
+      if (moa) target = moa;
+    } else if (action.type === 'VALIDER_ETAT_ACOMPTE' && action.destinataire) {
+      target = action.destinataire;
+    } else if (action.type === 'RECYCLER' && dossier) {
+      const current = dossier.pieces.find((p) => p.id === dossier.currentPieceId)?.destinataire;
+      const siret = action.siret ?? current?.siret;
+      if (siret) {
+        target = {
+          siret,
+          codeService: action.codeService ?? current?.codeService,
+          engagementJuridique: action.engagementJuridique ?? current?.engagementJuridique,
+        };
+      }
+    }
+    if (!target) return;
+    const structure = await (this.deps.identityStore ?? new IdentityStore()).getStructure(target.siret);
+    if (structure?.type !== 'PUBLIC') return;
+    assertAddresseeParameters(structure, {
+      codeService: target.codeService,
+      engagementJuridique: target.engagementJuridique,
+    });
   }
 
   /** Starts the execution of a new dossier, or releases the wait of the previous step. */

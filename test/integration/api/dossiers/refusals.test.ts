@@ -233,7 +233,11 @@ describe('the service financier’s single suspension, completion and recycling'
     const widened = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', codeService: 'SERV-2', montant: '1.00' });
     expect(widened.status).toBe(422);
     expect(widened.body.code).toBe('RECYCLAGE_CHAMP_NON_MODIFIABLE');
-    const recycled = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', codeService: 'SERV-TRAVAUX' });
+    // DOMAIN.md §2: the new addressee's directory is checked — a code service it does not have is refused
+    const unknownService = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', codeService: 'SERV-TRAVAUX' });
+    expect(unknownService.status).toBe(422);
+    expect(unknownService.body.code).toBe('CODE_SERVICE_INCONNU');
+    const recycled = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', engagementJuridique: '1300099999' });
     expect(recycled.status, JSON.stringify(recycled.body)).toBe(200);
     expect(recycled.body.etat).toBe('TRAITEMENT_SERVICE_FINANCIER');
   });
