@@ -12,7 +12,9 @@
  * hands out, and verified by the platform before it is sent. The local clock is moved with POST /_local/clock;
  * sign-in tokens last 12 h of that clock, so every user signs in again after each move.
  */
+import { addDays, calendarDate } from '../shared/domain/calendar';
 import { ROLE_LABELS } from '../shared/domain/circuits';
+import { ECB_MAIN_REFINANCING_RATES, halfYearLabel } from '../shared/domain/dgp/ecb-rates';
 import { DEMO } from '../shared/seed/demo';
 import {
   advanceClock,
@@ -54,8 +56,11 @@ function step(text: string): void {
   console.log(`\n▸ ${text}`);
 }
 
-/** Dossiers the demo acts on: their version is read again after the clock moved (a deadline may have passed). */
-const tracked: { id: string; version: number }[] = [];
+/**
+ * Dossiers the demo acts on: their version is read again after the clock moved (a deadline may have passed), and
+ * `seen` counts the chronologie events already looked at.
+ */
+const tracked: { id: string; version: number; seen: number }[] = [];
 
 async function moveClock(days: number, why: string): Promise<void> {
   const { now } = await advanceClock(BASE, { advanceDays: days });
@@ -63,10 +68,14 @@ async function moveClock(days: number, why: string): Promise<void> {
   await signInAll();
   for (const d of tracked) {
     const res = await as.moa.get(`/v1/dossiers/${d.id}`);
-    // What the platform did while the clock moved (deadlines that passed: tacit effects, lateness)
-    const since = Date.parse(now) - days * 86_400_000;
-    const fresh = (res.body.chronologie as Json[]).filter((e) => e.acteurRole === 'SYSTEM' && Date.parse(e.le) > since);
-    if (fresh.length > 0) console.log(`     le système, sur ${d.id} : ${fresh.map((e) => e.type).join(', ')}`);
+    // What the platform did since the demo last looked (the workflow's own steps, deadlines that passed: tacit
+    // effects, lateness), each with its date on the platform clock
+    const events = res.body.chronologie as Json[];
+    const fresh = events.slice(d.seen).filter((e) => e.acteurRole === 'SYSTEM' && e.type !== 'DELAI_DE_PAIEMENT');
+    if (fresh.length > 0) {
+      console.log(`     le système, sur ${d.id} : ${fresh.map((e) => `${e.type} (${e.le.slice(0, 10)})`).join(', ')}`);
+    }
+    d.seen = events.length;
     d.version = res.version ?? d.version;
   }
 }
@@ -111,7 +120,7 @@ async function openDossier(s: Session, spec: PieceSpec, title: string): Promise<
   if (sent.status !== 201) fail(`envoi de ${spec.numero}`, sent);
   console.log(`  « ${sent.body.message} » — certificat ${sent.body.certificat}`);
   console.log(`  dossier ${d.dossierId} ouvert : ${sent.body.libelleEtat} (${sent.body.statut})`);
-  const dossier = { id: d.dossierId, version: sent.version as number };
+  const dossier = { id: d.dossierId, version: sent.version as number, seen: 0 };
   tracked.push(dossier);
   return dossier;
 }
@@ -203,10 +212,30 @@ async function report(dossierId: string): Promise<void> {
       );
     } else if (c.interetsNonCalculables) {
       console.log(`    intérêts moratoires non calculés : ${c.interetsNonCalculables.message}`);
+      if (c.interetsNonCalculables.code === 'TAUX_BCE_INCONNU') explainUnknownRate(c.echeance);
     }
   } else {
     console.log(`    dans les temps : ${c.joursRestants} jours restaient à l'échéance`);
   }
+}
+
+/**
+ * Why the interest is missing and what to do: the rate is data, never guessed (DOMAIN.md §6). The demo's clock runs
+ * from real time, so it soon reaches a half-year whose rate nobody has entered yet.
+ */
+function explainUnknownRate(echeance: string | undefined): void {
+  const last = ECB_MAIN_REFINANCING_RATES[ECB_MAIN_REFINANCING_RATES.length - 1];
+  // Interest runs from the day after the échéance; its half-year gives the rate (décret 2013-269 art. 8)
+  const half = echeance ? halfYearLabel(addDays(calendarDate(echeance), 1)) : 'concerné';
+  console.log(
+    [
+      `    → Le taux de la BCE du ${half} n'est pas dans la table : il n'est jamais deviné ni reconduit.`,
+      `      Dernier semestre connu : ${last ? `${halfYearLabel(last.halfYearStart)} (${(last.rateBp / 100).toFixed(2).replace('.', ',')} %)` : 'aucun'}.`,
+      '      Une fois le taux publié et vérifié (taux des opérations principales de refinancement de la BCE en vigueur',
+      '      au 1er jour du semestre), ajoutez sa ligne à shared/domain/dgp/ecb-rates.ts puis relancez « npm start » :',
+      '      les intérêts seront alors calculés. L’indemnité forfaitaire de 40 € est due dans tous les cas.',
+    ].join('\n'),
+  );
 }
 
 async function waitForPlatform(): Promise<void> {

@@ -2,10 +2,23 @@
  * `npm start`: the whole application on this machine (ARCHITECTURE.md "The embedded platform").
  *
  * Environment: PORT (gateway, default 3000), LOCAL_IN_MEMORY=1 (keep nothing), LOCAL_DATA_DIR (default .local/data),
- * LOCAL_JWT_SECRET (signing key of local sign-in tokens).
+ * LOCAL_JWT_SECRET (signing key of local sign-in tokens), LOCAL_SEED=0 (no demo data).
+ *
+ * Before the API opens (/health 503 until then): the demo marché is seeded (idempotent) and every open dossier whose
+ * Step Functions execution was lost with the previous run (executions live in memory) is given a new one.
  */
 import * as path from 'node:path';
+import { seedOnBoot } from '../../shared/seed/boot';
+import { type ResumeReport, resumeOpenDossiers } from '../../shared/services/resume';
+import { CLOCK_FILE } from './clock-store';
 import { type Platform, PlatformError, ROOT, startPlatform } from './platform';
+
+// The SDK's notice that releases after January 2027 need Node 22: the versions here are pinned (package.json) and
+// run on Node ≥ 20.19; eight lines of it at every boot would bury the banner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** Per-dossier resume lines are printed up to this many; beyond, the summary alone. */
+const RESUME_DETAIL_MAX = 10;
 
 function banner(p: Platform, seconds: number): string {
   const now = p.clock.now();
@@ -20,13 +33,31 @@ function banner(p: Platform, seconds: number): string {
     `  S3 (s3rver + contrôle)  ${p.endpoints.s3}   bucket ${p.bucketName}`,
     `  Step Functions          ${p.endpoints.stepfunctions}   ${machines.length ? machines.join(', ') : 'aucune machine à états'}`,
     `  Données                 ${p.dataDir ? `${path.relative(ROOT, p.dataDir) || '.'}/ (dynamodb/, s3/)` : 'en mémoire (rien n’est gardé)'}`,
-    `  Horloge                 ${now.toISOString()} (avancez-la : POST /_local/clock)`,
+    `  Horloge                 ${now.toISOString()}${clockNote(p)} (avancez-la : POST /_local/clock)`,
     '',
     '  Outils AWS : AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SFN = les adresses ci-dessus,',
     '  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=eu-west-3.',
-    '',
-    'Ctrl-C pour arrêter.',
   ];
+  return lines.join('\n');
+}
+
+function clockNote(p: Platform): string {
+  const days = p.clock.offset / 86_400_000;
+  if (p.clock.offset === 0) return p.dataDir ? ' = heure réelle' : ' = heure réelle (rien n’est gardé)';
+  const kept = p.dataDir ? `, gardée dans ${path.relative(ROOT, path.join(p.dataDir, CLOCK_FILE))}` : '';
+  return ` = heure réelle + ${days.toFixed(days < 10 ? 2 : 1)} j${kept}`;
+}
+
+function resumeSummary(report: ResumeReport, messages: readonly string[]): string {
+  const { resumed, running, failed } = report;
+  const total = resumed.length + running.length + failed.length;
+  if (total === 0) return 'Dossiers ouverts : aucun à reprendre.';
+  const lines = [
+    `Dossiers ouverts : ${total} — ${resumed.length} repris sur une nouvelle exécution, ${running.length} déjà en cours, ${failed.length} en échec.`,
+  ];
+  // Failures always in full; the resumed ones while the list stays short.
+  const shown = messages.length <= RESUME_DETAIL_MAX ? messages : messages.filter((m) => m.includes('non repris'));
+  lines.push(...shown.map((m) => `  ${m}`));
   return lines.join('\n');
 }
 
@@ -34,6 +65,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   let platform: Platform | undefined;
   let stopping: Promise<void> | undefined;
+  /** Printed after the banner: what the seed and the resume did. */
+  const after: string[] = [];
   const shutdown = (code: number) => {
     if (stopping) {
       // Second Ctrl-C: leave at once (the JVM watchdog still stops DynamoDB Local).
@@ -59,12 +92,34 @@ async function main(): Promise<void> {
       dataDir: process.env.LOCAL_DATA_DIR,
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
+      beforeReady: async (p) => {
+        const seed = await seedOnBoot({
+          client: p.clients.document,
+          tableName: p.tableName,
+          now: p.clock.now(),
+          baseUrl: `http://localhost:${p.port}`,
+          enabled: process.env.LOCAL_SEED !== '0',
+        });
+        after.push(seed.banner);
+        const messages: string[] = [];
+        try {
+          const report = await resumeOpenDossiers({ log: (m) => messages.push(m) });
+          after.push(resumeSummary(report, messages));
+        } catch (error) {
+          // The platform stays usable; the dossiers wait for the next start
+          after.push(
+            `Dossiers ouverts : reprise impossible (${error instanceof Error ? error.message : String(error)}).`,
+          );
+        }
+      },
     });
   } catch (error) {
     console.error(error instanceof PlatformError ? `\n${error.message}\n` : error);
     process.exit(1);
   }
   console.log(banner(platform, (Date.now() - t0) / 1000));
+  for (const text of after) console.log(`\n${text}`);
+  console.log('\nCtrl-C pour arrêter.');
 }
 
 void main();

@@ -9,13 +9,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
-import { type Clock, clock as currentClock, ShiftableClock, setClock } from '../../shared/adapters/clock';
+import { type Clock, clock as currentClock, ShiftableClock, setClock, systemClock } from '../../shared/adapters/clock';
 import { setDynamoClient } from '../../shared/adapters/dynamo/client';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
 import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
+import { loadClockOffset, saveClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
 import { type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
@@ -50,6 +51,12 @@ export interface StartPlatformOptions {
   readonly onGatewayListening?: (url: string) => void;
   /** Progress messages on the console (default false). */
   readonly verbose?: boolean;
+  /**
+   * Runs once every part is up, before `/health` answers 200 and the gateway opens the API (e.g. `npm start` seeds
+   * the demo data and resumes open dossiers here, so that a client waiting for /health finds them). A rejection
+   * stops the platform and rejects `startPlatform`.
+   */
+  readonly beforeReady?: (platform: Platform) => Promise<void>;
 }
 
 export interface ClockAdvance {
@@ -137,13 +144,22 @@ function matchesEvent(pattern: string, eventName: string): boolean {
  * (aws-local-stepfunctions + adapter), the HTTP gateway and the shiftable clock, all read from the CDK stack.
  */
 export async function startPlatform(options: StartPlatformOptions = {}): Promise<Platform> {
-  const t0 = Date.now();
   const log = options.verbose ? (m: string) => console.log(m) : () => undefined;
   const inMemory = options.inMemory ?? false;
   const dataDir = inMemory ? undefined : path.resolve(options.dataDir ?? path.join(ROOT, '.local', 'data'));
   const ports = options.servicePorts ?? {};
 
-  const clock = new ShiftableClock();
+  // The offset saved with the data comes back before anything reads the clock (clock-store.ts).
+  const clock = new ShiftableClock(systemClock, { initialOffsetMs: dataDir ? loadClockOffset(dataDir) : 0 });
+  const stopSavingClock = dataDir
+    ? clock.onAdvance((now) => {
+        try {
+          saveClockOffset(dataDir, clock.offset, now);
+        } catch (error) {
+          console.error('plateforme locale : le décalage de l’horloge n’a pas pu être enregistré', error);
+        }
+      })
+    : () => undefined;
   const previousClock: Clock = currentClock();
   setClock(clock);
   const activity = new Activity();
@@ -203,6 +219,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     ready = false;
     sfn?.stop();
     timers.stop();
+    stopSavingClock();
     await activity.settle(5000).catch(() => undefined);
     // A start that failed half-way may leave services still starting: wait for them, then stop them too.
     s3 ??= await s3Starting?.catch(() => undefined);
@@ -394,11 +411,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     for (const failure of await preloading) {
       console.warn(`plateforme locale : le gestionnaire ${failure.key} ne se charge pas :`, failure.error);
     }
-    ready = true;
-    log(`Plateforme locale prête en ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
-
     const stepFunctions = sfn;
-    return {
+    const platform: Platform = {
       url,
       port,
       endpoints,
@@ -434,6 +448,9 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       settle: () => activity.settle(),
       stop,
     };
+    await options.beforeReady?.(platform);
+    ready = true;
+    return platform;
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PlatformError } from './errors';
+
+/**
+ * The platform clock's offset, kept with the data (`<dataDir>/clock.json`). Dossiers record instants of the platform
+ * clock: after `POST /_local/clock {"advanceDays": 45}`, a restart at offset 0 would put their actions in the future
+ * (deadlines not yet started, DGP days negative). So the offset is saved each time the clock moves and read back
+ * before anything reads the clock. In memory (tests), nothing is kept: every run starts from real time.
+ */
+export const CLOCK_FILE = 'clock.json';
+
+interface ClockFile {
+  /** Platform time = real time + offsetMs. */
+  readonly offsetMs: number;
+  /** For the reader only: platform time when the offset was saved. */
+  readonly platformNow?: string;
+  readonly savedAt?: string;
+}
+
+/** The saved offset, 0 when nothing was saved yet. A file that cannot be read is a start-up error, never a reset. */
+export function loadClockOffset(dataDir: string): number {
+  const file = path.join(dataDir, CLOCK_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw unreadable(file, error);
+  }
+  let offset: unknown;
+  try {
+    offset = (JSON.parse(text) as Partial<ClockFile>).offsetMs;
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  if (typeof offset !== 'number' || !Number.isFinite(offset) || offset < 0) throw unreadable(file);
+  return offset;
+}
+
+/** Writes the offset (write to a temporary file, then rename: a crash leaves the old file or the new one). */
+export function saveClockOffset(dataDir: string, offsetMs: number, platformNow: Date): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, CLOCK_FILE);
+  const body: ClockFile = { offsetMs, platformNow: platformNow.toISOString(), savedAt: new Date().toISOString() };
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(body, null, 2)}\n`);
+  fs.renameSync(temp, file);
+}
+
+function unreadable(file: string, cause?: unknown): PlatformError {
+  return new PlatformError(
+    'HORLOGE_ILLISIBLE',
+    `Le décalage de l’horloge locale enregistré dans ${file} est illisible. Corrigez-le ({"offsetMs": <ms ≥ 0>}) ` +
+      'ou supprimez tout le dossier de données pour repartir de l’heure réelle (les dossiers enregistrés sont datés ' +
+      'sur cette horloge).\n' +
+      `The local clock offset saved in ${file} cannot be read. Fix it ({"offsetMs": <ms ≥ 0>}) or delete the whole ` +
+      'data folder to start again from real time (saved dossiers are dated on that clock).',
+    { cause },
+  );
+}
