@@ -528,10 +528,10 @@ export class DossierService {
             complement: d.status === 'COMPLETEE',
           }),
         ],
-        metaSet: { transmittedForVersion: record.version },
+        metaSet: { transmittedFor: transmissionKey(record) },
         condition: {
-          expression: 'attribute_not_exists(transmittedForVersion) OR transmittedForVersion <> :tv',
-          values: { ':tv': record.version },
+          expression: 'attribute_not_exists(transmittedFor) OR transmittedFor <> :tv',
+          values: { ':tv': transmissionKey(record) },
         },
       });
       return { aTransmettre: false };
@@ -703,14 +703,26 @@ const NOTHING_TO_APPLY: readonly string[] = [
   'DOSSIER_CLOS',
 ];
 
-/** The piece at the service financier has not been transmitted for this version yet. */
+/**
+ * What one transmission to the service financier is about: the piece, as addressed (a recyclage re-addresses it),
+ * in the status that reached the service financier (the complement after a suspension is another transmission).
+ * Not the dossier version: a late flag moves the version without anything new to transmit.
+ */
+function transmissionKey(record: DossierRecord): string {
+  const d = record.state;
+  const piece = d.pieces.find((p) => p.id === d.currentPieceId);
+  const to = piece?.destinataire ?? d.parties.serviceFinancier;
+  return [piece?.id, d.status, to.siret, to.codeService ?? '', to.engagementJuridique ?? ''].join('|');
+}
+
+/** The piece at the service financier has not been transmitted, as it stands, yet. */
 function needsTransmission(record: DossierRecord): boolean {
   const d = record.state;
   return (
     record.open &&
     d.state === 'TRAITEMENT_SERVICE_FINANCIER' &&
     (d.status === 'MISE_A_DISPOSITION' || d.status === 'COMPLETEE') &&
-    record.workflow.transmittedForVersion !== record.version
+    record.workflow.transmittedFor !== transmissionKey(record)
   );
 }
 

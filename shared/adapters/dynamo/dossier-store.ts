@@ -35,8 +35,8 @@ export interface StoredPending {
 export interface WorkflowMarks {
   /** Generation of the current execution: 0 for the first, +1 for each resume (`executionName`). */
   readonly generation: number;
-  /** Version of the dossier whose piece was last transmitted to the service financier. */
-  readonly transmittedForVersion?: number;
+  /** What was last transmitted to the service financier (piece, status, addressee). */
+  readonly transmittedFor?: string;
   /** When the workflow recorded the end of the circuit. */
   readonly closedAt?: string;
   /** The last execution that ended in failure. */
@@ -147,7 +147,7 @@ export class DossierStore {
       lastEventHash: (meta.lastEventHash as string) ?? GENESIS_HASH,
       workflow: {
         generation: (meta.executionGeneration as number | undefined) ?? 0,
-        transmittedForVersion: meta.transmittedForVersion as number | undefined,
+        transmittedFor: meta.transmittedFor as string | undefined,
         closedAt: meta.workflowClosedAt as string | undefined,
         failure: meta.workflowFailure as WorkflowMarks['failure'],
       },

@@ -163,6 +163,8 @@ describe('monthly acompte: the titulaire path', () => {
     const [late] = await d.events('RETARD_SIGNALE');
     expect(late).toMatchObject({ actorRole: 'SYSTEM', details: { dernierJour: '2030-03-06' } });
     await expectWaiting(platform, d, W.TRAITEMENT_SERVICE_FINANCIER);
+    // The late flag moved the version, not the piece: it was transmitted to the service financier once
+    expect(await d.events(WORKFLOW_EVENT_TYPES.transmitted)).toHaveLength(1);
 
     await p.advanceClock(at('2030-03-11T09:00:00Z'));
     await d.decide('serviceFinancier', { type: 'SERVICE_FAIT' });
