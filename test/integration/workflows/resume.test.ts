@@ -58,9 +58,9 @@ describe('resume after the local runner stops', () => {
     await expectWaiting(platform, rep1, W.EXAMEN_MOE);
     const oldToken = (await rep1.record()).pending?.taskToken;
 
-    // The runner stops in the middle; it starts again on the same data, at the same instant
+    // The runner stops in the middle; it starts again on the same data, its clock where it was
     p = await restart();
-    await p.advanceClock(at('2030-01-10T11:00:00Z'));
+    expect(p.clock.now().getTime()).toBeGreaterThanOrEqual(Date.parse('2030-01-10T11:00:00Z'));
     rep1 = driver(platform, 'REP-1', dossierService());
     rep2 = driver(platform, 'REP-2', dossierService());
     expect(await stepFunctionsWorkflow.describe?.('REP-1')).toBe('MISSING');
