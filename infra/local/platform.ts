@@ -362,6 +362,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     };
     const env: Record<string, string> = {
       ...model.functionEnvironment,
+      // LOCAL_LOG_LEVEL (e.g. WARN in the test suite) overrides the handlers' log level read from the stack
+      ...(process.env.LOCAL_LOG_LEVEL ? { POWERTOOLS_LOG_LEVEL: process.env.LOCAL_LOG_LEVEL } : {}),
       TABLE_NAME: LOCAL_TABLE_NAME,
       BUCKET_NAME: LOCAL_BUCKET_NAME,
       STATE_MACHINES: JSON.stringify(stateMachineArns),
