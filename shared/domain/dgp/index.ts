@@ -42,6 +42,7 @@ export {
   type DgpStartInput,
   dgpStart,
   dgpStartAcompteMensuel,
+  dgpStartDgdTacite,
   dgpStartSolde,
   dgpStartSousTraitant,
   type SoldeStartInput,
