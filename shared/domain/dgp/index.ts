@@ -34,6 +34,7 @@ export {
   lateDays,
   lateInterest,
 } from './interest';
+export { type ClockSnapshot, clockDetails, clockRecordKey, clockSnapshot } from './record';
 export {
   type AcompteMensuelStartInput,
   DEFAULT_DGP_RECEIVER,
