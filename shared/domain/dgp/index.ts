@@ -36,6 +36,14 @@ export {
 } from './interest';
 export { type ClockSnapshot, clockDetails, clockRecordKey, clockSnapshot } from './record';
 export {
+  type DgpGap,
+  type DgpPeriod,
+  type DgpPicture,
+  dgpPicture,
+  INTEREST_WITHOUT_AMOUNT,
+  type InterestUnavailable,
+} from './picture';
+export {
   type AcompteMensuelStartInput,
   DEFAULT_DGP_RECEIVER,
   type DgpReceiver,
