@@ -12,6 +12,7 @@ export interface ClockViewOptions {
   /** Amount due TTC in cents; without it no interest amount is computed (days late and indemnity still are). */
   readonly amountDueCents?: number;
   readonly retenueGarantieCents?: number;
+  /** The rate table held in the database; without it every half-year is unknown (TAUX_BCE_INCONNU). */
   readonly ecbRates?: EcbRateTable;
 }
 
@@ -123,7 +124,7 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
         paidOn: end,
         amountDueCents: opts.amountDueCents,
         retenueGarantieCents: opts.retenueGarantieCents,
-        ecbRates: opts.ecbRates,
+        ecbRates: opts.ecbRates ?? [],
       });
       interest = value === undefined ? undefined : { ok: true, value };
     } catch (e) {

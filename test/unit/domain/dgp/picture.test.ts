@@ -6,6 +6,7 @@ import {
   type ClockViewOptions,
   clockView,
   dgpPicture,
+  ECB_MAIN_REFINANCING_RATES,
   newDgpClock,
 } from '../../../../shared/domain/dgp';
 
@@ -69,7 +70,7 @@ describe('DGP picture: who held the dossier on which counted day (CCAG-T art. 3.
         pay('2025-05-02'),
       ],
       '2025-05-20',
-      { amountDueCents: 12_000_000 },
+      { amountDueCents: 12_000_000, ecbRates: ECB_MAIN_REFINANCING_RATES },
     );
     expect(p.periods).toEqual([
       period('MOE', '2025-03-04', '2025-03-08', 5),
@@ -81,7 +82,7 @@ describe('DGP picture: who held the dossier on which counted day (CCAG-T art. 3.
     expect(p.suspension).toEqual({ from: '2025-03-19', to: '2025-03-28', days: 10, open: false });
     expect(p.lateSince).toBe('2025-04-28');
     expect(p.daysLateBy).toEqual({ MOE: 0, MOA: 0, SERVICE_FINANCIER: 5 });
-    // Interest is computable (rate of 2025-H1 known, amount known): no reason to give.
+    // Interest is computable (rate of 2025-H1 in the table given, amount known): no reason to give.
     expect(p.interestUnavailable).toBeUndefined();
     // The picture agrees with the view's figures.
     expect(view.echeance).toBe('2025-04-27');
