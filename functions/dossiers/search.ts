@@ -1,5 +1,3 @@
-import { clock } from '../../shared/adapters/clock';
-import { DossierSearchStore } from '../../shared/adapters/dynamo/dossier-search-store';
 import { type CalendarDate, parisDateOf } from '../../shared/domain/calendar';
 import { type CadreCode, type PieceStatus, STATE_LABELS } from '../../shared/domain/circuits';
 import { latestAmountCents } from '../../shared/domain/circuits/search';
@@ -10,8 +8,9 @@ import { route, routesOf } from '../../shared/http/router';
 import { toAmountString } from '../../shared/schemas/common';
 import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { rechercheOutput, rechercheQuery } from '../../shared/schemas/search';
+import { serviceContext } from '../../shared/services/context';
 import { type SearchHit, searchDossiers } from '../../shared/services/dossier-search';
-import { assertMemberOf, services } from '../api/lib';
+import { assertMemberOf } from '../api/lib';
 
 /**
  * « Rechercher » (GET /v1/dossiers): the dossiers of the caller's structure across every marché it is a party to,
@@ -21,7 +20,7 @@ import { assertMemberOf, services } from '../api/lib';
 
 /** The structure the search is for: the header's, or the caller's only structure. */
 async function structureOf(userId: string, header: string | undefined): Promise<string> {
-  const { identityStore } = services();
+  const identityStore = serviceContext().stores.identity;
   if (header) {
     await assertMemberOf(identityStore, userId, header);
     return header;
@@ -80,8 +79,9 @@ export const rechercherDossiers = httpHandler({
   handler: async (ctx) => {
     const siret = await structureOf(ctx.identity.userId, ctx.headers[STRUCTURE_HEADER]);
     const q = ctx.query;
-    const today: CalendarDate = parisDateOf(clock().now());
-    const page = await searchDossiers(new DossierSearchStore(), {
+    const services = serviceContext();
+    const today: CalendarDate = parisDateOf(services.clock.now());
+    const page = await searchDossiers(services.stores.dossierSearch, {
       siret,
       criteria: {
         ...(q.marche ? { marcheId: q.marche } : {}),

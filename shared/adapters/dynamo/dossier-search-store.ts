@@ -6,7 +6,6 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Dossier } from '../../domain/circuits';
-import { dynamoClient, tableName } from './client';
 import { gsi2, keys, TABLE_KEYS } from './keys';
 
 /**
@@ -29,8 +28,8 @@ const HIGH = '~';
 
 export class DossierSearchStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient = dynamoClient(),
-    private readonly table: string = tableName(),
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
   ) {}
 
   /**
