@@ -8,10 +8,11 @@
  * Step Functions execution was lost with the previous run (executions live in memory) is given a new one.
  */
 import * as path from 'node:path';
-import { seedOnBoot } from '../../shared/seed/boot';
+import { demoAccounts, seedOnBoot } from '../../shared/seed/boot';
 import { type ResumeReport, resumeOpenDossiers } from '../../shared/services/resume';
 import { CLOCK_FILE } from './clock-store';
 import { type Platform, PlatformError, ROOT, startPlatform } from './platform';
+import { buildPortal, DIST_DIR } from './portal/build';
 
 // The SDK's notice that releases after January 2027 need Node 22: the versions here are pinned (package.json) and
 // run on Node ≥ 20.19; eight lines of it at every boot would bury the banner.
@@ -27,7 +28,8 @@ function banner(p: Platform, seconds: number): string {
     '',
     `Factures de travaux : plateforme locale prête en ${seconds.toFixed(1)} s`,
     '',
-    `  API (passerelle HTTP)   http://localhost:${p.port}`,
+    `  Portail                 http://localhost:${p.port}/`,
+    `  API (passerelle HTTP)   http://localhost:${p.port}/v1`,
     '                          GET /health · POST /_local/login {"loginAddress"} · GET|POST /_local/clock {"advanceDays"}',
     `  DynamoDB Local          ${p.endpoints.dynamodb}   table ${p.tableName}   (JVM pid ${p.dynamodbPid})`,
     `  S3 (s3rver + contrôle)  ${p.endpoints.s3}   bucket ${p.bucketName}`,
@@ -86,12 +88,24 @@ async function main(): Promise<void> {
   });
 
   try {
+    // The portal is rebuilt only when its sources (or the API it is typed from) changed since the last build.
+    const portal = await buildPortal({ log: (m) => console.log(m) });
+    if (portal.built) console.log(`Portail construit en ${portal.seconds.toFixed(1)} s.`);
+  } catch (error) {
+    console.error('Portail : la construction a échoué ; l’API démarre quand même.', error);
+  }
+
+  try {
     platform = await startPlatform({
       port: process.env.PORT ? Number(process.env.PORT) : 3000,
       inMemory: process.env.LOCAL_IN_MEMORY === '1',
       dataDir: process.env.LOCAL_DATA_DIR,
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
+      portal: {
+        dir: DIST_DIR,
+        config: { auth: { mode: 'local', comptesDemo: process.env.LOCAL_SEED === '0' ? [] : demoAccounts() } },
+      },
       beforeReady: async (p) => {
         const seed = await seedOnBoot({
           client: p.clients.document,
