@@ -12,7 +12,6 @@ import { demoAccounts, seedOnBoot } from '../../shared/seed/boot';
 import { type ResumeReport, resumeOpenDossiers } from '../../shared/services/resume';
 import { CLOCK_FILE } from './clock-store';
 import { type Platform, PlatformError, ROOT, startPlatform } from './platform';
-import { buildPortal, DIST_DIR } from './portal/build';
 
 // The SDK's notice that releases after January 2027 need Node 22: the versions here are pinned (package.json) and
 // run on Node ≥ 20.19; eight lines of it at every boot would bury the banner.
@@ -87,13 +86,25 @@ async function main(): Promise<void> {
     console.error('Promesse rejetée sans traitement :', reason);
   });
 
-  try {
-    // The portal is rebuilt only when its sources (or the API it is typed from) changed since the last build.
-    const portal = await buildPortal({ log: (m) => console.log(m) });
-    if (portal.built) console.log(`Portail construit en ${portal.seconds.toFixed(1)} s.`);
-  } catch (error) {
-    console.error('Portail : la construction a échoué ; l’API démarre quand même.', error);
-  }
+  // The portal is rebuilt in the background when its sources (or the API it is typed from) changed since the last
+  // build: the API opens at once, the portal's pages say « en cours de construction » until it is done.
+  const servePortal = process.env.LOCAL_PORTAL !== '0';
+  // Imported only when served: the freshness check reads the OpenAPI document (every handler's schema).
+  const portalBuild = servePortal ? await import('./portal/build') : undefined;
+  let portalReady = portalBuild?.portalIsFresh() ?? false;
+  if (servePortal && !portalReady)
+    console.log('Portail : les sources ont changé, construction de web/dist en arrière-plan…');
+  const building =
+    portalBuild && !portalReady
+      ? portalBuild.buildPortalInChild().then(
+          (r) => {
+            portalReady = true;
+            console.log(`\nPortail construit en ${r.seconds.toFixed(1)} s : http://localhost:${platform?.port ?? ''}/`);
+          },
+          (error: unknown) =>
+            console.error('Portail : la construction a échoué (npm run build:web pour le détail).', error),
+        )
+      : Promise.resolve();
 
   try {
     platform = await startPlatform({
@@ -102,10 +113,15 @@ async function main(): Promise<void> {
       dataDir: process.env.LOCAL_DATA_DIR,
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
-      portal: {
-        dir: DIST_DIR,
-        config: { auth: { mode: 'local', comptesDemo: process.env.LOCAL_SEED === '0' ? [] : demoAccounts() } },
-      },
+      ...(portalBuild
+        ? {
+            portal: {
+              ready: () => portalReady,
+              dir: portalBuild.DIST_DIR,
+              config: { auth: { mode: 'local', comptesDemo: process.env.LOCAL_SEED === '0' ? [] : demoAccounts() } },
+            },
+          }
+        : {}),
       beforeReady: async (p) => {
         const seed = await seedOnBoot({
           client: p.clients.document,
@@ -134,6 +150,7 @@ async function main(): Promise<void> {
   console.log(banner(platform, (Date.now() - t0) / 1000));
   for (const text of after) console.log(`\n${text}`);
   console.log('\nCtrl-C pour arrêter.');
+  await building;
 }
 
 void main();

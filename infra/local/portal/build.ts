@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -81,4 +82,32 @@ export async function buildPortal(
   await build({ configFile: path.join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
   fs.writeFileSync(STAMP_FILE, `${hash}\n`);
   return { built: true, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Whether web/dist was built from the current inputs. */
+export function portalIsFresh(): boolean {
+  return fs.existsSync(STAMP_FILE) && fs.readFileSync(STAMP_FILE, 'utf8').trim() === portalInputsHash();
+}
+
+/**
+ * The same build in a child process (`npm start`): Vite's CSS work runs JavaScript for seconds, which would stall the
+ * platform's event loop if it ran in the platform's own process.
+ */
+export function buildPortalInChild(): Promise<BuildPortalResult> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-web.ts'), '--force'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-8000);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve({ built: true, seconds: (Date.now() - t0) / 1000 });
+      else reject(new Error(`npm run build:web a échoué (code ${code}) :\n${stderr}`));
+    });
+  });
 }

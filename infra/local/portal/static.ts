@@ -17,7 +17,13 @@ export interface PortalOptions {
   /** The built portal (`web/dist`). */
   readonly dir: string;
   readonly config: PortalConfig;
+  /** False while `npm start` (re)builds the portal: pages then answer « en cours de construction » (503). */
+  readonly ready?: () => boolean;
 }
+
+const BUILDING_PAGE = Buffer.from(
+  '<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta http-equiv="refresh" content="3"><title>Portail en construction — Factures de travaux</title></head><body><main><h1>Le portail est en cours de construction</h1><p>Ses sources ont changé depuis le dernier démarrage. Cette page se recharge toute seule dans quelques secondes ; l’API répond déjà.</p></main></body></html>',
+);
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -70,6 +76,10 @@ export function createPortalHandler(options: PortalOptions) {
     };
     if (url.pathname === '/config.json') {
       send(200, 'application/json', configBody, 'no-store');
+      return true;
+    }
+    if (options.ready && !options.ready()) {
+      send(503, 'text/html; charset=utf-8', BUILDING_PAGE, 'no-store');
       return true;
     }
     let decoded: string;
