@@ -42,6 +42,19 @@ export const API_LAMBDAS = {
     ],
     access: { table: 'readWrite' },
   },
+  apiNotifications: {
+    entry: 'functions/api/notifications.ts',
+    kind: 'http',
+    description: 'Mes notifications (non lues d’abord, compte, lecture) et mes préférences de courriel',
+    routes: [
+      { method: 'GET', path: '/v1/moi/notifications', public: false },
+      { method: 'GET', path: '/v1/moi/notifications/non-lues', public: false },
+      { method: 'PUT', path: '/v1/moi/notifications/{notificationId}/lue', public: false },
+      { method: 'GET', path: '/v1/moi/preferences-notifications', public: false },
+      { method: 'PUT', path: '/v1/moi/preferences-notifications', public: false },
+    ],
+    access: { table: 'readWrite' },
+  },
   apiMarches: {
     entry: 'functions/api/marches.ts',
     kind: 'http',

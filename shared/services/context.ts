@@ -6,8 +6,11 @@ import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
+import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
+import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
+import { type MailJob, type MailPort, type MailQueue, mailerFromEnv, SqsMailQueue } from '../adapters/mail';
 import { bucketName, s3Client, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
 import type { EcbRateTable } from '../domain/dgp';
@@ -16,6 +19,11 @@ import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
 import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
+import { NotificationDispatcher } from './notifications/dispatcher';
+import { DossierNotifications } from './notifications/dossier-notifications';
+import { MailSender } from './notifications/mail-sender';
+import { NotificationService } from './notifications/notification-service';
+import { ReminderService } from './notifications/reminders';
 import { PieceService } from './piece-service';
 
 /**
@@ -39,6 +47,14 @@ export interface Infrastructure {
   readonly onWorkflowError: (e: unknown, context: string) => void;
   /** ECB rates for the interest in clock views (default: the rule book's table). */
   readonly ecbRates?: EcbRateTable;
+  /** Where e-mails wait to be sent (default: SQS at MAIL_QUEUE_URL, else sent at once by this process). */
+  readonly mailQueue?: MailQueue;
+  /** How e-mails leave (default: MAIL_SMTP_URL, else SES). */
+  readonly mailer?: MailPort;
+  /** The portal's address, for links in e-mails (default: PORTAL_URL). */
+  readonly portalUrl?: string;
+  /** Told of each reminder armed (the embedded platform sets a timer on its clock). */
+  readonly onReminderArmed?: (dueAt: Date) => void;
 }
 
 export interface Stores {
@@ -48,6 +64,9 @@ export interface Stores {
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
   readonly idempotency: IdempotencyStore;
+  /** Notifications: the outbox and reminders, and the users' notifications. */
+  readonly outbox: OutboxStore;
+  readonly inbox: InboxStore;
 }
 
 export interface ServiceContext {
@@ -59,6 +78,11 @@ export interface ServiceContext {
   readonly pieces: PieceService;
   readonly identity: IdentityService;
   readonly marches: MarcheService;
+  readonly notifications: NotificationService;
+  readonly notificationDispatcher: NotificationDispatcher;
+  readonly mailSender: MailSender;
+  readonly mailQueue: MailQueue;
+  readonly reminders: ReminderService;
 }
 
 /** Builds every store and service on `infra` (each on first use). */
@@ -73,6 +97,8 @@ export function createContext(infra: Infrastructure): ServiceContext {
         () => infra.dynamo,
         () => infra.tableName,
       ),
+    outbox: () => new OutboxStore(infra.dynamo, infra.tableName),
+    inbox: () => new InboxStore(infra.dynamo, infra.tableName),
   });
   const ctx: ServiceContext = lazyObject<ServiceContext>({
     infra: () => infra,
@@ -87,6 +113,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         identityStore: stores.identity,
         onWorkflowError: infra.onWorkflowError,
         ecbRates: infra.ecbRates,
+        notifications: new DossierNotifications({ outbox: stores.outbox, onReminderArmed: infra.onReminderArmed }),
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
     pieces: () =>
@@ -101,6 +128,32 @@ export function createContext(infra: Infrastructure): ServiceContext {
       }),
     identity: () => new IdentityService(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
+    notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
+    notificationDispatcher: () =>
+      new NotificationDispatcher({
+        outbox: stores.outbox,
+        inbox: stores.inbox,
+        directory: stores.identity,
+        mailQueue: ctx.mailQueue,
+        clock: infra.clock,
+      }),
+    mailSender: () =>
+      new MailSender({
+        inbox: stores.inbox,
+        mailer: infra.mailer ?? mailerFromEnv(),
+        clock: infra.clock,
+        portalUrl: infra.portalUrl ?? process.env.PORTAL_URL ?? 'http://localhost:3000',
+      }),
+    mailQueue: () =>
+      infra.mailQueue ??
+      (process.env.MAIL_QUEUE_URL ? new SqsMailQueue(process.env.MAIL_QUEUE_URL) : directMailQueue(ctx)),
+    reminders: () =>
+      new ReminderService({
+        outbox: stores.outbox,
+        clock: infra.clock,
+        loadDossier: (id) => stores.dossiers.load(id),
+        loadMarche: async (id) => (await stores.marches.get(id))?.marche,
+      }),
   });
   return ctx;
 }
@@ -136,6 +189,10 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
           error: String(e),
         })),
     ecbRates: parts.ecbRates,
+    mailQueue: parts.mailQueue,
+    mailer: parts.mailer,
+    portalUrl: parts.portalUrl,
+    onReminderArmed: parts.onReminderArmed,
   };
 }
 
@@ -181,6 +238,22 @@ function environmentKey(): string {
     env.AWS_ENDPOINT_URL_S3,
     env.AWS_ENDPOINT_URL_SFN,
   ].join('|');
+}
+
+/**
+ * No queue configured: the e-mails are sent at once by this process; one that fails stays to send, and the next
+ * notification tick hands it over again once its claim is stale.
+ */
+function directMailQueue(ctx: ServiceContext): MailQueue {
+  return {
+    async enqueue(jobs: readonly MailJob[]) {
+      for (const job of jobs) {
+        await ctx.mailSender.send(job).catch((e: unknown) => {
+          defaultLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
+        });
+      }
+    },
+  };
 }
 
 /** An object whose properties are built on first read, once. */

@@ -39,6 +39,7 @@ import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
 import { executionName } from '../domain/workflow';
 import { type Actor, assertMayOpenDossier, resolveActor } from './authorization';
+import type { DossierNotifications } from './notifications/dossier-notifications';
 
 /**
  * The actors' decisions on a dossier: load it and its marché once, authorize the actor, ask the rule book
@@ -119,6 +120,8 @@ export interface DossierServiceDeps {
   readonly onWorkflowError?: (e: unknown, context: string) => void;
   /** ECB rates for the interest in clock views (default: the rule book's table). */
   readonly ecbRates?: ClockViewOptions['ecbRates'];
+  /** The notifications (outbox entries, reminder) written with each transition; none when absent. */
+  readonly notifications?: DossierNotifications;
 }
 
 /** Who acts, decided on the dossier and marché as read: a fixed actor (`act`) or an authorized user (`decide`). */
@@ -257,6 +260,17 @@ export class DossierService {
     const baseClock = record?.clock ?? newDgpClock({ kind: dgpKindOf(dossier), dgpJours: dossier.params.dgpJours });
     const clock = applyClockEffects(baseClock, result.clockEffects);
     const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.cancelled;
+    const version = (record?.version ?? 0) + 1;
+    // Written with the dossier, in the same transaction: the outbox of its notifications, the reminder of its wait
+    const notified = this.deps.notifications?.itemsFor({
+      dossier,
+      version,
+      events: result.events,
+      pending: result.pending,
+      previous: record?.pending,
+      clockView: () => (record ? this.clockView({ ...record, state: dossier, clock }) : null),
+      now,
+    });
 
     const saved = await this.deps.store.save<Dossier, DgpClock>({
       dossierId: dossier.id,
@@ -274,9 +288,11 @@ export class DossierService {
       events: result.events.map((e) => toAuditEvent(e, target.userId, decision.fileHashes)),
       lastEventSeq: record?.lastEventSeq ?? 0,
       lastEventHash: record?.lastEventHash ?? '0'.repeat(64),
-      extraItems: decision.extraItems,
+      // After the decision's own items: their indexes in the transaction stay the ones the caller knows
+      extraItems: [...(decision.extraItems ?? []), ...(notified?.items ?? [])],
       now,
     });
+    this.deps.notifications?.armed(notified?.reminderAt ?? null);
 
     if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version);
     return {
