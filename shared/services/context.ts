@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../adapters/clock';
 import { DocumentBucket } from '../adapters/document-bucket';
 import { dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
+import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
@@ -45,6 +46,8 @@ export interface Infrastructure {
 
 export interface Stores {
   readonly dossiers: DossierStore;
+  /** « Rechercher »: a structure's dossiers from the indexes. */
+  readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
   readonly pieces: PieceStore;
@@ -67,6 +70,7 @@ export interface ServiceContext {
 export function createContext(infra: Infrastructure): ServiceContext {
   const stores = lazyObject<Stores>({
     dossiers: () => new DossierStore(infra.dynamo, infra.tableName),
+    dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
     pieces: () => new PieceStore(infra.dynamo, infra.tableName),
