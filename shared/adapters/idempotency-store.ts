@@ -9,7 +9,6 @@ import {
   isLive,
   type StoredResponse,
 } from '../http/idempotency/store';
-import { dynamoClient, tableName } from './dynamo/client';
 import { keys, TABLE_KEYS } from './dynamo/keys';
 
 /**
@@ -40,8 +39,8 @@ export const COMPRESS_FROM = 16 * 1024;
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
-    private readonly table: () => string = tableName,
+    private readonly client: () => DynamoDBDocumentClient,
+    private readonly table: () => string,
   ) {}
 
   async saveInProgress(record: Omit<IdempotencyRecord, 'status' | 'response'>, now: Date): Promise<void> {

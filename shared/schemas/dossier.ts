@@ -163,6 +163,7 @@ export const attenteOutput = z
   .object({
     etape: z.string(),
     libelle: z.string(),
+    depuis: calendarDateString.meta({ description: 'Jour où l’attente a commencé (le fait qui déclenche son délai).' }),
     acteur: pendingActor,
     autresActeurs: z.array(pendingActor),
     dernierJour: calendarDateString.nullable(),
@@ -173,6 +174,8 @@ export const attenteOutput = z
     enRetardDepuis: calendarDateString.nullable(),
   })
   .meta({ id: 'ActionAttendue' });
+
+const holder = z.enum(['MOE', 'MOA', 'SERVICE_FINANCIER']);
 
 export const delaiOutput = z
   .object({
@@ -211,7 +214,30 @@ export const delaiOutput = z
         total: amountString.meta({ description: 'Intérêts + indemnité forfaitaire.' }),
       })
       .optional(),
-    interetsNonCalculables: z.object({ code: z.string(), message: z.string() }).optional(),
+    interetsNonCalculables: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .meta({ description: 'En retard sans montant d’intérêts : la raison (taux BCE inconnu, aucun montant…).' }),
+    periodes: z
+      .array(
+        z.object({
+          detenteur: holder,
+          du: calendarDateString.meta({ description: 'Premier jour décompté, inclus.' }),
+          au: calendarDateString.meta({ description: 'Dernier jour décompté, inclus.' }),
+          jours: z.int(),
+          enRetard: z.boolean().meta({ description: 'Jours après l’échéance (intérêts moratoires).' }),
+        }),
+      )
+      .meta({
+        description:
+          'Qui détenait le dossier, jour par jour, dans l’ordre : le jour 0 (départ) n’est pas décompté ; la somme des jours vaut joursEcoules.',
+      }),
+    periodeSuspendue: z
+      .object({ du: calendarDateString, au: calendarDateString, jours: z.int(), enCours: z.boolean() })
+      .optional()
+      .meta({ description: 'Les jours où la suspension a arrêté le délai (un trou dans la frise).' }),
+    enRetardDepuis: calendarDateString.optional().meta({ description: 'Premier jour de retard (échéance + 1).' }),
+    joursDeRetardParActeur: z.object({ MOE: z.int(), MOA: z.int(), SERVICE_FINANCIER: z.int() }),
   })
   .meta({ id: 'DelaiGlobalDePaiement' });
 

@@ -11,6 +11,18 @@ import type { Dossier } from './types';
 import { accepted } from './validation';
 
 /**
+ * Refusals of DELAI_EXPIRE that mean "nothing to apply now": the dossier moved on, no deadline runs, or it has not
+ * passed yet. The workflow then reads the dossier again and waits.
+ */
+export const NOTHING_TO_APPLY_ON_TIMEOUT: readonly string[] = [
+  'VERSION_PERIMEE',
+  'ETAPE_PERIMEE',
+  'DELAI_NON_EXPIRE',
+  'AUCUN_DELAI_EN_COURS',
+  'DOSSIER_CLOS',
+];
+
+/**
  * DELAI_EXPIRE: the system applies what the rule book says happens when the current wait's deadline passes
  * (DOMAIN.md §5 "Every wait for a person has a deadline"). Dates are those of the delay, not of the moment the
  * system runs: a late timer changes nothing.

@@ -4,6 +4,7 @@ import type { DgpClock, DgpSuspension } from './clock';
 import type { EcbRateTable } from './ecb-rates';
 import { CLOCK_HOLDERS, type ClockHolder } from './effects';
 import { LATE_PAYMENT_INDEMNITY_CENTS, type LateInterest, lateInterest } from './interest';
+import { type DgpPicture, dgpPicture } from './picture';
 
 export type DgpStatus = 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'ANNULE';
 
@@ -11,6 +12,7 @@ export interface ClockViewOptions {
   /** Amount due TTC in cents; without it no interest amount is computed (days late and indemnity still are). */
   readonly amountDueCents?: number;
   readonly retenueGarantieCents?: number;
+  /** The rate table held in the database; without it every half-year is unknown (TAUX_BCE_INCONNU). */
   readonly ecbRates?: EcbRateTable;
 }
 
@@ -39,6 +41,8 @@ export interface DgpClockView {
   readonly indemnityCents: number;
   /** Intérêts moratoires when late and `amountDueCents` was given; an unknown ECB rate is reported, not thrown. */
   readonly lateInterest?: Validation<LateInterest>;
+  /** The same figures day by day: holders' periods, the suspension gap, the late days (see picture.ts). */
+  readonly picture: DgpPicture;
 }
 
 function zeroByHolder(): Record<ClockHolder, number> {
@@ -69,15 +73,15 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
   const daysUsedBy = zeroByHolder();
   const start = clock.start;
   if (start === undefined) {
+    const facts = { status, asOf: today, daysLate: 0 };
     return {
-      status,
-      asOf: today,
+      ...facts,
+      picture: dgpPicture(clock, facts),
       suspended: false,
       daysElapsed: 0,
       daysSuspended: 0,
       daysUsedBy,
       daysLeft: 0,
-      daysLate: 0,
       indemnityCents: 0,
     };
   }
@@ -120,7 +124,7 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
         paidOn: end,
         amountDueCents: opts.amountDueCents,
         retenueGarantieCents: opts.retenueGarantieCents,
-        ecbRates: opts.ecbRates,
+        ecbRates: opts.ecbRates ?? [],
       });
       interest = value === undefined ? undefined : { ok: true, value };
     } catch (e) {
@@ -129,7 +133,7 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     }
   }
 
-  return {
+  const view = {
     status,
     asOf,
     start,
@@ -145,4 +149,5 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     indemnityCents: daysLate > 0 ? LATE_PAYMENT_INDEMNITY_CENTS : 0,
     ...(interest !== undefined ? { lateInterest: interest } : {}),
   };
+  return { ...view, picture: dgpPicture(clock, view) };
 }
