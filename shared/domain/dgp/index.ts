@@ -51,6 +51,7 @@ export {
   type DgpStartInput,
   dgpStart,
   dgpStartAcompteMensuel,
+  dgpStartDgdTacite,
   dgpStartSolde,
   dgpStartSousTraitant,
   type SoldeStartInput,
