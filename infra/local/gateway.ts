@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** userId of a login address, from the table. */
   readonly findUser: (loginAddress: string) => Promise<string | undefined>;
   readonly maxBodyBytes?: number;
+  /** Serves the portal (the built web app) for paths outside the API; false when the request is not its own. */
+  readonly portal?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 }
 
 /** A path whose percent-encoding does not decode (`/v1/dossiers/%FF`): the client's fault, answered 400. */
@@ -502,6 +504,7 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
         }
         if (url.pathname === '/health' && method === 'GET') return await health(req, res, url);
         if (url.pathname === '/_local/clock' && method === 'GET') return sendJson(res, 200, clockState());
+        if (options.portal && (await options.portal(req, res, url))) return;
         if (!options.ready()) {
           problem(
             res,
