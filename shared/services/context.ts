@@ -1,13 +1,16 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../adapters/clock';
+import { DocumentBucket } from '../adapters/document-bucket';
 import { dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
 import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
 import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { PieceStore } from '../adapters/dynamo/piece-store';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
 import { type MailJob, type MailPort, type MailQueue, mailerFromEnv, SqsMailQueue } from '../adapters/mail';
@@ -24,7 +27,7 @@ import { DossierNotifications } from './notifications/dossier-notifications';
 import { MailSender } from './notifications/mail-sender';
 import { NotificationService } from './notifications/notification-service';
 import { ReminderService } from './notifications/reminders';
-import { PieceService } from './piece-service';
+import { PieceService } from './pieces';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -63,6 +66,8 @@ export interface Stores {
   readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
+  readonly pieces: PieceStore;
+  readonly dossierLists: DossierListStore;
   readonly idempotency: IdempotencyStore;
   /** Notifications: the outbox and reminders, and the users' notifications. */
   readonly outbox: OutboxStore;
@@ -92,6 +97,8 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
+    pieces: () => new PieceStore(infra.dynamo, infra.tableName),
+    dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
     idempotency: () =>
       new DynamoIdempotencyStore(
         () => infra.dynamo,
@@ -118,13 +125,11 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
     pieces: () =>
       new PieceService({
+        store: stores.pieces,
+        documents: new DocumentBucket(infra.s3, infra.bucketName, infra.clock),
         dossiers: ctx.dossiers,
-        db: infra.dynamo,
-        table: infra.tableName,
-        s3: infra.s3,
-        bucket: infra.bucketName,
-        uploadPrefix: infra.uploadPrefix,
         clock: infra.clock,
+        uploadPrefix: infra.uploadPrefix,
       }),
     identity: () => new IdentityService(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),

@@ -16,11 +16,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DocumentBucket } from '../../../shared/adapters/document-bucket';
 import { keys } from '../../../shared/adapters/dynamo/keys';
+import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
+import { verifyDocument } from '../../../shared/documents/verify';
 import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
 import type { DossierService } from '../../../shared/services/dossier-service';
-import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/services/piece-service';
+import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/services/pieces';
 import { elfBytes, textPdf } from '../../fixtures/documents/generate';
 
 /**
@@ -97,13 +100,14 @@ beforeEach(() => {
   );
   service = new PieceService({
     dossiers: { decide, find: vi.fn() } as unknown as DossierService,
-    db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
-    s3: new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
+    store: new PieceStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })), TABLE, { backoff }),
+    documents: new DocumentBucket(
+      new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
+      BUCKET,
+      { now: () => NOW },
+    ),
     clock: { now: () => NOW },
-    table: TABLE,
-    bucket: BUCKET,
     uploadPrefix: 'uploads/',
-    backoff,
   });
 });
 afterEach(() => {
@@ -148,7 +152,11 @@ describe('reservation of an upload form', () => {
 
   it('gives up after repeated conflicts rather than loop forever', async () => {
     ddb.on(TransactWriteCommand).rejects(canceled('TransactionConflict', 'None', 'None'));
-    await expect(service.requestUploadForm(formInput())).rejects.toBeInstanceOf(TransactionCanceledException);
+    // A race that lasts is a lost optimistic lock for the user (409), never a raw storage error
+    await expect(service.requestUploadForm(formInput())).rejects.toMatchObject({
+      code: 'MODIFICATION_CONCURRENTE',
+      kind: 'CONFLICT',
+    });
     expect(backoff.mock.calls.length).toBeGreaterThan(5);
   });
 
@@ -225,7 +233,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(HeadObjectCommand).rejects(
       new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
     );
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow();
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow();
     expect(transactions()).toHaveLength(0);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
@@ -233,7 +241,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
   it('throws when reading the body fails, and deletes nothing', async () => {
     s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
     s3.on(GetObjectCommand).rejects(new Error('socket hang up'));
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow('socket hang up');
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow('socket hang up');
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
@@ -242,7 +250,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length, VersionId: 'v1' });
     s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
     ddb.on(TransactWriteCommand).resolves({});
-    const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' });
+    const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' }, verifyDocument);
     expect(out).toMatchObject({ outcome: 'VERIFIE', fileId: 'FIC-1' });
     const [t] = transactions();
     expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues).toMatchObject({
@@ -259,7 +267,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(GetObjectCommand).resolves({ Body: body(elf) as never });
     s3.on(DeleteObjectCommand).rejectsOnce(new Error('503 Slow Down')).resolves({});
     ddb.on(TransactWriteCommand).resolves({});
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow('Slow Down');
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow('Slow Down');
     const [t] = transactions();
     expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':r']).toMatchObject({
       code: 'FICHIER_EXECUTABLE',
@@ -268,7 +276,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
     ddb
       .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
       .resolves({ Item: file({ status: 'REFUSE' }) });
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
+      outcome: 'IGNORE',
+    });
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
     expect(transactions()).toHaveLength(1);
   });
@@ -283,7 +293,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
       .resolves({ Item: file({ status: 'ANNULE' }) });
     ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None'));
     s3.on(DeleteObjectCommand).resolves({});
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
+      outcome: 'IGNORE',
+    });
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
   });
 
@@ -291,7 +303,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
     ddb
       .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
       .resolves({ Item: file({ status: 'VERIFIE' }) });
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
+      outcome: 'IGNORE',
+    });
     expect(s3.calls()).toHaveLength(0);
   });
 
@@ -304,14 +318,14 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
     s3.on(DeleteObjectCommand).resolves({});
     ddb.on(TransactWriteCommand).resolves({});
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
       outcome: 'REFUSE',
       refusal: { code: 'EMPREINTE_DIFFERENTE' },
     });
   });
 
   it('ignores objects outside the upload prefix', async () => {
-    await expect(service.verifyUpload({ key: 'logs/x' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'logs/x' }, verifyDocument)).resolves.toMatchObject({ outcome: 'IGNORE' });
     expect(ddb.calls()).toHaveLength(0);
   });
 });
@@ -347,13 +361,21 @@ describe('Valider et envoyer, with storage faults', () => {
       action: { type: 'DEPOSER', dossierId: 'DOS-1', piece: { id: 'PCE-1', numero: 'PDM-1', cadre: 'A4' } },
       fileHashes: ['a'.repeat(64), 'b'.repeat(64)],
     });
-    const [pieceItem, cancel] = request.extraItems;
-    expect(pieceItem.Update.Key).toEqual(keys.piece('DOS-1', 'PCE-1'));
-    expect(pieceItem.Update.ExpressionAttributeValues).toMatchObject({
-      ':envoyee': 'ENVOYEE',
-      ':cert': out.certificat,
-    });
-    expect(cancel.Update.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-U'));
+    // The piece becomes sent and the unused form is cancelled, in the dossier's transaction
+    expect(request.coWrites).toEqual([
+      {
+        kind: 'PIECE_SENT',
+        dossierId: 'DOS-1',
+        pieceId: 'PCE-1',
+        depositorSiret: actor.siret,
+        mainFileId: 'FIC-M',
+        certificat: out.certificat,
+        sentAt: NOW.toISOString(),
+        sentBy: 'u',
+        fileHashes: ['a'.repeat(64), 'b'.repeat(64)],
+      },
+      { kind: 'UPLOAD_CANCELLED', dossierId: 'DOS-1', pieceId: 'PCE-1', fileId: 'FIC-U', at: NOW.toISOString() },
+    ]);
   });
 
   it('a follow-up piece needs its action; the If-Match goes to the dossier service', async () => {
