@@ -38,6 +38,8 @@ export const DEMO = {
     consultation: { id: '01JZ0DEM000000000000000007', login: 'consultation@demo.test' },
     /** Asked to join the mandataire; nobody has decided yet. */
     pending: { id: '01JZ0DEM000000000000000008', login: 'attente@demo.test' },
+    /** Platform operator (records the ECB rates); attached to no structure. */
+    exploitant: { id: '01JZ0DEM000000000000000009', login: 'exploitant@demo.test' },
   },
   codeService: 'SERV-TRAVAUX',
   engagementJuridique: 'EJ-2025-000142',
