@@ -42,6 +42,7 @@ export {
   INTEREST_WITHOUT_AMOUNT,
   type InterestUnavailable,
 } from './picture';
+export { type ClockSnapshot, clockDetails, clockRecordKey, clockSnapshot } from './record';
 export {
   type AcompteMensuelStartInput,
   DEFAULT_DGP_RECEIVER,
@@ -50,6 +51,7 @@ export {
   type DgpStartInput,
   dgpStart,
   dgpStartAcompteMensuel,
+  dgpStartDgdTacite,
   dgpStartSolde,
   dgpStartSousTraitant,
   type SoldeStartInput,
