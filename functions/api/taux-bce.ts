@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { EcbRateStore } from '../../shared/adapters/dynamo/ecb-rate-store';
-import { OperatorStore } from '../../shared/adapters/dynamo/operator-store';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { currentHalfYear, ECB_RATE_SOURCES, percentToBp, type RecordedEcbRate } from '../../shared/domain/rates';
@@ -8,7 +6,7 @@ import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { calendarDateString } from '../../shared/schemas/common';
-import { EcbRateService } from '../../shared/services/ecb-rate-service';
+import { serviceContext } from '../../shared/services/context';
 import { resolveOperator } from '../../shared/services/operator-authorization';
 
 /**
@@ -48,8 +46,8 @@ export function tauxBceJson(r: RecordedEcbRate): z.infer<typeof tauxJson> {
 }
 
 function stores() {
-  const rates = new EcbRateStore();
-  return { rates, operators: new OperatorStore(), service: new EcbRateService({ store: rates }) };
+  const ctx = serviceContext();
+  return { access: { identity: ctx.stores.identity, operators: ctx.stores.operators }, service: ctx.ecbRates };
 }
 
 export const listerTauxBce = httpHandler({
@@ -73,8 +71,8 @@ export const listerTauxBce = httpHandler({
     403: { description: 'Réservé aux opérateurs de la plateforme (ROLE_OPERATEUR_REQUIS).' },
   },
   handler: async (ctx) => {
-    const { operators, service } = stores();
-    await resolveOperator(ctx.identity.userId, { operators });
+    const { access, service } = stores();
+    await resolveOperator(ctx.identity.userId, access);
     const [rates, missing] = await Promise.all([service.list(), service.missingCurrent(ctx.now)]);
     return ok({
       taux: rates.map(tauxBceJson),
@@ -109,8 +107,8 @@ export const enregistrerTauxBce = httpHandler({
     409: { description: 'Un autre taux est déjà enregistré pour ce semestre (TAUX_BCE_DEJA_ENREGISTRE).' },
   },
   handler: async (ctx) => {
-    const { operators, service } = stores();
-    const operator = await resolveOperator(ctx.identity.userId, { operators });
+    const { access, service } = stores();
+    const operator = await resolveOperator(ctx.identity.userId, access);
     const rateBp = percentToBp(ctx.body.taux);
     if (rateBp === undefined) {
       const message = `Taux « ${ctx.body.taux} » illisible : indiquez un pourcentage avec au plus deux décimales (2.15).`;

@@ -191,7 +191,7 @@ export const envoyerPiece = httpHandler({
         action,
       }),
     );
-    const json = resultatJson(sent.dossier, viewAfter(svc.dossiers, sent.dossier), sent);
+    const json = resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent);
     const etag = sent.dossier.version;
     return draft.newDossier ? created(json, `/v1/dossiers/${draft.dossierId}`, { etag }) : ok(json, { etag });
   },

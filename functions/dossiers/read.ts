@@ -42,7 +42,7 @@ export const lireDossier = httpHandler({
       marche,
     );
     const pending = service.pendingOf(record, marche);
-    const view = dossierJson(record, pending, service.clockView(record), actor.siret);
+    const view = dossierJson(record, pending, await service.currentClockView(record), actor.siret);
     return ok(view, { etag: record.version });
   },
 });
@@ -71,7 +71,7 @@ export const lireDelai = httpHandler({
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
-    return ok(delaiJson(service.clockView(record)), { etag: record.version });
+    return ok(delaiJson(await service.currentClockView(record)), { etag: record.version });
   },
 });
 

@@ -379,7 +379,7 @@ export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
   };
 }
 
-/** The DGP clock after an action, as of now. */
-export function viewAfter(service: DossierService, result: ActResult): DgpClockView | null {
-  return service.clockView({ clock: result.clock, state: result.dossier } as DossierRecord);
+/** The DGP clock after an action, as of now, with the current ECB rate table. */
+export function viewAfter(service: DossierService, result: ActResult): Promise<DgpClockView | null> {
+  return service.currentClockView({ clock: result.clock, state: result.dossier } as DossierRecord);
 }

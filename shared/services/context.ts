@@ -3,8 +3,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../adapters/clock';
 import { dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
+import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
+import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
 import { bucketName, s3Client, uploadPrefix } from '../adapters/s3';
@@ -13,6 +15,7 @@ import type { EcbRateTable } from '../domain/dgp';
 import type { IdempotencyStore } from '../http/idempotency/store';
 import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
+import { EcbRateService } from './ecb-rate-service';
 import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
 import { PieceService } from './piece-service';
@@ -36,7 +39,7 @@ export interface Infrastructure {
   readonly workflow: WorkflowPort;
   /** Where a failed notification of a dossier's execution is reported (the execution is rebuilt by resume). */
   readonly onWorkflowError: (e: unknown, context: string) => void;
-  /** ECB rates for the interest in clock views (default: the rule book's table). */
+  /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
   readonly ecbRates?: EcbRateTable;
 }
 
@@ -45,6 +48,8 @@ export interface Stores {
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
   readonly idempotency: IdempotencyStore;
+  readonly ecbRates: EcbRateStore;
+  readonly operators: OperatorStore;
 }
 
 export interface ServiceContext {
@@ -56,6 +61,7 @@ export interface ServiceContext {
   readonly pieces: PieceService;
   readonly identity: IdentityService;
   readonly marches: MarcheService;
+  readonly ecbRates: EcbRateService;
 }
 
 /** Builds every store and service on `infra` (each on first use). */
@@ -69,6 +75,8 @@ export function createContext(infra: Infrastructure): ServiceContext {
         () => infra.dynamo,
         () => infra.tableName,
       ),
+    ecbRates: () => new EcbRateStore(infra.dynamo, infra.tableName),
+    operators: () => new OperatorStore(infra.dynamo, infra.tableName),
   });
   const ctx: ServiceContext = lazyObject<ServiceContext>({
     infra: () => infra,
@@ -82,7 +90,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         workflow: infra.workflow,
         identityStore: stores.identity,
         onWorkflowError: infra.onWorkflowError,
-        ecbRates: infra.ecbRates,
+        ...(infra.ecbRates ? { ecbRates: infra.ecbRates } : { loadEcbRates: () => ctx.ecbRates.table() }),
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
     pieces: () =>
@@ -97,6 +105,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
       }),
     identity: () => new IdentityService(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
+    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
   });
   return ctx;
 }

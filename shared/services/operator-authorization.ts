@@ -1,4 +1,4 @@
-import { IdentityStore } from '../adapters/dynamo/identity-store';
+import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import type { OperatorGrant, OperatorStore } from '../adapters/dynamo/operator-store';
 import { DomainError } from '../domain/errors';
 import type { User } from '../domain/structures';
@@ -30,9 +30,9 @@ export function decideOperator(user: User | undefined, grant: OperatorGrant | un
 
 export async function resolveOperator(
   userId: string,
-  stores: { readonly identity?: IdentityStore; readonly operators: OperatorStore },
+  stores: { readonly identity: IdentityStore; readonly operators: OperatorStore },
 ): Promise<{ userId: string; loginAddress: string }> {
-  const identity = stores.identity ?? new IdentityStore();
+  const { identity } = stores;
   const [user, grant] = await Promise.all([identity.getUser(userId), stores.operators.get(userId)]);
   const refusal = decideOperator(user, grant);
   if (refusal) throw refusal;
