@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DomainError } from '../errors';
 
 /**
- * A person using the portal (DOMAIN.md §2). The login address identifies the account: unique, lowercased, never
+ * A person using the portal (docs/rules/structures.md#users). The login address identifies the account: unique, lowercased, never
  * changed. Notifications go to the contact address, which defaults to the login address.
  */
 export interface User {
