@@ -31,6 +31,16 @@ export const API_LAMBDAS = {
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
     memoryMb: 512,
   },
+  apiTauxBce: {
+    entry: 'functions/api/taux-bce.ts',
+    kind: 'http',
+    description: 'Taux de la BCE par semestre : lecture et saisie par un opérateur de la plateforme',
+    routes: [
+      { method: 'GET', path: '/v1/taux-bce', public: false },
+      { method: 'POST', path: '/v1/taux-bce', public: false },
+    ],
+    access: { table: 'readWrite' },
+  },
   apiUtilisateurs: {
     entry: 'functions/api/utilisateurs.ts',
     kind: 'http',
@@ -62,6 +72,16 @@ export const API_LAMBDAS = {
       { method: 'GET', path: '/v1/structures/{siret}/synthese', public: false },
       { method: 'GET', path: '/v1/structures/{siret}/tableau-de-bord', public: false },
       { method: 'GET', path: '/v1/structures/{siret}/delais', public: false },
+    ],
+    access: { table: 'read' },
+  },
+  apiPortail: {
+    entry: 'functions/api/portail.ts',
+    kind: 'http',
+    description: "Portail : synthèse détaillée (attentes et leur dossier) et fil d'événements de la structure",
+    routes: [
+      { method: 'GET', path: '/v1/structures/{siret}/a-traiter', public: false },
+      { method: 'GET', path: '/v1/structures/{siret}/evenements', public: false },
     ],
     access: { table: 'read' },
   },
