@@ -6,10 +6,12 @@ import { dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
+import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
 import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
 import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
@@ -20,6 +22,7 @@ import type { EcbRateTable } from '../domain/dgp';
 import type { IdempotencyStore } from '../http/idempotency/store';
 import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
+import { EcbRateService } from './ecb-rate-service';
 import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
 import { NotificationDispatcher } from './notifications/dispatcher';
@@ -48,7 +51,7 @@ export interface Infrastructure {
   readonly workflow: WorkflowPort;
   /** Where a failed notification of a dossier's execution is reported (the execution is rebuilt by resume). */
   readonly onWorkflowError: (e: unknown, context: string) => void;
-  /** ECB rates for the interest in clock views (default: the rule book's table). */
+  /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
   readonly ecbRates?: EcbRateTable;
   /** Where e-mails wait to be sent (default: SQS at MAIL_QUEUE_URL, else sent at once by this process). */
   readonly mailQueue?: MailQueue;
@@ -72,6 +75,8 @@ export interface Stores {
   /** Notifications: the outbox and reminders, and the users' notifications. */
   readonly outbox: OutboxStore;
   readonly inbox: InboxStore;
+  readonly ecbRates: EcbRateStore;
+  readonly operators: OperatorStore;
 }
 
 export interface ServiceContext {
@@ -88,6 +93,7 @@ export interface ServiceContext {
   readonly mailSender: MailSender;
   readonly mailQueue: MailQueue;
   readonly reminders: ReminderService;
+  readonly ecbRates: EcbRateService;
 }
 
 /** Builds every store and service on `infra` (each on first use). */
@@ -106,6 +112,8 @@ export function createContext(infra: Infrastructure): ServiceContext {
       ),
     outbox: () => new OutboxStore(infra.dynamo, infra.tableName),
     inbox: () => new InboxStore(infra.dynamo, infra.tableName),
+    ecbRates: () => new EcbRateStore(infra.dynamo, infra.tableName),
+    operators: () => new OperatorStore(infra.dynamo, infra.tableName),
   });
   const ctx: ServiceContext = lazyObject<ServiceContext>({
     infra: () => infra,
@@ -119,7 +127,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         workflow: infra.workflow,
         identityStore: stores.identity,
         onWorkflowError: infra.onWorkflowError,
-        ecbRates: infra.ecbRates,
+        ...(infra.ecbRates ? { ecbRates: infra.ecbRates } : { loadEcbRates: () => ctx.ecbRates.table() }),
         notifications: new DossierNotifications({ outbox: stores.outbox, onReminderArmed: infra.onReminderArmed }),
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
@@ -159,6 +167,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         loadDossier: (id) => stores.dossiers.load(id),
         loadMarche: async (id) => (await stores.marches.get(id))?.marche,
       }),
+    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
   });
   return ctx;
 }
