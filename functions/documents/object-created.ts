@@ -1,10 +1,11 @@
 import type { S3Event } from 'aws-lambda';
 import { defaultLogger } from '../../shared/adapters/logger';
+import { verifyDocument } from '../../shared/documents/verify';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
 import type { VerificationOutcome } from '../../shared/services/pieces';
 
 /**
- * S3 ObjectCreated under `uploads/` (ARCHITECTURE.md "How a dossier flows" 2): each uploaded object is verified
+ * S3 ObjectCreated under `uploads/` (docs/DESIGN.md#how-a-dossier-flows step 2): each uploaded object is verified
  * and recorded on its piece, or refused, deleted and the reason recorded. Content refusals are outcomes, not
  * errors; an infrastructure failure throws, so that Lambda retries the event (the verification is idempotent).
  */
@@ -22,7 +23,9 @@ export function objectCreatedHandler(context: () => Pick<ServiceContext, 'pieces
     for (const record of event.Records ?? []) {
       if (!record.eventName?.startsWith('ObjectCreated:')) continue;
       const key = decodeEventKey(record.s3.object.key);
-      const outcome = await context().pieces.verifyUpload({ key, versionId: record.s3.object.versionId ?? undefined });
+      const versionId = record.s3.object.versionId ?? undefined;
+      // the verifier is imported here, not by the composition root: only this Lambda bundles the PDF library
+      const outcome = await context().pieces.verifyUpload({ key, versionId }, verifyDocument);
       log.info('document vérifié', { key, ...outcome });
       outcomes.push(outcome);
     }
