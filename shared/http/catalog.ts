@@ -9,6 +9,7 @@
 import '../../functions/http/health';
 import '../../functions/api/structures';
 import '../../functions/api/utilisateurs';
+import '../../functions/api/notifications';
 import '../../functions/api/marches';
 import '../../functions/api/tableaux';
 import '../../functions/api/taux-bce';
@@ -26,6 +27,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/http/health.ts',
   'functions/api/structures.ts',
   'functions/api/utilisateurs.ts',
+  'functions/api/notifications.ts',
   'functions/api/marches.ts',
   'functions/api/tableaux.ts',
   'functions/api/taux-bce.ts',
