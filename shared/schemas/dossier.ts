@@ -176,12 +176,19 @@ export const attenteOutput = z
 
 export const delaiOutput = z
   .object({
-    statut: z.enum(['NON_DEMARRE', 'EN_COURS', 'SUSPENDU', 'PAYE', 'ANNULE']),
+    statut: z.enum(['NON_DEMARRE', 'EN_COURS', 'SUSPENDU', 'PAYE', 'PAIEMENT_NON_REMONTE', 'ANNULE']),
     auJour: calendarDateString,
     debut: calendarDateString.optional(),
     echeance: calendarDateString.optional(),
     echeanceFinA: z.string().optional().meta({ description: 'Instant (24 h, heure de Paris) où le délai expire.' }),
     detenteur: z.string().optional(),
+    datePaiement: calendarDateString
+      .nullable()
+      .meta({ description: 'Jour de la mise en paiement ; null tant qu’elle n’a pas eu lieu ou n’est pas remontée.' }),
+    datePaiementInconnue: z
+      .string()
+      .optional()
+      .meta({ description: 'Présent quand l’acheteur ne remonte pas la mise en paiement : ce que cela implique.' }),
     suspendu: z.boolean(),
     suspension: z
       .object({
@@ -236,6 +243,13 @@ export const dossierOutput = z
     version: z.int(),
     type: z.enum(['ACOMPTE_MENSUEL', 'SOLDE']),
     origine: z.enum(['TITULAIRE', 'SOUS_TRAITANT', 'COTRAITANT']),
+    circuit: z.enum(['STANDARD', 'SANS_MOE', 'VALIDATION_DELEGUEE_MOE']).meta({
+      description:
+        'STANDARD : MOE (A15) puis MOA (A19 / A20) ; SANS_MOE : marché sans maître d’œuvre (A5, puis A6 après validation du MOA) ; VALIDATION_DELEGUEE_MOE : « MOA présente : non », le MOE valide (A16) et notifie le décompte général (A18).',
+    }),
+    miseEnPaiementRemontee: z.boolean().meta({
+      description: 'Faux : l’acheteur ne remonte pas la mise en paiement ; le dossier s’arrête au mandatement.',
+    }),
     etat: z.string(),
     libelleEtat: z.string(),
     statut: z.string(),
@@ -247,7 +261,9 @@ export const dossierOutput = z
       fournisseur: party,
       titulaire: party,
       valideurs: z.array(party),
-      moe: party,
+      moe: party
+        .nullable()
+        .meta({ description: 'null quand le marché ne désigne pas de maître d’œuvre (circuit A5 / A6).' }),
       moa: party,
       serviceFinancier: z.object({
         siret: z.string(),

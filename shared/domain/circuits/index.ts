@@ -27,6 +27,16 @@ export {
 } from './cadres';
 export * from './deadlines';
 export { ACTION_LABELS, ROLE_LABELS, STATE_LABELS } from './labels';
+export {
+  type BuyerParams,
+  CIRCUIT_KINDS,
+  type CircuitKind,
+  circuitOf,
+  circuitOfDossier,
+  DEFAULT_BUYER_PARAMS,
+  miseEnPaiementRemontee,
+  moaStepHolder,
+} from './organisation';
 export { currentDeadline, pendingActionOf } from './pending';
 export { isRefusalCode, REFUSAL_CODES, type RefusalCode } from './refusals';
 export { transition } from './transition';
