@@ -38,9 +38,12 @@ describe('first deposit and cadres (DOMAIN.md §4)', () => {
     ['A6', A.titulaire],
     ['A16', A.moe],
     ['A18', A.moe],
-  ] as const)('refuses %s as a first piece: it follows the validation of the état d’acompte or the projet de DG', (cadre, who) => {
-    expect(open(who, cadre).code).toBe('CADRE_NON_INITIAL');
-  });
+  ] as const)(
+    'refuses %s as a first piece: it follows the validation of the état d’acompte or the projet de DG',
+    (cadre, who) => {
+      expect(open(who, cadre).code).toBe('CADRE_NON_INITIAL');
+    },
+  );
 
   it.each(['A8', 'A15', 'A17', 'A19', 'A20', 'A22', 'A23', 'A24', 'A25'])(
     'refuses %s as a first piece: it follows a previous piece of the dossier',
