@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
 import { amount, amountString, calendarDateString } from './common';
-import { destinataireInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
+import { destinataireInput, montantsInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
 
 /**
  * The dossier de facturation at the API (DOMAIN.md §5, §6): the actions an actor sends, and what a dossier, its DGP
@@ -48,13 +48,33 @@ export const actionBody = z
     simple('SAISIR_MOA_DIRECTEMENT', "Fournisseur, après le silence du maître d'œuvre : saisir le maître d'ouvrage."),
     z
       .object({ type: z.literal('VALIDER_ETAT_ACOMPTE'), ...pieceRef, destinataire: destinataireInput.optional() })
-      .meta({ description: "Maître d'ouvrage : déposer l'état d'acompte validé (A19)." }),
+      .meta({
+        description:
+          "Maître d'ouvrage : déposer l'état d'acompte validé (A19) ; maître d'œuvre à qui le maître d'ouvrage a délégué la validation (« MOA présente : non ») : l'état d'acompte validé (A16).",
+      }),
+    z
+      .object({
+        type: z.literal('VALIDER_ETAT_ACOMPTE_FOURNISSEUR'),
+        montants: montantsInput.optional(),
+        commentaire: texte.optional(),
+      })
+      .meta({
+        description:
+          "Maître d'ouvrage d'un marché sans maître d'œuvre : valider l'état d'acompte du titulaire (A5), montants corrigés le cas échéant.",
+      }),
+    z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE_VALIDE'), ...pieceRef }).meta({
+      description:
+        "Titulaire d'un marché sans maître d'œuvre : déposer l'état d'acompte validé (A6), aux montants validés par le maître d'ouvrage.",
+    }),
     z
       .object({ type: z.literal('REFUSER_MOA'), motif: motifRefus, commentaire: texte.optional() })
       .meta({ description: "Maître d'ouvrage : refuser (pas pour un désaccord de montant)." }),
     z
       .object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), ...pieceRef })
-      .meta({ description: "Maître d'ouvrage : notifier le décompte général (A20)." }),
+      .meta({
+        description:
+          "Maître d'ouvrage : notifier le décompte général (A20) ; maître d'œuvre délégataire : le décompte général (A18).",
+      }),
     z
       .object({ type: z.literal('SIGNER_DG'), ...pieceRef })
       .meta({ description: 'Titulaire : signer le décompte général (A8), qui devient définitif.' }),
@@ -78,7 +98,10 @@ export const actionBody = z
     simple('METTRE_EN_PAIEMENT', 'Service financier : mettre en paiement (arrête le délai de paiement).'),
     z
       .object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte).max(100) })
-      .meta({ description: 'Service financier : suspendre une fois, en listant chaque document manquant.' }),
+      .meta({
+        description:
+          "Service financier, ou maître d'ouvrage pendant la validation de l'état d'acompte : suspendre le délai de paiement, une seule fois par dossier, en listant chaque document manquant.",
+      }),
     z
       .object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte })
       .meta({ description: 'Service financier : renvoyer la pièce pour erreur de destinataire.' }),

@@ -37,6 +37,7 @@ import { applyRateBp } from '../domain/money';
 import type { Space } from '../domain/roles';
 import { assertAddresseeParameters } from '../domain/structures';
 import { assertMayOpenDossier, resolveActor } from './authorization';
+import { buyerParamsOf } from './buyer-params';
 
 /**
  * The application service of a dossier: load it, ask the rule book (shared/domain/circuits) what an action does,
@@ -335,11 +336,13 @@ export class DossierService {
 
     // The action's shape first (parseAction), then the addressee's directory, then the rule book.
     if (request.actor !== 'SYSTEM') await this.assertAddressee(marche, record?.state, parseAction(request.action));
-    const result = transition(marche, record?.state, request.actor, request.action, now);
+    // A new dossier's circuit follows the buyer's directory of the day; an open one keeps its own
+    const buyer = record ? undefined : await buyerParamsOf(marche, this.deps.identityStore ?? new IdentityStore());
+    const result = transition(marche, record?.state, request.actor, request.action, now, undefined, buyer);
     const dossier = result.dossier;
     const baseClock = record?.clock ?? newDgpClock({ kind: dgpKindOf(dossier), dgpJours: dossier.params.dgpJours });
     const clock = applyClockEffects(baseClock, result.clockEffects);
-    const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.cancelled;
+    const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.paymentUnreportedFrom && !clock.cancelled;
 
     const saved = await this.store.save<Dossier, DgpClock>({
       dossierId: dossier.id,
