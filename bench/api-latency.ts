@@ -17,9 +17,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startPlatform } from '../infra/local/platform';
 import { dynamoClient } from '../shared/adapters/dynamo/client';
 import { keys } from '../shared/adapters/dynamo/keys';
-import { setWorkflow, type WorkflowPort, workflow } from '../shared/adapters/workflow';
 import { seedOnBoot } from '../shared/seed/boot';
 import { DEMO } from '../shared/seed/demo';
+import { contextOverrides, overrideContext } from '../shared/services/context';
 import {
   defaultPdfLines,
   type Json,
@@ -239,12 +239,12 @@ async function main(): Promise<void> {
     for (let i = 1; i <= N; i++) await circuit({ counting: 'latency' }, i, as, settle);
 
     // Round trips of the requests alone: the dossier workflow replaced by a no-op for these passes
-    const real: WorkflowPort = workflow();
-    setWorkflow({ start: async () => 'started', release: async () => true });
+    const platformParts = contextOverrides();
+    overrideContext({ ...platformParts, workflow: { start: async () => 'started', release: async () => true } });
     try {
       for (let i = 1; i <= COUNT_PASSES; i++) await circuit({ counting: 'api' }, i, as, settle);
     } finally {
-      setWorkflow(real);
+      overrideContext(platformParts);
     }
 
     const raw: number[] = [];

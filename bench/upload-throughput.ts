@@ -9,13 +9,10 @@
 import '../infra/local/polyfills';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startPlatform } from '../infra/local/platform';
-import { IdentityStore } from '../shared/adapters/dynamo/identity-store';
-import { MarcheStore } from '../shared/adapters/dynamo/marche-store';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../shared/domain/documents';
 import { rolesOf } from '../shared/domain/marche';
 import { DEMO, seedDemo } from '../shared/seed/demo';
-import { DossierService } from '../shared/services/dossier-service';
-import { PieceService } from '../shared/services/piece-service';
+import { serviceContext } from '../shared/services/context';
 
 const MIB = 1024 * 1024;
 const rounds = Number(process.argv[2] ?? 3);
@@ -50,12 +47,12 @@ async function main() {
   // Keep the figures readable: the verifier logs each file at INFO
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
   try {
-    const marches = new MarcheStore();
-    await seedDemo({ identity: new IdentityStore(), marches }, platform.clock.now());
+    const ctx = serviceContext();
+    const marches = ctx.stores.marches;
+    await seedDemo({ identity: ctx.stores.identity, marches }, platform.clock.now());
     const marche = (await marches.get(DEMO.marcheId))?.marche;
     if (!marche) throw new Error('demo marché missing');
-    const dossiers = new DossierService({ loadMarche: async (id) => (await marches.get(id))?.marche });
-    const pieces = new PieceService({ dossiers });
+    const pieces = ctx.pieces;
     const actor = { siret: DEMO.sirets.mandataire, roles: rolesOf(marche, DEMO.sirets.mandataire) };
     const files = Array.from({ length: MAX_PIECE_BYTES / MAX_FILE_BYTES }, (_, i) => textFile(i + 1));
     const totalMib = files.reduce((n, f) => n + f.length, 0) / MIB;

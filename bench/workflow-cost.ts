@@ -16,13 +16,11 @@ import { WORKFLOW_LAMBDAS } from '../functions/workflow/lambdas';
 import * as workflowTasks from '../functions/workflow/tasks';
 import { type Platform, startPlatform } from '../infra/local/platform';
 import type { LocalLambdaHandler } from '../infra/local/types';
-import { setDynamoClient } from '../shared/adapters/dynamo/client';
-import { IdentityStore } from '../shared/adapters/dynamo/identity-store';
-import { MarcheStore } from '../shared/adapters/dynamo/marche-store';
 import { executionArn } from '../shared/adapters/workflow';
 import type { Action } from '../shared/domain/circuits';
 import { DEMO, type DemoUserKey, seedDemo } from '../shared/seed/demo';
-import { DossierService } from '../shared/services/dossier-service';
+import { contextOverrides, overrideContext, serviceContext } from '../shared/services/context';
+import type { DossierService } from '../shared/services/dossier-service';
 
 const PRICES = {
   /** Step Functions Standard: $0.025 per 1,000 state transitions. */
@@ -365,11 +363,14 @@ async function main() {
     },
   });
   try {
-    setDynamoClient(meteredDocumentClient(platform.endpoints.dynamodb, platform.region));
+    overrideContext({
+      ...contextOverrides(),
+      dynamo: meteredDocumentClient(platform.endpoints.dynamodb, platform.region),
+    });
     await platform.advanceClock({ to: '2030-01-07T08:00:00Z' });
-    await seedDemo({ identity: new IdentityStore(), marches: new MarcheStore() }, platform.clock.now());
-    const marches = new MarcheStore();
-    const service = new DossierService({ loadMarche: async (id) => (await marches.get(id))?.marche });
+    const ctx = serviceContext();
+    await seedDemo({ identity: ctx.stores.identity, marches: ctx.stores.marches }, platform.clock.now());
+    const service = ctx.dossiers;
 
     const rows: Figures[] = [];
     for (const [i, path] of PATHS.entries()) {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { DossierStore } from '../../shared/adapters/dynamo/dossier-store';
-import { IdentityStore, type Stored } from '../../shared/adapters/dynamo/identity-store';
-import { MarcheStore } from '../../shared/adapters/dynamo/marche-store';
+import type { IdentityStore, Stored } from '../../shared/adapters/dynamo/identity-store';
 import { DomainError } from '../../shared/domain/errors';
 import {
   addService as addServiceRule,
@@ -13,23 +11,17 @@ import {
   updateUser,
 } from '../../shared/domain/structures';
 import { siret } from '../../shared/schemas/common';
-import { IdentityService } from '../../shared/services/identity-service';
-import { MarcheService } from '../../shared/services/marche-service';
+import { serviceContext } from '../../shared/services/context';
 
-/**
- * What the API handlers of this concern share. Stores are built per request (cheap: the DynamoDB client is a
- * process singleton), never when a module loads, because the embedded platform imports handlers before it sets
- * TABLE_NAME and the endpoints.
- */
+/** What the API handlers of this concern share: the process's services (shared/services/context.ts). */
 export function services() {
-  const identityStore = new IdentityStore();
-  const marcheStore = new MarcheStore();
+  const ctx = serviceContext();
   return {
-    identityStore,
-    identity: new IdentityService(identityStore),
-    marches: new MarcheService(marcheStore, identityStore),
-    marcheStore,
-    dossiers: new DossierStore(),
+    identityStore: ctx.stores.identity,
+    identity: ctx.identity,
+    marches: ctx.marches,
+    marcheStore: ctx.stores.marches,
+    dossiers: ctx.stores.dossiers,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StoredPending } from '../../shared/adapters/dynamo/dossier-store';
+import { deadlineOf } from '../../shared/adapters/dynamo/pending';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { ACTION_TYPES } from '../../shared/domain/circuits/actions';
 import { clockView, type DgpClock } from '../../shared/domain/dgp';
@@ -20,9 +21,6 @@ import { assertMemberOf, services } from './lib';
  */
 
 const TAGS = ['Tableaux de bord'];
-
-/** Sort key of waits without a deadline (shared/services/dossier-service.ts): shown as « no deadline ». */
-const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 
 const actionType = z.enum(ACTION_TYPES as [string, ...string[]]).meta({ id: 'TypeAction' });
 const role = z.enum(ROLES);
@@ -66,7 +64,7 @@ export function toAttente(siret: string, dossierId: string, p: StoredPending) {
       ...mine.flatMap((o) => o.allowedActions),
     ]),
   ];
-  const deadline = p.deadlineAt && p.deadlineAt !== NO_DEADLINE ? p.deadlineAt : null;
+  const deadline = deadlineOf(p);
   return {
     dossierId,
     versionDossier: Number(p.dossierVersion ?? 0),

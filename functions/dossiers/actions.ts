@@ -11,15 +11,14 @@ import {
   toCircuitAction,
 } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
-import { actorToAct, circuitActor, raceAsConflict, requestServices } from './support';
+import { raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
 
 /**
- * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier (DOMAIN.md §5). DossierService.decide authorizes
- * the user for the marché (`resolveActor`, in « Factures à valider » for validations) and applies the rule book
- * (`act`) — or, for an action that deposits a piece, the handler authorizes (`resolveActor`) and PieceService.send
- * sends the named draft with the action. Every refusal
- * of the rule book comes back as a DomainError (4xx with its code). Function `dossiersAct`.
+ * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier. DossierService.decide authorizes the user for
+ * the marché (`resolveActor`, in « Factures à valider » for validations) and applies the rule book — for an action
+ * that deposits a piece, through PieceService.send, which prepares the named draft once the user is authorized.
+ * Every refusal of the rule book comes back as a DomainError (4xx with its code). Function `dossiersAct`.
  */
 
 export const agir = httpHandler({
@@ -48,16 +47,16 @@ export const agir = httpHandler({
   },
   handler: async (ctx) => {
     const body = ctx.body as ActionBody;
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     if (isPieceAction(body)) {
       const { pieceId, ...rest } = body;
       const record = await svc.dossiers.load(ctx.params.dossierId);
-      const actor = await actorToAct(who, await svc.marche(record.marcheId));
+      // Authorization and the rule book in DossierService.decide, through PieceService.send
       const sent = await raceAsConflict(() =>
         svc.pieces.send({
-          actor: circuitActor(actor),
-          userId: actor.userId,
+          userId: who.userId,
+          ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
           dossierId: record.dossierId,
           pieceId,
           expectedVersion: ctx.ifMatch,

@@ -51,7 +51,7 @@ export const lireBrouillon = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'La pièce', schema: brouillonOutput } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     const { draft } = await readablePiece(svc, who, ctx.params);
     return ok(brouillonJson(draft));
@@ -70,7 +70,7 @@ export const lienTelechargement = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Le lien', schema: lienTelechargementOutput } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     await readablePiece(svc, who, ctx.params);
     const link = await svc.pieces.downloadUrl({

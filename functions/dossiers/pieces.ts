@@ -49,7 +49,7 @@ export const creerPremierePiece = httpHandler({
   body: creerPieceBody,
   responses: { 201: { description: 'Brouillon créé', schema: brouillonOutput, headers: { Location: 'La pièce.' } } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const marche = await svc.marche(ctx.params.marcheId);
     const actor = await actorToAct(who(ctx), marche);
     // DOMAIN.md §2: a structure deactivated by a SIRET change opens no new dossier
@@ -81,7 +81,7 @@ export const creerPieceSuivante = httpHandler({
   body: creerPieceBody,
   responses: { 201: { description: 'Brouillon créé', schema: brouillonOutput, headers: { Location: 'La pièce.' } } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const record = await svc.dossiers.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     const actor = await actorToAct(who(ctx), marche);
@@ -113,7 +113,7 @@ export const demanderDepotFichier = httpHandler({
   body: demandeFichierBody,
   responses: { 201: { description: 'Formulaire de dépôt', schema: formulaireDepotOutput } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
     const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
     const form = await svc.pieces.requestUploadForm({
@@ -167,7 +167,7 @@ export const envoyerPiece = httpHandler({
   },
   handler: async (ctx) => {
     const body = ctx.body ?? {};
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
     if (!draft.newDossier && ctx.ifMatch === undefined) {
       throw new HttpProblem(
@@ -176,8 +176,6 @@ export const envoyerPiece = httpHandler({
         'En-tête If-Match obligatoire pour une pièce suivante : renvoyez la version du dossier lue (valeur de son ETag, par exemple If-Match: "3").',
       );
     }
-    const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
-    if (draft.newDossier) assertMayOpenDossier(actor);
     const action = body.type
       ? pieceActionExtras({ ...body, type: body.type })
       : {
@@ -186,8 +184,7 @@ export const envoyerPiece = httpHandler({
         };
     const sent = await raceAsConflict(() =>
       svc.pieces.send({
-        actor: circuitActor(actor),
-        userId: actor.userId,
+        ...who(ctx),
         dossierId: draft.dossierId,
         pieceId: draft.pieceId,
         ...(draft.newDossier ? {} : { expectedVersion: ctx.ifMatch }),
@@ -212,7 +209,7 @@ export const supprimerBrouillon = httpHandler({
   headers: actingHeaders,
   responses: { 204: { description: 'Brouillon supprimé' } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
     const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
     await svc.pieces.deleteDraft({ actor: circuitActor(actor), dossierId: draft.dossierId, pieceId: draft.pieceId });

@@ -33,7 +33,7 @@ export const lireDossier = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Le dossier', schema: dossierOutput, headers: { ETag: 'Version du dossier.' } } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
@@ -66,7 +66,7 @@ export const lireDelai = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
@@ -88,7 +88,7 @@ export const lireHistorique = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'La piste d’audit et sa vérification', schema: historiqueOutput } },
   handler: async (ctx) => {
-    const svc = requestServices(ctx.logger);
+    const svc = requestServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
@@ -118,7 +118,7 @@ export const listerDossiers = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Une page de dossiers', schema: listeDossiersOutput } },
   handler: async (ctx) => {
-    const marche = await requestServices(ctx.logger).marche(ctx.params.marcheId);
+    const marche = await requestServices().marche(ctx.params.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
     const page = await dossiersOfMarche(marche.id, {
       status: ctx.query.statut,

@@ -1,18 +1,16 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DossierStore } from '../../shared/adapters/dynamo/dossier-store';
-import { MarcheStore } from '../../shared/adapters/dynamo/marche-store';
 import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
 import { SPACES, type Space } from '../../shared/domain/roles';
 import { type Actor, resolveActor } from '../../shared/services/authorization';
-import { DossierService } from '../../shared/services/dossier-service';
-import { PieceService } from '../../shared/services/piece-service';
+import { serviceContext } from '../../shared/services/context';
+import type { DossierService } from '../../shared/services/dossier-service';
+import type { PieceService } from '../../shared/services/piece-service';
 
 /**
- * What every dossier and piece handler shares: the services of one request (built per request, never when a module
- * loads: the embedded platform imports handlers before it sets TABLE_NAME), the authorization calls, and the
- * translation of a lost transaction race into a refusal. No rule of the rule book lives here.
+ * What every dossier and piece handler shares: the services of the process (shared/services/context.ts), the
+ * marché read at most once per request, the authorization calls, and the translation of a lost transaction race
+ * into a refusal. No rule of the rule book lives here.
  */
 export interface RequestServices {
   readonly dossiers: DossierService;
@@ -21,28 +19,19 @@ export interface RequestServices {
   marche(marcheId: string): Promise<Marche>;
 }
 
-export function requestServices(logger: Logger): RequestServices {
-  const marcheStore = new MarcheStore();
+export function requestServices(): RequestServices {
+  const ctx = serviceContext();
   const cache = new Map<string, Promise<Marche | undefined>>();
-  const loadMarche = (id: string) => {
-    let m = cache.get(id);
-    if (!m) {
-      m = marcheStore.get(id).then((s) => s?.marche);
-      cache.set(id, m);
-    }
-    return m;
-  };
-  const dossiers = new DossierService({
-    store: new DossierStore(),
-    loadMarche,
-    onWorkflowError: (e, context) =>
-      logger.warn('circuit non notifié ; la reprise le reconstruira depuis la table', { context, error: String(e) }),
-  });
   return {
-    dossiers,
-    pieces: new PieceService({ dossiers }),
+    dossiers: ctx.dossiers,
+    pieces: ctx.pieces,
     marche: async (marcheId) => {
-      const marche = await loadMarche(marcheId);
+      let m = cache.get(marcheId);
+      if (!m) {
+        m = ctx.stores.marches.get(marcheId).then((s) => s?.marche);
+        cache.set(marcheId, m);
+      }
+      const marche = await m;
       if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
       return marche;
     },
@@ -55,7 +44,10 @@ export interface Who {
 }
 
 export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
-  return resolveActor({ userId: who.userId, marche, space, need: 'act', ...siretOf(who) });
+  return resolveActor(
+    { userId: who.userId, marche, space, need: 'act', ...siretOf(who) },
+    serviceContext().stores.identity,
+  );
 }
 
 /** Readers come through either space: the first that lets them read wins; otherwise the first refusal. */
@@ -63,7 +55,10 @@ export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
   let first: unknown;
   for (const space of SPACES) {
     try {
-      return await resolveActor({ userId: who.userId, marche, space, need: 'read', ...siretOf(who) });
+      return await resolveActor(
+        { userId: who.userId, marche, space, need: 'read', ...siretOf(who) },
+        serviceContext().stores.identity,
+      );
     } catch (e) {
       if (!isDomainError(e) || e.code !== 'ESPACE_NON_SOUSCRIT') throw e;
       first ??= e;

@@ -12,7 +12,7 @@ import {
   type Piece,
   STATE_LABELS,
 } from '../../shared/domain/circuits';
-import type { DgpClockView } from '../../shared/domain/dgp';
+import type { DgpClockView, DgpPicture } from '../../shared/domain/dgp';
 import type { Suggestions } from '../../shared/domain/prefill';
 import { toAmountString } from '../../shared/schemas/common';
 import type {
@@ -59,6 +59,7 @@ export function attenteJson(p: PendingAction | null): Out<typeof attenteOutput> 
   return {
     etape: p.step,
     libelle: STATE_LABELS[p.step],
+    depuis: p.since,
     acteur: pendingActorJson(p),
     autresActeurs: p.otherActors.map(pendingActorJson),
     dernierJour: p.lastDay,
@@ -132,9 +133,27 @@ export function delaiJson(v: DgpClockView | null): Out<typeof delaiOutput> | nul
           },
         }
       : {}),
-    ...(interest && !interest.ok
-      ? { interetsNonCalculables: { code: interest.error.code, message: interest.error.message } }
+    ...(v.picture.interestUnavailable ? { interetsNonCalculables: { ...v.picture.interestUnavailable } } : {}),
+    ...pictureJson(v.picture),
+  };
+}
+
+/** The DGP picture's figures (shared/domain/dgp/picture.ts), for the portal's timeline. */
+function pictureJson(p: DgpPicture) {
+  return {
+    periodes: p.periods.map((x) => ({ detenteur: x.holder, du: x.from, au: x.to, jours: x.days, enRetard: x.late })),
+    ...(p.suspension
+      ? {
+          periodeSuspendue: {
+            du: p.suspension.from,
+            au: p.suspension.to,
+            jours: p.suspension.days,
+            enCours: p.suspension.open,
+          },
+        }
       : {}),
+    ...(p.lateSince ? { enRetardDepuis: p.lateSince } : {}),
+    joursDeRetardParActeur: { ...p.daysLateBy },
   };
 }
 

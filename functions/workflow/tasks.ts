@@ -1,17 +1,16 @@
 import middy from '@middy/core';
 import { z } from 'zod';
-import { MarcheStore } from '../../shared/adapters/dynamo/marche-store';
-import { defaultLogger } from '../../shared/http/logger';
-import { DossierService } from '../../shared/services/dossier-service';
+import { defaultLogger } from '../../shared/adapters/logger';
+import { serviceContext } from '../../shared/services/context';
+import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
 
 /**
  * The Lambda tasks of the dossier's state machine (workflows/dossier.ts). Thin: each parses its input and calls the
- * dossier service, where the work is done (idempotent, one transaction, optimistic locking). A service is built per
- * invocation, so that it always uses the process's current table client and clock.
+ * workflow's steps (shared/services/dossier-workflow.ts), where the work is done (idempotent, one transaction,
+ * optimistic locking). The service comes from the composition root at each invocation.
  */
-function service(): DossierService {
-  const marches = new MarcheStore();
-  return new DossierService({ loadMarche: async (id) => (await marches.get(id))?.marche });
+function service(): DossierWorkflow {
+  return serviceContext().dossierWorkflow;
 }
 
 /** A task handler: input parsed with zod (a malformed input is a bug in the definition: it fails loudly). */

@@ -10,6 +10,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LAMBDAS, type LambdaDefinition, type LambdaKey } from '../../functions/registry';
+import { LAMBDA_BUNDLE, sourceMapsWanted } from './bundling';
 import { acknowledgeNag, iam5Resource } from './nag';
 import { type Storage, UPLOAD_PREFIX } from './storage';
 
@@ -65,6 +66,8 @@ export interface FunctionsProps {
   readonly logLevel?: LogLevel;
   /** What happens to the log groups when the stack is deleted (default: RETAIN). */
   readonly removalPolicy?: RemovalPolicy;
+  /** Bundle and enable source maps (default: off, or `SOURCE_MAPS=true`; see `bundling.ts`). */
+  readonly sourceMaps?: boolean;
 }
 
 /**
@@ -84,6 +87,7 @@ export class Functions extends Construct {
     const { storage } = props;
     const logLevel = props.logLevel ?? 'INFO';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const sourceMaps = sourceMapsWanted(props.sourceMaps);
 
     for (const [key, def] of Object.entries(this.registry)) {
       const role = new iam.Role(this, `${key}Role`, {
@@ -116,18 +120,17 @@ export class Functions extends Construct {
         environment: {
           POWERTOOLS_SERVICE_NAME: 'factures-travaux',
           POWERTOOLS_LOG_LEVEL: logLevel,
-          NODE_OPTIONS: '--enable-source-maps',
+          ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         },
         bundling: {
           format: OutputFormat.ESM,
-          target: 'node22',
-          minify: true,
-          sourceMap: true,
+          target: LAMBDA_BUNDLE.target,
+          minify: LAMBDA_BUNDLE.minify,
+          sourceMap: sourceMaps,
           forceDockerBundling: false,
-          // Bundle the pinned AWS SDK rather than rely on the runtime's copy, so that the code runs what was tested.
-          externalModules: [],
-          mainFields: ['module', 'main'],
-          banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+          externalModules: [...LAMBDA_BUNDLE.externalModules],
+          mainFields: [...LAMBDA_BUNDLE.mainFields],
+          banner: LAMBDA_BUNDLE.banner,
         },
       });
       acknowledgeNag(

@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { seedOnBoot } from '../../shared/seed/boot';
+import { serviceContext } from '../../shared/services/context';
 import { type ResumeReport, resumeOpenDossiers } from '../../shared/services/resume';
 import { CLOCK_FILE } from './clock-store';
 import { type Platform, PlatformError, ROOT, startPlatform } from './platform';
@@ -103,7 +104,12 @@ async function main(): Promise<void> {
         after.push(seed.banner);
         const messages: string[] = [];
         try {
-          const report = await resumeOpenDossiers({ log: (m) => messages.push(m) });
+          const ctx = serviceContext();
+          const report = await resumeOpenDossiers({
+            store: ctx.stores.dossiers,
+            workflow: ctx.infra.workflow,
+            log: (m) => messages.push(m),
+          });
           after.push(resumeSummary(report, messages));
         } catch (error) {
           // The platform stays usable; the dossiers wait for the next start

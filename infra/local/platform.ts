@@ -9,9 +9,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
-import { type Clock, clock as currentClock, ShiftableClock, setClock, systemClock } from '../../shared/adapters/clock';
-import { setDynamoClient } from '../../shared/adapters/dynamo/client';
+import { ShiftableClock, systemClock } from '../../shared/adapters/clock';
 import { keys } from '../../shared/adapters/dynamo/keys';
+import { overrideContext } from '../../shared/services/context';
 import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
@@ -86,7 +86,7 @@ export interface Platform {
   readonly dataDir?: string;
   /** PID of the DynamoDB Local JVM. */
   readonly dynamodbPid: number;
-  /** The platform clock (also installed with setClock for handlers). */
+  /** The platform clock (also the clock of the services handlers use: shared/services/context.ts). */
   readonly clock: ShiftableClock;
   /** The local Step Functions (pending task tokens, executions, history). */
   readonly stepFunctions: LocalStepFunctions;
@@ -160,8 +160,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         }
       })
     : () => undefined;
-  const previousClock: Clock = currentClock();
-  setClock(clock);
+  // Handlers take their services from the composition root: they run on this platform's clock
+  overrideContext({ clock });
   const activity = new Activity();
   const timers = new VirtualTimers(clock, activity);
   const auth = new LocalAuth(localJwtSecret(dataDir), clock);
@@ -234,8 +234,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     clients?.dynamodb.destroy();
     clients?.s3.destroy();
     clients?.sfn.destroy();
-    setDynamoClient(undefined);
-    setClock(previousClock);
+    overrideContext(undefined);
   };
 
   try {
@@ -387,7 +386,6 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     savedEnv.set('AWS_PROFILE', process.env.AWS_PROFILE);
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
-    setDynamoClient(undefined);
 
     const dynamodbClient = new DynamoDBClient({
       endpoint: endpoints.dynamodb,

@@ -53,15 +53,3 @@ export class ShiftableClock implements Clock {
     return () => this.listeners.delete(listener);
   }
 }
-
-let current: Clock = systemClock;
-
-/** The process-wide clock used by handlers. */
-export function clock(): Clock {
-  return current;
-}
-
-/** Installed by the embedded platform and by tests. */
-export function setClock(c: Clock): void {
-  current = c;
-}

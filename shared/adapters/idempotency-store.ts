@@ -8,7 +8,6 @@ import {
   isLive,
   type StoredResponse,
 } from '../http/idempotency/store';
-import { dynamoClient, tableName } from './dynamo/client';
 import { keys, TABLE_KEYS } from './dynamo/keys';
 
 /**
@@ -30,8 +29,8 @@ interface Item {
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly client: () => DynamoDBDocumentClient = dynamoClient,
-    private readonly table: () => string = tableName,
+    private readonly client: () => DynamoDBDocumentClient,
+    private readonly table: () => string,
   ) {}
 
   async saveInProgress(record: Omit<IdempotencyRecord, 'status' | 'response'>, now: Date): Promise<void> {

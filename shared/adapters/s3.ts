@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type Clock, clock as processClock } from './clock';
+import type { Clock } from './clock';
 
 /**
  * The documents bucket, seen from the application: one S3 client per process built from the environment, and the
@@ -30,22 +30,15 @@ export function s3ClientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3C
 }
 
 let cached: { client: S3Client; endpoint: string | undefined } | undefined;
-let installed: S3Client | undefined;
 
 /** The process-wide client (rebuilt when the endpoint in the environment changes, e.g. a new local platform). */
 export function s3Client(): S3Client {
-  if (installed) return installed;
   const endpoint = process.env.AWS_ENDPOINT_URL_S3;
   if (!cached || cached.endpoint !== endpoint) {
     cached?.client.destroy();
     cached = { client: new S3Client(s3ClientConfigFromEnv()), endpoint };
   }
   return cached.client;
-}
-
-/** Installs a client (tests); `undefined` goes back to the environment's. */
-export function setS3Client(client: S3Client | undefined): void {
-  installed = client;
 }
 
 export function bucketName(): string {
@@ -98,11 +91,7 @@ function clockOffsetMs(c: Clock): number {
 }
 
 /** A presigned POST form: the policy fixes the key, the content type, the size range, the checksum and the expiry. */
-export async function presignUploadForm(
-  client: S3Client,
-  request: UploadFormRequest,
-  c: Clock = processClock(),
-): Promise<UploadForm> {
+export async function presignUploadForm(client: S3Client, request: UploadFormRequest, c: Clock): Promise<UploadForm> {
   const now = c.now();
   const fields: Record<string, string> = { 'Content-Type': request.contentType, 'x-amz-checksum-algorithm': 'SHA256' };
   const conditions: unknown[] = [
@@ -154,7 +143,7 @@ export function attachmentDisposition(fileName: string): string {
 export async function presignDownload(
   client: S3Client,
   request: DownloadRequest,
-  c: Clock = processClock(),
+  c: Clock,
 ): Promise<{ url: string; expiresAt: Date }> {
   const now = c.now();
   const url = await getSignedUrl(

@@ -99,11 +99,3 @@ export const stepFunctionsWorkflow: WorkflowPort = {
     }
   },
 };
-
-let current: WorkflowPort = stepFunctionsWorkflow;
-export function workflow(): WorkflowPort {
-  return current;
-}
-export function setWorkflow(port: WorkflowPort): void {
-  current = port;
-}

@@ -2,9 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
+import { defaultLogger } from '../adapters/logger';
+import { serviceContext } from '../services/context';
 import type { IdempotencyStore } from './idempotency/store';
-import { defaultLogger } from './logger';
 import { authentication } from './middlewares/authentication';
 import { errorMapping } from './middlewares/error-mapping';
 import { idempotency } from './middlewares/idempotency';
@@ -33,18 +33,6 @@ export interface HttpHandlerDeps {
 export type HttpLambdaHandler = MiddyfiedHandler<HttpEvent, HttpResponse, Error, Context> & {
   readonly operation: OperationDescription;
 };
-
-let processStore: IdempotencyStore | undefined;
-
-/** Replaces the process-wide idempotency store (tests of resource handlers); undefined restores DynamoDB. */
-export function setIdempotencyStore(store: IdempotencyStore | undefined): void {
-  processStore = store;
-}
-
-function currentStore(): IdempotencyStore {
-  if (!processStore) processStore = new DynamoIdempotencyStore();
-  return processStore;
-}
 
 /**
  * An API Gateway HTTP API (payload 2.0) Lambda handler for one operation, and its entry in the OpenAPI registry.
@@ -103,7 +91,7 @@ export function httpHandler<
           idempotency({
             operationId: spec.operationId,
             method: spec.method,
-            store: () => deps.idempotencyStore ?? currentStore(),
+            store: () => deps.idempotencyStore ?? serviceContext().stores.idempotency,
           }),
         ]
       : []),

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { clock } from '../adapters/clock';
-import { defaultLogger } from './logger';
+import { defaultLogger } from '../adapters/logger';
+import { serviceContext } from '../services/context';
 import type { HttpEvent, HttpRequest, Identity } from './types';
 
 /**
@@ -52,7 +52,7 @@ export function stateOf(request: Pick<HttpRequest, 'event' | 'context'>): HttpSt
   if (!state) {
     state = {
       requestId: requestIdOf(event, request.context?.awsRequestId),
-      now: clock().now(),
+      now: serviceContext().clock.now(),
       headers: normalizeHeaders(event?.headers),
       identity: identityOf(event),
       logger: defaultLogger(),

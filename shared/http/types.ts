@@ -65,7 +65,7 @@ export interface HttpContext<
   readonly identity: I;
   /** Version from `If-Match: "<n>"` or `W/"<n>"`, when sent. */
   readonly ifMatch?: number;
-  /** From `clock()`, read once at the start of the request. */
+  /** From the service context's clock, read once at the start of the request. */
   readonly now: Date;
   readonly requestId: string;
   readonly logger: Logger;

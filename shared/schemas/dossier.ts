@@ -69,12 +69,10 @@ export const actionBody = z
     z
       .object({ type: z.literal('REFUSER_MOA'), motif: motifRefus, commentaire: texte.optional() })
       .meta({ description: "Maître d'ouvrage : refuser (pas pour un désaccord de montant)." }),
-    z
-      .object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), ...pieceRef })
-      .meta({
-        description:
-          "Maître d'ouvrage : notifier le décompte général (A20) ; maître d'œuvre délégataire : le décompte général (A18).",
-      }),
+    z.object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), ...pieceRef }).meta({
+      description:
+        "Maître d'ouvrage : notifier le décompte général (A20) ; maître d'œuvre délégataire : le décompte général (A18).",
+    }),
     z
       .object({ type: z.literal('SIGNER_DG'), ...pieceRef })
       .meta({ description: 'Titulaire : signer le décompte général (A8), qui devient définitif.' }),
@@ -96,12 +94,10 @@ export const actionBody = z
     simple('SERVICE_FAIT', 'Service financier : constater le service fait.'),
     simple('MANDATER', 'Service financier : mandater.'),
     simple('METTRE_EN_PAIEMENT', 'Service financier : mettre en paiement (arrête le délai de paiement).'),
-    z
-      .object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte).max(100) })
-      .meta({
-        description:
-          "Service financier, ou maître d'ouvrage pendant la validation de l'état d'acompte : suspendre le délai de paiement, une seule fois par dossier, en listant chaque document manquant.",
-      }),
+    z.object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte).max(100) }).meta({
+      description:
+        "Service financier, ou maître d'ouvrage pendant la validation de l'état d'acompte : suspendre le délai de paiement, une seule fois par dossier, en listant chaque document manquant.",
+    }),
     z
       .object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte })
       .meta({ description: 'Service financier : renvoyer la pièce pour erreur de destinataire.' }),
@@ -186,6 +182,7 @@ export const attenteOutput = z
   .object({
     etape: z.string(),
     libelle: z.string(),
+    depuis: calendarDateString.meta({ description: 'Jour où l’attente a commencé (le fait qui déclenche son délai).' }),
     acteur: pendingActor,
     autresActeurs: z.array(pendingActor),
     dernierJour: calendarDateString.nullable(),
@@ -196,6 +193,8 @@ export const attenteOutput = z
     enRetardDepuis: calendarDateString.nullable(),
   })
   .meta({ id: 'ActionAttendue' });
+
+const holder = z.enum(['MOE', 'MOA', 'SERVICE_FINANCIER']);
 
 export const delaiOutput = z
   .object({
@@ -241,7 +240,30 @@ export const delaiOutput = z
         total: amountString.meta({ description: 'Intérêts + indemnité forfaitaire.' }),
       })
       .optional(),
-    interetsNonCalculables: z.object({ code: z.string(), message: z.string() }).optional(),
+    interetsNonCalculables: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .meta({ description: 'En retard sans montant d’intérêts : la raison (taux BCE inconnu, aucun montant…).' }),
+    periodes: z
+      .array(
+        z.object({
+          detenteur: holder,
+          du: calendarDateString.meta({ description: 'Premier jour décompté, inclus.' }),
+          au: calendarDateString.meta({ description: 'Dernier jour décompté, inclus.' }),
+          jours: z.int(),
+          enRetard: z.boolean().meta({ description: 'Jours après l’échéance (intérêts moratoires).' }),
+        }),
+      )
+      .meta({
+        description:
+          'Qui détenait le dossier, jour par jour, dans l’ordre : le jour 0 (départ) n’est pas décompté ; la somme des jours vaut joursEcoules.',
+      }),
+    periodeSuspendue: z
+      .object({ du: calendarDateString, au: calendarDateString, jours: z.int(), enCours: z.boolean() })
+      .optional()
+      .meta({ description: 'Les jours où la suspension a arrêté le délai (un trou dans la frise).' }),
+    enRetardDepuis: calendarDateString.optional().meta({ description: 'Premier jour de retard (échéance + 1).' }),
+    joursDeRetardParActeur: z.object({ MOE: z.int(), MOA: z.int(), SERVICE_FINANCIER: z.int() }),
   })
   .meta({ id: 'DelaiGlobalDePaiement' });
 

@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
 import { DEMO, type DemoUserKey, seedDemo } from './demo';
+import { seedEcbRates } from './ecb-rates';
 
 /**
  * What `npm start` does once the platform is up: seeds the demo marché (idempotent: a restart on kept data changes
@@ -56,6 +58,7 @@ export async function seedOnBoot(deps: SeedOnBootDeps): Promise<SeedOnBootResult
     },
     deps.now,
   );
+  const rates = await seedEcbRates(new EcbRateStore(deps.client, deps.tableName), deps.now);
   const width = Math.max(...Object.values(DEMO.users).map((u) => u.login.length));
   const lines = [
     `Démonstration : marché ${DEMO.numeroMarche} (id ${DEMO.marcheId}) ${created.length > 0 ? `chargé (${created.length} éléments créés)` : 'déjà présent'}.`,
@@ -65,6 +68,7 @@ export async function seedOnBoot(deps: SeedOnBootDeps): Promise<SeedOnBootResult
     '  Comptes :',
     ...Object.entries(DEMO.users).map(([key, u]) => `    ${u.login.padEnd(width)}  ${WHO[key as DemoUserKey]}`),
     `  Parcours complet par l’API : ${base === DEFAULT_BASE ? '' : `DEMO_URL=${base} `}npm run demo`,
+    `Taux de la BCE : ${rates.enregistres.length > 0 ? `${rates.enregistres.length} semestres amorcés` : 'table déjà amorcée'} ; relevé : npm run taux-bce -- relever (ou importer FICHIER.csv).`,
   ];
   return { created, banner: lines.join('\n') };
 }

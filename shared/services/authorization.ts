@@ -1,4 +1,4 @@
-import { IdentityStore } from '../adapters/dynamo/identity-store';
+import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { DomainError } from '../domain/errors';
 import { type Marche, rolesOf } from '../domain/marche';
 import type { Role, Space, SpaceMode } from '../domain/roles';
@@ -175,16 +175,12 @@ export interface ActorRequest {
   readonly actingSiret?: string;
 }
 
-let defaultStore: IdentityStore | undefined;
-
 /**
  * THE check of every API handler: loads the user (Get), its attachments (one GSI2 Query) and the candidate
  * structures (one Query each, usually one), then `decideAccess`. Throws the refusal (DomainError FORBIDDEN, or
  * INVALID STRUCTURE_A_PRECISER).
  */
-export async function resolveActor(req: ActorRequest, store?: IdentityStore): Promise<Actor> {
-  if (!store && !defaultStore) defaultStore = new IdentityStore();
-  const s = store ?? (defaultStore as IdentityStore);
+export async function resolveActor(req: ActorRequest, s: IdentityStore): Promise<Actor> {
   const [user, memberships] = await Promise.all([s.getUser(req.userId), s.membershipsOfUser(req.userId)]);
   const sirets =
     req.actingSiret !== undefined

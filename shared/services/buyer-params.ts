@@ -8,7 +8,10 @@ import { acteursOf, type Marche } from '../domain/marche';
  * remonté » from the service financier's. A structure that is not registered here, or not public, has no directory
  * parameters: the defaults apply (MOA present, mise en paiement reported).
  */
-export async function buyerParamsOf(marche: Marche, identity: Pick<IdentityStore, 'getStructure'>): Promise<BuyerParams> {
+export async function buyerParamsOf(
+  marche: Marche,
+  identity: Pick<IdentityStore, 'getStructure'>,
+): Promise<BuyerParams> {
   const publicDirectory = async (siret: string | undefined) => {
     if (!siret) return undefined;
     const structure = await identity.getStructure(siret);

@@ -1,7 +1,7 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import {
   type DirectoryEntry,
-  IdentityStore,
+  type IdentityStore,
   type Stored,
   staleError,
   type WriteOp,
@@ -99,7 +99,7 @@ export interface DeactivationResult {
 }
 
 export class IdentityService {
-  constructor(readonly store: IdentityStore = new IdentityStore()) {}
+  constructor(readonly store: IdentityStore) {}
 
   // ------------------------------------------------------------------------------------------------ users
 

@@ -1,5 +1,5 @@
-import { IdentityStore } from '../adapters/dynamo/identity-store';
-import { MarcheStore, type MarcheSummary, type StoredMarche } from '../adapters/dynamo/marche-store';
+import type { IdentityStore } from '../adapters/dynamo/identity-store';
+import type { MarcheStore, MarcheSummary, StoredMarche } from '../adapters/dynamo/marche-store';
 import { newId } from '../adapters/ids';
 import { DomainError } from '../domain/errors';
 import { acteursOf, type Marche, type MarcheActeur, parseMarche } from '../domain/marche';
@@ -22,8 +22,8 @@ export type MarcheInput = Record<string, unknown> & { readonly id?: string };
 
 export class MarcheService {
   constructor(
-    readonly marches: MarcheStore = new MarcheStore(),
-    readonly identity: IdentityStore = new IdentityStore(),
+    readonly marches: MarcheStore,
+    readonly identity: IdentityStore,
   ) {}
 
   /** Creates the fiche (id generated when absent); the caller must be the MOA (see above). */

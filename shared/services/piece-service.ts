@@ -10,19 +10,11 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Clock, clock as processClock } from '../adapters/clock';
-import { dynamoClient, tableName } from '../adapters/dynamo/client';
-import { type DossierStore, ExtraItemConflict } from '../adapters/dynamo/dossier-store';
+import type { Clock } from '../adapters/clock';
+import { ExtraItemConflict } from '../adapters/dynamo/dossier-store';
 import { keys } from '../adapters/dynamo/keys';
 import { newId } from '../adapters/ids';
-import {
-  bucketName,
-  uploadPrefix as defaultUploadPrefix,
-  presignDownload,
-  presignUploadForm,
-  s3Client,
-  sha256Base64ToHex,
-} from '../adapters/s3';
+import { presignDownload, presignUploadForm, sha256Base64ToHex } from '../adapters/s3';
 import { MIME_BY_EXTENSION } from '../documents/sniff';
 import { type RefusedDocument, type VerifyDocumentResult, verifyDocument } from '../documents/verify';
 import { assertCadreAllowed, type Cadre, cadreByCode } from '../domain/cadres';
@@ -191,8 +183,9 @@ export interface SendActionFields {
 }
 
 export interface SendInput {
-  readonly actor: PieceActor;
+  /** The user sending, and the structure it acts for when it could act for several: authorized by `decide`. */
   readonly userId: string;
+  readonly actingSiret?: string;
   readonly dossierId: string;
   readonly pieceId: string;
   /** If-Match of a follow-up piece (the dossier version read). */
@@ -213,14 +206,12 @@ export type VerificationOutcome =
 
 export interface PieceServiceDeps {
   readonly dossiers: DossierService;
-  /** Accepted for the shared contract; dossiers are read through `dossiers`. */
-  readonly store?: DossierStore;
-  readonly s3?: S3Client;
-  readonly clock?: Clock;
-  readonly db?: DynamoDBDocumentClient;
-  readonly table?: string;
-  readonly bucket?: string;
-  readonly uploadPrefix?: string;
+  readonly s3: S3Client;
+  readonly clock: Clock;
+  readonly db: DynamoDBDocumentClient;
+  readonly table: string;
+  readonly bucket: string;
+  readonly uploadPrefix: string;
   /** Pause between retries of a write that met a concurrent transaction (default: a few random milliseconds). */
   readonly backoff?: (attempt: number) => Promise<void>;
 }
@@ -307,24 +298,24 @@ export class PieceService {
   private readonly backoff: (attempt: number) => Promise<void>;
 
   constructor(private readonly deps: PieceServiceDeps) {
-    this.clock = deps.clock ?? processClock();
+    this.clock = deps.clock;
     this.backoff = deps.backoff ?? defaultBackoff;
   }
 
   private get db(): DynamoDBDocumentClient {
-    return this.deps.db ?? dynamoClient();
+    return this.deps.db;
   }
   private get table(): string {
-    return this.deps.table ?? tableName();
+    return this.deps.table;
   }
   private get s3(): S3Client {
-    return this.deps.s3 ?? s3Client();
+    return this.deps.s3;
   }
   private get bucket(): string {
-    return this.deps.bucket ?? bucketName();
+    return this.deps.bucket;
   }
   private get prefix(): string {
-    return this.deps.uploadPrefix ?? defaultUploadPrefix();
+    return this.deps.uploadPrefix;
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -982,8 +973,39 @@ export class PieceService {
    * its deposit certificate) in the same transaction as the dossier and its audit event carrying the files' hashes.
    */
   async send(input: SendInput): Promise<SendResult> {
+    const draft = await this.loadPiece(input.dossierId, input.pieceId);
+    if (!draft) throw unknownPiece(input.pieceId);
+    let certificat = '';
+    let result: ActResult;
+    try {
+      result = await this.deps.dossiers.decide({
+        dossierId: draft.newDossier ? undefined : draft.dossierId,
+        marcheId: draft.marcheId,
+        userId: input.userId,
+        ...(input.actingSiret ? { actingSiret: input.actingSiret } : {}),
+        action: { type: (input.action?.type ?? 'DEPOSER') as Action['type'] } as Action,
+        expectedVersion: draft.newDossier ? undefined : input.expectedVersion,
+        prepare: async (actor) => {
+          const prepared = await this.prepareSend(actor, input, draft);
+          certificat = prepared.certificat;
+          return prepared;
+        },
+      });
+    } catch (e) {
+      throw await this.explainSendFailure(e, input);
+    }
+    return { certificat, message: SENTENCE(draft.numero), dossier: result };
+  }
+
+  /** The sending actor's draft, its files checked, as the circuit action and the writes that go with it. */
+  private async prepareSend(
+    actor: PieceActor,
+    input: SendInput,
+    piece: PieceItem,
+  ): Promise<{ action: Action; fileHashes: string[]; extraItems: TransactItem[]; certificat: string }> {
     const now = this.clock.now();
-    const piece = await this.requireDraftOf(input.actor, input.dossierId, input.pieceId);
+    if (piece.depositorSiret !== actor.siret) throw notDepositor(piece);
+    if (piece.status !== 'BROUILLON') throw alreadySent(piece);
     const files = await this.loadFiles(input.dossierId, input.pieceId);
     const verified = files.filter((f) => f.status === 'VERIFIE');
     const main = verified.find((f) => f.role === 'MAIN');
@@ -1019,7 +1041,7 @@ export class PieceService {
           ':now': sentAt,
           ':user': input.userId,
           ':hashes': fileHashes,
-          ':siret': input.actor.siret,
+          ':siret': actor.siret,
           ':main': main.fileId,
         },
       },
@@ -1035,22 +1057,7 @@ export class PieceService {
         ExpressionAttributeValues: { ':annule': 'ANNULE', ':attendu': 'ATTENDU', ':now': sentAt },
       },
     }));
-    let result: ActResult;
-    try {
-      result = await this.deps.dossiers.act({
-        dossierId: piece.newDossier ? undefined : piece.dossierId,
-        marcheId: piece.marcheId,
-        actor: { siret: input.actor.siret, roles: [...input.actor.roles] },
-        action,
-        expectedVersion: piece.newDossier ? undefined : input.expectedVersion,
-        userId: input.userId,
-        fileHashes,
-        extraItems: [pieceItem, ...cancellations],
-      });
-    } catch (e) {
-      throw await this.explainSendFailure(e, input);
-    }
-    return { certificat, message: SENTENCE(piece.numero), dossier: result };
+    return { action, fileHashes, extraItems: [pieceItem, ...cancellations], certificat };
   }
 
   private buildAction(piece: PieceItem, fields: SendActionFields | undefined): Action {

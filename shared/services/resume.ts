@@ -1,6 +1,6 @@
-import { DossierStore } from '../adapters/dynamo/dossier-store';
-import { workflow as processWorkflow, type WorkflowPort } from '../adapters/workflow';
-import { executionName } from './dossier-service';
+import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import type { WorkflowPort } from '../adapters/workflow';
+import { executionName } from '../domain/workflow';
 
 /**
  * Resume (ARCHITECTURE.md "How a dossier flows"): DynamoDB is the source of truth and an execution can be lost (the
@@ -12,8 +12,8 @@ import { executionName } from './dossier-service';
  * start one execution (the generation is claimed with a conditional write).
  */
 export interface ResumeOptions {
-  readonly store?: DossierStore;
-  readonly workflow?: WorkflowPort;
+  readonly store: DossierStore;
+  readonly workflow: WorkflowPort;
   /** Also replace executions that are running (e.g. to move them onto a new definition version). Default false. */
   readonly replaceRunning?: boolean;
   /** Progress messages (e.g. console.log at boot). */
@@ -28,9 +28,9 @@ export interface ResumeReport {
   readonly failed: { readonly dossierId: string; readonly error: string }[];
 }
 
-export async function resumeOpenDossiers(options: ResumeOptions = {}): Promise<ResumeReport> {
-  const store = options.store ?? new DossierStore();
-  const port = options.workflow ?? processWorkflow();
+export async function resumeOpenDossiers(options: ResumeOptions): Promise<ResumeReport> {
+  const store = options.store;
+  const port = options.workflow;
   const log = options.log ?? (() => undefined);
   const report: ResumeReport = { resumed: [], running: [], failed: [] };
   for (const open of await store.openDossiers()) {

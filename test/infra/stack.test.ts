@@ -213,6 +213,10 @@ describe('Functions', () => {
         LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: expect.any(String) } },
         Environment: { Variables: expect.objectContaining({ POWERTOOLS_SERVICE_NAME: 'factures-travaux' }) },
       });
+      // no source maps by default: `--enable-source-maps` only when they are bundled (SOURCE_MAPS=true)
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS,
+      ).toBeUndefined();
     }
   });
 

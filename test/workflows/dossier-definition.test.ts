@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalModel } from '../../infra/local/cdk-model';
 import { DOSSIER_STATES } from '../../shared/domain/circuits';
-import { WORKFLOW_ERRORS } from '../../shared/services/dossier-service';
+import { WORKFLOW_ERRORS } from '../../shared/domain/workflow';
 import { DOSSIER_STATE_NAMES, DOSSIER_WAIT_STATES, STALE_WAIT_ERROR, TRANSIENT_ERRORS } from '../../workflows/dossier';
 
 /**

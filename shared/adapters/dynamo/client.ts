@@ -5,20 +5,19 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * Clients are built once per process from the environment: in AWS the defaults; on the embedded platform
  * `AWS_ENDPOINT_URL_DYNAMODB` points at DynamoDB Local (the SDK reads it natively).
  */
-let doc: DynamoDBDocumentClient | undefined;
+let doc: { readonly endpoint: string | undefined; readonly client: DynamoDBDocumentClient } | undefined;
 
+/** The process's client, rebuilt when the endpoint in the environment changes (a new local platform). */
 export function dynamoClient(): DynamoDBDocumentClient {
-  if (!doc) {
-    doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  if (!doc || doc.endpoint !== endpoint) {
+    doc?.client.destroy();
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
+    doc = { endpoint, client };
   }
-  return doc;
-}
-
-/** Replaces the client (embedded platform, tests). */
-export function setDynamoClient(client: DynamoDBDocumentClient | undefined): void {
-  doc = client;
+  return doc.client;
 }
 
 export function tableName(): string {

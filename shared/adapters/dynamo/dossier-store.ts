@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -8,7 +9,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { type AuditEvent, type ChainedEvent, chainEvent, GENESIS_HASH } from '../audit';
-import { dynamoClient, tableName } from './client';
 import { gsi1, gsi2, keys } from './keys';
 
 /**
@@ -100,8 +100,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
 
 export class DossierStore {
   constructor(
-    private readonly client = dynamoClient(),
-    private readonly table = tableName(),
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
   ) {}
 
   async load<S, C>(dossierId: string): Promise<DossierSnapshot<S, C> | undefined> {

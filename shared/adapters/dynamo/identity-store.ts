@@ -20,7 +20,6 @@ import type {
   TechnicalAccount,
   User,
 } from '../../domain/structures';
-import { dynamoClient, tableName } from './client';
 import { gsi2, type Keys, keys } from './keys';
 
 /**
@@ -203,8 +202,8 @@ function membershipFrom(i: Item): Stored<Membership> {
 
 export class IdentityStore {
   constructor(
-    readonly client: DynamoDBDocumentClient = dynamoClient(),
-    readonly table: string = tableName(),
+    readonly client: DynamoDBDocumentClient,
+    readonly table: string,
   ) {}
 
   // ------------------------------------------------------------------------------------------- structures

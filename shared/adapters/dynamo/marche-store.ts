@@ -2,7 +2,6 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCom
 import { DomainError } from '../../domain/errors';
 import { type Marche, parseMarche } from '../../domain/marche';
 import { ROLES, type Role } from '../../domain/roles';
-import { dynamoClient, tableName } from './client';
 import { type Stored, staleError, transactionError, type WriteOp } from './identity-store';
 import { type Keys, keys } from './keys';
 
@@ -52,8 +51,8 @@ export interface StoredMarche {
 
 export class MarcheStore {
   constructor(
-    readonly client: DynamoDBDocumentClient = dynamoClient(),
-    readonly table: string = tableName(),
+    readonly client: DynamoDBDocumentClient,
+    readonly table: string,
   ) {}
 
   async get(marcheId: string): Promise<StoredMarche | undefined> {

@@ -8,6 +8,7 @@ import {
   startOfParisDay,
 } from '../calendar';
 import { delayAfterSuspension, echeanceOfDelay } from '../dgp/clock';
+import { TITULAIRE_ACCEPTANCE_DAYS } from '../dgp/start';
 import type { DeadlineBasis, DgpTrack, DossierParams } from './types';
 
 /**
@@ -33,7 +34,7 @@ function basis(trigger: CalendarDate, days: number, extendedToWorkingDay: boolea
  * one: art. 3.2.3 does not extend it to a working day. Applied alike, as Chorus Pro does (same A_VALIDER_1
  * statuses), to the mandataire's validation of a cotraitant's piece and to the 2nd validation (assumption).
  */
-export const DELAI_VALIDATION_JOURS = 15;
+export const DELAI_VALIDATION_JOURS = TITULAIRE_ACCEPTANCE_DAYS;
 export function delaiValidation(trigger: CalendarDate): DeadlineBasis {
   return basis(trigger, DELAI_VALIDATION_JOURS, false, 'CCP R2193-12, R2193-13, R2193-16');
 }

@@ -17,6 +17,8 @@ export {
   parseAction,
   RECYCLABLE_FIELDS,
 } from './actions';
+export { type AddresseeToCheck, addresseeSetBy, spaceOfAction } from './addressee';
+export { amountDue, dgpKindOf, retenueGarantie, structuresOf } from './amounts';
 export {
   ALL_CADRES,
   CADRE_DEPOSITORS,
@@ -39,5 +41,7 @@ export {
 } from './organisation';
 export { currentDeadline, pendingActionOf } from './pending';
 export { isRefusalCode, REFUSAL_CODES, type RefusalCode } from './refusals';
+export { NOTHING_TO_APPLY_ON_TIMEOUT } from './timeouts';
 export { transition } from './transition';
+export { needsTransmission, transmissionKey } from './transmission';
 export * from './types';

@@ -141,6 +141,7 @@ export function pendingActionOf(
     dossierId: dossier.id,
     dossierVersion: dossier.version,
     step: dossier.state as OpenState,
+    since: dossier.wait.since,
     ...primary,
     otherActors: others,
     lastDay: deadline?.lastDay ?? null,

@@ -1,5 +1,6 @@
 import type { CalendarDate } from '../calendar';
 import type { ClockEffect } from '../dgp/effects';
+import type { DgpStart } from '../dgp/start';
 import { toServiceFinancier } from './acompte';
 import type { ActionOf, PieceInput } from './actions';
 import type { CadreCode } from './cadres';
@@ -92,13 +93,20 @@ export function notifierDecompteGeneral(ctx: Ctx, action: ActionOf<'NOTIFIER_DEC
 
 /**
  * The DGD (or the DG signed with reserves, for the sums admitted) reaches the MOA: the solde's DGP starts there
- * (CCP R2192-16; DOMAIN.md §6) and the piece goes on to the service financier the same day.
+ * (CCP R2192-16; docs/rules/dgp.md#start) and the piece goes on to the service financier on `on`. A DGD formed by
+ * silence gives its own start (`start`, from `dgpStartDgdTacite`).
  */
-export function dgdToPayment(d: Dossier, on: CalendarDate, pieceId: string, events: EventSeed[]): Change {
-  const started: Dossier = { ...d, dgp: dgpStarted(on, d.params.dgpJours) };
+export function dgdToPayment(
+  d: Dossier,
+  on: CalendarDate,
+  pieceId: string,
+  events: EventSeed[],
+  start: DgpStart = { on, holder: 'MOA' },
+): Change {
+  const started: Dossier = { ...d, dgp: dgpStarted(start.on, d.params.dgpJours) };
   const sf = toServiceFinancier(started, on, pieceId, events);
-  const start: ClockEffect = { kind: 'START', on, holder: 'MOA' };
-  return { ...sf, clockEffects: [start, ...sf.clockEffects] };
+  const effect: ClockEffect = { kind: 'START', on: start.on, holder: start.holder };
+  return { ...sf, clockEffects: [effect, ...sf.clockEffects] };
 }
 
 function signedDg(ctx: Ctx, input: PieceInput): { dossier: Dossier; pieceId: string; numero: string } {

@@ -1,5 +1,6 @@
 import { addDays } from '../calendar';
 import type { ClockEffect } from '../dgp/effects';
+import { dgpStartDgdTacite } from '../dgp/start';
 import type { ActionOf } from './actions';
 import { deadlineInstant, dgpStarted } from './deadlines';
 import { formatDateFr, STATE_LABELS } from './labels';
@@ -9,6 +10,18 @@ import { refusal } from './refusals';
 import { dgdToPayment } from './solde';
 import type { Dossier } from './types';
 import { accepted } from './validation';
+
+/**
+ * Refusals of DELAI_EXPIRE that mean "nothing to apply now": the dossier moved on, no deadline runs, or it has not
+ * passed yet. The workflow then reads the dossier again and waits.
+ */
+export const NOTHING_TO_APPLY_ON_TIMEOUT: readonly string[] = [
+  'VERSION_PERIMEE',
+  'ETAPE_PERIMEE',
+  'DELAI_NON_EXPIRE',
+  'AUCUN_DELAI_EN_COURS',
+  'DOSSIER_CLOS',
+];
 
 /**
  * DELAI_EXPIRE: the system applies what the rule book says happens when the current wait's deadline passes
@@ -66,29 +79,37 @@ export function delaiExpire(ctx: Ctx, action: ActionOf<'DELAI_EXPIRE'>): Change 
       };
     }
 
-    // CCAG-T 2014 art. 13.4.5: the DG is accepted, it is the DGD. Formed when the delay ends; its DGP starts the
-    // next day, as for the tacit DGD (13.4.4) (assumption), and the DG goes to the service financier.
+    // CCAG-T 2014 art. 13.4.5: the DG is accepted, it is the DGD, formed on the last day of the 30. Its DGP starts
+    // as the tacit DGD's does (docs/rules/dgp.md#start, H9): that day is day 0. The DG goes to the service financier
+    // the next day.
     case 'DGD_PAR_SILENCE': {
+      const start = dgpStartDgdTacite(lastDay);
       let dossier = updatePiece(d, pieceId, { destinataire: d.parties.serviceFinancier, status: 'MISE_A_DISPOSITION' });
       dossier = { ...dossier, solde: { ...dossier.solde!, dgdLe: lastDay, issueDg: 'SILENCE' } };
-      return dgdToPayment(dossier, after, pieceId, [
-        { type: 'DGD_PAR_SILENCE', pieceId, details: { ...expired, dgpDebut: after } },
-      ]);
+      return dgdToPayment(
+        dossier,
+        after,
+        pieceId,
+        [{ type: 'DGD_PAR_SILENCE', pieceId, details: { ...expired, dgpDebut: start.on } }],
+        start,
+      );
     }
 
-    // CCAG-T 2014 art. 13.4.4: the A22 becomes the DGD; the DGP starts the day after it is formed
+    // CCAG-T 2014 art. 13.4.4: the A22 becomes the DGD on the last day of the 10; the DGP runs from the next day,
+    // so the formation day is its day 0 (docs/rules/dgp.md#start, H8)
     case 'DGD_TACITE': {
+      const start = dgpStartDgdTacite(lastDay);
       let dossier = moveTo(setPieceStatus(d, pieceId, 'DGD_TACITE'), 'DEPOT_DGD_TACITE', 'DGD_TACITE', after);
       dossier = {
         ...dossier,
         solde: { ...dossier.solde!, dgdLe: lastDay, issueDg: 'TACITE' },
-        dgp: dgpStarted(after, d.params.dgpJours),
+        dgp: dgpStarted(start.on, d.params.dgpJours),
       };
-      const start: ClockEffect = { kind: 'START', on: after, holder: 'MOA' };
+      const effect: ClockEffect = { kind: 'START', on: start.on, holder: start.holder };
       return {
         dossier,
-        events: [{ type: 'DGD_TACITE', pieceId, details: { ...expired, dgpDebut: after } }],
-        clockEffects: [start],
+        events: [{ type: 'DGD_TACITE', pieceId, details: { ...expired, dgpDebut: start.on } }],
+        clockEffects: [effect],
       };
     }
 

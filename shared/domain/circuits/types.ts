@@ -336,6 +336,8 @@ export interface PendingAction extends PendingActor {
   readonly dossierVersion: number;
   /** Equal to the dossier's state. */
   readonly step: OpenState;
+  /** The day the wait began: the trigger of its delay (the dossier's `wait.since`). */
+  readonly since: CalendarDate;
   /** Others who may also act in this step (e.g. the late MOE, the service financier rejecting a suspended piece). */
   readonly otherActors: readonly PendingActor[];
   /** null when no deadline runs (the wait was flagged late, or the rule book gives none). */

@@ -13,10 +13,11 @@ export interface EcbRate {
 export type EcbRateTable = readonly EcbRate[];
 
 /**
- * Known rates, as data. VERIFY BEFORE RELEASE against the ECB's published key rates, and EXTEND every half-year:
- * a half-year missing here makes the interest computation fail (TAUX_BCE_INCONNU), it is never guessed.
- * 2015–2022: MRO 0.05 % from 2014-09-10, 0.00 % from 2016-03-16 until 2022-07-27.
- * 2023–2025: values given in DOMAIN.md §6. 2026-H1: see the row. 2026-H2 is not known here: add it once verified.
+ * The rates known when this code was written: the SEED of the rate table (shared/seed/ecb-rates.ts writes them once
+ * into the database, source `AMORCE`). Interest is always computed from the table held in the database
+ * (docs/ecb-rates.md), which the scheduled fetch, the CSV import and the operator API keep current; nothing reads
+ * this list at run time. 2015–2022: MRO 0.05 % from 2014-09-10, 0.00 % from 2016-03-16 until 2022-07-27.
+ * 2023–2025: the ECB's published key rates. 2026-H1: see the row.
  */
 export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = [
   { halfYearStart: calendarDate('2015-01-01'), rateBp: 5 },
@@ -62,14 +63,15 @@ export function halfYearLabel(date: CalendarDate): string {
  * ECB MRO rate (basis points) in force on the first day of the half-year containing `date`
  * (CCP R2192-31; décret 2013-269 art. 8). Unknown half-year → DomainError TAUX_BCE_INCONNU.
  */
-export function ecbRateForHalfYear(date: CalendarDate, table: EcbRateTable = ECB_MAIN_REFINANCING_RATES): number {
+export function ecbRateForHalfYear(date: CalendarDate, table: EcbRateTable): number {
   const start = halfYearStartOf(date);
   const entry = table.find((r) => r.halfYearStart === start);
   if (!entry) {
     throw new DomainError(
       'TAUX_BCE_INCONNU',
-      `Le taux de refinancement de la BCE au ${start} (${halfYearLabel(date)}) n'est pas connu : ` +
-        'ajoutez-le à la table des taux avant de calculer les intérêts moratoires.',
+      `Le taux de refinancement de la BCE au ${start} (${halfYearLabel(date)}) n'est pas encore enregistré : ` +
+        "les intérêts moratoires seront calculés dès qu'un opérateur de la plateforme l'aura enregistré " +
+        '(relevé automatique auprès de la BCE, import du fichier CSV de la BCE ou saisie).',
       'CONFLICT',
       [{ path: 'halfYearStart', message: start }],
     );

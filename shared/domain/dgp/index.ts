@@ -35,6 +35,15 @@ export {
   lateInterest,
 } from './interest';
 export {
+  type DgpGap,
+  type DgpPeriod,
+  type DgpPicture,
+  dgpPicture,
+  INTEREST_WITHOUT_AMOUNT,
+  type InterestUnavailable,
+} from './picture';
+export { type ClockSnapshot, clockDetails, clockRecordKey, clockSnapshot } from './record';
+export {
   type AcompteMensuelStartInput,
   DEFAULT_DGP_RECEIVER,
   type DgpReceiver,
@@ -42,6 +51,7 @@ export {
   type DgpStartInput,
   dgpStart,
   dgpStartAcompteMensuel,
+  dgpStartDgdTacite,
   dgpStartSolde,
   dgpStartSousTraitant,
   type SoldeStartInput,

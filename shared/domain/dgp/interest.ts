@@ -1,6 +1,6 @@
 import { addDays, type CalendarDate, daysBetween } from '../calendar';
 import { DomainError } from '../errors';
-import { ECB_MAIN_REFINANCING_RATES, type EcbRateTable, ecbRateForHalfYear, halfYearStartOf } from './ecb-rates';
+import { type EcbRateTable, ecbRateForHalfYear, halfYearStartOf } from './ecb-rates';
 
 /** Points added to the ECB rate: CCP R2192-31; décret 2013-269 art. 8 ("majoré de huit points"). */
 export const INTEREST_MARGIN_BP = 800;
@@ -23,7 +23,8 @@ export interface LateInterestInput {
   readonly amountDueCents: number;
   /** Retenue de garantie deducted from the base (décret 2013-269 art. 8), in cents. Default 0. */
   readonly retenueGarantieCents?: number;
-  readonly ecbRates?: EcbRateTable;
+  /** The rate table held in the database (never a built-in list). */
+  readonly ecbRates: EcbRateTable;
   /** Default INTEREST_DAY_COUNT. */
   readonly dayCount?: number;
 }
@@ -94,7 +95,7 @@ export function lateInterest(input: LateInterestInput): LateInterest | undefined
   const dayCount = input.dayCount ?? INTEREST_DAY_COUNT;
   const interestFrom = addDays(input.echeance, 1);
   const halfYearStart = halfYearStartOf(interestFrom);
-  const ecbRateBp = ecbRateForHalfYear(interestFrom, input.ecbRates ?? ECB_MAIN_REFINANCING_RATES);
+  const ecbRateBp = ecbRateForHalfYear(interestFrom, input.ecbRates);
   const rateBp = ecbRateBp + INTEREST_MARGIN_BP;
   const amount = interestCents(baseCents, rateBp, days, dayCount);
   return {

@@ -63,6 +63,18 @@ export function dgpStartSousTraitant(input: SousTraitantStartInput): DgpStart | 
   return undefined;
 }
 
+/**
+ * Tacit DGD (CCAG-T 2014 art. 13.4.4 / 2021 art. 12.4.4; docs/rules/dgp.md#start, assumption H8). When the MOA lets
+ * its 10 days pass, the titulaire's projet de décompte général becomes the DGD, and "le délai de paiement du solde
+ * […] court à compter du lendemain de l'expiration de ce délai". In the CCAG's own counting (art. 3.2.1) a delay
+ * "commence à courir […] le lendemain du jour" of its triggering event: the expiry is that event, so the day the
+ * tacit DGD forms (the last of the 10 days) is day 0 and the next day is the DGP's first day. The same start serves
+ * the DG accepted by the titulaire's 30 days of silence (13.4.5 / 12.4.5, assumption H9).
+ */
+export function dgpStartDgdTacite(formedOn: CalendarDate, holder: ClockHolder = 'MOA'): DgpStart {
+  return { on: formedOn, holder };
+}
+
 export interface SoldeStartInput {
   /** Day the MOA received the DGD signed by the titulaire (A8). */
   readonly dgdReceivedByMoaOn?: CalendarDate;
@@ -76,14 +88,13 @@ export interface SoldeStartInput {
 }
 
 /**
- * Solde: the MOA's receipt of the DGD (CCP R2192-16), or the formation of the tacit DGD (CCAG-T 2014 art. 13.4.4:
- * the delay runs from the day after it, so that day is day 0). The earlier of the two if both are known.
+ * Solde: the MOA's receipt of the DGD (CCP R2192-16), or the formation of the tacit DGD (`dgpStartDgdTacite`).
+ * The earlier of the two if both are known.
  */
 export function dgpStartSolde(input: SoldeStartInput): DgpStart | undefined {
   const holder = input.holder ?? 'MOA';
-  const candidates = [input.dgdReceivedByMoaOn, input.tacitDgdFormedOn].filter(
-    (d): d is CalendarDate => d !== undefined,
-  );
+  const tacit = input.tacitDgdFormedOn === undefined ? undefined : dgpStartDgdTacite(input.tacitDgdFormedOn, holder).on;
+  const candidates = [input.dgdReceivedByMoaOn, tacit].filter((d): d is CalendarDate => d !== undefined);
   if (candidates.length === 0) return undefined;
   const on = candidates.reduce(minDate);
   return { on, holder };

@@ -4,6 +4,7 @@ import type { DgpClock, DgpSuspension } from './clock';
 import type { EcbRateTable } from './ecb-rates';
 import { CLOCK_HOLDERS, type ClockHolder } from './effects';
 import { LATE_PAYMENT_INDEMNITY_CENTS, type LateInterest, lateInterest } from './interest';
+import { type DgpPicture, dgpPicture } from './picture';
 
 /** PAIEMENT_NON_REMONTE: mandated, and the buyer does not report the mise en paiement (its day is unknown). */
 export type DgpStatus = 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'PAIEMENT_NON_REMONTE' | 'ANNULE';
@@ -12,6 +13,7 @@ export interface ClockViewOptions {
   /** Amount due TTC in cents; without it no interest amount is computed (days late and indemnity still are). */
   readonly amountDueCents?: number;
   readonly retenueGarantieCents?: number;
+  /** The rate table held in the database; without it every half-year is unknown (TAUX_BCE_INCONNU). */
   readonly ecbRates?: EcbRateTable;
 }
 
@@ -50,6 +52,8 @@ export interface DgpClockView {
    * computed when the payment day is unknown: they run to the mise en paiement, which nobody reported.
    */
   readonly lateInterest?: Validation<LateInterest>;
+  /** The same figures day by day: holders' periods, the suspension gap, the late days (see picture.ts). */
+  readonly picture: DgpPicture;
 }
 
 function zeroByHolder(): Record<ClockHolder, number> {
@@ -81,17 +85,17 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
   const daysUsedBy = zeroByHolder();
   const start = clock.start;
   if (start === undefined) {
+    const facts = { status, asOf: today, daysLate: 0 };
     return {
-      status,
-      asOf: today,
+      ...facts,
       paidOn: null,
       paymentDateUnknown: false,
+      picture: dgpPicture(clock, facts),
       suspended: false,
       daysElapsed: 0,
       daysSuspended: 0,
       daysUsedBy,
       daysLeft: 0,
-      daysLate: 0,
       indemnityCents: 0,
     };
   }
@@ -135,7 +139,7 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
         paidOn: end,
         amountDueCents: opts.amountDueCents,
         retenueGarantieCents: opts.retenueGarantieCents,
-        ecbRates: opts.ecbRates,
+        ecbRates: opts.ecbRates ?? [],
       });
       interest = value === undefined ? undefined : { ok: true, value };
     } catch (e) {
@@ -144,7 +148,7 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     }
   }
 
-  return {
+  const view = {
     status,
     asOf,
     start,
@@ -162,4 +166,5 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     indemnityCents: daysLate > 0 ? LATE_PAYMENT_INDEMNITY_CENTS : 0,
     ...(interest !== undefined ? { lateInterest: interest } : {}),
   };
+  return { ...view, picture: dgpPicture(clock, view) };
 }

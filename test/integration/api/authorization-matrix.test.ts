@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
-import { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
-import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
 import { newId } from '../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../shared/adapters/workflow';
 import { ACTION_TYPES, type Action, type ActionType } from '../../../shared/domain/circuits/actions';
 import type { Space, SpaceMode } from '../../../shared/domain/roles';
 import { DEMO, demoMarche } from '../../../shared/seed/demo';
-import { DossierService } from '../../../shared/services/dossier-service';
-import { MarcheService } from '../../../shared/services/marche-service';
+import { contextWith } from '../../../shared/services/context';
+import type { DossierService } from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
 import { call, freshSiret, login, newUser, type Reply, seed } from './identity/http';
 
@@ -369,8 +366,13 @@ const candidates = new Map<string, { userId: string }>();
 beforeAll(async () => {
   const p = platform();
   await seed(p);
-  const marches = new MarcheStore(p.clients.document, p.tableName);
-  await new MarcheService(marches, new IdentityStore(p.clients.document, p.tableName)).createMarche(
+  const ctx = contextWith({
+    dynamo: p.clients.document,
+    tableName: p.tableName,
+    clock: p.clock,
+    workflow: noWorkflow,
+  });
+  await ctx.marches.createMarche(
     {
       userId: DEMO.users.moa.id,
       marche: {
@@ -386,12 +388,7 @@ beforeAll(async () => {
     },
     p.clock.now(),
   );
-  service = new DossierService({
-    store: new DossierStore(p.clients.document, p.tableName),
-    loadMarche: async (id) => (await marches.get(id))?.marche,
-    clock: p.clock,
-    workflow: noWorkflow,
-  });
+  service = ctx.dossiers;
 
   // The MOE-late dossiers first: the clock moves past the MOE's delay (7 days, at most 15), then the system acts
   const lateNeeded = PEOPLE.flatMap((x) =>

@@ -2,15 +2,14 @@ import { createHash } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../../infra/local/platform';
-import { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
-import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
 import type { WorkflowPort } from '../../../shared/adapters/workflow';
 import { DomainError } from '../../../shared/domain/errors';
 import { type Marche, rolesOf } from '../../../shared/domain/marche';
 import { DEMO, seedDemo } from '../../../shared/seed/demo';
-import { DossierService } from '../../../shared/services/dossier-service';
-import { type PieceActor, PieceService, type UploadFormResult } from '../../../shared/services/piece-service';
+import { contextWith } from '../../../shared/services/context';
+import type { DossierService } from '../../../shared/services/dossier-service';
+import type { PieceActor, PieceService, UploadFormResult } from '../../../shared/services/piece-service';
 
 /** What the document tests share: the seeded demo marché, the services on the platform, and S3 helpers. */
 export interface DocumentsWorld {
@@ -23,11 +22,6 @@ export interface DocumentsWorld {
 }
 
 export async function documentsWorld(platform: Platform): Promise<DocumentsWorld> {
-  const identity = new IdentityStore();
-  const marches = new MarcheStore();
-  await seedDemo({ identity, marches }, platform.clock.now());
-  const marche = (await marches.get(DEMO.marcheId))?.marche;
-  if (!marche) throw new Error('demo marché not seeded');
   const started: string[] = [];
   const workflow: WorkflowPort = {
     start: async (dossierId) => {
@@ -36,12 +30,15 @@ export async function documentsWorld(platform: Platform): Promise<DocumentsWorld
     },
     release: async () => true,
   };
-  const dossiers = new DossierService({ loadMarche: async (id) => (await marches.get(id))?.marche, workflow });
-  const pieces = new PieceService({ dossiers });
+  const ctx = contextWith({ workflow });
+  const { identity, marches } = ctx.stores;
+  await seedDemo({ identity, marches }, platform.clock.now());
+  const marche = (await marches.get(DEMO.marcheId))?.marche;
+  if (!marche) throw new Error('demo marché not seeded');
   return {
     marche,
-    pieces,
-    dossiers,
+    pieces: ctx.pieces,
+    dossiers: ctx.dossiers,
     started,
     actor: (who) => ({ siret: DEMO.sirets[who], roles: rolesOf(marche, DEMO.sirets[who]) }),
   };

@@ -49,7 +49,6 @@ async function upload(d: DraftPiece, fileName: string, bytes: Uint8Array, role: 
 
 const send = (d: DraftPiece) =>
   w.pieces.send({
-    actor: w.actor('mandataire'),
     userId: DEMO.users.mandataire.id,
     dossierId: d.dossierId,
     pieceId: d.pieceId,

@@ -3,9 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } 
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../../infra/local/platform';
-import { clock } from '../../../shared/adapters/clock';
 import { dynamoClient, tableName } from '../../../shared/adapters/dynamo/client';
 import { keys } from '../../../shared/adapters/dynamo/keys';
+import { serviceContext } from '../../../shared/services/context';
 
 const USER_ID = 'u-0001';
 const LOGIN = 'marie.dupont@example.fr';
@@ -87,7 +87,12 @@ beforeAll(async () => {
             body: Buffer.from([0, 1, 2, 255]).toString('base64'),
           }),
         },
-        { method: 'GET', path: '/_test/now', public: true, handler: () => ({ now: clock().now().toISOString() }) },
+        {
+          method: 'GET',
+          path: '/_test/now',
+          public: true,
+          handler: () => ({ now: serviceContext().clock.now().toISOString() }),
+        },
       ],
     }),
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { stepFunctionsWorkflow } from '../../../shared/adapters/workflow';
 import { DomainError } from '../../../shared/domain/errors';
+import { WORKFLOW_EVENT_TYPES } from '../../../shared/domain/workflow';
 import { DEMO } from '../../../shared/seed/demo';
-import { WORKFLOW_EVENT_TYPES } from '../../../shared/services/dossier-service';
 import { DOSSIER_STATE_NAMES as N, DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
 import {
   at,

@@ -1,18 +1,14 @@
 import { beforeAll, expect } from 'vitest';
 import type { Platform, StartPlatformOptions } from '../../../infra/local/platform';
 import { type ChainedEvent, verifyTrail } from '../../../shared/adapters/audit';
-import { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
-import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
-import { executionArn } from '../../../shared/adapters/workflow';
+import type { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
+import { executionArn, type WorkflowPort } from '../../../shared/adapters/workflow';
 import type { Action } from '../../../shared/domain/circuits';
 import type { EcbRateTable } from '../../../shared/domain/dgp';
+import { executionName, WORKFLOW_EVENT_TYPES } from '../../../shared/domain/workflow';
 import { DEMO, type DemoUserKey, seedDemo } from '../../../shared/seed/demo';
-import {
-  type DossierRecord,
-  DossierService,
-  executionName,
-  WORKFLOW_EVENT_TYPES,
-} from '../../../shared/services/dossier-service';
+import { contextWith, serviceContext } from '../../../shared/services/context';
+import type { DossierRecord, DossierService } from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
 
 /**
@@ -25,7 +21,8 @@ export function useWorkflowPlatform(options: Omit<StartPlatformOptions, 'port' |
   const platform = usePlatform(options);
   beforeAll(async () => {
     const p = platform();
-    await seedDemo({ identity: new IdentityStore(), marches: new MarcheStore() }, p.clock.now());
+    const { stores } = serviceContext();
+    await seedDemo({ identity: stores.identity, marches: stores.marches }, p.clock.now());
   });
   return platform;
 }
@@ -37,8 +34,7 @@ export function useWorkflowPlatform(options: Omit<StartPlatformOptions, 'port' |
 export const TEST_ECB_RATES: EcbRateTable = [{ halfYearStart: '2030-01-01' as never, rateBp: 200 }];
 
 export function dossierService(ecbRates?: EcbRateTable): DossierService {
-  const marches = new MarcheStore();
-  return new DossierService({ loadMarche: async (id) => (await marches.get(id))?.marche, ecbRates });
+  return contextWith({ ecbRates }).dossiers;
 }
 
 /** Paris instant (CET/CEST given explicitly by the caller's offset). */
@@ -147,3 +143,9 @@ export function waitsOf(platform: () => Platform, dossierId: string) {
 
 /** Day counts of the DGP clock per holder. */
 export const days = (moe: number, moa: number, sf: number) => ({ MOE: moe, MOA: moa, SERVICE_FINANCIER: sf });
+
+/** What `resumeOpenDossiers` needs, from the platform's services. */
+export function resumeOptions(): { store: DossierStore; workflow: WorkflowPort } {
+  const ctx = serviceContext();
+  return { store: ctx.stores.dossiers, workflow: ctx.infra.workflow };
+}

@@ -3,13 +3,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../../infra/local/platform';
-import { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
-import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
 import { stepFunctionsWorkflow } from '../../../shared/adapters/workflow';
 import { seedDemo } from '../../../shared/seed/demo';
+import { serviceContext } from '../../../shared/services/context';
 import { resumeOpenDossiers } from '../../../shared/services/resume';
 import { DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
-import { at, days, dossierService, driver, execution, expectWaiting, montants, waitsOf } from './helpers';
+import {
+  at,
+  days,
+  dossierService,
+  driver,
+  execution,
+  expectWaiting,
+  montants,
+  resumeOptions,
+  waitsOf,
+} from './helpers';
 
 /**
  * ARCHITECTURE.md: DynamoDB is the source of truth, an execution can be lost. The local runner is stopped in the
@@ -49,7 +58,10 @@ describe('resume after the local runner stops', () => {
     // First run: two dossiers open, each waiting for a person
     let p = await restart();
     await p.advanceClock(at('2030-01-07T08:00:00Z'));
-    await seedDemo({ identity: new IdentityStore(), marches: new MarcheStore() }, p.clock.now());
+    await seedDemo(
+      { identity: serviceContext().stores.identity, marches: serviceContext().stores.marches },
+      p.clock.now(),
+    );
     let rep1 = driver(platform, 'REP-1', dossierService());
     let rep2 = driver(platform, 'REP-2', dossierService());
     await rep1.open('mandataire', pdm);
@@ -68,7 +80,7 @@ describe('resume after the local runner stops', () => {
     const before = await rep1.record();
     expect(before.pending).toMatchObject({ step: 'EXAMEN_MOE', deadlineAt: '2030-01-14T23:00:00.000Z' });
 
-    const report = await resumeOpenDossiers();
+    const report = await resumeOpenDossiers(resumeOptions());
     await p.settle();
     expect(report.resumed.sort((a, b) => a.dossierId.localeCompare(b.dossierId))).toEqual([
       { dossierId: 'REP-1', execution: 'REP-1--r1' },
@@ -86,7 +98,7 @@ describe('resume after the local runner stops', () => {
     expect(execution(platform, 'REP-1--r1').status).toBe('RUNNING');
 
     // A second resume finds the executions running and changes nothing
-    const again = await resumeOpenDossiers();
+    const again = await resumeOpenDossiers(resumeOptions());
     expect(again.resumed).toEqual([]);
     expect(again.running.sort()).toEqual(['REP-1', 'REP-2']);
 
@@ -119,7 +131,7 @@ describe('resume after the local runner stops', () => {
     p = await restart();
     await p.advanceClock(at('2030-01-24T08:00:00Z'));
     rep2 = driver(platform, 'REP-2', dossierService());
-    const late = await resumeOpenDossiers();
+    const late = await resumeOpenDossiers(resumeOptions());
     await p.settle();
     expect(late.resumed).toEqual([{ dossierId: 'REP-2', execution: 'REP-2--r2' }]);
     // The tacit acceptance is applied at once, dated by the rule (the last day), not by the restart

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as tasks from '../../../functions/workflow/tasks';
 import type { LocalLambdaHandler } from '../../../infra/local/types';
 import type { FacturesTravauxStack } from '../../../infra/stack';
+import { WORKFLOW_EVENT_TYPES } from '../../../shared/domain/workflow';
 import { DEMO } from '../../../shared/seed/demo';
-import { WORKFLOW_EVENT_TYPES } from '../../../shared/services/dossier-service';
 import { resumeOpenDossiers } from '../../../shared/services/resume';
 import { DOSSIER_STATE_NAMES as N, DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
 import {
@@ -14,6 +14,7 @@ import {
   execution,
   expectWaiting,
   montants,
+  resumeOptions,
   useWorkflowPlatform,
   waitsOf,
 } from './helpers';
@@ -153,7 +154,7 @@ describe('robustness of the dossier workflow', () => {
     expect(r.workflow.failure).toMatchObject({ execution: 'ROB-2', error: 'Error' });
 
     faults.brokenTransmissions.delete('ROB-2');
-    const report = await resumeOpenDossiers();
+    const report = await resumeOpenDossiers(resumeOptions());
     await platform().settle();
     expect(report.resumed).toContainEqual({ dossierId: 'ROB-2', execution: 'ROB-2--r1' });
     await settledUntil(() => waitsOf(platform, 'ROB-2').length === 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { WORKFLOW_EVENT_TYPES } from '../../../shared/domain/workflow';
 import { DEMO } from '../../../shared/seed/demo';
-import { WORKFLOW_EVENT_TYPES } from '../../../shared/services/dossier-service';
 import { DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
 import {
   at,
@@ -138,7 +138,7 @@ describe('solde', () => {
     await d.expectSound();
   });
 
-  it('accepted by 30 days of silence: the DG becomes the DGD and its DGP starts the next day', async () => {
+  it('accepted by 30 days of silence: the DG becomes the DGD on the last day, day 0 of its DGP', async () => {
     const p = platform();
     const service = dossierService();
     const d = driver(platform, 'SOL-3', service);
@@ -157,7 +157,8 @@ describe('solde', () => {
     const [silence] = await d.events('DGD_PAR_SILENCE');
     expect(silence).toMatchObject({
       actorRole: 'SYSTEM',
-      details: { dernierJour: '2030-06-12', dgpDebut: '2030-06-13' },
+      // Formed on the last of the 30 days, 12 June: day 0 of the DGP (docs/rules/dgp.md#start, H9)
+      details: { dernierJour: '2030-06-12', dgpDebut: '2030-06-12' },
     });
     expect((await d.events(WORKFLOW_EVENT_TYPES.transmitted)).map((e) => e.details?.cadre)).toEqual(['A20']);
     await expectWaiting(platform, d, W.TRAITEMENT_SERVICE_FINANCIER);
@@ -169,10 +170,12 @@ describe('solde', () => {
     await p.advanceClock(at('2030-06-20T07:00:00Z'));
     r = await d.decide('serviceFinancier', { type: 'METTRE_EN_PAIEMENT' });
     expect(execution(platform, 'SOL-3').status).toBe('SUCCEEDED');
+    // Échéance 12 June + 30 = 12 July; MOA 1 day (12 → 13 June, the DG goes on the next day), service financier 7
+    // (13 → 20 June)
     expect(service.clockView(r)).toMatchObject({
-      start: '2030-06-13',
-      echeance: '2030-07-13',
-      daysUsedBy: days(0, 0, 7),
+      start: '2030-06-12',
+      echeance: '2030-07-12',
+      daysUsedBy: days(0, 1, 7),
     });
     await d.expectSound();
   });
@@ -214,12 +217,13 @@ describe('solde', () => {
     expect(r.pending).toMatchObject({ actorSiret: sirets.moa, deadlineAt: '2030-08-16T22:00:00.000Z' });
     await expectWaiting(platform, d, W.REPONSE_MOA_PROJET_DG_TACITE);
 
-    // The MOA stays silent: the A22 becomes the tacit DGD; its DGP starts the next day, Saturday 17 August
+    // The MOA stays silent: the A22 becomes the tacit DGD on Friday 16 August, day 0 of its DGP, which runs from the
+    // next day (CCAG-T art. 13.4.4; docs/rules/dgp.md#start, H8); échéance 16 August + 30 = 15 September
     await p.advanceClock(at('2030-08-19T07:00:00Z'));
     r = await d.record();
     expect(r.state).toMatchObject({ state: 'DEPOT_DGD_TACITE', status: 'DGD_TACITE' });
     expect(r.state.solde).toMatchObject({ issueDg: 'TACITE', dgdLe: '2030-08-16' });
-    expect(r.pending).toMatchObject({ deadlineAt: '2030-09-16T22:00:00.000Z' });
+    expect(r.pending).toMatchObject({ deadlineAt: '2030-09-15T22:00:00.000Z' });
     await expectWaiting(platform, d, W.DEPOT_DGD_TACITE);
 
     await p.advanceClock(at('2030-08-20T07:00:00Z'));
@@ -229,11 +233,11 @@ describe('solde', () => {
     r = await d.decide('serviceFinancier', { type: 'METTRE_EN_PAIEMENT' });
     expect(r.state.outcome).toBe('PAYE');
     expect(execution(platform, 'SOL-4').status).toBe('SUCCEEDED');
-    // MOA 3 days (17 → 20 August), service financier 10 (20 → 30 August)
+    // MOA 4 days (16 → 20 August), service financier 10 (20 → 30 August)
     expect(service.clockView(r)).toMatchObject({
-      start: '2030-08-17',
-      echeance: '2030-09-16',
-      daysUsedBy: days(0, 3, 10),
+      start: '2030-08-16',
+      echeance: '2030-09-15',
+      daysUsedBy: days(0, 4, 10),
       daysLate: 0,
     });
     expect((await d.trail()).filter((t) => t === 'DGD_TACITE')).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { WORKFLOW_EVENT_TYPES } from '../../../shared/domain/workflow';
 import { DEMO } from '../../../shared/seed/demo';
-import { WORKFLOW_EVENT_TYPES } from '../../../shared/services/dossier-service';
 import { DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
 import { at, days, dossierService, driver, execution, expectWaiting, montants, useWorkflowPlatform } from './helpers';
 

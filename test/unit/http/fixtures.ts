@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type Clock, setClock, systemClock } from '../../../shared/adapters/clock';
+import type { Clock } from '../../../shared/adapters/clock';
 import type { HttpRequest, HttpResponse } from '../../../shared/http/types';
+import { overrideContext } from '../../../shared/services/context';
 
 export interface FakeRequest {
   method?: string;
@@ -80,11 +81,11 @@ export function fixedClock(iso: string): Clock & { set(iso: string): void } {
 }
 
 export function useClock(c: Clock): void {
-  setClock(c);
+  overrideContext({ clock: c });
 }
 
 export function restoreClock(): void {
-  setClock(systemClock);
+  overrideContext(undefined);
 }
 
 export function json(response: HttpResponse | undefined): Record<string, unknown> {

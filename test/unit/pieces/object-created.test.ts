@@ -1,6 +1,6 @@
 import type { S3Event } from 'aws-lambda';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeEventKey, handler, setPieceService } from '../../../functions/documents/object-created';
+import { describe, expect, it, vi } from 'vitest';
+import { decodeEventKey, objectCreatedHandler } from '../../../functions/documents/object-created';
 import type { PieceService } from '../../../shared/services/piece-service';
 
 /** The ObjectCreated handler: decodes each record's key as S3 encodes it and hands it to the verification. */
@@ -25,8 +25,6 @@ function event(...records: { key: string; eventName?: string; versionId?: string
   } as S3Event;
 }
 
-afterEach(() => setPieceService(undefined));
-
 describe('object-created handler', () => {
   it('decodes keys the way S3 encodes them in notifications (+ for space, %XX)', () => {
     expect(decodeEventKey('uploads/a+b%C3%A9%2B')).toBe('uploads/a bé+');
@@ -34,7 +32,7 @@ describe('object-created handler', () => {
 
   it('verifies every created object, with its version, and skips other events', async () => {
     const verifyUpload = vi.fn(async () => ({ outcome: 'IGNORE' as const, reason: 'test' }));
-    setPieceService({ verifyUpload } as unknown as PieceService);
+    const handler = objectCreatedHandler(() => ({ pieces: { verifyUpload } as unknown as PieceService }));
     await handler(
       event(
         { key: 'uploads/abc', versionId: 'v1' },
@@ -46,11 +44,13 @@ describe('object-created handler', () => {
   });
 
   it('fails the invocation when the verification fails, so that Lambda delivers the event again', async () => {
-    setPieceService({
-      verifyUpload: vi.fn(async () => {
-        throw new Error('DynamoDB throttled');
-      }),
-    } as unknown as PieceService);
+    const handler = objectCreatedHandler(() => ({
+      pieces: {
+        verifyUpload: vi.fn(async () => {
+          throw new Error('DynamoDB throttled');
+        }),
+      } as unknown as PieceService,
+    }));
     await expect(handler(event({ key: 'uploads/abc' }))).rejects.toThrow('DynamoDB throttled');
   });
 });

@@ -82,7 +82,8 @@ function body(bytes: Uint8Array) {
 }
 
 let backoff: ReturnType<typeof vi.fn<(attempt: number) => Promise<void>>>;
-let act: ReturnType<typeof vi.fn>;
+// biome-ignore lint/suspicious/noExplicitAny: the requests the dossier service receives, read by the assertions
+let act: ReturnType<typeof vi.fn<(request: any) => Promise<unknown>>>;
 let service: PieceService;
 
 beforeEach(() => {
@@ -90,8 +91,12 @@ beforeEach(() => {
   s3.reset();
   backoff = vi.fn(async () => undefined);
   act = vi.fn();
+  // decide authorizes the user (here as `actor`), has the send prepared, then applies the decision (here: `act`)
+  const decide = vi.fn(async (request: { prepare: (a: typeof actor) => Promise<object> }) =>
+    act({ ...request, ...(await request.prepare(actor)) }),
+  );
   service = new PieceService({
-    dossiers: { act, find: vi.fn() } as unknown as DossierService,
+    dossiers: { decide, find: vi.fn() } as unknown as DossierService,
     db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
     s3: new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
     clock: { now: () => NOW },
@@ -318,7 +323,7 @@ describe('Valider et envoyer, with storage faults', () => {
 
   const verifiedMain = file({ fileId: 'FIC-M', role: 'MAIN', status: 'VERIFIE', sha256: 'a'.repeat(64) });
   const verifiedAnnex = file({ fileId: 'FIC-N', status: 'VERIFIE', sha256: 'b'.repeat(64) });
-  const send = () => service.send({ actor, userId: 'u', dossierId: 'DOS-1', pieceId: 'PCE-1' });
+  const send = () => service.send({ userId: 'u', dossierId: 'DOS-1', pieceId: 'PCE-1' });
 
   it('waits for an uploaded file still being verified', async () => {
     ddb.on(QueryCommand).resolves({ Items: [verifiedMain, file({ fileId: 'FIC-W', objectKey: 'uploads/w' })] });
@@ -359,7 +364,6 @@ describe('Valider et envoyer, with storage faults', () => {
     await expect(send()).rejects.toMatchObject({ code: 'ACTION_INVALIDE' });
     act.mockResolvedValue({ dossier: {} });
     await service.send({
-      actor,
       userId: 'u',
       dossierId: 'DOS-1',
       pieceId: 'PCE-1',

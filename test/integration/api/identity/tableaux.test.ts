@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DossierStore } from '../../../../shared/adapters/dynamo/dossier-store';
-import { MarcheStore } from '../../../../shared/adapters/dynamo/marche-store';
 import { newId } from '../../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../../shared/adapters/workflow';
 import { addDays, type CalendarDate, daysBetween, parisDateOf } from '../../../../shared/domain/calendar';
 import { DEMO } from '../../../../shared/seed/demo';
-import { type ActResult, DossierService } from '../../../../shared/services/dossier-service';
+import { contextWith } from '../../../../shared/services/context';
+import type { ActResult, DossierService } from '../../../../shared/services/dossier-service';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, login, seed } from './http';
 
@@ -44,13 +43,12 @@ let d2: ActResult;
 beforeAll(async () => {
   const p = platform();
   await seed(p);
-  const marches = new MarcheStore(p.clients.document, p.tableName);
-  service = new DossierService({
-    store: new DossierStore(p.clients.document, p.tableName),
-    loadMarche: async (id) => (await marches.get(id))?.marche,
+  service = contextWith({
+    dynamo: p.clients.document,
+    tableName: p.tableName,
     clock: p.clock,
     workflow: noWorkflow,
-  });
+  }).dossiers;
   d1 = await deposePdm('PDM-TDB-01');
   await p.advanceClock({ days: 5 });
   d2 = await deposePdm('PDM-TDB-02');

@@ -184,7 +184,7 @@ describe('solde: projet de décompte final → décompte général → DGD (CCAG
     expect(r.clockEffects).toEqual([]);
   });
 
-  it('makes the DG the DGD after 30 days of silence; its DGP starts the next day (13.4.5)', () => {
+  it('makes the DG the DGD after 30 days of silence; the formation day is day 0 of its DGP (13.4.5, H9)', () => {
     const s = a7();
     a17(s);
     a20(s);
@@ -203,15 +203,18 @@ describe('solde: projet de décompte final → décompte général → DGD (CCAG
       status: 'MISE_A_DISPOSITION',
       destinataire: { siret: SIRET.sf },
     });
+    // The DG becomes the DGD on the last day of the 30, Monday 12 May 2025: day 0 of the solde's DGP (docs/rules/
+    // dgp.md#start, H9); the DG reaches the service financier the next day, 13 May.
     expect(r.events).toMatchObject([
-      { type: 'DGD_PAR_SILENCE', role: 'SYSTEM', details: { dernierJour: '2025-05-12', dgpDebut: '2025-05-13' } },
+      { type: 'DGD_PAR_SILENCE', role: 'SYSTEM', details: { dernierJour: '2025-05-12', dgpDebut: '2025-05-12' } },
       { type: 'MISE_A_DISPOSITION' },
     ]);
     expect(r.clockEffects).toEqual([
-      { kind: 'START', on: '2025-05-13', holder: 'MOA' },
+      { kind: 'START', on: '2025-05-12', holder: 'MOA' },
       { kind: 'HAND_OVER', on: '2025-05-13', holder: 'SERVICE_FINANCIER' },
     ]);
-    expect(r.pending).toMatchObject({ actorSiret: SIRET.sf, lastDay: '2025-06-12' });
+    // Échéance: 12 May + 30 days = 11 June 2025 (19 days to 31 May, 11 more)
+    expect(r.pending).toMatchObject({ actorSiret: SIRET.sf, lastDay: '2025-06-11' });
   });
 
   it('refuses a MOE refusal of the PDF for amounts: the MOE corrects in its projet de DG (Chorus Pro KB0011867)', () => {
@@ -254,7 +257,7 @@ describe('tacit procedure (CCAG-T 2014 art. 13.4.4)', () => {
     });
   });
 
-  it('replaces the pending A17 by the A22, then forms the tacit DGD after 10 days; DGP from the next day (A23)', () => {
+  it('replaces the pending A17 by the A22, then forms the tacit DGD after 10 days, day 0 of its DGP (A23; H8)', () => {
     const s = dgNonNotifie();
     const r1 = s.act(
       A.titulaire,
@@ -293,10 +296,13 @@ describe('tacit procedure (CCAG-T 2014 art. 13.4.4)', () => {
       solde: { dgdLe: '2025-05-09', issueDg: 'TACITE' },
     });
     expect(r2.dossier.pieces[2]?.status).toBe('DGD_TACITE');
+    // The tacit DGD forms on the last day of the 10, Friday 9 May 2025: day 0 of the DGP, which runs from the next
+    // day, 10 May ("court à compter du lendemain de l'expiration de ce délai"; docs/rules/dgp.md#start, H8)
     expect(r2.events).toMatchObject([
-      { type: 'DGD_TACITE', details: { dernierJour: '2025-05-09', dgpDebut: '2025-05-10' } },
+      { type: 'DGD_TACITE', details: { dernierJour: '2025-05-09', dgpDebut: '2025-05-09' } },
     ]);
-    expect(r2.clockEffects).toEqual([{ kind: 'START', on: '2025-05-10', holder: 'MOA' }]);
+    expect(r2.clockEffects).toEqual([{ kind: 'START', on: '2025-05-09', holder: 'MOA' }]);
+    expect(r2.dossier.dgp).toMatchObject({ startedOn: '2025-05-09', echeance: '2025-06-08' });
     expect(r2.pending).toMatchObject({
       step: 'DEPOT_DGD_TACITE',
       actorSiret: SIRET.titulaire,
@@ -305,7 +311,8 @@ describe('tacit procedure (CCAG-T 2014 art. 13.4.4)', () => {
         { actorSiret: SIRET.moe, actorRole: 'MOE', allowedActions: ['DEPOSER_DGD_TACITE'] },
         { actorSiret: SIRET.moa, actorRole: 'MOA', allowedActions: ['DEPOSER_DGD_TACITE'] },
       ],
-      lastDay: '2025-06-09',
+      // Échéance: 9 May + 30 days = 8 June 2025 (22 days to 31 May, 8 more)
+      lastDay: '2025-06-08',
     });
 
     const r3 = s.act(

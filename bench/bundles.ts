@@ -1,0 +1,114 @@
+/**
+ * Lambda bundles: the size of every function's bundle and the time to import it in a fresh Node process (what a
+ * cold start pays before the handler runs), beside an empty handler bundled the same way, in one run.
+ *
+ *   npm run bench -- bundles
+ *
+ * The bundles are built with esbuild and the options of `infra/constructs/bundling.ts` (those the CDK stack uses), so
+ * the figures are those of `npm run synth` without the CDK around them. Targets (issue "Performance"): every API
+ * function ≤ 500 KB, its import ≤ 2 × the empty handler's. Import time is the median of RUNS fresh processes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { LAMBDAS, type LambdaDefinition } from '../functions/registry';
+import { LAMBDA_BUNDLE } from '../infra/constructs/bundling';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const SIZE_TARGET = 500 * 1024;
+const IMPORT_RATIO_TARGET = 2;
+
+/** What the functions read from their environment at import time on AWS (values do not matter, presence does). */
+const LAMBDA_ENV = {
+  AWS_REGION: 'eu-west-3',
+  TABLE_NAME: 'bench',
+  BUCKET_NAME: 'bench',
+  UPLOAD_PREFIX: 'uploads/',
+  STATE_MACHINES: '{}',
+  POWERTOOLS_SERVICE_NAME: 'factures-travaux',
+};
+
+interface Bundle {
+  readonly key: string;
+  readonly kind: string;
+  readonly bytes: number;
+  readonly pdf: boolean;
+  readonly file: string;
+}
+
+async function bundle(key: string, entry: string, kind: string, outDir: string): Promise<Bundle> {
+  const outfile = path.join(outDir, key, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: LAMBDA_BUNDLE.format,
+    target: LAMBDA_BUNDLE.target,
+    minify: LAMBDA_BUNDLE.minify,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    external: [...LAMBDA_BUNDLE.externalModules],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const pdf = Object.keys(result.metafile.inputs).some((input) => input.includes('pdfjs-dist'));
+  return { key, kind, bytes: statSync(outfile).size, pdf, file: outfile };
+}
+
+/** Milliseconds to `import()` the bundle in a new Node process, median of RUNS processes. */
+function importMs(file: string): number {
+  const script = `const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t0));`;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, ...LAMBDA_ENV },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr.slice(0, 500)}`);
+    times.push(Number(run.stdout));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+async function main(): Promise<void> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'bundles-'));
+  try {
+    const emptyEntry = path.join(outDir, 'empty.ts');
+    writeFileSync(emptyEntry, 'export const handler = async () => ({ statusCode: 200 });\n');
+    mkdirSync(path.join(outDir, 'empty'), { recursive: true });
+    const empty = await bundle('empty', emptyEntry, 'baseline', outDir);
+    const emptyMs = importMs(empty.file);
+    console.log(`Bundles (esbuild ${LAMBDA_BUNDLE.format}, ${LAMBDA_BUNDLE.target}, minified, no source map)`);
+    console.log(`  empty handler: ${kb(empty.bytes)}, import ${emptyMs.toFixed(1)} ms (median of ${RUNS} processes)\n`);
+    console.log(
+      `  ${'function'.padEnd(28)} ${'kind'.padEnd(5)} ${'size'.padStart(8)}  pdf.js  ${'import'.padStart(9)}  ×empty`,
+    );
+    let over = 0;
+    const entries = Object.entries(LAMBDAS) as [string, LambdaDefinition][];
+    for (const [key, def] of entries) {
+      const b = await bundle(key, path.join(ROOT, def.entry), def.kind, outDir);
+      const ms = importMs(b.file);
+      const ratio = ms / emptyMs;
+      const fails = def.kind === 'http' && (b.bytes > SIZE_TARGET || ratio > IMPORT_RATIO_TARGET);
+      if (fails) over++;
+      console.log(
+        `  ${key.padEnd(28)} ${def.kind.padEnd(5)} ${kb(b.bytes).padStart(8)}  ${(b.pdf ? 'oui' : 'non').padEnd(6)}  ${`${ms.toFixed(1)} ms`.padStart(9)}  ${ratio.toFixed(2)}${fails ? '  ← au-delà de la cible' : ''}`,
+      );
+    }
+    console.log(
+      `\n  cible : fonctions d'API ≤ ${kb(SIZE_TARGET)} et import ≤ ${IMPORT_RATIO_TARGET} × le gestionnaire vide — ${over === 0 ? 'atteinte' : `${over} fonction(s) au-delà`}`,
+    );
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+await main();

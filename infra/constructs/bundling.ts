@@ -1,0 +1,23 @@
+/**
+ * How every Lambda function is bundled, declared once: the CDK construct (`functions.ts`) passes these options to
+ * NodejsFunction, and `bench/bundles.ts` builds the same bundles with esbuild to measure their size and import time.
+ */
+
+/** ESM for Node 22, minified; the pinned AWS SDK is bundled (no external modules) so the code runs what was tested. */
+export const LAMBDA_BUNDLE = {
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  externalModules: [] as string[],
+  /** CommonJS dependencies call `require`; an ESM bundle must provide it. */
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+} as const;
+
+/**
+ * Source maps make stack traces readable but weigh several times the code and slow the cold start
+ * (`--enable-source-maps`). Off by default; `SOURCE_MAPS=true` at synth (or the `sourceMaps` prop) turns them on.
+ */
+export function sourceMapsWanted(prop: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  return prop ?? env.SOURCE_MAPS === 'true';
+}

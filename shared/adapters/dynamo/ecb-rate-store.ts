@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { CalendarDate } from '../../domain/calendar';
+import { isCalendarDate } from '../../domain/calendar';
+import { DomainError } from '../../domain/errors';
+import { formatRate } from '../../domain/money';
+import { ECB_RATE_SOURCES, type EcbRateEntry, type RecordedEcbRate } from '../../domain/rates';
+import { dynamoClient, tableName } from './client';
+import type { Keys } from './keys';
+
+/**
+ * The ECB rate table (docs/ecb-rates.md): one item per half-year, and an append-only journal of every recording.
+ *
+ * | item                | pk / sk                                                 |
+ * |---------------------|---------------------------------------------------------|
+ * | a half-year's rate  | TAUX_BCE / SEMESTRE#2026-07-01                          |
+ * | a journal entry     | TAUX_BCE / JOURNAL#<recordedAt>#<half-year>#<random>    |
+ *
+ * "The table" is one Query of a partition of ~25 items (two per year); views read it at each request, so that a
+ * rate recorded anywhere (CLI, API, scheduled fetch) shows at once everywhere. A half-year's rate is written once:
+ * the same value again is ignored (a re-published series), a different one is refused (TAUX_BCE_DEJA_ENREGISTRE),
+ * never overwritten silently. The rate and its journal entry are written in one transaction.
+ */
+export const ecbRateKeys = {
+  partition: 'TAUX_BCE',
+  rate: (halfYearStart: string): Keys => ({ pk: 'TAUX_BCE', sk: `SEMESTRE#${halfYearStart}` }),
+  journal: (recordedAt: string, halfYearStart: string): Keys => ({
+    pk: 'TAUX_BCE',
+    sk: `JOURNAL#${recordedAt}#${halfYearStart}#${randomUUID().slice(0, 8)}`,
+  }),
+} as const;
+
+const calendar = z.string().refine(isCalendarDate);
+const storedRate = z.object({
+  halfYearStart: calendar,
+  rateBp: z.number().int(),
+  source: z.enum(ECB_RATE_SOURCES),
+  effectiveSince: calendar.optional(),
+  reference: z.string().optional(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+});
+
+export interface EcbRateJournalEntry {
+  readonly at: string;
+  readonly by: string;
+  readonly halfYearStart: CalendarDate;
+  readonly rateBp: number;
+  readonly source: string;
+  readonly reference?: string;
+}
+
+export type RecordOutcome = 'ENREGISTRE' | 'DEJA_CONNU';
+
+/** A different value offered for a half-year already recorded (409). */
+export class EcbRateAlreadyRecorded extends DomainError {
+  constructor(
+    readonly existing: RecordedEcbRate,
+    readonly offered: EcbRateEntry,
+  ) {
+    super(
+      'TAUX_BCE_DEJA_ENREGISTRE',
+      `Le taux du semestre commençant le ${existing.halfYearStart} est déjà enregistré à ${formatRate(existing.rateBp)} % ` +
+        `(${existing.source}, le ${existing.recordedAt.slice(0, 10)}) ; la valeur proposée, ${formatRate(offered.rateBp)} %, en diffère : ` +
+        "rien n'a été modifié. Vérifiez la source.",
+      'CONFLICT',
+      [{ path: 'semestre', message: existing.halfYearStart }],
+    );
+  }
+}
+
+export class EcbRateStore {
+  constructor(
+    readonly client: DynamoDBDocumentClient = dynamoClient(),
+    readonly table: string = tableName(),
+  ) {}
+
+  /** Every recorded half-year, oldest first. */
+  async list(): Promise<RecordedEcbRate[]> {
+    const items = await this.queryPrefix('SEMESTRE#');
+    return items.map((item) => storedRate.parse(item) as RecordedEcbRate);
+  }
+
+  async get(halfYearStart: string): Promise<RecordedEcbRate | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: ecbRateKeys.rate(halfYearStart), ConsistentRead: true }),
+    );
+    return Item ? (storedRate.parse(Item) as RecordedEcbRate) : undefined;
+  }
+
+  /** The journal, oldest first. */
+  async journal(): Promise<EcbRateJournalEntry[]> {
+    const items = await this.queryPrefix('JOURNAL#');
+    return items.map((i) => ({
+      at: String(i.at),
+      by: String(i.by),
+      halfYearStart: i.halfYearStart as CalendarDate,
+      rateBp: Number(i.rateBp),
+      source: String(i.source),
+      ...(typeof i.reference === 'string' ? { reference: i.reference } : {}),
+    }));
+  }
+
+  /**
+   * Records a validated rate (`checkEcbRate`) once. Same value already there → DEJA_CONNU, nothing written;
+   * a different value → EcbRateAlreadyRecorded, nothing written.
+   */
+  async record(entry: EcbRateEntry, by: string, now: Date): Promise<RecordOutcome> {
+    const recordedAt = now.toISOString();
+    const rate: RecordedEcbRate = { ...entry, recordedAt, recordedBy: by };
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...ecbRateKeys.rate(entry.halfYearStart), entity: 'TAUX_BCE', ...rate },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...ecbRateKeys.journal(recordedAt, entry.halfYearStart),
+                  entity: 'TAUX_BCE_JOURNAL',
+                  at: recordedAt,
+                  by,
+                  halfYearStart: entry.halfYearStart,
+                  rateBp: entry.rateBp,
+                  source: entry.source,
+                  ...(entry.reference !== undefined ? { reference: entry.reference } : {}),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return 'ENREGISTRE';
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException)) throw e;
+      if (e.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw e;
+      const existing = await this.get(entry.halfYearStart);
+      if (!existing) throw e;
+      if (existing.rateBp === entry.rateBp) return 'DEJA_CONNU';
+      throw new EcbRateAlreadyRecorded(existing, entry);
+    }
+  }
+
+  private async queryPrefix(prefix: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': ecbRateKeys.partition, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      out.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}

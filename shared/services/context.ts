@@ -1,0 +1,200 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../adapters/clock';
+import { dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DossierStore } from '../adapters/dynamo/dossier-store';
+import { IdentityStore } from '../adapters/dynamo/identity-store';
+import { MarcheStore } from '../adapters/dynamo/marche-store';
+import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
+import { defaultLogger } from '../adapters/logger';
+import { bucketName, s3Client, uploadPrefix } from '../adapters/s3';
+import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
+import type { EcbRateTable } from '../domain/dgp';
+import type { IdempotencyStore } from '../http/idempotency/store';
+import { DossierService } from './dossier-service';
+import { DossierWorkflow } from './dossier-workflow';
+import { IdentityService } from './identity-service';
+import { MarcheService } from './marche-service';
+import { PieceService } from './piece-service';
+
+/**
+ * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
+ * workflow tasks and the object-created handler take their services from `serviceContext()`; the embedded platform
+ * and the tests override what differs (`overrideContext({ clock })`) instead of setting process-wide globals.
+ *
+ * Built lazily and never when a module loads: the embedded platform imports the handlers before it sets the table
+ * name and the endpoints. The context built from the environment is rebuilt when those change (a new platform in
+ * the same process).
+ */
+export interface Infrastructure {
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly s3: S3Client;
+  readonly bucketName: string;
+  readonly uploadPrefix: string;
+  readonly clock: Clock;
+  readonly workflow: WorkflowPort;
+  /** Where a failed notification of a dossier's execution is reported (the execution is rebuilt by resume). */
+  readonly onWorkflowError: (e: unknown, context: string) => void;
+  /** ECB rates for the interest in clock views (default: the rule book's table). */
+  readonly ecbRates?: EcbRateTable;
+}
+
+export interface Stores {
+  readonly dossiers: DossierStore;
+  readonly marches: MarcheStore;
+  readonly identity: IdentityStore;
+  readonly idempotency: IdempotencyStore;
+}
+
+export interface ServiceContext {
+  readonly infra: Infrastructure;
+  readonly clock: Clock;
+  readonly stores: Stores;
+  readonly dossiers: DossierService;
+  readonly dossierWorkflow: DossierWorkflow;
+  readonly pieces: PieceService;
+  readonly identity: IdentityService;
+  readonly marches: MarcheService;
+}
+
+/** Builds every store and service on `infra` (each on first use). */
+export function createContext(infra: Infrastructure): ServiceContext {
+  const stores = lazyObject<Stores>({
+    dossiers: () => new DossierStore(infra.dynamo, infra.tableName),
+    marches: () => new MarcheStore(infra.dynamo, infra.tableName),
+    identity: () => new IdentityStore(infra.dynamo, infra.tableName),
+    idempotency: () =>
+      new DynamoIdempotencyStore(
+        () => infra.dynamo,
+        () => infra.tableName,
+      ),
+  });
+  const ctx: ServiceContext = lazyObject<ServiceContext>({
+    infra: () => infra,
+    clock: () => infra.clock,
+    stores: () => stores,
+    dossiers: () =>
+      new DossierService({
+        store: stores.dossiers,
+        loadMarche: async (id) => (await stores.marches.get(id))?.marche,
+        clock: infra.clock,
+        workflow: infra.workflow,
+        identityStore: stores.identity,
+        onWorkflowError: infra.onWorkflowError,
+        ecbRates: infra.ecbRates,
+      }),
+    dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
+    pieces: () =>
+      new PieceService({
+        dossiers: ctx.dossiers,
+        db: infra.dynamo,
+        table: infra.tableName,
+        s3: infra.s3,
+        bucket: infra.bucketName,
+        uploadPrefix: infra.uploadPrefix,
+        clock: infra.clock,
+      }),
+    identity: () => new IdentityService(stores.identity),
+    marches: () => new MarcheService(stores.marches, stores.identity),
+  });
+  return ctx;
+}
+
+/**
+ * The infrastructure of this process, from its environment (AWS, or the embedded platform's endpoints), with the
+ * given parts in place of the environment's. Read on use: building it asks nothing of the environment yet.
+ */
+export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infrastructure {
+  return {
+    get dynamo() {
+      return parts.dynamo ?? dynamoClient();
+    },
+    get tableName() {
+      return parts.tableName ?? tableName();
+    },
+    get s3() {
+      return parts.s3 ?? s3Client();
+    },
+    get bucketName() {
+      return parts.bucketName ?? bucketName();
+    },
+    get uploadPrefix() {
+      return parts.uploadPrefix ?? uploadPrefix();
+    },
+    clock: parts.clock ?? systemClock,
+    workflow: parts.workflow ?? stepFunctionsWorkflow,
+    onWorkflowError:
+      parts.onWorkflowError ??
+      ((e, context) =>
+        defaultLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
+          context,
+          error: String(e),
+        })),
+    ecbRates: parts.ecbRates,
+  };
+}
+
+let overrides: Partial<Infrastructure> | undefined;
+let current: { readonly key: string; readonly ctx: ServiceContext } | undefined;
+
+/** The services of this process. */
+export function serviceContext(): ServiceContext {
+  const key = environmentKey();
+  if (!current || current.key !== key) {
+    current = { key, ctx: createContext(infrastructureFromEnv(overrides)) };
+  }
+  return current.ctx;
+}
+
+/** A context of its own on this process's infrastructure, with `parts` in place (tests, benchmarks, scripts). */
+export function contextWith(parts: Partial<Infrastructure>): ServiceContext {
+  return createContext(infrastructureFromEnv({ ...overrides, ...parts }));
+}
+
+/** What the embedded platform or a test has put in place of the environment's infrastructure. */
+export function contextOverrides(): Partial<Infrastructure> {
+  return { ...overrides };
+}
+
+/**
+ * Replaces parts of the infrastructure for every service built from now on (the embedded platform's clock, a
+ * test's fake workflow); `undefined` goes back to the environment's.
+ */
+export function overrideContext(parts: Partial<Infrastructure> | undefined): void {
+  overrides = parts;
+  current = undefined;
+}
+
+/** What the context built from the environment depends on. */
+function environmentKey(): string {
+  const env = process.env;
+  return [
+    env.TABLE_NAME,
+    env.BUCKET_NAME,
+    env.UPLOAD_PREFIX,
+    env.AWS_ENDPOINT_URL_DYNAMODB,
+    env.AWS_ENDPOINT_URL_S3,
+    env.AWS_ENDPOINT_URL_SFN,
+  ].join('|');
+}
+
+/** An object whose properties are built on first read, once. */
+function lazyObject<T extends object>(factories: { readonly [K in keyof T]: () => T[K] }): T {
+  const out = {} as T;
+  for (const name of Object.keys(factories) as (keyof T)[]) {
+    let built = false;
+    let value: T[typeof name];
+    Object.defineProperty(out, name, {
+      enumerable: true,
+      get() {
+        if (!built) {
+          value = factories[name]();
+          built = true;
+        }
+        return value;
+      },
+    });
+  }
+  return out;
+}
