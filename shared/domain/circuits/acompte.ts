@@ -177,8 +177,8 @@ export function validerEtatAcompte(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOM
 /**
  * Marché without a MOE (organisation.ts): the MOA validates the titulaire's état d'acompte (A5), correcting the
  * amounts if need be (a disagreement on amounts is corrected, never a refusal: CCP R2192-34); the titulaire then
- * deposits the état d'acompte validé (A6). The MOA keeps the DGP clock meanwhile (assumption: the clock knows the
- * MOE, the MOA and the service financier only).
+ * deposits the état d'acompte validé (A6). The MOA keeps the DGP clock meanwhile (H27: the clock knows the MOE, the
+ * MOA and the service financier only).
  */
 export function validerEtatAcompteFournisseur(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOMPTE_FOURNISSEUR'>): Change {
   const d = ctx.dossier;

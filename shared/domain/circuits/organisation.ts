@@ -13,7 +13,7 @@ import type { Dossier, Party } from './types';
  * - VALIDATION_DELEGUEE_MOE: the buyer's directory says « MOA présente : non »: the MOA delegated validation to the
  *   MOE, whose état d'acompte validé (A16) and décompte général (A18) replace the MOA's A19 and A20.
  * The use of A5 / A6 / A16 / A18 is inferred from their labels (AIFE cadre list), not confirmed by a published
- * circuit: an assumption, stated as such in the docs.
+ * circuit: an assumption (H26 in docs/rules/README.md).
  */
 export const CIRCUIT_KINDS = ['STANDARD', 'SANS_MOE', 'VALIDATION_DELEGUEE_MOE'] as const;
 export type CircuitKind = (typeof CIRCUIT_KINDS)[number];
