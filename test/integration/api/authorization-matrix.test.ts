@@ -449,7 +449,8 @@ beforeAll(async () => {
 
 describe('authorization matrix (DOMAIN.md §1, §2, §5)', () => {
   it('refuses every dossier action the rules do not allow, in every state, to every persona', {
-    timeout: 120_000,
+    // ~2 400 requests; two more states (the marché without a MOE) made it brush 120 s on a loaded machine
+    timeout: 300_000,
   }, async () => {
     const p = platform();
     const unauthorizedSuccesses: Outcome[] = [];
