@@ -35,6 +35,13 @@ export const DOSSIER_LAMBDAS = {
     ],
     access: { table: 'read', bucket: 'read' },
   },
+  dossiersSearch: {
+    entry: 'functions/dossiers/search.ts',
+    kind: 'http',
+    description: 'Rechercher : les dossiers de ma structure sur tous ses marches, par criteres, page par page',
+    routes: [{ method: 'GET', path: '/v1/dossiers', public: false }],
+    access: { table: 'read' },
+  },
   dossiersAct: {
     entry: 'functions/dossiers/actions.ts',
     kind: 'http',

@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** userId of a login address, from the table. */
   readonly findUser: (loginAddress: string) => Promise<string | undefined>;
   readonly maxBodyBytes?: number;
+  /** Serves the portal (the built web app) for paths outside the API; false when the request is not its own. */
+  readonly portal?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 }
 
 interface Match {
@@ -443,6 +445,7 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
         }
         if (url.pathname === '/health' && method === 'GET') return await health(req, res, url);
         if (url.pathname === '/_local/clock' && method === 'GET') return sendJson(res, 200, clockState());
+        if (options.portal && (await options.portal(req, res, url))) return;
         if (!options.ready()) {
           sendJson(res, 503, { message: 'Service Unavailable' });
           return;

@@ -8,7 +8,7 @@
  * Step Functions execution was lost with the previous run (executions live in memory) is given a new one.
  */
 import * as path from 'node:path';
-import { seedOnBoot } from '../../shared/seed/boot';
+import { demoAccounts, seedOnBoot } from '../../shared/seed/boot';
 import { serviceContext } from '../../shared/services/context';
 import { type ResumeReport, resumeOpenDossiers } from '../../shared/services/resume';
 import { CLOCK_FILE } from './clock-store';
@@ -28,7 +28,8 @@ function banner(p: Platform, seconds: number): string {
     '',
     `Factures de travaux : plateforme locale prête en ${seconds.toFixed(1)} s`,
     '',
-    `  API (passerelle HTTP)   http://localhost:${p.port}`,
+    `  Portail                 http://localhost:${p.port}/`,
+    `  API (passerelle HTTP)   http://localhost:${p.port}/v1`,
     '                          GET /health · POST /_local/login {"loginAddress"} · GET|POST /_local/clock {"advanceDays"}',
     `  DynamoDB Local          ${p.endpoints.dynamodb}   table ${p.tableName}   (JVM pid ${p.dynamodbPid})`,
     `  S3 (s3rver + contrôle)  ${p.endpoints.s3}   bucket ${p.bucketName}`,
@@ -86,6 +87,26 @@ async function main(): Promise<void> {
     console.error('Promesse rejetée sans traitement :', reason);
   });
 
+  // The portal is rebuilt in the background when its sources (or the API it is typed from) changed since the last
+  // build: the API opens at once, the portal's pages say « en cours de construction » until it is done.
+  const servePortal = process.env.LOCAL_PORTAL !== '0';
+  // Imported only when served: the freshness check reads the OpenAPI document (every handler's schema).
+  const portalBuild = servePortal ? await import('./portal/build') : undefined;
+  let portalReady = portalBuild?.portalIsFresh() ?? false;
+  if (servePortal && !portalReady)
+    console.log('Portail : les sources ont changé, construction de web/dist en arrière-plan…');
+  const building =
+    portalBuild && !portalReady
+      ? portalBuild.buildPortalInChild().then(
+          (r) => {
+            portalReady = true;
+            console.log(`\nPortail construit en ${r.seconds.toFixed(1)} s : http://localhost:${platform?.port ?? ''}/`);
+          },
+          (error: unknown) =>
+            console.error('Portail : la construction a échoué (npm run build:web pour le détail).', error),
+        )
+      : Promise.resolve();
+
   try {
     platform = await startPlatform({
       port: process.env.PORT ? Number(process.env.PORT) : 3000,
@@ -93,6 +114,15 @@ async function main(): Promise<void> {
       dataDir: process.env.LOCAL_DATA_DIR,
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
+      ...(portalBuild
+        ? {
+            portal: {
+              ready: () => portalReady,
+              dir: portalBuild.DIST_DIR,
+              config: { auth: { mode: 'local', comptesDemo: process.env.LOCAL_SEED === '0' ? [] : demoAccounts() } },
+            },
+          }
+        : {}),
       beforeReady: async (p) => {
         const seed = await seedOnBoot({
           client: p.clients.document,
@@ -126,6 +156,7 @@ async function main(): Promise<void> {
   console.log(banner(platform, (Date.now() - t0) / 1000));
   for (const text of after) console.log(`\n${text}`);
   console.log('\nCtrl-C pour arrêter.');
+  await building;
 }
 
 void main();

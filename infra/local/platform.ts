@@ -22,6 +22,7 @@ import { PlatformError, portBusy } from './errors';
 import { type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
 import { LambdaRuntime } from './lambda-runtime';
 import { closeServer, listen, listenPreferring } from './net';
+import { createPortalHandler, type PortalOptions } from './portal/static';
 import { type LocalS3, type S3EventRecord, startLocalS3 } from './s3';
 import { createSfnServer } from './sfn/api';
 import { LocalStepFunctions } from './sfn/engine';
@@ -57,6 +58,8 @@ export interface StartPlatformOptions {
    * stops the platform and rejects `startPlatform`.
    */
   readonly beforeReady?: (platform: Platform) => Promise<void>;
+  /** Serve the built portal at `/` (with SPA fallback) and its `/config.json`. */
+  readonly portal?: PortalOptions;
 }
 
 export interface ClockAdvance {
@@ -200,6 +203,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       account: LOCAL_ACCOUNT,
       components: () => ({ ...components }),
       ready: () => ready,
+      ...(options.portal ? { portal: createPortalHandler(options.portal) } : {}),
       findUser: async (address) => {
         if (!documentClient) return undefined;
         const uniq = await documentClient.send(

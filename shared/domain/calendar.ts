@@ -1,5 +1,3 @@
-import Holidays from 'date-holidays';
-
 /**
  * Calendar dates in Europe/Paris (DOMAIN.md §6): a delay is counted in whole calendar days, never in hours.
  * A `CalendarDate` is an ISO `YYYY-MM-DD` string; arithmetic goes through a UTC day number so that
@@ -100,19 +98,43 @@ export function endOfParisDay(date: CalendarDate): Date {
   return startOfParisDay(addDays(date, 1));
 }
 
-const frenchHolidays = new Holidays('FR');
+/**
+ * Easter Sunday of a Gregorian year: the anonymous Gregorian algorithm (Meeus, "Astronomical Algorithms", ch. 8),
+ * exact for every year of the Gregorian calendar.
+ */
+export function easterSunday(year: number): CalendarDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const h = (19 * a + b - Math.floor(b / 4) - Math.floor((b - Math.floor((b + 8) / 25) + 1) / 3) + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as CalendarDate;
+}
+
+/** The fixed-date jours fériés of the Code du travail, art. L3133-1 (month-day). */
+const FIXED_HOLIDAYS = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'] as const;
+/** The Easter-based ones, in days after Easter Sunday: lundi de Pâques, Ascension, lundi de Pentecôte. */
+const EASTER_OFFSETS = [1, 39, 50] as const;
+
 const holidayCache = new Map<number, ReadonlySet<string>>();
 
-/** French public holidays (national list, Easter-based ones included) from the `date-holidays` library. */
+/**
+ * The eleven national jours fériés of a year (Code du travail art. L3133-1; the regional ones of Alsace-Moselle are
+ * not counted, see docs/rules). Written here rather than taken from a holidays library: the list is fixed by law,
+ * and the library (with its time-zone and astronomy data) weighed 1.3 MB in every Lambda bundle. The unit tests
+ * check this list against the `date-holidays` library year by year.
+ */
 export function publicHolidays(year: number): ReadonlySet<string> {
   let set = holidayCache.get(year);
   if (!set) {
-    set = new Set(
-      frenchHolidays
-        .getHolidays(year)
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    );
+    const easter = easterSunday(year);
+    set = new Set([
+      ...FIXED_HOLIDAYS.map((md) => `${year}-${md}`),
+      ...EASTER_OFFSETS.map((days) => addDays(easter, days)),
+    ]);
     holidayCache.set(year, set);
   }
   return set;

@@ -15,6 +15,7 @@ import '../../functions/api/openapi';
 import '../../functions/dossiers/read';
 import '../../functions/dossiers/actions';
 import '../../functions/dossiers/pieces';
+import '../../functions/dossiers/search';
 import { buildOpenApi, type JsonObject, type OpenApiOptions } from './openapi';
 import { operations } from './registry';
 
@@ -29,6 +30,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/dossiers/read.ts',
   'functions/dossiers/actions.ts',
   'functions/dossiers/pieces.ts',
+  'functions/dossiers/search.ts',
 ];
 
 let cached: JsonObject | undefined;

@@ -46,6 +46,11 @@ const WHO: Readonly<Record<DemoUserKey, string>> = {
   pending: 'rattachement en attente : refusé partout',
 };
 
+/** The demo accounts and who each one is, for the local sign-in page of the portal. */
+export function demoAccounts(): { adresse: string; description: string }[] {
+  return Object.entries(DEMO.users).map(([key, u]) => ({ adresse: u.login, description: WHO[key as DemoUserKey] }));
+}
+
 export async function seedOnBoot(deps: SeedOnBootDeps): Promise<SeedOnBootResult> {
   const base = deps.baseUrl ?? DEFAULT_BASE;
   if (deps.enabled === false) {

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../adapters/clock';
 import { dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
@@ -42,6 +43,8 @@ export interface Infrastructure {
 
 export interface Stores {
   readonly dossiers: DossierStore;
+  /** « Rechercher »: a structure's dossiers from the indexes. */
+  readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
   readonly idempotency: IdempotencyStore;
@@ -62,6 +65,7 @@ export interface ServiceContext {
 export function createContext(infra: Infrastructure): ServiceContext {
   const stores = lazyObject<Stores>({
     dossiers: () => new DossierStore(infra.dynamo, infra.tableName),
+    dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
     idempotency: () =>

@@ -29,7 +29,8 @@ interface Boot {
 async function boot(): Promise<Boot> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('infra', 'local', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir, LOCAL_SEED: '1' },
+    // LOCAL_PORTAL=0: the portal's build (test/e2e) is not what this test is about
+    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir, LOCAL_SEED: '1', LOCAL_PORTAL: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

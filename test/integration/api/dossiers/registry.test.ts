@@ -3,6 +3,7 @@ import * as actions from '../../../../functions/dossiers/actions';
 import { DOSSIER_LAMBDAS } from '../../../../functions/dossiers/lambdas';
 import * as pieces from '../../../../functions/dossiers/pieces';
 import * as read from '../../../../functions/dossiers/read';
+import * as search from '../../../../functions/dossiers/search';
 import { ACTION_TYPES } from '../../../../shared/domain/circuits';
 import { buildOpenApi } from '../../../../shared/http/openapi';
 import { operations } from '../../../../shared/http/registry';
@@ -14,6 +15,7 @@ const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly strin
   dossiersRead: read.handler,
   dossiersAct: actions.handler,
   dossiersPieces: pieces.handler,
+  dossiersSearch: search.handler,
 };
 
 describe('functions/dossiers registry fragment', () => {
@@ -22,7 +24,7 @@ describe('functions/dossiers registry fragment', () => {
       const declared = def.routes.map((r) => `${r.method} ${r.path}`).sort();
       expect(declared, key).toEqual([...handlers[key as keyof typeof handlers].routeKeys].sort());
       expect(def.entry).toBe(
-        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces' }[key as keyof typeof handlers]}.ts`,
+        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces', dossiersSearch: 'search' }[key as keyof typeof handlers]}.ts`,
       );
     }
   });
@@ -30,6 +32,7 @@ describe('functions/dossiers registry fragment', () => {
   it('gives write access only to the functions that write', () => {
     expect(DOSSIER_LAMBDAS.dossiersRead.access).toEqual({ table: 'read', bucket: 'read' });
     expect(DOSSIER_LAMBDAS.dossiersRead).not.toHaveProperty('access.stateMachines');
+    expect(DOSSIER_LAMBDAS.dossiersSearch.access).toEqual({ table: 'read' });
     expect(DOSSIER_LAMBDAS.dossiersAct.access.table).toBe('readWrite');
     expect(DOSSIER_LAMBDAS.dossiersPieces.access.bucket).toBe('readWriteDelete');
   });

@@ -1,0 +1,6 @@
+import { usePageTitle } from '../ui/usePageTitle';
+
+export default function Synthese() {
+  usePageTitle('Synthèse');
+  return <h1>Synthèse</h1>;
+}
