@@ -1,7 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import { defaultLogger } from '../../shared/adapters/logger';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
-import type { VerificationOutcome } from '../../shared/services/piece-service';
+import type { VerificationOutcome } from '../../shared/services/pieces';
 
 /**
  * S3 ObjectCreated under `uploads/` (ARCHITECTURE.md "How a dossier flows" 2): each uploaded object is verified

@@ -12,7 +12,7 @@ import {
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import type { Actor } from '../../shared/services/authorization';
-import type { DraftPiece } from '../../shared/services/piece-service';
+import type { DraftPiece } from '../../shared/services/pieces';
 import { actorToRead, type RequestServices, requestServices } from './support';
 import { brouillonJson } from './views';
 

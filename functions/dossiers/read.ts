@@ -7,8 +7,8 @@ import { route, routesOf } from '../../shared/http/router';
 import { id } from '../../shared/schemas/common';
 import { delaiOutput, dossierOutput, historiqueOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { serviceContext } from '../../shared/services/context';
 import { lienTelechargement, lireBrouillon } from './piece-reads';
-import { dossiersOfMarche } from './queries';
 import { actorToRead, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson, historiqueJson } from './views';
 
@@ -120,7 +120,7 @@ export const listerDossiers = httpHandler({
   handler: async (ctx) => {
     const marche = await requestServices().marche(ctx.params.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
-    const page = await dossiersOfMarche(marche.id, {
+    const page = await serviceContext().stores.dossierLists.ofMarche(marche.id, {
       status: ctx.query.statut,
       open: ctx.query.ouvert,
       limit: ctx.query.limite,

@@ -1,11 +1,11 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { interpretCancellation, TransactionRace } from '../../shared/adapters/dynamo/transactions';
 import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
 import { SPACES, type Space } from '../../shared/domain/roles';
 import { type Actor, resolveActor } from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
 import type { DossierService } from '../../shared/services/dossier-service';
-import type { PieceService } from '../../shared/services/piece-service';
+import type { PieceService } from '../../shared/services/pieces';
 
 /**
  * What every dossier and piece handler shares: the services of the process (shared/services/context.ts), the
@@ -84,10 +84,7 @@ export async function raceAsConflict<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (
-      e instanceof TransactionCanceledException &&
-      e.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')
-    ) {
+    if (interpretCancellation(e) instanceof TransactionRace) {
       throw new DomainError(
         'MODIFICATION_CONCURRENTE',
         'Le dossier est modifié au même moment par une autre action : rechargez-le et refaites la vôtre si elle est toujours possible.',

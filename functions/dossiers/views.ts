@@ -31,7 +31,7 @@ import {
   type suggestionsOutput,
 } from '../../shared/schemas/pieces';
 import type { ActResult, DossierRecord, DossierService } from '../../shared/services/dossier-service';
-import type { DraftPiece, FileRecord } from '../../shared/services/piece-service';
+import type { DraftPiece, FileRecord } from '../../shared/services/pieces';
 
 /**
  * From the stored aggregate and the rule book's answers to the wire (French field names, amounts as strings).

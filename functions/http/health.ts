@@ -1,9 +1,9 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { dynamoClient, tableName } from '../../shared/adapters/dynamo/client';
+import { tableReachable } from '../../shared/adapters/dynamo/health';
 import { HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
+import { serviceContext } from '../../shared/services/context';
 
 /** Liveness: the function answers and its table is reachable (503 problem otherwise). */
 export const handler = httpHandler({
@@ -28,9 +28,11 @@ export const handler = httpHandler({
   },
   handler: async () => {
     const started = Date.now();
-    try {
-      await dynamoClient().send(new DescribeTableCommand({ TableName: tableName() }));
-    } catch {
+    // A process without its table configured is as unhealthy as an unreachable table
+    const reachable = await Promise.resolve()
+      .then(() => tableReachable(serviceContext().infra.dynamo, serviceContext().infra.tableName))
+      .catch(() => false);
+    if (!reachable) {
       throw new HttpProblem(503, 'SERVICE_DEGRADE', 'La table de l’application est injoignable : réessayez plus tard.');
     }
     return ok({ status: 'ok' as const, components: { table: 'ok' as const }, latencyMs: Date.now() - started });

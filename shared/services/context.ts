@@ -1,11 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../adapters/clock';
+import { DocumentBucket } from '../adapters/document-bucket';
 import { dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
+import { PieceStore } from '../adapters/dynamo/piece-store';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
 import { bucketName, s3Client, uploadPrefix } from '../adapters/s3';
@@ -16,7 +19,7 @@ import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
 import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
-import { PieceService } from './piece-service';
+import { PieceService } from './pieces';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -47,6 +50,8 @@ export interface Stores {
   readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
+  readonly pieces: PieceStore;
+  readonly dossierLists: DossierListStore;
   readonly idempotency: IdempotencyStore;
 }
 
@@ -68,6 +73,8 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
+    pieces: () => new PieceStore(infra.dynamo, infra.tableName),
+    dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
     idempotency: () =>
       new DynamoIdempotencyStore(
         () => infra.dynamo,
@@ -91,13 +98,11 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
     pieces: () =>
       new PieceService({
+        store: stores.pieces,
+        documents: new DocumentBucket(infra.s3, infra.bucketName, infra.clock),
         dossiers: ctx.dossiers,
-        db: infra.dynamo,
-        table: infra.tableName,
-        s3: infra.s3,
-        bucket: infra.bucketName,
-        uploadPrefix: infra.uploadPrefix,
         clock: infra.clock,
+        uploadPrefix: infra.uploadPrefix,
       }),
     identity: () => new IdentityService(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),

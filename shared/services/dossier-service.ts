@@ -8,6 +8,7 @@ import {
 } from '../adapters/dynamo/dossier-store';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { toStoredPending } from '../adapters/dynamo/pending';
+import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
 import type { WorkflowPort } from '../adapters/workflow';
 import { parisDateOf } from '../domain/calendar';
 import {
@@ -49,8 +50,8 @@ import { buyerParamsOf } from './buyer-params';
  */
 export type DossierRecord = DossierSnapshot<Dossier, DgpClock>;
 
-/** What one decision writes besides the dossier, in the same transaction (a piece sent, a claim). */
-export type ExtraItems = Parameters<DossierStore['save']>[0]['extraItems'];
+/** What one decision writes besides the dossier, in the same transaction (a piece sent, its unused forms). */
+export type CoWrites = readonly PieceCoWrite[];
 
 export interface ActRequest {
   /** Absent for the first deposit (the action carries the new dossier's id). */
@@ -64,8 +65,8 @@ export interface ActRequest {
   readonly userId?: string;
   /** SHA-256 of the files of the piece the action deposits, for the audit trail. */
   readonly fileHashes?: readonly string[];
-  /** Written in the same transaction (e.g. the draft piece becoming sent, a uniqueness claim). */
-  readonly extraItems?: ExtraItems;
+  /** Written in the same transaction (the draft piece becoming sent, its unused forms cancelled). */
+  readonly coWrites?: CoWrites;
   /**
    * The dossier's own execution applies this change (a tacit outcome): neither start it nor release the wait it
    * has just left (that wait's token timed out).
@@ -77,7 +78,7 @@ export interface ActRequest {
 export interface Decision {
   readonly action: Action;
   readonly fileHashes?: readonly string[];
-  readonly extraItems?: ExtraItems;
+  readonly coWrites?: CoWrites;
 }
 
 /** What the API passes for a person's decision; the actor is resolved from the user (authorization). */
@@ -93,10 +94,10 @@ export interface DecideRequest {
   /** Required on an existing dossier: the version the user read (If-Match). */
   readonly expectedVersion?: number;
   readonly fileHashes?: readonly string[];
-  readonly extraItems?: ExtraItems;
+  readonly coWrites?: CoWrites;
   /**
    * Builds the decision once the user is authorized (a piece sent with its action: the draft must be the actor's,
-   * its files verified). Default: `action`, `fileHashes` and `extraItems` as given.
+   * its files verified). Default: `action`, `fileHashes` and `coWrites` as given.
    */
   readonly prepare?: (actor: Actor) => Promise<Decision>;
 }
@@ -171,12 +172,12 @@ export class DossierService {
 
   /** Applies an action of a known actor (the system's tacit outcomes, tests). */
   async act(request: ActRequest): Promise<ActResult> {
-    const { actor, action, fileHashes, extraItems } = request;
+    const { actor, action, fileHashes, coWrites } = request;
     return this.apply({ ...request, actionType: action.type, versionRequired: false }, async () => ({
       actor,
       action,
       fileHashes,
-      extraItems,
+      coWrites,
     }));
   }
 
@@ -277,7 +278,7 @@ export class DossierService {
       events: result.events.map((e) => toAuditEvent(e, target.userId, decision.fileHashes)),
       lastEventSeq: record?.lastEventSeq ?? 0,
       lastEventHash: record?.lastEventHash ?? '0'.repeat(64),
-      extraItems: decision.extraItems,
+      coWrites: decision.coWrites,
       now,
     });
 

@@ -10,6 +10,7 @@ import {
 import { DomainError } from '../../domain/errors';
 import { type AuditEvent, type ChainedEvent, chainEvent, GENESIS_HASH } from '../audit';
 import { gsi1, gsi2, keys } from './keys';
+import { CoWriteConflict, type PieceCoWrite, pieceCoWriteItem } from './piece-co-writes';
 
 /**
  * Persistence of a dossier aggregate: its META item (state + version), DGP clock, pending action, audit events and
@@ -93,8 +94,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
   readonly events: readonly AuditEvent[] | readonly Omit<AuditEvent, 'seq'>[];
   readonly lastEventSeq: number;
   readonly lastEventHash: string;
-  /** Extra items written in the same transaction (e.g. piece items, uniqueness claims). */
-  readonly extraItems?: readonly TransactItem[];
+  /** Written in the same transaction: a piece sent with this change, its unused upload forms cancelled. */
+  readonly coWrites?: readonly PieceCoWrite[];
   readonly now: Date;
 }
 
@@ -320,7 +321,8 @@ export class DossierStore {
         });
       }
     }
-    items.push(...(w.extraItems ?? []));
+    const firstCoWrite = items.length;
+    items.push(...(w.coWrites ?? []).map((c) => pieceCoWriteItem(this.table, c)));
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (e) {
@@ -348,8 +350,9 @@ export class DossierStore {
         }
         const pendingIndex = items.findIndex((it) => (it.Put?.Item ?? it.Delete?.Key)?.sk === 'PENDING');
         if (pendingIndex >= 0 && reasons[pendingIndex] === 'ConditionalCheckFailed') throw new TaskTokenChanged();
-        const failedExtra = reasons.findIndex((r, i) => r === 'ConditionalCheckFailed' && i > 0);
-        if (failedExtra >= 0) throw new ExtraItemConflict(failedExtra, reasons);
+        const failed = reasons.findIndex((r, i) => r === 'ConditionalCheckFailed' && i >= firstCoWrite);
+        const coWrite = w.coWrites?.[failed - firstCoWrite];
+        if (failed >= 0 && coWrite) throw new CoWriteConflict(coWrite);
       }
       throw e;
     }
@@ -650,17 +653,6 @@ export class AuditChainMoved extends Error {
 /** A workflow record's conditions failed (the dossier or its audit chain moved on, or it is already recorded). */
 export class RecordConflict extends Error {
   override readonly name = 'RecordConflict';
-}
-
-/** A conditional extra item (uniqueness claim, reservation) failed: index into the transaction's items. */
-export class ExtraItemConflict extends Error {
-  override readonly name = 'ExtraItemConflict';
-  constructor(
-    readonly index: number,
-    readonly reasons: string[],
-  ) {
-    super(`transaction item ${index} failed its condition`);
-  }
 }
 
 function otherActorSirets(p: StoredPending): string[] {

@@ -9,7 +9,7 @@ import { type Marche, rolesOf } from '../../../shared/domain/marche';
 import { DEMO, seedDemo } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
 import type { DossierService } from '../../../shared/services/dossier-service';
-import type { PieceActor, PieceService, UploadFormResult } from '../../../shared/services/piece-service';
+import type { PieceActor, PieceService, UploadFormResult } from '../../../shared/services/pieces';
 
 /** What the document tests share: the seeded demo marché, the services on the platform, and S3 helpers. */
 export interface DocumentsWorld {

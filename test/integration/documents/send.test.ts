@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyTrail } from '../../../shared/adapters/audit';
 import { DEMO } from '../../../shared/seed/demo';
-import type { DraftPiece, FileRole } from '../../../shared/services/piece-service';
+import type { DraftPiece, FileRole } from '../../../shared/services/pieces';
 import { textPdf, textPdfWithLinesOnPage } from '../../fixtures/documents/generate';
 import { usePlatform } from '../../setup/platform';
 import { type DocumentsWorld, documentsWorld, objectExists, objectKeyOf, postFile, refusalOf, sha256 } from './helpers';

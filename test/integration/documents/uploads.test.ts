@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../../../shared/domain/documents';
-import type { DraftPiece } from '../../../shared/services/piece-service';
+import type { DraftPiece } from '../../../shared/services/pieces';
 import { usePlatform } from '../../setup/platform';
 import {
   type DocumentsWorld,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DraftPiece, FileRole } from '../../../shared/services/piece-service';
+import type { DraftPiece, FileRole } from '../../../shared/services/pieces';
 import {
   elfBytes,
   imageOnlyPdf,

@@ -1,7 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeEventKey, objectCreatedHandler } from '../../../functions/documents/object-created';
-import type { PieceService } from '../../../shared/services/piece-service';
+import type { PieceService } from '../../../shared/services/pieces';
 
 /** The ObjectCreated handler: decodes each record's key as S3 encodes it and hands it to the verification. */
 function event(...records: { key: string; eventName?: string; versionId?: string }[]): S3Event {

@@ -16,11 +16,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DocumentBucket } from '../../../shared/adapters/document-bucket';
 import { keys } from '../../../shared/adapters/dynamo/keys';
+import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
 import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
 import type { DossierService } from '../../../shared/services/dossier-service';
-import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/services/piece-service';
+import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/services/pieces';
 import { elfBytes, textPdf } from '../../fixtures/documents/generate';
 
 /**
@@ -97,13 +99,14 @@ beforeEach(() => {
   );
   service = new PieceService({
     dossiers: { decide, find: vi.fn() } as unknown as DossierService,
-    db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
-    s3: new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
+    store: new PieceStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })), TABLE, { backoff }),
+    documents: new DocumentBucket(
+      new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
+      BUCKET,
+      { now: () => NOW },
+    ),
     clock: { now: () => NOW },
-    table: TABLE,
-    bucket: BUCKET,
     uploadPrefix: 'uploads/',
-    backoff,
   });
 });
 afterEach(() => {
@@ -148,7 +151,11 @@ describe('reservation of an upload form', () => {
 
   it('gives up after repeated conflicts rather than loop forever', async () => {
     ddb.on(TransactWriteCommand).rejects(canceled('TransactionConflict', 'None', 'None'));
-    await expect(service.requestUploadForm(formInput())).rejects.toBeInstanceOf(TransactionCanceledException);
+    // A race that lasts is a lost optimistic lock for the user (409), never a raw storage error
+    await expect(service.requestUploadForm(formInput())).rejects.toMatchObject({
+      code: 'MODIFICATION_CONCURRENTE',
+      kind: 'CONFLICT',
+    });
     expect(backoff.mock.calls.length).toBeGreaterThan(5);
   });
 
@@ -347,13 +354,21 @@ describe('Valider et envoyer, with storage faults', () => {
       action: { type: 'DEPOSER', dossierId: 'DOS-1', piece: { id: 'PCE-1', numero: 'PDM-1', cadre: 'A4' } },
       fileHashes: ['a'.repeat(64), 'b'.repeat(64)],
     });
-    const [pieceItem, cancel] = request.extraItems;
-    expect(pieceItem.Update.Key).toEqual(keys.piece('DOS-1', 'PCE-1'));
-    expect(pieceItem.Update.ExpressionAttributeValues).toMatchObject({
-      ':envoyee': 'ENVOYEE',
-      ':cert': out.certificat,
-    });
-    expect(cancel.Update.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-U'));
+    // The piece becomes sent and the unused form is cancelled, in the dossier's transaction
+    expect(request.coWrites).toEqual([
+      {
+        kind: 'PIECE_SENT',
+        dossierId: 'DOS-1',
+        pieceId: 'PCE-1',
+        depositorSiret: actor.siret,
+        mainFileId: 'FIC-M',
+        certificat: out.certificat,
+        sentAt: NOW.toISOString(),
+        sentBy: 'u',
+        fileHashes: ['a'.repeat(64), 'b'.repeat(64)],
+      },
+      { kind: 'UPLOAD_CANCELLED', dossierId: 'DOS-1', pieceId: 'PCE-1', fileId: 'FIC-U', at: NOW.toISOString() },
+    ]);
   });
 
   it('a follow-up piece needs its action; the If-Match goes to the dossier service', async () => {

@@ -1,7 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient, tableName } from '../../shared/adapters/dynamo/client';
-import { TABLE_KEYS } from '../../shared/adapters/dynamo/keys';
-import { DomainError } from '../../shared/domain/errors';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../domain/errors';
+import { TABLE_KEYS } from './keys';
 
 /**
  * "Dossiers of a marché" (keys.ts access-pattern map: GSI2 pk = MARCHE#id, sk = DOSSIER#date), newest first, with
@@ -19,7 +18,23 @@ export interface DossierFilter {
   readonly cursor?: string;
 }
 
-export async function dossiersOfMarche(marcheId: string, f: DossierFilter): Promise<DossierPage> {
+export class DossierListStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async ofMarche(marcheId: string, f: DossierFilter): Promise<DossierPage> {
+    return dossiersOfMarche(this.client, this.table, marcheId, f);
+  }
+}
+
+async function dossiersOfMarche(
+  client: DynamoDBDocumentClient,
+  table: string,
+  marcheId: string,
+  f: DossierFilter,
+): Promise<DossierPage> {
   const pk = `MARCHE#${marcheId}`;
   const filters: string[] = [];
   const names: Record<string, string> = {};
@@ -35,9 +50,9 @@ export async function dossiersOfMarche(marcheId: string, f: DossierFilter): Prom
     values[':open'] = f.open;
   }
   const gsi = TABLE_KEYS.gsi2;
-  const page = await dynamoClient().send(
+  const page = await client.send(
     new QueryCommand({
-      TableName: tableName(),
+      TableName: table,
       IndexName: gsi.name,
       KeyConditionExpression: `${gsi.partitionKey} = :pk AND begins_with(${gsi.sortKey}, :p)`,
       ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),

@@ -1,0 +1,69 @@
+import { keys } from './keys';
+import type { TransactItem } from './transactions';
+
+/**
+ * What a piece's send writes in the dossier's transaction (DossierStore.save `coWrites`): the draft becomes
+ * ENVOYEE with its certificate (it leaves the drafts index), and forms issued but never used are cancelled.
+ */
+export type PieceCoWrite =
+  | {
+      readonly kind: 'PIECE_SENT';
+      readonly dossierId: string;
+      readonly pieceId: string;
+      readonly depositorSiret: string;
+      readonly mainFileId: string;
+      readonly certificat: string;
+      readonly sentAt: string;
+      readonly sentBy: string;
+      readonly fileHashes: readonly string[];
+    }
+  | {
+      readonly kind: 'UPLOAD_CANCELLED';
+      readonly dossierId: string;
+      readonly pieceId: string;
+      readonly fileId: string;
+      readonly at: string;
+    };
+
+export function pieceCoWriteItem(table: string, w: PieceCoWrite): TransactItem {
+  if (w.kind === 'PIECE_SENT') {
+    return {
+      Update: {
+        TableName: table,
+        Key: keys.piece(w.dossierId, w.pieceId),
+        UpdateExpression:
+          'SET #status = :envoyee, certificat = :cert, sentAt = :now, sentBy = :user, fileHashes = :hashes, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: '#status = :brouillon AND depositorSiret = :siret AND mainFileId = :main',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':envoyee': 'ENVOYEE',
+          ':brouillon': 'BROUILLON',
+          ':cert': w.certificat,
+          ':now': w.sentAt,
+          ':user': w.sentBy,
+          ':hashes': [...w.fileHashes],
+          ':siret': w.depositorSiret,
+          ':main': w.mainFileId,
+        },
+      },
+    };
+  }
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.pieceFile(w.dossierId, w.pieceId, w.fileId),
+      UpdateExpression: 'SET #status = :annule, releasedAt = :now',
+      ConditionExpression: '#status = :attendu',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':annule': 'ANNULE', ':attendu': 'ATTENDU', ':now': w.at },
+    },
+  };
+}
+
+/** A co-write of a dossier save failed its condition (e.g. a file was uploaded, or the piece sent, meanwhile). */
+export class CoWriteConflict extends Error {
+  override readonly name = 'CoWriteConflict';
+  constructor(readonly coWrite: PieceCoWrite) {
+    super(`${coWrite.kind} of piece ${coWrite.pieceId} failed its condition`);
+  }
+}

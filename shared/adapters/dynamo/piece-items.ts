@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { CalendarDate } from '../../domain/calendar';
+import { montantsSchema } from '../../domain/circuits';
+import type { FileRecord, PieceFile, PieceRecord } from '../../domain/pieces';
+import type { Suggestions } from '../../domain/prefill';
+import { ROLES } from '../../domain/roles';
+
+/**
+ * The items of a piece and its files, parsed at the adapter boundary (an item that does not match is a broken
+ * record: it fails loudly rather than travelling up half-typed). Extra attributes (keys, index keys) are dropped.
+ */
+const refusal = z.object({ code: z.string(), message: z.string() });
+const suggestions = z.custom<Suggestions>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/) as unknown as z.ZodType<CalendarDate>;
+
+const pieceItem = z.object({
+  pieceId: z.string(),
+  dossierId: z.string(),
+  marcheId: z.string(),
+  cadre: z.string(),
+  numero: z.string(),
+  status: z.enum(['BROUILLON', 'ENVOYEE']),
+  depositorSiret: z.string(),
+  depositorRole: z.enum(ROLES),
+  newDossier: z.boolean(),
+  montants: montantsSchema.optional(),
+  datePiece: calendarDate.optional(),
+  reservedBytes: z.number(),
+  fileCount: z.number(),
+  mainFileId: z.string().optional(),
+  lastRefusal: refusal.extend({ fileId: z.string(), at: z.string() }).optional(),
+  certificat: z.string().optional(),
+  sentAt: z.string().optional(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+
+const fileItem = z.object({
+  fileId: z.string(),
+  dossierId: z.string(),
+  pieceId: z.string(),
+  objectKey: z.string(),
+  role: z.enum(['MAIN', 'ATTACHMENT']),
+  fileName: z.string(),
+  status: z.enum(['ATTENDU', 'VERIFIE', 'REFUSE', 'EXPIRE', 'ANNULE']),
+  declaredSize: z.number(),
+  contentType: z.string(),
+  declaredContentType: z.string().optional(),
+  declaredSha256: z.string().optional(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  size: z.number().optional(),
+  sha256: z.string().optional(),
+  mime: z.string().optional(),
+  pageCount: z.number().optional(),
+  versionId: z.string().optional(),
+  verifiedAt: z.string().optional(),
+  suggestions: suggestions.optional(),
+  refusal: refusal.optional(),
+});
+
+const uploadMapping = z.object({ dossierId: z.string(), pieceId: z.string(), fileId: z.string() });
+
+export function parsePiece(item: Record<string, unknown>): PieceRecord {
+  return withoutUndefined(pieceItem.parse(item)) as PieceRecord;
+}
+
+export function parseFile(item: Record<string, unknown>): PieceFile {
+  return withoutUndefined(fileItem.parse(item)) as PieceFile;
+}
+
+export function parseUploadMapping(item: Record<string, unknown>): z.output<typeof uploadMapping> {
+  return uploadMapping.parse(item);
+}
+
+/** What a file says of itself to the depositor (not where it is stored). */
+export function toFileRecord(file: PieceFile): FileRecord {
+  const { dossierId: _d, pieceId: _p, objectKey: _k, ...record } = file;
+  return record;
+}
+
+/** Optional attributes absent from the item stay absent (not `undefined` keys) in the record. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,371 @@
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../domain/errors';
+import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
+import { keys } from './keys';
+import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
+import { pieceRelease, refusedWrites, type VerifiedContent, verifiedWrites } from './piece-writes';
+import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
+
+/**
+ * Storage of pieces and their files (single table, `keys.ts`): a piece item per draft with its reservation
+ * (`reservedBytes` = declared sizes of files awaited + real sizes of files verified, kept within the piece limit
+ * by conditional writes), one item per file (upload form → verified / refused / expired / cancelled), the mapping
+ * of each random object key back to its file, and the depositor's claim on the piece number. Every write is
+ * conditional; a refused condition comes back as `false` (or a named outcome), never as a raw DynamoDB error.
+ */
+export interface PieceStoreOptions {
+  /** Pause between retries of a transaction that met a concurrent one (default: a few random milliseconds). */
+  readonly backoff?: (attempt: number) => Promise<void>;
+}
+
+/** What recording a verification outcome met: done, the file moved on, or the piece refused the change. */
+export type RecordOutcome = 'RECORDED' | 'FILE_MOVED' | 'PIECE_REFUSED';
+
+const RACE_ATTEMPTS = 25;
+const defaultBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
+export class PieceStore {
+  private readonly backoff: (attempt: number) => Promise<void>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+    options: PieceStoreOptions = {},
+  ) {
+    this.backoff = options.backoff ?? defaultBackoff;
+  }
+
+  // ------------------------------------------------------------------------------------------------ reads
+
+  async piece(dossierId: string, pieceId: string): Promise<PieceRecord | undefined> {
+    const item = await this.get(keys.piece(dossierId, pieceId));
+    return item ? parsePiece(item) : undefined;
+  }
+
+  async file(dossierId: string, pieceId: string, fileId: string): Promise<PieceFile | undefined> {
+    const item = await this.get(keys.pieceFile(dossierId, pieceId, fileId));
+    return item ? parseFile(item) : undefined;
+  }
+
+  /** The file an uploaded object belongs to, through its object key's mapping. */
+  async fileOfObject(objectKey: string): Promise<PieceFile | undefined> {
+    const mapping = await this.get(keys.uploadKey(objectKey));
+    if (!mapping) return undefined;
+    const m = parseUploadMapping(mapping);
+    return this.file(m.dossierId, m.pieceId, m.fileId);
+  }
+
+  async files(dossierId: string, pieceId: string): Promise<PieceFile[]> {
+    const out: PieceFile[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': keys.dossier(dossierId).pk, ':p': `FILE#${pieceId}#` },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      out.push(...(page.Items ?? []).map(parseFile));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  /** The drafts of a structure, newest first (GSI2; drafts leave the index when sent). */
+  async draftsOf(siret: string, limit: number): Promise<PieceRecord[]> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
+        ExpressionAttributeValues: { ':pk': `STRUCT#${siret}`, ':p': 'BROUILLON#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map(parsePiece);
+  }
+
+  // ------------------------------------------------------------------------------------------------ drafts
+
+  /** The draft and the depositor's claim on its number, together; false when the number is already claimed. */
+  async createDraft(piece: PieceRecord): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.uniquePieceNumber(piece.depositorSiret, piece.numero),
+              entity: 'UNIQ_PIECE',
+              numero: piece.numero,
+              pieceId: piece.pieceId,
+              dossierId: piece.dossierId,
+              createdAt: piece.createdAt,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.piece(piece.dossierId, piece.pieceId), entity: 'PIECE', ...piece, ...draftIndex(piece) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.at(0)) return false;
+      throw e;
+    }
+  }
+
+  /** Sets amounts and date on the depositor's draft; false when it is no longer a draft of `depositorSiret`. */
+  async updateDraft(
+    dossierId: string,
+    pieceId: string,
+    depositorSiret: string,
+    fields: { readonly montants?: unknown; readonly datePiece?: string },
+    now: Date,
+  ): Promise<boolean> {
+    const sets: string[] = ['updatedAt = :now'];
+    const values: Record<string, unknown> = {
+      ':now': now.toISOString(),
+      ':brouillon': 'BROUILLON',
+      ':siret': depositorSiret,
+    };
+    if (fields.montants !== undefined) {
+      sets.push('montants = :m');
+      values[':m'] = fields.montants;
+    }
+    if (fields.datePiece !== undefined) {
+      sets.push('datePiece = :d');
+      values[':d'] = fields.datePiece;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.piece(dossierId, pieceId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status = :brouillon AND depositorSiret = :siret',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  /** Deletes the draft and releases its number; false when it is no longer a draft of `depositorSiret`. */
+  async deleteDraft(piece: PieceRecord, depositorSiret: string): Promise<boolean> {
+    try {
+      await transactWrite(this.client, [
+        {
+          Delete: {
+            TableName: this.table,
+            Key: keys.piece(piece.dossierId, piece.pieceId),
+            ConditionExpression: '#status = :brouillon AND depositorSiret = :siret',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':brouillon': 'BROUILLON', ':siret': depositorSiret },
+          },
+        },
+        {
+          Delete: {
+            TableName: this.table,
+            Key: keys.uniquePieceNumber(piece.depositorSiret, piece.numero),
+            ConditionExpression: 'pieceId = :pid',
+            ExpressionAttributeValues: { ':pid': piece.pieceId },
+          },
+        },
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.at(0)) return false;
+      throw e;
+    }
+  }
+
+  /** Removes file items (their upload mappings stay: a late upload finds no file and is deleted). */
+  async deleteFiles(files: readonly PieceFile[]): Promise<void> {
+    for (let i = 0; i < files.length; i += 25) {
+      await this.client.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [this.table]: files.slice(i, i + 25).map((f) => ({
+              DeleteRequest: { Key: keys.pieceFile(f.dossierId, f.pieceId, f.fileId) },
+            })),
+          },
+        }),
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ reservations
+
+  /**
+   * Reserves the file's declared size on the draft of `depositorSiret` (within `maxPieceBytes`, one main file, at
+   * most MAX_FILES_PER_PIECE files) and records the file and its object key, atomically; false when the piece
+   * refused it.
+   */
+  async reserve(file: PieceFile, depositorSiret: string, maxPieceBytes: number, now: Date): Promise<boolean> {
+    const main = file.role === 'MAIN';
+    try {
+      await this.transact([
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.piece(file.dossierId, file.pieceId),
+            UpdateExpression: `SET reservedBytes = reservedBytes + :size, fileCount = fileCount + :one, updatedAt = :now${main ? ', mainFileId = :fid' : ''}`,
+            ConditionExpression: `attribute_exists(pk) AND #status = :brouillon AND depositorSiret = :siret AND reservedBytes <= :room AND fileCount < :maxFiles${main ? ' AND attribute_not_exists(mainFileId)' : ''}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':size': file.declaredSize,
+              ':one': 1,
+              ':now': now.toISOString(),
+              ':brouillon': 'BROUILLON',
+              ':siret': depositorSiret,
+              ':room': maxPieceBytes - file.declaredSize,
+              ':maxFiles': MAX_FILES_PER_PIECE,
+              ...(main ? { ':fid': file.fileId } : {}),
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.pieceFile(file.dossierId, file.pieceId, file.fileId), entity: 'FILE', ...file },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.uploadKey(file.objectKey),
+              entity: 'UPLOAD',
+              dossierId: file.dossierId,
+              pieceId: file.pieceId,
+              fileId: file.fileId,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed && e.at(0)) return false;
+      throw e;
+    }
+  }
+
+  /** ATTENDU → `status`, giving its declared size back to the piece. False when the file had moved on. */
+  async releaseReservation(file: PieceFile, status: 'EXPIRE' | 'ANNULE', now: Date): Promise<boolean> {
+    try {
+      await this.transact([
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.pieceFile(file.dossierId, file.pieceId, file.fileId),
+            UpdateExpression: 'SET #status = :to, releasedAt = :now',
+            ConditionExpression: '#status = :attendu',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':to': status, ':attendu': 'ATTENDU', ':now': now.toISOString() },
+          },
+        },
+        pieceRelease(this.table, file),
+      ]);
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionsFailed) return false;
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ verification
+
+  /**
+   * Records a verified file: the reservation becomes the real size (or, for a file that landed after its
+   * reservation was released, the piece reserves it again within `maxPieceBytes`).
+   */
+  async recordVerified(
+    file: PieceFile,
+    content: VerifiedContent,
+    maxPieceBytes: number,
+    now: Date,
+  ): Promise<RecordOutcome> {
+    return this.record(verifiedWrites(this.table, file, content, maxPieceBytes, now));
+  }
+
+  /** Records a refused file and the piece's last refusal (giving a reserved size back). */
+  async recordRefused(
+    file: PieceFile,
+    refusal: { readonly code: string; readonly message: string },
+    now: Date,
+  ): Promise<RecordOutcome> {
+    return this.record(refusedWrites(this.table, file, refusal, now));
+  }
+
+  // ------------------------------------------------------------------------------------------------ internals
+
+  private async record(items: [TransactItem, TransactItem]): Promise<RecordOutcome> {
+    try {
+      await this.transact(items);
+      return 'RECORDED';
+    } catch (e) {
+      if (!(e instanceof ConditionsFailed)) throw e;
+      if (e.at(0)) return 'FILE_MOVED';
+      if (e.at(1)) return 'PIECE_REFUSED';
+      throw e;
+    }
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return Item;
+  }
+
+  /**
+   * A transaction, tried again while it only met concurrent transactions on the same items; a race that lasts is a
+   * lost optimistic lock for the caller (409).
+   */
+  private async transact(items: readonly TransactItem[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await transactWrite(this.client, items);
+        return;
+      } catch (e) {
+        if (!(e instanceof TransactionRace)) throw e;
+        if (attempt >= RACE_ATTEMPTS) throw concurrentChange();
+        await this.backoff(attempt);
+      }
+    }
+  }
+}
+
+function concurrentChange(): DomainError {
+  return new DomainError(
+    'MODIFICATION_CONCURRENTE',
+    'La pièce est modifiée au même moment par une autre demande : rechargez-la et refaites votre action.',
+    'CONFLICT',
+  );
+}
+
+/** Drafts of a structure, newest first (drafts are visibly not sent). */
+function draftIndex(piece: PieceRecord): { gsi2pk: string; gsi2sk: string } {
+  return { gsi2pk: `STRUCT#${piece.depositorSiret}`, gsi2sk: `BROUILLON#${piece.createdAt}#${piece.pieceId}` };
+}

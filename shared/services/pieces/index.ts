@@ -1,0 +1,75 @@
+import type { CalendarDate } from '../../domain/calendar';
+import type { Montants } from '../../domain/circuits';
+import type { DraftPiece, PieceActor } from '../../domain/pieces';
+import { downloadUrl } from './downloads';
+import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
+import { send } from './sending';
+import type {
+  CreateDraftInput,
+  PieceDeps,
+  SendInput,
+  SendResult,
+  UploadFormInput,
+  UploadFormResult,
+  VerificationOutcome,
+} from './types';
+import { releaseExpiredReservations, requestUploadForm } from './uploads';
+import { verifyUpload } from './verification';
+
+export * from './types';
+
+/**
+ * Pieces before they enter a circuit: drafts (drafts.ts), upload reservation (uploads.ts), verification of each
+ * uploaded object (verification.ts), download links (downloads.ts) and « Valider et envoyer » (sending.ts). Storage
+ * is the piece store's (shared/adapters/dynamo/piece-store.ts) and the document bucket's; the rules are in
+ * shared/domain/pieces.ts and shared/domain/documents.ts.
+ */
+export class PieceService {
+  constructor(private readonly deps: PieceDeps) {}
+
+  createDraft(input: CreateDraftInput): Promise<DraftPiece> {
+    return createDraft(this.deps, input);
+  }
+
+  getDraft(dossierId: string, pieceId: string): Promise<DraftPiece> {
+    return getDraft(this.deps, dossierId, pieceId);
+  }
+
+  listDrafts(siret: string, limit?: number): Promise<DraftPiece[]> {
+    return listDrafts(this.deps, siret, limit);
+  }
+
+  updateDraft(input: {
+    readonly actor: PieceActor;
+    readonly dossierId: string;
+    readonly pieceId: string;
+    readonly montants?: Montants;
+    readonly datePiece?: CalendarDate | string;
+  }): Promise<DraftPiece> {
+    return updateDraft(this.deps, input);
+  }
+
+  deleteDraft(input: { readonly actor: PieceActor; readonly dossierId: string; readonly pieceId: string }) {
+    return deleteDraft(this.deps, input);
+  }
+
+  requestUploadForm(input: UploadFormInput): Promise<UploadFormResult> {
+    return requestUploadForm(this.deps, input);
+  }
+
+  releaseExpiredReservations(dossierId: string, pieceId: string): Promise<string[]> {
+    return releaseExpiredReservations(this.deps, dossierId, pieceId);
+  }
+
+  verifyUpload(object: { readonly key: string; readonly versionId?: string }): Promise<VerificationOutcome> {
+    return verifyUpload(this.deps, object);
+  }
+
+  downloadUrl(input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string }) {
+    return downloadUrl(this.deps, input);
+  }
+
+  send(input: SendInput): Promise<SendResult> {
+    return send(this.deps, input);
+  }
+}

@@ -1,0 +1,149 @@
+import { CoWriteConflict, type PieceCoWrite } from '../../adapters/dynamo/piece-co-writes';
+import { newId } from '../../adapters/ids';
+import type { Action } from '../../domain/circuits';
+import { DomainError } from '../../domain/errors';
+import {
+  alreadySent,
+  notDepositor,
+  type PieceActor,
+  type PieceFile,
+  type PieceRecord,
+  unknownPiece,
+} from '../../domain/pieces';
+import type { ActResult, Decision } from '../dossier-service';
+import {
+  FOLLOW_UP_ACTION_TYPES,
+  type PieceDeps,
+  type SendActionFields,
+  type SendInput,
+  type SendResult,
+} from './types';
+
+/**
+ * « Valider et envoyer »: the main file must be verified; the circuit action is built from the draft and decided
+ * through `DossierService.decide` (which authorizes the user), with the piece becoming `ENVOYEE` (with its deposit
+ * certificate) in the same transaction as the dossier and its audit event carrying the files' hashes.
+ */
+export async function send(deps: PieceDeps, input: SendInput): Promise<SendResult> {
+  const draft = await deps.store.piece(input.dossierId, input.pieceId);
+  if (!draft) throw unknownPiece(input.pieceId);
+  let certificat = '';
+  let result: ActResult;
+  try {
+    result = await deps.dossiers.decide({
+      dossierId: draft.newDossier ? undefined : draft.dossierId,
+      marcheId: draft.marcheId,
+      userId: input.userId,
+      ...(input.actingSiret ? { actingSiret: input.actingSiret } : {}),
+      action: { type: (input.action?.type ?? 'DEPOSER') as Action['type'] } as Action,
+      expectedVersion: draft.newDossier ? undefined : input.expectedVersion,
+      prepare: async (actor) => {
+        const prepared = await prepareSend(deps, actor, input, draft);
+        certificat = prepared.certificat;
+        return prepared;
+      },
+    });
+  } catch (e) {
+    throw await explainSendFailure(deps, e, input);
+  }
+  return {
+    certificat,
+    message: `La pièce n° ${draft.numero} est validée, elle est en cours de transmission au service concerné`,
+    dossier: result,
+  };
+}
+
+/** The sending actor's draft, its files checked, as the circuit action and the writes that go with it. */
+async function prepareSend(
+  deps: PieceDeps,
+  actor: PieceActor,
+  input: SendInput,
+  piece: PieceRecord,
+): Promise<Decision & { certificat: string }> {
+  const now = deps.clock.now();
+  if (piece.depositorSiret !== actor.siret) throw notDepositor(piece);
+  if (piece.status !== 'BROUILLON') throw alreadySent(piece);
+  const files = await deps.store.files(input.dossierId, input.pieceId);
+  const verified = files.filter((f) => f.status === 'VERIFIE');
+  const main = verified.find((f) => f.role === 'MAIN');
+  const awaited = files.filter((f) => f.status === 'ATTENDU');
+  const arrived: PieceFile[] = [];
+  const unused: PieceFile[] = [];
+  for (const f of awaited) ((await deps.documents.head(f.objectKey)) ? arrived : unused).push(f);
+  if (arrived.length > 0) {
+    const message = `Vérification en cours de ${arrived.map((f) => f.fileName).join(', ')} : patientez quelques secondes puis renvoyez la pièce.`;
+    throw new DomainError('FICHIERS_EN_COURS_DE_VERIFICATION', message, 'CONFLICT');
+  }
+  if (!main) {
+    // Every piece has one main file
+    const message = `La pièce n° ${piece.numero} n'a pas de fichier principal vérifié : déposez-le (PDF texte) avant de l'envoyer.`;
+    throw new DomainError('FICHIER_PRINCIPAL_MANQUANT', message, 'CONFLICT');
+  }
+  const action = buildAction(piece, input.action);
+  const certificat = `CERT-${newId(now)}`;
+  const sentAt = now.toISOString();
+  const fileHashes = [main, ...verified.filter((f) => f !== main)].map((f) => f.sha256 as string);
+  const sent: PieceCoWrite = {
+    kind: 'PIECE_SENT',
+    dossierId: piece.dossierId,
+    pieceId: piece.pieceId,
+    depositorSiret: actor.siret,
+    mainFileId: main.fileId,
+    certificat,
+    sentAt,
+    sentBy: input.userId,
+    fileHashes,
+  };
+  // Forms issued but never used are cancelled with the send: a late upload is then refused
+  const cancellations: PieceCoWrite[] = unused.map((f) => ({
+    kind: 'UPLOAD_CANCELLED',
+    dossierId: f.dossierId,
+    pieceId: f.pieceId,
+    fileId: f.fileId,
+    at: sentAt,
+  }));
+  return { action, fileHashes, coWrites: [sent, ...cancellations], certificat };
+}
+
+function buildAction(piece: PieceRecord, fields: SendActionFields | undefined): Action {
+  const pieceInput = {
+    id: piece.pieceId,
+    numero: piece.numero,
+    cadre: piece.cadre,
+    ...(piece.montants ? { montants: piece.montants } : {}),
+  };
+  const { type, piece: _ignored, dossierId: _d, ...rest } = (fields ?? {}) as Record<string, unknown>;
+  if (piece.newDossier) {
+    if (type !== undefined && type !== 'DEPOSER') {
+      const message = `La première pièce d'un dossier se dépose (DEPOSER), pas par l'action ${String(type)}.`;
+      throw new DomainError('ACTION_INVALIDE', message, 'INVALID', [{ path: 'action.type', message }]);
+    }
+    return {
+      type: 'DEPOSER',
+      dossierId: piece.dossierId,
+      piece: pieceInput,
+      ...(rest.receptionNotifieeLe !== undefined ? { receptionNotifieeLe: rest.receptionNotifieeLe as string } : {}),
+      ...(rest.pdfRecuMoaLe !== undefined ? { pdfRecuMoaLe: rest.pdfRecuMoaLe as string } : {}),
+    } as Action;
+  }
+  if (!(FOLLOW_UP_ACTION_TYPES as readonly unknown[]).includes(type)) {
+    const message = `Indiquez l'action de cette pièce suivante parmi : ${FOLLOW_UP_ACTION_TYPES.join(', ')}.`;
+    throw new DomainError('ACTION_INVALIDE', message, 'INVALID', [{ path: 'action.type', message }]);
+  }
+  return { ...rest, type, piece: pieceInput } as Action;
+}
+
+async function explainSendFailure(deps: PieceDeps, e: unknown, input: SendInput): Promise<unknown> {
+  const recoverable =
+    e instanceof CoWriteConflict ||
+    (e instanceof DomainError && (e.code === 'DOSSIER_EXISTE_DEJA' || e.code === 'VERSION_PERIMEE'));
+  if (!recoverable) return e;
+  const now = await deps.store.piece(input.dossierId, input.pieceId);
+  if (now && now.status !== 'BROUILLON') return alreadySent(now);
+  if (e instanceof CoWriteConflict) {
+    const message =
+      'Un fichier de la pièce a été déposé pendant l’envoi : patientez quelques secondes puis renvoyez-la.';
+    return new DomainError('FICHIERS_EN_COURS_DE_VERIFICATION', message, 'CONFLICT');
+  }
+  return e;
+}
