@@ -118,7 +118,10 @@ export function correctionsEtatAcompte(avant: EtatAcomptePiece, apres: EtatAcomp
       const t = `TVA ${l.tauxTvaBp / 100} %`;
       m.set(`cumul du mois HT (${t})`, (m.get(`cumul du mois HT (${t})`) ?? 0) + l.cumulMoisHtCents);
       m.set(`cumul précédent HT (${t})`, (m.get(`cumul précédent HT (${t})`) ?? 0) + l.cumulPrecedentHtCents);
-      m.set(`d) révision des prix HT (${t})`, (m.get(`d) révision des prix HT (${t})`) ?? 0) + (l.revisionPrixHtCents ?? 0));
+      m.set(
+        `d) révision des prix HT (${t})`,
+        (m.get(`d) révision des prix HT (${t})`) ?? 0) + (l.revisionPrixHtCents ?? 0),
+      );
     }
     const c = e.calcul;
     m.set('a) acompte HT', c.montantAcompteHtCents);
