@@ -111,7 +111,7 @@ const CADRE_ROWS = [
     confidence: 'SINGLE_SOURCE',
   },
   {
-    // Present in go-choruspro only, absent from the AIFE labels (domain-research §2.1): behind a flag
+    // Present in go-choruspro only, absent from the AIFE labels (domain-research §2.1): behind a flag (H17)
     code: 'A11',
     apiValue: 'A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT',
     label: 'Projet de décompte final du sous-traitant',
@@ -230,7 +230,7 @@ const CADRE_ROWS = [
     confidence: 'SINGLE_SOURCE',
   },
   {
-    // Actor unconfirmed: the enum name says MOE, the AIFE labels say MOA; DOMAIN.md §4 chooses MOA
+    // Actor unconfirmed: the enum name says MOE, the AIFE labels say MOA; DOMAIN.md §4 chooses MOA (H17)
     code: 'A25',
     apiValue: 'A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE',
     label: "Décompte général et définitif tacite déposé par le maître d'ouvrage",

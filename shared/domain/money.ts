@@ -114,7 +114,7 @@ export const RETENUE_GARANTIE_MAX_BP = 500;
 
 /** What the retenue de garantie is applied to. */
 export type RetenueGarantieBase = 'TTC' | 'HT';
-/** DOMAIN.md §7 *(assumption)*: the retenue de garantie is applied to the TTC acompte (a + b + d). */
+/** DOMAIN.md §7 *(assumption H15)*: the retenue de garantie is applied to the TTC acompte (a + b + d). */
 export const DEFAULT_RETENUE_GARANTIE_BASE: RetenueGarantieBase = 'TTC';
 
 /** Throws `RETENUE_GARANTIE_TROP_ELEVEE` above 5 %. */
@@ -157,7 +157,7 @@ export interface EtatAcompteInput {
   readonly remboursementAvanceCents?: Cents;
   /** g) retenue de garantie rate, ≤ 500 bp. */
   readonly retenueGarantieBp: BasisPoints;
-  /** *(assumption)* base of the retenue; default `DEFAULT_RETENUE_GARANTIE_BASE` (TTC). */
+  /** *(assumption H15)* base of the retenue; default `DEFAULT_RETENUE_GARANTIE_BASE` (TTC). */
   readonly retenueGarantieBase?: RetenueGarantieBase;
 }
 
@@ -230,7 +230,7 @@ export function etatAcompte(input: EtatAcompteInput): EtatAcompte {
     });
   });
 
-  // CCAG-T 2014 art. 13.1.5 (2021: 12.1.5): TVA by rate; base a + d *(assumption: révision bears TVA like the work)*
+  // CCAG-T 2014 art. 13.1.5 (2021: 12.1.5): TVA by rate; base a + d *(assumption H16: révision bears TVA like the work)*
   const tvaParTaux: TvaParTaux[] = [...byRate.entries()]
     .sort(([r1], [r2]) => r1 - r2)
     .map(([tauxTvaBp, { a, d }]) => {

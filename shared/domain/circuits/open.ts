@@ -161,7 +161,7 @@ export function openDossier(
       ? {
           receptionNotifieeLe: action.receptionNotifieeLe ?? null,
           pdfRecuMoeLe: pdfRecuMoe,
-          // CCAG-T 2014 art. 13.4.2: the MOA receives the PDF too; by default the day the MOE has it (assumption)
+          // CCAG-T 2014 art. 13.4.2: the MOA receives the PDF too; by default the day the MOE has it (assumption H10)
           pdfRecuMoaLe: action.pdfRecuMoaLe ?? pdfRecuMoe,
           dgNotifieLe: null,
           projetDgTaciteLe: null,

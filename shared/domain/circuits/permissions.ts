@@ -92,7 +92,7 @@ export function participants(d: Dossier): readonly Participant[] {
           actions: miseEnPaiementRemontee(d) ? SF_ACTIONS : SF_ACTIONS.filter((a) => a !== 'METTRE_EN_PAIEMENT'),
         },
       ];
-    // CCP R2192-28: the fournisseur answers the suspension; the service financier may still reject (assumption)
+    // CCP R2192-28: the fournisseur answers the suspension; the service financier may still reject (assumption H12)
     case 'COMPLEMENT_FOURNISSEUR':
       return [{ party: parties.fournisseur, actions: ['COMPLETER'] }, suspender(d)];
     // Chorus Pro « recycler »: the depositor of the piece re-addresses it
