@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { excerpt } from './excerpt';
 import type { Role } from './roles';
 
 /**
@@ -298,7 +299,7 @@ export function cadreByCode(codeOrApiValue: string): Cadre {
     const message = `Le cadre ${other.code} (${other.label}) n'est pas une pièce de travaux : il relève de l'espace « ${other.espace} ».`;
     throw new DomainError('CADRE_HORS_TRAVAUX', message, 'INVALID', [{ path: 'cadre', message }]);
   }
-  const message = `Cadre de facturation « ${codeOrApiValue} » inconnu : utilisez un code A4 à A25 (par exemple A4 ou A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR).`;
+  const message = `Cadre de facturation « ${excerpt(codeOrApiValue)} » inconnu : utilisez un code A4 à A25 (par exemple A4 ou A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR).`;
   throw new DomainError('CADRE_INCONNU', message, 'INVALID', [{ path: 'cadre', message }]);
 }
 

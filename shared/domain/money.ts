@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { excerpt } from './excerpt';
 
 /**
  * Money is exact (DOMAIN.md §7): integer cents inside (`Cents`, a safe integer), decimal strings with two decimals
@@ -39,13 +40,13 @@ export function parseAmount(s: string, path = 'montant'): Cents {
   const m = typeof s === 'string' ? AMOUNT.exec(s) : null;
   if (!m) {
     throw invalid(
-      `Montant « ${String(s)} » invalide : écrivez un nombre décimal avec un point et au plus deux décimales, sans espace ni séparateur de milliers (exemple : 1234.50).`,
+      `Montant « ${excerpt(String(s))} » invalide : écrivez un nombre décimal avec un point et au plus deux décimales, sans espace ni séparateur de milliers (exemple : 1234.50).`,
       path,
     );
   }
   const [, sign, units, decimals = ''] = m;
   const magnitude = BigInt(units!) * 100n + BigInt(decimals.padEnd(2, '0'));
-  if (magnitude > MAX_SAFE) throw invalid(`Montant « ${s} » trop grand pour être traité exactement.`, path);
+  if (magnitude > MAX_SAFE) throw invalid(`Montant « ${excerpt(s)} » trop grand pour être traité exactement.`, path);
   const cents = Number(magnitude);
   return sign === '-' && cents !== 0 ? -cents : cents;
 }

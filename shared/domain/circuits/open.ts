@@ -1,4 +1,5 @@
 import { type CalendarDate, compareDates } from '../calendar';
+import { excerpt } from '../excerpt';
 import type { Marche } from '../marche';
 import type { ActionOf } from './actions';
 import {
@@ -22,7 +23,7 @@ function checkCadre(raw: string, actor: Actor): { cadre: CadreCode; role: Party[
   const code = raw.trim().toUpperCase();
   const field = (message: string) => [{ path: 'piece.cadre', message }];
   if (!isCadreCode(code)) {
-    const message = `Cadre de facturation « ${raw} » inconnu : utilisez un code de A4 à A25 (par exemple A4).`;
+    const message = `Cadre de facturation « ${excerpt(raw)} » inconnu : utilisez un code de A4 à A25 (par exemple A4).`;
     throw refusal('CADRE_INCONNU', message, field(message));
   }
   const espace = CADRES_HORS_TRAVAUX[code];
