@@ -106,7 +106,7 @@ const viewStructures = () => [S.moa, S.mandataire, S.moe, outsiderSiret];
 const isManager = (p: Persona, siret: string) => approved(p, siret)?.manager != null;
 const isGp = (p: Persona, siret: string) => approved(p, siret)?.manager === 'GP';
 const MARCHE_SIRETS = Object.values(S) as string[];
-/** DOMAIN.md §5: every actor of the marché reads the dossier (the marché without a MOE has three of them). */
+/** docs/rules/actors.md: every actor of the marché reads the dossier (the marché without a MOE has three of them). */
 const readsMarche = (p: Persona, state?: State) =>
   (state && SANS_MOE_STATES.includes(state) ? [S.moa, S.mandataire, S.serviceFinancier] : MARCHE_SIRETS).some((s) =>
     canReadIn(p, s),

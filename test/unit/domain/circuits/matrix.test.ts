@@ -44,7 +44,7 @@ const TITULAIRE_OF: Record<string, string> = {
 /** « MOA présente : non »: the MOE holds the MOA's steps, and the mise en paiement is not reported. */
 const DELEGUE = 'M-DELEGUE';
 const SANS_MOE = 'M-SANS-MOE';
-/** The fiche d'identité: who validates whose pieces (DOMAIN.md §5), by depositor. */
+/** The fiche d'identité: who validates whose pieces (docs/rules/circuits.md), by depositor. */
 const VALIDEURS_OF: Record<string, readonly string[]> = {
   [SIRET.stTitulaire]: [SIRET.titulaire],
   [SIRET.stMandataire]: [SIRET.mandataire],
@@ -86,7 +86,7 @@ function moaStep(world: World, d: Dossier): Who {
   return d.state === 'VALIDATION_MOA' && current.cadre !== 'A15' ? 'MOA' : 'MOE';
 }
 
-/** Who may do what in each state (DOMAIN.md §5). */
+/** Who may do what in each state (docs/rules/circuits.md). */
 function allowList(world: World, d: Dossier): Array<[Who, ActionType]> {
   const has = (cadre: string) => d.pieces.some((p) => p.cadre === cadre);
   const current = d.pieces.find((p) => p.id === d.currentPieceId)!;
