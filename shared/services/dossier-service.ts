@@ -41,6 +41,7 @@ import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
 import { executionName } from '../domain/workflow';
 import { type Actor, assertMayOpenDossier, resolveActor } from './authorization';
+import { buyerParamsOf } from './buyer-params';
 import type { DossierNotifications } from './notifications/dossier-notifications';
 
 /**
@@ -271,11 +272,13 @@ export class DossierService {
 
     // The action's shape first (parseAction), then the addressee's directory, then the rule book.
     if (decision.actor !== 'SYSTEM') await this.assertAddressee(marche, record?.state, parseAction(decision.action));
-    const result = transition(marche, record?.state, decision.actor, decision.action, now);
+    // A new dossier's circuit follows the buyer's directory of the day; an open one keeps its own
+    const buyer = record ? undefined : await buyerParamsOf(marche, this.deps.identityStore);
+    const result = transition(marche, record?.state, decision.actor, decision.action, now, undefined, buyer);
     const dossier = result.dossier;
     const baseClock = record?.clock ?? newDgpClock({ kind: dgpKindOf(dossier), dgpJours: dossier.params.dgpJours });
     const clock = applyClockEffects(baseClock, result.clockEffects);
-    const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.cancelled;
+    const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.paymentUnreportedFrom && !clock.cancelled;
     const version = (record?.version ?? 0) + 1;
     // Written with the dossier, in the same transaction: the outbox of its notifications, the reminder of its wait
     const notified = this.deps.notifications?.itemsFor({
