@@ -194,8 +194,9 @@ export function History({ dossierId }: { dossierId: string }) {
               ? `Piste d’audit intègre (${trail.data.verification.longueur} événements chaînés)`
               : `Piste d’audit rompue à l’événement ${trail.data.verification.rompuAuSeq} : ${trail.data.verification.raison}`}
           </p>
-          <div className="fr-table ft-table-scroll">
-            <table>
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable) */}
+          <section className="ft-table-scroll" aria-label="Événements du dossier" tabIndex={0}>
+            <table className="ft-table">
               <caption>Événements du dossier, du plus ancien au plus récent</caption>
               <thead>
                 <tr>
@@ -218,7 +219,7 @@ export function History({ dossierId }: { dossierId: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </>
       ) : null}
     </section>

@@ -211,8 +211,9 @@ function formatEurosString(value: string | undefined): string {
 
 function PeriodsTable({ delai: d }: { delai: Delai }) {
   return (
-    <div className="fr-table ft-table-scroll">
-      <table data-testid="dgp-table">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
+    <section className="ft-table-scroll" aria-label="Périodes du délai" tabIndex={0}>
+      <table className="ft-table" data-testid="dgp-table">
         <caption>Qui détenait le dossier, période par période</caption>
         <thead>
           <tr>
@@ -244,6 +245,6 @@ function PeriodsTable({ delai: d }: { delai: Delai }) {
           ) : null}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

@@ -138,8 +138,9 @@ export function Rechercher() {
               ? 'Aucun dossier ne correspond à ces critères sur cette page.'
               : `${page.data.dossiers.length} dossier${page.data.dossiers.length > 1 ? 's' : ''} sur cette page (page ${cursors.length + 1}).`}
           </p>
-          <div className="fr-table ft-table-scroll">
-            <table data-testid="resultats">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable) */}
+          <section className="ft-table-scroll" aria-label="Dossiers trouvés" tabIndex={0}>
+            <table className="ft-table" data-testid="resultats">
               <caption>Dossiers trouvés, les plus récents d’abord</caption>
               <thead>
                 <tr>
@@ -168,7 +169,7 @@ export function Rechercher() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
           <nav className="fr-pagination" aria-label="Pagination des résultats">
             <ul className="fr-pagination__list">
               <li>
