@@ -11,6 +11,7 @@ import '../../functions/api/structures';
 import '../../functions/api/utilisateurs';
 import '../../functions/api/marches';
 import '../../functions/api/tableaux';
+import '../../functions/api/portail';
 import '../../functions/api/openapi';
 import '../../functions/dossiers/read';
 import '../../functions/dossiers/actions';
@@ -26,6 +27,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/utilisateurs.ts',
   'functions/api/marches.ts',
   'functions/api/tableaux.ts',
+  'functions/api/portail.ts',
   'functions/api/openapi.ts',
   'functions/dossiers/read.ts',
   'functions/dossiers/actions.ts',
