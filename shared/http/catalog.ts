@@ -11,6 +11,7 @@ import '../../functions/api/structures';
 import '../../functions/api/utilisateurs';
 import '../../functions/api/marches';
 import '../../functions/api/tableaux';
+import '../../functions/api/taux-bce';
 import '../../functions/api/portail';
 import '../../functions/api/openapi';
 import '../../functions/dossiers/read';
@@ -27,6 +28,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/utilisateurs.ts',
   'functions/api/marches.ts',
   'functions/api/tableaux.ts',
+  'functions/api/taux-bce.ts',
   'functions/api/portail.ts',
   'functions/api/openapi.ts',
   'functions/dossiers/read.ts',

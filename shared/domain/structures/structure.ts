@@ -5,7 +5,7 @@ import { assertManagerOf, assertStructureActive, assertUserActive, type Membersh
 import type { TechnicalAccount } from './technical-account';
 import type { User } from './user';
 
-/** A structure: an establishment identified by its SIRET, with its services and settings (DOMAIN.md §2). */
+/** A structure: an establishment identified by its SIRET, with its services and settings (docs/rules/structures.md#siret). */
 export type StructureType = 'PUBLIC' | 'PRIVE';
 
 export interface StructureService {
@@ -156,7 +156,7 @@ export interface SiretChange {
 
 /**
  * Move of an establishment: deactivate the structure and create a copy under the new SIRET (data, services, users,
- * attachments), without the mandat de facturation and the technical account. DOMAIN.md §2; Chorus Pro: changement
+ * attachments), without the mandat de facturation and the technical account. docs/rules/structures.md#siret-change; Chorus Pro: changement
  * de SIRET
  */
 export function changeSiret(

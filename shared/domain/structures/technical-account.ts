@@ -2,7 +2,7 @@ import { DomainError, type Validation } from '../errors';
 import { assertPrincipalOf, type Membership } from './membership';
 
 /**
- * The technical (API) account of a structure (DOMAIN.md §2). The domain keeps when the password changed, never the
+ * The technical (API) account of a structure (docs/rules/structures.md#technical-account). The domain keeps when the password changed, never the
  * password: the caller hashes the validated password and stores the hash elsewhere.
  */
 export interface TechnicalAccount {
