@@ -15,6 +15,7 @@ import '../../functions/api/taux-bce';
 import '../../functions/api/portail';
 import '../../functions/api/openapi';
 import '../../functions/dossiers/read';
+import '../../functions/dossiers/evidence';
 import '../../functions/dossiers/actions';
 import '../../functions/dossiers/pieces';
 import '../../functions/dossiers/search';
@@ -32,6 +33,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/portail.ts',
   'functions/api/openapi.ts',
   'functions/dossiers/read.ts',
+  'functions/dossiers/evidence.ts',
   'functions/dossiers/actions.ts',
   'functions/dossiers/pieces.ts',
   'functions/dossiers/search.ts',
