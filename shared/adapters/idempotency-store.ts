@@ -7,7 +7,7 @@ import {
   type IdempotencyStore,
   isLive,
   type StoredResponse,
-} from '../http/idempotency/store';
+} from './idempotency-records';
 import { keys, TABLE_KEYS } from './dynamo/keys';
 
 /**

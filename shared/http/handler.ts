@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { defaultLogger } from '../adapters/logger';
 import { serviceContext } from '../services/context';
-import type { IdempotencyStore } from './idempotency/store';
+import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { authentication } from './middlewares/authentication';
 import { errorMapping } from './middlewares/error-mapping';
 import { idempotency } from './middlewares/idempotency';

@@ -14,7 +14,7 @@ import { defaultLogger } from '../adapters/logger';
 import { bucketName, s3Client, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
 import type { EcbRateTable } from '../domain/dgp';
-import type { IdempotencyStore } from '../http/idempotency/store';
+import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
 import { IdentityService } from './identity-service';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { DynamoIdempotencyStore } from '../../../shared/adapters/idempotency-store';
 import { httpHandler } from '../../../shared/http/handler';
-import { IdempotencyRecordExistsError } from '../../../shared/http/idempotency/store';
+import { IdempotencyRecordExistsError } from '../../../shared/adapters/idempotency-records';
 import { payloadHash } from '../../../shared/http/middlewares/idempotency';
 import { created } from '../../../shared/http/results';
 import {
