@@ -9,8 +9,6 @@
  * shared/documents (PDF and type sniffing) and shared/seed are used by services; the AWS SDK is imported only by
  * shared/adapters and infra.
  */
-const SHARED_BELOW_HTTP = '^shared/(services|adapters|domain|documents|seed)/';
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, TABLE_KEYS } from './dynamo/keys';
 import {
   type IdempotencyRecord,
   IdempotencyRecordExistsError,
@@ -8,7 +9,6 @@ import {
   isLive,
   type StoredResponse,
 } from './idempotency-records';
-import { keys, TABLE_KEYS } from './dynamo/keys';
 
 /**
  * Idempotency records in the single table (`keys.idempotency(scope, key)`, TTL attribute `ttl`), after Powertools'
