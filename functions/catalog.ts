@@ -11,6 +11,7 @@ import './api/structures';
 import './api/utilisateurs';
 import './api/marches';
 import './api/tableaux';
+import './api/portail';
 import './dossiers/read';
 import './dossiers/actions';
 import './dossiers/pieces';
@@ -29,6 +30,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/utilisateurs.ts',
   'functions/api/marches.ts',
   'functions/api/tableaux.ts',
+  'functions/api/portail.ts',
   'functions/api/openapi.ts',
   'functions/dossiers/read.ts',
   'functions/dossiers/actions.ts',

@@ -65,6 +65,16 @@ export const API_LAMBDAS = {
     ],
     access: { table: 'read' },
   },
+  apiPortail: {
+    entry: 'functions/api/portail.ts',
+    kind: 'http',
+    description: "Portail : synthèse détaillée (attentes et leur dossier) et fil d'événements de la structure",
+    routes: [
+      { method: 'GET', path: '/v1/structures/{siret}/a-traiter', public: false },
+      { method: 'GET', path: '/v1/structures/{siret}/evenements', public: false },
+    ],
+    access: { table: 'read' },
+  },
   apiOpenApi: {
     entry: 'functions/api/openapi.ts',
     kind: 'http',

@@ -1,5 +1,6 @@
 import type { S3Event } from 'aws-lambda';
 import { defaultLogger } from '../../shared/adapters/logger';
+import { verifyDocument } from '../../shared/documents/verify';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
 import type { VerificationOutcome } from '../../shared/services/pieces';
 
@@ -22,7 +23,9 @@ export function objectCreatedHandler(context: () => Pick<ServiceContext, 'pieces
     for (const record of event.Records ?? []) {
       if (!record.eventName?.startsWith('ObjectCreated:')) continue;
       const key = decodeEventKey(record.s3.object.key);
-      const outcome = await context().pieces.verifyUpload({ key, versionId: record.s3.object.versionId ?? undefined });
+      const versionId = record.s3.object.versionId ?? undefined;
+      // the verifier is imported here, not by the composition root: only this Lambda bundles the PDF library
+      const outcome = await context().pieces.verifyUpload({ key, versionId }, verifyDocument);
       log.info('document vérifié', { key, ...outcome });
       outcomes.push(outcome);
     }

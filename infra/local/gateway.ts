@@ -38,6 +38,17 @@ export interface GatewayOptions {
   readonly portal?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 }
 
+/** A path whose percent-encoding does not decode (`/v1/dossiers/%FF`): the client's fault, answered 400. */
+class MalformedPath extends Error {}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new MalformedPath(segment);
+  }
+}
+
 interface Match {
   route: GatewayRoute;
   pathParameters: Record<string, string>;
@@ -57,7 +68,7 @@ function matchRoute(route: GatewayRoute, method: string, segments: string[]): Ma
     const greedy = /^\{(.+)\+\}$/.exec(t);
     if (greedy) {
       if (i >= segments.length) return undefined;
-      pathParameters[greedy[1] as string] = segments.slice(i).map(decodeURIComponent).join('/');
+      pathParameters[greedy[1] as string] = segments.slice(i).map(decodeSegment).join('/');
       score.push(0);
       return { route, pathParameters, score };
     }
@@ -66,7 +77,7 @@ function matchRoute(route: GatewayRoute, method: string, segments: string[]): Ma
     const param = /^\{(.+)\}$/.exec(t);
     if (param) {
       if (seg === '') return undefined;
-      pathParameters[param[1] as string] = decodeURIComponent(seg);
+      pathParameters[param[1] as string] = decodeSegment(seg);
       score.push(1);
     } else if (t === seg) score.push(2);
     else return undefined;
@@ -100,9 +111,31 @@ function apiGatewayTime(d: Date): string {
   return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
-function problem(res: http.ServerResponse, status: number, code: string, title: string, detail?: string): void {
-  const body = JSON.stringify({ type: 'about:blank', title, status, code, ...(detail ? { detail } : {}) });
-  res.writeHead(status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+/**
+ * The gateway's own refusals, in the API's format (RFC 9457 problem+json, stable code, French detail), so that a
+ * client handles them like the handlers' own: unknown route, missing token, malformed path, body too large.
+ */
+function problem(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  title: string,
+  detail?: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({
+    type: `https://factures-travaux.example/problemes/${code}`,
+    title,
+    status,
+    code,
+    detail: detail ?? title,
+    instance: randomUUID(),
+  });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -246,14 +279,28 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
   const route = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
     const match = bestMatch(options.routes, req.method ?? 'GET', url.pathname);
     if (!match) {
-      sendJson(res, 404, { message: 'Not Found' }, corsHeaders(req));
+      problem(
+        res,
+        404,
+        'ROUTE_INCONNUE',
+        'Ressource introuvable',
+        `Aucune opération ${req.method ?? 'GET'} ${url.pathname.slice(0, 200)} : voir /v1/openapi.json pour la liste des opérations.`,
+        corsHeaders(req),
+      );
       return;
     }
     let authorizer: Awaited<ReturnType<LocalAuth['verify']>>;
     if (!match.route.public) {
       authorizer = await options.auth.verify(req.headers.authorization);
       if (!authorizer) {
-        sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer', ...corsHeaders(req) });
+        problem(
+          res,
+          401,
+          'AUTHENTIFICATION_REQUISE',
+          'Authentification requise',
+          'Jeton absent, invalide ou expiré : connectez-vous (POST /_local/login) et envoyez « Authorization: Bearer <jeton> ».',
+          { 'www-authenticate': 'Bearer', ...corsHeaders(req) },
+        );
         return;
       }
     }
@@ -263,7 +310,14 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
       result = await invoke(match.route.target, event);
     } catch (error) {
       console.error(`plateforme locale : ${match.route.method} ${match.route.path} a échoué`, error);
-      sendJson(res, 500, { message: 'Internal Server Error' }, corsHeaders(req));
+      problem(
+        res,
+        500,
+        'ERREUR_INTERNE',
+        'Erreur interne',
+        'La fonction n’a pas répondu : voir le journal de la plateforme locale.',
+        corsHeaders(req),
+      );
       return;
     }
     reply(req, res, result);
@@ -289,6 +343,11 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
           body?: string;
         };
         status = Number(result?.statusCode ?? 200);
+        if (status >= 400 && status < 500) {
+          // the client's fault (e.g. a malformed If-Match): the function's problem goes back untouched
+          reply(req, res, result);
+          return;
+        }
         fromFunction = result?.body ? (JSON.parse(result.body) as Record<string, unknown>) : {};
       } catch (error) {
         console.error('plateforme locale : la fonction health a échoué', error);
@@ -429,9 +488,9 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
 
   return (req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
         const cors = options.cors();
         if (method === 'OPTIONS' && cors && req.headers.origin && req.headers['access-control-request-method']) {
           res.writeHead(204, {
@@ -447,20 +506,45 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
         if (url.pathname === '/_local/clock' && method === 'GET') return sendJson(res, 200, clockState());
         if (options.portal && (await options.portal(req, res, url))) return;
         if (!options.ready()) {
-          sendJson(res, 503, { message: 'Service Unavailable' });
+          problem(
+            res,
+            503,
+            'PLATEFORME_EN_DEMARRAGE',
+            'Service indisponible',
+            'La plateforme locale démarre : réessayez quand GET /health répond 200.',
+            { 'retry-after': '1' },
+          );
           return;
         }
         if (url.pathname === '/_local/clock' && method === 'POST') return await moveClock(req, res);
         if (url.pathname === '/_local/login' && method === 'POST') return await login(req, res);
         await route(req, res, url);
       } catch (error) {
-        console.error('plateforme locale (passerelle) :', error);
-        if (!res.headersSent) {
-          const tooLarge = (error as { code?: string }).code === 'BODY_TOO_LARGE';
-          sendJson(res, tooLarge ? 413 : 500, {
-            message: tooLarge ? 'Request Entity Too Large' : 'Internal Server Error',
-          });
-        } else res.destroy();
+        if (res.headersSent) {
+          console.error('plateforme locale (passerelle) :', error);
+          res.destroy();
+        } else if (error instanceof MalformedPath) {
+          problem(
+            res,
+            400,
+            'CHEMIN_INVALIDE',
+            'Requête mal formée',
+            'Le chemin contient un encodage « %xx » qui ne se décode pas en UTF-8 : encodez chaque segment avec encodeURIComponent.',
+            corsHeaders(req),
+          );
+        } else if ((error as { code?: string }).code === 'BODY_TOO_LARGE') {
+          problem(
+            res,
+            413,
+            'CORPS_TROP_VOLUMINEUX',
+            'Requête trop volumineuse',
+            `Le corps de la requête dépasse ${maxBody} octets : les fichiers se déposent par les formulaires d’envoi, pas dans l’API.`,
+            corsHeaders(req),
+          );
+        } else {
+          console.error('plateforme locale (passerelle) :', error);
+          problem(res, 500, 'ERREUR_INTERNE', 'Erreur interne', 'Voir le journal de la plateforme locale.');
+        }
       }
     })();
   };

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, TABLE_KEYS } from './dynamo/keys';
@@ -25,7 +26,16 @@ interface Item {
   ttl: number;
   lockExpiresAt: number;
   response?: StoredResponse;
+  /** The response body gzipped, when it is large (see COMPRESS_FROM); `response` then has no body. */
+  bodyGzip?: Uint8Array;
 }
+
+/**
+ * A DynamoDB item holds at most 400 KB. Our answers are JSON built from bounded inputs and compress ten-fold or
+ * better, so a body past 16 KB is kept gzipped: the record stays far under the limit and a replay still returns
+ * the exact bytes (a record too big to write used to leave the key IN_PROGRESS, and the retry got a 409).
+ */
+export const COMPRESS_FROM = 16 * 1024;
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
@@ -71,13 +81,16 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   async saveCompleted(
     record: Omit<IdempotencyRecord, 'status' | 'lockExpiresAt'> & { response: StoredResponse },
   ): Promise<void> {
+    const { body, ...head } = record.response;
+    const large = body !== undefined && Buffer.byteLength(body) > COMPRESS_FROM;
     const item: Item = {
       ...keys.idempotency(record.scope, record.key),
       status: 'COMPLETED',
       payloadHash: record.payloadHash,
       [TABLE_KEYS.ttlAttribute]: record.expiresAt,
       lockExpiresAt: 0,
-      response: record.response,
+      response: large ? head : record.response,
+      ...(large ? { bodyGzip: gzipSync(body) } : {}),
     };
     await this.client().send(new PutCommand({ TableName: this.table(), Item: item }));
   }
@@ -95,7 +108,13 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       payloadHash: item.payloadHash,
       expiresAt: Number(item[TABLE_KEYS.ttlAttribute]),
       lockExpiresAt: Number(item.lockExpiresAt ?? 0),
-      ...(item.response ? { response: item.response } : {}),
+      ...(item.response
+        ? {
+            response: item.bodyGzip
+              ? { ...item.response, body: gunzipSync(item.bodyGzip).toString('utf8') }
+              : item.response,
+          }
+        : {}),
     };
     return isLive(record, now) ? record : undefined;
   }

@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { excerpt } from './excerpt';
 import type { Role } from './roles';
 
 /**
@@ -111,7 +112,7 @@ const CADRE_ROWS = [
     confidence: 'SINGLE_SOURCE',
   },
   {
-    // Present in go-choruspro only, absent from the AIFE labels (domain-research §2.1): behind a flag
+    // Present in go-choruspro only, absent from the AIFE labels (domain-research §2.1): behind a flag (H17)
     code: 'A11',
     apiValue: 'A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT',
     label: 'Projet de décompte final du sous-traitant',
@@ -230,7 +231,7 @@ const CADRE_ROWS = [
     confidence: 'SINGLE_SOURCE',
   },
   {
-    // Actor unconfirmed: the enum name says MOE, the AIFE labels say MOA; DOMAIN.md §4 chooses MOA
+    // Actor unconfirmed: the enum name says MOE, the AIFE labels say MOA; DOMAIN.md §4 chooses MOA (H17)
     code: 'A25',
     apiValue: 'A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE',
     label: "Décompte général et définitif tacite déposé par le maître d'ouvrage",
@@ -298,7 +299,7 @@ export function cadreByCode(codeOrApiValue: string): Cadre {
     const message = `Le cadre ${other.code} (${other.label}) n'est pas une pièce de travaux : il relève de l'espace « ${other.espace} ».`;
     throw new DomainError('CADRE_HORS_TRAVAUX', message, 'INVALID', [{ path: 'cadre', message }]);
   }
-  const message = `Cadre de facturation « ${codeOrApiValue} » inconnu : utilisez un code A4 à A25 (par exemple A4 ou A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR).`;
+  const message = `Cadre de facturation « ${excerpt(codeOrApiValue)} » inconnu : utilisez un code A4 à A25 (par exemple A4 ou A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR).`;
   throw new DomainError('CADRE_INCONNU', message, 'INVALID', [{ path: 'cadre', message }]);
 }
 

@@ -1,4 +1,5 @@
 import { DomainError, type Validation } from './errors';
+import { excerpt } from './excerpt';
 
 /** 10 MB per file (Chorus Pro "Pièces jointes"; DOMAIN.md §8). Shared with storage: the POST policy uses it. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -63,19 +64,22 @@ export function validateFileName(name: string): Validation<FileName> {
   if (/[\\/]/.test(name))
     return fail(
       'NOM_FICHIER_INVALIDE',
-      `Le nom « ${name} » contient un chemin (/ ou \\) : indiquez le nom du fichier seul.`,
+      `Le nom « ${excerpt(name)} » contient un chemin (/ ou \\) : indiquez le nom du fichier seul.`,
     );
   // Characters, not UTF-16 units: a decomposed "é" (macOS file names are NFD) counts as one
   const length = [...name.normalize('NFC')].length;
   if (length > MAX_FILE_NAME_LENGTH) {
     return fail(
       'NOM_FICHIER_TROP_LONG',
-      `Le nom « ${name} » fait ${length} caractères ; ${MAX_FILE_NAME_LENGTH} au plus, extension comprise : raccourcissez-le.`,
+      `Le nom « ${excerpt(name)} » fait ${length} caractères ; ${MAX_FILE_NAME_LENGTH} au plus, extension comprise : raccourcissez-le.`,
     );
   }
   const dot = name.lastIndexOf('.');
   if (dot <= 0 || dot === name.length - 1) {
-    return fail('EXTENSION_MANQUANTE', `Le nom « ${name} » n'a pas d'extension : ajoutez-en une (par exemple .pdf).`);
+    return fail(
+      'EXTENSION_MANQUANTE',
+      `Le nom « ${excerpt(name)} » n'a pas d'extension : ajoutez-en une (par exemple .pdf).`,
+    );
   }
   const extension = name.slice(dot + 1).toLowerCase();
   if (!(ALLOWED_EXTENSIONS as readonly string[]).includes(extension)) {

@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import { excerpt } from './excerpt';
 
 /**
  * Money is exact (DOMAIN.md §7): integer cents inside (`Cents`, a safe integer), decimal strings with two decimals
@@ -39,13 +40,13 @@ export function parseAmount(s: string, path = 'montant'): Cents {
   const m = typeof s === 'string' ? AMOUNT.exec(s) : null;
   if (!m) {
     throw invalid(
-      `Montant « ${String(s)} » invalide : écrivez un nombre décimal avec un point et au plus deux décimales, sans espace ni séparateur de milliers (exemple : 1234.50).`,
+      `Montant « ${excerpt(String(s))} » invalide : écrivez un nombre décimal avec un point et au plus deux décimales, sans espace ni séparateur de milliers (exemple : 1234.50).`,
       path,
     );
   }
   const [, sign, units, decimals = ''] = m;
   const magnitude = BigInt(units!) * 100n + BigInt(decimals.padEnd(2, '0'));
-  if (magnitude > MAX_SAFE) throw invalid(`Montant « ${s} » trop grand pour être traité exactement.`, path);
+  if (magnitude > MAX_SAFE) throw invalid(`Montant « ${excerpt(s)} » trop grand pour être traité exactement.`, path);
   const cents = Number(magnitude);
   return sign === '-' && cents !== 0 ? -cents : cents;
 }
@@ -114,7 +115,7 @@ export const RETENUE_GARANTIE_MAX_BP = 500;
 
 /** What the retenue de garantie is applied to. */
 export type RetenueGarantieBase = 'TTC' | 'HT';
-/** DOMAIN.md §7 *(assumption)*: the retenue de garantie is applied to the TTC acompte (a + b + d). */
+/** DOMAIN.md §7 *(assumption H15)*: the retenue de garantie is applied to the TTC acompte (a + b + d). */
 export const DEFAULT_RETENUE_GARANTIE_BASE: RetenueGarantieBase = 'TTC';
 
 /** Throws `RETENUE_GARANTIE_TROP_ELEVEE` above 5 %. */
@@ -157,7 +158,7 @@ export interface EtatAcompteInput {
   readonly remboursementAvanceCents?: Cents;
   /** g) retenue de garantie rate, ≤ 500 bp. */
   readonly retenueGarantieBp: BasisPoints;
-  /** *(assumption)* base of the retenue; default `DEFAULT_RETENUE_GARANTIE_BASE` (TTC). */
+  /** *(assumption H15)* base of the retenue; default `DEFAULT_RETENUE_GARANTIE_BASE` (TTC). */
   readonly retenueGarantieBase?: RetenueGarantieBase;
 }
 
@@ -230,7 +231,7 @@ export function etatAcompte(input: EtatAcompteInput): EtatAcompte {
     });
   });
 
-  // CCAG-T 2014 art. 13.1.5 (2021: 12.1.5): TVA by rate; base a + d *(assumption: révision bears TVA like the work)*
+  // CCAG-T 2014 art. 13.1.5 (2021: 12.1.5): TVA by rate; base a + d *(assumption H16: révision bears TVA like the work)*
   const tvaParTaux: TvaParTaux[] = [...byRate.entries()]
     .sort(([r1], [r2]) => r1 - r2)
     .map(([tauxTvaBp, { a, d }]) => {

@@ -124,6 +124,12 @@ export function mb(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1).replace('.', ',');
 }
 
+/** `10 484 252 octets (9,99 Mo)`: exact, with MB truncated (never rounded up) to two decimals. */
+export function bytes(n: number): string {
+  const truncated = (Math.floor((n / (1024 * 1024)) * 100) / 100).toFixed(2).replace('.', ',');
+  return `${n.toLocaleString('fr-FR').replace(/\s/g, ' ')} octets (${truncated} Mo)`;
+}
+
 export function unknownPiece(pieceId: string): DomainError {
   return new DomainError('PIECE_INCONNUE', `La pièce ${pieceId} n'existe pas.`, 'NOT_FOUND');
 }
@@ -179,7 +185,8 @@ export function reservationRefusal(
     return new DomainError('TROP_DE_FICHIERS', message, 'CONFLICT', [{ path: 'nomFichier', message }]);
   }
   const room = Math.max(0, MAX_PIECE_BYTES - piece.reservedBytes);
-  const message = `Le fichier ${file.fileName} (${mb(file.declaredSize)} Mo) dépasserait les ${mb(MAX_PIECE_BYTES)} Mo de la pièce n° ${piece.numero} avec ses pièces jointes : il reste ${mb(room)} Mo.`;
+  // sizes in bytes as well: rounded to 0.1 MB, 10,484,252 bytes left for a 10,485,760-byte file both read "10,0 Mo"
+  const message = `Le fichier ${file.fileName} (${bytes(file.declaredSize)}) dépasserait les ${mb(MAX_PIECE_BYTES)} Mo de la pièce n° ${piece.numero} avec ses pièces jointes : il reste ${bytes(room)}.`;
   return new DomainError('PIECE_TROP_VOLUMINEUSE', message, 'CONFLICT', [{ path: 'taille', message }]);
 }
 

@@ -39,7 +39,7 @@ export function pagesToRead(pageCount: number): number[] {
   return [...new Set([1, pageCount - 1, pageCount])].filter((n) => n >= 1);
 }
 
-/** *(assumption)* Longest engagement number suggested (Chorus Pro "numéro d'engagement" field, alphanumeric). */
+/** *(assumption H21)* Longest engagement number suggested (Chorus Pro "numéro d'engagement" field, alphanumeric). */
 export const MAX_ENGAGEMENT_LENGTH = 50;
 /** Characters read after a keyword on its line. */
 const WINDOW = 200;
@@ -282,7 +282,7 @@ function toCalendarDate(year: number, month: number, day: number): CalendarDate 
 
 /**
  * The first date in `s`, French formats ("14/04/2025", "14 avril 2025", "1er avril 2025") or ISO ("2025-04-14").
- * *(assumption)* a two-digit year is 20yy.
+ * *(assumption H21)* a two-digit year is 20yy.
  */
 export function firstDate(s: string): CalendarDate | undefined {
   const found: { at: number; date: CalendarDate }[] = [];

@@ -1,4 +1,5 @@
 import { DomainError, type Validation } from './errors';
+import { excerpt } from './excerpt';
 
 /**
  * SIRET = SIREN (9 digits) + NIC (5 digits) (DOMAIN.md §2). The input is taken as is: no space or dot is stripped,
@@ -41,7 +42,7 @@ export function validateSiret(input: string, path = 'siret'): Validation<string>
   if (!FOURTEEN_DIGITS.test(input)) {
     return fail(
       'SIRET_FORMAT',
-      `SIRET « ${input} » : 14 chiffres attendus, sans espace ni autre caractère (${[...input].length} caractère(s) reçu(s)).`,
+      `SIRET « ${excerpt(input, 20)} » : 14 chiffres attendus, sans espace ni autre caractère (${[...input].length} caractère(s) reçu(s)).`,
     );
   }
   // INSEE (fr.wikipedia « Système d'identification du répertoire des établissements »): Luhn over the 14 digits

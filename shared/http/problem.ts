@@ -77,6 +77,16 @@ export function problemTitle(status: number): string {
   return PROBLEM_TITLES[status] ?? (status >= 500 ? PROBLEM_TITLES[500]! : PROBLEM_TITLES[400]!);
 }
 
+/**
+ * A problem stays small whatever the input was: messages quote inputs through `excerpt`, and this is the net under
+ * them (a message built elsewhere, a path through a huge array): bounded detail, messages, paths and field count.
+ */
+export const PROBLEM_LIMITS = { detail: 1000, message: 500, path: 200, fields: 50 } as const;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 export function problem(
   status: number,
   code: string,
@@ -84,14 +94,19 @@ export function problem(
   instance: string,
   fields?: readonly FieldIssue[],
 ): Problem {
+  const kept = (fields ?? []).slice(0, PROBLEM_LIMITS.fields).map((f) => ({
+    path: clip(f.path, PROBLEM_LIMITS.path),
+    message: clip(f.message, PROBLEM_LIMITS.message),
+  }));
+  const more = (fields?.length ?? 0) - kept.length;
   return {
     type: `${PROBLEM_TYPE_BASE}${code}`,
     title: problemTitle(status),
     status,
     code,
-    detail,
+    detail: clip(more > 0 ? `${detail} (${more} autres champs refusés non détaillés.)` : detail, PROBLEM_LIMITS.detail),
     instance,
-    ...(fields && fields.length > 0 ? { fields: fields.map((f) => ({ path: f.path, message: f.message })) } : {}),
+    ...(kept.length > 0 ? { fields: kept } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ const amountDoc = {
 /** Request amount: a decimal string → integer cents (`MONTANT_INVALIDE`'s message on refusal). */
 export const amount = z
   .string()
+  .max(40)
   .meta({ ...amountDoc, pattern: AMOUNT_PATTERN })
   .transform((value, ctx): Cents => {
     try {
@@ -45,9 +46,18 @@ export function toAmountString(cents: Cents): string {
   return formatAmount(cents);
 }
 
+/**
+ * Bounds of free identifiers a user types (a SIRET with spaces, a Chorus Pro code service, an engagement number):
+ * generous against what they hold (14 digits; codes and numbers of a few dozen characters), small enough that a
+ * refusal never carries a huge input around.
+ */
+export const SIRET_TEXT_MAX = 64;
+export const CODE_TEXT_MAX = 100;
+
 /** SIRET, 14 digits with a valid key (DOMAIN.md §2); the domain validator's message on refusal. */
 export const siret = z
   .string()
+  .max(SIRET_TEXT_MAX)
   .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21310555400017'], pattern: '^\\d{14}$' })
   .superRefine((value, ctx) => {
     const v = validateSiret(value, '');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
-import { amount, amountString, calendarDateString } from './common';
+import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';
 import { destinataireInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
 
 /**
@@ -91,9 +91,9 @@ export const actionBody = z
     z
       .looseObject({
         type: z.literal('RECYCLER'),
-        siret: z.string().optional(),
-        codeService: z.string().optional(),
-        engagementJuridique: z.string().optional(),
+        siret: z.string().max(SIRET_TEXT_MAX).optional(),
+        codeService: z.string().max(CODE_TEXT_MAX).optional(),
+        engagementJuridique: z.string().max(CODE_TEXT_MAX).optional(),
       })
       .meta({
         description: 'Déposant : ré-adresser la pièce (seuls SIRET, code service et engagement peuvent changer).',

@@ -12,7 +12,7 @@ import {
   type TechnicalAccount,
   type User,
 } from '../domain/structures';
-import { siret, version } from './common';
+import { SIRET_TEXT_MAX, siret, version } from './common';
 
 /**
  * Wire forms of structures, users and attachments (DOMAIN.md §2), French field names. Request schemas carry no
@@ -33,6 +33,7 @@ export const userId = z
 /** SIRET in a request body: any string, checked by the rule book (codes SIRET_FORMAT, SIRET_CLE_INVALIDE). */
 export const siretText = z
   .string()
+  .max(SIRET_TEXT_MAX)
   .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21300202500012'] });
 
 export const espace = z.enum(SPACES).meta({
@@ -148,7 +149,7 @@ export const creerStructureBody = z.object({
     .max(200)
     .optional(),
   parametresAnnuaire: parametresAnnuaire.partial().optional(),
-  espaces: z.array(espace).optional(),
+  espaces: z.array(espace).max(10).optional(),
 });
 
 export const siretParams = z.object({ siret });

@@ -4,7 +4,17 @@ import { TYPES_ACHETEUR } from '../domain/marche';
 import type { BasisPoints } from '../domain/money';
 import type { MarcheSummary, StoredMarche } from '../domain/records';
 import { ROLES } from '../domain/roles';
-import { amount, amountString, calendarDate, calendarDateString, id, toAmountString, version } from './common';
+import {
+  amount,
+  amountString,
+  CODE_TEXT_MAX,
+  calendarDate,
+  calendarDateString,
+  id,
+  SIRET_TEXT_MAX,
+  toAmountString,
+  version,
+} from './common';
 
 /**
  * Wire form of the fiche d'identité du marché (DOMAIN.md §3). Amounts are decimal strings ("684500.00"), rates are
@@ -66,16 +76,20 @@ const role = z.enum(ROLES).meta({ id: 'RoleMarche', description: 'Rôle d’une 
 
 const acteurFields = {
   role,
-  siret: z.string().meta({ description: 'SIRET de la structure.', examples: ['21300202500012'] }),
-  raisonSociale: z.string().min(1),
-  codeService: z.string().optional(),
-  engagementJuridique: z.string().optional(),
+  siret: z
+    .string()
+    .max(SIRET_TEXT_MAX)
+    .meta({ description: 'SIRET de la structure.', examples: ['21300202500012'] }),
+  raisonSociale: z.string().min(1).max(200),
+  codeService: z.string().max(CODE_TEXT_MAX).optional(),
+  engagementJuridique: z.string().max(CODE_TEXT_MAX).optional(),
   paiementDirect: z.boolean().optional().meta({ description: 'Sous-traitant : paiement direct.' }),
   valideurSiret: z
     .string()
+    .max(SIRET_TEXT_MAX)
     .optional()
     .meta({ description: 'Sous-traitant, cotraitant : structure qui valide ses pièces en premier.' }),
-  valideur2Siret: z.string().optional().meta({ description: 'Second valideur (mandataire).' }),
+  valideur2Siret: z.string().max(SIRET_TEXT_MAX).optional().meta({ description: 'Second valideur (mandataire).' }),
 };
 
 const acteurEntree = z
@@ -97,7 +111,7 @@ export const ficheMarcheEntree = z
   .object({
     numeroMarche: z.string().min(1).max(100),
     objet: z.string().min(1).max(1000),
-    lots: z.array(z.string()).optional(),
+    lots: z.array(z.string().min(1).max(200)).max(100).optional(),
     ccagVersion: z.enum(['2009', '2021']).meta({ description: '2009 (modifié en 2014) ou 2021.' }),
     acteurs: z.array(acteurEntree).min(1).max(100),
     groupement: z.object({
@@ -105,7 +119,7 @@ export const ficheMarcheEntree = z
       facturationCotraitants: facturationCotraitants.optional(),
     }),
     montantInitialHt: amount,
-    tauxTva: z.array(rate).min(1),
+    tauxTva: z.array(rate).min(1).max(10),
     retenueGarantie: rate.meta({ description: 'Taux de retenue de garantie (au plus 5 %).' }),
     avance: z.object({ taux: rate, remboursementDebut: rate.optional() }).optional(),
     dgpJours: z.int().positive().meta({ description: 'Délai global de paiement en jours (30, 50 ou 60 au plus).' }),

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../../domain/errors';
+import { decodeCursor, encodeCursor } from './cursor';
 import { TABLE_KEYS } from './keys';
 
 /**
@@ -59,37 +59,19 @@ async function dossiersOfMarche(
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
       Limit: f.limit,
-      ...(f.cursor ? { ExclusiveStartKey: decodeCursor(f.cursor, pk) } : {}),
+      ...(f.cursor
+        ? {
+            ExclusiveStartKey: decodeCursor(f.cursor, {
+              attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, gsi.partitionKey, gsi.sortKey],
+              partition: { name: gsi.partitionKey, value: pk },
+              sortPrefix: { name: gsi.sortKey, value: 'DOSSIER#' },
+            }),
+          }
+        : {}),
     }),
   );
   return {
     items: (page.Items ?? []) as Record<string, unknown>[],
     ...(page.LastEvaluatedKey ? { next: encodeCursor(page.LastEvaluatedKey) } : {}),
   };
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string, pk: string): Record<string, unknown> {
-  const invalid = () =>
-    new DomainError(
-      'CURSEUR_INVALIDE',
-      'Valeur de « suivant » invalide : reprenez la liste depuis le début.',
-      'INVALID',
-      [{ path: 'query.suivant', message: 'Curseur invalide.' }],
-    );
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!key || typeof key !== 'object' || (key as Record<string, unknown>)[TABLE_KEYS.gsi2.partitionKey] !== pk) {
-    throw invalid();
-  }
-  const allowed = new Set(['pk', 'sk', TABLE_KEYS.gsi2.partitionKey, TABLE_KEYS.gsi2.sortKey]);
-  for (const [k, v] of Object.entries(key)) if (!allowed.has(k) || typeof v !== 'string') throw invalid();
-  return key as Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import type { CalendarDate } from '../calendar';
+import { excerpt } from '../excerpt';
 import { type ActionOf, MOTIFS_MONTANT, MOTIFS_REFUS, type MotifRefus } from './actions';
 import {
   actorOf,
@@ -31,7 +32,7 @@ export function checkMotifRefus(motif: string, correctWith: string): MotifRefus 
     throw refusal('REFUS_POUR_MONTANT_INTERDIT', message, [{ path: 'motif', message }]);
   }
   if (!(MOTIFS_REFUS as readonly string[]).includes(m)) {
-    const message = `Motif de refus « ${motif} » non admis : choisissez ${MOTIFS_REFUS.join(', ')}.`;
+    const message = `Motif de refus « ${excerpt(motif)} » non admis : choisissez ${MOTIFS_REFUS.join(', ')}.`;
     throw refusal('MOTIF_REFUS_INVALIDE', message, [{ path: 'motif', message }]);
   }
   return m as MotifRefus;
@@ -119,7 +120,7 @@ const SIRET_FORMAT = /^\d{14}$/;
 
 export function checkSiret(siret: string, path: string): void {
   if (!SIRET_FORMAT.test(siret)) {
-    const message = `SIRET « ${siret} » invalide : 14 chiffres attendus.`;
+    const message = `SIRET « ${excerpt(siret)} » invalide : 14 chiffres attendus.`;
     throw refusal('SIRET_INVALIDE', message, [{ path, message }]);
   }
 }

@@ -13,7 +13,7 @@ export function dgpKindOf(d: Dossier): DgpKind {
 }
 
 /**
- * Retenue de garantie on the amount due: the marché's rate applied to the TTC acompte (assumption: the retenue is
+ * Retenue de garantie on the amount due: the marché's rate applied to the TTC acompte (assumption H15: the retenue is
  * taken on the amount as paid), deducted from the base of late interest (décret 2013-269 art. 8).
  */
 export function retenueGarantie(d: Dossier, dueTtcCents: number): number {

@@ -32,7 +32,7 @@ function basis(trigger: CalendarDate, days: number, extendedToWorkingDay: boolea
  * Validation of a sous-traitant's payment request by the titulaire: 15 days, silence is acceptance (CCP R2193-12,
  * R2193-13), counted from the deposit on the portal (R2193-16). A Code de la commande publique delay, not a CCAG
  * one: art. 3.2.3 does not extend it to a working day. Applied alike, as Chorus Pro does (same A_VALIDER_1
- * statuses), to the mandataire's validation of a cotraitant's piece and to the 2nd validation (assumption).
+ * statuses), to the mandataire's validation of a cotraitant's piece and to the 2nd validation (assumption H4).
  */
 export const DELAI_VALIDATION_JOURS = TITULAIRE_ACCEPTANCE_DAYS;
 export function delaiValidation(trigger: CalendarDate): DeadlineBasis {
@@ -100,9 +100,9 @@ export function delaiReponseProjetDgTacite(version: CcagVersion, projetDgTaciteL
 
 /**
  * Waits with no legal deadline of their own (MOA validation of the état d'acompte, service financier, the
- * fournisseur after the MOE's silence, recyclage) use the DGP échéance *(assumption)*: past it the buyer owes
+ * fournisseur after the MOE's silence, recyclage) use the DGP échéance *(assumption H5)*: past it the buyer owes
  * intérêts moratoires, so the wait is flagged late (no tacit effect) and goes on.
- * DOMAIN.md §6: the start day is day 0; the échéance is not extended to a working day *(assumption)*.
+ * DOMAIN.md §6: the start day is day 0; the échéance is not extended to a working day *(assumption H2)*.
  */
 export function dgpStarted(startedOn: CalendarDate, dgpJours: number): DgpTrack {
   return {
@@ -138,9 +138,9 @@ export function delaiEcheanceDgp(dgp: DgpTrack): DeadlineBasis | null {
   };
 }
 
-/** Suspended piece: the fournisseur's time to send the missing documents before it is flagged late *(assumption)*. */
+/** Suspended piece: the fournisseur's time to send the missing documents before it is flagged late *(assumption H6)*. */
 export function delaiComplement(suspendedOn: CalendarDate, days: number): DeadlineBasis {
-  return basis(suspendedOn, days, false, 'Paramètre de la plateforme (hypothèse) ; CCP R2192-28');
+  return basis(suspendedOn, days, false, 'Paramètre de la plateforme (hypothèse H6) ; CCP R2192-28');
 }
 
 /** The instant a delay passes: midnight ending its last day, Paris time (CCAG-T 2014 art. 3.2.2). */

@@ -89,7 +89,7 @@ export function completer(ctx: Ctx, action: ActionOf<'COMPLETER'>): Change {
 
 /**
  * Wrong addressee: sent back to the depositor of the piece. No clock effect: the DGP started with the payment
- * request, which the MOE / MOA did receive (assumption: the recyclage routes the piece inside the buyer).
+ * request, which the MOE / MOA did receive (assumption H11: the recyclage routes the piece inside the buyer).
  */
 export function mettreARecycler(ctx: Ctx, action: ActionOf<'METTRE_A_RECYCLER'>): Change {
   const d = ctx.dossier;

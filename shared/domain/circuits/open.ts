@@ -1,4 +1,5 @@
 import { type CalendarDate, compareDates } from '../calendar';
+import { excerpt } from '../excerpt';
 import type { Marche } from '../marche';
 import type { ActionOf } from './actions';
 import {
@@ -21,7 +22,7 @@ function checkCadre(raw: string, actor: Actor): { cadre: CadreCode; role: Party[
   const code = raw.trim().toUpperCase();
   const field = (message: string) => [{ path: 'piece.cadre', message }];
   if (!isCadreCode(code)) {
-    const message = `Cadre de facturation « ${raw} » inconnu : utilisez un code de A4 à A25 (par exemple A4).`;
+    const message = `Cadre de facturation « ${excerpt(raw)} » inconnu : utilisez un code de A4 à A25 (par exemple A4).`;
     throw refusal('CADRE_INCONNU', message, field(message));
   }
   const espace = CADRES_HORS_TRAVAUX[code];
@@ -126,7 +127,7 @@ export function openDossier(
       ? {
           receptionNotifieeLe: action.receptionNotifieeLe ?? null,
           pdfRecuMoeLe: pdfRecuMoe,
-          // CCAG-T 2014 art. 13.4.2: the MOA receives the PDF too; by default the day the MOE has it (assumption)
+          // CCAG-T 2014 art. 13.4.2: the MOA receives the PDF too; by default the day the MOE has it (assumption H10)
           pdfRecuMoaLe: action.pdfRecuMoaLe ?? pdfRecuMoe,
           dgNotifieLe: null,
           projetDgTaciteLe: null,

@@ -63,7 +63,7 @@ export function participants(d: Dossier): readonly Participant[] {
       return [{ party: parties.moa, actions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA'] }];
     case 'TRAITEMENT_SERVICE_FINANCIER':
       return [{ party: serviceFinancierOf(d), actions: SF_ACTIONS }];
-    // CCP R2192-28: the fournisseur answers the suspension; the service financier may still reject (assumption)
+    // CCP R2192-28: the fournisseur answers the suspension; the service financier may still reject (assumption H12)
     case 'COMPLEMENT_FOURNISSEUR':
       return [
         { party: parties.fournisseur, actions: ['COMPLETER'] },

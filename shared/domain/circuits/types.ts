@@ -304,9 +304,9 @@ export interface TransitionResult {
 
 /** Platform parameters of the circuits. */
 export interface CircuitOptions {
-  /** Reminder this many days before a wait's last day (assumption: 3). */
+  /** Reminder this many days before a wait's last day (assumption H7: 3). */
   readonly reminderDaysBefore: number;
-  /** Delay given to the fournisseur to complete a suspended piece before it is flagged late (assumption: 30). */
+  /** Delay given to the fournisseur to complete a suspended piece before it is flagged late (assumption H6: 30). */
   readonly delaiComplementJours: number;
 }
 

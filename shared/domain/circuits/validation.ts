@@ -49,7 +49,7 @@ export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
   const second = d.parties.valideurs[1];
   if (niveau === 1 && second) {
     // Sous-traitant of a cotraitant: the mandataire validates second (DOMAIN.md §5); its 15 days run from the
-    // first acceptance (assumption)
+    // first acceptance (assumption H4)
     dossier = setPieceStatus(moveTo(dossier, 'VALIDATION_2', 'A_VALIDER_2', on), pieceId, 'A_VALIDER_2');
     events.push({
       type: 'MISE_A_DISPOSITION',

@@ -9,7 +9,7 @@ import type { ClockEffect, ClockHolder } from './effects';
 export type DgpKind = 'ACOMPTE_MENSUEL' | 'SOUS_TRAITANT' | 'SOLDE';
 
 /**
- * ASSUMPTION (DOMAIN.md §6): the DGP's last day is NOT moved to the next working day. The CCAG-T art. 3.2.3
+ * ASSUMPTION H2 (DOMAIN.md §6): the DGP's last day is NOT moved to the next working day. The CCAG-T art. 3.2.3
  * extension applies to CCAG deadlines; the DGP is a CCP delay. Set per clock with `newDgpClock({ extendToWorkingDay })`.
  */
 export const DGP_EXTENDED_TO_WORKING_DAY = false;
@@ -90,7 +90,7 @@ export function delayAfterSuspension(daysLeftAtSuspension: number): number {
   return Math.max(SUSPENSION_MIN_NEW_DELAY_DAYS, daysLeftAtSuspension);
 }
 
-/** The échéance of a DGP: day 0 plus its days, never extended unless configured (DOMAIN.md §6, assumption). */
+/** The échéance of a DGP: day 0 plus its days, never extended unless configured (DOMAIN.md §6, assumption H2). */
 export function echeanceOfDelay(
   day0: CalendarDate,
   days: number,
@@ -186,7 +186,8 @@ export function applyClockEffect(clock: DgpClock, effect: ClockEffect): DgpClock
         );
       }
       const echeance = clock.echeance!;
-      // A delay that has run out cannot be suspended: that would erase interest already owed (CCP R2192-27).
+      // A delay that has run out cannot be suspended: that would erase interest already owed (CCP R2192-27;
+      // assumption H13).
       if (effect.on > echeance) {
         throw conflict(
           'DGP_SUSPENSION_APRES_ECHEANCE',

@@ -1,4 +1,5 @@
 import { DomainError, type FieldIssue } from '../errors';
+import { excerpt } from '../excerpt';
 import type { DirectoryParams, StructureService } from './structure';
 
 /** What a deposit says about its public addressee. */
@@ -43,7 +44,7 @@ export function assertAddresseeParameters(structure: AddresseeStructure, refs: A
         code: 'CODE_SERVICE_INCONNU',
         issue: {
           path: 'codeService',
-          message: `Le code service « ${code} » n'existe pas ou n'est plus actif chez ${who}${known.length ? ` ; codes possibles : ${known.join(', ')}` : ''}.`,
+          message: `Le code service « ${excerpt(code)} » n'existe pas ou n'est plus actif chez ${who}${known.length ? ` ; codes possibles : ${known.join(', ')}` : ''}.`,
         },
       });
     }

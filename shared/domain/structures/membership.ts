@@ -157,7 +157,7 @@ function assertApprovedMember(m: Membership): void {
 
 /**
  * The GP hands its role to another approved, active member; the former GP becomes gestionnaire secondaire
- * *(assumption: Chorus Pro keeps the former GP as a manager)*. Chorus Pro: gestion des structures — transfert du rôle
+ * *(assumption H23: Chorus Pro keeps the former GP as a manager)*. Chorus Pro: gestion des structures — transfert du rôle
  */
 export function transferPrincipal(
   actor: Membership,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { excerpt } from '../excerpt';
 
 /**
  * A person using the portal (DOMAIN.md §2). The login address identifies the account: unique, lowercased, never
@@ -20,7 +21,7 @@ const emailSchema = z.email();
 function checkedAddress(input: string, path: string, label: string): string {
   const address = input.trim();
   if (!emailSchema.safeParse(address).success) {
-    const message = `${label} « ${input} » invalide : une adresse électronique est attendue (exemple : prenom.nom@exemple.fr).`;
+    const message = `${label} « ${excerpt(input)} » invalide : une adresse électronique est attendue (exemple : prenom.nom@exemple.fr).`;
     throw new DomainError('ADRESSE_INVALIDE', message, 'INVALID', [{ path, message }]);
   }
   return address;

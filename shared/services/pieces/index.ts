@@ -14,9 +14,10 @@ import type {
   VerificationOutcome,
 } from './types';
 import { releaseExpiredReservations, requestUploadForm } from './uploads';
-import { verifyUpload } from './verification';
+import { type DocumentVerifier, verifyUpload } from './verification';
 
 export * from './types';
+export type { DocumentVerifier } from './verification';
 
 /**
  * Pieces before they enter a circuit: drafts (drafts.ts), upload reservation (uploads.ts), verification of each
@@ -61,8 +62,11 @@ export class PieceService {
     return releaseExpiredReservations(this.deps, dossierId, pieceId);
   }
 
-  verifyUpload(object: { readonly key: string; readonly versionId?: string }): Promise<VerificationOutcome> {
-    return verifyUpload(this.deps, object);
+  verifyUpload(
+    object: { readonly key: string; readonly versionId?: string },
+    verifyDocument: DocumentVerifier,
+  ): Promise<VerificationOutcome> {
+    return verifyUpload(this.deps, object, verifyDocument);
   }
 
   downloadUrl(input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string }) {

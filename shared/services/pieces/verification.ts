@@ -1,5 +1,5 @@
 import type { ObjectHead } from '../../adapters/document-bucket';
-import { type RefusedDocument, type VerifyDocumentResult, verifyDocument } from '../../documents/verify';
+import type { RefusedDocument, VerifyDocumentInput, VerifyDocumentResult } from '../../documents/verify';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../../domain/documents';
 import { lateUpload, mainFileMustBeTextPdf, type PieceFile } from '../../domain/pieces';
 import type { PieceDeps, VerificationOutcome } from './types';
@@ -10,9 +10,16 @@ import type { PieceDeps, VerificationOutcome } from './types';
  * its hash; a refused one is hidden and the reason, in French, recorded on the file and the piece. Idempotent: S3
  * may deliver an event twice.
  */
+/**
+ * Reads a document's bytes: `verifyDocument` of shared/documents/verify.ts. Passed in by the object-created handler,
+ * the only function that reads PDFs, so that the PDF library is bundled into that Lambda alone.
+ */
+export type DocumentVerifier = (input: VerifyDocumentInput) => Promise<VerifyDocumentResult>;
+
 export async function verifyUpload(
   deps: PieceDeps,
   object: { readonly key: string; readonly versionId?: string },
+  verifyDocument: DocumentVerifier,
 ): Promise<VerificationOutcome> {
   if (!object.key.startsWith(deps.uploadPrefix)) return { outcome: 'IGNORE', reason: 'hors du préfixe de dépôt' };
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -29,7 +36,7 @@ export async function verifyUpload(
     }
     const head = await deps.documents.head(object.key, object.versionId);
     if (!head) return { outcome: 'IGNORE', reason: 'objet absent' };
-    const result = await inspect(deps, file, object, head);
+    const result = await inspect(deps, file, object, head, verifyDocument);
     const now = deps.clock.now();
     const recorded = result.ok
       ? await deps.store.recordVerified(
@@ -66,6 +73,7 @@ async function inspect(
   file: PieceFile,
   object: { key: string; versionId?: string },
   head: ObjectHead,
+  verifyDocument: DocumentVerifier,
 ): Promise<VerifyDocumentResult> {
   const refuse = (code: string, message: string): RefusedDocument => ({ ok: false, code, message });
   // Empty files are refused; 10 MB per file (the form's range already enforces both)

@@ -90,6 +90,20 @@ describe('DynamoIdempotencyStore', () => {
     expect(input.ConditionExpression).toBeUndefined();
   });
 
+  it('keeps a large response gzipped, far under the 400 KB item limit, and replays its exact bytes', async () => {
+    ddb.on(PutCommand).resolves({});
+    // 1 MB of JSON, e.g. a refusal that quoted a huge input: once over the 400 KB limit, the record was lost
+    const body = JSON.stringify({ detail: 'x'.repeat(1024 * 1024) });
+    const response = { statusCode: 422, headers: { 'Content-Type': 'application/problem+json' }, body };
+    await store.saveCompleted({ ...record, response });
+    const item = ddb.commandCalls(PutCommand)[0]!.args[0].input.Item as Record<string, unknown>;
+    expect(item.response).toEqual({ statusCode: 422, headers: response.headers });
+    expect((item.bodyGzip as Uint8Array).length).toBeLessThan(400 * 1024);
+
+    ddb.on(GetCommand).resolves({ Item: item });
+    expect((await store.get(record.scope, record.key, NOW))?.response).toEqual(response);
+  });
+
   it('reads with a consistent Get and hides dead records', async () => {
     ddb
       .on(GetCommand)

@@ -122,6 +122,9 @@ describe('120 MB per piece, reserved before any upload', () => {
     const thirteenth = await refusalOf(form(d, 'annexe-13.txt', MB10));
     expect(thirteenth.code).toBe('PIECE_TROP_VOLUMINEUSE');
     expect(thirteenth.message).toContain('annexe-13.txt');
+    // exact sizes: 10 MB = 10 × 1,048,576 = 10,485,760 bytes, and 12 × 10 MB = 120 MB leave 0
+    expect(thirteenth.message).toContain('(10 485 760 octets (10,00 Mo))');
+    expect(thirteenth.message).toContain('il reste 0 octets (0,00 Mo)');
     // Even one byte no longer fits
     expect((await refusalOf(form(d, 'petit.txt', 1))).code).toBe('PIECE_TROP_VOLUMINEUSE');
   });

@@ -161,7 +161,9 @@ describe('local HTTP gateway', () => {
   it('guards non-public routes like the JWT authorizer: 401 without or with a forged token', async () => {
     const noToken = await fetch(`${platform.url}/_test/notes/n1`, { method: 'PUT', body: '{"text":"x"}' });
     expect(noToken.status).toBe(401);
-    expect(await noToken.json()).toEqual({ message: 'Unauthorized' });
+    expect(noToken.headers.get('content-type')).toBe('application/problem+json');
+    expect(noToken.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await noToken.json()).toMatchObject({ status: 401, code: 'AUTHENTIFICATION_REQUISE' });
 
     const { token } = (await (await login(LOGIN)).json()) as { token: string };
     const [h, p] = token.split('.');
@@ -207,12 +209,32 @@ describe('local HTTP gateway', () => {
     expect(body.jwt.scopes).toBeNull();
   });
 
-  it('answers 404 {"message":"Not Found"} for an unknown route or method', async () => {
+  it('answers 404 problem+json ROUTE_INCONNUE for an unknown route or method', async () => {
     const unknown = await fetch(`${platform.url}/v1/inexistant`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ message: 'Not Found' });
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    const body = (await unknown.json()) as { code: string; detail: string };
+    expect(body.code).toBe('ROUTE_INCONNUE');
+    expect(body.detail).toContain('/v1/inexistant');
     const wrongMethod = await fetch(`${platform.url}/health`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(404);
+  });
+
+  it("passes the health function's own 4xx through: a malformed If-Match is a 400 problem with a numeric status", async () => {
+    const res = await fetch(`${platform.url}/health`, { headers: { 'if-match': '*' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 400, code: 'PRECONDITION_INVALIDE' });
+  });
+
+  it('answers 400 problem+json CHEMIN_INVALIDE for a path whose percent-encoding does not decode, token or not', async () => {
+    // %FF alone is not UTF-8: decodeURIComponent throws URIError, which used to become a 500
+    for (const path of ['/v1/dossiers/%FF', '/_test/echo/%E0%A4/x', '/_test/notes/%']) {
+      const res = await fetch(`${platform.url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await res.json()) as { code: string }).code).toBe('CHEMIN_INVALIDE');
+    }
   });
 
   it('builds payload 2.0 events: path parameters, joined query values, lowercased headers, cookies, base64 bodies', async () => {

@@ -1,6 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeEventKey, objectCreatedHandler } from '../../../functions/documents/object-created';
+import { verifyDocument } from '../../../shared/documents/verify';
 import type { PieceService } from '../../../shared/services/pieces';
 
 /** The ObjectCreated handler: decodes each record's key as S3 encodes it and hands it to the verification. */
@@ -40,7 +41,11 @@ describe('object-created handler', () => {
         { key: 'uploads/ghi', eventName: 'ObjectCreated:CompleteMultipartUpload' },
       ),
     );
-    expect(verifyUpload.mock.calls).toEqual([[{ key: 'uploads/abc', versionId: 'v1' }], [{ key: 'uploads/ghi' }]]);
+    // with the PDF verifier, which only this handler imports
+    expect(verifyUpload.mock.calls).toEqual([
+      [{ key: 'uploads/abc', versionId: 'v1' }, verifyDocument],
+      [{ key: 'uploads/ghi' }, verifyDocument],
+    ]);
   });
 
   it('fails the invocation when the verification fails, so that Lambda delivers the event again', async () => {

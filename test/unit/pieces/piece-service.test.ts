@@ -19,6 +19,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DocumentBucket } from '../../../shared/adapters/document-bucket';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
+import { verifyDocument } from '../../../shared/documents/verify';
 import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
 import type { DossierService } from '../../../shared/services/dossier-service';
@@ -232,7 +233,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(HeadObjectCommand).rejects(
       new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
     );
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow();
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow();
     expect(transactions()).toHaveLength(0);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
@@ -240,7 +241,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
   it('throws when reading the body fails, and deletes nothing', async () => {
     s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
     s3.on(GetObjectCommand).rejects(new Error('socket hang up'));
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow('socket hang up');
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow('socket hang up');
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
@@ -249,7 +250,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length, VersionId: 'v1' });
     s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
     ddb.on(TransactWriteCommand).resolves({});
-    const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' });
+    const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' }, verifyDocument);
     expect(out).toMatchObject({ outcome: 'VERIFIE', fileId: 'FIC-1' });
     const [t] = transactions();
     expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues).toMatchObject({
@@ -266,7 +267,7 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(GetObjectCommand).resolves({ Body: body(elf) as never });
     s3.on(DeleteObjectCommand).rejectsOnce(new Error('503 Slow Down')).resolves({});
     ddb.on(TransactWriteCommand).resolves({});
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).rejects.toThrow('Slow Down');
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow('Slow Down');
     const [t] = transactions();
     expect(t?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':r']).toMatchObject({
       code: 'FICHIER_EXECUTABLE',
@@ -275,7 +276,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
     ddb
       .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
       .resolves({ Item: file({ status: 'REFUSE' }) });
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
+      outcome: 'IGNORE',
+    });
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
     expect(transactions()).toHaveLength(1);
   });
@@ -290,7 +293,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
       .resolves({ Item: file({ status: 'ANNULE' }) });
     ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None'));
     s3.on(DeleteObjectCommand).resolves({});
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
+      outcome: 'IGNORE',
+    });
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
   });
 
@@ -298,7 +303,9 @@ describe('verification of an uploaded object, with storage and table faults', ()
     ddb
       .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
       .resolves({ Item: file({ status: 'VERIFIE' }) });
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
+      outcome: 'IGNORE',
+    });
     expect(s3.calls()).toHaveLength(0);
   });
 
@@ -311,14 +318,14 @@ describe('verification of an uploaded object, with storage and table faults', ()
     s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
     s3.on(DeleteObjectCommand).resolves({});
     ddb.on(TransactWriteCommand).resolves({});
-    await expect(service.verifyUpload({ key: 'uploads/abc' })).resolves.toMatchObject({
+    await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
       outcome: 'REFUSE',
       refusal: { code: 'EMPREINTE_DIFFERENTE' },
     });
   });
 
   it('ignores objects outside the upload prefix', async () => {
-    await expect(service.verifyUpload({ key: 'logs/x' })).resolves.toMatchObject({ outcome: 'IGNORE' });
+    await expect(service.verifyUpload({ key: 'logs/x' }, verifyDocument)).resolves.toMatchObject({ outcome: 'IGNORE' });
     expect(ddb.calls()).toHaveLength(0);
   });
 });

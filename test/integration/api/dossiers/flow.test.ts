@@ -195,6 +195,13 @@ describe('a sous-traitant invoice, from deposit to payment', () => {
     const forged = await w.as.moe.get(`/v1/marches/${DEMO.marcheId}/dossiers?suivant=bm9wZQ`);
     expect(forged.status).toBe(422);
     expect(forged.body.code).toBe('CURSEUR_INVALIDE');
+    // the probe's crafted cursor: the right partition but no table key; DynamoDB used to refuse it (a 500)
+    const short = Buffer.from(JSON.stringify({ gsi2pk: `MARCHE#${DEMO.marcheId}`, gsi2sk: 'DOSSIER#' })).toString(
+      'base64url',
+    );
+    const crafted = await w.as.moe.get(`/v1/marches/${DEMO.marcheId}/dossiers?suivant=${short}`);
+    expect(crafted.status).toBe(422);
+    expect(crafted.body.code).toBe('CURSEUR_INVALIDE');
   });
 });
 

@@ -69,9 +69,10 @@ export function checkAgainstDescription(op: OperationDescription, status: number
         true,
       );
     }
-  } else if (status === 401 && (body as { message?: string })?.message === 'Unauthorized') {
-    // API Gateway's JWT authorizer answers before the function, in its own format (not problem+json)
+  } else if (status === 401 && (body as { code?: string })?.code === 'AUTHENTIFICATION_REQUISE') {
+    // the gateway's authorizer answers before the function (locally as problem+json)
     expect(op.auth, where).toBe('user');
+    expect(problemSchema.safeParse(body).success, where).toBe(true);
   } else {
     expect(problemStatuses(op), `${where}: statut d'erreur non documenté`).toContain(status);
     expect(headers.get('content-type'), where).toBe(PROBLEM_CONTENT_TYPE);

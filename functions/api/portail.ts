@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { PortalStore } from '../../shared/adapters/dynamo/portal-store';
+import { parisDateOf } from '../../shared/domain/calendar';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import { route, routesOf } from '../../shared/http/router';
+import { amountString, calendarDateString, toAmountString } from '../../shared/schemas/common';
+import { siretParams } from '../../shared/schemas/identity';
+import { serviceContext } from '../../shared/services/context';
+import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';
+import { assertMemberOf } from './lib';
+
+/**
+ * The reads of the portal's first screens (shared/services/portal-views.ts): « Synthèse » rows with their dossier,
+ * and the structure's « fil d'événements ». Readable only by the structure's members (approved attachment), like
+ * the structure's other views.
+ */
+
+const TAGS = ['Portail'];
+
+function deps(): PortalViewDeps {
+  const ctx = serviceContext();
+  return {
+    dossiers: ctx.stores.dossiers,
+    search: ctx.stores.dossierSearch,
+    portal: new PortalStore(ctx.infra.dynamo, ctx.infra.tableName),
+  };
+}
+
+const instant = z.iso.datetime({ offset: true });
+const structureRef = z.object({ siret: z.string(), raisonSociale: z.string().nullable() }).nullable();
+
+const ligne = z
+  .object({
+    dossierId: z.string(),
+    versionDossier: z.int(),
+    marcheId: z.string().nullable(),
+    etat: z.string().meta({ description: 'État courant du dossier (étape du circuit).' }),
+    libelleEtat: z.string(),
+    etatDepuis: calendarDateString.nullable().meta({ description: 'Date de l’état courant (début de l’attente).' }),
+    piece: z.object({ cadre: z.string(), numero: z.string(), deposeeLe: instant }).nullable(),
+    deposant: structureRef,
+    fournisseur: structureRef,
+    montantTtc: amountString.nullable(),
+    engagement: z.string().nullable().meta({ description: 'Numéro d’engagement juridique.' }),
+    role: z.string().meta({ description: 'Rôle en lequel la structure doit agir.' }),
+    actions: z.array(z.string()),
+    echeance: instant.nullable(),
+    dernierJour: calendarDateString.nullable(),
+    joursRestants: z
+      .int()
+      .nullable()
+      .meta({ description: 'Jours jusqu’au dernier jour du délai (0 ce jour-là, négatif une fois passé).' }),
+    enRetard: z.boolean(),
+    enRetardDepuis: calendarDateString.nullable(),
+    rappelLe: instant.nullable(),
+    aDefautDeReponse: z
+      .object({ effet: z.string(), description: z.string() })
+      .nullable()
+      .meta({ description: 'Ce qui se passe si personne n’agit avant l’échéance (acceptation tacite…).' }),
+  })
+  .meta({ id: 'LigneSynthese' });
+
+export const aTraiterJson = z
+  .object({ siret: z.string(), aujourdhui: calendarDateString, lignes: z.array(ligne) })
+  .meta({ id: 'SyntheseDetaillee', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' });
+
+export const lireATraiter = httpHandler({
+  operationId: 'lireATraiter',
+  summary: 'Synthèse du portail : ce qui attend ma structure, avec chaque dossier',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/structures/{siret}/a-traiter',
+  auth: 'user',
+  params: siretParams,
+  query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(200) }),
+  responses: { 200: { description: 'Les lignes de la synthèse', schema: aTraiterJson } },
+  handler: async (ctx) => {
+    await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
+    const today = parisDateOf(ctx.now);
+    const rows = await syntheseRows(deps(), ctx.params.siret, today, ctx.query.limite);
+    return ok({
+      siret: ctx.params.siret,
+      aujourdhui: today,
+      lignes: rows.map(({ montantTtcCents, ...r }) => ({
+        ...r,
+        montantTtc: montantTtcCents === null ? null : toAmountString(montantTtcCents),
+      })),
+    });
+  },
+});
+
+const evenement = z
+  .object({
+    dossierId: z.string(),
+    le: instant,
+    type: z.string(),
+    libelle: z.string(),
+    numero: z.string().nullable().meta({ description: 'Numéro de la pièce concernée.' }),
+    acteurSiret: z.string().nullable(),
+  })
+  .meta({ id: 'EvenementStructure' });
+
+export const evenementsJson = z
+  .object({ siret: z.string(), evenements: z.array(evenement) })
+  .meta({ id: 'FilEvenements', description: 'Les derniers événements des dossiers de la structure.' });
+
+export const lireEvenements = httpHandler({
+  operationId: 'lireEvenements',
+  summary: 'Fil d’événements : les derniers événements des dossiers de ma structure',
+  description:
+    'Les derniers événements (au plus 5 par dossier) des 20 dossiers de la structure ouverts le plus récemment, du plus récent au plus ancien.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/structures/{siret}/evenements',
+  auth: 'user',
+  params: siretParams,
+  query: z.object({ limite: z.coerce.number().int().min(1).max(50).default(20) }),
+  responses: { 200: { description: 'Les événements, du plus récent au plus ancien', schema: evenementsJson } },
+  handler: async (ctx) => {
+    await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
+    const evenements = await recentEvents(deps(), ctx.params.siret, {
+      dossiers: 20,
+      perDossier: 5,
+      limit: ctx.query.limite,
+    });
+    return ok({ siret: ctx.params.siret, evenements });
+  },
+});
+
+export const handler = route(routesOf(lireATraiter, lireEvenements));
