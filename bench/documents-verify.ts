@@ -1,5 +1,5 @@
 /**
- * Document verification figures (DOMAIN.md §8): throughput of `verifyDocument` on a ~10 MB main PDF, and pre-fill
+ * Document verification figures (docs/rules/documents.md#pre-fill): throughput of `verifyDocument` on a ~10 MB main PDF, and pre-fill
  * time on a 5-page and a 200-page text PDF. PDFs are generated at run time. Run: `npx tsx bench/documents-verify.ts`.
  */
 

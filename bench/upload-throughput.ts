@@ -1,5 +1,5 @@
 /**
- * Upload throughput of a 120 MB piece (twelve 10 MB files, DOMAIN.md §8) on the embedded platform, in one run:
+ * Upload throughput of a 120 MB piece (twelve 10 MB files, docs/rules/documents.md#sizes) on the embedded platform, in one run:
  * - through the policy front: presigned POST forms from PieceService (reservation on the piece first), each
  *   multipart body buffered and checked against its signed policy by the front, then stored by s3rver;
  * - raw: the same bytes PUT with the S3 client to the same local S3 (piped through the front unchecked).

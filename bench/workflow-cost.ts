@@ -1,5 +1,5 @@
 /**
- * What a dossier costs on AWS, per path of DOMAIN.md §5: Step Functions state transitions (counted from the local
+ * What a dossier costs on AWS, per path of docs/rules/circuits.md: Step Functions state transitions (counted from the local
  * runner's history of the real definition), Lambda task invocations, and DynamoDB capacity units (as DynamoDB Local
  * reports them with ReturnConsumedCapacity=INDEXES: 1 unit per KB written, twice in a transaction, index writes
  * included; reads: strongly consistent 4 KB units). Split between the API side (DossierService.decide, what the
@@ -381,7 +381,7 @@ async function main() {
 
     const n = (v: number, w: number) => String(v).padStart(w);
     const usd = (v: number) => `$${v.toFixed(6)}`.padStart(10);
-    console.log('\nCoût d’un dossier sur AWS, par chemin (DOMAIN.md §5)\n');
+    console.log('\nCoût d’un dossier sur AWS, par chemin (docs/rules/circuits.md)\n');
     console.log(
       `${'chemin'.padEnd(58)} ${'issue'.padEnd(16)} ${'transitions'.padStart(11)} ${'lambdas'.padStart(7)} ` +
         `${'WCU api'.padStart(7)} ${'WCU wf'.padStart(6)} ${'dont GSI'.padStart(8)} ${'RCU'.padStart(5)} ` +

@@ -11,6 +11,7 @@ import './api/structures';
 import './api/utilisateurs';
 import './api/marches';
 import './api/tableaux';
+import './api/taux-bce';
 import './api/portail';
 import './dossiers/read';
 import './dossiers/actions';
@@ -30,6 +31,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/utilisateurs.ts',
   'functions/api/marches.ts',
   'functions/api/tableaux.ts',
+  'functions/api/taux-bce.ts',
   'functions/api/portail.ts',
   'functions/api/openapi.ts',
   'functions/dossiers/read.ts',

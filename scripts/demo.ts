@@ -220,7 +220,7 @@ async function report(dossierId: string): Promise<void> {
 }
 
 /**
- * Why the interest is missing and what to do: the rate is data, never guessed (DOMAIN.md §6). The demo's clock runs
+ * Why the interest is missing and what to do: the rate is data, never guessed (docs/rules/interest.md). The demo's clock runs
  * from real time, so it soon reaches a half-year whose rate nobody has entered yet.
  */
 function explainUnknownRate(echeance: string | undefined): void {

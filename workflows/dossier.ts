@@ -5,7 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 
 /**
- * The dossier de facturation's circuit (DOMAIN.md §5) as ONE Standard state machine: one execution per dossier,
+ * The dossier de facturation's circuit (docs/rules/circuits.md) as ONE Standard state machine: one execution per dossier,
  * started by its first deposit and named after it. The same definition starts and resumes: its first state reads the
  * dossier from DynamoDB (the source of truth) and a Choice sends the execution to the wait of the dossier's current
  * step (after recording its DGP clock). Each human step is a `.waitForTaskToken` task whose timeout is the deadline the rule book gives, read from

@@ -31,6 +31,16 @@ export const API_LAMBDAS = {
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
     memoryMb: 512,
   },
+  apiTauxBce: {
+    entry: 'functions/api/taux-bce.ts',
+    kind: 'http',
+    description: 'Taux de la BCE par semestre : lecture et saisie par un opérateur de la plateforme',
+    routes: [
+      { method: 'GET', path: '/v1/taux-bce', public: false },
+      { method: 'POST', path: '/v1/taux-bce', public: false },
+    ],
+    access: { table: 'readWrite' },
+  },
   apiUtilisateurs: {
     entry: 'functions/api/utilisateurs.ts',
     kind: 'http',

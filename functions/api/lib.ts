@@ -45,7 +45,7 @@ export const actingSiretHeaders = z.object({
 
 /**
  * Readers of a structure's own views (marchés, synthèse, tableau de bord, délais): an active user whose attachment
- * to that structure is APPROVED. DOMAIN.md §1 ("a user acts only for structures they are attached to")
+ * to that structure is APPROVED. docs/rules/actors.md ("a user acts only for structures they are attached to")
  */
 export async function assertMemberOf(
   store: IdentityStore,

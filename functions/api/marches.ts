@@ -15,7 +15,7 @@ import {
 import { actingSiretHeaders, assertMemberOf, STALE_RESPONSE, services } from './lib';
 
 /**
- * The fiche d'identité du marché (DOMAIN.md §3): created and amended (avenant) by the MOA, read by every acteur of
+ * The fiche d'identité du marché (docs/rules/marche.md): created and amended (avenant) by the MOA, read by every acteur of
  * the marché, listed per structure. Checks are the rule book's (`parseMarche`) and the marché service's.
  */
 

@@ -14,7 +14,7 @@ import {
 import { STALE_RESPONSE, services } from './lib';
 
 /**
- * Attachments (rattachements) and the management of a structure's members (DOMAIN.md §2): a user asks, a
+ * Attachments (rattachements) and the management of a structure's members (docs/rules/structures.md#managers): a user asks, a
  * gestionnaire (principal or secondaire) decides; the GP hands its role over and names gestionnaires secondaires;
  * a gestionnaire subscribes members to the structure's spaces, in CONSULTATION or MODIFICATION.
  */

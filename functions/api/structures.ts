@@ -26,7 +26,7 @@ import {
   transfererGestionnairePrincipal,
 } from './membres';
 
-/** Structures (DOMAIN.md §2): creation, directory, services, spaces, SIRET change, technical account. */
+/** Structures (docs/rules/structures.md#siret-change): creation, directory, services, spaces, SIRET change, technical account. */
 
 const TAGS = ['Structures'];
 const ETAG = { ETag: 'Version de la structure.' };

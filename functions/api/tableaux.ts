@@ -9,8 +9,9 @@ import { ROLES } from '../../shared/domain/roles';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
-import { calendarDateString } from '../../shared/schemas/common';
+import { amountString, calendarDateString, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
+import { serviceContext } from '../../shared/services/context';
 import { assertMemberOf, services } from './lib';
 
 /**
@@ -149,11 +150,35 @@ const delai = z
     joursDeRetard: z.int().min(0),
     detenteur: z.enum(CLOCK_HOLDERS).optional().meta({ description: 'Qui détient le dossier aujourd’hui.' }),
     joursUtilises: z.record(z.enum(CLOCK_HOLDERS), z.int()).meta({ description: 'Jours consommés par acteur.' }),
+    interetsMoratoires: amountString.optional().meta({
+      description: 'Intérêts moratoires courus jusqu’à aujourd’hui inclus (euros), quand ils sont calculables.',
+    }),
+    indemniteForfaitaire: amountString.optional().meta({ description: '40 € par paiement en retard (CCP D2192-35).' }),
+    interetsNonCalculables: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .meta({ description: 'Pourquoi les intérêts ne peuvent pas être calculés (taux de la BCE non enregistré…).' }),
   })
   .meta({ id: 'DelaiPaiement' });
 
 export const delaisJson = z
-  .object({ siret: z.string(), aujourdhui: calendarDateString, delais: z.array(delai) })
+  .object({
+    siret: z.string(),
+    aujourdhui: calendarDateString,
+    delais: z.array(delai),
+    totaux: z
+      .object({
+        dossiersEnRetard: z.int().min(0),
+        interetsMoratoires: amountString.meta({ description: 'Somme des intérêts calculables, courus à ce jour.' }),
+        indemnitesForfaitaires: amountString,
+        du: amountString.meta({ description: 'Intérêts + indemnités : ce qui est dû et court encore.' }),
+        dossiersSansInterets: z
+          .int()
+          .min(0)
+          .meta({ description: 'Dossiers en retard dont les intérêts ne sont pas calculables (voir chacun).' }),
+      })
+      .meta({ id: 'TotauxDelais' }),
+  })
   .meta({ id: 'DelaisPaiement', description: 'Délais globaux de paiement en cours, par échéance, retards d’abord.' });
 
 export const lireDelais = httpHandler({
@@ -170,22 +195,58 @@ export const lireDelais = httpHandler({
     const { identityStore, dossiers } = services();
     await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const clocks = await dossiers.openClocksOf(ctx.params.siret, ctx.query.limite);
+    const [clocks, ecbRates] = await Promise.all([
+      dossiers.openClocksOf(ctx.params.siret, ctx.query.limite),
+      serviceContext().ecbRates.table(),
+    ]);
+    const totals = { late: 0, interest: 0, indemnity: 0, unknown: 0 };
+    const delais = clocks.map((c) => {
+      const view = clockView(c.clock as DgpClock, today, {
+        ...(c.interestBase ?? {}),
+        ecbRates,
+      });
+      const interest = view.lateInterest;
+      if (view.daysLate > 0) {
+        totals.late += 1;
+        totals.indemnity += view.indemnityCents;
+        if (interest?.ok) totals.interest += interest.value.interestCents;
+        else totals.unknown += 1;
+      }
+      return {
+        dossierId: c.dossierId,
+        echeance: c.echeance,
+        enRetard: view.daysLate > 0,
+        joursRestants: view.daysLeft,
+        joursDeRetard: view.daysLate,
+        ...(view.holder ? { detenteur: view.holder } : {}),
+        joursUtilises: { ...view.daysUsedBy },
+        ...(view.daysLate > 0 ? { indemniteForfaitaire: toAmountString(view.indemnityCents) } : {}),
+        ...(interest?.ok ? { interetsMoratoires: toAmountString(interest.value.interestCents) } : {}),
+        ...(interest && !interest.ok
+          ? { interetsNonCalculables: { code: interest.error.code, message: interest.error.message } }
+          : {}),
+        ...(view.daysLate > 0 && !interest
+          ? {
+              interetsNonCalculables: {
+                code: 'MONTANT_INCONNU',
+                message:
+                  'Aucun montant n’est encore connu sur ce dossier : les intérêts seront calculés dès qu’il le sera.',
+              },
+            }
+          : {}),
+      };
+    });
     return ok({
       siret: ctx.params.siret,
       aujourdhui: today,
-      delais: clocks.map((c) => {
-        const view = clockView(c.clock as DgpClock, today);
-        return {
-          dossierId: c.dossierId,
-          echeance: c.echeance,
-          enRetard: view.daysLate > 0,
-          joursRestants: view.daysLeft,
-          joursDeRetard: view.daysLate,
-          ...(view.holder ? { detenteur: view.holder } : {}),
-          joursUtilises: { ...view.daysUsedBy },
-        };
-      }),
+      delais,
+      totaux: {
+        dossiersEnRetard: totals.late,
+        interetsMoratoires: toAmountString(totals.interest),
+        indemnitesForfaitaires: toAmountString(totals.indemnity),
+        du: toAmountString(totals.interest + totals.indemnity),
+        dossiersSansInterets: totals.unknown,
+      },
     });
   },
 });

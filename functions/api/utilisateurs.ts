@@ -7,7 +7,7 @@ import { route, routesOf } from '../../shared/http/router';
 import { moiJson, toRattachementJson, toUtilisateurJson, utilisateurJson } from '../../shared/schemas/identity';
 import { STALE_RESPONSE, services, updateMe } from './lib';
 
-/** Users (DOMAIN.md §2): registration of the authenticated person, and its own profile. */
+/** Users (docs/rules/structures.md#users): registration of the authenticated person, and its own profile. */
 
 const TAGS = ['Utilisateurs'];
 const ETAG = { ETag: 'Version du compte, à renvoyer dans If-Match.' };

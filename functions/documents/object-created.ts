@@ -5,7 +5,7 @@ import { type ServiceContext, serviceContext } from '../../shared/services/conte
 import type { VerificationOutcome } from '../../shared/services/pieces';
 
 /**
- * S3 ObjectCreated under `uploads/` (ARCHITECTURE.md "How a dossier flows" 2): each uploaded object is verified
+ * S3 ObjectCreated under `uploads/` (docs/DESIGN.md#how-a-dossier-flows step 2): each uploaded object is verified
  * and recorded on its piece, or refused, deleted and the reason recorded. Content refusals are outcomes, not
  * errors; an infrastructure failure throws, so that Lambda retries the event (the verification is idempotent).
  */

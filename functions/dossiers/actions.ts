@@ -63,7 +63,7 @@ export const agir = httpHandler({
           action: pieceActionExtras(rest),
         }),
       );
-      return ok(resultatJson(sent.dossier, viewAfter(svc.dossiers, sent.dossier), sent), {
+      return ok(resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent), {
         etag: sent.dossier.version,
       });
     }
@@ -77,7 +77,7 @@ export const agir = httpHandler({
         expectedVersion: ctx.ifMatch,
       }),
     );
-    return ok(resultatJson(result, viewAfter(svc.dossiers, result)), { etag: result.version });
+    return ok(resultatJson(result, await viewAfter(svc.dossiers, result)), { etag: result.version });
   },
 });
 

@@ -17,7 +17,7 @@ import { actorToRead, type RequestServices, requestServices } from './support';
 import { brouillonJson } from './views';
 
 /**
- * Reads of a piece and its files (DOMAIN.md §8). A sent piece is read by every actor of the marché; a draft only by
+ * Reads of a piece and its files (docs/rules/documents.md#drafts-and-sending). A sent piece is read by every actor of the marché; a draft only by
  * its depositor structure (it is nobody else's business until sent): to others it does not exist.
  */
 
@@ -31,7 +31,7 @@ async function readablePiece(
 ): Promise<{ draft: DraftPiece; actor: Actor }> {
   const draft = await svc.pieces.getDraft(ids.dossierId, ids.pieceId);
   const actor = await actorToRead(who, await svc.marche(draft.marcheId));
-  // DOMAIN.md §8: drafts are the depositor's until sent
+  // docs/rules/documents.md#drafts-and-sending: drafts are the depositor's until sent
   if (draft.status === 'BROUILLON' && draft.depositorSiret !== actor.siret) {
     throw new DomainError('PIECE_INCONNUE', `La pièce ${ids.pieceId} n'existe pas.`, 'NOT_FOUND');
   }

@@ -22,7 +22,7 @@ import { actorToAct, circuitActor, raceAsConflict, requestServices } from './sup
 import { brouillonJson, resultatJson, viewAfter } from './views';
 
 /**
- * Pieces before they enter the circuit (DOMAIN.md §5, §8): a draft opens a new dossier or follows the previous piece
+ * Pieces before they enter the circuit (docs/rules/circuits.md, docs/rules/documents.md#drafts-and-sending): a draft opens a new dossier or follows the previous piece
  * of one; its files go straight to storage through presigned POST forms; "Valider et envoyer" hands it to the
  * circuit and returns the deposit certificate. Function `dossiersPieces`. Depositors act in « Factures de travaux ».
  */
@@ -52,7 +52,7 @@ export const creerPremierePiece = httpHandler({
     const svc = requestServices();
     const marche = await svc.marche(ctx.params.marcheId);
     const actor = await actorToAct(who(ctx), marche);
-    // DOMAIN.md §2: a structure deactivated by a SIRET change opens no new dossier
+    // docs/rules/structures.md#siret-change: a structure deactivated by a SIRET change opens no new dossier
     assertMayOpenDossier(actor);
     const draft = await svc.pieces.createDraft({
       actor: circuitActor(actor),
@@ -191,7 +191,7 @@ export const envoyerPiece = httpHandler({
         action,
       }),
     );
-    const json = resultatJson(sent.dossier, viewAfter(svc.dossiers, sent.dossier), sent);
+    const json = resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent);
     const etag = sent.dossier.version;
     return draft.newDossier ? created(json, `/v1/dossiers/${draft.dossierId}`, { etag }) : ok(json, { etag });
   },

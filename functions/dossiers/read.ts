@@ -13,7 +13,7 @@ import { actorToRead, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson, historiqueJson } from './views';
 
 /**
- * Reads of a dossier (DOMAIN.md §5, §6, §8): any actor of the marché reads its dossiers, in either space.
+ * Reads of a dossier (docs/rules/circuits.md, docs/rules/dgp.md, docs/rules/documents.md): any actor of the marché reads its dossiers, in either space.
  * Function `dossiersRead` (functions/dossiers/lambdas.ts); writes nothing.
  */
 
@@ -42,7 +42,7 @@ export const lireDossier = httpHandler({
       marche,
     );
     const pending = service.pendingOf(record, marche);
-    const view = dossierJson(record, pending, service.clockView(record), actor.siret);
+    const view = dossierJson(record, pending, await service.currentClockView(record), actor.siret);
     return ok(view, { etag: record.version });
   },
 });
@@ -71,7 +71,7 @@ export const lireDelai = httpHandler({
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
-    return ok(delaiJson(service.clockView(record)), { etag: record.version });
+    return ok(delaiJson(await service.currentClockView(record)), { etag: record.version });
   },
 });
 
@@ -93,7 +93,7 @@ export const lireHistorique = httpHandler({
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
-    // DOMAIN.md §8: the trail is append-only and can be verified
+    // docs/rules/documents.md#retention-and-the-audit-trail: the trail is append-only and can be verified
     return ok(historiqueJson(record.dossierId, record.events, verifyTrail(record.events)), { etag: record.version });
   },
 });

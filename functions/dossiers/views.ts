@@ -224,7 +224,7 @@ export function dossierJson(
       serviceFinancier: { ...d.parties.serviceFinancier },
     },
     pieces: d.pieces.map((p) => pieceJson(p, certificates)),
-    // DOMAIN.md §8: drafts are visibly not sent, and only their depositor sees them
+    // docs/rules/documents.md#drafts-and-sending: drafts are visibly not sent, and only their depositor sees them
     brouillons: items
       .filter((i) => i.status === 'BROUILLON' && i.depositorSiret === viewerSiret)
       .map((i) => ({
@@ -344,7 +344,7 @@ export function fichierJson(f: FileRecord): Out<typeof fichierOutput> {
   };
 }
 
-/** A piece before and after "Valider et envoyer" (DOMAIN.md §8): drafts are visibly not sent. */
+/** A piece before and after "Valider et envoyer" (docs/rules/documents.md#drafts-and-sending): drafts are visibly not sent. */
 export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
   const suggestions = suggestionsJson(d.suggestions);
   return {
@@ -379,7 +379,7 @@ export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
   };
 }
 
-/** The DGP clock after an action, as of now. */
-export function viewAfter(service: DossierService, result: ActResult): DgpClockView | null {
-  return service.clockView({ clock: result.clock, state: result.dossier } as DossierRecord);
+/** The DGP clock after an action, as of now, with the current ECB rate table. */
+export function viewAfter(service: DossierService, result: ActResult): Promise<DgpClockView | null> {
+  return service.currentClockView({ clock: result.clock, state: result.dossier } as DossierRecord);
 }

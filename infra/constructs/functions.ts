@@ -136,7 +136,7 @@ export class Functions extends Construct {
       acknowledgeNag(
         fn,
         'L1',
-        'Node.js 22 on purpose: the same code runs on the embedded platform (Node 20+), and 22 is the newest runtime it is tested against (ARCHITECTURE.md "AWS deployment").',
+        'Node.js 22 on purpose: the same code runs on the embedded platform (Node 20+), and 22 is the newest runtime it is tested against (README.md "Deploying to AWS").',
       );
       acknowledgeNag(
         role,

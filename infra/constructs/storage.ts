@@ -8,7 +8,7 @@ import { TABLE_KEYS } from '../../shared/adapters/dynamo/keys';
 /** Key prefix of browser uploads (presigned POST); the `s3` functions are notified for objects created under it. */
 export const UPLOAD_PREFIX = 'uploads/';
 
-/** Pieces and their history are kept 10 years and cannot be altered (DOMAIN.md §8). */
+/** Pieces and their history are kept 10 years and cannot be altered (docs/rules/documents.md#retention-and-the-audit-trail). */
 export const DEFAULT_RETENTION_DAYS = 3650;
 
 export interface StorageProps {
@@ -19,7 +19,7 @@ export interface StorageProps {
   /** Table deletion protection (default: true; the stack turns it off outside production). */
   readonly deletionProtection?: boolean;
   /**
-   * Object Lock default retention of every document version, in days (default 3650 = 10 years, DOMAIN.md §8).
+   * Object Lock default retention of every document version, in days (default 3650 = 10 years, docs/rules/documents.md#retention-and-the-audit-trail).
    * `0` creates the bucket without Object Lock (throw-away development stacks only: Object Lock cannot be removed
    * from a bucket once enabled, and locked versions block the bucket's deletion).
    */
@@ -89,7 +89,7 @@ export class Storage extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
-      // Object Lock, GOVERNANCE mode: every version is kept `retentionDays` (10 years, DOMAIN.md §8: pieces are
+      // Object Lock, GOVERNANCE mode: every version is kept `retentionDays` (10 years, docs/rules/documents.md#retention-and-the-audit-trail: pieces are
       // kept 10 years and cannot be altered). GOVERNANCE rather than COMPLIANCE so that a named administrator
       // holding s3:BypassGovernanceRetention can still purge a file that must legally go (e.g. a personal-data
       // erasure order), which COMPLIANCE would make impossible for anyone, AWS included.

@@ -66,7 +66,7 @@ export class Workflows extends Construct {
     const states = new Construct(this, `${DOSSIER_STATE_MACHINE}States`);
     this.addStateMachine(DOSSIER_STATE_MACHINE, buildDossierDefinition(states, fns), {
       comment:
-        'Circuit du dossier de facturation (CCAG Travaux, DOMAIN.md §5) : une exécution par dossier, nommée d’après lui.',
+        'Circuit du dossier de facturation (CCAG Travaux, docs/rules/circuits.md) : une exécution par dossier, nommée d’après lui.',
     });
   }
 

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole application on this machine (ARCHITECTURE.md "The embedded platform").
+ * `npm start`: the whole application on this machine (README.md "What `npm start` runs").
  *
  * Environment: PORT (gateway, default 3000), LOCAL_IN_MEMORY=1 (keep nothing), LOCAL_DATA_DIR (default .local/data),
  * LOCAL_JWT_SECRET (signing key of local sign-in tokens), LOCAL_SEED=0 (no demo data).

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The audit trail is append-only and verifiable (DOMAIN.md §8): each event carries the SHA-256 of its own canonical
+ * The audit trail is append-only and verifiable (docs/rules/documents.md#retention-and-the-audit-trail): each event carries the SHA-256 of its own canonical
  * content chained with the previous event's hash. Changing, removing or reordering any event breaks every later hash.
  */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,5 +1,5 @@
 /**
- * One clock for handlers and timers (ARCHITECTURE.md "Time"). In AWS it is the system clock; the embedded
+ * One clock for handlers and timers (docs/DESIGN.md#time). In AWS it is the system clock; the embedded
  * platform installs a `ShiftableClock` that `POST /_local/clock` moves forward. Domain code never calls
  * `new Date()`: it receives `now` from here.
  */

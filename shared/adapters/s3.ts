@@ -6,7 +6,7 @@ import type { Clock } from './clock';
 /**
  * The documents bucket, seen from the application: one S3 client per process built from the environment, and the
  * two presigned requests the browser uses — a POST form to upload (the policy is the guard: key, type, size range,
- * checksum, expiry; ARCHITECTURE.md "How a dossier flows" 1) and a short GET to download. Nothing reaches S3
+ * checksum, expiry; docs/DESIGN.md#how-a-dossier-flows step 1) and a short GET to download. Nothing reaches S3
  * through a Lambda. Presigning follows the process clock (`shared/adapters/clock.ts`), so that on the embedded
  * platform a form expires when the shiftable clock says so.
  */

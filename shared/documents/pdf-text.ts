@@ -17,7 +17,7 @@ export interface PdfText {
   readonly pages: readonly PdfPageText[];
 }
 
-/** DOMAIN.md §8: a scanned (image-only) main file is refused with a message that says to export a text PDF. */
+/** docs/rules/documents.md#text-pdf: a scanned (image-only) main file is refused with a message that says to export a text PDF. */
 export const PDF_NUMERISE_MESSAGE = 'PDF numérisé : exportez un PDF texte depuis votre logiciel';
 
 /**
@@ -255,7 +255,7 @@ export async function isTextPdf(bytes: Uint8Array, options: PdfReadOptions = {})
   });
 }
 
-/** Throws `DomainError` PDF_NUMERISE with {@link PDF_NUMERISE_MESSAGE} when no page has text (DOMAIN.md §8). */
+/** Throws `DomainError` PDF_NUMERISE with {@link PDF_NUMERISE_MESSAGE} when no page has text (docs/rules/documents.md). */
 export async function assertTextPdf(bytes: Uint8Array, options: PdfReadOptions = {}): Promise<void> {
   if (!(await isTextPdf(bytes, options))) throw pdfNumerise();
 }

@@ -2,7 +2,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import type { AllowedExtension } from '../domain/documents';
 
 /**
- * Content sniffing: the bytes of an uploaded file must be what its extension says (DOMAIN.md §8). Binary formats are
+ * Content sniffing: the bytes of an uploaded file must be what its extension says (docs/rules/documents.md#formats). Binary formats are
  * recognised by their signature (`file-type`, plus a few checks of our own for what it does not know: PKCS#7,
  * Excel 4 BIFF, text). An executable is refused whatever its extension.
  */
@@ -172,7 +172,7 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0): bo
   bytes.length >= at + signature.length && signature.every((b, i) => bytes[at + i] === b);
 
 /**
- * Executables refused under any extension (DOMAIN.md §8: the content must match the extension): ELF, Mach-O (thin and
+ * Executables refused under any extension (docs/rules/documents.md#formats: the content must match the extension): ELF, Mach-O (thin and
  * fat/universal — 0xCAFEBABE, which Java classes share), a Windows PE ("MZ" stub whose e_lfanew points to "PE\0\0"),
  * a DOS MZ program (an "MZ" file that is not plain text), a WebAssembly module, and a script with a shebang ("#!").
  */
@@ -285,7 +285,7 @@ function refuse(code: SniffRefusalCode, message: string): SniffResult {
 }
 
 /**
- * Checks that `bytes` are what `extension` says (DOMAIN.md §8: "the content must match the extension; empty files are
+ * Checks that `bytes` are what `extension` says (docs/rules/documents.md#formats: "the content must match the extension; empty files are
  * refused"). `fileName` only serves the messages ("le fichier plan.pdf n'est pas un PDF").
  */
 export async function sniffType(
@@ -293,7 +293,7 @@ export async function sniffType(
   extension: AllowedExtension,
   fileName = `fichier.${extension}`,
 ): Promise<SniffResult> {
-  // DOMAIN.md §8: empty files are refused
+  // docs/rules/documents.md#formats: empty files are refused
   if (bytes.length === 0)
     return refuse('FICHIER_VIDE', `Le fichier ${fileName} est vide : déposez un fichier non vide.`);
   const executableRefusal = (kind: string) =>

@@ -6,7 +6,7 @@ import { inspectPdf, PDF_NUMERISE_MESSAGE } from './pdf-text';
 import { sniffType } from './sniff';
 
 /**
- * Verification of an uploaded file, called on S3 ObjectCreated (DOMAIN.md §8): size, name, content against
+ * Verification of an uploaded file, called on S3 ObjectCreated (docs/rules/documents.md#sizes): size, name, content against
  * extension, SHA-256 (for the audit trail), and for the main file of a décompte / invoice a native text PDF, whose
  * first, penultimate and last pages pre-fill the deposit (suggestions the depositor confirms).
  */
@@ -75,21 +75,21 @@ function tooLarge(fileName: string, size: number): RefusedDocument {
  */
 export async function verifyDocument(input: VerifyDocumentInput): Promise<VerifyDocumentResult> {
   const { bytes, fileName, role, cadreRequiresTextPdf } = input;
-  // DOMAIN.md §8: file name ≤ 50 characters with an accepted extension
+  // docs/rules/documents.md#files: file name ≤ 50 characters with an accepted extension
   const name = validateFileName(fileName);
   if (!name.ok) return fromError(name.error);
-  // DOMAIN.md §8: empty files are refused; 10 MB per file (storage enforces it too: defence in depth)
+  // docs/rules/documents.md#sizes: empty files are refused; 10 MB per file (storage enforces it too: defence in depth)
   if (bytes.length === 0)
     return refused('FICHIER_VIDE', `Le fichier ${fileName} est vide : déposez un fichier non vide.`);
   if (bytes.length > MAX_FILE_BYTES) return tooLarge(fileName, bytes.length);
-  // DOMAIN.md §8: the content must match the extension
+  // docs/rules/documents.md#formats: the content must match the extension
   const sniff = await sniffType(bytes, name.value.extension, fileName);
   if (!sniff.ok) return refused(sniff.code, sniff.message);
   const base = { ok: true as const, sha256: sha256Hex(bytes), size: bytes.length, mime: sniff.mime };
 
   if (role !== 'MAIN') return base;
   const isPdf = name.value.extension === 'pdf';
-  // DOMAIN.md §8: one main file, a native text PDF for décomptes and invoices
+  // docs/rules/documents.md#text-pdf: one main file, a native text PDF for décomptes and invoices
   if (cadreRequiresTextPdf && !isPdf) {
     return refused(
       'FICHIER_PRINCIPAL_NON_PDF',
@@ -99,12 +99,12 @@ export async function verifyDocument(input: VerifyDocumentInput): Promise<Verify
   if (!isPdf) return base;
   try {
     const pdf = await inspectPdf(bytes, pagesToRead, { fileName });
-    // DOMAIN.md §8: a scanned (image-only) PDF main file is refused with a message that says to export a text PDF
+    // docs/rules/documents.md#text-pdf: a scanned (image-only) PDF main file is refused with a message that says to export a text PDF
     if (!pdf.hasText) {
       if (cadreRequiresTextPdf) return refused('PDF_NUMERISE', PDF_NUMERISE_MESSAGE);
       return { ...base, pageCount: pdf.pageCount };
     }
-    // DOMAIN.md §8: pre-fill from the first, penultimate and last pages; the depositor confirms
+    // docs/rules/documents.md#pre-fill: pre-fill from the first, penultimate and last pages; the depositor confirms
     return { ...base, pageCount: pdf.pageCount, suggestions: prefillFromPages(pdf.pages) };
   } catch (e) {
     if (e instanceof DomainError) return fromError(e);

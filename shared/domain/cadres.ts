@@ -3,7 +3,7 @@ import { excerpt } from './excerpt';
 import type { Role } from './roles';
 
 /**
- * Cadres de facturation of works pieces (DOMAIN.md §4), kept as data. API spellings: Chorus Pro, as found in
+ * Cadres de facturation of works pieces (docs/rules/cadres.md), kept as data. API spellings: Chorus Pro, as found in
  * antoine2116/go-choruspro `factures.go` (single source for most of them: see `confidence`).
  */
 
@@ -18,12 +18,12 @@ export type CadreFamily =
   | 'DEFINITIVE' // décompte général signed by the titulaire = DGD
   | 'TACIT'; // tacit procedure (projet de DG signed by the titulaire, tacit DGD)
 
-/** Which dossier the piece belongs to (DOMAIN.md §5): monthly acompte or solde. */
+/** Which dossier the piece belongs to (docs/rules/circuits.md): monthly acompte or solde. */
 export type CadreDossier = 'ACOMPTE' | 'SOLDE' | 'ACOMPTE_OU_SOLDE';
 
 /**
  * CONFIRMED: spelling seen in several API clients; SINGLE_SOURCE: one client only (to check against the PISTE
- * swagger); UNCONFIRMED: the cadre or its depositor is doubtful (domain-research §2.1).
+ * swagger); UNCONFIRMED: the cadre or its depositor is doubtful (docs/rules/cadres.md).
  */
 export type CadreConfidence = 'CONFIRMED' | 'SINGLE_SOURCE' | 'UNCONFIRMED';
 
@@ -44,7 +44,7 @@ export interface Cadre {
   readonly featureFlag?: CadreFeatureFlag;
 }
 
-// Chorus Pro: a mandataire deposits what the titulaire deposits (DOMAIN.md §1)
+// Chorus Pro: a mandataire deposits what the titulaire deposits (docs/rules/actors.md)
 const TITULAIRE: readonly Role[] = ['TITULAIRE', 'MANDATAIRE'];
 
 const CADRE_ROWS = [
@@ -112,7 +112,7 @@ const CADRE_ROWS = [
     confidence: 'SINGLE_SOURCE',
   },
   {
-    // Present in go-choruspro only, absent from the AIFE labels (domain-research §2.1): behind a flag (H17)
+    // Present in go-choruspro only, absent from the AIFE labels (docs/rules/cadres.md): behind a flag (H17)
     code: 'A11',
     apiValue: 'A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT',
     label: 'Projet de décompte final du sous-traitant',
@@ -231,7 +231,7 @@ const CADRE_ROWS = [
     confidence: 'SINGLE_SOURCE',
   },
   {
-    // Actor unconfirmed: the enum name says MOE, the AIFE labels say MOA; DOMAIN.md §4 chooses MOA (H17)
+    // Actor unconfirmed: the enum name says MOE, the AIFE labels say MOA; docs/rules/cadres.md chooses MOA (H17)
     code: 'A25',
     apiValue: 'A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE',
     label: "Décompte général et définitif tacite déposé par le maître d'ouvrage",
@@ -242,7 +242,7 @@ const CADRE_ROWS = [
   },
 ] as const satisfies readonly Cadre[];
 
-/** The works cadres (DOMAIN.md §4). Order: Chorus Pro numbering. */
+/** The works cadres (docs/rules/cadres.md). Order: Chorus Pro numbering. */
 export const CADRES: readonly Cadre[] = CADRE_ROWS;
 export type CadreCode = (typeof CADRE_ROWS)[number]['code'];
 export type CadreApiValue = (typeof CADRE_ROWS)[number]['apiValue'];
@@ -295,7 +295,7 @@ export function cadreByCode(codeOrApiValue: string): Cadre {
   const key = normalize(codeOrApiValue);
   const other = CADRES_HORS_TRAVAUX.find((c) => matches(c, key));
   if (other) {
-    // Chorus Pro: A1, A2, A3, A21 are not works pieces (DOMAIN.md §4)
+    // Chorus Pro: A1, A2, A3, A21 are not works pieces (docs/rules/cadres.md)
     const message = `Le cadre ${other.code} (${other.label}) n'est pas une pièce de travaux : il relève de l'espace « ${other.espace} ».`;
     throw new DomainError('CADRE_HORS_TRAVAUX', message, 'INVALID', [{ path: 'cadre', message }]);
   }
@@ -319,12 +319,12 @@ function isEnabled(cadre: Cadre, options: CadreOptions): boolean {
 
 /**
  * Checks that `depositorRole` may deposit a piece under `cadre` and returns the cadre.
- * DOMAIN.md §4: a depositor may only use the cadres of its role.
+ * docs/rules/cadres.md: a depositor may only use the cadres of its role.
  */
 export function assertCadreAllowed(cadre: Cadre | string, depositorRole: Role, options: CadreOptions = {}): Cadre {
   const c = typeof cadre === 'string' ? cadreByCode(cadre) : cadre;
   if (!isEnabled(c, options)) {
-    // DOMAIN.md §4: unconfirmed cadre (A11) behind a flag
+    // docs/rules/cadres.md: unconfirmed cadre (A11) behind a flag
     const message = `Le cadre ${c.code} (${c.label}) n'est pas activé sur cette plateforme.`;
     throw new DomainError('CADRE_DESACTIVE', message, 'INVALID', [{ path: 'cadre', message }]);
   }

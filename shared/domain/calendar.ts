@@ -1,5 +1,5 @@
 /**
- * Calendar dates in Europe/Paris (DOMAIN.md §6): a delay is counted in whole calendar days, never in hours.
+ * Calendar dates in Europe/Paris (docs/rules/deadlines.md#counting): a delay is counted in whole calendar days, never in hours.
  * A `CalendarDate` is an ISO `YYYY-MM-DD` string; arithmetic goes through a UTC day number so that
  * daylight-saving changes never shift a date.
  */
@@ -163,7 +163,7 @@ export function nextWorkingDayOnOrAfter(date: CalendarDate): CalendarDate {
  * Last day of a delay of `days` calendar days triggered on `trigger`.
  * The delay starts at 0h the day after the act and ends at midnight of its last day (CCAG-T 2014 art. 3.2.1/3.2.2);
  * when `extendToWorkingDay`, a last day on a Saturday, Sunday or public holiday moves to the next working day
- * (CCAG-T 2014 art. 3.2.3).
+ * (CCAG-T 2014 art. 3.2.4).
  */
 export function lastDayOfDelay(trigger: CalendarDate, days: number, extendToWorkingDay: boolean): CalendarDate {
   const last = addDays(trigger, days);

@@ -1,14 +1,14 @@
 import { DomainError, type Validation } from './errors';
 import { excerpt } from './excerpt';
 
-/** 10 MB per file (Chorus Pro "Pièces jointes"; DOMAIN.md §8). Shared with storage: the POST policy uses it. */
+/** 10 MB per file (Chorus Pro "Pièces jointes"; docs/rules/documents.md#sizes). Shared with storage: the POST policy uses it. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** 120 MB per piece with its attachments (Chorus Pro; DOMAIN.md §8). Reserved atomically on the piece. */
+/** 120 MB per piece with its attachments (Chorus Pro; docs/rules/documents.md#sizes). Reserved atomically on the piece. */
 export const MAX_PIECE_BYTES = 120 * 1024 * 1024;
 /** File name length, extension included (Chorus Pro "Pièces jointes"). */
 export const MAX_FILE_NAME_LENGTH = 50;
 
-/** Accepted extensions, case-insensitive (Chorus Pro "Pièces jointes"; DOMAIN.md §8). */
+/** Accepted extensions, case-insensitive (Chorus Pro "Pièces jointes"; docs/rules/documents.md#files). */
 export const ALLOWED_EXTENSIONS = [
   'bmp',
   'bz2',
@@ -53,7 +53,7 @@ export interface FileName {
   readonly extension: AllowedExtension;
 }
 
-/** Validates a file name: ≤ 50 characters, mandatory extension from the list (DOMAIN.md §8). */
+/** Validates a file name: ≤ 50 characters, mandatory extension from the list (docs/rules/documents.md#files). */
 export function validateFileName(name: string): Validation<FileName> {
   const fail = (code: string, message: string): Validation<FileName> => ({
     ok: false,
@@ -91,12 +91,12 @@ export function validateFileName(name: string): Validation<FileName> {
   return { ok: true, value: { name, extension: extension as AllowedExtension } };
 }
 
-/** Characters Chorus Pro refuses in a piece number, named in the message (DOMAIN.md §8). */
+/** Characters Chorus Pro refuses in a piece number, named in the message (docs/rules/documents.md#piece-numbers). */
 export const REFUSED_PIECE_NUMBER_CHARACTERS = ['\\', '/', ':', '*', '?', '«', '»', '<', '>', '|', '"', "'"] as const;
 export const MAX_PIECE_NUMBER_LENGTH = 35;
 const PIECE_NUMBER_ALLOWED = /^[A-Za-z0-9+\-_.]+$/;
 
-/** Validates a piece number: 1–35 characters among letters, digits and `+ - _ .` (DOMAIN.md §8). */
+/** Validates a piece number: 1–35 characters among letters, digits and `+ - _ .` (docs/rules/documents.md#piece-numbers). */
 export function validatePieceNumber(numero: string): Validation<string> {
   const fail = (code: string, message: string): Validation<string> => ({
     ok: false,

@@ -5,7 +5,7 @@ import { ROLES, type Role } from './roles';
 import { validateSiret } from './siret';
 
 /**
- * The fiche d'identité du marché (DOMAIN.md §3). SHAPE IS A CONTRACT used by circuits, workflows and the API:
+ * The fiche d'identité du marché (docs/rules/marche.md). SHAPE IS A CONTRACT used by circuits, workflows and the API:
  * refinements (cross-field checks) may be added, fields may be added, existing fields keep their meaning.
  * Money fields are integer cents; rates are basis points (1 % = 100) to stay exact.
  */
@@ -82,7 +82,7 @@ const TYPE_ACHETEUR_LABELS: Record<TypeAcheteur, string> = {
 
 type MarcheShape = z.output<typeof marcheObjectSchema>;
 
-/** Every cross-field fault of a marché whose fields each have the right type (DOMAIN.md §3). */
+/** Every cross-field fault of a marché whose fields each have the right type (docs/rules/marche.md). */
 export function marcheIssues(m: MarcheShape): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const add = (path: string, message: string): void => {
@@ -114,7 +114,7 @@ export function marcheIssues(m: MarcheShape): FieldIssue[] {
 
   const sirets = new Set(m.acteurs.map((a) => a.siret));
   m.acteurs.forEach((a, i) => {
-    // INSEE: SIRET check (DOMAIN.md §2)
+    // INSEE: SIRET check (docs/rules/structures.md#siret)
     const v = validateSiret(a.siret);
     if (!v.ok) add(`acteurs.${i}.siret`, `${a.raisonSociale} : ${v.error.message}`);
     // CCP R2193-10: paiement direct only when the subcontracted share reaches 600 € TTC
@@ -155,11 +155,11 @@ export function marcheIssues(m: MarcheShape): FieldIssue[] {
   });
 
   const count = (role: Role): number => m.acteurs.filter((a) => a.role === role).length;
-  // DOMAIN.md §1: one public buyer (MOA) per marché
+  // docs/rules/actors.md: one public buyer (MOA) per marché
   if (count('MOA') !== 1) {
     add('acteurs', `Le marché doit désigner exactement un maître d'ouvrage (MOA) ; ${count('MOA')} trouvé(s).`);
   }
-  // DOMAIN.md §1: the works company holding the contract
+  // docs/rules/actors.md: the works company holding the contract
   if (count('TITULAIRE') + count('MANDATAIRE') === 0) {
     add('acteurs', 'Le marché doit désigner un titulaire (ou le mandataire du groupement).');
   }
@@ -170,7 +170,7 @@ export function marcheIssues(m: MarcheShape): FieldIssue[] {
       "Les demandes de paiement sont reçues par le maître d'œuvre, mais le marché n'a pas de MOE : ajoutez-le ou choisissez MOA.",
     );
   }
-  // DOMAIN.md §1, §3: a groupement bills and validates through its mandataire
+  // docs/rules/actors.md, docs/rules/marche.md: a groupement bills and validates through its mandataire
   if (m.groupement.mode !== 'NONE' && count('MANDATAIRE') === 0) {
     add('groupement.mode', 'Un groupement (conjoint ou solidaire) doit désigner son mandataire parmi les acteurs.');
   }
@@ -180,7 +180,7 @@ export function marcheIssues(m: MarcheShape): FieldIssue[] {
 const pathSegment = (s: string): string | number => (/^\d+$/.test(s) ? Number(s) : s);
 
 /**
- * The fiche d'identité du marché with its cross-field checks (DOMAIN.md §3). Cross-field checks run once every
+ * The fiche d'identité du marché with its cross-field checks (docs/rules/marche.md). Cross-field checks run once every
  * field has the right type.
  */
 export const marcheSchema = marcheObjectSchema.superRefine((m, ctx) => {

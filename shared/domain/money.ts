@@ -2,7 +2,7 @@ import { DomainError } from './errors';
 import { excerpt } from './excerpt';
 
 /**
- * Money is exact (DOMAIN.md §7): integer cents inside (`Cents`, a safe integer), decimal strings with two decimals
+ * Money is exact (docs/rules/money.md): integer cents inside (`Cents`, a safe integer), decimal strings with two decimals
  * at the API ("1234.50"). Rates are basis points (1 % = 100). No floating point touches an amount: products go
  * through `bigint`.
  */
@@ -115,7 +115,7 @@ export const RETENUE_GARANTIE_MAX_BP = 500;
 
 /** What the retenue de garantie is applied to. */
 export type RetenueGarantieBase = 'TTC' | 'HT';
-/** DOMAIN.md §7 *(assumption H15)*: the retenue de garantie is applied to the TTC acompte (a + b + d). */
+/** docs/rules/money.md *(assumption H15)*: the retenue de garantie is applied to the TTC acompte (a + b + d). */
 export const DEFAULT_RETENUE_GARANTIE_BASE: RetenueGarantieBase = 'TTC';
 
 /** Throws `RETENUE_GARANTIE_TROP_ELEVEE` above 5 %. */

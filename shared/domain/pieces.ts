@@ -54,7 +54,7 @@ export interface FileRecord {
   readonly pageCount?: number;
   readonly versionId?: string;
   readonly verifiedAt?: string;
-  /** Main text PDF: what the first, penultimate and last pages suggest; the depositor confirms (DOMAIN.md §8). */
+  /** Main text PDF: what the first, penultimate and last pages suggest; the depositor confirms (docs/rules/documents.md#pre-fill). */
   readonly suggestions?: Suggestions;
   readonly refusal?: FileRefusal;
 }
@@ -203,12 +203,12 @@ export function checkDeclaredSize(fileName: string, size: number): void {
     const message = `Taille de ${fileName} invalide : un nombre entier d'octets est attendu.`;
     throw new DomainError('TAILLE_INVALIDE', message, 'INVALID', [{ path: 'taille', message }]);
   }
-  // DOMAIN.md §8: empty files are refused
+  // docs/rules/documents.md#formats: empty files are refused
   if (size === 0) {
     const message = `Le fichier ${fileName} est vide : déposez un fichier non vide.`;
     throw new DomainError('FICHIER_VIDE', message, 'INVALID', [{ path: 'taille', message }]);
   }
-  // DOMAIN.md §8: 10 MB per file
+  // docs/rules/documents.md#sizes: 10 MB per file
   if (size > MAX_FILE_BYTES) {
     const message = `Le fichier ${fileName} pèse ${mb(size)} Mo ; ${mb(MAX_FILE_BYTES)} Mo au plus par fichier : réduisez-le ou scindez-le.`;
     throw new DomainError('FICHIER_TROP_VOLUMINEUX', message, 'INVALID', [{ path: 'taille', message }]);
@@ -229,7 +229,7 @@ export function checkMontants(m: Montants): Montants {
     tvaCents: assertCents(m?.tvaCents, 'montants.tvaCents'),
     ttcCents: assertCents(m?.ttcCents, 'montants.ttcCents'),
   };
-  // DOMAIN.md §7: TTC = HT + TVA (the circuit checks it again at the deposit)
+  // docs/rules/money.md: TTC = HT + TVA (the circuit checks it again at the deposit)
   if (out.htCents + out.tvaCents !== out.ttcCents) {
     const message = `Montants incohérents : HT ${out.htCents} + TVA ${out.tvaCents} ≠ TTC ${out.ttcCents} (centimes). Corrigez le total TTC.`;
     throw new DomainError('MONTANTS_INCOHERENTS', message, 'INVALID', [{ path: 'montants.ttcCents', message }]);
@@ -263,12 +263,12 @@ export function checkDraftCadre(input: {
       'FORBIDDEN',
     );
   }
-  // DOMAIN.md §4: a depositor may only use the cadres of its role
+  // docs/rules/cadres.md: a depositor may only use the cadres of its role
   const role = input.actor.roles.find((r) => cadre.depositorRoles.includes(r));
   const checked = assertCadreAllowed(cadre, role ?? (input.actor.roles[0] as Role));
   if (input.opensDossier) {
     const code = checked.code as CadreCode;
-    // DOMAIN.md §5: a dossier opens with its first piece, under an opening cadre
+    // docs/rules/circuits.md: a dossier opens with its first piece, under an opening cadre
     if (!OPENING_CADRES[code] || CADRES_NON_GERES.includes(code)) {
       const message = `Le cadre ${code} se dépose comme pièce suivante d'un dossier existant, pas pour ouvrir un dossier : ouvrez-le avec ${Object.keys(OPENING_CADRES).join(', ')}.`;
       throw new DomainError('CADRE_NON_INITIAL', message, 'INVALID', [{ path: 'cadre', message }]);

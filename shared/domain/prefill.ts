@@ -4,7 +4,7 @@ import type { Cents } from './money';
 import { isValidSiret } from './siret';
 
 /**
- * Pre-fill of a deposit from the text of its main PDF (DOMAIN.md §8): on the first, the penultimate and the last
+ * Pre-fill of a deposit from the text of its main PDF (docs/rules/documents.md#pre-fill): on the first, the penultimate and the last
  * page, the addressee SIRET, the engagement number, the piece number, its date and its amounts. Pure: the text
  * comes from `shared/documents/pdf-text.ts`. The results are suggestions that the depositor confirms, never values
  * applied silently; each one says on which page and after which keyword it was read.
@@ -33,7 +33,7 @@ export interface Suggestions {
   montantTtcCents?: Suggestion<Cents>;
 }
 
-/** DOMAIN.md §8: the first, the penultimate and the last page, deduplicated, in increasing order. */
+/** docs/rules/documents.md#pre-fill: the first, the penultimate and the last page, deduplicated, in increasing order. */
 export function pagesToRead(pageCount: number): number[] {
   if (!Number.isSafeInteger(pageCount) || pageCount < 1) return [];
   return [...new Set([1, pageCount - 1, pageCount])].filter((n) => n >= 1);
@@ -165,13 +165,13 @@ function engagementValue(hit: Hit): string | undefined {
 }
 
 function pieceNumberValue(hit: Hit): string | undefined {
-  // DOMAIN.md §8: only a number the deposit would accept is suggested (1–35 characters, letters, digits, + - _ .)
+  // docs/rules/documents.md#piece-numbers: only a number the deposit would accept is suggested (1–35 characters, letters, digits, + - _ .)
   return firstToken(hit, PIECE_FILLER, (t) => validatePieceNumber(t).ok);
 }
 
 const SIRET_CANDIDATE = /(?<!\d)\d(?:[ .]?\d){13}(?!\d)/g;
 
-/** The first 14-digit sequence (spaces or dots allowed between digits) that is a valid SIRET (DOMAIN.md §2). */
+/** The first 14-digit sequence (spaces or dots allowed between digits) that is a valid SIRET (docs/rules/structures.md#siret). */
 function firstSiret(window: string): string | undefined {
   for (const m of window.matchAll(SIRET_CANDIDATE)) {
     const digits = m[0].replace(/[ .]/g, '');
@@ -317,7 +317,7 @@ function dateValue(hit: Hit): CalendarDate | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Keywords (DOMAIN.md §8), strongest first
+// Keywords (docs/rules/documents.md#pre-fill), strongest first
 
 const L = String.raw`(?<![\p{L}\d])`; // starts a word
 const R = String.raw`(?![\p{L}\d])`; // ends a word
@@ -383,7 +383,7 @@ const TTC_RULES: readonly Rule<Cents>[] = [
 ];
 
 /**
- * Suggestions read from the text of the pages `pagesToRead` chose (DOMAIN.md §8). Identifiers (SIRET, engagement,
+ * Suggestions read from the text of the pages `pagesToRead` chose (docs/rules/documents.md#pre-fill). Identifiers (SIRET, engagement,
  * piece number, date) are taken from the first page first; amounts from the last page first, last occurrence
  * first (totals close a document). Absent keys: nothing reliable was found.
  */

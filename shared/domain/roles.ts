@@ -1,4 +1,4 @@
-/** Roles a structure may hold on a marché (DOMAIN.md §1). */
+/** Roles a structure may hold on a marché (docs/rules/actors.md). */
 export const ROLES = [
   'TITULAIRE',
   'MANDATAIRE',
@@ -10,7 +10,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Space subscription modes (DOMAIN.md §2): CONSULTATION reads, MODIFICATION acts. */
+/** Space subscription modes (docs/rules/structures.md#spaces): CONSULTATION reads, MODIFICATION acts. */
 export const SPACE_MODES = ['CONSULTATION', 'MODIFICATION'] as const;
 export type SpaceMode = (typeof SPACE_MODES)[number];
 

@@ -2,12 +2,12 @@ import { DomainError, type Validation } from './errors';
 import { excerpt } from './excerpt';
 
 /**
- * SIRET = SIREN (9 digits) + NIC (5 digits) (DOMAIN.md §2). The input is taken as is: no space or dot is stripped,
+ * SIRET = SIREN (9 digits) + NIC (5 digits) (docs/rules/structures.md#siret). The input is taken as is: no space or dot is stripped,
  * so that the validated value can serve as a key; callers that accept "213 002 025 00012" normalise before.
  */
 export const SIRET_LENGTH = 14;
 export const SIREN_LENGTH = 9;
-/** La Poste's SIREN: its establishments follow a digit-sum rule instead of Luhn (INSEE; DOMAIN.md §2). */
+/** La Poste's SIREN: its establishments follow a digit-sum rule instead of Luhn (INSEE; docs/rules/structures.md#siret). */
 export const LA_POSTE_SIREN = '356000000';
 
 const FOURTEEN_DIGITS = /^\d{14}$/;
@@ -32,7 +32,7 @@ function digitSum(digits: string): number {
   return sum;
 }
 
-/** Validates a SIRET: 14 digits and a Luhn key, La Poste exception included (DOMAIN.md §2). */
+/** Validates a SIRET: 14 digits and a Luhn key, La Poste exception included (docs/rules/structures.md#siret). */
 export function validateSiret(input: string, path = 'siret'): Validation<string> {
   const fail = (code: string, message: string): Validation<string> => ({
     ok: false,

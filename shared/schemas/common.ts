@@ -10,7 +10,7 @@ import { validateSiret } from '../domain/siret';
  * document shows clients what they send and what they receive. Messages are French; the domain parsers give them.
  */
 
-/** The wire form of an amount (DOMAIN.md §7), the same grammar as `parseAmount`: "1234.5", "-12.05", "7". */
+/** The wire form of an amount (docs/rules/money.md), the same grammar as `parseAmount`: "1234.5", "-12.05", "7". */
 export const AMOUNT_PATTERN = '^-?\\d+(?:\\.\\d{1,2})?$';
 
 const amountDoc = {
@@ -54,7 +54,7 @@ export function toAmountString(cents: Cents): string {
 export const SIRET_TEXT_MAX = 64;
 export const CODE_TEXT_MAX = 100;
 
-/** SIRET, 14 digits with a valid key (DOMAIN.md §2); the domain validator's message on refusal. */
+/** SIRET, 14 digits with a valid key (docs/rules/structures.md#siret); the domain validator's message on refusal. */
 export const siret = z
   .string()
   .max(SIRET_TEXT_MAX)

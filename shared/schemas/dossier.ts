@@ -4,7 +4,7 @@ import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX
 import { destinataireInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
 
 /**
- * The dossier de facturation at the API (DOMAIN.md §5, §6): the actions an actor sends, and what a dossier, its DGP
+ * The dossier de facturation at the API (docs/rules/circuits.md, docs/rules/dgp.md): the actions an actor sends, and what a dossier, its DGP
  * clock and its audit trail look like on the wire. The action vocabulary is the circuits' own (ACTION_TYPES of
  * shared/domain/circuits); the API adds only `pieceId` (the draft a piece-depositing action sends) and amounts as
  * decimal strings.

@@ -15,7 +15,7 @@ import {
 import { SIRET_TEXT_MAX, siret, version } from './common';
 
 /**
- * Wire forms of structures, users and attachments (DOMAIN.md §2), French field names. Request schemas carry no
+ * Wire forms of structures, users and attachments (docs/rules/structures.md#managers), French field names. Request schemas carry no
  * rule beyond types: the rule book (shared/domain/structures) decides and names the fault (SIRET_CLE_INVALIDE,
  * MOT_DE_PASSE_TROP_FAIBLE…). Response schemas describe the wire exactly; `to…Json` build them.
  */

@@ -17,7 +17,7 @@ import {
 } from './common';
 
 /**
- * Wire form of the fiche d'identité du marché (DOMAIN.md §3). Amounts are decimal strings ("684500.00"), rates are
+ * Wire form of the fiche d'identité du marché (docs/rules/marche.md). Amounts are decimal strings ("684500.00"), rates are
  * percentages as decimal strings ("20", "5.5"; at most two decimals), dates YYYY-MM-DD. The request schema only
  * checks types and converts to the domain's units (cents, basis points); the rule book (`parseMarche`) checks the
  * rest (SIRET keys, DGP maximum, MOE delay, retenue ≤ 5 %, one MOA…) and its field paths are renamed back to the

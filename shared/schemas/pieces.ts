@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { amount, amountString, calendarDate, calendarDateString, siret } from './common';
 
 /**
- * Request and response schemas of the pieces de facturation at the API (DOMAIN.md §8): drafts (`BROUILLON`), their
+ * Request and response schemas of the pieces de facturation at the API (docs/rules/documents.md#drafts-and-sending): drafts (`BROUILLON`), their
  * files (presigned POST forms), "Valider et envoyer". Field names are French, amounts decimal strings (cents
  * inside), dates `AAAA-MM-JJ`. Request schemas transform to what the services take; response schemas describe the
  * wire.

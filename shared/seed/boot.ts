@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
+import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { DEMO, type DemoUserKey, seedDemo } from './demo';
 import { seedEcbRates } from './ecb-rates';
 
@@ -44,6 +45,7 @@ const WHO: Readonly<Record<DemoUserKey, string>> = {
   serviceFinancier: 'service financier',
   consultation: 'lecture seule (commune)',
   pending: 'rattachement en attente : refusé partout',
+  exploitant: 'opérateur de la plateforme (taux de la BCE)',
 };
 
 /** The demo accounts and who each one is, for the local sign-in page of the portal. */
@@ -64,6 +66,17 @@ export async function seedOnBoot(deps: SeedOnBootDeps): Promise<SeedOnBootResult
     deps.now,
   );
   const rates = await seedEcbRates(new EcbRateStore(deps.client, deps.tableName), deps.now);
+  const operator = DEMO.users.exploitant;
+  if (
+    (await new OperatorStore(deps.client, deps.tableName).grant({
+      userId: operator.id,
+      loginAddress: operator.login,
+      grantedAt: deps.now.toISOString(),
+      grantedBy: 'AMORCE',
+    })) === 'ACCORDE'
+  ) {
+    created.push(`opérateur de la plateforme ${operator.login}`);
+  }
   const width = Math.max(...Object.values(DEMO.users).map((u) => u.login.length));
   const lines = [
     `Démonstration : marché ${DEMO.numeroMarche} (id ${DEMO.marcheId}) ${created.length > 0 ? `chargé (${created.length} éléments créés)` : 'déjà présent'}.`,

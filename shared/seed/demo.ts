@@ -6,12 +6,12 @@ import { IdentityService } from '../services/identity-service';
 import { MarcheService } from '../services/marche-service';
 
 /**
- * The demo data set: one works marché with every role of DOMAIN.md §1, one user per structure, plus a user whose
+ * The demo data set: one works marché with every role of docs/rules/actors.md, one user per structure, plus a user whose
  * attachment waits for a decision and a read-only (CONSULTATION) user. `seedDemo` is idempotent: each step checks
  * first and writes through the same services (and their conditional writes) as the API, so a second run, or a run
  * racing another, changes nothing.
  *
- * SIRETs: the four real, valid examples of DOMAIN.md §2, and two made valid by their Luhn key (13 chosen digits +
+ * SIRETs: the four real, valid examples of docs/rules/structures.md#siret, and two made valid by their Luhn key (13 chosen digits +
  * the key digit that makes the Luhn sum a multiple of 10): 8140120250001 + 5 → 81401202500015 (cotraitant) and
  * 4921234560001 + 3 → 49212345600013 (sous-traitant). The service financier is its own public structure
  * (21750001608202) rather than the commune itself, so that each actor of the circuit is a distinct login.
@@ -38,6 +38,8 @@ export const DEMO = {
     consultation: { id: '01JZ0DEM000000000000000007', login: 'consultation@demo.test' },
     /** Asked to join the mandataire; nobody has decided yet. */
     pending: { id: '01JZ0DEM000000000000000008', login: 'attente@demo.test' },
+    /** Platform operator (records the ECB rates); attached to no structure. */
+    exploitant: { id: '01JZ0DEM000000000000000009', login: 'exploitant@demo.test' },
   },
   codeService: 'SERV-TRAVAUX',
   engagementJuridique: 'EJ-2025-000142',
@@ -94,7 +96,7 @@ const STRUCTURES: readonly { readonly gp: DemoUserKey; readonly input: CreateStr
   },
 ];
 
-/** The fiche d'identité of the demo marché (DOMAIN.md §3). */
+/** The fiche d'identité of the demo marché (docs/rules/marche.md). */
 export function demoMarche(): Record<string, unknown> & { id: string } {
   const s = DEMO.sirets;
   return {

@@ -5,12 +5,12 @@ import type { Role, Space, SpaceMode } from '../domain/roles';
 import type { Membership, Structure, User } from '../domain/structures';
 
 /**
- * Who may read or act on a marché (DOMAIN.md §1, §2): a user acts for a structure it is attached to (approved),
+ * Who may read or act on a marché (docs/rules/actors.md, docs/rules/structures.md#managers): a user acts for a structure it is attached to (approved),
  * in the roles that structure holds on the marché, in a space the structure enabled and the user subscribed —
  * CONSULTATION reads, MODIFICATION acts. Every API handler calls `resolveActor`; the decision itself is the pure
  * `decideAccess`.
  *
- * Decision on a structure deactivated by a SIRET change (DOMAIN.md §2: "pieces of the old structure stay readable
+ * Decision on a structure deactivated by a SIRET change (docs/rules/structures.md#siret-change: "pieces of the old structure stay readable
  * and can still be processed"): its members may still READ and ACT on the marchés where it holds roles (the fiche
  * names it until amended, so validations and answers addressed to it must stay possible). The actor says so
  * (`structureActive: false`, `successorSiret`), and opening a NEW dossier is refused by `assertMayOpenDossier`.
@@ -80,7 +80,7 @@ export function decideAccess(f: AccessFacts): AccessDecision {
 
   let chosen: Membership;
   if (f.actingSiret !== undefined) {
-    // DOMAIN.md §1: a user acts only for a structure holding a role on the marché
+    // docs/rules/actors.md: a user acts only for a structure holding a role on the marché
     if (rolesOf(marche, f.actingSiret).length === 0) {
       return deny('STRUCTURE_HORS_MARCHE', `La structure ${f.actingSiret} n'est pas un acteur du marché ${numero}.`);
     }
@@ -125,7 +125,7 @@ export function decideAccess(f: AccessFacts): AccessDecision {
   if (!structure) {
     return deny('STRUCTURE_INCONNUE', `La structure ${chosen.siret} est introuvable.`);
   }
-  // Chorus Pro: espaces activés par structure, puis abonnement par utilisateur (DOMAIN.md §2)
+  // Chorus Pro: espaces activés par structure, puis abonnement par utilisateur (docs/rules/structures.md#spaces)
   if (!structure.spaces.includes(space)) {
     return deny(
       'ESPACE_NON_SOUSCRIT',
@@ -139,7 +139,7 @@ export function decideAccess(f: AccessFacts): AccessDecision {
       `Vous n'êtes pas abonné à l'espace ${SPACE_LABELS[space]} de la structure ${structure.siret} : demandez-le à un gestionnaire.`,
     );
   }
-  // DOMAIN.md §2: CONSULTATION reads, MODIFICATION acts
+  // docs/rules/structures.md#spaces: CONSULTATION reads, MODIFICATION acts
   if (f.need === 'act' && subscription.mode !== 'MODIFICATION') {
     return deny(
       'MODE_CONSULTATION_SEULEMENT',
@@ -196,7 +196,7 @@ export async function resolveActor(req: ActorRequest, s: IdentityStore): Promise
 
 /**
  * A structure deactivated by a SIRET change keeps processing its pieces but opens no new dossier: its successor
- * does, once the fiche du marché names it. DOMAIN.md §2 (changement de SIRET)
+ * does, once the fiche du marché names it. docs/rules/structures.md#siret-change (changement de SIRET)
  */
 export function assertMayOpenDossier(actor: Actor): void {
   if (!actor.structureActive) {

@@ -6,8 +6,10 @@ import { dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
+import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
+import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
@@ -17,6 +19,7 @@ import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
 import type { EcbRateTable } from '../domain/dgp';
 import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
+import { EcbRateService } from './ecb-rate-service';
 import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
 import { PieceService } from './pieces';
@@ -40,7 +43,7 @@ export interface Infrastructure {
   readonly workflow: WorkflowPort;
   /** Where a failed notification of a dossier's execution is reported (the execution is rebuilt by resume). */
   readonly onWorkflowError: (e: unknown, context: string) => void;
-  /** ECB rates for the interest in clock views (default: the rule book's table). */
+  /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
   readonly ecbRates?: EcbRateTable;
 }
 
@@ -53,6 +56,8 @@ export interface Stores {
   readonly pieces: PieceStore;
   readonly dossierLists: DossierListStore;
   readonly idempotency: IdempotencyStore;
+  readonly ecbRates: EcbRateStore;
+  readonly operators: OperatorStore;
 }
 
 export interface ServiceContext {
@@ -64,6 +69,7 @@ export interface ServiceContext {
   readonly pieces: PieceService;
   readonly identity: IdentityService;
   readonly marches: MarcheService;
+  readonly ecbRates: EcbRateService;
 }
 
 /** Builds every store and service on `infra` (each on first use). */
@@ -80,6 +86,8 @@ export function createContext(infra: Infrastructure): ServiceContext {
         () => infra.dynamo,
         () => infra.tableName,
       ),
+    ecbRates: () => new EcbRateStore(infra.dynamo, infra.tableName),
+    operators: () => new OperatorStore(infra.dynamo, infra.tableName),
   });
   const ctx: ServiceContext = lazyObject<ServiceContext>({
     infra: () => infra,
@@ -93,7 +101,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         workflow: infra.workflow,
         identityStore: stores.identity,
         onWorkflowError: infra.onWorkflowError,
-        ecbRates: infra.ecbRates,
+        ...(infra.ecbRates ? { ecbRates: infra.ecbRates } : { loadEcbRates: () => ctx.ecbRates.table() }),
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
     pieces: () =>
@@ -106,6 +114,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
       }),
     identity: () => new IdentityService(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
+    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
   });
   return ctx;
 }

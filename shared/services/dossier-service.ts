@@ -10,7 +10,7 @@ import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { toStoredPending } from '../adapters/dynamo/pending';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
 import type { WorkflowPort } from '../adapters/workflow';
-import { parisDateOf } from '../domain/calendar';
+import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import {
   type Action,
   type ActorOrSystem,
@@ -33,6 +33,7 @@ import {
   clockView,
   type DgpClock,
   type DgpClockView,
+  type EcbRateTable,
   newDgpClock,
 } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
@@ -118,8 +119,10 @@ export interface DossierServiceDeps {
   /** Authorization of the users' decisions, and the addressees' directories. */
   readonly identityStore: IdentityStore;
   readonly onWorkflowError?: (e: unknown, context: string) => void;
-  /** ECB rates for the interest in clock views (default: the rule book's table). */
-  readonly ecbRates?: ClockViewOptions['ecbRates'];
+  /** The ECB rate table held in the database (docs/ecb-rates.md), read for each view. */
+  readonly loadEcbRates?: () => Promise<EcbRateTable>;
+  /** A fixed table instead (tests); neither → every half-year unknown. */
+  readonly ecbRates?: EcbRateTable;
 }
 
 /** Who acts, decided on the dossier and marché as read: a fixed actor (`act`) or an authorized user (`decide`). */
@@ -149,10 +152,22 @@ export class DossierService {
     return this.deps.store.load<Dossier, DgpClock>(dossierId);
   }
 
-  /** The DGP clock as of today (Paris), with interest when late. */
+  /** The ECB rates interest is computed from: the table as it stands now. */
+  async ecbRates(): Promise<EcbRateTable> {
+    if (this.deps.loadEcbRates) return this.deps.loadEcbRates();
+    return this.deps.ecbRates ?? [];
+  }
+
+  /** The DGP clock as of today with the current ECB rate table: what every view shows. */
+  async currentClockView(record: DossierRecord, today?: CalendarDate): Promise<DgpClockView | null> {
+    if (!record.clock) return null;
+    return this.clockView(record, today, { ecbRates: await this.ecbRates() });
+  }
+
+  /** The DGP clock as of today (Paris), with interest when late, from the table given (`currentClockView` reads it). */
   clockView(
     record: DossierRecord,
-    today = parisDateOf(this.deps.clock.now()),
+    today: CalendarDate = parisDateOf(this.deps.clock.now()),
     opts: Pick<ClockViewOptions, 'ecbRates'> = {},
   ): DgpClockView | null {
     if (!record.clock) return null;
@@ -268,7 +283,13 @@ export class DossierService {
       open: !dossier.closed,
       state: dossier,
       structures: structuresOf(dossier),
-      clock: { value: clock, moaSiret: dossier.parties.moa.siret, echeance: clock.echeance, open: clockOpen },
+      clock: {
+        value: clock,
+        moaSiret: dossier.parties.moa.siret,
+        echeance: clock.echeance,
+        open: clockOpen,
+        ...interestBaseOf(dossier),
+      },
       pending: result.pending ? toStoredPending(result.pending) : null,
       expectedTaskToken: record ? (record.pending?.taskToken ?? null) : undefined,
       previousPending: record?.pending,
@@ -339,4 +360,12 @@ function toAuditEvent(
     details: { ...e.details, pieceId: e.pieceId },
     fileHashes: e.type === 'PIECE_DEPOSEE' && fileHashes?.length ? [...fileHashes] : undefined,
   };
+}
+
+/** The base of late interest, kept beside the clock for the Délais view (nothing while no amount is known). */
+function interestBaseOf(d: Dossier): { interestBase?: { amountDueCents: number; retenueGarantieCents: number } } {
+  const due = amountDue(d);
+  return due === undefined
+    ? {}
+    : { interestBase: { amountDueCents: due, retenueGarantieCents: retenueGarantie(d, due) } };
 }

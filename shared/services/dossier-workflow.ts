@@ -88,7 +88,7 @@ export class DossierWorkflow {
   async recordClockView(dossierId: string): Promise<DossierSituation> {
     return this.withFreshRecord(dossierId, async (record) => {
       if (!record.open || !record.clock?.start) return undefined;
-      const view = this.deps.dossiers.clockView(record);
+      const view = await this.deps.dossiers.currentClockView(record);
       if (!view) return undefined;
       const snapshot = clockSnapshot(view, record.version);
       if (record.clockRecord && clockRecordKey(record.clockRecord) === clockRecordKey(snapshot)) return undefined;
@@ -154,7 +154,7 @@ export class DossierWorkflow {
         );
       }
       if (record.workflow.closedAt) return undefined;
-      const view = this.deps.dossiers.clockView(record);
+      const view = await this.deps.dossiers.currentClockView(record);
       const snapshot = view ? clockSnapshot(view, record.version) : undefined;
       await this.deps.store.appendRecord({
         dossierId,

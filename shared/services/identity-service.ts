@@ -37,7 +37,7 @@ import {
 } from '../domain/structures';
 
 /**
- * Structures, users and attachments (DOMAIN.md §2): each operation loads what the pure rules of
+ * Structures, users and attachments (docs/rules/structures.md#managers): each operation loads what the pure rules of
  * `shared/domain/structures` need, applies them, and writes the outcome in ONE transaction conditioned on the
  * versions read, so that two concurrent gestionnaires cannot both win. The first argument names the caller
  * (`actorId` = the authenticated user id); a deactivated or unknown caller is refused before any rule.
@@ -140,7 +140,7 @@ export class IdentityService {
   /**
    * Deactivates an account — by the user itself, or by the platform's administration (`asAdministrator`) — and
    * hands each of its GP roles to the active gestionnaire secondaire with the most recent login, all in one
-   * transaction. DOMAIN.md §2
+   * transaction. docs/rules/structures.md
    */
   async deactivateUser(
     input: { readonly actorId: string; readonly userId: string; readonly asAdministrator?: boolean },
@@ -230,7 +230,7 @@ export class IdentityService {
   }
 
   /**
-   * Move of an establishment (DOMAIN.md §2): the GP deactivates the structure and creates its copy under the new
+   * Move of an establishment (docs/rules/structures.md#siret-change): the GP deactivates the structure and creates its copy under the new
    * SIRET (services, attachments), without mandat de facturation nor technical account; the old structure and its
    * memberships stay, so its pieces remain readable and processable.
    */
@@ -260,7 +260,7 @@ export class IdentityService {
 
   /**
    * The GP sets a new password of the structure's technical account (created on first use). Only its scrypt hash
-   * is stored, in an item the structure reads never return. DOMAIN.md §2
+   * is stored, in an item the structure reads never return. docs/rules/structures.md
    */
   async resetTechnicalPassword(
     input: { readonly actorId: string; readonly siret: string; readonly password: string },

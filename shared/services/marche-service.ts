@@ -8,7 +8,7 @@ import { assertAddresseeParameters, assertStructureActive, type Structure } from
 import { type Actor, decideAccess, resolveActor } from './authorization';
 
 /**
- * The fiche d'identité du marché (DOMAIN.md §3).
+ * The fiche d'identité du marché (docs/rules/marche.md).
  *
  * Who may create (or amend) a marché — decision: the public buyer, i.e. an active user attached (APPROVED) to the
  * marché's MOA structure and subscribed to its « Factures de travaux » space in MODIFICATION; that structure must
@@ -138,7 +138,7 @@ export class MarcheService {
       );
     }
     assertStructureActive(structure!);
-    // DOMAIN.md §2, §3: references the public buyer's directory makes mandatory
+    // docs/rules/structures.md#directory, docs/rules/marche.md: references the public buyer's directory makes mandatory
     assertReferences(moa, structure!);
     for (const sf of acteursOf(marche, 'SERVICE_FINANCIER')) {
       const s = sf.siret === moa.siret ? structure : await this.identity.getStructure(sf.siret);

@@ -3,7 +3,7 @@ import type { WorkflowPort } from '../adapters/workflow';
 import { executionName } from '../domain/workflow';
 
 /**
- * Resume (ARCHITECTURE.md "How a dossier flows"): DynamoDB is the source of truth and an execution can be lost (the
+ * Resume (docs/DESIGN.md#how-a-dossier-flows): DynamoDB is the source of truth and an execution can be lost (the
  * embedded platform keeps executions in memory; a new definition version may have to take over). For each open
  * dossier whose execution is not running, a new execution is started, named `executionName(dossierId, g + 1)` and
  * its generation recorded on the dossier first. The definition's first state reads the dossier: the new execution

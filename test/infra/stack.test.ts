@@ -106,7 +106,7 @@ describe('Storage: the documents bucket', () => {
     });
   });
 
-  it('locks every version 10 years in GOVERNANCE mode by default (DOMAIN.md §8)', () => {
+  it('locks every version 10 years in GOVERNANCE mode by default (docs/rules/documents.md#retention-and-the-audit-trail)', () => {
     expect(documents().Properties).toMatchObject({
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {

@@ -81,7 +81,14 @@ export interface DossierWrite<S = unknown, C = unknown> {
   /** Structures that see this dossier in their "Tableau de bord". */
   readonly structures: readonly string[];
   readonly previousStatus?: string;
-  readonly clock?: { readonly value: C; readonly moaSiret: string; readonly echeance?: string; readonly open: boolean };
+  readonly clock?: {
+    readonly value: C;
+    readonly moaSiret: string;
+    readonly echeance?: string;
+    readonly open: boolean;
+    /** Base of late interest kept beside the clock, so that the MOA's Délais view computes it from its index alone. */
+    readonly interestBase?: { readonly amountDueCents: number; readonly retenueGarantieCents: number };
+  };
   /** `null` removes the pending action; `undefined` leaves it untouched. */
   readonly pending?: StoredPending | null;
   /**
@@ -236,11 +243,12 @@ export class DossierStore {
           TableName: this.table,
           Key: keys.dgpClock(w.dossierId),
           UpdateExpression: index
-            ? 'SET #clock = :clock, gsi1pk = :g1pk, gsi1sk = :g1sk'
-            : 'SET #clock = :clock REMOVE gsi1pk, gsi1sk',
+            ? 'SET #clock = :clock, interestBase = :base, gsi1pk = :g1pk, gsi1sk = :g1sk'
+            : 'SET #clock = :clock, interestBase = :base REMOVE gsi1pk, gsi1sk',
           ExpressionAttributeNames: { '#clock': 'clock' },
           ExpressionAttributeValues: {
             ':clock': w.clock.value,
+            ':base': w.clock.interestBase ?? null,
             ...(index ? { ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk } : {}),
           },
         },
@@ -551,12 +559,30 @@ export class DossierStore {
   async openClocksOf(
     moaSiret: string,
     limit = 100,
-  ): Promise<{ dossierId: string; clock: unknown; echeance: string }[]> {
-    return (await this.queryGsi1(`DGP#${moaSiret}`, limit)).map((i) => ({
-      dossierId: String(i.pk).slice('DOSSIER#'.length),
-      clock: i.clock,
-      echeance: String(i.gsi1sk).split('#')[0] ?? '',
-    }));
+  ): Promise<
+    {
+      dossierId: string;
+      clock: unknown;
+      echeance: string;
+      interestBase?: { amountDueCents: number; retenueGarantieCents: number };
+    }[]
+  > {
+    return (await this.queryGsi1(`DGP#${moaSiret}`, limit)).map((i) => {
+      const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
+      return {
+        dossierId: String(i.pk).slice('DOSSIER#'.length),
+        clock: i.clock,
+        echeance: String(i.gsi1sk).split('#')[0] ?? '',
+        ...(base && typeof base.amountDueCents === 'number'
+          ? {
+              interestBase: {
+                amountDueCents: base.amountDueCents,
+                retenueGarantieCents: Number(base.retenueGarantieCents ?? 0),
+              },
+            }
+          : {}),
+      };
+    });
   }
 
   /** One page of a GSI1 partition, in sort-key order (deadlines, échéances). */

@@ -24,7 +24,7 @@ import { gsi2, type Keys, keys } from './keys';
 
 /**
  * Persistence of structures, their services, users and attachments (rattachements) in the single table
- * (DOMAIN.md §2; keys and indexes from keys.ts). Items:
+ * (docs/rules/structures.md; keys and indexes from keys.ts). Items:
  *
  * | item                 | pk / sk                                  | GSI2                                        |
  * |----------------------|------------------------------------------|---------------------------------------------|

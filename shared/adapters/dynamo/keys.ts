@@ -1,6 +1,6 @@
 /**
  * The single table: every item type, its keys and which index answers which access pattern
- * (ARCHITECTURE.md "DynamoDB access patterns"). No Scan on a user path: each pattern below is one Query or Get.
+ * (docs/DESIGN.md#the-table). No Scan on a user path: each pattern below is one Query or Get.
  *
  * | pattern                                         | how                                                    |
  * |-------------------------------------------------|--------------------------------------------------------|

@@ -6,7 +6,7 @@ import { type Stored, staleError, transactionError, type WriteOp } from './ident
 import { type Keys, keys } from './keys';
 
 /**
- * Persistence of the fiche d'identité du marché (DOMAIN.md §3).
+ * Persistence of the fiche d'identité du marché (docs/rules/marche.md).
  *
  * Items (the first from keys.ts; the second is an ADDITION built here because keys.ts is not ours to edit — to be
  * moved into keys.ts as `keys.marcheActeur` / `gsi2.marcheOfStructure`, with the access-pattern row

@@ -19,7 +19,7 @@ import { currentPiece } from './permissions';
 import { refusal } from './refusals';
 import type { Destinataire, Dossier, DossierOutcome, PieceStatus } from './types';
 
-/** Monthly acompte: MOE → MOA (DOMAIN.md §5; CCAG-T 2014 art. 13.1, 13.2 / 2021 art. 12.1, 12.2). */
+/** Monthly acompte: MOE → MOA (docs/rules/circuits.md; CCAG-T 2014 art. 13.1, 13.2 / 2021 art. 12.1, 12.2). */
 
 /**
  * MOE / MOA refusal reasons. Chorus Pro KB0011867 (since 19/02/2025) and CCP R2192-34: a disagreement on amounts is
@@ -38,7 +38,7 @@ export function checkMotifRefus(motif: string, correctWith: string): MotifRefus 
   return m as MotifRefus;
 }
 
-/** A refusal by the MOE or the MOA stops the dossier; the depositor starts a new one (DOMAIN.md §5). */
+/** A refusal by the MOE or the MOA stops the dossier; the depositor starts a new one (docs/rules/circuits.md#refusals). */
 export function refusalCloses(
   ctx: Ctx,
   motif: MotifRefus,
@@ -78,7 +78,7 @@ export function refuserMoa(ctx: Ctx, action: ActionOf<'REFUSER_MOA'>): Change {
   return refusalCloses(ctx, motif, action.commentaire, 'REFUSEE_MOA', 'REFUSE_MOA');
 }
 
-/** The dossier reaches the MOA: DGP started there, or handed over (DOMAIN.md §6). */
+/** The dossier reaches the MOA: DGP started there, or handed over (docs/rules/dgp.md#start). */
 function toMoa(d: Dossier, ctx: Ctx, pieceId: string, events: EventSeed[]): Change {
   const moved = moveTo(d, 'VALIDATION_MOA', 'MISE_A_DISPOSITION_MOA', ctx.today, pieceId);
   events.push({
@@ -125,7 +125,7 @@ export function checkSiret(siret: string, path: string): void {
   }
 }
 
-/** The pieces the service financier processes (A19, A8, A20 become DGD, A23/A24/A25) reach it (DOMAIN.md §5). */
+/** The pieces the service financier processes (A19, A8, A20 become DGD, A23/A24/A25) reach it (docs/rules/circuits.md#service-financier). */
 export function toServiceFinancier(d: Dossier, on: CalendarDate, pieceId: string, events: EventSeed[]): Change {
   const moved = moveTo(d, 'TRAITEMENT_SERVICE_FINANCIER', 'MISE_A_DISPOSITION', on, pieceId);
   const to = moved.pieces.find((p) => p.id === pieceId)?.destinataire ?? d.parties.serviceFinancier;

@@ -4,8 +4,8 @@ import { DomainError } from '../errors';
 import { DOSSIER_STATES } from './states';
 
 /**
- * What an actor asks of a dossier. Legal acts keep their French names (DOMAIN.md: vocabulary). The cadre of a
- * follow-up piece is implied by the action and the actor's role (DOMAIN.md §4); when a piece input names its
+ * What an actor asks of a dossier. Legal acts keep their French names (docs/rules/README.md). The cadre of a
+ * follow-up piece is implied by the action and the actor's role (docs/rules/cadres.md); when a piece input names its
  * cadre anyway, it must be that one.
  */
 const calendarDateSchema = z.string().refine(isCalendarDate, { message: 'date attendue au format AAAA-MM-JJ' });
@@ -92,10 +92,10 @@ export type PieceInput = z.input<typeof pieceInput>;
 
 export const ACTION_TYPES = actionSchema.options.map((o) => o.shape.type.value) as readonly ActionType[];
 
-/** The only fields a recycled piece may change (Chorus Pro « recycler »; DOMAIN.md §5). */
+/** The only fields a recycled piece may change (Chorus Pro « recycler »; docs/rules/circuits.md#service-financier). */
 export const RECYCLABLE_FIELDS = ['siret', 'codeService', 'engagementJuridique'] as const;
 
-/** MOE / MOA refusal reasons (Chorus Pro community, MOE good practice; DOMAIN.md §5). */
+/** MOE / MOA refusal reasons (Chorus Pro community, MOE good practice; docs/rules/circuits.md#refusals). */
 export const MOTIFS_REFUS = ['MAUVAIS_MARCHE', 'MAUVAIS_DESTINATAIRE', 'DONNEES_OBLIGATOIRES_MANQUANTES'] as const;
 export type MotifRefus = (typeof MOTIFS_REFUS)[number];
 /** Chorus Pro KB0011867: a refusal for an amount error is blocked since 19/02/2025; the amount is corrected. */

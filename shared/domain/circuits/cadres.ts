@@ -2,7 +2,7 @@ import type { Role } from '../roles';
 import type { DossierKind, DossierOrigin } from './states';
 
 /**
- * The cadres as the circuits use them (DOMAIN.md §4). The full table (labels, API values, confidence) is
+ * The cadres as the circuits use them (docs/rules/cadres.md). The full table (labels, API values, confidence) is
  * shared/domain/cadres.ts; this module only knows which cadre opens which circuit and who deposits it, so that
  * the state machine does not depend on the table's code.
  */
@@ -35,7 +35,7 @@ export type CadreCode =
 
 const TITULAIRE: readonly Role[] = ['TITULAIRE', 'MANDATAIRE'];
 
-/** Depositor roles of every works cadre (DOMAIN.md §4 "Depositor"; a mandataire deposits what a titulaire does). */
+/** Depositor roles of every works cadre (docs/rules/cadres.md; a mandataire deposits what a titulaire does). */
 export const CADRE_DEPOSITORS: Readonly<Partial<Record<CadreCode, readonly Role[]>>> = {
   A4: TITULAIRE,
   A5: TITULAIRE,
@@ -57,10 +57,10 @@ export const CADRE_DEPOSITORS: Readonly<Partial<Record<CadreCode, readonly Role[
   A22: TITULAIRE,
   A23: TITULAIRE,
   A24: ['MOE'],
-  A25: ['MOA'], // actor unconfirmed (DOMAIN.md §4): the labels say MOA, the enum name says MOE
+  A25: ['MOA'], // actor unconfirmed (docs/rules/cadres.md): the labels say MOA, the enum name says MOE
 };
 
-/** Cadres that open a dossier: the first deposit (DOMAIN.md §5). */
+/** Cadres that open a dossier: the first deposit (docs/rules/circuits.md). */
 export const OPENING_CADRES: Readonly<
   Partial<Record<CadreCode, { readonly kind: DossierKind; readonly origin: DossierOrigin }>>
 > = {
@@ -73,7 +73,7 @@ export const OPENING_CADRES: Readonly<
   A14: { kind: 'SOLDE', origin: 'COTRAITANT' },
 };
 
-/** Ordinary invoices, justice and TIC refunds: not works pieces, with the space they belong to (DOMAIN.md §4). */
+/** Ordinary invoices, justice and TIC refunds: not works pieces, with the space they belong to (docs/rules/cadres.md). */
 export const CADRES_HORS_TRAVAUX: Readonly<Partial<Record<CadreCode, string>>> = {
   A1: 'Factures émises',
   A2: 'Factures émises',
@@ -83,8 +83,8 @@ export const CADRES_HORS_TRAVAUX: Readonly<Partial<Record<CadreCode, string>>> =
 
 /**
  * Works cadres this circuit does not run: A5/A6 (état d'acompte deposited by the fournisseur, no MOE), A16/A18
- * (MOE acting for the MOA by delegation): their use is not documented (domain-research §2.3); A11 (sous-traitant
- * projet de décompte final) is unconfirmed (DOMAIN.md §4).
+ * (MOE acting for the MOA by delegation): their use is not documented (docs/rules/cadres.md); A11 (sous-traitant
+ * projet de décompte final) is unconfirmed (docs/rules/cadres.md).
  */
 export const CADRES_NON_GERES: readonly CadreCode[] = ['A5', 'A6', 'A11', 'A16', 'A18'];
 

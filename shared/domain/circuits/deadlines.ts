@@ -12,7 +12,7 @@ import { TITULAIRE_ACCEPTANCE_DAYS } from '../dgp/start';
 import type { DeadlineBasis, DgpTrack, DossierParams } from './types';
 
 /**
- * Every deadline of the circuits, with its source (DOMAIN.md §6). Counting (CCAG-T 2014 art. 3.2): a delay starts
+ * Every deadline of the circuits, with its source (docs/rules/deadlines.md#counting). Counting (CCAG-T 2014 art. 3.2): a delay starts
  * at 0h the day after its trigger and ends at midnight of its last day; CCAG delays whose last day is a Saturday,
  * Sunday or public holiday run to the next working day. The instant a delay passes is endOfParisDay(lastDay).
  */
@@ -31,7 +31,7 @@ function basis(trigger: CalendarDate, days: number, extendedToWorkingDay: boolea
 /**
  * Validation of a sous-traitant's payment request by the titulaire: 15 days, silence is acceptance (CCP R2193-12,
  * R2193-13), counted from the deposit on the portal (R2193-16). A Code de la commande publique delay, not a CCAG
- * one: art. 3.2.3 does not extend it to a working day. Applied alike, as Chorus Pro does (same A_VALIDER_1
+ * one: art. 3.2.4 does not extend it to a working day. Applied alike, as Chorus Pro does (same A_VALIDER_1
  * statuses), to the mandataire's validation of a cotraitant's piece and to the 2nd validation (assumption H4).
  */
 export const DELAI_VALIDATION_JOURS = TITULAIRE_ACCEPTANCE_DAYS;
@@ -44,7 +44,7 @@ export const DELAI_MOE_PLAFOND_JOURS = 15;
 
 /**
  * MOE examination of a PDM: `delaiMoeJours` (CCAG default 7) from the day the PDM is made available to it
- * (CCAG-T 2014 art. 13.2.2 / 2021 art. 12.2.2; décret 2013-269 art. 5), extended to a working day (art. 3.2.3).
+ * (CCAG-T 2014 art. 13.2.2 / 2021 art. 12.2.2; décret 2013-269 art. 5), extended to a working day (art. 3.2.4).
  */
 export function delaiExamenMoe(params: DossierParams, misADispositionLe: CalendarDate): DeadlineBasis {
   const days = Math.min(params.delaiMoeJours, DELAI_MOE_PLAFOND_JOURS);
@@ -102,7 +102,7 @@ export function delaiReponseProjetDgTacite(version: CcagVersion, projetDgTaciteL
  * Waits with no legal deadline of their own (MOA validation of the état d'acompte, service financier, the
  * fournisseur after the MOE's silence, recyclage) use the DGP échéance *(assumption H5)*: past it the buyer owes
  * intérêts moratoires, so the wait is flagged late (no tacit effect) and goes on.
- * DOMAIN.md §6: the start day is day 0; the échéance is not extended to a working day *(assumption H2)*.
+ * docs/rules/dgp.md#start: the start day is day 0; the échéance is not extended to a working day *(assumption H2)*.
  */
 export function dgpStarted(startedOn: CalendarDate, dgpJours: number): DgpTrack {
   return {

@@ -7,7 +7,7 @@ import { refusal } from './refusals';
 import type { Destinataire, Dossier, PieceStatus } from './types';
 
 /**
- * Service financier (DOMAIN.md §5; domain-research §3.7): SERVICE_FAIT → MANDATEE → MISE_EN_PAIEMENT, the
+ * Service financier (docs/rules/circuits.md#service-financier): SERVICE_FAIT → MANDATEE → MISE_EN_PAIEMENT, the
  * intermediate statuses optional; suspension (once), recyclage, rejet.
  */
 

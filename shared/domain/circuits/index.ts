@@ -1,5 +1,5 @@
 /**
- * CCAG circuits: the dossier de facturation as a pure state machine (DOMAIN.md §1, §4, §5, §6). Workflows and the
+ * CCAG circuits: the dossier de facturation as a pure state machine (docs/rules/actors.md, docs/rules/cadres.md, docs/rules/circuits.md, docs/rules/dgp.md). Workflows and the
  * API call these functions and never re-implement a rule.
  */
 export {

@@ -17,7 +17,7 @@ import { resolveParties } from './parties';
 import { refusal } from './refusals';
 import type { Actor, Dossier, Party, PieceStatus } from './types';
 
-/** The opening cadre, checked (DOMAIN.md §4), and the role in which the actor deposits it. */
+/** The opening cadre, checked (docs/rules/cadres.md), and the role in which the actor deposits it. */
 function checkCadre(raw: string, actor: Actor): { cadre: CadreCode; role: Party['role'] } {
   const code = raw.trim().toUpperCase();
   const field = (message: string) => [{ path: 'piece.cadre', message }];
@@ -27,7 +27,7 @@ function checkCadre(raw: string, actor: Actor): { cadre: CadreCode; role: Party[
   }
   const espace = CADRES_HORS_TRAVAUX[code];
   if (espace) {
-    // DOMAIN.md §4: A1/A2/A3/A21 are not works pieces
+    // docs/rules/cadres.md: A1/A2/A3/A21 are not works pieces
     const message = `Le cadre ${code} n'est pas une pièce de travaux : déposez-la dans l'espace « ${espace} ».`;
     throw refusal('CADRE_HORS_TRAVAUX', message, field(message));
   }
@@ -42,7 +42,7 @@ function checkCadre(raw: string, actor: Actor): { cadre: CadreCode; role: Party[
   const allowed = CADRE_DEPOSITORS[code] ?? [];
   const role = allowed.find((r) => actor.roles.includes(r));
   if (!role) {
-    // DOMAIN.md §4: a depositor may only use the cadres of its role
+    // docs/rules/cadres.md: a depositor may only use the cadres of its role
     const mine = Object.entries(OPENING_CADRES)
       .filter(([c]) => (CADRE_DEPOSITORS[c as CadreCode] ?? []).some((r) => actor.roles.includes(r)))
       .map(([c]) => c);
@@ -63,7 +63,7 @@ function checkPastDate(value: CalendarDate | undefined, today: CalendarDate, pat
   }
 }
 
-/** DEPOSER: the first piece opens the dossier (DOMAIN.md §5). */
+/** DEPOSER: the first piece opens the dossier (docs/rules/circuits.md). */
 export function openDossier(
   marche: Marche,
   actor: Actor,
@@ -162,7 +162,7 @@ export function openDossier(
 
   let clockEffects: Change['clockEffects'] = [];
   if (!validation && !solde) {
-    // DOMAIN.md §6: monthly acompte, the DGP starts when the PDM reaches the receiver named in the marché
+    // docs/rules/dgp.md#start: monthly acompte, the DGP starts when the PDM reaches the receiver named in the marché
     const reached = reach(dossier, today, 'MOE');
     dossier = reached.dossier;
     clockEffects = reached.clockEffects;

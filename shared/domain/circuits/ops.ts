@@ -47,7 +47,7 @@ export function actorOf(ctx: Ctx): Party {
   return ctx.actor;
 }
 
-// DOMAIN.md §7: exact amounts, integer cents; TTC = HT + TVA
+// docs/rules/money.md: exact amounts, integer cents; TTC = HT + TVA
 function checkMontants(m: Montants): void {
   if (m.htCents + m.tvaCents !== m.ttcCents) {
     const message = `Montants incohérents : HT ${m.htCents} + TVA ${m.tvaCents} ≠ TTC ${m.ttcCents} (centimes). Corrigez le total TTC.`;
@@ -66,7 +66,7 @@ export function newPiece(
   status: PieceStatus,
   destinataire?: Destinataire,
 ): Piece {
-  // DOMAIN.md §4: the action and the role fix the cadre of a follow-up piece
+  // docs/rules/cadres.md: the action and the role fix the cadre of a follow-up piece
   if (input.cadre !== undefined && input.cadre !== cadre) {
     const message = `Cette pièce se dépose sous le cadre ${cadre}, pas ${input.cadre}.`;
     throw refusal('CADRE_INATTENDU', message, [{ path: 'piece.cadre', message }]);
@@ -75,7 +75,7 @@ export function newPiece(
   if (!numero.ok) throw numero.error;
   if (input.montants) checkMontants(input.montants);
   const pieces = dossier?.pieces ?? [];
-  // DOMAIN.md §8: a piece number is unique per depositing structure (the table enforces it across dossiers)
+  // docs/rules/documents.md#piece-numbers: a piece number is unique per depositing structure (the table enforces it across dossiers)
   if (pieces.some((p) => p.id === input.id || (p.numero === input.numero && p.depositorSiret === depositor.siret))) {
     throw refusal(
       'PIECE_DEJA_PRESENTE',
@@ -124,7 +124,7 @@ export function close(d: Dossier, outcome: DossierOutcome, status: PieceStatus, 
   return { ...d, state: 'CLOS', status, closed: true, outcome, wait: { since: today, lateSince: null } };
 }
 
-/** The DGP starts (day 0 = `on`) with `holder` (DOMAIN.md §6). */
+/** The DGP starts (day 0 = `on`) with `holder` (docs/rules/dgp.md#start). */
 export function startClock(d: Dossier, on: CalendarDate, holder: ClockHolder): Change {
   return {
     dossier: { ...d, dgp: dgpStarted(on, d.params.dgpJours) },
@@ -135,7 +135,7 @@ export function startClock(d: Dossier, on: CalendarDate, holder: ClockHolder): C
 
 /**
  * The dossier reaches `holder`: the DGP starts there when that is the receiver of payment requests named in the
- * marché (CCP R2192-12; DOMAIN.md §6) and has not started yet, else the clock is handed over.
+ * marché (CCP R2192-12; docs/rules/dgp.md#start) and has not started yet, else the clock is handed over.
  */
 export function reach(d: Dossier, on: CalendarDate, holder: ClockHolder): Change {
   if (d.dgp) return { dossier: d, events: [], clockEffects: [{ kind: 'HAND_OVER', on, holder }] };

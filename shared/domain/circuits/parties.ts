@@ -4,7 +4,7 @@ import { refusal } from './refusals';
 import type { DossierOrigin, DossierParties, Party } from './types';
 
 /**
- * Who acts on a dossier, read once from the fiche d'identité du marché when the dossier opens (DOMAIN.md §1, §3)
+ * Who acts on a dossier, read once from the fiche d'identité du marché when the dossier opens (docs/rules/actors.md, docs/rules/marche.md)
  * and kept on the dossier, so that its waits can be rebuilt from the dossier alone.
  */
 
@@ -28,7 +28,7 @@ function required(marche: Marche, roles: readonly Role[], what: string): MarcheA
   return acteur;
 }
 
-/** The titulaire side: the mandataire of a groupement, else the titulaire (DOMAIN.md §1). */
+/** The titulaire side: the mandataire of a groupement, else the titulaire (docs/rules/actors.md). */
 function titulaireOf(marche: Marche): Party {
   const a = required(marche, ['MANDATAIRE', 'TITULAIRE'], 'de titulaire ni de mandataire');
   return { siret: a.siret, role: a.role };
@@ -51,7 +51,7 @@ export function resolveParties(
   origin: DossierOrigin,
   depositor: Party,
 ): Pick<DossierParties, 'fournisseur' | 'titulaire' | 'valideurs' | 'moe' | 'moa' | 'serviceFinancier'> {
-  // The A5 circuit (état d'acompte without a MOE) is not run: a works dossier goes through the MOE (DOMAIN.md §5)
+  // The A5 circuit (état d'acompte without a MOE) is not run: a works dossier goes through the MOE (docs/rules/circuits.md)
   const moe = required(
     marche,
     ['MOE'],
@@ -75,14 +75,14 @@ export function resolveParties(
   const titulaire = titulaireOf(marche);
   if (origin === 'SOUS_TRAITANT') {
     const acteur = marche.acteurs.find((a) => a.role === 'SOUS_TRAITANT' && a.siret === depositor.siret);
-    // CCP R2193-10: only a 1st-rank sous-traitant in paiement direct bills the buyer (DOMAIN.md §1)
+    // CCP R2193-10: only a 1st-rank sous-traitant in paiement direct bills the buyer (docs/rules/actors.md)
     if (acteur?.paiementDirect !== true) {
       throw refusal(
         'SOUS_TRAITANT_SANS_PAIEMENT_DIRECT',
         "Ce sous-traitant n'est pas désigné en paiement direct sur ce marché : il facture le titulaire, pas l'acheteur public. Faites compléter la fiche du marché si le paiement direct a été accepté.",
       );
     }
-    // Sous-traitant of a cotraitant: the cotraitant validates first, the mandataire second (DOMAIN.md §5)
+    // Sous-traitant of a cotraitant: the cotraitant validates first, the mandataire second (docs/rules/circuits.md#validation)
     const valideur2 = acteur.valideur2Siret;
     const valideur1 = partyFor(
       marche,
@@ -96,7 +96,7 @@ export function resolveParties(
     return { ...common, titulaire, valideurs };
   }
 
-  // Cotraitant: deposits its own pieces only when the groupement bills that way (domain-research §3.3)
+  // Cotraitant: deposits its own pieces only when the groupement bills that way (docs/rules/circuits.md#validation)
   if (marche.groupement.mode === 'NONE') {
     throw refusal(
       'COTRAITANT_NON_AUTORISE',

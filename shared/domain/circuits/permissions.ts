@@ -4,7 +4,7 @@ import { refusal } from './refusals';
 import type { Dossier, Party, Piece } from './types';
 
 /**
- * Who may do what, in which state: the one table of the circuits (DOMAIN.md §1, §5). `transition` authorizes with
+ * Who may do what, in which state: the one table of the circuits (docs/rules/actors.md, docs/rules/circuits.md). `transition` authorizes with
  * it and `pendingActionOf` publishes it, so that what a screen offers is exactly what the machine accepts.
  */
 export interface Participant {
@@ -89,7 +89,7 @@ export function participants(d: Dossier): readonly Participant[] {
     // CCAG-T 2014 art. 13.4.3, 13.5: the titulaire (mandataire of a groupement) answers the DG
     case 'SIGNATURE_DG_TITULAIRE':
       return [{ party: parties.titulaire, actions: ['SIGNER_DG', 'SIGNER_DG_AVEC_RESERVES', 'REFUSER_DG'] }];
-    // DOMAIN.md §4: the tacit DGD is deposited by the titulaire (A23), the MOE (A24) or the MOA (A25)
+    // docs/rules/cadres.md: the tacit DGD is deposited by the titulaire (A23), the MOE (A24) or the MOA (A25)
     case 'DEPOT_DGD_TACITE':
       return [
         { party: parties.titulaire, actions: ['DEPOSER_DGD_TACITE'] },

@@ -31,7 +31,7 @@ export const REFUSAL_CODES = {
   AUCUN_DELAI_EN_COURS: 'CONFLICT',
   /** System timeout for a step the dossier has already left. */
   ETAPE_PERIMEE: 'CONFLICT',
-  /** Cadres (DOMAIN.md §4). */
+  /** Cadres (docs/rules/cadres.md). */
   CADRE_INCONNU: 'INVALID',
   CADRE_HORS_TRAVAUX: 'INVALID',
   CADRE_NON_GERE: 'INVALID',

@@ -20,7 +20,7 @@ import { currentPiece, projetDgMoe } from './permissions';
 import type { Dossier, SoldeTrack } from './types';
 
 /**
- * Solde: projet de décompte final → projet de DG (MOE) → DG (MOA) → DGD, and the tacit procedure (DOMAIN.md §5;
+ * Solde: projet de décompte final → projet de DG (MOE) → DG (MOA) → DGD, and the tacit procedure (docs/rules/circuits.md;
  * CCAG-T 2014 art. 13.3, 13.4 / 2021 art. 12.3, 12.4).
  */
 
@@ -170,7 +170,7 @@ export function deposerProjetDgTacite(ctx: Ctx, action: ActionOf<'DEPOSER_PROJET
   let dossier = d;
   const pendingA17 = projetDgMoe(d);
   if (pendingA17) {
-    // Chorus Pro status REMPLACEE_PAR_A22 (domain-research §3.5)
+    // Chorus Pro status REMPLACEE_PAR_A22 (docs/rules/circuits.md#tacit-route)
     dossier = setPieceStatus(dossier, pendingA17.id, 'REMPLACEE_PAR_A22');
     events.push({ type: 'PIECE_REMPLACEE', pieceId: pendingA17.id, details: { remplaceePar: a22.id } });
   }
@@ -186,7 +186,7 @@ export function deposerProjetDgTacite(ctx: Ctx, action: ActionOf<'DEPOSER_PROJET
   return { dossier, events, clockEffects: [] };
 }
 
-/** DOMAIN.md §4: tacit DGD deposited by the titulaire (A23), the MOE (A24) or the MOA (A25). */
+/** docs/rules/cadres.md: tacit DGD deposited by the titulaire (A23), the MOE (A24) or the MOA (A25). */
 const TACIT_DGD_CADRE = { TITULAIRE: 'A23', MANDATAIRE: 'A23', MOE: 'A24', MOA: 'A25' } as const;
 
 export function deposerDgdTacite(ctx: Ctx, action: ActionOf<'DEPOSER_DGD_TACITE'>): Change {

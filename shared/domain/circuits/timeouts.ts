@@ -25,7 +25,7 @@ export const NOTHING_TO_APPLY_ON_TIMEOUT: readonly string[] = [
 
 /**
  * DELAI_EXPIRE: the system applies what the rule book says happens when the current wait's deadline passes
- * (DOMAIN.md §5 "Every wait for a person has a deadline"). Dates are those of the delay, not of the moment the
+ * (docs/rules/circuits.md#waits). Dates are those of the delay, not of the moment the
  * system runs: a late timer changes nothing.
  */
 export function delaiExpire(ctx: Ctx, action: ActionOf<'DELAI_EXPIRE'>): Change {

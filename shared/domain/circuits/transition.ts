@@ -43,7 +43,7 @@ import {
 import { refuser, valider } from './validation';
 
 /**
- * The dossier de facturation as a pure state machine (DOMAIN.md §5): who may do what, in which state, is decided
+ * The dossier de facturation as a pure state machine (docs/rules/circuits.md): who may do what, in which state, is decided
  * here and only here. `action` is parsed (a malformed one is refused); every refusal is a DomainError with a
  * code of REFUSAL_CODES.
  */
@@ -120,7 +120,7 @@ export function transition(
   return finish(marche, dispatch(ctx, parsed), party, now, options);
 }
 
-/** DOMAIN.md §1: a structure acts in the roles the fiche du marché gives it, and in no other. */
+/** docs/rules/actors.md: a structure acts in the roles the fiche du marché gives it, and in no other. */
 function onMarche(marche: Marche, actor: Actor): Actor {
   return {
     siret: actor.siret,
@@ -181,7 +181,7 @@ function dispatch(ctx: Ctx, action: ParsedAction): Change {
   }
 }
 
-/** The structure acting, in the role the dossier expects of it for this action (DOMAIN.md §1). */
+/** The structure acting, in the role the dossier expects of it for this action (docs/rules/actors.md). */
 function authorize(d: Dossier, siret: string, roles: readonly Party['role'][], type: ActionType): Party {
   const all = participants(d);
   const forAction = all.filter((p) => p.actions.includes(type));

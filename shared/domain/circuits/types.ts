@@ -6,8 +6,8 @@ import type { CadreCode } from './cadres';
 import type { DossierKind, DossierOrigin, DossierState, OpenState } from './states';
 
 /**
- * The dossier de facturation (DOMAIN.md §5): one per monthly acompte, one per solde. Plain JSON data: it is stored
- * as is, and `pendingActionOf` rebuilds the pending wait from it alone (ARCHITECTURE.md "How a dossier flows" 5).
+ * The dossier de facturation (docs/rules/circuits.md): one per monthly acompte, one per solde. Plain JSON data: it is stored
+ * as is, and `pendingActionOf` rebuilds the pending wait from it alone (docs/DESIGN.md#how-a-dossier-flows step 5).
  */
 
 export {
@@ -19,7 +19,7 @@ export {
 } from './states';
 
 /**
- * Chorus Pro statuses (domain-research §3.6, §3.7), for pieces and for the dossier (the dossier's status is the
+ * Chorus Pro statuses (docs/rules/circuits.md, docs/rules/circuits.md#service-financier), for pieces and for the dossier (the dossier's status is the
  * status shown for the step it stands at). Names are Chorus Pro's except `DGD_TACITE`, which Chorus Pro does not
  * name (ours, for the A22 that became the tacit DGD).
  */
@@ -66,7 +66,7 @@ export const DOSSIER_OUTCOMES = [
 ] as const;
 export type DossierOutcome = (typeof DOSSIER_OUTCOMES)[number];
 
-/** Amounts of a piece, integer cents (DOMAIN.md §7). `ttcCents = htCents + tvaCents`. */
+/** Amounts of a piece, integer cents (docs/rules/money.md). `ttcCents = htCents + tvaCents`. */
 export interface Montants {
   readonly htCents: number;
   readonly tvaCents: number;

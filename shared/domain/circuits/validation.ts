@@ -14,8 +14,8 @@ import {
 import type { Dossier, PieceStatus } from './types';
 
 /**
- * Validation of a sous-traitant's or cotraitant's piece by its valideur(s) (DOMAIN.md §5; CCP R2193-11 to
- * R2193-16; domain-research §3.2, §3.3).
+ * Validation of a sous-traitant's or cotraitant's piece by its valideur(s) (docs/rules/circuits.md#validation; CCP R2193-11 to
+ * R2193-16; docs/rules/circuits.md#validation).
  */
 
 function niveauOf(d: Dossier): 1 | 2 {
@@ -48,7 +48,7 @@ export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
 
   const second = d.parties.valideurs[1];
   if (niveau === 1 && second) {
-    // Sous-traitant of a cotraitant: the mandataire validates second (DOMAIN.md §5); its 15 days run from the
+    // Sous-traitant of a cotraitant: the mandataire validates second (docs/rules/circuits.md#validation); its 15 days run from the
     // first acceptance (assumption H4)
     dossier = setPieceStatus(moveTo(dossier, 'VALIDATION_2', 'A_VALIDER_2', on), pieceId, 'A_VALIDER_2');
     events.push({

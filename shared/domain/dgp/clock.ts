@@ -3,13 +3,13 @@ import { DomainError } from '../errors';
 import type { ClockEffect, ClockHolder } from './effects';
 
 /**
- * The délai global de paiement (DOMAIN.md §6) as plain, serialisable data. It changes only through
+ * The délai global de paiement (docs/rules/dgp.md) as plain, serialisable data. It changes only through
  * `applyClockEffect`; `clockView` reads it for a given day.
  */
 export type DgpKind = 'ACOMPTE_MENSUEL' | 'SOUS_TRAITANT' | 'SOLDE';
 
 /**
- * ASSUMPTION H2 (DOMAIN.md §6): the DGP's last day is NOT moved to the next working day. The CCAG-T art. 3.2.3
+ * ASSUMPTION H2 (docs/rules/dgp.md#échéance): the DGP's last day is NOT moved to the next working day. The CCAG-T art. 3.2.4
  * extension applies to CCAG deadlines; the DGP is a CCP delay. Set per clock with `newDgpClock({ extendToWorkingDay })`.
  */
 export const DGP_EXTENDED_TO_WORKING_DAY = false;
@@ -61,7 +61,7 @@ export interface DgpClock {
 
 export interface NewDgpClockInput {
   readonly kind: DgpKind;
-  /** From the marché (DOMAIN.md §3): 30, 50 or 60, or shorter by contract. */
+  /** From the marché (docs/rules/marche.md): 30, 50 or 60, or shorter by contract. */
   readonly dgpJours: number;
   readonly extendToWorkingDay?: boolean;
 }
@@ -90,7 +90,7 @@ export function delayAfterSuspension(daysLeftAtSuspension: number): number {
   return Math.max(SUSPENSION_MIN_NEW_DELAY_DAYS, daysLeftAtSuspension);
 }
 
-/** The échéance of a DGP: day 0 plus its days, never extended unless configured (DOMAIN.md §6, assumption H2). */
+/** The échéance of a DGP: day 0 plus its days, never extended unless configured (docs/rules/dgp.md#start, assumption H2). */
 export function echeanceOfDelay(
   day0: CalendarDate,
   days: number,
@@ -131,7 +131,7 @@ export function applyClockEffect(clock: DgpClock, effect: ClockEffect): DgpClock
     if (clock.start !== undefined) {
       throw conflict('DGP_DEJA_DEMARRE', `Le délai global de paiement a déjà démarré le ${clock.start}.`, effect);
     }
-    // Day 0 is the start day; the échéance is day dgpJours (DOMAIN.md §6; CCAG-T 2014 art. 3.2 counting).
+    // Day 0 is the start day; the échéance is day dgpJours (docs/rules/deadlines.md#counting; CCAG-T 2014 art. 3.2 counting).
     return {
       ...clock,
       start: effect.on,

@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 
 /**
  * ECB main refinancing operations (MRO) rate in force on the first day of a calendar half-year, in basis points
- * (1 % = 100). Used for intérêts moratoires: CCP R2192-31; décret 2013-269 art. 8 (DOMAIN.md §6).
+ * (1 % = 100). Used for intérêts moratoires: CCP R2192-31; décret 2013-269 art. 8 (docs/rules/interest.md).
  */
 export interface EcbRate {
   /** `YYYY-01-01` or `YYYY-07-01`. */

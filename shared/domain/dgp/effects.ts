@@ -1,6 +1,6 @@
 import type { CalendarDate } from '../calendar';
 
-/** Who holds a dossier while the DGP runs (DOMAIN.md §6 "Per-actor share"). */
+/** Who holds a dossier while the DGP runs (docs/rules/dgp.md#holders). */
 export const CLOCK_HOLDERS = ['MOE', 'MOA', 'SERVICE_FINANCIER'] as const;
 export type ClockHolder = (typeof CLOCK_HOLDERS)[number];
 

@@ -1,4 +1,4 @@
-/** The DGP clock (DOMAIN.md §6): start rules, effects, late interest, view. */
+/** The DGP clock (docs/rules/interest.md): start rules, effects, late interest, view. */
 export {
   applyClockEffect,
   applyClockEffects,

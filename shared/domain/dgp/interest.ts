@@ -7,7 +7,7 @@ export const INTEREST_MARGIN_BP = 800;
 
 /**
  * Day-count denominator of `base × rate × days / INTEREST_DAY_COUNT`.
- * ASSUMPTION H14 (DOMAIN.md §6, domain-research §4.5): the usual practice is 365, leap years included; not read in a text.
+ * ASSUMPTION H14 (docs/rules/interest.md): the usual practice is 365, leap years included; not read in a text.
  */
 export const INTEREST_DAY_COUNT = 365;
 

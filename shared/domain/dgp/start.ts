@@ -2,7 +2,7 @@ import { addDays, type CalendarDate, minDate } from '../calendar';
 import type { ClockHolder } from './effects';
 
 /**
- * When the DGP starts, per kind of dossier (DOMAIN.md §6). Each function returns day 0 of the DGP and the holder
+ * When the DGP starts, per kind of dossier (docs/rules/dgp.md#start). Each function returns day 0 of the DGP and the holder
  * of the dossier at that moment (ready to become a START effect), or `undefined` while the start has not happened.
  */
 export interface DgpStart {
@@ -12,7 +12,7 @@ export interface DgpStart {
 
 /** Who receives payment requests for the DGP start (fiche marché `receptionDemandesPaiement`). */
 export type DgpReceiver = 'MOE' | 'MOA';
-/** Chorus Pro behaviour and default (DOMAIN.md §3). */
+/** Chorus Pro behaviour and default (docs/rules/marche.md). */
 export const DEFAULT_DGP_RECEIVER: DgpReceiver = 'MOE';
 
 export interface AcompteMensuelStartInput {
@@ -105,7 +105,7 @@ export type DgpStartInput =
   | ({ readonly kind: 'SOUS_TRAITANT' } & SousTraitantStartInput)
   | ({ readonly kind: 'SOLDE' } & SoldeStartInput);
 
-/** Day 0 of the DGP for any kind of dossier (DOMAIN.md §6). */
+/** Day 0 of the DGP for any kind of dossier (docs/rules/dgp.md#start). */
 export function dgpStart(input: DgpStartInput): DgpStart | undefined {
   switch (input.kind) {
     case 'ACOMPTE_MENSUEL':

@@ -65,7 +65,7 @@ function statusOf(clock: DgpClock): DgpStatus {
 }
 
 /**
- * What the clock says on `today` (DOMAIN.md §6). `today` is expected on or after the clock's last effect;
+ * What the clock says on `today` (docs/rules/dgp.md). `today` is expected on or after the clock's last effect;
  * an earlier day only clips the day counts.
  */
 export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewOptions = {}): DgpClockView {

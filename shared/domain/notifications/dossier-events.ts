@@ -63,7 +63,7 @@ const PIECE_EVENTS: Readonly<Record<string, NotificationKind>> = {
   MISE_EN_PAIEMENT: 'MISE_EN_PAIEMENT',
 };
 
-/** The espace in which a structure follows or acts on the dossier at `step` (DOMAIN.md §2). */
+/** The espace in which a structure follows or acts on the dossier at `step` (docs/rules/structures.md#spaces). */
 export function spaceOf(d: Dossier, step: DossierState | string, siret: string): Audience['space'] {
   const validating = step === 'VALIDATION_1' || step === 'VALIDATION_2';
   return validating && d.parties.valideurs.some((v) => v.siret === siret) ? 'FACTURES_A_VALIDER' : 'FACTURES_TRAVAUX';

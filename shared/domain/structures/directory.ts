@@ -21,7 +21,7 @@ const present = (s: string | undefined): s is string => s !== undefined && s.tri
 
 /**
  * Refuses a deposit addressed to a public structure that lacks a reference the structure makes mandatory
- * (DOMAIN.md §2). Every fault is listed in `fields`; the code is the first fault's: CODE_SERVICE_OBLIGATOIRE,
+ * (docs/rules/structures.md#directory). Every fault is listed in `fields`; the code is the first fault's: CODE_SERVICE_OBLIGATOIRE,
  * CODE_SERVICE_INCONNU, then ENGAGEMENT_OBLIGATOIRE.
  */
 export function assertAddresseeParameters(structure: AddresseeStructure, refs: AddresseeReferences): void {

@@ -4,7 +4,7 @@ import type { Structure } from './model';
 import type { User } from './user';
 
 /**
- * A user's attachment (rattachement) to a structure (DOMAIN.md §2): requested, then approved or refused by a
+ * A user's attachment (rattachement) to a structure (docs/rules/structures.md#managers): requested, then approved or refused by a
  * gestionnaire; it carries the user's role in the structure and its space subscriptions.
  */
 export type MembershipStatus = 'PENDING' | 'APPROVED' | 'REFUSED';
@@ -193,7 +193,7 @@ export interface DeactivationOutcome {
 /**
  * When a user is deactivated, in each structure where it was GP the gestionnaire secondaire (approved, active)
  * with the most recent last login becomes GP; with none, the structure is flagged without GP. Ties: smallest
- * userId, for determinism. DOMAIN.md §2; Chorus Pro: gestion des structures
+ * userId, for determinism. docs/rules/structures.md#managers; Chorus Pro: gestion des structures
  */
 export function onUserDeactivated(
   deactivated: User,
@@ -246,7 +246,7 @@ function dedupeSpaces(spaces: readonly SpaceSubscription[]): SpaceSubscription[]
   return [...bySpace.values()];
 }
 
-/** Subscribes an approved member to a space enabled on its structure (or changes the mode). DOMAIN.md §2 */
+/** Subscribes an approved member to a space enabled on its structure (or changes the mode). docs/rules/structures.md#spaces */
 export function subscribeSpace(
   structure: Structure,
   membership: Membership,
@@ -263,12 +263,12 @@ export function unsubscribeSpace(membership: Membership, space: Space): Membersh
   return { ...membership, spaces: membership.spaces.filter((s) => s.space !== space) };
 }
 
-/** Reads in a space: approved member subscribed in any mode. DOMAIN.md §2 (CONSULTATION reads) */
+/** Reads in a space: approved member subscribed in any mode. docs/rules/structures.md#spaces (CONSULTATION reads) */
 export function canRead(membership: Membership, space: Space): boolean {
   return membership.status === 'APPROVED' && membership.spaces.some((s) => s.space === space);
 }
 
-/** Acts in a space: approved member subscribed in MODIFICATION. DOMAIN.md §2 (MODIFICATION acts) */
+/** Acts in a space: approved member subscribed in MODIFICATION. docs/rules/structures.md#spaces (MODIFICATION acts) */
 export function canAct(membership: Membership, space: Space): boolean {
   return (
     membership.status === 'APPROVED' && membership.spaces.some((s) => s.space === space && s.mode === 'MODIFICATION')

@@ -1,6 +1,6 @@
 import type { Space } from '../roles';
 
-/** A structure: an establishment identified by its SIRET, with its services and settings (DOMAIN.md §2). */
+/** A structure: an establishment identified by its SIRET, with its services and settings (docs/rules/structures.md#siret). */
 export type StructureType = 'PUBLIC' | 'PRIVE';
 
 export interface StructureService {
@@ -52,7 +52,7 @@ export interface Structure {
 }
 
 /**
- * The technical (API) account of a structure (DOMAIN.md §2). The domain keeps when the password changed, never the
+ * The technical (API) account of a structure (docs/rules/structures.md#technical-account). The domain keeps when the password changed, never the
  * password: the caller hashes the validated password and stores the hash elsewhere.
  */
 export interface TechnicalAccount {

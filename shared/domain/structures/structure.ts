@@ -120,7 +120,7 @@ export interface SiretChange {
 
 /**
  * Move of an establishment: deactivate the structure and create a copy under the new SIRET (data, services, users,
- * attachments), without the mandat de facturation and the technical account. DOMAIN.md §2; Chorus Pro: changement
+ * attachments), without the mandat de facturation and the technical account. docs/rules/structures.md#siret-change; Chorus Pro: changement
  * de SIRET
  */
 export function changeSiret(

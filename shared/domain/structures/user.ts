@@ -3,7 +3,7 @@ import { DomainError } from '../errors';
 import { excerpt } from '../excerpt';
 
 /**
- * A person using the portal (DOMAIN.md §2). The login address identifies the account: unique, lowercased, never
+ * A person using the portal (docs/rules/structures.md#users). The login address identifies the account: unique, lowercased, never
  * changed. Notifications go to the contact address, which defaults to the login address.
  */
 export interface User {

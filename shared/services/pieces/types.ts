@@ -27,7 +27,7 @@ export interface PieceDeps {
   readonly uploadPrefix: string;
 }
 
-/** Lifetime of an upload form: short, the browser posts right away (ARCHITECTURE.md "How a dossier flows" 1). */
+/** Lifetime of an upload form: short, the browser posts right away (docs/DESIGN.md#how-a-dossier-flows step 1). */
 export const UPLOAD_FORM_TTL_SECONDS = 300;
 /**
  * *(assumption)* A reservation is released this long after its form expired: S3 checks the policy when the POST
@@ -76,7 +76,7 @@ export interface UploadFormResult {
   readonly maxBytes: number;
 }
 
-/** Follow-up actions that deposit a piece (DOMAIN.md §4–5); the circuit checks the rest. */
+/** Follow-up actions that deposit a piece (docs/rules/cadres.md, docs/rules/circuits.md); the circuit checks the rest. */
 export const FOLLOW_UP_ACTION_TYPES = [
   'DEPOSER_ETAT_ACOMPTE',
   'VALIDER_ETAT_ACOMPTE',

@@ -15,7 +15,7 @@ import { call, freshSiret, login, newUser, type Reply, seed } from './identity/h
  * actions of POST /v1/dossiers/{dossierId}/actions on dossiers in several states of their circuit, the first
  * piece's draft, and the identity / marché / dashboard endpoints) is sent over HTTP on the embedded platform.
  *
- * The oracle below is written from DOMAIN.md alone (§1 who acts, §2 attachments, spaces and modes, §5 circuits),
+ * The oracle below is written from the rule book alone (docs/rules/actors.md who acts, docs/rules/structures.md attachments, spaces and modes, docs/rules/circuits.md circuits),
  * not from the code: a request that the oracle does not authorize MUST NOT succeed (no 2xx), whatever it is; and a
  * request it authorizes must not be refused for authorization (401/403), and succeeds when nothing else stands in
  * the way (every authorized request is replayed on a fresh resource, so that one success does not hide another).
@@ -59,7 +59,7 @@ const member = (siret: string, spaces: Subscriptions): Attachment => ({
 
 let outsiderSiret = '';
 
-/** The seeded users (shared/seed/demo.ts) and four made here; their attachments as DOMAIN.md §2 says they are. */
+/** The seeded users (shared/seed/demo.ts) and four made here; their attachments as docs/rules/structures.md#managers says they are. */
 function personas(): Persona[] {
   const u = DEMO.users;
   const p = (key: string, login: string, attachments: Attachment[]): Persona => ({
@@ -93,9 +93,9 @@ const person = (key: string): Persona => PEOPLE.find((x) => x.key === key)!;
 // ------------------------------------------------------------------------------------------------ the oracle
 
 const approved = (p: Persona, siret: string) => p.attachments.find((a) => a.siret === siret && a.status === 'APPROVED');
-/** DOMAIN.md §2: MODIFICATION acts. */
+/** docs/rules/structures.md#spaces: MODIFICATION acts. */
 const canAct = (p: Persona, siret: string, space: Space) => approved(p, siret)?.spaces[space] === 'MODIFICATION';
-/** DOMAIN.md §2: CONSULTATION (or MODIFICATION) reads. */
+/** docs/rules/structures.md#spaces: CONSULTATION (or MODIFICATION) reads. */
 const canReadIn = (p: Persona, siret: string) => Object.keys(approved(p, siret)?.spaces ?? {}).length > 0;
 /**
  * Structures whose own endpoints are tried: the public MOA (GP and a CONSULTATION member), the mandataire (GP, three
@@ -106,10 +106,10 @@ const viewStructures = () => [S.moa, S.mandataire, S.moe, outsiderSiret];
 const isManager = (p: Persona, siret: string) => approved(p, siret)?.manager != null;
 const isGp = (p: Persona, siret: string) => approved(p, siret)?.manager === 'GP';
 const MARCHE_SIRETS = Object.values(S) as string[];
-/** DOMAIN.md §5: every actor of the marché reads the dossier. */
+/** docs/rules/circuits.md: every actor of the marché reads the dossier. */
 const readsMarche = (p: Persona) => MARCHE_SIRETS.some((s) => canReadIn(p, s));
 
-/** DOMAIN.md §2: the titulaire validates subcontractor / cotraitant pieces in « Factures à valider ». */
+/** docs/rules/structures.md: the titulaire validates subcontractor / cotraitant pieces in « Factures à valider ». */
 const spaceOf = (t: ActionType): Space =>
   t === 'VALIDER' || t === 'REFUSER' ? 'FACTURES_A_VALIDER' : 'FACTURES_TRAVAUX';
 
@@ -123,7 +123,7 @@ type State =
   | 'COMPLEMENT_FOURNISSEUR'
   | 'CLOS';
 
-/** DOMAIN.md §5, who may do what at each step (the MOE late: the fournisseur addresses the MOA, the MOE may still act). */
+/** docs/rules/circuits.md, who may do what at each step (the MOE late: the fournisseur addresses the MOA, the MOE may still act). */
 const WHO_ACTS: Record<State, readonly { party: PartyKey; actions: readonly ActionType[] }[]> = {
   VALIDATION_1: [{ party: 'valideur1', actions: ['VALIDER', 'REFUSER'] }],
   EXAMEN_MOE: [{ party: 'moe', actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] }],
@@ -394,7 +394,7 @@ beforeAll(async () => {
 
 // ------------------------------------------------------------------------------------------------- tests
 
-describe('authorization matrix (DOMAIN.md §1, §2, §5)', () => {
+describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, docs/rules/circuits.md)', () => {
   it('refuses every dossier action the rules do not allow, in every state, to every persona', {
     timeout: 120_000,
   }, async () => {
@@ -462,7 +462,7 @@ describe('authorization matrix (DOMAIN.md §1, §2, §5)', () => {
   it('lets only the depositor roles in MODIFICATION open a dossier (first piece’s draft)', async () => {
     const p = platform();
     const wrong: Outcome[] = [];
-    // DOMAIN.md §4: A4 titulaire / mandataire, A9 sous-traitant, A12 cotraitant
+    // docs/rules/cadres.md: A4 titulaire / mandataire, A9 sous-traitant, A12 cotraitant
     const depositor: Record<string, string> = { A4: S.mandataire, A9: S.sousTraitant, A12: S.cotraitant };
     for (const [cadre, siret] of Object.entries(depositor)) {
       for (const persona of PEOPLE) {

@@ -7,7 +7,7 @@ import { usePlatform } from '../../setup/platform';
 import { type DocumentsWorld, documentsWorld, objectExists, objectKeyOf, postFile, refusalOf, sha256 } from './helpers';
 
 /**
- * "Valider et envoyer" on the embedded platform (DOMAIN.md §8): a first PDM (A4) of the demo marché, deposited by
+ * "Valider et envoyer" on the embedded platform (docs/rules/documents.md#drafts-and-sending): a first PDM (A4) of the demo marché, deposited by
  * the mandataire, opens its dossier through DossierService.act; the piece, the dossier and its audit event (with the
  * file hashes) are written in one transaction.
  */

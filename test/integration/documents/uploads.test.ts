@@ -14,7 +14,7 @@ import {
 } from './helpers';
 
 /**
- * Upload forms on the embedded platform (DOMAIN.md §8): storage itself enforces 1 byte to 10 MB per file and the
+ * Upload forms on the embedded platform (docs/rules/documents.md#sizes): storage itself enforces 1 byte to 10 MB per file and the
  * 120 MB per piece, the latter reserved on the piece before any form is issued, whatever the concurrency.
  */
 const MB10 = 10 * 1024 * 1024;

@@ -12,8 +12,8 @@ import { usePlatform } from '../../setup/platform';
 import { type DocumentsWorld, documentsWorld, objectExists, objectKeyOf, postFile, refusalOf, sha256 } from './helpers';
 
 /**
- * Verification of every uploaded object on the embedded platform (DOMAIN.md §8; ARCHITECTURE.md "How a dossier
- * flows" 2): the S3 notification runs the registry's `s3` function, which records the file with its hash and the
+ * Verification of every uploaded object on the embedded platform (docs/rules/documents.md; docs/DESIGN.md#how-a-dossier-flows
+ * step 2): the S3 notification runs the registry's `s3` function, which records the file with its hash and the
  * pre-fill suggestions, or deletes it and records the reason in French.
  */
 const getPlatform = usePlatform();

@@ -60,7 +60,7 @@ async function attach(userId: string, role?: 'GESTIONNAIRE_SECONDAIRE') {
   return svc.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId, decision: 'APPROVED', role }, T0);
 }
 
-describe('structures (DOMAIN.md §2)', () => {
+describe('structures (docs/rules/structures.md)', () => {
   it('creates a structure with its services; its creator is gestionnaire principal in every enabled space', async () => {
     await commune();
     const s = await store.getStructure(COMMUNE);

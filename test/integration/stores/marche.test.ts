@@ -83,7 +83,7 @@ function fiche(patch: Record<string, unknown> = {}, moa: Record<string, unknown>
   };
 }
 
-describe("fiche d'identité du marché (DOMAIN.md §3)", () => {
+describe("fiche d'identité du marché (docs/rules/marche.md)", () => {
   it('is created by the MOA, read back validated, and listed under each acteur structure with its roles', async () => {
     const created = await svc.createMarche({ userId: 'moa', marche: fiche() }, T0);
     expect(created.version).toBe(1);

@@ -18,7 +18,7 @@ import {
 } from './helpers';
 
 /**
- * DOMAIN.md §5 "Monthly acompte" on the embedded platform: the titulaire (the demo's mandataire) deposits its PDM,
+ * docs/rules/circuits.md#monthly-acompte on the embedded platform: the titulaire (the demo's mandataire) deposits its PDM,
  * the dossier's execution walks MOE → MOA → service financier, each wait timed by the rule book, and the DGP clock
  * (§6) is checked after each path: échéance, days per actor, lateness and interest. Dates are 2030 (Paris time;
  * CET = UTC+1 until 31 March, CEST = UTC+2 after).
@@ -98,7 +98,7 @@ describe('monthly acompte: the titulaire path', () => {
     expect(r.pending).toBeUndefined();
     expect(execution(platform, 'ACPT-1').status).toBe('SUCCEEDED');
     expect(waitsOf(platform, 'ACPT-1')).toEqual([]);
-    // DOMAIN.md §6: day 0 = 7 January, échéance 6 February; MOE 3 days, MOA 5, service financier 9; paid on time
+    // docs/rules/dgp.md#start: day 0 = 7 January, échéance 6 February; MOE 3 days, MOA 5, service financier 9; paid on time
     expect(service.clockView(r)).toMatchObject({
       status: 'PAYE',
       start: '2030-01-07',

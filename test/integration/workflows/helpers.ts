@@ -12,7 +12,7 @@ import type { DossierRecord, DossierService } from '../../../shared/services/dos
 import { usePlatform } from '../../setup/platform';
 
 /**
- * The embedded platform with the demo marché seeded (DOMAIN.md §1 roles: MOA, MOE, mandataire, cotraitant,
+ * The embedded platform with the demo marché seeded (docs/rules/actors.md roles: MOA, MOE, mandataire, cotraitant,
  * sous-traitant, service financier), and the dossier service the API uses. Dossiers are driven as the API drives
  * them (`decide`: the user, the version read), the clock is moved with `advanceClock`, and what the state machine
  * did is read back from DynamoDB and from the local Step Functions.

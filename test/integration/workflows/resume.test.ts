@@ -21,7 +21,7 @@ import {
 } from './helpers';
 
 /**
- * ARCHITECTURE.md: DynamoDB is the source of truth, an execution can be lost. The local runner is stopped in the
+ * docs/DESIGN.md#how-a-dossier-flows: DynamoDB is the source of truth, an execution can be lost. The local runner is stopped in the
  * middle of two dossiers (its executions live in memory), started again on the same data, and `resumeOpenDossiers`
  * (what `npm start` runs at boot) gives each open dossier a new execution that re-enters its wait with the deadline
  * that remains — or applies the tacit outcome at once when the deadline passed while nothing ran.

@@ -15,7 +15,7 @@ import {
 } from './helpers';
 
 /**
- * DOMAIN.md §5 "Solde": projet de décompte final (A7) → projet de DG (A17, MOE) → DG (A20, MOA) → the titulaire
+ * docs/rules/circuits.md#solde: projet de décompte final (A7) → projet de DG (A17, MOE) → DG (A20, MOA) → the titulaire
  * signs, signs with reserves, or stays silent 30 days; and the tacit route (A22 → tacit DGD → A23). The demo marché
  * is under CCAG-T 2021 (art. 12.x); the solde's DGP starts when the DGD forms or reaches the MOA (§6).
  */

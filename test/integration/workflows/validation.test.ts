@@ -5,7 +5,7 @@ import { DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
 import { at, days, dossierService, driver, execution, expectWaiting, montants, useWorkflowPlatform } from './helpers';
 
 /**
- * DOMAIN.md §5 "Subcontractor (paiement direct)" and "Cotraitant": the validation stages in front of the titulaire's
+ * docs/rules/circuits.md#validation: the validation stages in front of the titulaire's
  * path. In the demo marché the sous-traitant (paiement direct) and the cotraitant are both validated by the
  * mandataire. The DGP of a sous-traitant starts at the titulaire's acceptance or at the end of its 15 days (§6).
  */

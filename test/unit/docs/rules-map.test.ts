@@ -140,6 +140,17 @@ describe('docs/RULES.md, the rules map', () => {
 });
 
 describe('links into the rule book', () => {
+  it('no code, test or doc of the repository cites the team handbook, which is not in it', () => {
+    const files = ['shared', 'functions', 'workflows', 'infra', 'test', 'scripts', 'bench', 'web', 'docs']
+      .map((d) => join(ROOT, d))
+      .filter(existsSync)
+      .flatMap((d) => filesUnder(d, (f) => /\.(ts|tsx|md|json)$/.test(f)))
+      .concat([join(ROOT, 'README.md')])
+      .filter((f) => f !== __filename);
+    const handbook = /DOMAIN\.md|ARCHITECTURE\.md|domain-research|\.\.\/shared\/[A-Z]/;
+    expect(files.filter((f) => handbook.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
   const docs = filesUnder(join(ROOT, 'docs'), (f) => f.endsWith('.md'));
 
   it('every link between docs pages points at a page and a heading that exist', () => {

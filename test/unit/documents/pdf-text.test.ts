@@ -57,7 +57,7 @@ describe('extractPdfPages', () => {
   });
 });
 
-describe('isTextPdf / assertTextPdf (DOMAIN.md §8: scanned PDFs are refused)', () => {
+describe('isTextPdf / assertTextPdf (docs/rules/documents.md#text-pdf: scanned PDFs are refused)', () => {
   it('an image-only PDF has no text and is refused with the exact message', async () => {
     const scan = await imageOnlyPdf(3);
     expect(await isTextPdf(scan)).toBe(false);

@@ -4,7 +4,7 @@ import { firstDate, pagesToRead, parseFrenchAmount, prefillFromPages } from '../
 
 const one = (text: string) => prefillFromPages([{ number: 1, text }]);
 
-describe('pagesToRead (DOMAIN.md §8: first, penultimate and last page)', () => {
+describe('pagesToRead (docs/rules/documents.md#pre-fill: first, penultimate and last page)', () => {
   it.each([
     [1, [1]],
     [2, [1, 2]],

@@ -53,7 +53,7 @@ describe('sniffType: executables are refused under any extension', () => {
   });
 });
 
-describe('sniffType: the content must match the extension (DOMAIN.md §8)', () => {
+describe('sniffType: the content must match the extension (docs/rules/documents.md#formats)', () => {
   it('an empty file is refused', async () => {
     expect(await sniffType(new Uint8Array(0), 'pdf')).toMatchObject({ ok: false, code: 'FICHIER_VIDE' });
   });

@@ -163,7 +163,7 @@ const label = (c: Case) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
 
-describe('decideAccess: the whole matrix (DOMAIN.md §1, §2)', () => {
+describe('decideAccess: the whole matrix (docs/rules/actors.md, docs/rules/structures.md)', () => {
   const cases = product();
 
   it('covers every combination of the dimensions', () => {

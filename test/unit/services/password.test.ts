@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, technicalLoginOf, verifyPassword } from '../../../shared/services/identity-service';
 
-describe('technical account password storage (DOMAIN.md §2)', () => {
+describe('technical account password storage (docs/rules/structures.md#technical-account)', () => {
   const password = 'Tr0mpette-Bleue!';
 
   it('stores a salted scrypt hash that never contains the password', async () => {

@@ -3,7 +3,7 @@ import { postForm, textPdf } from './client';
 import { DEMO, useWorld } from './world';
 
 /**
- * The dossier API over HTTP on the embedded platform, resource by resource, along the two circuits of DOMAIN.md §5:
+ * The dossier API over HTTP on the embedded platform, resource by resource, along the two circuits of docs/rules/circuits.md:
  * a sous-traitant's monthly invoice (A9 → titulaire validation → MOE A15 → MOA A19 → service financier → paid) and
  * a solde (A7 → A17 → A20 → signed A8 → paid late).
  */
@@ -36,7 +36,7 @@ describe('pieces: drafts, files, pre-fill, sending', () => {
     const path = `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`;
     const fileId = d.draft.fichiers[0].id as string;
 
-    // DOMAIN.md §8: a draft is not sent; nobody else sees it
+    // docs/rules/documents.md#drafts-and-sending: a draft is not sent; nobody else sees it
     expect((await w.as.moe.get(path)).body.code).toBe('PIECE_INCONNUE');
     expect((await w.as.moe.get(`${path}/fichiers/${fileId}/telechargement`)).status).toBe(404);
 
@@ -253,7 +253,7 @@ describe('a solde paid late', () => {
     expect(delai.joursParActeur.MOE + delai.joursParActeur.MOA + delai.joursParActeur.SERVICE_FINANCIER).toBe(
       delai.joursEcoules,
     );
-    // DOMAIN.md §6: interest, or a clear error when the ECB rate of the half-year is not known (never a guess)
+    // docs/rules/interest.md: interest, or a clear error when the ECB rate of the half-year is not known (never a guess)
     if (delai.interetsMoratoires) {
       expect(delai.interetsMoratoires.jours).toBe(10);
       expect(delai.interetsMoratoires.base).toBe('60000.00');

@@ -4,7 +4,7 @@ import { DEMO, useWorld } from './world';
 
 /**
  * Every family of refusal of the rule book comes back over HTTP as a 4xx problem+json with its stable code, and
- * leaves the dossier as it was (DOMAIN.md §5, §8; shared/domain/circuits/refusals.ts).
+ * leaves the dossier as it was (docs/rules/circuits.md#refusals, docs/rules/documents.md; shared/domain/circuits/refusals.ts).
  */
 const world = useWorld();
 const M = { ht: '1000.00', tva: '200.00', ttc: '1200.00' };
@@ -233,7 +233,7 @@ describe('the service financier’s single suspension, completion and recycling'
     const widened = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', codeService: 'SERV-2', montant: '1.00' });
     expect(widened.status).toBe(422);
     expect(widened.body.code).toBe('RECYCLAGE_CHAMP_NON_MODIFIABLE');
-    // DOMAIN.md §2: the new addressee's directory is checked — a code service it does not have is refused
+    // docs/rules/structures.md#directory: the new addressee's directory is checked — a code service it does not have is refused
     const unknownService = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', codeService: 'SERV-TRAVAUX' });
     expect(unknownService.status).toBe(422);
     expect(unknownService.body.code).toBe('CODE_SERVICE_INCONNU');

@@ -3,7 +3,7 @@ import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, freshSiret, login, newUser, seed } from './http';
 
-/** The fiche d'identité du marché over HTTP (DOMAIN.md §3): creation, reading, avenant, list per structure. */
+/** The fiche d'identité du marché over HTTP (docs/rules/marche.md): creation, reading, avenant, list per structure. */
 
 const platform = usePlatform();
 const s = DEMO.sirets;

@@ -4,7 +4,7 @@ import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, freshSiret, login, newUser, seed, tokenFor, wrongKey } from './http';
 
-/** Structures over HTTP (DOMAIN.md §2): creation, directory, services, spaces, technical account, SIRET change. */
+/** Structures over HTTP (docs/rules/structures.md#siret-change): creation, directory, services, spaces, technical account, SIRET change. */
 
 const platform = usePlatform();
 const DAY_MS = 86_400_000;

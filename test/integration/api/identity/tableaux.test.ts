@@ -184,7 +184,7 @@ describe('GET /v1/structures/{siret}/delais', () => {
     const p = platform();
     const start1 = d1.clock.start as CalendarDate;
     const start2 = d2.clock.start as CalendarDate;
-    // DOMAIN.md §6: day of start is day 0; the échéance is its dgpJours-th day (30 on the demo marché)
+    // docs/rules/dgp.md#start: day of start is day 0; the échéance is its dgpJours-th day (30 on the demo marché)
     expect(d1.clock.echeance).toBe(addDays(start1, 30));
     expect(d2.clock.echeance).toBe(addDays(start2, 30));
     await p.advanceClock({ days: 20 }); // now start1 + 37: both late

@@ -3,7 +3,7 @@ import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, freshSiret, login, newUser, seed, tokenFor } from './http';
 
-/** Users, attachments and the management of members over HTTP (DOMAIN.md §2). */
+/** Users, attachments and the management of members over HTTP (docs/rules/structures.md#managers). */
 
 const platform = usePlatform();
 

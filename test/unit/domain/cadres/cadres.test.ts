@@ -10,7 +10,7 @@ import {
 import { DomainError } from '../../../../shared/domain/errors';
 import { ROLES, type Role } from '../../../../shared/domain/roles';
 
-/** DOMAIN.md §4, copied from the handbook: code, API value, depositor. */
+/** docs/rules/cadres.md, copied from the rule book: code, API value, depositor. */
 const SPEC: readonly [string, string, Role[]][] = [
   ['A4', 'A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR', ['TITULAIRE', 'MANDATAIRE']],
   ['A5', 'A5_ETAT_ACOMPTE_FOURNISSEUR', ['TITULAIRE', 'MANDATAIRE']],
@@ -45,8 +45,8 @@ function thrown(f: () => unknown): DomainError {
   throw new Error('expected a DomainError');
 }
 
-describe('cadres de facturation (DOMAIN.md §4, Chorus Pro « Factures de travaux »)', () => {
-  it('the table holds exactly the works cadres of DOMAIN.md §4, in order', () => {
+describe('cadres de facturation (docs/rules/cadres.md, Chorus Pro « Factures de travaux »)', () => {
+  it('the table holds exactly the works cadres of docs/rules/cadres.md, in order', () => {
     expect(CADRES.map((c) => [c.code, c.apiValue, [...c.depositorRoles]])).toEqual(SPEC);
   });
 

@@ -56,7 +56,7 @@ describe('calendar properties', () => {
     );
   });
 
-  it('a delay extended to a working day never ends before trigger + days, ends on a working day, and only skips non-working days (CCAG-T 2014 art. 3.2.3)', () => {
+  it('a delay extended to a working day never ends before trigger + days, ends on a working day, and only skips non-working days (CCAG-T 2014 art. 3.2.4)', () => {
     fc.assert(
       fc.property(anyDate, fc.integer({ min: 0, max: 120 }), (trigger, days) => {
         const plain = lastDayOfDelay(trigger, days, false);

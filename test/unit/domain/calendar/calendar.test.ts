@@ -63,7 +63,7 @@ describe('CalendarDate values', () => {
   });
 });
 
-describe('French public holidays (CCAG-T 2014 art. 3.2.3 "jour férié")', () => {
+describe('French public holidays (CCAG-T 2014 art. 3.2.4 "jour férié")', () => {
   // Easter Sunday dates, from published calendars: 2008-03-23, 2019-04-21, 2023-04-09, 2024-03-31, 2025-04-20,
   // 2026-04-05, 2027-03-28, 2038-04-25.
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REFUSAL_CODES } from '../../../../shared/domain/circuits';
 import { A, marcheReceptionMoa, marcheSolo, montants, paris, piece, refusalOf, Scenario, SIRET } from './fixtures';
 
-/** DOMAIN.md §5 "Monthly acompte": titulaire PDM (A4) → MOE (A15) → MOA (A19) → service financier. */
+/** docs/rules/circuits.md#monthly-acompte: titulaire PDM (A4) → MOE (A15) → MOA (A19) → service financier. */
 
 function pdmDepose(date = '2025-04-11', marche = marcheSolo) {
   const s = new Scenario(marche);
@@ -45,7 +45,7 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     ]);
     expect(r1.events.map((e) => e.type)).toEqual(['PIECE_DEPOSEE', 'MISE_A_DISPOSITION']);
     expect(r1.events[0]).toMatchObject({ actorSiret: SIRET.titulaire, role: 'TITULAIRE', pieceId: 'pdm' });
-    // DOMAIN.md §6: DGP starts the day the PDM reaches the MOE (receiver named in the marché)
+    // docs/rules/dgp.md#start: DGP starts the day the PDM reaches the MOE (receiver named in the marché)
     expect(r1.clockEffects).toEqual([{ kind: 'START', on: '2025-04-11', holder: 'MOE' }]);
     // CCAG-T 2014 art. 13.2.2: 7 days; last day Friday 18 April (Good Friday is not a national holiday)
     expect(r1.pending).toMatchObject({
@@ -132,7 +132,7 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     expect(r6.pending).toBeNull();
   });
 
-  it('moves a MOE last day on Easter Monday 2025-04-21 to Tuesday 2025-04-22 (CCAG-T 2014 art. 3.2.3)', () => {
+  it('moves a MOE last day on Easter Monday 2025-04-21 to Tuesday 2025-04-22 (CCAG-T 2014 art. 3.2.4)', () => {
     const s = pdmDepose('2025-04-14');
     expect(s.last?.pending).toMatchObject({ lastDay: '2025-04-22', deadlineAt: '2025-04-22T22:00:00.000Z' });
     expect(s.last?.pending?.deadline).toMatchObject({ trigger: '2025-04-14', days: 7, extendedToWorkingDay: true });
@@ -149,7 +149,7 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     );
   });
 
-  it('stops the dossier on a MOE refusal for a wrong addressee; the titulaire starts a new one (DOMAIN.md §5)', () => {
+  it('stops the dossier on a MOE refusal for a wrong addressee; the titulaire starts a new one (docs/rules/circuits.md#refusals)', () => {
     const s = pdmDepose();
     const r = s.act(
       A.moe,
@@ -267,7 +267,7 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     expect(r.clockEffects).toEqual([{ kind: 'CANCEL', on: '2025-04-16', reason: 'Pièce refusée (MAUVAIS_MARCHE)' }]);
   });
 
-  it('flags the MOA late at the DGP échéance, without tacit effect, and keeps waiting (assumption, DOMAIN.md §6)', () => {
+  it('flags the MOA late at the DGP échéance, without tacit effect, and keeps waiting (assumption, docs/rules/dgp.md#échéance)', () => {
     const s = pdmDepose();
     s.act(
       A.moe,
@@ -301,7 +301,7 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     ).toBe('TRAITEMENT_SERVICE_FINANCIER');
   });
 
-  it('refuses acts of structures not on the marché, and of roles that have no say at this step (DOMAIN.md §1)', () => {
+  it('refuses acts of structures not on the marché, and of roles that have no say at this step (docs/rules/actors.md)', () => {
     const s = pdmDepose();
     // Claiming a role the fiche du marché does not give is holding no role
     const otherMoe = { siret: SIRET.outsider, roles: ['MOE' as const] };
@@ -328,7 +328,7 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     ).toBe('HORODATAGE_INVALIDE');
   });
 
-  it('refuses amounts that do not add up, in integer cents (DOMAIN.md §7)', () => {
+  it('refuses amounts that do not add up, in integer cents (docs/rules/money.md)', () => {
     const s = pdmDepose();
     const bad = { htCents: 100, tvaCents: 20, ttcCents: 121 };
     expect(

@@ -22,7 +22,7 @@ const params = (delaiMoeJours: number, ccagVersion: '2009' | '2021' = '2009'): D
   receptionDemandesPaiement: 'MOE',
 });
 
-describe('circuit deadlines (DOMAIN.md §6)', () => {
+describe('circuit deadlines (docs/rules/deadlines.md#deadlines)', () => {
   it('counts the titulaire’s 15 days from the deposit without moving a Sunday last day (CCP R2193-12, R2193-16)', () => {
     expect(delaiValidation(d('2025-04-05'))).toEqual({
       trigger: '2025-04-05',
@@ -33,7 +33,7 @@ describe('circuit deadlines (DOMAIN.md §6)', () => {
     });
   });
 
-  it('gives the MOE its delay, moved to the next working day (CCAG-T 2014 art. 13.2.2, 3.2.3)', () => {
+  it('gives the MOE its delay, moved to the next working day (CCAG-T 2014 art. 13.2.2, 3.2.4)', () => {
     expect(delaiExamenMoe(params(7), d('2025-04-11')).lastDay).toBe('2025-04-18'); // Good Friday is worked
     expect(delaiExamenMoe(params(7), d('2025-04-14')).lastDay).toBe('2025-04-22'); // Easter Monday 21 April
     expect(delaiExamenMoe(params(7, '2021'), d('2025-04-14')).source).toBe(

@@ -3,7 +3,7 @@ import { type Action, transition } from '../../../../shared/domain/circuits';
 import { marcheSchema } from '../../../../shared/domain/marche';
 import { A, marcheGroupement, marcheSolo, paris, piece, refusalOf, Scenario, SIRET } from './fixtures';
 
-/** DOMAIN.md §4 (cadres) and §5 (the first deposit opens the dossier). */
+/** docs/rules/cadres.md (cadres) and docs/rules/circuits.md (the first deposit opens the dossier). */
 
 const deposer = (cadre: string, extra: Partial<Extract<Action, { type: 'DEPOSER' }>> = {}): Action => ({
   type: 'DEPOSER',
@@ -14,7 +14,7 @@ const deposer = (cadre: string, extra: Partial<Extract<Action, { type: 'DEPOSER'
 const open = (who = A.titulaire, cadre = 'A4', marche = marcheSolo) =>
   refusalOf(() => transition(marche, undefined, who, deposer(cadre), paris('2025-04-11')));
 
-describe('first deposit and cadres (DOMAIN.md §4)', () => {
+describe('first deposit and cadres (docs/rules/cadres.md)', () => {
   it.each([
     ['A1', 'Factures émises'],
     ['A2', 'Factures émises'],
@@ -27,7 +27,7 @@ describe('first deposit and cadres (DOMAIN.md §4)', () => {
   });
 
   it.each(['A5', 'A6', 'A11', 'A16', 'A18'])(
-    'refuses %s, a cadre this circuit does not run (domain-research §2.3)',
+    'refuses %s, a cadre this circuit does not run (docs/rules/cadres.md)',
     (cadre) => {
       expect(open(A.titulaire, cadre).code).toBe('CADRE_NON_GERE');
     },
@@ -44,7 +44,7 @@ describe('first deposit and cadres (DOMAIN.md §4)', () => {
     expect(open(A.titulaire, cadre).code).toBe('CADRE_INCONNU');
   });
 
-  it('lets a depositor use only the cadres of its role (DOMAIN.md §4)', () => {
+  it('lets a depositor use only the cadres of its role (docs/rules/cadres.md)', () => {
     const e = open(A.stTitulaire, 'A4');
     expect(e).toMatchObject({ code: 'CADRE_NON_AUTORISE_POUR_ROLE', kind: 'FORBIDDEN' });
     expect(e.message).toContain('A9, A10');
@@ -63,7 +63,7 @@ describe('first deposit and cadres (DOMAIN.md §4)', () => {
     expect(r.dossier.parties.fournisseur).toEqual({ siret: SIRET.mandataire, role: 'MANDATAIRE' });
   });
 
-  it('refuses a bad piece number with the documents rule (DOMAIN.md §8)', () => {
+  it('refuses a bad piece number with the documents rule (docs/rules/documents.md#piece-numbers)', () => {
     const e = refusalOf(() =>
       transition(
         marcheSolo,

@@ -3,7 +3,7 @@ import { parseAction } from '../../../../shared/domain/circuits';
 import { A, marcheSolo, montants, paris, piece, refusalOf, Scenario, SIRET } from './fixtures';
 
 /**
- * DOMAIN.md §5 service financier: SERVICE_FAIT → MANDATEE → MISE_EN_PAIEMENT (intermediate statuses optional),
+ * docs/rules/circuits.md#service-financier service financier: SERVICE_FAIT → MANDATEE → MISE_EN_PAIEMENT (intermediate statuses optional),
  * SUSPENDUE (once) → COMPLETEE, A_RECYCLER → recycled, REJETEE. The acompte reaches it on 23 April 2025; the DGP
  * started on 11 April, échéance 11 May.
  */
@@ -24,7 +24,7 @@ function auServiceFinancier(): Scenario {
 }
 
 describe('service financier (CCP R2192-27 to R2192-29; Chorus Pro statuses)', () => {
-  it('enters the next wait already late when the DGP échéance has passed: no expired timer, no extra version (assumption, DOMAIN.md §6)', () => {
+  it('enters the next wait already late when the DGP échéance has passed: no expired timer, no extra version (assumption, docs/rules/dgp.md#échéance)', () => {
     const s = auServiceFinancier();
     // Échéance 11 May 2025; service fait on 20 May: the next wait (mandatement) is late from its first day.
     const r = s.act(A.sf, { type: 'SERVICE_FAIT' }, paris('2025-05-20'));

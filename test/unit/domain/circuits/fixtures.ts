@@ -12,7 +12,7 @@ import {
 import { DomainError } from '../../../../shared/domain/errors';
 import { type Marche, marcheSchema } from '../../../../shared/domain/marche';
 
-/** Luhn-valid SIRETs (DOMAIN.md §2) for the structures of the test marchés. */
+/** Luhn-valid SIRETs (docs/rules/structures.md#siret) for the structures of the test marchés. */
 export const SIRET = {
   mandataire: '10000000100014',
   cotraitant: '10000000200012',
@@ -170,7 +170,7 @@ export const montants = (htCents: number, tvaCents = Math.round(htCents / 5)) =>
 
 /**
  * A dossier's life, step by step. Every step also checks that the pending wait rebuilt from the stored dossier
- * (JSON round trip) equals the one the transition returned (ARCHITECTURE.md: resume from the database).
+ * (JSON round trip) equals the one the transition returned (docs/DESIGN.md#how-a-dossier-flows: resume from the database).
  */
 export class Scenario {
   dossier: Dossier | undefined;

@@ -28,18 +28,18 @@ import { SIRET } from './fixtures';
  * The forbidden-transition matrix, generated: for every reachable state × every actor (each structure of the
  * marché, outsiders claiming each role, the system) × every action, the action succeeds exactly when the
  * allow-list below says so, and is otherwise refused with a documented DomainError code.
- * The allow-list is written from DOMAIN.md §1, §4, §5 (who decides what, at which step), not from the code.
+ * The allow-list is written from docs/rules/actors.md, docs/rules/cadres.md, docs/rules/circuits.md (who decides what, at which step), not from the code.
  */
 
 type Who = 'VALIDEUR_1' | 'VALIDEUR_2' | 'FOURNISSEUR' | 'TITULAIRE' | 'MOE' | 'MOA' | 'SF' | 'DEPOSANT';
 
-/** DOMAIN.md §1: the titulaire, or the mandataire of a groupement. */
+/** docs/rules/actors.md: the titulaire, or the mandataire of a groupement. */
 const TITULAIRE_OF: Record<string, string> = {
   'M-SOLO': SIRET.titulaire,
   'M-MOA': SIRET.titulaire,
   'M-GRP': SIRET.mandataire,
 };
-/** The fiche d'identité: who validates whose pieces (DOMAIN.md §5), by depositor. */
+/** The fiche d'identité: who validates whose pieces (docs/rules/circuits.md#validation), by depositor. */
 const VALIDEURS_OF: Record<string, readonly string[]> = {
   [SIRET.stTitulaire]: [SIRET.titulaire],
   [SIRET.stMandataire]: [SIRET.mandataire],
@@ -73,7 +73,7 @@ function siretOf(who: Who, world: World, d: Dossier): string {
 
 const SF_PROGRESS: readonly ActionType[] = ['MANDATER', 'METTRE_EN_PAIEMENT', 'METTRE_A_RECYCLER', 'REJETER'];
 
-/** Who may do what in each state (DOMAIN.md §5). */
+/** Who may do what in each state (docs/rules/circuits.md). */
 function allowList(d: Dossier): Array<[Who, ActionType]> {
   const has = (cadre: string) => d.pieces.some((p) => p.cadre === cadre);
   switch (d.state) {
@@ -165,7 +165,7 @@ function allowed(world: World, d: Dossier, actor: Actor, type: ActionType): bool
   );
 }
 
-/** DOMAIN.md §4 and §5: who may open a dossier with which cadre. */
+/** docs/rules/cadres.md, docs/rules/circuits.md: who may open a dossier with which cadre. */
 function mayOpen(marche: Marche, actor: Actor, cadre: string): boolean {
   const acteurs = marche.acteurs.filter((a) => a.siret === actor.siret);
   const holds = (role: string) => acteurs.some((a) => a.role === role);
@@ -183,7 +183,7 @@ function mayOpen(marche: Marche, actor: Actor, cadre: string): boolean {
   return false;
 }
 
-/** What the system does when the wait's deadline passes (DOMAIN.md §5, §6): the state it leads to. */
+/** What the system does when the wait's deadline passes (docs/rules/circuits.md#waits, docs/rules/deadlines.md#deadlines): the state it leads to. */
 function timeoutLeadsTo(d: Dossier): readonly DossierState[] | null {
   const flag = d.wait.lateSince === null ? [d.state] : null; // no tacit effect: flagged late once
   switch (d.state) {
@@ -236,7 +236,7 @@ function label(world: World, d: Dossier | undefined, actor: Actor | 'SYSTEM', ty
   return `${world.name} ${d ? `${d.state}/${d.status}` : '(no dossier)'} ${who} ${type}`;
 }
 
-describe('forbidden-transition matrix, generated over every reachable state (DOMAIN.md §1, §5)', () => {
+describe('forbidden-transition matrix, generated over every reachable state (docs/rules/actors.md, docs/rules/circuits.md)', () => {
   let nodes: Node[] = [];
   const tried: Array<
     Omit<Tried, 'attempt'> & { readonly ok: boolean; readonly version?: number; readonly error?: unknown }
@@ -262,7 +262,7 @@ describe('forbidden-transition matrix, generated over every reachable state (DOM
     expect(nodes.length).toBeGreaterThan(100);
   });
 
-  it('opens a dossier exactly for the depositors and cadres of DOMAIN.md §4, and refuses the rest with a documented code', () => {
+  it('opens a dossier exactly for the depositors and cadres of docs/rules/cadres.md, and refuses the rest with a documented code', () => {
     const failures: string[] = [];
     for (const world of WORLDS) {
       for (const actor of world.actors) {
@@ -308,7 +308,7 @@ describe('forbidden-transition matrix, generated over every reachable state (DOM
     expect(tried.length).toBe(nodes.reduce((n, { world }) => n + world.actors.length * ACTION_TYPES.length, 0));
   });
 
-  it('applies the system timeout only when the current wait’s deadline has passed, with the DOMAIN.md §5 effect', () => {
+  it('applies the system timeout only when the current wait’s deadline has passed, with the docs/rules/circuits.md#waits effect', () => {
     const failures: string[] = [];
     for (const { world, dossier, pending } of nodes) {
       const what = label(world, dossier, 'SYSTEM', 'DELAI_EXPIRE');
@@ -354,7 +354,7 @@ describe('forbidden-transition matrix, generated over every reachable state (DOM
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('publishes in the pending wait exactly the allow-list of the state (DOMAIN.md §5)', () => {
+  it('publishes in the pending wait exactly the allow-list of the state (docs/rules/circuits.md)', () => {
     const failures: string[] = [];
     for (const { world, dossier, pending } of nodes) {
       const published = pending

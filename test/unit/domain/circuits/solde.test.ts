@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { A, marcheGroupement, marcheSolo, montants, paris, piece, refusalOf, Scenario, SIRET } from './fixtures';
 
 /**
- * DOMAIN.md §5 "Solde": A7 → MOE (A17) → MOA (A20) → titulaire (A8 / reserves / refusal / silence), and the tacit
+ * docs/rules/circuits.md#solde: A7 → MOE (A17) → MOA (A20) → titulaire (A8 / reserves / refusal / silence), and the tacit
  * route (A22 → A23). marcheSolo names the CCAG-T 2009 as amended in 2014 (art. 13.x).
  */
 function a7(extra: { receptionNotifieeLe?: string; pdfRecuMoaLe?: string } = { receptionNotifieeLe: '2025-03-03' }) {
@@ -29,7 +29,7 @@ function a20(s: Scenario, date = '2025-04-10') {
 }
 
 describe('solde: projet de décompte final → décompte général → DGD (CCAG-T 2014 art. 13.3, 13.4)', () => {
-  it('gives the MOE and MOA until 30 days after the PDF was received, moved past Easter Monday (13.4.2, 3.2.3)', () => {
+  it('gives the MOE and MOA until 30 days after the PDF was received, moved past Easter Monday (13.4.2, 3.2.4)', () => {
     const s = a7();
     expect(s.dossier).toMatchObject({
       kind: 'SOLDE',
@@ -325,7 +325,7 @@ describe('tacit procedure (CCAG-T 2014 art. 13.4.4)', () => {
     expect(r3.clockEffects).toEqual([{ kind: 'HAND_OVER', on: '2025-05-12', holder: 'SERVICE_FINANCIER' }]);
   });
 
-  it('names the tacit DGD piece after its depositor: A24 for the MOE, A25 for the MOA (DOMAIN.md §4)', () => {
+  it('names the tacit DGD piece after its depositor: A24 for the MOE, A25 for the MOA (docs/rules/cadres.md)', () => {
     for (const [who, cadre] of [
       [A.moe, 'A24'],
       [A.moa, 'A25'],

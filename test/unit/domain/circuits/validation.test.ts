@@ -13,7 +13,7 @@ import {
   SIRET,
 } from './fixtures';
 
-/** DOMAIN.md §5 "Subcontractor (paiement direct)" and "Cotraitant". */
+/** docs/rules/circuits.md#validation. */
 
 function a10(marche = marcheSolo, who = A.stTitulaire, date = '2025-04-05'): Scenario {
   const s = new Scenario(marche);
@@ -117,7 +117,7 @@ describe('sous-traitant in paiement direct (CCP R2193-10 to R2193-16)', () => {
       { type: 'MISE_A_DISPOSITION', details: { destinataireRole: 'MOE' } },
     ]);
     expect(r.clockEffects).toEqual([{ kind: 'START', on: '2025-04-20', holder: 'MOE' }]);
-    // MOE: 20 April + 7 = Sunday 27 April → Monday 28 April (CCAG-T 2014 art. 3.2.3)
+    // MOE: 20 April + 7 = Sunday 27 April → Monday 28 April (CCAG-T 2014 art. 3.2.4)
     expect(r.pending).toMatchObject({ step: 'EXAMEN_MOE', lastDay: '2025-04-28' });
   });
 
@@ -205,7 +205,7 @@ describe('sous-traitant in paiement direct (CCP R2193-10 to R2193-16)', () => {
   });
 });
 
-describe('cotraitant of a groupement (DOMAIN.md §5 "Cotraitant"; domain-research §3.3)', () => {
+describe('cotraitant of a groupement (docs/rules/circuits.md#validation)', () => {
   it('is validated by the mandataire, then reaches the MOE, where the DGP starts (receiver MOE)', () => {
     const s = new Scenario(marcheGroupement);
     const r0 = s.act(

@@ -47,7 +47,7 @@ function codeOf(fn: () => unknown): { code: string; kind: string } {
   throw new Error('expected a DomainError');
 }
 
-describe('DGP clock: start and échéance (DOMAIN.md §6)', () => {
+describe('DGP clock: start and échéance (docs/rules/dgp.md#start)', () => {
   it('worked example: PDM made available to the MOE on Mon 3 March 2025, 30-day DGP → échéance 2 April 2025 (CCP R2192-12, R2192-15)', () => {
     const c = clock(30, start('2025-03-03'));
     expect(c.start).toBe('2025-03-03');
@@ -209,7 +209,7 @@ describe('DGP stop: payment and cancellation', () => {
   });
 });
 
-describe('days per actor (DOMAIN.md §6 "Per-actor share")', () => {
+describe('days per actor (docs/rules/dgp.md#holders)', () => {
   it('MOE → MOA → SERVICE_FINANCIER hand-overs, paid on time', () => {
     const c = clock(
       30,

@@ -36,7 +36,7 @@ describe('ECB rates as data (CCP R2192-31; décret 2013-269 art. 8)', () => {
     ['2024-07-01', 425],
     ['2025-01-01', 315],
     ['2025-07-01', 215],
-  ])('the MRO rate on %s is %i bp (DOMAIN.md §6)', (date, bp) => {
+  ])('the MRO rate on %s is %i bp (docs/rules/interest.md)', (date, bp) => {
     expect(ecbRateForHalfYear(d(date), KNOWN)).toBe(bp);
   });
 
@@ -186,7 +186,7 @@ describe('intérêts moratoires (CCP L2192-13, R2192-31; D2192-35)', () => {
 });
 
 describe('interest arithmetic: exact integers, half-up to the cent', () => {
-  it('uses a 365-day year (assumption, DOMAIN.md §6)', () => {
+  it('uses a 365-day year (assumption, docs/rules/interest.md)', () => {
     expect(INTEREST_DAY_COUNT).toBe(365);
   });
 

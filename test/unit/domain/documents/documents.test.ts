@@ -13,14 +13,14 @@ function codeOf<T>(v: Validation<T>): string | undefined {
   return v.ok ? undefined : v.error.code;
 }
 
-/** DOMAIN.md §8, copied from the handbook (not from the code). */
+/** docs/rules/documents.md, copied from the rule book (not from the code). */
 const SPEC_EXTENSIONS =
   'bmp bz2 csv doc docx fax gif gz gzip htm html jpeg jpg odp ods odt p7s pdf png pps ppt pptx rtf svg tgz tif tiff txt xhtml xlc xlm xls xlsx xml zip'.split(
     ' ',
   );
 
-describe('file names (Chorus Pro « Pièces jointes »; DOMAIN.md §8)', () => {
-  it('the accepted extensions are exactly those of DOMAIN.md §8', () => {
+describe('file names (Chorus Pro « Pièces jointes »; docs/rules/documents.md#files)', () => {
+  it('the accepted extensions are exactly those of docs/rules/documents.md#files', () => {
     expect([...ALLOWED_EXTENSIONS].sort()).toEqual([...SPEC_EXTENSIONS].sort());
   });
 
@@ -66,7 +66,7 @@ describe('file names (Chorus Pro « Pièces jointes »; DOMAIN.md §8)', () => {
   });
 });
 
-describe('piece numbers (Chorus Pro; DOMAIN.md §8)', () => {
+describe('piece numbers (Chorus Pro; docs/rules/documents.md#piece-numbers)', () => {
   it.each([['F2025-0001'], ['A'], ['PDM+03_lot.2'], ['x'.repeat(35)]])('accepts %j', (n) => {
     expect(validatePieceNumber(n)).toEqual({ ok: true, value: n });
   });
@@ -106,7 +106,7 @@ describe('piece numbers (Chorus Pro; DOMAIN.md §8)', () => {
   });
 });
 
-describe('size limits (DOMAIN.md §8)', () => {
+describe('size limits (docs/rules/documents.md#sizes)', () => {
   it('10 MB per file and 120 MB per piece (binary megabytes)', () => {
     expect(MAX_FILE_BYTES).toBe(10_485_760);
     expect(MAX_PIECE_BYTES).toBe(125_829_120);

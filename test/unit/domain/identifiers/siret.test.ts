@@ -9,7 +9,7 @@ function errorCode(input: string): string | undefined {
   return v.ok ? undefined : v.error.code;
 }
 
-describe('SIRET (INSEE; DOMAIN.md §2)', () => {
+describe('SIRET (INSEE; docs/rules/structures.md#siret)', () => {
   it.each([
     ['21300202500012', 'Ville de Marseille'],
     ['83876704400012', 'entreprise privée'],

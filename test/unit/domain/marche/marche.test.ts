@@ -65,7 +65,7 @@ function withActeur(index: number, patch: Record<string, unknown>): Input {
   return m;
 }
 
-describe("fiche d'identité du marché (DOMAIN.md §3)", () => {
+describe("fiche d'identité du marché (docs/rules/marche.md)", () => {
   it('parses a complete marché and applies the defaults', () => {
     const m = parseMarche(marche());
     expect(m).toMatchObject({

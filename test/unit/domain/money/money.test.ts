@@ -5,7 +5,7 @@ import { applyRateBp, formatAmount, formatEuros, parseAmount, sumCents } from '.
 
 const safeCents = fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
 
-describe('parseAmount (decimal strings at the API; DOMAIN.md §7)', () => {
+describe('parseAmount (decimal strings at the API; docs/rules/money.md)', () => {
   it.each([
     ['1234.5', 123450],
     ['1234.56', 123456],

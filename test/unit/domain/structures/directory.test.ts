@@ -21,7 +21,7 @@ function fault(f: () => void): DomainError | undefined {
   return undefined;
 }
 
-describe("addressee's directory parameters (DOMAIN.md §2: a missing mandatory reference is refused)", () => {
+describe("addressee's directory parameters (docs/rules/structures.md#directory: a missing mandatory reference is refused)", () => {
   it.each([
     [{}, {}, undefined],
     [{ codeServiceObligatoire: true }, { codeService: 'DGAVE' }, undefined],

@@ -12,7 +12,7 @@ import {
 } from '../../../../shared/domain/structures';
 import { errorCode, member, OTHER_SIRET, SIRET, structureOf, T1, user } from './fixtures';
 
-describe('rattachement (DOMAIN.md §2, Chorus Pro: gestion des structures)', () => {
+describe('rattachement (docs/rules/structures.md#managers, Chorus Pro: gestion des structures)', () => {
   it('a user asks to be attached: pending, role UTILISATEUR, requested spaces kept', () => {
     const { structure, gpMembership } = structureOf();
     const r = requestAttachment(structure, user('bob'), [gpMembership], T1, [
@@ -160,7 +160,7 @@ describe('transferPrincipal: the GP hands its role to an attached user', () => {
   });
 });
 
-describe('onUserDeactivated: the GS with the most recent last login becomes GP (DOMAIN.md §2)', () => {
+describe('onUserDeactivated: the GS with the most recent last login becomes GP (docs/rules/structures.md#managers)', () => {
   const at = (iso: string) => new Date(iso);
 
   it('promotes the most recently logged-in active GS and demotes the departed GP', () => {
@@ -235,7 +235,7 @@ describe('onUserDeactivated: the GS with the most recent last login becomes GP (
   });
 });
 
-describe('spaces: CONSULTATION reads, MODIFICATION acts (DOMAIN.md §2)', () => {
+describe('spaces: CONSULTATION reads, MODIFICATION acts (docs/rules/structures.md#spaces)', () => {
   it.each([
     ['APPROVED', 'MODIFICATION', true, true],
     ['APPROVED', 'CONSULTATION', true, false],

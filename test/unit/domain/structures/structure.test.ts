@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/domain/structures';
 import { errorCode as code, member, OTHER_SIRET, SIRET, structureOf, T0, T1, user } from './fixtures';
 
-describe('structures (DOMAIN.md §2, Chorus Pro: gestion des structures)', () => {
+describe('structures (docs/rules/structures.md, Chorus Pro: gestion des structures)', () => {
   describe('createStructure', () => {
     it('makes the creator gestionnaire principal, subscribed in MODIFICATION to every enabled space', () => {
       const { structure, gpMembership } = structureOf(user('alice'));

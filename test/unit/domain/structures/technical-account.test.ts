@@ -9,7 +9,7 @@ import { errorCode, member, OTHER_SIRET, SIRET, T0, T1 } from './fixtures';
 
 const account: TechnicalAccount = { siret: SIRET, login: 'tech-213002025', passwordChangedAt: T0 };
 
-describe('technical account (DOMAIN.md §2, Chorus Pro: compte technique)', () => {
+describe('technical account (docs/rules/structures.md#technical-account, Chorus Pro: compte technique)', () => {
   it.each([
     ['Abcdefghijk1', true, '12 chars, upper + lower + digit'],
     ['abcdefghij1!', true, 'lower + digit + other'],

@@ -9,7 +9,7 @@ import {
 } from '../../../../shared/domain/structures';
 import { errorCode, T0, T1 } from './fixtures';
 
-describe('users: login address and contact address (DOMAIN.md §2)', () => {
+describe('users: login address and contact address (docs/rules/structures.md#users)', () => {
   it('lowercases the login address and defaults the contact address to it', () => {
     expect(createUser({ id: 'u1', loginAddress: '  Jean.Dupont@Exemple.FR ' }, T0)).toEqual({
       id: 'u1',

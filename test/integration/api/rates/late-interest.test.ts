@@ -1,0 +1,139 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runTauxBce } from '../../../../scripts/taux-bce';
+import { EcbRateStore } from '../../../../shared/adapters/dynamo/ecb-rate-store';
+import { OperatorStore } from '../../../../shared/adapters/dynamo/operator-store';
+import { DEMO, useWorld } from '../dossiers/world';
+
+/**
+ * ECB rates as data on the embedded platform (docs/ecb-rates.md): an operator records a rate, nobody else can; a late
+ * solde says its rate is unknown until `npm run taux-bce -- importer` brings the half-year, then every view shows the
+ * interest, computed from the table.
+ */
+const world = useWorld();
+const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
+const CSV = fileURLToPath(new URL('../../../fixtures/ecb/mro-sdmx.csv', import.meta.url));
+
+describe('the operator API of the ECB rates', () => {
+  it('lets a platform operator record a half-year once; a MOA gets 403', async () => {
+    const w = world();
+    const p = w.platform;
+    const operator = DEMO.users.exploitant;
+    await new OperatorStore(p.clients.document, p.tableName).grant({
+      userId: operator.id,
+      loginAddress: operator.login,
+      grantedAt: p.clock.now().toISOString(),
+      grantedBy: 'test',
+    });
+    const body = { semestre: '2026-07-01', taux: '2.15', enVigueurDepuis: '2025-06-11', reference: 'BCE, 5 juin 2025' };
+
+    const refused = await w.as.moa.post('/v1/taux-bce', body);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('ROLE_OPERATEUR_REQUIS');
+    expect((await w.as.moa.get('/v1/taux-bce')).status).toBe(403);
+
+    const recorded = await w.as.exploitant.post('/v1/taux-bce', body);
+    expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    expect(recorded.body).toMatchObject({
+      semestre: '2026-07-01',
+      tauxPointsBase: 215,
+      taux: '2,15',
+      source: 'OPERATEUR',
+      enregistrePar: operator.id,
+    });
+    expect((await w.as.exploitant.post('/v1/taux-bce', body)).status).toBe(200);
+    const different = await w.as.exploitant.post('/v1/taux-bce', { ...body, taux: '2.40' });
+    expect(different.status).toBe(409);
+    expect(different.body.code).toBe('TAUX_BCE_DEJA_ENREGISTRE');
+    const future = await w.as.exploitant.post('/v1/taux-bce', { ...body, semestre: '2099-01-01' });
+    expect(future.status).toBe(422);
+    expect(future.body.code).toBe('TAUX_BCE_INVALIDE');
+
+    const table = (await w.as.exploitant.get('/v1/taux-bce')).body;
+    expect(table.taux).toEqual([expect.objectContaining({ semestre: '2026-07-01', tauxPointsBase: 215 })]);
+    // the journal says who recorded what, once
+    const journal = await new EcbRateStore(p.clients.document, p.tableName).journal();
+    expect(journal).toEqual([expect.objectContaining({ by: operator.id, halfYearStart: '2026-07-01', rateBp: 215 })]);
+  });
+});
+
+describe('a late solde before and after the half-year’s rate is imported', () => {
+  it('says the rate is unknown, then shows the interest computed from the imported table', async () => {
+    const w = world();
+    const p = w.platform;
+    const opened = await w.open(w.as.mandataire, { cadre: 'A7', numero: 'PDF-TX-01' });
+    const id = opened.dossierId;
+    let r = await w.follow(w.as.moe, id, opened.version, {
+      type: 'DEPOSER_PROJET_DECOMPTE_GENERAL',
+      cadre: 'A17',
+      numero: 'PDG-TX-01',
+    });
+    r = await w.follow(w.as.moa, id, r.version, {
+      type: 'NOTIFIER_DECOMPTE_GENERAL',
+      cadre: 'A20',
+      numero: 'DG-TX-01',
+    });
+    r = await w.follow(w.as.mandataire, id, r.version, {
+      type: 'SIGNER_DG',
+      cadre: 'A8',
+      numero: 'DGD-TX-01',
+      montants: M('50000.00', '10000.00', '60000.00'),
+    });
+    expect(r.body.etat, JSON.stringify(r.body)).toBe('TRAITEMENT_SERVICE_FINANCIER');
+
+    // 40 days with the service financier: 10 days past the 30-day DGP, unpaid
+    await p.advanceClock({ days: 40 });
+    await w.refreshSessions();
+    const before = (await w.as.moa.get(`/v1/dossiers/${id}/delai`)).body;
+    expect(before.joursDeRetard).toBe(10);
+    expect(before.interetsMoratoires).toBeUndefined();
+    expect(before.interetsNonCalculables.code).toBe('TAUX_BCE_INCONNU');
+    expect(before.interetsNonCalculables.message).toMatch(/pas encore enregistré/);
+    const delaisBefore = (await w.as.moa.get(`/v1/structures/${DEMO.sirets.moa}/delais`)).body;
+    const rowBefore = delaisBefore.delais.find((d: { dossierId: string }) => d.dossierId === id);
+    expect(rowBefore.interetsNonCalculables.code).toBe('TAUX_BCE_INCONNU');
+
+    // npm run taux-bce -- importer <the ECB's series>, against this platform's table and clock
+    const lines: string[] = [];
+    const code = await runTauxBce(['importer', CSV], {
+      store: new EcbRateStore(p.clients.document, p.tableName),
+      now: () => p.clock.now(),
+      print: (l) => lines.push(l),
+      by: 'CLI:test',
+    });
+    expect(code, lines.join('\n')).toBe(0);
+
+    // Hand computation: base = 60 000,00 € TTC − the demo marché's 5 % retenue de garantie (3 000,00 €)
+    // = 57 000,00 € = 5 700 000 cents; rate = 2,15 % (MRO in force since 11 June 2025, hence on the first day of the
+    // half-year of échéance + 1) + 8 points = 10,15 % = 1015 bp; 10 days late.
+    // 5 700 000 × 1015 × 10 / (10 000 × 365) = 57 855 000 000 / 3 650 000 = 15 850,68 → 15 851 cents = 158,51 €.
+    const after = (await w.as.moa.get(`/v1/dossiers/${id}/delai`)).body;
+    expect(after.interetsNonCalculables).toBeUndefined();
+    expect(after.interetsMoratoires).toMatchObject({ jours: 10, base: '57000.00', montant: '158.51' });
+    // + the 40 € indemnity: 158,51 + 40,00 = 198,51
+    expect(after.interetsMoratoires.total).toBe('198.51');
+
+    const delais = (await w.as.moa.get(`/v1/structures/${DEMO.sirets.moa}/delais`)).body;
+    const row = delais.delais.find((d: { dossierId: string }) => d.dossierId === id);
+    expect(row).toMatchObject({ joursDeRetard: 10, interetsMoratoires: '158.51', indemniteForfaitaire: '40.00' });
+    expect(delais.totaux.dossiersEnRetard).toBeGreaterThanOrEqual(1);
+
+    // Paid 2 days later: 12 days, final. 5 700 000 × 1015 × 12 / 3 650 000 = 69 426 000 000 / 3 650 000
+    // = 19 020,82 → 19 021 cents = 190,21 €.
+    await p.advanceClock({ days: 2 });
+    await w.refreshSessions();
+    let v = (await w.as.serviceFinancier.get(`/v1/dossiers/${id}`)).version as number;
+    for (const type of ['SERVICE_FAIT', 'MANDATER', 'METTRE_EN_PAIEMENT']) {
+      const done = await w.act(w.as.serviceFinancier, id, v, { type });
+      expect(done.status, `${type}: ${JSON.stringify(done.body)}`).toBe(200);
+      v = done.version;
+    }
+    const paid = (await w.as.mandataire.get(`/v1/dossiers/${id}/delai`)).body;
+    expect(paid.statut).toBe('PAYE');
+    expect(paid.interetsMoratoires).toMatchObject({
+      jours: 12,
+      montant: '190.21',
+      taux: expect.stringMatching(/^10[.,]15/),
+    });
+  });
+});
