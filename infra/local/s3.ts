@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Clock } from '../../shared/adapters/clock';
@@ -17,7 +17,7 @@ export interface S3EventRecord {
     s3SchemaVersion: string;
     configurationId: string;
     bucket: { name: string; arn: string; ownerIdentity: { principalId: string } };
-    object: { key: string; size?: number; eTag?: string; sequencer: string };
+    object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer: string };
   };
   [other: string]: unknown;
 }
@@ -98,9 +98,35 @@ function encodeEventKey(key: string): string {
 }
 
 /**
+ * Object versions, as on the versioned bucket of AWS (s3rver has none): every browser POST upload also stores its
+ * bytes under `.versions/<key>/<versionId>`, its event and answer carry that `versionId`, and a GET, HEAD or DELETE
+ * with `?versionId=` reaches that copy. So a download pinned to the verified version keeps serving the verified
+ * bytes even if other bytes are posted later under the same key (a form stays usable until it expires).
+ */
+export const VERSIONS_PREFIX = '.versions/';
+
+function versionPath(bucket: string, key: string, versionId: string): string {
+  return `/${bucket}/${[...`${VERSIONS_PREFIX}${key}/${versionId}`.split('/')].map(encodeURIComponent).join('/')}`;
+}
+
+/** `20261203T081500Z`, the machine's time (s3rver compares with it). */
+function amzDate(): string {
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+/** Opaque, URL-safe and time-ordered, like S3's. */
+function newVersionId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}${randomBytes(12).toString('base64url')}`;
+}
+
+/**
  * s3rver on an internal port behind a small front on the public one. The front checks browser POST uploads
- * against their signed policy (s3rver does not), answering S3's XML errors; everything else is piped through.
- * s3rver's object events, fixed to look like AWS's, go to `onEvent`.
+ * against their signed policy and their declared SHA-256 (s3rver checks neither), answering S3's XML errors, and
+ * keeps object versions (above); everything else is piped through. s3rver's object events, fixed to look like
+ * AWS's, go to `onEvent`.
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const require = createRequire(import.meta.url);
@@ -114,10 +140,17 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     configureBuckets: [{ name: options.bucket, configs: cors ? [cors] : [] }],
   });
   const completing = new Set<string>();
+  /** bucket/key → version ids of POSTs forwarded to s3rver whose event has not come yet (one POST per key at once). */
+  const pendingVersions = new Map<string, string[]>();
+  const keyQueues = new Map<string, Promise<unknown>>();
   server.on('event', (event) => {
     for (const record of event.Records) {
       const rawKey = record.s3.object.key;
       const name = record.s3.bucket.name;
+      if (rawKey.startsWith(VERSIONS_PREFIX)) continue; // the version copies are ours, not the application's
+      const pending = pendingVersions.get(`${name}/${rawKey}`);
+      const versionId = record.eventName.startsWith('ObjectCreated:') ? pending?.shift() : undefined;
+      if (versionId) record.s3.object.versionId = versionId;
       if (record.eventName === 'ObjectCreated:Post' && completing.has(`${name}/${rawKey}`)) {
         record.eventName = 'ObjectCreated:CompleteMultipartUpload';
       }
@@ -131,6 +164,35 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const { port: internalPort } = await server.run();
   const maxPostBytes = options.maxPostBytes ?? 64 * 1024 * 1024;
   const agent = new http.Agent({ keepAlive: true });
+  /** A PUT straight to s3rver (s3rver checks no signature: the front is the only way in). */
+  const putInternal = (path: string, body: Buffer, headers: Record<string, string>) =>
+    new Promise<void>((resolve, reject) => {
+      const put = http.request(
+        {
+          host: '127.0.0.1',
+          port: internalPort,
+          method: 'PUT',
+          path,
+          agent,
+          headers: {
+            ...headers,
+            'content-length': String(body.length),
+            // s3rver checks the key id only, not a SigV4 signature (local-stack-notes §2)
+            authorization: `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${amzDate().slice(0, 8)}/${options.region}/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+            'x-amz-date': amzDate(),
+            'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+          },
+        },
+        (up) => {
+          up.resume();
+          up.on('end', () =>
+            (up.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`s3rver PUT ${path}: ${up.statusCode}`)),
+          );
+        },
+      );
+      put.on('error', reject);
+      put.end(body);
+    });
 
   const allowedOrigin = (origin: string | undefined) => {
     if (!origin) return undefined;
@@ -147,16 +209,23 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     });
     res.end(body);
   };
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, body?: Buffer, onDone?: () => void) => {
+  const forward = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body?: Buffer,
+    onDone?: () => void,
+    over: { path?: string; headers?: (up: http.IncomingMessage) => Record<string, string> } = {},
+  ) => {
     const headers = { ...req.headers };
     if (body) {
       headers['content-length'] = String(body.length);
       delete headers['transfer-encoding'];
     }
     const upstream = http.request(
-      { host: '127.0.0.1', port: internalPort, method: req.method, path: req.url, headers, agent },
+      { host: '127.0.0.1', port: internalPort, method: req.method, path: over.path ?? req.url, headers, agent },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        const ok = (up.statusCode ?? 502) < 300;
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...(ok ? over.headers?.(up) : {}) });
         up.pipe(res);
         up.on('end', () => onDone?.());
       },
@@ -200,20 +269,65 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
           return;
         }
         const fields = new Map<string, string>();
-        let fileSize: number | undefined;
+        let file: Buffer | undefined;
         for (const [name, value] of form) {
-          if (name === 'file') fileSize = typeof value === 'string' ? Buffer.byteLength(value) : value.size;
-          else if (typeof value === 'string') fields.set(name, value);
+          if (name === 'file') {
+            file = typeof value === 'string' ? Buffer.from(value) : Buffer.from(await value.arrayBuffer());
+          } else if (typeof value === 'string') fields.set(name, value);
         }
+        const bucket = decodeURIComponent(bucketPost[1] as string);
         const rejection = checkPostPolicy(
-          { fields, fileSize, bucket: decodeURIComponent(bucketPost[1] as string) },
+          { fields, fileSize: file?.length, bucket },
           {
             now: options.clock.now(),
             credentials: { [options.credentials.accessKeyId]: options.credentials.secretAccessKey },
           },
         );
-        if (rejection) sendError(req, res, rejection);
-        else forward(req, res, body);
+        if (rejection) {
+          sendError(req, res, rejection);
+          return;
+        }
+        // S3 computes the checksum the form declares and refuses other bytes (BadDigest)
+        const declared256 = fields.get('x-amz-checksum-sha256');
+        if (declared256 !== undefined && file) {
+          const actual = createHash('sha256').update(file).digest('base64');
+          if (actual !== declared256) {
+            sendError(req, res, {
+              status: 400,
+              code: 'BadDigest',
+              message: 'The SHA256 you specified did not match the calculated checksum.',
+            });
+            return;
+          }
+        }
+        const key = fields.get('key');
+        if (!key || !file) {
+          forward(req, res, body);
+          return;
+        }
+        const id = `${bucket}/${key}`;
+        const previous = keyQueues.get(id) ?? Promise.resolve();
+        const turn = previous.then(async () => {
+          const versionId = newVersionId();
+          await putInternal(versionPath(bucket, key, versionId), file as Buffer, {
+            'content-type': fields.get('Content-Type') ?? fields.get('content-type') ?? 'application/octet-stream',
+            'x-amz-meta-local-checksum-sha256': createHash('sha256')
+              .update(file as Buffer)
+              .digest('base64'),
+          });
+          const queue = pendingVersions.get(id) ?? [];
+          queue.push(versionId);
+          pendingVersions.set(id, queue);
+          await new Promise<void>((done) =>
+            forward(req, res, body, done, { headers: () => ({ 'x-amz-version-id': versionId }) }),
+          );
+          if (queue.length === 0) pendingVersions.delete(id);
+        });
+        keyQueues.set(
+          id,
+          turn.catch(() => undefined),
+        );
+        await turn;
         return;
       }
       // CompleteMultipartUpload: remember the key, so that its event is named as AWS names it.
@@ -221,6 +335,27 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         const key = `${decodeURIComponent(url.pathname.slice(1))}`;
         completing.add(key);
         forward(req, res, undefined, () => completing.delete(key));
+        return;
+      }
+      // A version of an object: its copy under .versions/ (see VERSIONS_PREFIX)
+      const versionId = url.searchParams.get('versionId');
+      const objectPath = /^\/([^/]+)\/(.+)$/.exec(url.pathname);
+      if (versionId && objectPath && ['GET', 'HEAD', 'DELETE'].includes(req.method ?? '')) {
+        const [, bucket, rawKey] = objectPath as unknown as [string, string, string];
+        const key = rawKey.split('/').map(decodeURIComponent).join('/');
+        url.searchParams.delete('versionId');
+        const query = url.searchParams.toString();
+        const checksums = req.headers['x-amz-checksum-mode'] === 'ENABLED';
+        forward(req, res, undefined, undefined, {
+          path: `${versionPath(decodeURIComponent(bucket), key, versionId)}${query ? `?${query}` : ''}`,
+          headers: (up) => {
+            const sha = up.headers['x-amz-meta-local-checksum-sha256'];
+            return {
+              'x-amz-version-id': versionId,
+              ...(checksums && typeof sha === 'string' ? { 'x-amz-checksum-sha256': sha } : {}),
+            };
+          },
+        });
         return;
       }
       forward(req, res);

@@ -144,7 +144,8 @@ export function usePortal(options: UsePortalOptions = {}): () => PortalHarness {
         await page.getByLabel('Adresse de connexion').fill(loginAddress);
         await page.getByRole('button', { name: 'Se connecter' }).click();
         await page.waitForURL((u) => !u.pathname.startsWith('/connexion'));
-        await page.getByRole('button', { name: 'Déconnexion' }).waitFor();
+        // The signed-in layout is up (on a phone the header's buttons sit in its collapsed menu)
+        await page.locator('main h1').first().waitFor();
         return page;
       },
       async api(loginAddress, method, pathname, body, headers = {}) {

@@ -9,7 +9,16 @@ import {
   textPdfWithLinesOnPage,
 } from '../../fixtures/documents/generate';
 import { usePlatform } from '../../setup/platform';
-import { type DocumentsWorld, documentsWorld, objectExists, objectKeyOf, postFile, refusalOf, sha256 } from './helpers';
+import {
+  type DocumentsWorld,
+  documentsWorld,
+  objectExists,
+  objectKeyOf,
+  postFile,
+  refusalOf,
+  s3ErrorCode,
+  sha256,
+} from './helpers';
 
 /**
  * Verification of every uploaded object on the embedded platform (docs/rules/documents.md; docs/DESIGN.md#how-a-dossier-flows
@@ -94,13 +103,27 @@ describe('refused objects are deleted and the reason recorded in French', () => 
     expect(scan.stored).toBe(false);
   });
 
-  it('refuses bytes other than the SHA-256 the browser declared', async () => {
+  it('refuses bytes other than the SHA-256 the browser declared: the storage answers BadDigest, as S3 does', async () => {
     const d = await draft();
     const bytes = await textPdf([['Annexe']]);
     const other = sha256(new Uint8Array([1, 2, 3]));
-    const up = await upload(d, 'annexe.pdf', bytes, 'ATTACHMENT', other);
-    expect(up.file).toMatchObject({ status: 'REFUSE', refusal: { code: 'EMPREINTE_DIFFERENTE' } });
-    expect(up.stored).toBe(false);
+    const f = await w.pieces.requestUploadForm({
+      actor: w.actor('mandataire'),
+      dossierId: d.dossierId,
+      pieceId: d.pieceId,
+      fileName: 'annexe.pdf',
+      size: bytes.length,
+      role: 'ATTACHMENT',
+      sha256: other,
+    });
+    const res = await postFile(f, bytes);
+    expect(res.status).toBe(400);
+    expect(s3ErrorCode(res.text)).toBe('BadDigest');
+    await getPlatform().settle();
+    const file = (await w.pieces.getDraft(d.dossierId, d.pieceId)).files.find((x) => x.fileId === f.fileId);
+    expect(file?.status).toBe('ATTENDU');
+    const key = await objectKeyOf(getPlatform(), d.dossierId, d.pieceId, f.fileId);
+    expect(await objectExists(getPlatform(), key)).toBe(false);
   });
 
   it('deletes an object that no form announced', async () => {

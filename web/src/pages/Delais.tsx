@@ -1,6 +1,112 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { useSiret } from '../app/structure';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { formatAmount, formatDate, formatDays } from '../ui/format';
+import { Loading } from '../ui/Loading';
+import { NoStructure } from '../ui/NoStructure';
 import { usePageTitle } from '../ui/usePageTitle';
 
+const HOLDERS: Record<string, string> = {
+  MOE: 'Maître d’œuvre',
+  MOA: 'Maître d’ouvrage',
+  SERVICE_FINANCIER: 'Service financier',
+};
+
+/**
+ * « Délais » (MOA, service financier): every open délai global de paiement of the structure, overdue first, with the
+ * late-payment interest the API computed for each dossier (or the plain reason it cannot be computed).
+ */
 export default function Delais() {
   usePageTitle('Délais de paiement');
-  return <h1>Délais de paiement</h1>;
+  const siret = useSiret();
+  const q = useQuery({
+    queryKey: ['delais', siret],
+    enabled: !!siret,
+    queryFn: async () =>
+      unwrap(await api.GET('/v1/structures/{siret}/delais', { params: { path: { siret: siret ?? '' } } })),
+  });
+  const delais = q.data?.delais ?? [];
+  const details = useQueries({
+    queries: delais.map((d) => ({
+      queryKey: ['delai', d.dossierId],
+      queryFn: async () =>
+        unwrap(await api.GET('/v1/dossiers/{dossierId}/delai', { params: { path: { dossierId: d.dossierId } } })),
+    })),
+  });
+  return (
+    <>
+      <h1>Délais de paiement</h1>
+      <p className="fr-text--lead">
+        Les délais globaux de paiement en cours, les retards d’abord, avec les intérêts moratoires qui courent.
+      </p>
+      {!siret ? <NoStructure /> : null}
+      {q.isPending && siret ? <Loading /> : null}
+      {q.error ? <ErrorNotice error={q.error} /> : null}
+      {q.data && delais.length === 0 ? (
+        <p>Aucun délai de paiement en cours pour votre structure (seuls les maîtres d’ouvrage en suivent).</p>
+      ) : null}
+      {delais.length > 0 ? (
+        <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="delais">
+          <table>
+            <caption>Délais en cours au {formatDate(q.data?.aujourdhui)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Dossier</th>
+                <th scope="col">Échéance</th>
+                <th scope="col">Jours restants ou de retard</th>
+                <th scope="col">Détenteur</th>
+                <th scope="col">Intérêts moratoires</th>
+                <th scope="col">Total dû au titre du retard</th>
+              </tr>
+            </thead>
+            <tbody>
+              {delais.map((d, i) => {
+                const detail = details[i]?.data;
+                const interets = detail?.interetsMoratoires;
+                const raison = detail?.interetsNonCalculables?.message;
+                return (
+                  <tr key={d.dossierId}>
+                    <td>
+                      <Link to={`/dossiers/${encodeURIComponent(d.dossierId)}`}>{d.dossierId}</Link>
+                    </td>
+                    <td>{formatDate(d.echeance)}</td>
+                    <td>
+                      {d.enRetard ? (
+                        <Badge severity="error" small noIcon>
+                          {formatDays(d.joursDeRetard)} de retard
+                        </Badge>
+                      ) : (
+                        formatDays(d.joursRestants)
+                      )}
+                    </td>
+                    <td>{d.detenteur ? (HOLDERS[d.detenteur] ?? d.detenteur) : '—'}</td>
+                    <td className="ft-amount">
+                      {details[i]?.isPending
+                        ? '…'
+                        : interets
+                          ? formatAmount(interets.montant)
+                          : d.enRetard
+                            ? (raison ?? 'Non calculables')
+                            : '—'}
+                    </td>
+                    <td className="ft-amount">
+                      {interets
+                        ? formatAmount(interets.total)
+                        : d.enRetard && detail?.indemniteForfaitaire
+                          ? `${formatAmount(detail.indemniteForfaitaire)} (indemnité seule)`
+                          : '—'}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
 }

@@ -1,6 +1,100 @@
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api, type components } from '../api/client';
+import { unwrap } from '../api/problem';
+import { useSiret } from '../app/structure';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { formatAmount, formatDate, formatDaysLeft } from '../ui/format';
+import { Loading } from '../ui/Loading';
+import { NoStructure } from '../ui/NoStructure';
 import { usePageTitle } from '../ui/usePageTitle';
 
+type Ligne = components['schemas']['LigneSynthese'];
+
+export const syntheseQuery = (siret: string) => ({
+  queryKey: ['synthese', siret],
+  queryFn: async () =>
+    unwrap(await api.GET('/v1/structures/{siret}/a-traiter', { params: { path: { siret }, query: { limite: 200 } } })),
+});
+
+function Deadline({ l }: { l: Ligne }) {
+  if (l.joursRestants === null || l.joursRestants === undefined) return <span>Sans délai</span>;
+  return (
+    <>
+      {formatDate(l.dernierJour)}{' '}
+      {l.enRetard ? (
+        <Badge severity="error" small noIcon>
+          En retard
+        </Badge>
+      ) : (
+        <Badge severity={l.joursRestants <= 3 ? 'warning' : 'info'} small noIcon>
+          {formatDaysLeft(l.joursRestants)}
+        </Badge>
+      )}
+    </>
+  );
+}
+
+/** « Synthèse »: what waits for the structure, soonest deadline first; a click opens the dossier. */
 export default function Synthese() {
   usePageTitle('Synthèse');
-  return <h1>Synthèse</h1>;
+  const siret = useSiret();
+  const q = useQuery({ ...syntheseQuery(siret ?? ''), enabled: !!siret });
+  return (
+    <>
+      <h1>Synthèse</h1>
+      <p className="fr-text--lead">Retrouvez toutes les pièces à traiter, l’échéance la plus proche d’abord.</p>
+      {!siret ? <NoStructure /> : null}
+      {q.isPending && siret ? <Loading /> : null}
+      {q.error ? <ErrorNotice error={q.error} /> : null}
+      {q.data && q.data.lignes.length === 0 ? <p>Rien n’attend votre structure pour le moment.</p> : null}
+      {q.data && q.data.lignes.length > 0 ? (
+        <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="synthese">
+          <table>
+            <caption>
+              {q.data.lignes.length} pièce{q.data.lignes.length > 1 ? 's' : ''} à traiter au{' '}
+              {formatDate(q.data.aujourdhui)}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Numéro</th>
+                <th scope="col">Date de dépôt</th>
+                <th scope="col">Déposant</th>
+                <th scope="col">Cadre</th>
+                <th scope="col">État courant</th>
+                <th scope="col">Montant TTC</th>
+                <th scope="col">Engagement</th>
+                <th scope="col">Échéance</th>
+                <th scope="col">À défaut de réponse</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.lignes.map((l) => (
+                <tr key={l.dossierId} className={l.enRetard ? 'ft-row-late' : undefined}>
+                  <td>
+                    <Link to={`/dossiers/${encodeURIComponent(l.dossierId)}`}>{l.piece?.numero ?? l.dossierId}</Link>
+                  </td>
+                  <td>{formatDate(l.piece?.deposeeLe)}</td>
+                  <td>{l.deposant ? (l.deposant.raisonSociale ?? l.deposant.siret) : '—'}</td>
+                  <td>{l.piece?.cadre ?? '—'}</td>
+                  <td>
+                    {l.libelleEtat}
+                    <br />
+                    <span className="fr-text--xs">depuis le {formatDate(l.etatDepuis)}</span>
+                  </td>
+                  <td className="ft-amount">{formatAmount(l.montantTtc)}</td>
+                  <td>{l.engagement ?? '—'}</td>
+                  <td>
+                    <Deadline l={l} />
+                  </td>
+                  <td>{l.aDefautDeReponse?.description ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
 }

@@ -57,3 +57,12 @@ export function formatSiret(siret: string): string {
     ? `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}`
     : siret;
 }
+
+/** An API amount (`"1188.00"`, decimal string) as `1 188,00 €`, converted to cents without floating point. */
+export function formatAmount(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const m = /^(-?)(\d+)\.(\d{2})$/.exec(value);
+  if (!m) return '—';
+  const cents = Number(m[2]) * 100 + Number(m[3]);
+  return formatEuros(m[1] === '-' ? -cents : cents);
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../shared/adapters/ids';
+import type { WorkflowPort } from '../../shared/adapters/workflow';
+import { DEMO } from '../../shared/seed/demo';
+import { contextWith } from '../../shared/services/context';
+import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
+
+/** The follow-up screens (Accueil, Synthèse, Tableau de bord, Délais, Marchés) on two deposited dossiers. */
+const noWorkflow: WorkflowPort = { start: async () => 'started', release: async () => true };
+let firstDossier = '';
+
+describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
+  const portal = usePortal({
+    seed: async (p) => {
+      const service = contextWith({
+        dynamo: p.clients.document,
+        tableName: p.tableName,
+        clock: p.clock,
+        workflow: noWorkflow,
+      }).dossiers;
+      // 1 188,00 € TTC = 990,00 € HT + 198,00 € TVA
+      for (const [numero, ht, tva] of [
+        ['PDM-ECRAN-01', 99_000, 19_800],
+        ['PDM-ECRAN-02', 50_000, 10_000],
+      ] as const) {
+        const now = p.clock.now();
+        const r = await service.act({
+          marcheId: DEMO.marcheId,
+          actor: { siret: DEMO.sirets.mandataire, roles: ['MANDATAIRE'] },
+          action: {
+            type: 'DEPOSER',
+            dossierId: newId(now),
+            piece: {
+              id: newId(now),
+              numero,
+              cadre: 'A4',
+              montants: { htCents: ht, tvaCents: tva, ttcCents: ht + tva },
+            },
+          },
+          userId: DEMO.users.mandataire.id,
+        });
+        firstDossier ||= r.dossier.id;
+        await p.advanceClock({ days: 2 });
+      }
+    },
+  });
+
+  it('shows the MOE its Synthèse: numéro, déposant, amount in French, deadline with days left; a click opens the dossier', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moe);
+    await page.getByRole('link', { name: 'Synthèse' }).first().click();
+    const table = page.getByTestId('synthese');
+    await eventually(() => table.locator('tbody tr').count()).toBe(2);
+    const first = table.locator('tbody tr').first();
+    await eventually(() => first.textContent()).toContain('PDM-ECRAN-01');
+    const text = (await first.textContent()) ?? '';
+    expect(text).toContain('Bâtiment Démo SAS');
+    expect(text).toContain('1\u00a0188,00\u00a0€');
+    expect(text).toMatch(/J-\d+/);
+    expect(text).toMatch(/\d{2}\/\d{2}\/\d{4}/);
+    expect(await page.title()).toBe('Synthèse — Factures de travaux');
+    await expectAccessible(page);
+    await screenshot(page, 'synthese');
+    await first.getByRole('link', { name: 'PDM-ECRAN-01' }).click();
+    await page.waitForURL(`**/dossiers/${firstDossier}`);
+  });
+
+  it('shows the Accueil with the fil d’événements and quick access', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.titulaire);
+    await eventually(() => page.getByTestId('evenements').textContent()).toContain('Pièce déposée');
+    await expectAccessible(page);
+  });
+
+  it('counts the dossiers by status in the Tableau de bord; a count opens the matching search', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.titulaire);
+    await page.goto('/tableau-de-bord');
+    await eventually(() => page.locator('main').textContent()).toContain('2 dossiers au total');
+    await expectAccessible(page);
+    await page.getByTestId('compteurs').getByRole('link').first().click();
+    await page.waitForURL(/\/rechercher\?statut=/);
+  });
+
+  it('lists the marchés and opens a fiche d’identité', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moa);
+    await page.goto('/marches');
+    await page.getByRole('link', { name: DEMO.numeroMarche }).click();
+    await eventually(() => page.locator('main h1').textContent()).toBe(`Marché ${DEMO.numeroMarche}`);
+    await expectAccessible(page);
+  });
+
+  it('shows the Délais screen to the MOA', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moa);
+    await page.goto('/delais');
+    await eventually(() => page.locator('main h1').textContent()).toBe('Délais de paiement');
+    await expectAccessible(page);
+  });
+
+  it('works 375 px wide: the Synthèse table scrolls inside its frame, the page does not', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moe, { width: 375, height: 800 });
+    await page.goto('/synthese');
+    await eventually(() => page.getByTestId('synthese').locator('tbody tr').count()).toBe(2);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
+  });
+});
