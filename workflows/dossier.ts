@@ -33,6 +33,7 @@ export const DOSSIER_WAIT_STATES = {
   EXAMEN_MOE: 'Examen du PDM par le MOE',
   MOE_HORS_DELAI: 'Saisine directe du MOA (MOE hors délai)',
   VALIDATION_MOA: "Validation de l'état d'acompte par le MOA",
+  DEPOT_ETAT_ACOMPTE_VALIDE: "Dépôt de l'état d'acompte validé par le titulaire (A6)",
   TRAITEMENT_SERVICE_FINANCIER: 'Traitement par le service financier',
   COMPLEMENT_FOURNISSEUR: 'Complément du fournisseur (suspension)',
   RECYCLAGE: 'Recyclage de la pièce par son déposant',

@@ -3,8 +3,10 @@ import type { ChainedEvent, TrailVerification } from '../../shared/adapters/audi
 import {
   ACTION_LABELS,
   type ActionType,
+  circuitOfDossier,
   type Dossier,
   type Montants,
+  miseEnPaiementRemontee,
   type PendingAction,
   type PendingActor,
   type Piece,
@@ -91,6 +93,13 @@ export function delaiJson(v: DgpClockView | null): Out<typeof delaiOutput> | nul
     ...(v.echeance ? { echeance: v.echeance } : {}),
     ...(v.echeanceEndsAt ? { echeanceFinA: v.echeanceEndsAt.toISOString() } : {}),
     ...(v.holder ? { detenteur: v.holder } : {}),
+    datePaiement: v.paidOn,
+    ...(v.paymentDateUnknown
+      ? {
+          datePaiementInconnue:
+            "Date de mise en paiement inconnue : l'acheteur ne remonte pas le statut « mise en paiement » ; le circuit s'arrête au mandatement. Les jours de retard sont comptés jusqu'au mandatement (au moins) ; les intérêts moratoires courent jusqu'à la mise en paiement effective, qu'il faut obtenir du service financier.",
+        }
+      : {}),
     suspendu: v.suspended,
     ...(v.suspension
       ? {
@@ -208,6 +217,8 @@ export function dossierJson(
     version: record.version,
     type: d.kind,
     origine: d.origin,
+    circuit: circuitOfDossier(d),
+    miseEnPaiementRemontee: miseEnPaiementRemontee(d),
     etat: d.state,
     libelleEtat: STATE_LABELS[d.state],
     statut: d.status,
@@ -219,7 +230,7 @@ export function dossierJson(
       fournisseur: { ...d.parties.fournisseur },
       titulaire: { ...d.parties.titulaire },
       valideurs: d.parties.valideurs.map((v) => ({ ...v })),
-      moe: { ...d.parties.moe },
+      moe: d.parties.moe ? { ...d.parties.moe } : null,
       moa: { ...d.parties.moa },
       serviceFinancier: { ...d.parties.serviceFinancier },
     },

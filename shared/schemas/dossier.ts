@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
 import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';
-import { destinataireInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
+import { destinataireInput, montantsInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
 
 /**
  * The dossier de facturation at the API (docs/rules/circuits.md, docs/rules/dgp.md): the actions an actor sends, and what a dossier, its DGP
@@ -48,13 +48,31 @@ export const actionBody = z
     simple('SAISIR_MOA_DIRECTEMENT', "Fournisseur, après le silence du maître d'œuvre : saisir le maître d'ouvrage."),
     z
       .object({ type: z.literal('VALIDER_ETAT_ACOMPTE'), ...pieceRef, destinataire: destinataireInput.optional() })
-      .meta({ description: "Maître d'ouvrage : déposer l'état d'acompte validé (A19)." }),
+      .meta({
+        description:
+          "Maître d'ouvrage : déposer l'état d'acompte validé (A19) ; maître d'œuvre à qui le maître d'ouvrage a délégué la validation (« MOA présente : non ») : l'état d'acompte validé (A16).",
+      }),
+    z
+      .object({
+        type: z.literal('VALIDER_ETAT_ACOMPTE_FOURNISSEUR'),
+        montants: montantsInput.optional(),
+        commentaire: texte.optional(),
+      })
+      .meta({
+        description:
+          "Maître d'ouvrage d'un marché sans maître d'œuvre : valider l'état d'acompte du titulaire (A5), montants corrigés le cas échéant.",
+      }),
+    z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE_VALIDE'), ...pieceRef }).meta({
+      description:
+        "Titulaire d'un marché sans maître d'œuvre : déposer l'état d'acompte validé (A6), aux montants validés par le maître d'ouvrage.",
+    }),
     z
       .object({ type: z.literal('REFUSER_MOA'), motif: motifRefus, commentaire: texte.optional() })
       .meta({ description: "Maître d'ouvrage : refuser (pas pour un désaccord de montant)." }),
-    z
-      .object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), ...pieceRef })
-      .meta({ description: "Maître d'ouvrage : notifier le décompte général (A20)." }),
+    z.object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), ...pieceRef }).meta({
+      description:
+        "Maître d'ouvrage : notifier le décompte général (A20) ; maître d'œuvre délégataire : le décompte général (A18).",
+    }),
     z
       .object({ type: z.literal('SIGNER_DG'), ...pieceRef })
       .meta({ description: 'Titulaire : signer le décompte général (A8), qui devient définitif.' }),
@@ -76,9 +94,10 @@ export const actionBody = z
     simple('SERVICE_FAIT', 'Service financier : constater le service fait.'),
     simple('MANDATER', 'Service financier : mandater.'),
     simple('METTRE_EN_PAIEMENT', 'Service financier : mettre en paiement (arrête le délai de paiement).'),
-    z
-      .object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte).max(100) })
-      .meta({ description: 'Service financier : suspendre une fois, en listant chaque document manquant.' }),
+    z.object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte).max(100) }).meta({
+      description:
+        "Service financier, ou maître d'ouvrage pendant la validation de l'état d'acompte : suspendre le délai de paiement, une seule fois par dossier, en listant chaque document manquant.",
+    }),
     z
       .object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte })
       .meta({ description: 'Service financier : renvoyer la pièce pour erreur de destinataire.' }),
@@ -179,12 +198,19 @@ const holder = z.enum(['MOE', 'MOA', 'SERVICE_FINANCIER']);
 
 export const delaiOutput = z
   .object({
-    statut: z.enum(['NON_DEMARRE', 'EN_COURS', 'SUSPENDU', 'PAYE', 'ANNULE']),
+    statut: z.enum(['NON_DEMARRE', 'EN_COURS', 'SUSPENDU', 'PAYE', 'PAIEMENT_NON_REMONTE', 'ANNULE']),
     auJour: calendarDateString,
     debut: calendarDateString.optional(),
     echeance: calendarDateString.optional(),
     echeanceFinA: z.string().optional().meta({ description: 'Instant (24 h, heure de Paris) où le délai expire.' }),
     detenteur: z.string().optional(),
+    datePaiement: calendarDateString
+      .nullable()
+      .meta({ description: 'Jour de la mise en paiement ; null tant qu’elle n’a pas eu lieu ou n’est pas remontée.' }),
+    datePaiementInconnue: z
+      .string()
+      .optional()
+      .meta({ description: 'Présent quand l’acheteur ne remonte pas la mise en paiement : ce que cela implique.' }),
     suspendu: z.boolean(),
     suspension: z
       .object({
@@ -262,6 +288,13 @@ export const dossierOutput = z
     version: z.int(),
     type: z.enum(['ACOMPTE_MENSUEL', 'SOLDE']),
     origine: z.enum(['TITULAIRE', 'SOUS_TRAITANT', 'COTRAITANT']),
+    circuit: z.enum(['STANDARD', 'SANS_MOE', 'VALIDATION_DELEGUEE_MOE']).meta({
+      description:
+        'STANDARD : MOE (A15) puis MOA (A19 / A20) ; SANS_MOE : marché sans maître d’œuvre (A5, puis A6 après validation du MOA) ; VALIDATION_DELEGUEE_MOE : « MOA présente : non », le MOE valide (A16) et notifie le décompte général (A18).',
+    }),
+    miseEnPaiementRemontee: z.boolean().meta({
+      description: 'Faux : l’acheteur ne remonte pas la mise en paiement ; le dossier s’arrête au mandatement.',
+    }),
     etat: z.string(),
     libelleEtat: z.string(),
     statut: z.string(),
@@ -273,7 +306,9 @@ export const dossierOutput = z
       fournisseur: party,
       titulaire: party,
       valideurs: z.array(party),
-      moe: party,
+      moe: party
+        .nullable()
+        .meta({ description: 'null quand le marché ne désigne pas de maître d’œuvre (circuit A5 / A6).' }),
       moa: party,
       serviceFinancier: z.object({
         siret: z.string(),

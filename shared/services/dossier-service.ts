@@ -41,6 +41,7 @@ import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
 import { executionName } from '../domain/workflow';
 import { type Actor, assertMayOpenDossier, resolveActor } from './authorization';
+import { buyerParamsOf } from './buyer-params';
 
 /**
  * The actors' decisions on a dossier: load it and its marché once, authorize the actor, ask the rule book
@@ -268,11 +269,13 @@ export class DossierService {
 
     // The action's shape first (parseAction), then the addressee's directory, then the rule book.
     if (decision.actor !== 'SYSTEM') await this.assertAddressee(marche, record?.state, parseAction(decision.action));
-    const result = transition(marche, record?.state, decision.actor, decision.action, now);
+    // A new dossier's circuit follows the buyer's directory of the day; an open one keeps its own
+    const buyer = record ? undefined : await buyerParamsOf(marche, this.deps.identityStore);
+    const result = transition(marche, record?.state, decision.actor, decision.action, now, undefined, buyer);
     const dossier = result.dossier;
     const baseClock = record?.clock ?? newDgpClock({ kind: dgpKindOf(dossier), dgpJours: dossier.params.dgpJours });
     const clock = applyClockEffects(baseClock, result.clockEffects);
-    const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.cancelled;
+    const clockOpen = Boolean(clock.start) && !clock.paidOn && !clock.paymentUnreportedFrom && !clock.cancelled;
 
     const saved = await this.deps.store.save<Dossier, DgpClock>({
       dossierId: dossier.id,

@@ -7,14 +7,17 @@ import {
   type Change,
   type Ctx,
   cancelClock,
+  checkMontantsSum,
   close,
   type EventSeed,
   montantsDiffer,
   moveTo,
   newPiece,
-  reach,
+  reachMoaStep,
   setPieceStatus,
+  updatePiece,
 } from './ops';
+import { moaStepHolder } from './organisation';
 import { currentPiece } from './permissions';
 import { refusal } from './refusals';
 import type { Destinataire, Dossier, DossierOutcome, PieceStatus } from './types';
@@ -78,15 +81,19 @@ export function refuserMoa(ctx: Ctx, action: ActionOf<'REFUSER_MOA'>): Change {
   return refusalCloses(ctx, motif, action.commentaire, 'REFUSEE_MOA', 'REFUSE_MOA');
 }
 
-/** The dossier reaches the MOA: DGP started there, or handed over (docs/rules/dgp.md#start). */
+/**
+ * The dossier reaches the MOA's step (the MOA, or the MOE it delegated validation to): DGP started there, or
+ * handed over (docs/rules/dgp.md#start).
+ */
 function toMoa(d: Dossier, ctx: Ctx, pieceId: string, events: EventSeed[]): Change {
   const moved = moveTo(d, 'VALIDATION_MOA', 'MISE_A_DISPOSITION_MOA', ctx.today, pieceId);
+  const holder = moaStepHolder(moved);
   events.push({
     type: 'MISE_A_DISPOSITION',
     pieceId,
-    details: { destinataireSiret: d.parties.moa.siret, destinataireRole: 'MOA' },
+    details: { destinataireSiret: holder.siret, destinataireRole: holder.role },
   });
-  const clock = reach(moved, ctx.today, 'MOA');
+  const clock = reachMoaStep(moved, ctx.today);
   return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
 }
 
@@ -137,19 +144,22 @@ export function toServiceFinancier(d: Dossier, on: CalendarDate, pieceId: string
   return { dossier: moved, events, clockEffects: [{ kind: 'HAND_OVER', on, holder: 'SERVICE_FINANCIER' }] };
 }
 
-/** The MOA validates the état d'acompte (A19), amounts corrected if need be, to the service financier. */
+/**
+ * The MOA validates the état d'acompte (A19), amounts corrected if need be, to the service financier; when it
+ * delegated validation, the MOE does so with its état d'acompte validé (A16) (organisation.ts).
+ */
 export function validerEtatAcompte(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOMPTE'>): Change {
   const d = ctx.dossier;
   const previous = currentPiece(d);
+  const byMoe = actorOf(ctx).role === 'MOE';
+  const cadre = byMoe ? 'A16' : 'A19';
   let destinataire: Destinataire = d.parties.serviceFinancier;
   if (action.destinataire) {
     checkSiret(action.destinataire.siret, 'destinataire.siret');
     destinataire = action.destinataire;
   }
-  const a19 = newPiece(ctx.now, d, action.piece, 'A19', actorOf(ctx), previous.id, 'MISE_A_DISPOSITION', destinataire);
-  const events: EventSeed[] = [
-    { type: 'PIECE_DEPOSEE', pieceId: a19.id, details: { cadre: 'A19', numero: a19.numero } },
-  ];
+  const a19 = newPiece(ctx.now, d, action.piece, cadre, actorOf(ctx), previous.id, 'MISE_A_DISPOSITION', destinataire);
+  const events: EventSeed[] = [{ type: 'PIECE_DEPOSEE', pieceId: a19.id, details: { cadre, numero: a19.numero } }];
   if (montantsDiffer(previous.montants, a19.montants)) {
     events.push({
       type: 'MONTANTS_CORRIGES',
@@ -158,9 +168,69 @@ export function validerEtatAcompte(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOM
     });
   }
   return toServiceFinancier(
-    addPiece(setPieceStatus(d, previous.id, 'PRISE_EN_COMPTE_MOA'), a19),
+    addPiece(setPieceStatus(d, previous.id, byMoe ? 'PRISE_EN_COMPTE_MOE' : 'PRISE_EN_COMPTE_MOA'), a19),
     ctx.today,
     a19.id,
     events,
   );
+}
+
+/**
+ * Marché without a MOE (organisation.ts): the MOA validates the titulaire's état d'acompte (A5), correcting the
+ * amounts if need be (a disagreement on amounts is corrected, never a refusal: CCP R2192-34); the titulaire then
+ * deposits the état d'acompte validé (A6). The MOA keeps the DGP clock meanwhile (H27: the clock knows the MOE, the
+ * MOA and the service financier only).
+ */
+export function validerEtatAcompteFournisseur(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOMPTE_FOURNISSEUR'>): Change {
+  const d = ctx.dossier;
+  const a5 = currentPiece(d);
+  const valides = action.montants ?? a5.montants;
+  if (action.montants) checkMontantsSum(action.montants);
+  let dossier = updatePiece(d, a5.id, {
+    status: 'PRISE_EN_COMPTE_MOA',
+    ...(valides ? { montantsValides: valides } : {}),
+  });
+  dossier = moveTo(dossier, 'DEPOT_ETAT_ACOMPTE_VALIDE', 'A_ASSOCIER_FOURNISSEUR', ctx.today);
+  const events: EventSeed[] = [
+    {
+      type: 'ETAT_ACOMPTE_VALIDE_MOA',
+      pieceId: a5.id,
+      details: {
+        ...(valides ? { montants: valides } : {}),
+        ...(action.commentaire ? { commentaire: action.commentaire } : {}),
+      },
+    },
+  ];
+  if (montantsDiffer(a5.montants, action.montants)) {
+    events.push({ type: 'MONTANTS_CORRIGES', pieceId: a5.id, details: { avant: a5.montants, apres: action.montants } });
+  }
+  events.push({
+    type: 'MISE_A_DISPOSITION',
+    pieceId: a5.id,
+    details: { destinataireSiret: d.parties.fournisseur.siret, destinataireRole: d.parties.fournisseur.role },
+  });
+  return { dossier, events, clockEffects: [] };
+}
+
+/** Marché without a MOE: the titulaire deposits the état d'acompte validé (A6), with the validated amounts. */
+export function deposerEtatAcompteValide(ctx: Ctx, action: ActionOf<'DEPOSER_ETAT_ACOMPTE_VALIDE'>): Change {
+  const d = ctx.dossier;
+  const a5 = currentPiece(d);
+  const valides = a5.montantsValides;
+  if (valides && montantsDiffer(valides, action.piece.montants)) {
+    const message = `Les montants de l'état d'acompte validé doivent être ceux que le maître d'ouvrage a validés : HT ${valides.htCents}, TVA ${valides.tvaCents}, TTC ${valides.ttcCents} (centimes).`;
+    throw refusal('MONTANTS_NON_VALIDES', message, [{ path: 'piece.montants', message }]);
+  }
+  const a6 = newPiece(
+    ctx.now,
+    d,
+    action.piece,
+    'A6',
+    actorOf(ctx),
+    a5.id,
+    'MISE_A_DISPOSITION',
+    d.parties.serviceFinancier,
+  );
+  const events: EventSeed[] = [{ type: 'PIECE_DEPOSEE', pieceId: a6.id, details: { cadre: 'A6', numero: a6.numero } }];
+  return toServiceFinancier(addPiece(setPieceStatus(d, a5.id, 'ASSOCIEE'), a6), ctx.today, a6.id, events);
 }

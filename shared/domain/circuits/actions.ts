@@ -51,6 +51,14 @@ export const actionSchema = z.discriminatedUnion('type', [
       .optional(),
   }),
   z.object({ type: z.literal('REFUSER_MOA'), motif: z.string(), commentaire: z.string().optional() }),
+  // MOA, marché without a MOE: validates the titulaire's état d'acompte (A5), amounts corrected if need be
+  z.object({
+    type: z.literal('VALIDER_ETAT_ACOMPTE_FOURNISSEUR'),
+    montants: montantsSchema.optional(),
+    commentaire: z.string().max(2000).optional(),
+  }),
+  // Titulaire, marché without a MOE: the état d'acompte validé (A6), to the service financier
+  z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE_VALIDE'), piece: pieceWithMontants }),
   z.object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), piece: pieceInput }),
   // Titulaire on the DG, and the tacit procedure
   z.object({ type: z.literal('SIGNER_DG'), piece: pieceInput }),

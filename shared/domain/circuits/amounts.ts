@@ -37,7 +37,7 @@ export function structuresOf(d: Dossier): string[] {
       p.fournisseur.siret,
       p.titulaire.siret,
       ...p.valideurs.map((v) => v.siret),
-      p.moe.siret,
+      ...(p.moe ? [p.moe.siret] : []),
       p.moa.siret,
       p.serviceFinancier.siret,
     ]),

@@ -65,6 +65,8 @@ export const OPENING_CADRES: Readonly<
   Partial<Record<CadreCode, { readonly kind: DossierKind; readonly origin: DossierOrigin }>>
 > = {
   A4: { kind: 'ACOMPTE_MENSUEL', origin: 'TITULAIRE' },
+  // Marché without a MOE: the titulaire's état d'acompte opens the dossier (organisation.ts)
+  A5: { kind: 'ACOMPTE_MENSUEL', origin: 'TITULAIRE' },
   A7: { kind: 'SOLDE', origin: 'TITULAIRE' },
   A9: { kind: 'ACOMPTE_MENSUEL', origin: 'SOUS_TRAITANT' },
   A10: { kind: 'ACOMPTE_MENSUEL', origin: 'SOUS_TRAITANT' },
@@ -82,11 +84,11 @@ export const CADRES_HORS_TRAVAUX: Readonly<Partial<Record<CadreCode, string>>> =
 };
 
 /**
- * Works cadres this circuit does not run: A5/A6 (état d'acompte deposited by the fournisseur, no MOE), A16/A18
- * (MOE acting for the MOA by delegation): their use is not documented (docs/rules/cadres.md); A11 (sous-traitant
- * projet de décompte final) is unconfirmed (docs/rules/cadres.md).
+ * Works cadres this circuit does not run: A11 (sous-traitant projet de décompte final) is an unconfirmed cadre,
+ * absent from the AIFE labels, kept behind its flag in the cadre table. A5 / A6 / A16 / A18 run in
+ * the circuits without a MOE and with validation delegated to the MOE (organisation.ts).
  */
-export const CADRES_NON_GERES: readonly CadreCode[] = ['A5', 'A6', 'A11', 'A16', 'A18'];
+export const CADRES_NON_GERES: readonly CadreCode[] = ['A11'];
 
 export const ALL_CADRES: readonly CadreCode[] = Array.from({ length: 25 }, (_, i) => `A${i + 1}` as CadreCode);
 

@@ -9,6 +9,7 @@ export const EVENT_LABELS: Readonly<Record<DossierEventType, string>> = {
   PIECE_REFUSEE: 'Pièce refusée',
   MISE_A_DISPOSITION: 'Pièce mise à disposition',
   MONTANTS_CORRIGES: 'Montants corrigés',
+  ETAT_ACOMPTE_VALIDE_MOA: 'État d’acompte du titulaire validé par le maître d’ouvrage',
   DELAI_MOE_DEPASSE: 'Délai du maître d’œuvre dépassé',
   SAISINE_DIRECTE_MOA: 'Maître d’ouvrage saisi directement',
   DG_NON_NOTIFIE_DANS_LE_DELAI: 'Décompte général non notifié dans le délai',

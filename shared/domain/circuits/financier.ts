@@ -2,6 +2,7 @@ import { checkSiret } from './acompte';
 import type { ActionOf } from './actions';
 import { dgpResumed, dgpSuspended } from './deadlines';
 import { actorOf, type Change, type Ctx, cancelClock, close, moveTo, setPieceStatus, updatePiece } from './ops';
+import { miseEnPaiementRemontee } from './organisation';
 import { currentPiece } from './permissions';
 import { refusal } from './refusals';
 import type { Destinataire, Dossier, PieceStatus } from './types';
@@ -21,8 +22,23 @@ export function serviceFait(ctx: Ctx): Change {
   return progress(ctx, 'SERVICE_FAIT', 'SERVICE_FAIT');
 }
 
+/**
+ * When the buyer does not report the mise en paiement (directory parameter « statut mise en paiement remonté »:
+ * non), the mandatement is the last status the circuit will ever receive: the dossier ends there, and the DGP clock
+ * records that the payment day is unknown rather than inventing one.
+ */
 export function mandater(ctx: Ctx): Change {
-  return progress(ctx, 'MANDATEE', 'MANDATEE');
+  if (miseEnPaiementRemontee(ctx.dossier)) return progress(ctx, 'MANDATEE', 'MANDATEE');
+  const d = ctx.dossier;
+  const dossier = close(setPieceStatus(d, d.currentPieceId, 'MANDATEE'), 'MANDATE', 'MANDATEE', ctx.today);
+  return {
+    dossier,
+    events: [
+      { type: 'MANDATEE', pieceId: d.currentPieceId, details: { miseEnPaiementRemontee: false } },
+      { type: 'DOSSIER_CLOS', details: { outcome: 'MANDATE' } },
+    ],
+    clockEffects: [{ kind: 'PAYMENT_UNREPORTED', on: ctx.today }],
+  };
 }
 
 /** The payment: the DGP clock stops (PAY) and the dossier closes. */
@@ -46,7 +62,10 @@ function checkDocuments(list: readonly string[], path: string, what: string): vo
   }
 }
 
-/** CCP R2192-27, R2192-28: once, before the payment order, listing every missing document. */
+/**
+ * CCP R2192-27, R2192-28: once per dossier, before the payment order, listing every missing document; by the
+ * service financier, or by the MOA while it validates the état d'acompte (the one suspension is shared).
+ */
 export function suspendre(ctx: Ctx, action: ActionOf<'SUSPENDRE'>): Change {
   checkDocuments(
     action.documentsManquants,
@@ -58,13 +77,23 @@ export function suspendre(ctx: Ctx, action: ActionOf<'SUSPENDRE'>): Change {
   dossier = {
     ...moveTo(dossier, 'COMPLEMENT_FOURNISSEUR', 'SUSPENDUE', ctx.today),
     suspensionUsed: true,
-    suspension: { on: ctx.today, documentsManquants: action.documentsManquants, completedOn: null },
+    suspension: {
+      by: actorOf(ctx),
+      resumeState: d.state === 'VALIDATION_MOA' ? 'VALIDATION_MOA' : 'TRAITEMENT_SERVICE_FINANCIER',
+      on: ctx.today,
+      documentsManquants: action.documentsManquants,
+      completedOn: null,
+    },
     dgp: d.dgp ? dgpSuspended(d.dgp, ctx.today) : null,
   };
   return {
     dossier,
     events: [
-      { type: 'SUSPENDUE', pieceId: d.currentPieceId, details: { documentsManquants: action.documentsManquants } },
+      {
+        type: 'SUSPENDUE',
+        pieceId: d.currentPieceId,
+        details: { documentsManquants: action.documentsManquants, par: actorOf(ctx).role },
+      },
     ],
     clockEffects: [{ kind: 'SUSPEND', on: ctx.today, missingDocuments: action.documentsManquants }],
   };
@@ -76,7 +105,7 @@ export function completer(ctx: Ctx, action: ActionOf<'COMPLETER'>): Change {
   const d = ctx.dossier;
   let dossier: Dossier = setPieceStatus(d, d.currentPieceId, 'COMPLETEE');
   dossier = {
-    ...moveTo(dossier, 'TRAITEMENT_SERVICE_FINANCIER', 'COMPLETEE', ctx.today),
+    ...moveTo(dossier, d.suspension?.resumeState ?? 'TRAITEMENT_SERVICE_FINANCIER', 'COMPLETEE', ctx.today),
     suspension: d.suspension ? { ...d.suspension, completedOn: ctx.today } : null,
     dgp: d.dgp ? dgpResumed(d.dgp, ctx.today) : null,
   };

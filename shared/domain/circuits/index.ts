@@ -29,6 +29,16 @@ export {
 } from './cadres';
 export * from './deadlines';
 export { ACTION_LABELS, ROLE_LABELS, STATE_LABELS } from './labels';
+export {
+  type BuyerParams,
+  CIRCUIT_KINDS,
+  type CircuitKind,
+  circuitOf,
+  circuitOfDossier,
+  DEFAULT_BUYER_PARAMS,
+  miseEnPaiementRemontee,
+  moaStepHolder,
+} from './organisation';
 export { currentDeadline, pendingActionOf } from './pending';
 export { isRefusalCode, REFUSAL_CODES, type RefusalCode } from './refusals';
 export { NOTHING_TO_APPLY_ON_TIMEOUT } from './timeouts';

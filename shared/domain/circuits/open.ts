@@ -12,7 +12,8 @@ import {
 } from './cadres';
 import { delaiDepotProjetDecompteFinal } from './deadlines';
 import { ROLE_LABELS } from './labels';
-import { type Change, type EventSeed, newPiece, reach } from './ops';
+import { type Change, type EventSeed, newPiece, reach, reachMoaStep } from './ops';
+import { type BuyerParams, type CircuitKind, circuitOf } from './organisation';
 import { resolveParties } from './parties';
 import { refusal } from './refusals';
 import type { Actor, Dossier, Party, PieceStatus } from './types';
@@ -56,6 +57,21 @@ function checkCadre(raw: string, actor: Actor): { cadre: CadreCode; role: Party[
   return { cadre: code, role };
 }
 
+/** A5 opens the dossier when the marché has no MOE, A4 when it has one (organisation.ts). */
+function checkCadreFitsCircuit(cadre: CadreCode, circuit: CircuitKind): void {
+  const field = (message: string) => [{ path: 'piece.cadre', message }];
+  if (circuit === 'SANS_MOE' && cadre === 'A4') {
+    const message =
+      "Ce marché ne désigne pas de maître d'œuvre : déposez votre état d'acompte (A5) au maître d'ouvrage, pas un projet de décompte mensuel (A4).";
+    throw refusal('CADRE_INADAPTE_AU_CIRCUIT', message, field(message));
+  }
+  if (circuit !== 'SANS_MOE' && cadre === 'A5') {
+    const message =
+      "Ce marché désigne un maître d'œuvre : déposez votre projet de décompte mensuel (A4), dont il tire l'état d'acompte ; l'état d'acompte du titulaire (A5) sert aux marchés sans maître d'œuvre.";
+    throw refusal('CADRE_INADAPTE_AU_CIRCUIT', message, field(message));
+  }
+}
+
 function checkPastDate(value: CalendarDate | undefined, today: CalendarDate, path: string): void {
   if (value !== undefined && compareDates(value, today) > 0) {
     const message = `La date ${value} est dans le futur : indiquez une date passée.`;
@@ -70,8 +86,12 @@ export function openDossier(
   action: ActionOf<'DEPOSER'>,
   now: Date,
   today: CalendarDate,
+  buyer: BuyerParams,
 ): Change & { role: Party['role'] } {
   const { cadre, role } = checkCadre(action.piece.cadre, actor);
+  const circuit = circuitOf(marche, buyer);
+  checkCadreFitsCircuit(cadre, circuit);
+  const sansMoe = circuit === 'SANS_MOE';
   const opening = OPENING_CADRES[cadre]!;
   const depositor: Party = { siret: actor.siret, role };
   const parties = resolveParties(marche, opening.origin, depositor);
@@ -84,7 +104,11 @@ export function openDossier(
   checkPastDate(action.pdfRecuMoaLe, today, 'pdfRecuMoaLe');
 
   const validation = parties.valideurs.length > 0;
-  const status: PieceStatus = validation ? 'A_VALIDER_1' : 'MISE_A_DISPOSITION_MOE';
+  const status: PieceStatus = validation
+    ? 'A_VALIDER_1'
+    : sansMoe
+      ? 'MISE_A_DISPOSITION_MOA'
+      : 'MISE_A_DISPOSITION_MOE';
   const piece = newPiece(
     now,
     undefined,
@@ -94,6 +118,7 @@ export function openDossier(
     null,
     status,
   );
+  // Without a MOE the MOA alone receives the projet de décompte final: its receipt stands for both (assumption)
   const pdfRecuMoe = solde && !validation ? today : null;
   let dossier: Dossier = {
     id: action.dossierId,
@@ -106,9 +131,19 @@ export function openDossier(
       dgpJours: marche.dgpJours,
       receptionDemandesPaiement: marche.receptionDemandesPaiement,
       retenueGarantieBp: marche.retenueGarantieBp,
+      circuit,
+      miseEnPaiementRemontee: buyer.statutMiseEnPaiementRemonte,
     },
     parties,
-    state: validation ? 'VALIDATION_1' : solde ? 'ETABLISSEMENT_PROJET_DG_MOE' : 'EXAMEN_MOE',
+    state: validation
+      ? 'VALIDATION_1'
+      : solde
+        ? sansMoe
+          ? 'NOTIFICATION_DG_MOA'
+          : 'ETABLISSEMENT_PROJET_DG_MOE'
+        : sansMoe
+          ? 'VALIDATION_MOA'
+          : 'EXAMEN_MOE',
     status,
     closed: false,
     outcome: null,
@@ -153,7 +188,7 @@ export function openDossier(
       });
     }
   }
-  const to = validation ? parties.valideurs[0]! : parties.moe;
+  const to = validation ? parties.valideurs[0]! : (parties.moe ?? parties.moa);
   events.push({
     type: 'MISE_A_DISPOSITION',
     pieceId: piece.id,
@@ -163,7 +198,7 @@ export function openDossier(
   let clockEffects: Change['clockEffects'] = [];
   if (!validation && !solde) {
     // docs/rules/dgp.md#start: monthly acompte, the DGP starts when the PDM reaches the receiver named in the marché
-    const reached = reach(dossier, today, 'MOE');
+    const reached = sansMoe ? reachMoaStep(dossier, today) : reach(dossier, today, 'MOE');
     dossier = reached.dossier;
     clockEffects = reached.clockEffects;
   }

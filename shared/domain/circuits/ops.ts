@@ -5,6 +5,7 @@ import type { Marche } from '../marche';
 import type { PieceInput } from './actions';
 import type { CadreCode } from './cadres';
 import { dgpStarted } from './deadlines';
+import { moaStepHolder } from './organisation';
 import { refusal } from './refusals';
 import type {
   CircuitOptions,
@@ -48,7 +49,7 @@ export function actorOf(ctx: Ctx): Party {
 }
 
 // docs/rules/money.md: exact amounts, integer cents; TTC = HT + TVA
-function checkMontants(m: Montants): void {
+export function checkMontantsSum(m: Montants): void {
   if (m.htCents + m.tvaCents !== m.ttcCents) {
     const message = `Montants incohérents : HT ${m.htCents} + TVA ${m.tvaCents} ≠ TTC ${m.ttcCents} (centimes). Corrigez le total TTC.`;
     throw refusal('MONTANTS_INCOHERENTS', message, [{ path: 'piece.montants.ttcCents', message }]);
@@ -73,7 +74,7 @@ export function newPiece(
   }
   const numero = validatePieceNumber(input.numero);
   if (!numero.ok) throw numero.error;
-  if (input.montants) checkMontants(input.montants);
+  if (input.montants) checkMontantsSum(input.montants);
   const pieces = dossier?.pieces ?? [];
   // docs/rules/documents.md#piece-numbers: a piece number is unique per depositing structure (the table enforces it across dossiers)
   if (pieces.some((p) => p.id === input.id || (p.numero === input.numero && p.depositorSiret === depositor.siret))) {
@@ -140,6 +141,18 @@ export function startClock(d: Dossier, on: CalendarDate, holder: ClockHolder): C
 export function reach(d: Dossier, on: CalendarDate, holder: ClockHolder): Change {
   if (d.dgp) return { dossier: d, events: [], clockEffects: [{ kind: 'HAND_OVER', on, holder }] };
   if (holder !== 'SERVICE_FINANCIER' && d.params.receptionDemandesPaiement === holder) return startClock(d, on, holder);
+  return { dossier: d, events: [], clockEffects: [] };
+}
+
+/**
+ * The dossier reaches the holder of the MOA's step (the MOA, or the MOE it delegated validation to): the DGP starts
+ * there when the marché names the MOA as receiver of payment requests (the delegate receives for it), else the
+ * clock is handed over.
+ */
+export function reachMoaStep(d: Dossier, on: CalendarDate): Change {
+  const holder: ClockHolder = moaStepHolder(d).role === 'MOE' ? 'MOE' : 'MOA';
+  if (d.dgp) return { dossier: d, events: [], clockEffects: [{ kind: 'HAND_OVER', on, holder }] };
+  if (d.params.receptionDemandesPaiement === 'MOA') return startClock(d, on, holder);
   return { dossier: d, events: [], clockEffects: [] };
 }
 

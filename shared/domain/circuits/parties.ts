@@ -51,17 +51,13 @@ export function resolveParties(
   origin: DossierOrigin,
   depositor: Party,
 ): Pick<DossierParties, 'fournisseur' | 'titulaire' | 'valideurs' | 'moe' | 'moa' | 'serviceFinancier'> {
-  // The A5 circuit (état d'acompte without a MOE) is not run: a works dossier goes through the MOE (docs/rules/circuits.md)
-  const moe = required(
-    marche,
-    ['MOE'],
-    "maître d'œuvre (le circuit sans maître d'œuvre, cadre A5, n'est pas pris en charge)",
-  );
+  // Circuit SANS_MOE (organisation.ts): a marché may name no maître d'œuvre; the MOA then examines the pieces
+  const moe = first(marche, ['MOE']);
   const moa = required(marche, ['MOA'], "maître d'ouvrage");
   const sf = required(marche, ['SERVICE_FINANCIER'], 'service financier');
   const common = {
     fournisseur: depositor,
-    moe: { siret: moe.siret, role: 'MOE' as const },
+    moe: moe ? { siret: moe.siret, role: 'MOE' as const } : null,
     moa: { siret: moa.siret, role: 'MOA' as const },
     serviceFinancier: {
       siret: sf.siret,

@@ -99,6 +99,7 @@ export function currentDeadline(
       return late(delaiComplement(d.wait.since, options.delaiComplementJours), RETARD_COMPLEMENT);
     case 'MOE_HORS_DELAI':
     case 'VALIDATION_MOA':
+    case 'DEPOT_ETAT_ACOMPTE_VALIDE':
     case 'TRAITEMENT_SERVICE_FINANCIER':
     case 'RECYCLAGE':
     case 'DEPOT_DGD_TACITE':

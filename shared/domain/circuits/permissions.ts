@@ -1,5 +1,6 @@
 import type { DomainError } from '../errors';
 import type { ActionType } from './actions';
+import { miseEnPaiementRemontee, moaStepHolder, moeOf } from './organisation';
 import { refusal } from './refusals';
 import type { Dossier, Party, Piece } from './types';
 
@@ -41,6 +42,26 @@ const SF_ACTIONS: readonly ActionType[] = [
   'REJETER',
 ];
 
+/** CCP R2192-27: the holder of the MOA's step may suspend the DGP, once per dossier (shared with the SF). */
+function validationMoa(d: Dossier): Participant {
+  const holder = moaStepHolder(d);
+  if (currentPiece(d).cadre === 'A5') {
+    return { party: holder, actions: ['VALIDER_ETAT_ACOMPTE_FOURNISSEUR', 'REFUSER_MOA', 'SUSPENDRE'] };
+  }
+  // A MOE validating for the MOA had its chance to refuse when it examined the PDM
+  if (holder.role === 'MOE') return { party: holder, actions: ['VALIDER_ETAT_ACOMPTE', 'SUSPENDRE'] };
+  return { party: holder, actions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA', 'SUSPENDRE'] };
+}
+
+/** The one who suspended may still end the dossier while the documents are awaited. */
+function suspender(d: Dossier): Participant {
+  if (d.suspension?.resumeState === 'VALIDATION_MOA') {
+    const holder = moaStepHolder({ ...d, state: 'VALIDATION_MOA' });
+    return holder.role === 'MOA' ? { party: holder, actions: ['REFUSER_MOA'] } : { party: holder, actions: [] };
+  }
+  return { party: serviceFinancierOf(d), actions: ['REJETER'] };
+}
+
 /** Everyone who may act in the dossier's state, the one whose wait it is first. */
 export function participants(d: Dossier): readonly Participant[] {
   const { parties } = d;
@@ -52,40 +73,45 @@ export function participants(d: Dossier): readonly Participant[] {
       return [{ party: parties.valideurs[1]!, actions: ['VALIDER', 'REFUSER'] }];
     // CCAG-T 2014 art. 13.2.1, 13.2.2: the MOE accepts or corrects; refusal only for non-amount reasons
     case 'EXAMEN_MOE':
-      return [{ party: parties.moe, actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] }];
+      return [{ party: moeOf(d), actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] }];
     // CCAG-T 2014 art. 13.2.2: MOE silent, the titulaire tells the MOA; the late MOE may still act
     case 'MOE_HORS_DELAI':
       return [
         { party: parties.fournisseur, actions: ['SAISIR_MOA_DIRECTEMENT'] },
-        { party: parties.moe, actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] },
+        { party: moeOf(d), actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] },
       ];
     case 'VALIDATION_MOA':
-      return [{ party: parties.moa, actions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA'] }];
+      return [validationMoa(d)];
+    case 'DEPOT_ETAT_ACOMPTE_VALIDE':
+      return [{ party: parties.fournisseur, actions: ['DEPOSER_ETAT_ACOMPTE_VALIDE'] }];
+    // A buyer that does not report the mise en paiement ends the circuit at the mandatement
     case 'TRAITEMENT_SERVICE_FINANCIER':
-      return [{ party: serviceFinancierOf(d), actions: SF_ACTIONS }];
+      return [
+        {
+          party: serviceFinancierOf(d),
+          actions: miseEnPaiementRemontee(d) ? SF_ACTIONS : SF_ACTIONS.filter((a) => a !== 'METTRE_EN_PAIEMENT'),
+        },
+      ];
     // CCP R2192-28: the fournisseur answers the suspension; the service financier may still reject (assumption H12)
     case 'COMPLEMENT_FOURNISSEUR':
-      return [
-        { party: parties.fournisseur, actions: ['COMPLETER'] },
-        { party: serviceFinancierOf(d), actions: ['REJETER'] },
-      ];
+      return [{ party: parties.fournisseur, actions: ['COMPLETER'] }, suspender(d)];
     // Chorus Pro « recycler »: the depositor of the piece re-addresses it
     case 'RECYCLAGE':
       return [{ party: depositorOf(currentPiece(d)), actions: ['RECYCLER'] }];
     case 'ETABLISSEMENT_PROJET_DG_MOE':
-      return [{ party: parties.moe, actions: ['DEPOSER_PROJET_DECOMPTE_GENERAL', 'REFUSER_MOE'] }];
+      return [{ party: moeOf(d), actions: ['DEPOSER_PROJET_DECOMPTE_GENERAL', 'REFUSER_MOE'] }];
     case 'NOTIFICATION_DG_MOA':
-      return [{ party: parties.moa, actions: ['NOTIFIER_DECOMPTE_GENERAL'] }];
+      return [{ party: moaStepHolder(d), actions: ['NOTIFIER_DECOMPTE_GENERAL'] }];
     // CCAG-T 2014 art. 13.4.4: the titulaire may start the tacit procedure; a late MOE / MOA may still act
     case 'DG_NON_NOTIFIE':
       return [
         { party: parties.titulaire, actions: ['DEPOSER_PROJET_DG_TACITE'] },
-        projetDgMoe(d)
-          ? { party: parties.moa, actions: ['NOTIFIER_DECOMPTE_GENERAL'] }
+        projetDgMoe(d) || !parties.moe
+          ? { party: moaStepHolder(d), actions: ['NOTIFIER_DECOMPTE_GENERAL'] }
           : { party: parties.moe, actions: ['DEPOSER_PROJET_DECOMPTE_GENERAL'] },
       ];
     case 'REPONSE_MOA_PROJET_DG_TACITE':
-      return [{ party: parties.moa, actions: ['NOTIFIER_DECOMPTE_GENERAL'] }];
+      return [{ party: moaStepHolder(d), actions: ['NOTIFIER_DECOMPTE_GENERAL'] }];
     // CCAG-T 2014 art. 13.4.3, 13.5: the titulaire (mandataire of a groupement) answers the DG
     case 'SIGNATURE_DG_TITULAIRE':
       return [{ party: parties.titulaire, actions: ['SIGNER_DG', 'SIGNER_DG_AVEC_RESERVES', 'REFUSER_DG'] }];
@@ -93,7 +119,7 @@ export function participants(d: Dossier): readonly Participant[] {
     case 'DEPOT_DGD_TACITE':
       return [
         { party: parties.titulaire, actions: ['DEPOSER_DGD_TACITE'] },
-        { party: parties.moe, actions: ['DEPOSER_DGD_TACITE'] },
+        ...(parties.moe ? [{ party: parties.moe, actions: ['DEPOSER_DGD_TACITE'] } as Participant] : []),
         { party: parties.moa, actions: ['DEPOSER_DGD_TACITE'] },
       ];
     case 'CLOS':
@@ -101,22 +127,26 @@ export function participants(d: Dossier): readonly Participant[] {
   }
 }
 
+/** CCP R2192-27: one suspension per dossier, whoever used it (the MOA or the service financier). */
+function suspensionUsed(): DomainError {
+  return refusal(
+    'SUSPENSION_DEJA_UTILISEE',
+    'Le délai de paiement de ce dossier a déjà été suspendu une fois (par le maître d’ouvrage ou le service financier) : une seconde suspension est interdite (CCP R2192-27). Traitez la pièce, ou rejetez-la.',
+  );
+}
+
 /**
  * Conditions inside a state that an allowed actor's action must also meet; null when met. Checked after the
  * actor is authorized, so that a refusal names the right fault.
  */
 export function guard(d: Dossier, type: ActionType): DomainError | null {
+  if (d.state === 'VALIDATION_MOA' && type === 'SUSPENDRE' && d.suspensionUsed) return suspensionUsed();
   if (d.state !== 'TRAITEMENT_SERVICE_FINANCIER') return null;
   const mandatee = d.status === 'MANDATEE';
   switch (type) {
     case 'SUSPENDRE':
       // CCP R2192-27: once only
-      if (d.suspensionUsed) {
-        return refusal(
-          'SUSPENSION_DEJA_UTILISEE',
-          'Le délai de paiement de cette pièce a déjà été suspendu une fois : une seconde suspension est interdite (CCP R2192-27). Rejetez la pièce ou traitez-la.',
-        );
-      }
+      if (d.suspensionUsed) return suspensionUsed();
       // CCP R2192-27: before the payment order (ordonnancement)
       if (mandatee) {
         return refusal(

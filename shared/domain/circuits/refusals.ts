@@ -38,6 +38,10 @@ export const REFUSAL_CODES = {
   CADRE_NON_INITIAL: 'INVALID',
   CADRE_INATTENDU: 'INVALID',
   CADRE_NON_AUTORISE_POUR_ROLE: 'FORBIDDEN',
+  /** A4 on a marché without a MOE, A5 on a marché with one (organisation.ts). */
+  CADRE_INADAPTE_AU_CIRCUIT: 'INVALID',
+  /** The A6's amounts differ from those the MOA validated. */
+  MONTANTS_NON_VALIDES: 'INVALID',
   /** Piece numbers (shared/domain/documents.ts validatePieceNumber). */
   NUMERO_PIECE_VIDE: 'INVALID',
   NUMERO_PIECE_TROP_LONG: 'INVALID',

@@ -16,6 +16,7 @@ import {
   newPiece,
   setPieceStatus,
 } from './ops';
+import { moaStepHolder } from './organisation';
 import { currentPiece, projetDgMoe } from './permissions';
 import type { Dossier, SoldeTrack } from './types';
 
@@ -34,12 +35,13 @@ export function deposerProjetDecompteGeneral(ctx: Ctx, action: ActionOf<'DEPOSER
   const pdf = currentPiece(d);
   const a17 = newPiece(ctx.now, d, action.piece, 'A17', actorOf(ctx), pdf.id, 'MISE_A_DISPOSITION_MOA');
   let dossier = addPiece(setPieceStatus(d, pdf.id, 'PRISE_EN_COMPTE_MOE'), a17);
+  const holder = moaStepHolder({ ...d, state: 'NOTIFICATION_DG_MOA' });
   const events: EventSeed[] = [
     { type: 'PIECE_DEPOSEE', pieceId: a17.id, details: { cadre: 'A17', numero: a17.numero } },
     {
       type: 'MISE_A_DISPOSITION',
       pieceId: a17.id,
-      details: { destinataireSiret: d.parties.moa.siret, destinataireRole: 'MOA' },
+      details: { destinataireSiret: holder.siret, destinataireRole: holder.role },
     },
   ];
   // After the DG delay (DG_NON_NOTIFIE) the late A17 is recorded; the titulaire keeps its tacit route open
@@ -50,12 +52,18 @@ export function deposerProjetDecompteGeneral(ctx: Ctx, action: ActionOf<'DEPOSER
   return { dossier, events, clockEffects: [] };
 }
 
-/** CCAG-T 2014 art. 13.4.2 (and 13.4.4 after an A22): the MOA notifies the décompte général (A20). */
+/**
+ * CCAG-T 2014 art. 13.4.2 (and 13.4.4 after an A22): the MOA notifies the décompte général (A20), or the MOE it
+ * delegated to (A18).
+ */
 export function notifierDecompteGeneral(ctx: Ctx, action: ActionOf<'NOTIFIER_DECOMPTE_GENERAL'>): Change {
   const d = ctx.dossier;
   const previous = currentPiece(d);
-  const a20 = newPiece(ctx.now, d, action.piece, 'A20', actorOf(ctx), previous.id, 'A_ASSOCIER_FOURNISSEUR');
-  let dossier = addPiece(setPieceStatus(d, previous.id, 'PRISE_EN_COMPTE_MOA'), a20);
+  // The MOE the MOA delegated to notifies the DG under A18 (organisation.ts)
+  const byMoe = actorOf(ctx).role === 'MOE';
+  const cadre = byMoe ? 'A18' : 'A20';
+  const a20 = newPiece(ctx.now, d, action.piece, cadre, actorOf(ctx), previous.id, 'A_ASSOCIER_FOURNISSEUR');
+  let dossier = addPiece(setPieceStatus(d, previous.id, byMoe ? 'PRISE_EN_COMPTE_MOE' : 'PRISE_EN_COMPTE_MOA'), a20);
   dossier = withSolde(moveTo(dossier, 'SIGNATURE_DG_TITULAIRE', 'A_ASSOCIER_FOURNISSEUR', ctx.today, a20.id), {
     dgNotifieLe: ctx.today,
   });
@@ -71,7 +79,7 @@ export function notifierDecompteGeneral(ctx: Ctx, action: ActionOf<'NOTIFIER_DEC
   return {
     dossier,
     events: [
-      { type: 'PIECE_DEPOSEE', pieceId: a20.id, details: { cadre: 'A20', numero: a20.numero } },
+      { type: 'PIECE_DEPOSEE', pieceId: a20.id, details: { cadre, numero: a20.numero } },
       { type: 'DECOMPTE_GENERAL_NOTIFIE', pieceId: a20.id, details: { le: ctx.today, horsDelai } },
       {
         type: 'MISE_A_DISPOSITION',
@@ -177,7 +185,10 @@ export function deposerProjetDgTacite(ctx: Ctx, action: ActionOf<'DEPOSER_PROJET
   events.push({
     type: 'MISE_A_DISPOSITION',
     pieceId: a22.id,
-    details: { destinataireSiret: d.parties.moa.siret, destinataireRole: 'MOA' },
+    details: {
+      destinataireSiret: moaStepHolder({ ...d, state: 'REPONSE_MOA_PROJET_DG_TACITE' }).siret,
+      destinataireRole: moaStepHolder({ ...d, state: 'REPONSE_MOA_PROJET_DG_TACITE' }).role,
+    },
   });
   dossier = withSolde(
     moveTo(addPiece(dossier, a22), 'REPONSE_MOA_PROJET_DG_TACITE', 'MISE_A_DISPOSITION_MOA', ctx.today, a22.id),

@@ -1,6 +1,14 @@
 import { addDays, parisDateOf } from '../calendar';
 import type { Marche } from '../marche';
-import { deposerEtatAcompte, refuserMoa, refuserMoe, saisirMoaDirectement, validerEtatAcompte } from './acompte';
+import {
+  deposerEtatAcompte,
+  deposerEtatAcompteValide,
+  refuserMoa,
+  refuserMoe,
+  saisirMoaDirectement,
+  validerEtatAcompte,
+  validerEtatAcompteFournisseur,
+} from './acompte';
 import { type Action, type ActionType, type ParsedAction, parseAction } from './actions';
 import { deadlineInstant } from './deadlines';
 import {
@@ -16,6 +24,7 @@ import {
 import { ACTION_LABELS, formatDateFr, ROLE_LABELS, STATE_LABELS } from './labels';
 import { openDossier } from './open';
 import type { Change, Ctx } from './ops';
+import { type BuyerParams, DEFAULT_BUYER_PARAMS } from './organisation';
 import { currentDeadline, pendingActionOf } from './pending';
 import { guard, participants } from './permissions';
 import { refusal } from './refusals';
@@ -45,7 +54,8 @@ import { refuser, valider } from './validation';
 /**
  * The dossier de facturation as a pure state machine (docs/rules/circuits.md): who may do what, in which state, is decided
  * here and only here. `action` is parsed (a malformed one is refused); every refusal is a DomainError with a
- * code of REFUSAL_CODES.
+ * code of REFUSAL_CODES. `buyer`, the buyer's directory parameters, chooses the circuit of a new dossier
+ * (organisation.ts); an open dossier keeps the one it opened with.
  */
 export function transition(
   marche: Marche,
@@ -54,6 +64,7 @@ export function transition(
   action: Action,
   now: Date,
   options: CircuitOptions = DEFAULT_CIRCUIT_OPTIONS,
+  buyer: BuyerParams = DEFAULT_BUYER_PARAMS,
 ): TransitionResult {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
     throw refusal('HORODATAGE_INVALIDE', 'Horodatage de la demande invalide.');
@@ -69,7 +80,7 @@ export function transition(
       );
     }
     if (acting === 'SYSTEM') throw refusal('ROLE_NON_AUTORISE', 'Le système ne dépose pas de pièce.');
-    const { role, ...opened } = openDossier(marche, acting, parsed, now, parisDateOf(now));
+    const { role, ...opened } = openDossier(marche, acting, parsed, now, parisDateOf(now), buyer);
     return finish(marche, opened, { siret: acting.siret, role }, now, options);
   }
 
@@ -144,6 +155,10 @@ function dispatch(ctx: Ctx, action: ParsedAction): Change {
       return validerEtatAcompte(ctx, action);
     case 'REFUSER_MOA':
       return refuserMoa(ctx, action);
+    case 'VALIDER_ETAT_ACOMPTE_FOURNISSEUR':
+      return validerEtatAcompteFournisseur(ctx, action);
+    case 'DEPOSER_ETAT_ACOMPTE_VALIDE':
+      return deposerEtatAcompteValide(ctx, action);
     case 'DEPOSER_PROJET_DECOMPTE_GENERAL':
       return deposerProjetDecompteGeneral(ctx, action);
     case 'NOTIFIER_DECOMPTE_GENERAL':

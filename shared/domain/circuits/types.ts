@@ -3,7 +3,7 @@ import type { ClockEffect } from '../dgp/effects';
 import type { Role } from '../roles';
 import type { ActionType } from './actions';
 import type { CadreCode } from './cadres';
-import type { DossierKind, DossierOrigin, DossierState, OpenState } from './states';
+import type { CircuitKind, DossierKind, DossierOrigin, DossierState, OpenState } from './states';
 
 /**
  * The dossier de facturation (docs/rules/circuits.md): one per monthly acompte, one per solde. Plain JSON data: it is stored
@@ -63,6 +63,7 @@ export const DOSSIER_OUTCOMES = [
   'REFUSE_MOA',
   'REJETE',
   'DG_REFUSE', // the titulaire refused the DG: the différend follows the réclamation procedure, outside the circuit
+  'MANDATE', // mandated; the buyer does not report the mise en paiement, so the circuit ends there (payment day unknown)
 ] as const;
 export type DossierOutcome = (typeof DOSSIER_OUTCOMES)[number];
 
@@ -89,6 +90,8 @@ export interface Piece {
   readonly depositedAt: string; // ISO instant
   readonly status: PieceStatus;
   readonly montants?: Montants;
+  /** A5 only: the amounts the MOA validated, which the titulaire's A6 must carry. */
+  readonly montantsValides?: Montants;
   readonly previousPieceId: string | null;
   /** Pieces processed by the service financier. */
   readonly destinataire?: Destinataire;
@@ -107,7 +110,8 @@ export interface DossierParties {
   readonly titulaire: Party;
   /** Validation levels, in order (sous-traitant, cotraitant pieces); empty otherwise. */
   readonly valideurs: readonly Party[];
-  readonly moe: Party;
+  /** null when the marché names no maître d'œuvre (circuit SANS_MOE). */
+  readonly moe: Party | null;
   readonly moa: Party;
   /** Default addressee of the pieces sent to the service financier. */
   readonly serviceFinancier: Destinataire;
@@ -121,6 +125,10 @@ export interface DossierParams {
   readonly receptionDemandesPaiement: 'MOE' | 'MOA';
   /** Retenue de garantie rate (basis points), deducted from the base of late interest (décret 2013-269 art. 8). */
   readonly retenueGarantieBp?: number;
+  /** The circuit chosen when the dossier opened (organisation.ts); absent on older dossiers: STANDARD. */
+  readonly circuit?: CircuitKind;
+  /** The buyer reports the mise en paiement (directory parameter); absent on older dossiers: true. */
+  readonly miseEnPaiementRemontee?: boolean;
 }
 
 export interface ValidationRecord {
@@ -188,8 +196,13 @@ export interface Dossier {
   /** The current wait: the day it started (trigger of its delay) and, when flagged late, since when. */
   readonly wait: { readonly since: CalendarDate; readonly lateSince: CalendarDate | null };
   readonly validations: readonly ValidationRecord[];
+  /** CCP R2192-27: one suspension per dossier, by the MOA or the service financier. */
   readonly suspensionUsed: boolean;
   readonly suspension: {
+    /** Who suspended (absent on older dossiers: the service financier). */
+    readonly by?: Party;
+    /** The state the dossier returns to once completed (absent: TRAITEMENT_SERVICE_FINANCIER). */
+    readonly resumeState?: 'VALIDATION_MOA' | 'TRAITEMENT_SERVICE_FINANCIER';
     readonly on: CalendarDate;
     readonly documentsManquants: readonly string[];
     readonly completedOn: CalendarDate | null;
@@ -216,6 +229,7 @@ export const EVENT_TYPES = [
   'PIECE_REFUSEE',
   'MISE_A_DISPOSITION',
   'MONTANTS_CORRIGES',
+  'ETAT_ACOMPTE_VALIDE_MOA',
   'DELAI_MOE_DEPASSE',
   'SAISINE_DIRECTE_MOA',
   'DG_NON_NOTIFIE_DANS_LE_DELAI',

@@ -8,6 +8,7 @@ import {
   type EventSeed,
   moveTo,
   reach,
+  reachMoaStep,
   setPieceStatus,
   startClock,
 } from './ops';
@@ -60,6 +61,7 @@ export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
   }
 
   const moe = d.parties.moe;
+  if (!moe) return toMoaWithoutMoe(dossier, on, events);
   events.push({
     type: 'MISE_A_DISPOSITION',
     pieceId,
@@ -76,6 +78,28 @@ export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
   // CCP R2192-23: the sous-traitant's DGP runs from the titulaire's acceptance or the end of its 15 days
   // (the day the delay ends: its last day); the piece is then with the MOE
   const clock = d.origin === 'SOUS_TRAITANT' ? startClock(dossier, on, 'MOE') : reach(dossier, on, 'MOE');
+  return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
+}
+
+/**
+ * Marché without a MOE (organisation.ts): the validated piece goes to the MOA, which validates the état d'acompte
+ * (A19) or notifies the DG; the sous-traitant's DGP runs from the acceptance (CCP R2192-23).
+ */
+function toMoaWithoutMoe(d: Dossier, on: CalendarDate, events: EventSeed[]): Change {
+  const pieceId = d.currentPieceId;
+  events.push({
+    type: 'MISE_A_DISPOSITION',
+    pieceId,
+    details: { destinataireSiret: d.parties.moa.siret, destinataireRole: 'MOA' },
+  });
+  if (d.kind === 'SOLDE') {
+    let dossier = moveTo(d, 'NOTIFICATION_DG_MOA', 'MISE_A_DISPOSITION_MOA', on);
+    const solde = dossier.solde!;
+    dossier = { ...dossier, solde: { ...solde, pdfRecuMoeLe: on, pdfRecuMoaLe: solde.pdfRecuMoaLe ?? on } };
+    return { dossier, events, clockEffects: [] };
+  }
+  const dossier = moveTo(d, 'VALIDATION_MOA', 'MISE_A_DISPOSITION_MOA', on);
+  const clock = d.origin === 'SOUS_TRAITANT' ? startClock(dossier, on, 'MOA') : reachMoaStep(dossier, on);
   return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
 }
 

@@ -55,6 +55,11 @@ export interface DgpClock {
   readonly echeance?: CalendarDate;
   /** Mise en paiement day: the clock stops. */
   readonly paidOn?: CalendarDate;
+  /**
+   * The buyer does not report the mise en paiement: the circuit ended at the mandatement on this day. The payment
+   * day is unknown (never invented): the clock stops counting there, lateness is known only up to that day.
+   */
+  readonly paymentUnreportedFrom?: CalendarDate;
   /** The dossier was refused: the clock stops, nothing is owed on it. */
   readonly cancelled?: { readonly on: CalendarDate; readonly reason: string };
 }
@@ -112,6 +117,7 @@ export function lastEventDate(clock: DgpClock): CalendarDate | undefined {
     clock.suspension?.on,
     clock.suspension?.resumedOn,
     clock.paidOn,
+    clock.paymentUnreportedFrom,
     clock.cancelled?.on,
   ].filter((d): d is CalendarDate => d !== undefined);
   return dates.reduce<CalendarDate | undefined>((acc, d) => (acc === undefined ? d : maxDate(acc, d)), undefined);
@@ -149,6 +155,13 @@ export function applyClockEffect(clock: DgpClock, effect: ClockEffect): DgpClock
   }
   if (clock.paidOn !== undefined) {
     throw conflict('DGP_DEJA_PAYE', `La mise en paiement a eu lieu le ${clock.paidOn} : le délai est arrêté.`, effect);
+  }
+  if (clock.paymentUnreportedFrom !== undefined) {
+    throw conflict(
+      'DGP_PAIEMENT_NON_REMONTE',
+      `Le circuit s'est arrêté au mandatement du ${clock.paymentUnreportedFrom} (mise en paiement non remontée) : le délai n'évolue plus.`,
+      effect,
+    );
   }
   if (clock.cancelled !== undefined) {
     throw conflict('DGP_ANNULE', `Le dossier a été rejeté le ${clock.cancelled.on} : le délai est arrêté.`, effect);
@@ -227,6 +240,9 @@ export function applyClockEffect(clock: DgpClock, effect: ClockEffect): DgpClock
     case 'PAY':
       // CCP R2192-31: the mise en paiement stops the clock (and the interest).
       return { ...clock, paidOn: effect.on };
+
+    case 'PAYMENT_UNREPORTED':
+      return { ...clock, paymentUnreportedFrom: effect.on };
 
     case 'CANCEL':
       return { ...clock, cancelled: { on: effect.on, reason: effect.reason } };

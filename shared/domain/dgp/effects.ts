@@ -14,4 +14,6 @@ export type ClockEffect =
   | { readonly kind: 'SUSPEND'; readonly on: CalendarDate; readonly missingDocuments: readonly string[] }
   | { readonly kind: 'RESUME'; readonly on: CalendarDate }
   | { readonly kind: 'PAY'; readonly on: CalendarDate }
+  /** The buyer does not report the mise en paiement: the circuit ended at the mandatement on `on`. */
+  | { readonly kind: 'PAYMENT_UNREPORTED'; readonly on: CalendarDate }
   | { readonly kind: 'CANCEL'; readonly on: CalendarDate; readonly reason: string };

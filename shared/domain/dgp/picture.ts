@@ -73,9 +73,20 @@ function split(a: CalendarDate, b: CalendarDate, cuts: readonly CalendarDate[]):
   return out;
 }
 
+/**
+ * Late while the buyer does not report the mise en paiement: interest runs to a day nobody reported (décret
+ * 2013-269 art. 7), so no amount is shown, never a guessed one.
+ */
+export const INTEREST_WITHOUT_PAYMENT_DATE: InterestUnavailable = {
+  code: 'DATE_PAIEMENT_INCONNUE',
+  message:
+    "L'acheteur ne remonte pas la mise en paiement : les intérêts moratoires courent jusqu'à une date inconnue ici ; le retard est compté jusqu'au mandatement (au moins).",
+};
+
 /** The figures of the clock's view the picture is cut by (`clockView` computes them). */
 export interface PictureFacts {
   readonly status: string;
+  readonly paymentDateUnknown?: boolean;
   readonly asOf: CalendarDate;
   readonly echeance?: CalendarDate;
   readonly daysLate: number;
@@ -136,11 +147,13 @@ export function dgpPicture(clock: DgpClock, view: PictureFacts): DgpPicture {
   const late = view.daysLate > 0 && view.echeance !== undefined;
   const interestUnavailable = !late
     ? undefined
-    : view.lateInterest === undefined
-      ? INTEREST_WITHOUT_AMOUNT
-      : view.lateInterest.ok
-        ? undefined
-        : { code: view.lateInterest.error.code, message: view.lateInterest.error.message };
+    : view.paymentDateUnknown
+      ? INTEREST_WITHOUT_PAYMENT_DATE
+      : view.lateInterest === undefined
+        ? INTEREST_WITHOUT_AMOUNT
+        : view.lateInterest.ok
+          ? undefined
+          : { code: view.lateInterest.error.code, message: view.lateInterest.error.message };
 
   return {
     periods,

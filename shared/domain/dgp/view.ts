@@ -6,7 +6,8 @@ import { CLOCK_HOLDERS, type ClockHolder } from './effects';
 import { LATE_PAYMENT_INDEMNITY_CENTS, type LateInterest, lateInterest } from './interest';
 import { type DgpPicture, dgpPicture } from './picture';
 
-export type DgpStatus = 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'ANNULE';
+/** PAIEMENT_NON_REMONTE: mandated, and the buyer does not report the mise en paiement (its day is unknown). */
+export type DgpStatus = 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'PAIEMENT_NON_REMONTE' | 'ANNULE';
 
 export interface ClockViewOptions {
   /** Amount due TTC in cents; without it no interest amount is computed (days late and indemnity still are). */
@@ -24,6 +25,10 @@ export interface DgpClockView {
   readonly echeance?: CalendarDate;
   /** The instant the DGP runs out: 24h00 Paris on the échéance (CCAG-T 2014 art. 3.2 counting). */
   readonly echeanceEndsAt?: Date;
+  /** The mise en paiement day; null while unpaid, and when the buyer does not report it (never guessed). */
+  readonly paidOn: CalendarDate | null;
+  /** The buyer does not report the mise en paiement: `paidOn` stays null, `daysLate` counts to the mandatement. */
+  readonly paymentDateUnknown: boolean;
   /** Who holds the dossier on `asOf`. */
   readonly holder?: ClockHolder;
   readonly suspended: boolean;
@@ -35,11 +40,17 @@ export interface DgpClockView {
   readonly daysUsedBy: Readonly<Record<ClockHolder, number>>;
   /** Days before the échéance (frozen at the suspension day while suspended); 0 when late. */
   readonly daysLeft: number;
-  /** Days after the échéance up to the payment day (or today if unpaid); 0 when on time. */
+  /**
+   * Days after the échéance up to the payment day (or today if unpaid; the mandatement day, a lower bound, when the
+   * payment day is unknown); 0 when on time.
+   */
   readonly daysLate: number;
   /** 40 € per late payment (CCP D2192-35), 0 when on time. */
   readonly indemnityCents: number;
-  /** Intérêts moratoires when late and `amountDueCents` was given; an unknown ECB rate is reported, not thrown. */
+  /**
+   * Intérêts moratoires when late and `amountDueCents` was given; an unknown ECB rate is reported, not thrown. Not
+   * computed when the payment day is unknown: they run to the mise en paiement, which nobody reported.
+   */
   readonly lateInterest?: Validation<LateInterest>;
   /** The same figures day by day: holders' periods, the suspension gap, the late days (see picture.ts). */
   readonly picture: DgpPicture;
@@ -59,6 +70,7 @@ function overlapDays(a: CalendarDate, b: CalendarDate, c: CalendarDate, d: Calen
 function statusOf(clock: DgpClock): DgpStatus {
   if (clock.start === undefined) return 'NON_DEMARRE';
   if (clock.paidOn !== undefined) return 'PAYE';
+  if (clock.paymentUnreportedFrom !== undefined) return 'PAIEMENT_NON_REMONTE';
   if (clock.cancelled !== undefined) return 'ANNULE';
   if (clock.suspension !== undefined && clock.suspension.resumedOn === undefined) return 'SUSPENDU';
   return 'EN_COURS';
@@ -76,6 +88,8 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     const facts = { status, asOf: today, daysLate: 0 };
     return {
       ...facts,
+      paidOn: null,
+      paymentDateUnknown: false,
       picture: dgpPicture(clock, facts),
       suspended: false,
       daysElapsed: 0,
@@ -86,7 +100,7 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     };
   }
 
-  const stoppedOn = clock.paidOn ?? clock.cancelled?.on;
+  const stoppedOn = clock.paidOn ?? clock.paymentUnreportedFrom ?? clock.cancelled?.on;
   const asOf = stoppedOn !== undefined && stoppedOn < today ? stoppedOn : today;
   const end = maxDate(asOf, start);
   const suspension = clock.suspension;
@@ -117,7 +131,8 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
   }
 
   let interest: Validation<LateInterest> | undefined;
-  if (daysLate > 0 && echeance !== undefined && opts.amountDueCents !== undefined) {
+  const paymentDateUnknown = status === 'PAIEMENT_NON_REMONTE';
+  if (daysLate > 0 && echeance !== undefined && opts.amountDueCents !== undefined && !paymentDateUnknown) {
     try {
       const value = lateInterest({
         echeance,
@@ -138,6 +153,8 @@ export function clockView(clock: DgpClock, today: CalendarDate, opts: ClockViewO
     asOf,
     start,
     ...(echeance !== undefined ? { echeance, echeanceEndsAt: endOfParisDay(echeance) } : {}),
+    paidOn: clock.paidOn ?? null,
+    paymentDateUnknown,
     ...(holder !== undefined ? { holder } : {}),
     suspended: status === 'SUSPENDU',
     ...(suspension !== undefined ? { suspension } : {}),

@@ -167,7 +167,7 @@ export function notificationsOfTransition(f: TransitionFacts): NotificationInten
           info(d.parties.fournisseur.siret),
           info(d.parties.titulaire.siret),
           ...silent.map(info),
-          ...(dgd ? [info(d.parties.moe.siret), info(d.parties.moa.siret)] : []),
+          ...(dgd ? [...(d.parties.moe ? [info(d.parties.moe.siret)] : []), info(d.parties.moa.siret)] : []),
         ]),
       });
     } else if (e.type === 'RETARD_SIGNALE') {

@@ -3,7 +3,7 @@ import { newId } from '../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../shared/adapters/workflow';
 import { ACTION_TYPES, type Action, type ActionType } from '../../../shared/domain/circuits/actions';
 import type { Space, SpaceMode } from '../../../shared/domain/roles';
-import { DEMO } from '../../../shared/seed/demo';
+import { DEMO, demoMarche } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
 import type { DossierService } from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
@@ -106,8 +106,11 @@ const viewStructures = () => [S.moa, S.mandataire, S.moe, outsiderSiret];
 const isManager = (p: Persona, siret: string) => approved(p, siret)?.manager != null;
 const isGp = (p: Persona, siret: string) => approved(p, siret)?.manager === 'GP';
 const MARCHE_SIRETS = Object.values(S) as string[];
-/** docs/rules/circuits.md: every actor of the marché reads the dossier. */
-const readsMarche = (p: Persona) => MARCHE_SIRETS.some((s) => canReadIn(p, s));
+/** docs/rules/actors.md: every actor of the marché reads the dossier (the marché without a MOE has three of them). */
+const readsMarche = (p: Persona, state?: State) =>
+  (state && SANS_MOE_STATES.includes(state) ? [S.moa, S.mandataire, S.serviceFinancier] : MARCHE_SIRETS).some((s) =>
+    canReadIn(p, s),
+  );
 
 /** docs/rules/structures.md: the titulaire validates subcontractor / cotraitant pieces in « Factures à valider ». */
 const spaceOf = (t: ActionType): Space =>
@@ -119,6 +122,8 @@ type State =
   | 'EXAMEN_MOE'
   | 'MOE_HORS_DELAI'
   | 'VALIDATION_MOA'
+  | 'VALIDATION_MOA_A5'
+  | 'DEPOT_ETAT_ACOMPTE_VALIDE'
   | 'TRAITEMENT_SERVICE_FINANCIER'
   | 'COMPLEMENT_FOURNISSEUR'
   | 'CLOS';
@@ -131,7 +136,11 @@ const WHO_ACTS: Record<State, readonly { party: PartyKey; actions: readonly Acti
     { party: 'fournisseur', actions: ['SAISIR_MOA_DIRECTEMENT'] },
     { party: 'moe', actions: ['DEPOSER_ETAT_ACOMPTE', 'REFUSER_MOE'] },
   ],
-  VALIDATION_MOA: [{ party: 'moa', actions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA'] }],
+  // The MOA validates, refuses (not for amounts), or suspends the DGP once per dossier (CCP R2192-27)
+  VALIDATION_MOA: [{ party: 'moa', actions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA', 'SUSPENDRE'] }],
+  // Marché without a MOE: the MOA validates the titulaire's état d'acompte (A5), then the titulaire deposits the A6
+  VALIDATION_MOA_A5: [{ party: 'moa', actions: ['VALIDER_ETAT_ACOMPTE_FOURNISSEUR', 'REFUSER_MOA', 'SUSPENDRE'] }],
+  DEPOT_ETAT_ACOMPTE_VALIDE: [{ party: 'fournisseur', actions: ['DEPOSER_ETAT_ACOMPTE_VALIDE'] }],
   TRAITEMENT_SERVICE_FINANCIER: [
     {
       party: 'sf',
@@ -154,6 +163,10 @@ interface Fixture {
 
 const PARTIES_TITULAIRE = { fournisseur: S.mandataire, valideur1: '', moe: S.moe, moa: S.moa, sf: S.serviceFinancier };
 const PARTIES_SOUS_TRAITANT = { ...PARTIES_TITULAIRE, fournisseur: S.sousTraitant, valideur1: S.mandataire };
+const PARTIES_SANS_MOE = { ...PARTIES_TITULAIRE, moe: '' };
+/** A marché of the demo structures that names no maître d'œuvre (circuit SANS_MOE: A5 → A6). */
+const MARCHE_SANS_MOE = '01JZ0MATR1CESANSM0E0000001';
+const SANS_MOE_STATES: readonly State[] = ['VALIDATION_MOA_A5', 'DEPOT_ETAT_ACOMPTE_VALIDE'];
 
 function actionAuthorized(p: Persona, d: Fixture, t: ActionType): boolean {
   if (t === 'DELAI_EXPIRE') return false; // the system's, never a user's
@@ -169,6 +182,7 @@ const PIECE_ACTIONS = new Set<ActionType>([
   'DEPOSER_ETAT_ACOMPTE',
   'DEPOSER_PROJET_DECOMPTE_GENERAL',
   'VALIDER_ETAT_ACOMPTE',
+  'DEPOSER_ETAT_ACOMPTE_VALIDE',
   'NOTIFIER_DECOMPTE_GENERAL',
   'SIGNER_DG',
   'SIGNER_DG_AVEC_RESERVES',
@@ -229,6 +243,7 @@ async function act(d: Fixture, actor: { siret: string; roles: string[] } | 'SYST
 async function dossierIn(state: State): Promise<Fixture> {
   const now = () => platform().clock.now();
   const sousTraitant = state === 'VALIDATION_1';
+  if (SANS_MOE_STATES.includes(state)) return sansMoeIn(state);
   const d: Fixture = {
     id: `DOS-${newId(now())}`,
     state,
@@ -264,11 +279,32 @@ async function dossierIn(state: State): Promise<Fixture> {
   return d;
 }
 
+/** A dossier of the marché without a MOE: the titulaire's A5 with the MOA, or validated and awaiting the A6. */
+async function sansMoeIn(state: State): Promise<Fixture> {
+  const d: Fixture = { id: `DOS-${newId(platform().clock.now())}`, state, parties: PARTIES_SANS_MOE, version: 0 };
+  const r = await service.act({
+    marcheId: MARCHE_SANS_MOE,
+    actor: { siret: S.mandataire, roles: ['TITULAIRE'] },
+    action: {
+      type: 'DEPOSER',
+      dossierId: d.id,
+      piece: { id: `PCE-${newId(platform().clock.now())}`, numero: num('A5'), cadre: 'A5', montants },
+    },
+  });
+  d.version = r.version;
+  if (state === 'DEPOT_ETAT_ACOMPTE_VALIDE') {
+    await act(d, { siret: S.moa, roles: ['MOA'] }, { type: 'VALIDER_ETAT_ACOMPTE_FOURNISSEUR' });
+  }
+  return d;
+}
+
 const STATES: readonly State[] = [
   'VALIDATION_1',
   'EXAMEN_MOE',
   'MOE_HORS_DELAI',
   'VALIDATION_MOA',
+  'VALIDATION_MOA_A5',
+  'DEPOT_ETAT_ACOMPTE_VALIDE',
   'TRAITEMENT_SERVICE_FINANCIER',
   'COMPLEMENT_FOURNISSEUR',
   'CLOS',
@@ -330,12 +366,29 @@ const candidates = new Map<string, { userId: string }>();
 beforeAll(async () => {
   const p = platform();
   await seed(p);
-  service = contextWith({
+  const ctx = contextWith({
     dynamo: p.clients.document,
     tableName: p.tableName,
     clock: p.clock,
     workflow: noWorkflow,
-  }).dossiers;
+  });
+  await ctx.marches.createMarche(
+    {
+      userId: DEMO.users.moa.id,
+      marche: {
+        ...demoMarche(),
+        id: MARCHE_SANS_MOE,
+        numeroMarche: '2025-DEMO-SANS-MOE',
+        acteurs: (demoMarche().acteurs as { role: string }[])
+          .filter((a) => ['MOA', 'MANDATAIRE', 'SERVICE_FINANCIER'].includes(a.role))
+          .map((a) => (a.role === 'MANDATAIRE' ? { ...a, role: 'TITULAIRE' } : a)),
+        groupement: { mode: 'NONE' },
+        receptionDemandesPaiement: 'MOA',
+      },
+    },
+    p.clock.now(),
+  );
+  service = ctx.dossiers;
 
   // The MOE-late dossiers first: the clock moves past the MOE's delay (7 days, at most 15), then the system acts
   const lateNeeded = PEOPLE.flatMap((x) =>
@@ -396,7 +449,8 @@ beforeAll(async () => {
 
 describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, docs/rules/circuits.md)', () => {
   it('refuses every dossier action the rules do not allow, in every state, to every persona', {
-    timeout: 120_000,
+    // ~2 400 requests; two more states (the marché without a MOE) made it brush 120 s on a loaded machine
+    timeout: 300_000,
   }, async () => {
     const p = platform();
     const unauthorizedSuccesses: Outcome[] = [];
@@ -450,7 +504,7 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
           token: persona.token,
           params: { dossierId: shared.get(state)!.id },
         });
-        const allowed = readsMarche(persona);
+        const allowed = readsMarche(persona, state);
         if (allowed ? r.status !== 200 : ok2xx(r) || r.status !== 403) {
           wrong.push({ what: `${persona.key} lit ${state}`, status: r.status, code: r.body?.code });
         }

@@ -157,6 +157,78 @@ describe('GET /v1/structures/{siret} and GET /v1/annuaire', () => {
   });
 });
 
+describe('the public directory (GET /v1/annuaire without a token)', () => {
+  it('is read without a token, by name prefix a page at a time, and by SIRET; refuses both or neither', async () => {
+    const p = platform();
+    const gp = await newUser(p, 'annuaire');
+    // Three public structures whose names share a prefix, and a private one with the same prefix
+    const sirets: string[] = [];
+    for (const suffix of ['A', 'B', 'C']) {
+      const siret = freshSiret();
+      sirets.push(siret);
+      const made = await call(p, 'POST', '/v1/structures', {
+        token: gp.token,
+        body: { siret, raisonSociale: `Syndicat Annuaire ${suffix}`, type: 'PUBLIC', espaces: ['FACTURES_TRAVAUX'] },
+      });
+      expect(made.status).toBe(201);
+    }
+    const privee = await call(p, 'POST', '/v1/structures', {
+      token: gp.token,
+      body: { siret: freshSiret(), raisonSociale: 'Syndicat Annuaire Privé', type: 'PRIVE' },
+    });
+    expect(privee.status).toBe(201);
+
+    // No token: pages of 2 in name order (A, B), then the last one (C) with no further cursor
+    const first = await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat annuaire', limite: 2 } });
+    expect(first.status).toBe(200);
+    expect(first.body.structures.map((s: { raisonSociale: string }) => s.raisonSociale)).toEqual([
+      'Syndicat Annuaire A',
+      'Syndicat Annuaire B',
+    ]);
+    expect(typeof first.body.suivant).toBe('string');
+    const second = await call(p, 'GET', '/v1/annuaire', {
+      query: { nom: 'syndicat annuaire', limite: 2, suivant: first.body.suivant },
+    });
+    expect(second.body.structures.map((s: { siret: string }) => s.siret)).toEqual([sirets[2]]);
+    expect(second.body.suivant).toBeUndefined();
+
+    // By SIRET: the public one; a private structure is not in the directory
+    const bySiret = await call(p, 'GET', '/v1/annuaire', { query: { siret: sirets[1]! } });
+    expect(bySiret.body.structures).toEqual([
+      {
+        siret: sirets[1],
+        raisonSociale: 'Syndicat Annuaire B',
+        parametresAnnuaire: {
+          codeServiceObligatoire: false,
+          engagementObligatoire: false,
+          moaPresente: false,
+          statutMiseEnPaiementRemonte: false,
+        },
+      },
+    ]);
+    expect((await call(p, 'GET', '/v1/annuaire', { query: { siret: privee.body.siret } })).body.structures).toEqual([]);
+
+    // Bounded and checked: both criteria, a bad SIRET, more than 100 a page, a forged cursor
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', siret: sirets[0]! } }),
+      422,
+      'DONNEES_INVALIDES',
+    );
+    expectProblem(await call(p, 'GET', '/v1/annuaire', { query: { siret: '123' } }), 422, 'DONNEES_INVALIDES');
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', limite: 101 } }),
+      422,
+      'DONNEES_INVALIDES',
+    );
+    const forged = Buffer.from(JSON.stringify({ gsi2pk: 'USER#x', gsi2sk: 'x' })).toString('base64url');
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', suivant: forged } }),
+      422,
+      'CURSEUR_INVALIDE',
+    );
+  });
+});
+
 describe('services and spaces', () => {
   it('lets a gestionnaire add a service, refuses a plain member and a duplicate code', async () => {
     const p = platform();

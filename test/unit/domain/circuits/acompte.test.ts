@@ -84,7 +84,8 @@ describe('monthly acompte of the titulaire (CCAG-T 2014 art. 13.1, 13.2)', () =>
     expect(r2.pending).toMatchObject({
       step: 'VALIDATION_MOA',
       actorSiret: SIRET.moa,
-      allowedActions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA'],
+      // CCP R2192-27: the MOA may also suspend the DGP (once per dossier)
+      allowedActions: ['VALIDER_ETAT_ACOMPTE', 'REFUSER_MOA', 'SUSPENDRE'],
       lastDay: '2025-05-11',
       deadlineAt: '2025-05-11T22:00:00.000Z',
       onTimeout: { effect: 'RETARD_SIGNALE' },

@@ -26,10 +26,22 @@ describe('first deposit and cadres (docs/rules/cadres.md)', () => {
     expect(e.message).toContain(espace);
   });
 
-  it.each(['A5', 'A6', 'A11', 'A16', 'A18'])(
-    'refuses %s, a cadre this circuit does not run (docs/rules/cadres.md)',
-    (cadre) => {
-      expect(open(A.titulaire, cadre).code).toBe('CADRE_NON_GERE');
+  it('refuses A11, the unconfirmed cadre kept behind its flag', () => {
+    expect(open(A.titulaire, 'A11').code).toBe('CADRE_NON_GERE');
+  });
+
+  it('refuses the titulaire’s état d’acompte (A5) on a marché that names a MOE: the PDM (A4) goes to it', () => {
+    expect(open(A.titulaire, 'A5')).toMatchObject({ code: 'CADRE_INADAPTE_AU_CIRCUIT', kind: 'INVALID' });
+  });
+
+  it.each([
+    ['A6', A.titulaire],
+    ['A16', A.moe],
+    ['A18', A.moe],
+  ] as const)(
+    'refuses %s as a first piece: it follows the validation of the état d’acompte or the projet de DG',
+    (cadre, who) => {
+      expect(open(who, cadre).code).toBe('CADRE_NON_INITIAL');
     },
   );
 
@@ -139,13 +151,15 @@ describe('first deposit and cadres (docs/rules/cadres.md)', () => {
     ).toBe('DATE_INVALIDE');
   });
 
-  it('refuses a deposit when the marché does not name a MOE or a service financier', () => {
+  it('refuses a PDM (A4) when the marché names no MOE (the A5 goes to the MOA), and any deposit without a service financier', () => {
     const sansMoe = marcheSchema.parse({
       ...marcheSolo,
       receptionDemandesPaiement: 'MOA',
       acteurs: marcheSolo.acteurs.filter((a) => a.role !== 'MOE'),
     });
-    expect(open(A.titulaire, 'A4', sansMoe)).toMatchObject({ code: 'MARCHE_INCOMPLET', kind: 'CONFLICT' });
+    const e = open(A.titulaire, 'A4', sansMoe);
+    expect(e).toMatchObject({ code: 'CADRE_INADAPTE_AU_CIRCUIT', kind: 'INVALID' });
+    expect(e.message).toContain('A5');
     const sansSf = marcheSchema.parse({
       ...marcheSolo,
       acteurs: marcheSolo.acteurs.filter((a) => a.role !== 'SERVICE_FINANCIER'),

@@ -5,6 +5,8 @@ import {
   type Actor,
   type ActorOrSystem,
   ALL_CADRES,
+  type BuyerParams,
+  DEFAULT_BUYER_PARAMS,
   type Dossier,
   type TransitionResult,
   transition,
@@ -12,7 +14,7 @@ import {
 import { DomainError } from '../../../../shared/domain/errors';
 import type { Marche } from '../../../../shared/domain/marche';
 import { ROLES } from '../../../../shared/domain/roles';
-import { marcheGroupement, marcheReceptionMoa, marcheSolo, SIRET } from './fixtures';
+import { marcheDelegue, marcheGroupement, marcheReceptionMoa, marcheSansMoe, marcheSolo, SIRET } from './fixtures';
 
 /**
  * Walks every state the circuits can reach: from every first deposit any structure may make, it tries every
@@ -22,6 +24,8 @@ import { marcheGroupement, marcheReceptionMoa, marcheSolo, SIRET } from './fixtu
 export interface World {
   readonly name: string;
   readonly marche: Marche;
+  /** The buyer's directory parameters (organisation.ts): which circuit a new dossier runs. */
+  readonly buyer: BuyerParams;
   /** The structures of the marché, each with the roles the fiche gives it, then outsiders claiming each role. */
   readonly actors: readonly Actor[];
 }
@@ -37,9 +41,19 @@ function structuresOf(marche: Marche): Actor[] {
 const outsiders: Actor[] = ROLES.map((r) => ({ siret: SIRET.outsider, roles: [r] }));
 
 // Outsiders hold no role on any marché: trying them on one marché is enough
-export const WORLDS: readonly World[] = [marcheSolo, marcheReceptionMoa, marcheGroupement].map((marche) => ({
+/** The delegated world's buyer: « MOA présente : non », and the mise en paiement is not reported. */
+export const BUYER_DELEGUE: BuyerParams = { moaPresente: false, statutMiseEnPaiementRemonte: false };
+
+export const WORLDS: readonly World[] = [
+  marcheSolo,
+  marcheReceptionMoa,
+  marcheGroupement,
+  marcheSansMoe,
+  marcheDelegue,
+].map((marche) => ({
   name: marche.id,
   marche,
+  buyer: marche === marcheDelegue ? BUYER_DELEGUE : DEFAULT_BUYER_PARAMS,
   actors: [...structuresOf(marche), ...(marche === marcheGroupement ? outsiders : [])],
 }));
 
@@ -64,6 +78,7 @@ export function sample(type: ActionType, cadre = 'A4'): Action {
       return { type, motif: 'DONNEES_OBLIGATOIRES_MANQUANTES' };
     case 'DEPOSER_ETAT_ACOMPTE':
     case 'VALIDER_ETAT_ACOMPTE':
+    case 'DEPOSER_ETAT_ACOMPTE_VALIDE':
       return { type, piece: { ...fresh(), montants: m } };
     case 'DEPOSER_PROJET_DECOMPTE_GENERAL':
     case 'NOTIFIER_DECOMPTE_GENERAL':
@@ -101,7 +116,7 @@ export function attempt(
   when: Date,
 ): Attempt {
   try {
-    return { ok: true, result: transition(world.marche, dossier, who, action, when) };
+    return { ok: true, result: transition(world.marche, dossier, who, action, when, undefined, world.buyer) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -128,6 +143,7 @@ export function signature(world: World, d: Dossier): string {
     d.status,
     d.outcome,
     d.suspensionUsed,
+    d.suspension?.resumeState,
     d.wait.lateSince !== null,
     d.pieces.some((p) => p.cadre === 'A17' && p.status === 'MISE_A_DISPOSITION_MOA'),
     d.dgp !== null,

@@ -130,6 +130,17 @@ export const marcheGroupementGlobal: Marche = marcheSchema.parse({
   groupement: { mode: 'SOLIDAIRE', cotraitantBilling: 'MANDATAIRE_GLOBAL' },
 });
 
+/** No maître d'œuvre on the marché (circuit SANS_MOE): payment requests are received by the MOA (CCP R2192-12). */
+export const marcheSansMoe: Marche = marcheSchema.parse({
+  ...marcheSolo,
+  id: 'M-SANS-MOE',
+  receptionDemandesPaiement: 'MOA',
+  acteurs: marcheSolo.acteurs.filter((a) => a.role !== 'MOE'),
+});
+
+/** Same as marcheSolo; its buyer says « MOA présente : non » (circuit VALIDATION_DELEGUEE_MOE) in the tests. */
+export const marcheDelegue: Marche = marcheSchema.parse({ ...marcheSolo, id: 'M-DELEGUE' });
+
 export const actor = (siret: string, ...roles: Actor['roles'][number][]): Actor => ({ siret, roles });
 
 export const A = {

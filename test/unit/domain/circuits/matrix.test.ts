@@ -38,8 +38,13 @@ const TITULAIRE_OF: Record<string, string> = {
   'M-SOLO': SIRET.titulaire,
   'M-MOA': SIRET.titulaire,
   'M-GRP': SIRET.mandataire,
+  'M-SANS-MOE': SIRET.titulaire,
+  'M-DELEGUE': SIRET.titulaire,
 };
-/** The fiche d'identité: who validates whose pieces (docs/rules/circuits.md#validation), by depositor. */
+/** « MOA présente : non »: the MOE holds the MOA's steps, and the mise en paiement is not reported. */
+const DELEGUE = 'M-DELEGUE';
+const SANS_MOE = 'M-SANS-MOE';
+/** The fiche d'identité: who validates whose pieces (docs/rules/circuits.md), by depositor. */
 const VALIDEURS_OF: Record<string, readonly string[]> = {
   [SIRET.stTitulaire]: [SIRET.titulaire],
   [SIRET.stMandataire]: [SIRET.mandataire],
@@ -71,11 +76,22 @@ function siretOf(who: Who, world: World, d: Dossier): string {
   }
 }
 
-const SF_PROGRESS: readonly ActionType[] = ['MANDATER', 'METTRE_EN_PAIEMENT', 'METTRE_A_RECYCLER', 'REJETER'];
+/**
+ * Who holds the MOA's step: the MOE when the MOA delegated validation, except on a PDM the titulaire brought to
+ * the MOA itself after the MOE's silence.
+ */
+function moaStep(world: World, d: Dossier): Who {
+  if (world.name !== DELEGUE) return 'MOA';
+  const current = d.pieces.find((p) => p.id === d.currentPieceId)!;
+  return d.state === 'VALIDATION_MOA' && current.cadre !== 'A15' ? 'MOA' : 'MOE';
+}
 
 /** Who may do what in each state (docs/rules/circuits.md). */
-function allowList(d: Dossier): Array<[Who, ActionType]> {
+function allowList(world: World, d: Dossier): Array<[Who, ActionType]> {
   const has = (cadre: string) => d.pieces.some((p) => p.cadre === cadre);
+  const current = d.pieces.find((p) => p.id === d.currentPieceId)!;
+  const holder = moaStep(world, d);
+  const suspend: Array<[Who, ActionType]> = d.suspensionUsed ? [] : [[holder, 'SUSPENDRE']];
   switch (d.state) {
     case 'VALIDATION_1':
       return [
@@ -100,21 +116,39 @@ function allowList(d: Dossier): Array<[Who, ActionType]> {
         ['MOE', 'DEPOSER_ETAT_ACOMPTE'],
         ['MOE', 'REFUSER_MOE'],
       ];
+    // The MOA validates (A19), or the MOE it delegated to (A16); without a MOE it validates the titulaire's A5. The
+    // holder of this step may suspend the DGP, once per dossier (CCP R2192-27)
     case 'VALIDATION_MOA':
-      return [
-        ['MOA', 'VALIDER_ETAT_ACOMPTE'],
-        ['MOA', 'REFUSER_MOA'],
-      ];
+      if (current.cadre === 'A5') {
+        return [['MOA', 'VALIDER_ETAT_ACOMPTE_FOURNISSEUR'], ['MOA', 'REFUSER_MOA'], ...suspend];
+      }
+      if (holder === 'MOE') return [['MOE', 'VALIDER_ETAT_ACOMPTE'], ...suspend];
+      return [['MOA', 'VALIDER_ETAT_ACOMPTE'], ['MOA', 'REFUSER_MOA'], ...suspend];
+    // Without a MOE: the titulaire deposits the état d'acompte validé (A6)
+    case 'DEPOT_ETAT_ACOMPTE_VALIDE':
+      return [['FOURNISSEUR', 'DEPOSER_ETAT_ACOMPTE_VALIDE']];
     // Service fait, mandatement, mise en paiement (intermediate optional); suspend once before the payment order;
     // recyclage and rejet before the payment order
     case 'TRAITEMENT_SERVICE_FINANCIER': {
+      // A buyer that does not report the mise en paiement ends the circuit at the mandatement
+      const reported = world.name !== DELEGUE;
       if (d.status === 'MANDATEE') return [['SF', 'METTRE_EN_PAIEMENT']];
-      const list: ActionType[] = [...SF_PROGRESS];
+      const list: ActionType[] = ['MANDATER', 'METTRE_A_RECYCLER', 'REJETER'];
+      if (reported) list.push('METTRE_EN_PAIEMENT');
       if (d.status === 'MISE_A_DISPOSITION' || d.status === 'COMPLETEE') list.push('SERVICE_FAIT');
       if (!d.suspensionUsed) list.push('SUSPENDRE');
       return list.map((a) => ['SF', a]);
     }
     case 'COMPLEMENT_FOURNISSEUR':
+      if (d.suspension?.resumeState === 'VALIDATION_MOA') {
+        const by = moaStep(world, { ...d, state: 'VALIDATION_MOA' });
+        return by === 'MOA'
+          ? [
+              ['FOURNISSEUR', 'COMPLETER'],
+              ['MOA', 'REFUSER_MOA'],
+            ]
+          : [['FOURNISSEUR', 'COMPLETER']];
+      }
       return [
         ['FOURNISSEUR', 'COMPLETER'],
         ['SF', 'REJETER'],
@@ -127,15 +161,17 @@ function allowList(d: Dossier): Array<[Who, ActionType]> {
         ['MOE', 'REFUSER_MOE'],
       ];
     case 'NOTIFICATION_DG_MOA':
-      return [['MOA', 'NOTIFIER_DECOMPTE_GENERAL']];
+      return [[holder, 'NOTIFIER_DECOMPTE_GENERAL']];
     // The MOA is late: the titulaire may start the tacit procedure; until then the MOE / MOA may still act
     case 'DG_NON_NOTIFIE':
       return [
         ['TITULAIRE', 'DEPOSER_PROJET_DG_TACITE'],
-        has('A17') ? ['MOA', 'NOTIFIER_DECOMPTE_GENERAL'] : ['MOE', 'DEPOSER_PROJET_DECOMPTE_GENERAL'],
+        has('A17') || world.name === SANS_MOE
+          ? [holder, 'NOTIFIER_DECOMPTE_GENERAL']
+          : ['MOE', 'DEPOSER_PROJET_DECOMPTE_GENERAL'],
       ];
     case 'REPONSE_MOA_PROJET_DG_TACITE':
-      return [['MOA', 'NOTIFIER_DECOMPTE_GENERAL']];
+      return [[holder, 'NOTIFIER_DECOMPTE_GENERAL']];
     case 'SIGNATURE_DG_TITULAIRE':
       return [
         ['TITULAIRE', 'SIGNER_DG'],
@@ -144,11 +180,16 @@ function allowList(d: Dossier): Array<[Who, ActionType]> {
       ];
     // Tacit DGD deposited by the titulaire (A23), the MOE (A24) or the MOA (A25)
     case 'DEPOT_DGD_TACITE':
-      return [
-        ['TITULAIRE', 'DEPOSER_DGD_TACITE'],
-        ['MOE', 'DEPOSER_DGD_TACITE'],
-        ['MOA', 'DEPOSER_DGD_TACITE'],
-      ];
+      return world.name === SANS_MOE
+        ? [
+            ['TITULAIRE', 'DEPOSER_DGD_TACITE'],
+            ['MOA', 'DEPOSER_DGD_TACITE'],
+          ]
+        : [
+            ['TITULAIRE', 'DEPOSER_DGD_TACITE'],
+            ['MOE', 'DEPOSER_DGD_TACITE'],
+            ['MOA', 'DEPOSER_DGD_TACITE'],
+          ];
     case 'CLOS':
       return [];
   }
@@ -161,7 +202,8 @@ function isStructure(world: World, actor: Actor): boolean {
 
 function allowed(world: World, d: Dossier, actor: Actor, type: ActionType): boolean {
   return (
-    isStructure(world, actor) && allowList(d).some(([who, a]) => a === type && siretOf(who, world, d) === actor.siret)
+    isStructure(world, actor) &&
+    allowList(world, d).some(([who, a]) => a === type && siretOf(who, world, d) === actor.siret)
   );
 }
 
@@ -169,7 +211,12 @@ function allowed(world: World, d: Dossier, actor: Actor, type: ActionType): bool
 function mayOpen(marche: Marche, actor: Actor, cadre: string): boolean {
   const acteurs = marche.acteurs.filter((a) => a.siret === actor.siret);
   const holds = (role: string) => acteurs.some((a) => a.role === role);
-  if (cadre === 'A4' || cadre === 'A7') return holds('TITULAIRE') || holds('MANDATAIRE');
+  const titulaire = holds('TITULAIRE') || holds('MANDATAIRE');
+  const moe = marche.acteurs.some((a) => a.role === 'MOE');
+  // A4 when the marché has a MOE, A5 (the titulaire's état d'acompte) when it has none
+  if (cadre === 'A4') return titulaire && moe;
+  if (cadre === 'A5') return titulaire && !moe;
+  if (cadre === 'A7') return titulaire;
   if (cadre === 'A9' || cadre === 'A10') {
     return acteurs.some((a) => a.role === 'SOUS_TRAITANT' && a.paiementDirect === true);
   }
@@ -188,7 +235,8 @@ function timeoutLeadsTo(d: Dossier): readonly DossierState[] | null {
   const flag = d.wait.lateSince === null ? [d.state] : null; // no tacit effect: flagged late once
   switch (d.state) {
     case 'VALIDATION_1':
-      return ['VALIDATION_2', 'EXAMEN_MOE', 'ETABLISSEMENT_PROJET_DG_MOE']; // silence is acceptance
+      // silence is acceptance; without a MOE the piece goes to the MOA
+      return ['VALIDATION_2', 'EXAMEN_MOE', 'ETABLISSEMENT_PROJET_DG_MOE', 'VALIDATION_MOA', 'NOTIFICATION_DG_MOA'];
     case 'VALIDATION_2':
       return ['EXAMEN_MOE'];
     case 'EXAMEN_MOE':
@@ -203,6 +251,7 @@ function timeoutLeadsTo(d: Dossier): readonly DossierState[] | null {
     case 'MOE_HORS_DELAI':
       return d.dgp ? flag : null; // the DGP échéance, once the DGP runs
     case 'VALIDATION_MOA':
+    case 'DEPOT_ETAT_ACOMPTE_VALIDE':
     case 'TRAITEMENT_SERVICE_FINANCIER':
     case 'RECYCLAGE':
     case 'DEPOT_DGD_TACITE':
@@ -245,7 +294,8 @@ describe('forbidden-transition matrix, generated over every reachable state (doc
     nodes = explore(({ attempt: a, ...t }) =>
       tried.push(a.ok ? { ...t, ok: true, version: a.result.dossier.version } : { ...t, ok: false, error: a.error }),
     );
-  });
+    // ~1,400 states × every actor × every action: about a minute on a loaded 2-core machine
+  }, 300_000);
 
   it('reaches every state of the machine and every outcome', () => {
     const states = new Set(nodes.map((n) => n.dossier.state));
@@ -253,6 +303,7 @@ describe('forbidden-transition matrix, generated over every reachable state (doc
     const outcomes = new Set(nodes.map((n) => n.dossier.outcome).filter((o) => o !== null));
     expect([...outcomes].sort()).toEqual([
       'DG_REFUSE',
+      'MANDATE',
       'PAYE',
       'REFUSE_MOA',
       'REFUSE_MOE',
@@ -360,7 +411,7 @@ describe('forbidden-transition matrix, generated over every reachable state (doc
       const published = pending
         ? [pending, ...pending.otherActors].flatMap((p) => p.allowedActions.map((a) => `${p.actorSiret} ${a}`))
         : [];
-      const expected = allowList(dossier).map(([who, a]) => `${siretOf(who, world, dossier)} ${a}`);
+      const expected = allowList(world, dossier).map(([who, a]) => `${siretOf(who, world, dossier)} ${a}`);
       if (JSON.stringify(published.sort()) !== JSON.stringify(expected.sort())) {
         failures.push(`${label(world, dossier, 'SYSTEM', '-')}: published ${published.join(', ')}`);
       }
