@@ -14,6 +14,7 @@ import './api/tableaux';
 import './api/taux-bce';
 import './api/portail';
 import './dossiers/read';
+import './dossiers/evidence';
 import './dossiers/actions';
 import './dossiers/pieces';
 import './dossiers/search';
@@ -35,6 +36,7 @@ export const CATALOG_ENTRIES: readonly string[] = [
   'functions/api/portail.ts',
   'functions/api/openapi.ts',
   'functions/dossiers/read.ts',
+  'functions/dossiers/evidence.ts',
   'functions/dossiers/actions.ts',
   'functions/dossiers/pieces.ts',
   'functions/dossiers/search.ts',

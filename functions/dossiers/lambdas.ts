@@ -42,6 +42,17 @@ export const DOSSIER_LAMBDAS = {
     routes: [{ method: 'GET', path: '/v1/dossiers', public: false }],
     access: { table: 'read' },
   },
+  dossiersEvidence: {
+    entry: 'functions/dossiers/evidence.ts',
+    kind: 'http',
+    description:
+      'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket',
+    routes: [{ method: 'GET', path: '/v1/dossiers/{dossierId}/dossier-de-preuve', public: false }],
+    // reads the documents, writes the ZIP under preuves/; streamed, so memory does not follow the dossier's size
+    access: { table: 'read', bucket: 'readWrite' },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
   dossiersAct: {
     entry: 'functions/dossiers/actions.ts',
     kind: 'http',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as actions from '../../../../functions/dossiers/actions';
+import * as evidence from '../../../../functions/dossiers/evidence';
 import { DOSSIER_LAMBDAS } from '../../../../functions/dossiers/lambdas';
 import * as pieces from '../../../../functions/dossiers/pieces';
 import * as read from '../../../../functions/dossiers/read';
@@ -16,6 +17,7 @@ const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly strin
   dossiersAct: actions.handler,
   dossiersPieces: pieces.handler,
   dossiersSearch: search.handler,
+  dossiersEvidence: evidence.handler,
 };
 
 describe('functions/dossiers registry fragment', () => {
@@ -24,7 +26,7 @@ describe('functions/dossiers registry fragment', () => {
       const declared = def.routes.map((r) => `${r.method} ${r.path}`).sort();
       expect(declared, key).toEqual([...handlers[key as keyof typeof handlers].routeKeys].sort());
       expect(def.entry).toBe(
-        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces', dossiersSearch: 'search' }[key as keyof typeof handlers]}.ts`,
+        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces', dossiersSearch: 'search', dossiersEvidence: 'evidence' }[key as keyof typeof handlers]}.ts`,
       );
     }
   });

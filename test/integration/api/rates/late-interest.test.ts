@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import { runTauxBce } from '../../../../scripts/taux-bce';
+import { type ChainedEvent, verifyTrail } from '../../../../shared/adapters/audit';
 import { EcbRateStore } from '../../../../shared/adapters/dynamo/ecb-rate-store';
 import { OperatorStore } from '../../../../shared/adapters/dynamo/operator-store';
+import { extractPdfPages } from '../../../../shared/documents/pdf-text';
 import { DEMO, useWorld } from '../dossiers/world';
 
 /**
@@ -12,6 +16,7 @@ import { DEMO, useWorld } from '../dossiers/world';
  */
 const world = useWorld();
 const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
+let lateSolde: string | undefined;
 const CSV = fileURLToPath(new URL('../../../fixtures/ecb/mro-sdmx.csv', import.meta.url));
 
 describe('the operator API of the ECB rates', () => {
@@ -63,6 +68,7 @@ describe('a late solde before and after the half-year’s rate is imported', () 
     const p = w.platform;
     const opened = await w.open(w.as.mandataire, { cadre: 'A7', numero: 'PDF-TX-01' });
     const id = opened.dossierId;
+    lateSolde = id;
     let r = await w.follow(w.as.moe, id, opened.version, {
       type: 'DEPOSER_PROJET_DECOMPTE_GENERAL',
       cadre: 'A17',
@@ -135,5 +141,96 @@ describe('a late solde before and after the half-year’s rate is imported', () 
       montant: '190.21',
       taux: expect.stringMatching(/^10[.,]15/),
     });
+  });
+});
+
+/** Every entry of a ZIP, read whole (test files are small). */
+async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((ok, ko) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (e, z) => (e ? ko(e) : ok(z))),
+  );
+  const out = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (e, stream) => {
+        if (e) return reject(e);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          out.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return out;
+}
+
+describe('the dossier de preuve of the late solde', () => {
+  it('holds the report, the documents matching their manifest, the verifiable trail and a claim letter', async () => {
+    const w = world();
+    const id = lateSolde as string;
+    expect(id).toBeDefined();
+    const answer = await w.as.mandataire.get(`/v1/dossiers/${id}/dossier-de-preuve`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body).toMatchObject({ documentsConformes: true, pisteIntegre: true });
+    const files = await unzip(Buffer.from(await (await fetch(answer.body.url)).arrayBuffer()));
+
+    // every document re-hashed against SHA256SUMS, as `sha256sum -c` would
+    const sums = files.get('SHA256SUMS')?.toString('utf8').trim().split('\n') ?? [];
+    expect(sums.length).toBe(answer.body.documents);
+    expect(sums.length).toBeGreaterThanOrEqual(4); // A7, A17, A20, A8: one main PDF each
+    for (const line of sums) {
+      const [hash, path] = line.split('  ') as [string, string];
+      expect(
+        createHash('sha256')
+          .update(files.get(path) as Buffer)
+          .digest('hex'),
+        path,
+      ).toBe(hash);
+    }
+    const manifest = JSON.parse(files.get('MANIFESTE.json')?.toString('utf8') ?? '{}');
+    for (const d of manifest.documents) expect(d.sha256).toBe(d.recordedSha256);
+
+    // the audit chain re-verified from the JSON alone
+    const trail = JSON.parse(files.get('piste-audit.json')?.toString('utf8') ?? '{}');
+    expect(verifyTrail(trail.evenements as ChainedEvent[]).ok).toBe(true);
+    expect(trail.verification.ok).toBe(true);
+
+    // the PDF read back: échéance, days late (12), rate (10,15 %) and interest (190,21 EUR, computed above)
+    const delai = (await w.as.mandataire.get(`/v1/dossiers/${id}/delai`)).body;
+    const pdf = await extractPdfPages(new Uint8Array(files.get('rapport.pdf') as Buffer));
+    const text = pdf.pages.map((p) => p.text).join(' ');
+    expect(text).toContain(delai.echeance);
+    expect(text).toMatch(/12 jours/);
+    expect(text).toMatch(/10,15 %/);
+    expect(text).toMatch(/190,21 EUR/);
+    expect(files.get('lettre-reclamation.txt')?.toString('utf8')).toMatch(/190,21 EUR/);
+    expect(files.get('LISEZMOI.txt')?.toString('utf8')).toMatch(/sha256sum -c SHA256SUMS/);
+  });
+
+  it('says so when an audit item was altered in the table', async () => {
+    const w = world();
+    const p = w.platform;
+    const id = lateSolde as string;
+    const { GetCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const key = { pk: `DOSSIER#${id}`, sk: 'EVENT#000002' };
+    const { Item } = await p.clients.document.send(new GetCommand({ TableName: p.tableName, Key: key }));
+    const event = Item?.event as ChainedEvent;
+    await p.clients.document.send(
+      new PutCommand({
+        TableName: p.tableName,
+        Item: { ...Item, event: { ...event, at: '2020-01-01T00:00:00.000Z' } },
+      }),
+    );
+    const answer = await w.as.mandataire.get(`/v1/dossiers/${id}/dossier-de-preuve`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.pisteIntegre).toBe(false);
+    const files = await unzip(Buffer.from(await (await fetch(answer.body.url)).arrayBuffer()));
+    const trail = JSON.parse(files.get('piste-audit.json')?.toString('utf8') ?? '{}');
+    expect(trail.verification).toMatchObject({ ok: false, brokenAtSeq: 2 });
   });
 });

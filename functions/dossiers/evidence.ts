@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import { route, routesOf } from '../../shared/http/router';
+import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { serviceContext } from '../../shared/services/context';
+import { buildEvidencePack } from '../../shared/services/evidence/pack';
+import { actorToRead, requestServices } from './support';
+
+/**
+ * GET /v1/dossiers/{id}/dossier-de-preuve (docs/evidence-pack.md): builds the ZIP from what the table and the bucket
+ * hold now, streamed into the bucket, and answers a presigned link to it. Readable by the parties of the marché.
+ */
+const preuveJson = z
+  .object({
+    dossierId: z.string(),
+    url: z.string().meta({ description: 'Lien de téléchargement du ZIP (15 minutes).' }),
+    expireLe: z.iso.datetime({ offset: true }),
+    documents: z.int().min(0).meta({ description: 'Nombre de documents joints.' }),
+    documentsConformes: z
+      .boolean()
+      .meta({ description: 'Chaque document a encore l’empreinte SHA-256 enregistrée à son dépôt.' }),
+    pisteIntegre: z.boolean().meta({ description: 'La piste d’audit chaînée se vérifie de bout en bout.' }),
+  })
+  .meta({ id: 'DossierDePreuve' });
+
+export const lireDossierDePreuve = httpHandler({
+  operationId: 'lireDossierDePreuve',
+  summary: 'Dossier de preuve : rapport PDF, documents, empreintes, piste d’audit, projet de lettre (ZIP)',
+  description:
+    'Constitue le dossier de preuve à partir de ce que la plateforme conserve à cet instant et renvoie un lien de téléchargement. Réservé aux parties du marché.',
+  tags: ['Dossiers'],
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/dossier-de-preuve',
+  auth: 'user',
+  params: z.object({ dossierId }),
+  headers: actingHeaders,
+  responses: { 200: { description: 'Le lien vers le ZIP', schema: preuveJson } },
+  handler: async (ctx) => {
+    const svc = requestServices();
+    const record = await svc.dossiers.load(ctx.params.dossierId);
+    const marche = await svc.marche(record.marcheId);
+    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    const c = serviceContext();
+    const pack = await buildEvidencePack(
+      { dossiers: svc.dossiers, s3: c.infra.s3, bucket: c.infra.bucketName, clock: c.clock },
+      record,
+      marche,
+    );
+    return ok({
+      dossierId: record.dossierId,
+      url: pack.url,
+      expireLe: pack.expiresAt.toISOString(),
+      documents: pack.documents.length,
+      documentsConformes: pack.documents.every((d) => d.matchesRecord !== false),
+      pisteIntegre: pack.trailOk,
+    });
+  },
+});
+
+export const handler = route(routesOf(lireDossierDePreuve));
