@@ -1,0 +1,156 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addDays, parisDateOf } from '../../shared/domain/calendar';
+import { DEMO } from '../../shared/seed/demo';
+import { draftWithMainFile, type Json, pollVerified, type Session, signInAs } from '../integration/api/dossiers/client';
+import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
+
+/**
+ * The Dossier screen, its Actions and Rechercher in a real browser, on one platform: a monthly acompte goes from the
+ * titulaire's PDM to the MOE (who corrects the amounts in the browser), the MOA (keyboard only), the service
+ * financier (suspension, with a stale submission first), then, after the clock moves, a late payment. The DGP
+ * picture is checked against the API's figures. Drafts with their PDF are prepared through the API (the deposit
+ * screens are the next issue).
+ */
+const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
+
+describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
+  const portal = usePortal();
+  let dossierId = '';
+  let day0 = '';
+  const as = async (login: string): Promise<Session> => signInAs(portal().url, login);
+  const draft = async (s: Session, spec: { cadre: string; numero: string; montants?: ReturnType<typeof M> }) =>
+    draftWithMainFile(s, `/v1/dossiers/${dossierId}/pieces`, spec, pollVerified(s));
+  const dossier = async (login: string): Promise<Json> =>
+    (await (await as(login)).get(`/v1/dossiers/${dossierId}`)).body;
+  const openDossier = async (login: string): Promise<Page> => {
+    const page = await portal().signIn(login);
+    await page.goto(`/dossiers/${dossierId}`);
+    await page.getByRole('heading', { level: 1, name: /PDM-E2E-1/ }).waitFor();
+    return page;
+  };
+
+  beforeAll(async () => {
+    const titulaire = await as(DEMO_LOGINS.titulaire);
+    day0 = parisDateOf(portal().platform.clock.now());
+    const d = await draftWithMainFile(
+      titulaire,
+      `/v1/marches/${DEMO.marcheId}/pieces`,
+      { cadre: 'A4', numero: 'PDM-E2E-1', montants: M('10000.00', '2000.00', '12000.00') },
+      pollVerified(titulaire),
+    );
+    const sent = await titulaire.post(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`, {});
+    expect(sent.status).toBe(201);
+    dossierId = d.dossierId;
+  }, 120_000);
+
+  it('the MOE finds the dossier in Rechercher, opens it and deposits the état d’acompte with corrected amounts', async () => {
+    // The MOE's draft état d'acompte corrects the amounts: 9 500,00 HT + 1 900,00 TVA = 11 400,00 € TTC
+    await draft(await as(DEMO_LOGINS.moe), {
+      cadre: 'A15',
+      numero: 'EA-E2E-1',
+      montants: M('9500.00', '1900.00', '11400.00'),
+    });
+    const page = await portal().signIn(DEMO_LOGINS.moe);
+    await page.getByRole('link', { name: 'Rechercher' }).first().click();
+    await page.getByLabel('Numéro de pièce (début)').fill('pdm-e2e');
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await page.getByRole('link', { name: 'A4 n° PDM-E2E-1' }).click();
+    await page.getByRole('heading', { level: 1, name: /PDM-E2E-1/ }).waitFor();
+    await expect.poll(() => page.getByTestId('attente-depuis').textContent()).toBe(day0.split('-').reverse().join('/'));
+    await eventually(() => page.getByTestId('montants-brouillon').textContent()).toContain('11\u00a0400,00\u00a0€ TTC');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: /^Déposer l'état d'acompte/i }).click();
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain("maître d'ouvrage");
+    expect((await dossier(DEMO_LOGINS.moe)).pieces[1].montants.ttc).toBe('11400.00');
+  });
+
+  it('the MOA validates with the keyboard alone', async () => {
+    await draft(await as(DEMO_LOGINS.moa), {
+      cadre: 'A19',
+      numero: 'EAV-E2E-1',
+      montants: M('9500.00', '1900.00', '11400.00'),
+    });
+    const page = await openDossier(DEMO_LOGINS.moa);
+    const submit = page.getByRole('button', { name: /^Déposer l'état d'acompte validé/i });
+    await submit.waitFor();
+    let reached = false;
+    for (let i = 0; i < 200 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await submit.evaluate((el) => el === (el.ownerDocument as { activeElement: unknown }).activeElement);
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('service financier');
+  });
+
+  it('a stale submission says the dossier changed, reloads it and keeps what was typed; then it suspends', async () => {
+    const page = await openDossier(DEMO_LOGINS.financier);
+    const docs = page.getByLabel('Documents manquants');
+    await docs.fill('RIB\nAttestation URSSAF');
+    // Meanwhile someone of the service financier records the service fait: the page's version is stale.
+    const sf = await as(DEMO_LOGINS.financier);
+    const current = await sf.get(`/v1/dossiers/${dossierId}`);
+    expect(
+      (await sf.post(`/v1/dossiers/${dossierId}/actions`, { type: 'SERVICE_FAIT' }, { ifMatch: current.version }))
+        .status,
+    ).toBe(200);
+    await page.getByRole('button', { name: /^Suspendre/i }).click();
+    await eventually(() => page.getByTestId('dossier-modifie').textContent()).toContain('modifié entre-temps');
+    expect(await docs.inputValue()).toBe('RIB\nAttestation URSSAF');
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('SERVICE_FAIT');
+    await page.getByRole('button', { name: /^Suspendre/i }).click();
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('SUSPENDUE');
+    await expectAccessible(page);
+  });
+
+  it('after the clock moves, the service financier pays late; the picture matches the API’s figures', async () => {
+    const platform = portal().platform;
+    await platform.advanceClock({ days: 2 });
+    const titulaire = await as(DEMO_LOGINS.titulaire);
+    const before = await titulaire.get(`/v1/dossiers/${dossierId}`);
+    expect(
+      (
+        await titulaire.post(
+          `/v1/dossiers/${dossierId}/actions`,
+          { type: 'COMPLETER', documents: ['RIB'] },
+          { ifMatch: before.version },
+        )
+      ).status,
+    ).toBe(200);
+    // The new delay after the suspension is at least 30 days (CCP R2192-29): 35 days later the payment is late.
+    await platform.advanceClock({ days: 35 });
+    const page = await openDossier(DEMO_LOGINS.financier);
+    await page.getByRole('button', { name: /^Mettre en paiement/i }).click();
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('MISE_EN_PAIEMENT');
+    const delai = (await dossier(DEMO_LOGINS.financier)).delai;
+    // Completed on day 2 (after the clock's first move): new delay of 30 days → échéance day 32; paid day 37 → 5 days late.
+    expect(delai.echeance).toBe(addDays(day0 as never, 32));
+    expect(delai.joursDeRetard).toBe(5);
+    await eventually(() => page.getByTestId('jours-retard').textContent()).toContain('5\u00a0jours de retard');
+    for (const h of ['MOE', 'MOA', 'SERVICE_FINANCIER'] as const) {
+      await eventually(() => page.getByTestId(`jours-${h}`).textContent()).toContain(
+        `${delai.joursParActeur[h]}\u00a0jour`,
+      );
+    }
+    // The SVG draws exactly the API's periods, in order, with their days and late flags.
+    const drawn = await page.getByTestId('dgp-periode').evaluateAll((els) =>
+      els.map((e) => ({
+        holder: e.getAttribute('data-holder'),
+        days: Number(e.getAttribute('data-days')),
+        late: e.getAttribute('data-late') === 'true',
+      })),
+    );
+    expect(drawn).toEqual(delai.periodes.map((p: Json) => ({ holder: p.detenteur, days: p.jours, late: p.enRetard })));
+    expect(await page.getByTestId('dgp-suspension').count()).toBe(delai.periodeSuspendue ? 1 : 0);
+    expect(await page.getByTestId('dgp-retard').count()).toBe(1);
+    await eventually(() => page.getByTestId('piste-audit').textContent()).toContain('Piste d’audit intègre');
+    await expectAccessible(page);
+    await screenshot(page, 'dossier-dgp-en-retard');
+    // On a phone (375 px wide) the picture scales down with the page.
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.getByTestId('dgp-svg').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'dossier-375px');
+  });
+});
