@@ -9,32 +9,10 @@
 import { API_LAMBDAS } from './api/lambdas';
 import { DOCUMENT_LAMBDAS } from './documents/lambdas';
 import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
+import type { LambdaDefinition } from './lambda-definition';
 import { WORKFLOW_LAMBDAS } from './workflow/lambdas';
 
-export type LambdaKind = 'http' | 'task' | 's3';
-
-export interface HttpRoute {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** API Gateway v2 route path, e.g. `/v1/dossiers/{dossierId}`. */
-  readonly path: string;
-  readonly public?: boolean;
-}
-
-export interface LambdaDefinition {
-  readonly entry: string;
-  readonly exportName?: string;
-  readonly kind: LambdaKind;
-  readonly description: string;
-  readonly routes?: readonly HttpRoute[];
-  /** What the function touches, for least-privilege grants. */
-  readonly access?: {
-    readonly table?: 'read' | 'readWrite';
-    readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
-    readonly stateMachines?: 'start' | 'callback' | 'startAndCallback';
-  };
-  readonly timeoutSeconds?: number;
-  readonly memoryMb?: number;
-}
+export type { HttpRoute, LambdaDefinition, LambdaKind } from './lambda-definition';
 
 const CORE = {
   health: {

@@ -1,7 +1,7 @@
 /**
- * Prints the OpenAPI 3.1 document of the whole API (every operation of shared/http/catalog.ts) on stdout:
+ * Prints the OpenAPI 3.1 document of the whole API (every operation of functions/catalog.ts) on stdout:
  *   npx tsx scripts/openapi.ts > openapi.json
  */
-import { openApiDocument } from '../shared/http/catalog';
+import { openApiDocument } from '../functions/catalog';
 
 process.stdout.write(`${JSON.stringify(openApiDocument(), null, 2)}\n`);

@@ -1,4 +1,4 @@
-import type { LambdaDefinition } from '../registry';
+import type { LambdaDefinition } from '../lambda-definition';
 
 /**
  * Lambda functions of this concern (identity, marchés, dashboards, OpenAPI); merged into LAMBDAS by

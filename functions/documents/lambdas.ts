@@ -1,4 +1,4 @@
-import type { LambdaDefinition } from '../registry';
+import type { LambdaDefinition } from '../lambda-definition';
 
 /** Lambda functions of this concern; merged into LAMBDAS by functions/registry.ts. */
 export const DOCUMENT_LAMBDAS = {

@@ -1,4 +1,4 @@
-import type { LambdaDefinition } from '../registry';
+import type { LambdaDefinition } from '../lambda-definition';
 
 /**
  * Lambda functions of the dossiers and their pieces; merged into LAMBDAS by functions/registry.ts. One function per

@@ -1,4 +1,4 @@
-import type { LambdaDefinition } from '../registry';
+import type { LambdaDefinition } from '../lambda-definition';
 
 const entry = 'functions/workflow/tasks.ts';
 

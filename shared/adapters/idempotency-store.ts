@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, TABLE_KEYS } from './dynamo/keys';
 import {
   type IdempotencyRecord,
   IdempotencyRecordExistsError,
@@ -8,8 +9,7 @@ import {
   type IdempotencyStore,
   isLive,
   type StoredResponse,
-} from '../http/idempotency/store';
-import { keys, TABLE_KEYS } from './dynamo/keys';
+} from './idempotency-records';
 
 /**
  * Idempotency records in the single table (`keys.idempotency(scope, key)`, TTL attribute `ttl`), after Powertools'

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DirectoryEntry, Stored } from '../adapters/dynamo/identity-store';
+import type { DirectoryEntry, Stored } from '../domain/records';
 import { SPACE_MODES, SPACES } from '../domain/roles';
 import {
   type DirectoryParams,

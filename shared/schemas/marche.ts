@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { MarcheSummary, StoredMarche } from '../adapters/dynamo/marche-store';
 import { DomainError, isDomainError } from '../domain/errors';
 import { TYPES_ACHETEUR } from '../domain/marche';
 import type { BasisPoints } from '../domain/money';
+import type { MarcheSummary, StoredMarche } from '../domain/records';
 import { ROLES } from '../domain/roles';
 import {
   amount,

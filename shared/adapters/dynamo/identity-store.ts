@@ -44,20 +44,14 @@ import { gsi2, type Keys, keys } from './keys';
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Item = Record<string, unknown>;
 
-/** A value as read, with the optimistic-locking version to send back with its change. */
-export type Stored<T> = T & { readonly version: number };
+import type { DirectoryEntry, Stored } from '../../domain/records';
+
+export type { DirectoryEntry, Stored };
 
 /** One item of a transaction and the error to raise when its condition fails. */
 export interface WriteOp {
   readonly item: TransactItem;
   readonly onConditionFailed: () => DomainError;
-}
-
-/** A public structure as the directory lists it. */
-export interface DirectoryEntry {
-  readonly siret: string;
-  readonly raisonSociale: string;
-  readonly directory: DirectoryParams;
 }
 
 /** Sort key of the technical account's credential: before `META`, so the structure Query never returns it. */

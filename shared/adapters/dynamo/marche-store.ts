@@ -33,21 +33,9 @@ export function marcheOfStructure(siret: string, marcheId: string): { gsi2pk: st
   return { gsi2pk: `STRUCT#${siret}`, gsi2sk: `MARCHE#${marcheId}` };
 }
 
-export interface MarcheSummary {
-  readonly marcheId: string;
-  readonly numeroMarche: string;
-  readonly objet: string;
-  /** Roles the structure holds on it, in `ROLES` order. */
-  readonly roles: Role[];
-}
+import type { MarcheSummary, StoredMarche } from '../../domain/records';
 
-export interface StoredMarche {
-  readonly marche: Marche;
-  readonly version: number;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly updatedAt: string;
-}
+export type { MarcheSummary, StoredMarche };
 
 export class MarcheStore {
   constructor(

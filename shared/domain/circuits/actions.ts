@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../calendar';
 import { DomainError } from '../errors';
-import { DOSSIER_STATES } from './types';
+import { DOSSIER_STATES } from './states';
 
 /**
  * What an actor asks of a dossier. Legal acts keep their French names (docs/rules/README.md). The cadre of a

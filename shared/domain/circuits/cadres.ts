@@ -1,5 +1,5 @@
 import type { Role } from '../roles';
-import type { DossierKind, DossierOrigin } from './types';
+import type { DossierKind, DossierOrigin } from './states';
 
 /**
  * The cadres as the circuits use them (docs/rules/cadres.md). The full table (labels, API values, confidence) is

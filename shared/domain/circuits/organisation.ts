@@ -1,22 +1,8 @@
 import type { Marche } from '../marche';
+import type { CircuitKind } from './states';
 import type { Dossier, Party } from './types';
 
-/**
- * Which circuit a dossier runs, chosen when it opens from the fiche du marché and the buyer's directory parameters
- * (Chorus Pro « Paramétrer les entités publiques pour la facturation de travaux » guide; documented in
- * docs/rules/circuits.md):
- * - STANDARD: PDM (A4) → MOE's état d'acompte (A15) → MOA's état d'acompte validé (A19) → service financier; solde:
- *   A7 → MOE's projet de DG (A17) → MOA's décompte général (A20).
- * - SANS_MOE: the marché names no maître d'œuvre. The titulaire deposits the état d'acompte itself (A5) to the
- *   MOA, which validates it; the titulaire then deposits the état d'acompte validé (A6) to the service financier.
- *   The solde's projet de décompte final (A7) goes straight to the MOA, which notifies the DG (A20).
- * - VALIDATION_DELEGUEE_MOE: the buyer's directory says « MOA présente : non »: the MOA delegated validation to the
- *   MOE, whose état d'acompte validé (A16) and décompte général (A18) replace the MOA's A19 and A20.
- * The use of A5 / A6 / A16 / A18 is inferred from their labels (AIFE cadre list), not confirmed by a published
- * circuit: an assumption (H26 in docs/rules/README.md).
- */
-export const CIRCUIT_KINDS = ['STANDARD', 'SANS_MOE', 'VALIDATION_DELEGUEE_MOE'] as const;
-export type CircuitKind = (typeof CIRCUIT_KINDS)[number];
+export { CIRCUIT_KINDS, type CircuitKind } from './states';
 
 /** The buyer's directory parameters the circuits read (Chorus Pro « paramètres d'annuaire »). */
 export interface BuyerParams {

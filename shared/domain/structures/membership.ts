@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 import type { Space, SpaceMode } from '../roles';
-import type { Structure } from './structure';
+import type { Structure } from './model';
 import type { User } from './user';
 
 /**

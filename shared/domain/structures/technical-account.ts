@@ -1,15 +1,8 @@
 import { DomainError, type Validation } from '../errors';
 import { assertPrincipalOf, type Membership } from './membership';
+import type { TechnicalAccount } from './model';
 
-/**
- * The technical (API) account of a structure (docs/rules/structures.md#technical-account). The domain keeps when the password changed, never the
- * password: the caller hashes the validated password and stores the hash elsewhere.
- */
-export interface TechnicalAccount {
-  readonly siret: string;
-  readonly login: string;
-  readonly passwordChangedAt: Date;
-}
+export type { TechnicalAccount } from './model';
 
 export const PASSWORD_MIN_LENGTH = 12;
 /** Chorus Pro: compte technique — the password must be changed every 424 days. */

@@ -4,7 +4,7 @@ import {
   type IdempotencyStore,
   isLive,
   type StoredResponse,
-} from './store';
+} from '../../adapters/idempotency-records';
 
 /** In-process store with the same semantics as the DynamoDB one (unit tests, benchmarks). */
 export class InMemoryIdempotencyStore implements IdempotencyStore {

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
+import {
+  IdempotencyRecordExistsError,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '../../adapters/idempotency-records';
 import { HTTP_CODES, HttpProblem } from '../errors';
-import { IdempotencyRecordExistsError, type IdempotencyStore, type StoredResponse } from '../idempotency/store';
 import { stateOf } from '../state';
 import type { HttpEvent, HttpMethod, HttpRequest, HttpResponse } from '../types';
 

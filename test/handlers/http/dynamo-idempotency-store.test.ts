@@ -3,9 +3,9 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { IdempotencyRecordExistsError } from '../../../shared/adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../../../shared/adapters/idempotency-store';
 import { httpHandler } from '../../../shared/http/handler';
-import { IdempotencyRecordExistsError } from '../../../shared/http/idempotency/store';
 import { payloadHash } from '../../../shared/http/middlewares/idempotency';
 import { created } from '../../../shared/http/results';
 import {

@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CATALOG_ENTRIES, openApiDocument } from '../../../functions/catalog';
 import { LAMBDAS, type LambdaDefinition } from '../../../functions/registry';
-import { CATALOG_ENTRIES, openApiDocument } from '../../../shared/http/catalog';
 import { operations } from '../../../shared/http/registry';
 import { openApiFaults } from '../http/openapi-structure';
 
 /**
  * The OpenAPI document covers the whole product: every `http` function of functions/registry.ts is loaded by
- * shared/http/catalog.ts, every registry route is an operation of the document, each function's router answers
+ * functions/catalog.ts, every registry route is an operation of the document, each function's router answers
  * exactly its registry routes, and a route is public at the gateway exactly when its handler is.
  */
 
@@ -16,10 +16,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const httpEntries = Object.entries(LAMBDAS as Record<string, LambdaDefinition>).filter(([, d]) => d.kind === 'http');
 const doc = openApiDocument() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
 
-describe('shared/http/catalog.ts', () => {
+describe('functions/catalog.ts', () => {
   it('loads every http function of the registry', () => {
     const missing = httpEntries.map(([, d]) => d.entry).filter((e) => !CATALOG_ENTRIES.includes(e));
-    expect(missing, 'add an import and a CATALOG_ENTRIES line in shared/http/catalog.ts').toEqual([]);
+    expect(missing, 'add an import and a CATALOG_ENTRIES line in functions/catalog.ts').toEqual([]);
   });
 
   it('documents every route of the registry, and nothing the registry does not route', () => {

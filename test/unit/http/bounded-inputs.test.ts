@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../../shared/http/catalog';
+import { openApiDocument } from '../../../functions/catalog';
 
 type Schema = Record<string, unknown> & {
   $ref?: string;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import type { IdempotencyStore } from '../../../shared/adapters/idempotency-records';
 import { DomainError } from '../../../shared/domain/errors';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';
-import type { IdempotencyStore } from '../../../shared/http/idempotency/store';
 import { created } from '../../../shared/http/results';
 import type { HttpContext, HttpResult } from '../../../shared/http/types';
 import { amount } from '../../../shared/schemas/common';

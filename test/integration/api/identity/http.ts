@@ -4,7 +4,7 @@ import { LocalAuth } from '../../../../infra/local/auth';
 import type { Platform } from '../../../../infra/local/platform';
 import { IdentityStore } from '../../../../shared/adapters/dynamo/identity-store';
 import { MarcheStore } from '../../../../shared/adapters/dynamo/marche-store';
-import '../../../../shared/http/catalog';
+import '../../../../functions/catalog';
 import { problemStatuses } from '../../../../shared/http/openapi';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from '../../../../shared/http/problem';
 import { operations } from '../../../../shared/http/registry';

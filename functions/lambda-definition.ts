@@ -1,0 +1,25 @@
+/** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
+export type LambdaKind = 'http' | 'task' | 's3';
+
+export interface HttpRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway v2 route path, e.g. `/v1/dossiers/{dossierId}`. */
+  readonly path: string;
+  readonly public?: boolean;
+}
+
+export interface LambdaDefinition {
+  readonly entry: string;
+  readonly exportName?: string;
+  readonly kind: LambdaKind;
+  readonly description: string;
+  readonly routes?: readonly HttpRoute[];
+  /** What the function touches, for least-privilege grants. */
+  readonly access?: {
+    readonly table?: 'read' | 'readWrite';
+    readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
+    readonly stateMachines?: 'start' | 'callback' | 'startAndCallback';
+  };
+  readonly timeoutSeconds?: number;
+  readonly memoryMb?: number;
+}
