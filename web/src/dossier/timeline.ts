@@ -11,7 +11,7 @@ export type Holder = 'MOE' | 'MOA' | 'SERVICE_FINANCIER';
 
 /** The part of the API's `DelaiGlobalDePaiement` the picture needs (the generated type fits it). */
 export interface DelaiFigures {
-  readonly statut: 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'ANNULE';
+  readonly statut: 'NON_DEMARRE' | 'EN_COURS' | 'SUSPENDU' | 'PAYE' | 'PAIEMENT_NON_REMONTE' | 'ANNULE';
   readonly auJour: string;
   readonly debut?: string;
   readonly echeance?: string;
@@ -52,6 +52,7 @@ export const STATUT_LABELS: Record<DelaiFigures['statut'], string> = {
   EN_COURS: 'En cours',
   SUSPENDU: 'Suspendu',
   PAYE: 'Mis en paiement',
+  PAIEMENT_NON_REMONTE: 'Mandaté (la mise en paiement n’est pas remontée)',
   ANNULE: 'Arrêté (dossier refusé ou rejeté)',
 };
 
