@@ -55,7 +55,7 @@ export const API_LAMBDAS = {
   apiNotifications: {
     entry: 'functions/api/notifications.ts',
     kind: 'http',
-    description: 'Mes notifications (non lues d’abord, compte, lecture) et mes préférences de courriel',
+    description: "Mes notifications (non lues d'abord, compte, lecture) et mes préférences de courriel",
     routes: [
       { method: 'GET', path: '/v1/moi/notifications', public: false },
       { method: 'GET', path: '/v1/moi/notifications/non-lues', public: false },
