@@ -159,3 +159,6 @@ export async function presignDownload(
   );
   return { url, expiresAt: new Date(now.getTime() + request.expiresInSeconds * 1000) };
 }
+
+/** The S3 client type, for the composition root (no SDK import above the adapters). */
+export type StorageClient = S3Client;

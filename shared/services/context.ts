@@ -1,8 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../adapters/clock';
 import { DocumentBucket } from '../adapters/document-bucket';
-import { dynamoClient, tableName } from '../adapters/dynamo/client';
+import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
@@ -17,7 +15,7 @@ import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
 import { type MailJob, type MailPort, type MailQueue, mailerFromEnv, SqsMailQueue } from '../adapters/mail';
-import { bucketName, s3Client, uploadPrefix } from '../adapters/s3';
+import { bucketName, type StorageClient, s3Client, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
 import type { EcbRateTable } from '../domain/dgp';
 import { DossierService } from './dossier-service';
@@ -42,9 +40,9 @@ import { PieceService } from './pieces';
  * the same process).
  */
 export interface Infrastructure {
-  readonly dynamo: DynamoDBDocumentClient;
+  readonly dynamo: DocumentClient;
   readonly tableName: string;
-  readonly s3: S3Client;
+  readonly s3: StorageClient;
   readonly bucketName: string;
   readonly uploadPrefix: string;
   readonly clock: Clock;

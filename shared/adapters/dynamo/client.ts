@@ -25,3 +25,6 @@ export function tableName(): string {
   if (!name) throw new Error('TABLE_NAME is not set');
   return name;
 }
+
+/** The document client type, for the composition root (no SDK import above the adapters). */
+export type DocumentClient = DynamoDBDocumentClient;
