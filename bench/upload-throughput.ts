@@ -13,6 +13,7 @@ import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../shared/domain/documents';
 import { rolesOf } from '../shared/domain/marche';
 import { DEMO, seedDemo } from '../shared/seed/demo';
 import { serviceContext } from '../shared/services/context';
+import { piecesOf } from '../shared/services/pieces/context';
 
 const MIB = 1024 * 1024;
 const rounds = Number(process.argv[2] ?? 3);
@@ -52,7 +53,7 @@ async function main() {
     await seedDemo({ identity: ctx.stores.identity, marches }, platform.clock.now());
     const marche = (await marches.get(DEMO.marcheId))?.marche;
     if (!marche) throw new Error('demo marché missing');
-    const pieces = ctx.pieces;
+    const pieces = piecesOf(ctx);
     const actor = { siret: DEMO.sirets.mandataire, roles: rolesOf(marche, DEMO.sirets.mandataire) };
     const files = Array.from({ length: MAX_PIECE_BYTES / MAX_FILE_BYTES }, (_, i) => textFile(i + 1));
     const totalMib = files.reduce((n, f) => n + f.length, 0) / MIB;

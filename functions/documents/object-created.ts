@@ -1,8 +1,9 @@
 import type { S3Event } from 'aws-lambda';
 import { defaultLogger } from '../../shared/adapters/logger';
 import { verifyDocument } from '../../shared/documents/verify';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
-import type { VerificationOutcome } from '../../shared/services/pieces';
+import { serviceContext } from '../../shared/services/context';
+import type { PieceService, VerificationOutcome } from '../../shared/services/pieces';
+import { piecesOf } from '../../shared/services/pieces/context';
 
 /**
  * S3 ObjectCreated under `uploads/` (docs/DESIGN.md#how-a-dossier-flows step 2): each uploaded object is verified
@@ -16,7 +17,9 @@ export function decodeEventKey(key: string): string {
 }
 
 /** The handler, on the services `context` gives (the composition root's by default). */
-export function objectCreatedHandler(context: () => Pick<ServiceContext, 'pieces'> = serviceContext) {
+export function objectCreatedHandler(
+  context: () => { readonly pieces: PieceService } = () => ({ pieces: piecesOf(serviceContext()) }),
+) {
   return async (event: S3Event): Promise<VerificationOutcome[]> => {
     const log = defaultLogger();
     const outcomes: VerificationOutcome[] = [];

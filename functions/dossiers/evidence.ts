@@ -5,6 +5,7 @@ import { route, routesOf } from '../../shared/http/router';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { serviceContext } from '../../shared/services/context';
 import { buildEvidencePack } from '../../shared/services/evidence/pack';
+import { storageOf } from '../../shared/services/pieces/context';
 import { actorToRead, requestServices } from './support';
 
 /**
@@ -43,7 +44,7 @@ export const lireDossierDePreuve = httpHandler({
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
     const c = serviceContext();
     const pack = await buildEvidencePack(
-      { dossiers: svc.dossiers, s3: c.infra.s3, bucket: c.infra.bucketName, clock: c.clock },
+      { dossiers: svc.dossiers, s3: storageOf(c.infra), bucket: c.infra.bucketName, clock: c.clock },
       record,
       marche,
     );

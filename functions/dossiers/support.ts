@@ -6,6 +6,7 @@ import { type Actor, resolveActor } from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
+import { piecesOf } from '../../shared/services/pieces/context';
 
 /**
  * What every dossier and piece handler shares: the services of the process (shared/services/context.ts), the
@@ -24,7 +25,7 @@ export function requestServices(): RequestServices {
   const cache = new Map<string, Promise<Marche | undefined>>();
   return {
     dossiers: ctx.dossiers,
-    pieces: ctx.pieces,
+    pieces: piecesOf(ctx),
     marche: async (marcheId) => {
       let m = cache.get(marcheId);
       if (!m) {

@@ -1,5 +1,4 @@
 import { type Clock, systemClock } from '../adapters/clock';
-import { DocumentBucket } from '../adapters/document-bucket';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
@@ -14,8 +13,8 @@ import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { defaultLogger } from '../adapters/logger';
-import { type MailJob, type MailPort, type MailQueue, mailerFromEnv, SqsMailQueue } from '../adapters/mail';
-import { bucketName, type StorageClient, s3Client, uploadPrefix } from '../adapters/s3';
+import type { MailPort, MailQueue } from '../adapters/mail';
+import { bucketName, type StorageClient, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
 import type { EcbRateTable } from '../domain/dgp';
 import { DossierService } from './dossier-service';
@@ -23,12 +22,8 @@ import { DossierWorkflow } from './dossier-workflow';
 import { EcbRateService } from './ecb-rate-service';
 import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
-import { NotificationDispatcher } from './notifications/dispatcher';
 import { DossierNotifications } from './notifications/dossier-notifications';
-import { MailSender } from './notifications/mail-sender';
 import { NotificationService } from './notifications/notification-service';
-import { ReminderService } from './notifications/reminders';
-import { PieceService } from './pieces';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -42,7 +37,8 @@ import { PieceService } from './pieces';
 export interface Infrastructure {
   readonly dynamo: DocumentClient;
   readonly tableName: string;
-  readonly s3: StorageClient;
+  /** The S3 client put in place (embedded platform, tests); else the environment's, built where files are touched (services/pieces/context.ts). */
+  readonly s3?: StorageClient;
   readonly bucketName: string;
   readonly uploadPrefix: string;
   readonly clock: Clock;
@@ -83,14 +79,9 @@ export interface ServiceContext {
   readonly stores: Stores;
   readonly dossiers: DossierService;
   readonly dossierWorkflow: DossierWorkflow;
-  readonly pieces: PieceService;
   readonly identity: IdentityService;
   readonly marches: MarcheService;
   readonly notifications: NotificationService;
-  readonly notificationDispatcher: NotificationDispatcher;
-  readonly mailSender: MailSender;
-  readonly mailQueue: MailQueue;
-  readonly reminders: ReminderService;
   readonly ecbRates: EcbRateService;
 }
 
@@ -129,42 +120,9 @@ export function createContext(infra: Infrastructure): ServiceContext {
         notifications: new DossierNotifications({ outbox: stores.outbox, onReminderArmed: infra.onReminderArmed }),
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
-    pieces: () =>
-      new PieceService({
-        store: stores.pieces,
-        documents: new DocumentBucket(infra.s3, infra.bucketName, infra.clock),
-        dossiers: ctx.dossiers,
-        clock: infra.clock,
-        uploadPrefix: infra.uploadPrefix,
-      }),
     identity: () => new IdentityService(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
-    notificationDispatcher: () =>
-      new NotificationDispatcher({
-        outbox: stores.outbox,
-        inbox: stores.inbox,
-        directory: stores.identity,
-        mailQueue: ctx.mailQueue,
-        clock: infra.clock,
-      }),
-    mailSender: () =>
-      new MailSender({
-        inbox: stores.inbox,
-        mailer: infra.mailer ?? mailerFromEnv(),
-        clock: infra.clock,
-        portalUrl: infra.portalUrl ?? process.env.PORTAL_URL ?? 'http://localhost:3000',
-      }),
-    mailQueue: () =>
-      infra.mailQueue ??
-      (process.env.MAIL_QUEUE_URL ? new SqsMailQueue(process.env.MAIL_QUEUE_URL) : directMailQueue(ctx)),
-    reminders: () =>
-      new ReminderService({
-        outbox: stores.outbox,
-        clock: infra.clock,
-        loadDossier: (id) => stores.dossiers.load(id),
-        loadMarche: async (id) => (await stores.marches.get(id))?.marche,
-      }),
     ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
   });
   return ctx;
@@ -182,9 +140,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
     get tableName() {
       return parts.tableName ?? tableName();
     },
-    get s3() {
-      return parts.s3 ?? s3Client();
-    },
+    s3: parts.s3,
     get bucketName() {
       return parts.bucketName ?? bucketName();
     },
@@ -250,22 +206,6 @@ function environmentKey(): string {
     env.AWS_ENDPOINT_URL_S3,
     env.AWS_ENDPOINT_URL_SFN,
   ].join('|');
-}
-
-/**
- * No queue configured: the e-mails are sent at once by this process; one that fails stays to send, and the next
- * notification tick hands it over again once its claim is stale.
- */
-function directMailQueue(ctx: ServiceContext): MailQueue {
-  return {
-    async enqueue(jobs: readonly MailJob[]) {
-      for (const job of jobs) {
-        await ctx.mailSender.send(job).catch((e: unknown) => {
-          defaultLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
-        });
-      }
-    },
-  };
 }
 
 /** An object whose properties are built on first read, once. */

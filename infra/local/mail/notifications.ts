@@ -5,6 +5,7 @@ import { type MailJob, type MailPort, type MailQueue, smtpMailer } from '../../.
 import { parisDateOf } from '../../../shared/domain/calendar';
 import { digestSendAt } from '../../../shared/domain/notifications';
 import type { ServiceContext } from '../../../shared/services/context';
+import { notificationDelivery } from '../../../shared/services/notifications/delivery';
 import { notificationTick, type TickResult } from '../../../shared/services/notifications/tick';
 import type { Activity } from '../activity';
 import type { TimerHandle, VirtualTimers } from '../timers';
@@ -75,7 +76,7 @@ export async function startLocalNotifications(options: {
 
   const attempt = async (job: MailJob, n: number): Promise<void> => {
     try {
-      await options.context().mailSender.send(job);
+      await notificationDelivery(options.context()).sender.send(job);
     } catch (error) {
       if (n + 1 >= MAX_ATTEMPTS || stopped) return deadLetter(job, error);
       const t = setTimeout(
@@ -119,21 +120,21 @@ export async function startLocalNotifications(options: {
 
   const tick = (): Promise<TickResult> =>
     serial(async () => {
-      const ctx = options.context();
+      const delivery = notificationDelivery(options.context());
       const result = await notificationTick({
-        reminders: ctx.reminders,
-        dispatcher: ctx.notificationDispatcher,
-        sender: ctx.mailSender,
+        reminders: delivery.reminders,
+        dispatcher: delivery.dispatcher,
+        sender: delivery.sender,
         mailQueue: queue,
       });
-      const next = await ctx.reminders.nextDue();
+      const next = await delivery.reminders.nextDue();
       if (next) armReminder(next);
       return result;
     });
 
   const poll = setInterval(() => {
     if (stopped || options.activity.pending > 0) return;
-    void serial(() => options.context().notificationDispatcher.dispatchPending()).catch((e: unknown) =>
+    void serial(() => notificationDelivery(options.context()).dispatcher.dispatchPending()).catch((e: unknown) =>
       console.error('plateforme locale : notifications non distribuées', e),
     );
   }, POLL_MS);

@@ -10,6 +10,7 @@ import { DEMO, seedDemo } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
 import type { DossierService } from '../../../shared/services/dossier-service';
 import type { PieceActor, PieceService, UploadFormResult } from '../../../shared/services/pieces';
+import { piecesOf } from '../../../shared/services/pieces/context';
 
 /** What the document tests share: the seeded demo marché, the services on the platform, and S3 helpers. */
 export interface DocumentsWorld {
@@ -37,7 +38,7 @@ export async function documentsWorld(platform: Platform): Promise<DocumentsWorld
   if (!marche) throw new Error('demo marché not seeded');
   return {
     marche,
-    pieces: ctx.pieces,
+    pieces: piecesOf(ctx),
     dossiers: ctx.dossiers,
     started,
     actor: (who) => ({ siret: DEMO.sirets[who], roles: rolesOf(marche, DEMO.sirets[who]) }),
