@@ -1,13 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OPEN_DOSSIERS } from './dossier-save';
 import type { StoredPending } from './dossier-types';
 import { gsi2 } from './keys';
 import { queryAll, type RawItem } from './query';
 
 /**
  * The cross-dossier views the dossier saves keep up to date: "Tableau de bord" counts (GSI2 `BOARD#siret`),
- * "Synthèse" pending actions (GSI1 `PENDING#siret`), a MOA's open DGP clocks (GSI1 `DGP#siret`) and the open
- * dossiers (sparse GSI1 `OPEN_DOSSIERS`). Each is one Query on an index; none reads a dossier partition.
+ * "Synthèse" pending actions (GSI1 `PENDING#siret`) and a MOA's open DGP clocks (GSI1 `DGP#siret`). Each is one
+ * Query on an index; none reads a dossier partition (the open dossiers: `OpenDossierIndex`).
  */
 export class DossierIndexes {
   constructor(
@@ -66,28 +65,6 @@ export class DossierIndexes {
           : {}),
       };
     });
-  }
-
-  /** Open dossiers (sparse index on the META item), oldest first: what `npm start` resumes. */
-  async openDossiers(
-    limit = 1000,
-  ): Promise<{ dossierId: string; version: number; status: string; executionGeneration: number }[]> {
-    const items = await queryAll(
-      this.client,
-      {
-        TableName: this.table,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': OPEN_DOSSIERS },
-      },
-      limit,
-    );
-    return items.map((i) => ({
-      dossierId: dossierIdOf(i),
-      version: Number(i.version),
-      status: String(i.status),
-      executionGeneration: typeof i.executionGeneration === 'number' ? i.executionGeneration : 0,
-    }));
   }
 
   /** One page of a GSI1 partition, in sort-key order (deadlines, échéances). */

@@ -1,11 +1,9 @@
 import { DomainError } from '../../domain/errors';
 import type { DossierWrite, StoredPending } from './dossier-types';
 import { gsi1, gsi2, keys } from './keys';
+import { OPEN_DOSSIERS_PARTITION } from './open-dossiers';
 import { pieceCoWriteItem } from './piece-co-writes';
 import type { TransactItem } from './transactions';
-
-/** The sparse GSI1 partition of the open dossiers (what `npm start` resumes). */
-export const OPEN_DOSSIERS = 'OPEN_DOSSIERS';
 
 /** The new head of the dossier once saved: its version and the end of its audit chain. */
 export interface SaveHead {
@@ -83,7 +81,7 @@ function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem 
           ...metaAttrs,
           createdAt: head.now,
           ...gsi2.dossierOfMarche(w.marcheId, head.now),
-          ...(w.open ? { gsi1pk: OPEN_DOSSIERS, gsi1sk: `${head.now}#${w.dossierId}` } : {}),
+          ...(w.open ? { gsi1pk: OPEN_DOSSIERS_PARTITION, gsi1sk: `${head.now}#${w.dossierId}` } : {}),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
