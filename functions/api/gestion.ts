@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateSiret } from '../../shared/domain/siret';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
