@@ -13,7 +13,7 @@ import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
-import { defaultLogger } from '../adapters/logger';
+import { currentLogger } from '../adapters/logger';
 import type { MailPort, MailQueue } from '../adapters/mail';
 import { bucketName, type StorageClient, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
@@ -25,6 +25,7 @@ import { IdentityService } from './identity-service';
 import { MarcheService } from './marche-service';
 import { DossierNotifications } from './notifications/dossier-notifications';
 import { NotificationService } from './notifications/notification-service';
+import { StructureAdministration } from './structure-admin';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -83,6 +84,8 @@ export interface ServiceContext {
   readonly dossiers: DossierService;
   readonly dossierWorkflow: DossierWorkflow;
   readonly identity: IdentityService;
+  /** The structure's card, services and members with their accounts (Activités du gestionnaire). */
+  readonly structureAdmin: StructureAdministration;
   readonly marches: MarcheService;
   readonly notifications: NotificationService;
   readonly ecbRates: EcbRateService;
@@ -125,6 +128,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
     identity: () => new IdentityService(stores.identity),
+    structureAdmin: () => new StructureAdministration(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
     ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
@@ -156,7 +160,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
     onWorkflowError:
       parts.onWorkflowError ??
       ((e, context) =>
-        defaultLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
+        currentLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
           context,
           error: String(e),
         })),

@@ -1,4 +1,4 @@
-import { defaultLogger } from '../../adapters/logger';
+import { currentLogger } from '../../adapters/logger';
 import { type MailJob, type MailQueue, mailerFromEnv, SqsMailQueue } from '../../adapters/mail';
 import type { ServiceContext } from '../context';
 import { NotificationDispatcher } from './dispatcher';
@@ -69,7 +69,7 @@ function directMailQueue(sender: MailSender): MailQueue {
     async enqueue(jobs: readonly MailJob[]) {
       for (const job of jobs) {
         await sender.send(job).catch((e: unknown) => {
-          defaultLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
+          currentLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
         });
       }
     },
