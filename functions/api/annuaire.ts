@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_CURSOR_LENGTH } from '../../shared/adapters/dynamo/cursor';
 import { MAX_DIRECTORY_PAGE } from '../../shared/adapters/dynamo/directory-store';
 import {
