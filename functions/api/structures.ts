@@ -14,6 +14,7 @@ import {
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
+import { modifierService, modifierStructure, verifierSiret } from './gestion';
 import { addService, STALE_RESPONSE, services } from './lib';
 import {
   decider,
@@ -238,5 +239,8 @@ export const handler = route(
     transfererGestionnairePrincipal,
     modifierRoleMembre,
     gererEspacesMembre,
+    verifierSiret,
+    modifierStructure,
+    modifierService,
   ),
 );
