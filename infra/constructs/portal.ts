@@ -156,7 +156,8 @@ export class Portal extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only with an own certificate: the default *.cloudfront.net one has a security policy CloudFront fixes.
+      minimumProtocolVersion: certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       domainNames: props.domain?.names,
       certificate,
       webAclId: props.webAclId,
@@ -239,7 +240,7 @@ export class Portal extends Construct {
         ...options,
       });
     if (props.assetsDir) {
-      deployment('Assets', [s3deploy.Source.asset(props.assetsDir)], {
+      deployment('Assets', [s3deploy.Source.asset(props.assetsDir, { exclude: ['.build-stamp'] })], {
         exclude: ['*'],
         include: ['assets/*'],
         cacheControl: [s3deploy.CacheControl.fromString('public, max-age=31536000, immutable')],
