@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoredPending } from '../../shared/adapters/dynamo/dossier-store';
 import { deadlineOf } from '../../shared/adapters/dynamo/pending';
 import { parisDateOf } from '../../shared/domain/calendar';

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultLogger } from '../../shared/adapters/logger';
 import { serviceContext } from '../../shared/services/context';
 import type { DossierWorkflow } from '../../shared/services/dossier-workflow';

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { defaultLogger } from '../adapters/logger';
 import { serviceContext } from '../services/context';

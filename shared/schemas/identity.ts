@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DirectoryEntry, Stored } from '../domain/records';
 import { SPACE_MODES, SPACES } from '../domain/roles';
 import {

@@ -9,6 +9,7 @@ import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
 import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
 import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
 import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
@@ -69,6 +70,8 @@ export interface Stores {
   readonly identity: IdentityStore;
   readonly pieces: PieceStore;
   readonly dossierLists: DossierListStore;
+  /** Open dossiers and timers due, walked page by page (resume). */
+  readonly openDossiers: OpenDossierIndex;
   readonly idempotency: IdempotencyStore;
   /** Notifications: the outbox and reminders, and the users' notifications. */
   readonly outbox: OutboxStore;
@@ -103,6 +106,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
     pieces: () => new PieceStore(infra.dynamo, infra.tableName),
     dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
+    openDossiers: () => new OpenDossierIndex(infra.dynamo, infra.tableName),
     idempotency: () =>
       new DynamoIdempotencyStore(
         () => infra.dynamo,

@@ -10,6 +10,7 @@ import {
 import { DomainError } from '../../domain/errors';
 import { type AuditEvent, type ChainedEvent, chainEvent, GENESIS_HASH } from '../audit';
 import { gsi1, gsi2, keys } from './keys';
+import { OPEN_DOSSIERS_PARTITION } from './open-dossiers';
 import { CoWriteConflict, type PieceCoWrite, pieceCoWriteItem } from './piece-co-writes';
 
 /**
@@ -17,7 +18,6 @@ import { CoWriteConflict, type PieceCoWrite, pieceCoWriteItem } from './piece-co
  * the structures' status counters — always written together in ONE transaction, conditioned on the version read
  * (optimistic locking). Reads are one Query on the dossier partition; nothing here asks Step Functions.
  */
-const OPEN_DOSSIERS = 'OPEN_DOSSIERS';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -200,7 +200,7 @@ export class DossierStore {
             ...metaAttrs,
             createdAt: now,
             ...gsi2.dossierOfMarche(w.marcheId, now),
-            ...(w.open ? { gsi1pk: OPEN_DOSSIERS, gsi1sk: `${now}#${w.dossierId}` } : {}),
+            ...(w.open ? { gsi1pk: OPEN_DOSSIERS_PARTITION, gsi1sk: `${now}#${w.dossierId}` } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -615,57 +615,6 @@ export class DossierStore {
       }),
     );
     return page.Items ?? [];
-  }
-
-  /** Open dossiers (sparse index on the META item), oldest first: what `npm start` resumes. */
-  async openDossiers(
-    limit = 1000,
-  ): Promise<{ dossierId: string; version: number; status: string; executionGeneration: number }[]> {
-    const out: { dossierId: string; version: number; status: string; executionGeneration: number }[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': OPEN_DOSSIERS },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const i of page.Items ?? []) {
-        out.push({
-          dossierId: String(i.pk).slice('DOSSIER#'.length),
-          version: i.version as number,
-          status: i.status as string,
-          executionGeneration: (i.executionGeneration as number | undefined) ?? 0,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey && out.length < limit);
-    return out;
-  }
-
-  /** Timers (pending-action deadlines) due before an instant, across dossiers, by due time. */
-  async timersDue(before: Date): Promise<{ dossierId: string; dueAt: string; step: string }[]> {
-    const out: { dossierId: string; dueAt: string; step: string }[] = [];
-    // One partition per month (TIMERS#yyyy-mm): walk back from the month of `before` while partitions have items.
-    const month = new Date(Date.UTC(before.getUTCFullYear(), before.getUTCMonth(), 1));
-    for (let i = 0; i < 24; i++) {
-      const m = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - i, 1)).toISOString().slice(0, 7);
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-          ExpressionAttributeValues: { ':pk': `TIMERS#${m}`, ':before': before.toISOString() },
-        }),
-      );
-      for (const it of page.Items ?? []) {
-        out.push({ dossierId: String(it.pk).slice('DOSSIER#'.length), dueAt: String(it.dueAt), step: String(it.step) });
-      }
-    }
-    return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdempotencyStore } from '../../../shared/adapters/idempotency-records';
 import { DomainError } from '../../../shared/domain/errors';
 import { httpHandler } from '../../../shared/http/handler';
