@@ -30,6 +30,7 @@ import { MailSender } from './notifications/mail-sender';
 import { NotificationService } from './notifications/notification-service';
 import { ReminderService } from './notifications/reminders';
 import { PieceService } from './pieces';
+import { StructureAdministration } from './structure-admin';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -88,6 +89,8 @@ export interface ServiceContext {
   readonly dossierWorkflow: DossierWorkflow;
   readonly pieces: PieceService;
   readonly identity: IdentityService;
+  /** The structure's card, services and members with their accounts (Activités du gestionnaire). */
+  readonly structureAdmin: StructureAdministration;
   readonly marches: MarcheService;
   readonly notifications: NotificationService;
   readonly notificationDispatcher: NotificationDispatcher;
@@ -142,6 +145,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         uploadPrefix: infra.uploadPrefix,
       }),
     identity: () => new IdentityService(stores.identity),
+    structureAdmin: () => new StructureAdministration(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
     notificationDispatcher: () =>
