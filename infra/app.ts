@@ -8,6 +8,8 @@ import { FacturesTravauxStack } from './stack';
  * Configuration (environment):
  * - JWT_ISSUER, JWT_AUDIENCE (comma-separated): an external OIDC issuer in place of the Cognito user pool;
  * - UPLOAD_ORIGINS, API_ORIGINS (comma-separated): browser origins for document uploads and for the API;
+ * - ALERT_EMAIL: an address subscribed to the operator's alerts (SNS topic of the alarms);
+ * - ECB_API_URL: the ECB Data Portal API address read by the scheduled fetch of the ECB rates;
  * - CDK context `production=false` (`cdk synth -c production=false`): a throw-away development stack.
  */
 const list = (value: string | undefined): string[] | undefined => {
@@ -33,6 +35,8 @@ new FacturesTravauxStack(app, 'FacturesTravaux', {
     : undefined,
   uploadOrigins: list(process.env.UPLOAD_ORIGINS),
   apiOrigins: list(process.env.API_ORIGINS),
+  alertEmail: process.env.ALERT_EMAIL || undefined,
+  ecbApiUrl: process.env.ECB_API_URL || undefined,
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

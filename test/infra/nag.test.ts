@@ -64,7 +64,9 @@ describe('cdk-nag AwsSolutions', () => {
         makeFixtureStack({ production: false, auth: { issuer: 'https://login.example.fr', audience: ['web'] } }, app),
     ],
   ] as const) {
-    it(`reports nothing unacknowledged on ${name}, and every acknowledgement is used and explained`, () => {
+    it(`reports nothing unacknowledged on ${name}, and every acknowledgement is used and explained`, {
+      timeout: 120_000,
+    }, () => {
       const app = makeApp();
       build(app);
       const { error, report } = synthWithNag(app);
