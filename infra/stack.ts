@@ -8,6 +8,7 @@ import { Alerts } from './constructs/alerts';
 import { Api, type ApiProps, type ApiThrottle } from './constructs/api';
 import { EcbRates } from './constructs/ecb-rates';
 import { Functions, type LogLevel } from './constructs/functions';
+import { Portal, type PortalProps } from './constructs/portal';
 import { Schedules } from './constructs/schedules';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
@@ -33,6 +34,8 @@ export interface FacturesTravauxStackProps extends StackProps {
   readonly alertEmail?: string;
   /** The ECB Data Portal API address the scheduled fetch of the rates reads (default: the ECB's). */
   readonly ecbApiUrl?: string;
+  /** The portal's distribution: its built files, own domain, WAF, external client (see `Portal`). */
+  readonly portal?: Omit<PortalProps, 'api' | 'storage' | 'removalPolicy'>;
   /** The Lambda functions (default: `functions/registry.ts`); tests pass their own. */
   readonly registry?: Readonly<Record<string, LambdaDefinition>>;
 }
@@ -49,6 +52,7 @@ export class FacturesTravauxStack extends Stack {
   readonly schedules: Schedules;
   readonly alerts: Alerts;
   readonly ecbRates: EcbRates;
+  readonly portal: Portal;
 
   constructor(scope: Construct, id: string, props: FacturesTravauxStackProps = {}) {
     super(scope, id, props);
@@ -91,6 +95,12 @@ export class FacturesTravauxStack extends Stack {
       functions: this.functions,
       alerts: this.alerts,
       ecbApiUrl: props.ecbApiUrl,
+    });
+    this.portal = new Portal(this, 'Portal', {
+      ...props.portal,
+      api: this.api,
+      storage: this.storage,
+      removalPolicy,
     });
   }
 

@@ -1,5 +1,6 @@
+import type { Context } from 'aws-lambda';
 import { ecbApiUrl } from '../../shared/adapters/ecb-api';
-import { defaultLogger } from '../../shared/adapters/logger';
+import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { ECB_RATE_METRICS, emfMetrics, type MetricsPort } from '../../shared/adapters/metrics';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
 import type { ScheduledFetchOutcome } from '../../shared/services/ecb-rate-service';
@@ -17,16 +18,21 @@ export function scheduledFetchHandler(
   context: () => Pick<ServiceContext, 'ecbRates' | 'clock'> = serviceContext,
   metrics: () => MetricsPort = emfMetrics,
 ) {
-  return async (): Promise<ScheduledFetchOutcome> => {
+  return async (_event?: unknown, lambdaContext?: Context): Promise<ScheduledFetchOutcome> => {
     const ctx = context();
     const url = ecbApiUrl();
-    const outcome = await ctx.ecbRates.scheduledFetch(SCHEDULED_FETCH_BY, ctx.clock.now(), url);
+    const now = ctx.clock.now();
+    const log = invocationLogger({
+      operation: 'releverTauxBce',
+      correlationId: lambdaContext?.awsRequestId ?? `releve-${now.toISOString()}`,
+      ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
+    });
+    const outcome = await runWithLogger(log, () => ctx.ecbRates.scheduledFetch(SCHEDULED_FETCH_BY, now, url));
     metrics().publish({
       [ECB_RATE_METRICS.missingHalfYear]: outcome.missing ? 1 : 0,
       [ECB_RATE_METRICS.fetchFailed]: outcome.failure ? 1 : 0,
       [ECB_RATE_METRICS.recorded]: outcome.report?.enregistres.length ?? 0,
     });
-    const log = defaultLogger();
     // Powertools reserves the key `message`: the French sentences go under `detail`.
     if (outcome.failure) {
       log.error('relevé des taux de la BCE en échec', {
