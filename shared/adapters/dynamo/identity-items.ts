@@ -1,4 +1,4 @@
-import type { DirectoryEntry, Stored } from '../../domain/records';
+import type { Stored } from '../../domain/records';
 import type { Space, SpaceMode } from '../../domain/roles';
 import type {
   DirectoryParams,
@@ -137,13 +137,5 @@ export function membershipFrom(i: Item): Stored<Membership> {
     ...(i.decidedAt ? { decidedAt: date(i.decidedAt) } : {}),
     ...(i.decidedBy ? { decidedBy: i.decidedBy as string } : {}),
     version: i.version as number,
-  };
-}
-
-export function directoryEntryFrom(i: Item): DirectoryEntry {
-  return {
-    siret: i.siret as string,
-    raisonSociale: i.raisonSociale as string,
-    directory: i.directory as DirectoryParams,
   };
 }

@@ -2,14 +2,13 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import type { DirectoryEntry, Stored } from '../../domain/records';
 import type { Membership, Structure, User } from '../../domain/structures';
+import { DirectoryStore } from './directory-store';
 import {
-  directoryEntryFrom,
   membershipFrom,
   membershipItem,
   serviceItem,
@@ -133,18 +132,9 @@ export class IdentityStore {
     return ops;
   }
 
-  /** Active public structures whose name starts with `prefix` (case-insensitive): one Query on GSI2. */
+  /** Active public structures whose name starts with `prefix` (case-insensitive): the first page of the directory. */
   async searchDirectory(prefix: string, limit = 20): Promise<DirectoryEntry[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
-        ExpressionAttributeValues: { ':pk': gsi2.directoryEntry('', '').gsi2pk, ':p': prefix.trim().toUpperCase() },
-        Limit: Math.max(1, Math.min(limit, 100)),
-      }),
-    );
-    return (page.Items ?? []).map(directoryEntryFrom);
+    return [...(await new DirectoryStore(this.client, this.table).byNamePrefix(prefix, limit)).entries];
   }
 
   /** Writes the technical account's password hash (never the password) beside the structure. */
