@@ -19,7 +19,7 @@ import './dossiers/evidence';
 import './dossiers/actions';
 import './dossiers/pieces';
 import './dossiers/search';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../shared/http/handler';
 import { buildOpenApi, type JsonObject, type OpenApiOptions } from '../shared/http/openapi';
 import { operations } from '../shared/http/registry';

@@ -26,6 +26,9 @@ export const API_LAMBDAS = {
       { method: 'POST', path: '/v1/structures/{siret}/gestionnaire-principal', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/membres/{userId}/role', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/membres/{userId}/espaces', public: false },
+      { method: 'GET', path: '/v1/verification-siret', public: false },
+      { method: 'PATCH', path: '/v1/structures/{siret}', public: false },
+      { method: 'PATCH', path: '/v1/structures/{siret}/services/{code}', public: false },
     ],
     access: { table: 'readWrite' },
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
@@ -49,6 +52,7 @@ export const API_LAMBDAS = {
       { method: 'POST', path: '/v1/utilisateurs', public: false },
       { method: 'GET', path: '/v1/moi', public: false },
       { method: 'PATCH', path: '/v1/moi', public: false },
+      { method: 'POST', path: '/v1/moi/connexions', public: false },
     ],
     access: { table: 'readWrite' },
   },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
@@ -16,6 +16,7 @@ import {
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
+import { modifierService, modifierStructure, verifierSiret } from './gestion';
 import { addService, STALE_RESPONSE, services } from './lib';
 import {
   decider,
@@ -264,5 +265,8 @@ export const handler = route(
     transfererGestionnairePrincipal,
     modifierRoleMembre,
     gererEspacesMembre,
+    verifierSiret,
+    modifierStructure,
+    modifierService,
   ),
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENT_REPLAYED_HEADER } from './middlewares/idempotency';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { checkOperation, operations, pathParameterNames } from './registry';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
 import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';
 import { destinataireInput, montantsInput, montantsOutput, type PieceActionType, pieceId } from './pieces';

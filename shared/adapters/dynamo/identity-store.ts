@@ -143,6 +143,7 @@ function userItem(u: User, version: number): Item {
     active: u.active,
     createdAt: iso(u.createdAt),
     lastLoginAt: iso(u.lastLoginAt),
+    previousLoginAt: iso(u.previousLoginAt),
     deactivatedAt: iso(u.deactivatedAt),
     version,
   };
@@ -156,6 +157,7 @@ function userFrom(i: Item): Stored<User> {
     active: i.active as boolean,
     createdAt: new Date(i.createdAt as string),
     ...(i.lastLoginAt ? { lastLoginAt: date(i.lastLoginAt) } : {}),
+    ...(i.previousLoginAt ? { previousLoginAt: date(i.previousLoginAt) } : {}),
     ...(i.deactivatedAt ? { deactivatedAt: date(i.deactivatedAt) } : {}),
     version: i.version as number,
   };

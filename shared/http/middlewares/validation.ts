@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldIssue } from '../../domain/errors';
 import { HTTP_CODES, HttpProblem } from '../errors';
 import { stateOf } from '../state';

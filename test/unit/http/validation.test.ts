@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpProblem } from '../../../shared/http/errors';
 import { jsonBody } from '../../../shared/http/middlewares/json-body';
 import { validation } from '../../../shared/http/middlewares/validation';
