@@ -2,8 +2,8 @@
  * `npm start`: the whole application on this machine (README.md "What `npm start` runs").
  *
  * Environment: PORT (gateway, default 3000), LOCAL_IN_MEMORY=1 (keep nothing), LOCAL_DATA_DIR (default .local/data),
- * LOCAL_JWT_SECRET (signing key of local sign-in tokens), LOCAL_SEED=0 (no demo data), MAIL_FROM (sender of the
- * e-mails, which go to the local SMTP server).
+ * LOCAL_JWT_SECRET (signing key of local sign-in tokens), LOCAL_SEED=0 (no demo data), LOCAL_MAIL=0 (no SMTP server,
+ * no delivery of notifications), MAIL_FROM (sender of the e-mails, which go to the local SMTP server).
  *
  * Before the API opens (/health 503 until then): the demo marché is seeded (idempotent) and every open dossier whose
  * Step Functions execution was lost with the previous run (executions live in memory) is given a new one.
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       dataDir: process.env.LOCAL_DATA_DIR,
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
-      notifications: { smtpPort: 1025 },
+      notifications: process.env.LOCAL_MAIL === '0' ? false : { smtpPort: 1025 },
       ...(portalBuild
         ? {
             portal: {
