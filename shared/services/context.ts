@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../adapters/clock';
 import { DocumentBucket } from '../adapters/document-bucket';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
@@ -69,6 +70,7 @@ export interface Stores {
   readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
+  readonly directory: DirectoryStore;
   readonly pieces: PieceStore;
   readonly dossierLists: DossierListStore;
   /** Open dossiers and timers due, walked page by page (resume). */
@@ -107,6 +109,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
+    directory: () => new DirectoryStore(infra.dynamo, infra.tableName),
     pieces: () => new PieceStore(infra.dynamo, infra.tableName),
     dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
     openDossiers: () => new OpenDossierIndex(infra.dynamo, infra.tableName),
