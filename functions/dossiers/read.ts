@@ -104,7 +104,7 @@ export const lireHistorique = httpHandler({
     // docs/rules/documents.md#retention-and-the-audit-trail: the trail is append-only and can be verified
     const files =
       ctx.query.fichiers === '1'
-        ? await serviceContext().pieces.checkStoredFiles(
+        ? await svc.pieces.checkStoredFiles(
             record.dossierId,
             record.state.pieces.map((p) => p.id),
           )
