@@ -3,6 +3,7 @@ import type { MailQueue } from '../../../shared/adapters/mail';
 import type { NotificationIntent } from '../../../shared/domain/notifications';
 import { DEMO } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
+import { notificationDelivery } from '../../../shared/services/notifications/delivery';
 import { usePlatform } from '../../setup/platform';
 import { call, expectProblem, login, seed } from '../api/identity/http';
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
   ] as const) {
     await ctx.stores.outbox.putOnce(intent(n, siret, at), at);
   }
-  await ctx.notificationDispatcher.dispatchPending();
+  await notificationDelivery(ctx).dispatcher.dispatchPending();
   [moe, moa, consultation, attente] = await Promise.all([
     login(p, DEMO.users.moe.login),
     login(p, DEMO.users.moa.login),
