@@ -3,7 +3,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
-import { defaultLogger } from '../adapters/logger';
+import { rootLogger, runWithLogger } from '../adapters/logger';
 import { serviceContext } from '../services/context';
 import { authentication } from './middlewares/authentication';
 import { errorMapping } from './middlewares/error-mapping';
@@ -39,7 +39,8 @@ export type HttpLambdaHandler = MiddyfiedHandler<HttpEvent, HttpResponse, Error,
  *
  * The chain, in the order a request meets it (middy runs `before` in this order, `after` and `onError` in reverse):
  *
- *   1. logging         Powertools injectLambdaContext; correlation id = requestContext.requestId
+ *   1. logging         a Powertools logger of the request's own: Lambda context, operation, correlation id =
+ *                      requestContext.requestId
  *   2. authentication  `user` routes: no JWT subject → 401
  *   3. jsonBody        JSON only: other media type → 415, bad JSON → 400
  *   4. validation      zod on path, query, headers, body → 422 listing every field, in French
@@ -77,11 +78,12 @@ export function httpHandler<
       logger: state.logger,
       lambdaContext: context,
     };
-    return toHttpResponse(await handler(ctx as never));
+    // Services and stores log through `currentLogger()`: this request's logger, not another one's
+    return runWithLogger(state.logger, async () => toHttpResponse(await handler(ctx as never)));
   };
 
   const chain = middy<HttpEvent, HttpResponse, Error, Context>(lambda).use([
-    logging(deps.logger ?? defaultLogger(), spec.operationId),
+    logging(deps.logger ?? rootLogger(), spec.operationId),
     authentication(spec.auth),
     jsonBody(spec.body !== undefined),
     validation({ params: spec.params, query: spec.query, headers: spec.headers, body: spec.body }),

@@ -14,7 +14,7 @@ import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
-import { defaultLogger } from '../adapters/logger';
+import { currentLogger } from '../adapters/logger';
 import { type MailJob, type MailPort, type MailQueue, mailerFromEnv, SqsMailQueue } from '../adapters/mail';
 import { bucketName, type StorageClient, s3Client, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
@@ -204,7 +204,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
     onWorkflowError:
       parts.onWorkflowError ??
       ((e, context) =>
-        defaultLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
+        currentLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
           context,
           error: String(e),
         })),
@@ -269,7 +269,7 @@ function directMailQueue(ctx: ServiceContext): MailQueue {
     async enqueue(jobs: readonly MailJob[]) {
       for (const job of jobs) {
         await ctx.mailSender.send(job).catch((e: unknown) => {
-          defaultLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
+          currentLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
         });
       }
     },

@@ -3,8 +3,8 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { TABLE_KEYS } from './keys';
 
 /**
- * The open dossiers (sparse GSI1 partition `OPEN_DOSSIERS`, one entry per open dossier's META item, oldest first)
- * and the timers due (GSI1 `TIMERS#yyyy-mm`), walked page by page. Nothing here stops at an arbitrary count: a
+ * The open dossiers (sparse GSI1 partition `OPEN_DOSSIERS`, one entry per open dossier's META item, oldest first),
+ * walked page by page. Nothing here stops at an arbitrary count: a
  * caller walks every page, and a page's cursor lets an interrupted walk go on where it stopped.
  */
 export const OPEN_DOSSIERS_PARTITION = 'OPEN_DOSSIERS';
@@ -20,12 +20,6 @@ export interface OpenDossiersPage {
   readonly items: OpenDossierRef[];
   /** Where the next page starts; absent on the last page. */
   readonly next?: string;
-}
-
-export interface TimerDue {
-  readonly dossierId: string;
-  readonly dueAt: string;
-  readonly step: string;
 }
 
 const gsi = TABLE_KEYS.gsi1;
@@ -94,36 +88,5 @@ export class OpenDossierIndex {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return total;
-  }
-
-  /** Timers (pending-action deadlines) due before an instant, across dossiers, by due time; every page read. */
-  async timersDue(before: Date): Promise<TimerDue[]> {
-    const out: TimerDue[] = [];
-    // One partition per month (TIMERS#yyyy-mm): the month of `before` and the 23 before it
-    const month = new Date(Date.UTC(before.getUTCFullYear(), before.getUTCMonth(), 1));
-    for (let i = 0; i < 24; i++) {
-      const m = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - i, 1)).toISOString().slice(0, 7);
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: gsi.name,
-            KeyConditionExpression: `${gsi.partitionKey} = :pk AND ${gsi.sortKey} < :before`,
-            ExpressionAttributeValues: { ':pk': `TIMERS#${m}`, ':before': before.toISOString() },
-            ExclusiveStartKey,
-          }),
-        );
-        for (const it of page.Items ?? []) {
-          out.push({
-            dossierId: String(it.pk).slice('DOSSIER#'.length),
-            dueAt: String(it.dueAt),
-            step: String(it.step),
-          });
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    }
-    return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1));
   }
 }
