@@ -8,6 +8,7 @@
  */
 import './http/health';
 import './api/structures';
+import './api/annuaire';
 import './api/utilisateurs';
 import './api/notifications';
 import './api/marches';
@@ -30,6 +31,7 @@ import { route, routesOf } from '../shared/http/router';
 export const CATALOG_ENTRIES: readonly string[] = [
   'functions/http/health.ts',
   'functions/api/structures.ts',
+  'functions/api/annuaire.ts',
   'functions/api/utilisateurs.ts',
   'functions/api/notifications.ts',
   'functions/api/marches.ts',

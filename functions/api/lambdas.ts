@@ -10,11 +10,10 @@ export const API_LAMBDAS = {
   apiStructures: {
     entry: 'functions/api/structures.ts',
     kind: 'http',
-    description: 'Structures, annuaire, services, espaces, changement de SIRET, compte technique, rattachements',
+    description: 'Structures, services, espaces, changement de SIRET, compte technique, rattachements',
     routes: [
       { method: 'POST', path: '/v1/structures', public: false },
       { method: 'GET', path: '/v1/structures/{siret}', public: false },
-      { method: 'GET', path: '/v1/annuaire', public: false },
       { method: 'GET', path: '/v1/structures/{siret}/services', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/services', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/espaces', public: false },
@@ -33,6 +32,16 @@ export const API_LAMBDAS = {
     access: { table: 'readWrite' },
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
     memoryMb: 512,
+  },
+  apiAnnuaire: {
+    entry: 'functions/api/annuaire.ts',
+    kind: 'http',
+    description: 'Annuaire public des structures publiques : recherche par nom ou SIRET, téléchargement CSV',
+    routes: [
+      { method: 'GET', path: '/v1/annuaire', public: true },
+      { method: 'GET', path: '/v1/annuaire.csv', public: true },
+    ],
+    access: { table: 'read' },
   },
   apiTauxBce: {
     entry: 'functions/api/taux-bce.ts',

@@ -43,7 +43,8 @@ export type HttpLambdaHandler = MiddyfiedHandler<HttpEvent, HttpResponse, Error,
  *                      requestContext.requestId
  *   2. authentication  `user` routes: no JWT subject → 401
  *   3. jsonBody        JSON only: other media type → 415, bad JSON → 400
- *   4. validation      zod on path, query, headers, body → 422 listing every field, in French
+ *   4. validation      zod on path, query, headers, body → 422 listing every field, in French; an unknown
+ *                      parameter of a strict query schema → 400 PARAMETRE_INCONNU
  *   5. preconditions   If-Match → ctx.ifMatch; required and absent → 428
  *   6. idempotency     Idempotency-Key: replay, 409 while in progress, 422 on another payload; stores the outcome
  *   7. errorMapping    (onError only) any error → application/problem+json; runs first on the way out, so that

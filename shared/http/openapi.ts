@@ -25,7 +25,7 @@ export interface OpenApiOptions {
 const SCHEMA_REF = '#/components/schemas/';
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Requête mal formée : JSON illisible, en-tête If-Match ou Idempotency-Key invalide.',
+  400: 'Requête mal formée : JSON illisible, en-tête If-Match ou Idempotency-Key invalide, paramètre de requête inconnu.',
   401: 'Jeton d’accès absent ou invalide.',
   403: 'Action non autorisée pour cet utilisateur.',
   404: 'Ressource introuvable.',
@@ -184,7 +184,9 @@ function operationObject(op: OperationDescription, collector: SchemaCollector): 
       ...(spec.schema
         ? {
             content: {
-              'application/json': { schema: collector.convert(spec.schema, 'output', `${name}Reponse${status}`) },
+              [spec.contentType ?? 'application/json']: {
+                schema: collector.convert(spec.schema, 'output', `${name}Reponse${status}`),
+              },
             },
           }
         : {}),

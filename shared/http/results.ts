@@ -30,6 +30,19 @@ export function noContent(options: Omit<ResultOptions, 'status'> = {}): HttpResu
 }
 
 /**
+ * A text body sent as is (e.g. a CSV download), with its media type; the operation documents it with the
+ * response's `contentType`.
+ */
+export function text(body: string, contentType: string, options: Omit<ResultOptions, 'etag'> = {}): HttpResult<string> {
+  return {
+    statusCode: options.status ?? 200,
+    headers: { ...options.headers, 'Content-Type': contentType },
+    body,
+    raw: true,
+  };
+}
+
+/**
  * The handler's result as API Gateway expects it (payload 2.0, body as a string). A result that is not one is a
  * programming error and becomes a 500 like any other.
  */
@@ -40,6 +53,10 @@ export function toHttpResponse(result: HttpResult): HttpResponse {
   if (result.statusCode < 200 || result.statusCode > 599) throw new RangeError(`invalid status ${result.statusCode}`);
   const headers: Record<string, string> = { ...result.headers };
   if (result.body === undefined) return { statusCode: result.statusCode, headers };
+  if (result.raw) {
+    if (typeof result.body !== 'string') throw new TypeError('a raw handler result body must be a string');
+    return { statusCode: result.statusCode, headers, body: result.body };
+  }
   const body = JSON.stringify(result.body);
   if (body === undefined) throw new TypeError('handler result body is not serializable as JSON');
   return { statusCode: result.statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body };

@@ -20,6 +20,8 @@ export interface ResponseSpec {
   readonly schema?: z.ZodType;
   /** Response headers: name → French description (e.g. `{ ETag: 'Version de la ressource.' }`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Media type of a body that is not JSON (e.g. `text/csv; charset=utf-8`); `schema` then describes the text. */
+  readonly contentType?: string;
 }
 
 export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -77,6 +79,8 @@ export interface HttpResult<T = unknown> {
   readonly statusCode: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: T;
+  /** The body is a string sent as is (its `Content-Type` among the headers), not serialized as JSON: `text()`. */
+  readonly raw?: boolean;
 }
 
 export interface OperationSpec<

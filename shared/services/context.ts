@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../adapters/clock';
 import { DocumentBucket } from '../adapters/document-bucket';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
@@ -12,6 +13,7 @@ import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
 import { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
 import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
+import { ecbSeriesReader } from '../adapters/ecb-api';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { currentLogger } from '../adapters/logger';
@@ -53,6 +55,8 @@ export interface Infrastructure {
   readonly onWorkflowError: (e: unknown, context: string) => void;
   /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
   readonly ecbRates?: EcbRateTable;
+  /** Reads the ECB's MRO series (default: the ECB Data Portal API at ECB_API_URL). */
+  readonly ecbSeries?: () => Promise<string>;
   /** Where e-mails wait to be sent (default: SQS at MAIL_QUEUE_URL, else sent at once by this process). */
   readonly mailQueue?: MailQueue;
   /** How e-mails leave (default: MAIL_SMTP_URL, else SES). */
@@ -69,6 +73,7 @@ export interface Stores {
   readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
+  readonly directory: DirectoryStore;
   readonly pieces: PieceStore;
   readonly dossierLists: DossierListStore;
   /** Open dossiers and timers due, walked page by page (resume). */
@@ -107,6 +112,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
+    directory: () => new DirectoryStore(infra.dynamo, infra.tableName),
     pieces: () => new PieceStore(infra.dynamo, infra.tableName),
     dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
     openDossiers: () => new OpenDossierIndex(infra.dynamo, infra.tableName),
@@ -173,7 +179,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         loadDossier: (id) => stores.dossiers.load(id),
         loadMarche: async (id) => (await stores.marches.get(id))?.marche,
       }),
-    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
+    ecbRates: () => new EcbRateService({ store: stores.ecbRates, fetchSeries: infra.ecbSeries ?? ecbSeriesReader() }),
   });
   return ctx;
 }
@@ -209,6 +215,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
           error: String(e),
         })),
     ecbRates: parts.ecbRates,
+    ecbSeries: parts.ecbSeries,
     mailQueue: parts.mailQueue,
     mailer: parts.mailer,
     portalUrl: parts.portalUrl,
