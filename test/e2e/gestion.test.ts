@@ -169,7 +169,9 @@ describe('administration screens', { timeout: E2E_TIMEOUT }, () => {
     expect(await name.inputValue()).toBe('Commune de Bellerive (démo) — mairie');
     await fiche.getByRole('button', { name: 'Enregistrer la fiche' }).click();
     await eventually(() => fiche.textContent()).toContain('Fiche enregistrée.');
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(
+      0,
+    );
     await expectAccessible(page);
     await screenshot(page, 'gestion-fiche-375');
   });
@@ -220,10 +222,19 @@ describe('administration screens', { timeout: E2E_TIMEOUT }, () => {
   it('finds a public structure in the directory, and shows Mon compte with the previous sign-in', async () => {
     const page = await portal().signIn(DEMO_LOGINS.moe);
     await page.goto('/annuaire');
-    await page.getByLabel('Raison sociale (début)').fill('commune de bell');
+    const query = page.getByLabel(/Raison sociale \(début\) ou SIRET/);
+    await query.fill('commune de bell');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     await eventually(() => page.getByTestId('annuaire').textContent()).toContain('213 002 025 00012');
     await expectAccessible(page);
+    // By SIRET, typed as it is printed
+    await query.fill('213 002 025 00012');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await eventually(() => page.getByTestId('annuaire').locator('caption').textContent()).toContain('de SIRET');
+    expect(await page.getByTestId('annuaire').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByRole('link', { name: /Télécharger l’annuaire/ }).getAttribute('href')).toBe(
+      '/v1/annuaire.csv',
+    );
 
     const again = await portal().signIn(DEMO_LOGINS.moe);
     await eventually(() => again.locator('header').textContent()).toContain('Dernière connexion le');
