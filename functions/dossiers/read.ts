@@ -8,7 +8,7 @@ import { id } from '../../shared/schemas/common';
 import { delaiOutput, dossierOutput, historiqueOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { serviceContext } from '../../shared/services/context';
-import { lienTelechargement, lireBrouillon } from './piece-reads';
+import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
 import { actorToRead, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson, historiqueJson } from './views';
 
@@ -131,5 +131,14 @@ export const listerDossiers = httpHandler({
 });
 
 export const handler = route(
-  routesOf(lireDossier, lireDelai, lireHistorique, listerDossiers, lireBrouillon, lienTelechargement),
+  routesOf(
+    lireDossier,
+    lireDelai,
+    lireHistorique,
+    listerDossiers,
+    lireBrouillon,
+    lienTelechargement,
+    lireCertificatDepot,
+    listerBrouillons,
+  ),
 );

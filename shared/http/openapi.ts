@@ -181,6 +181,7 @@ function operationObject(op: OperationDescription, collector: SchemaCollector): 
     responses[status] = {
       description: spec.description,
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      ...(spec.mediaType ? { content: { [spec.mediaType]: { schema: { type: 'string', format: 'binary' } } } } : {}),
       ...(spec.schema
         ? {
             content: {

@@ -29,6 +29,22 @@ export function noContent(options: Omit<ResultOptions, 'status'> = {}): HttpResu
   };
 }
 
+/** A file (PDF…) as the body: sent base64-encoded to API Gateway, which delivers the bytes. */
+export function binary(
+  bytes: Uint8Array,
+  options: { readonly contentType: string; readonly fileName: string },
+): HttpResult<Uint8Array> {
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': options.contentType,
+      'Content-Disposition': `attachment; filename="${options.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'Cache-Control': 'private, no-store',
+    },
+    body: bytes,
+  };
+}
+
 /**
  * The handler's result as API Gateway expects it (payload 2.0, body as a string). A result that is not one is a
  * programming error and becomes a 500 like any other.
@@ -40,6 +56,10 @@ export function toHttpResponse(result: HttpResult): HttpResponse {
   if (result.statusCode < 200 || result.statusCode > 599) throw new RangeError(`invalid status ${result.statusCode}`);
   const headers: Record<string, string> = { ...result.headers };
   if (result.body === undefined) return { statusCode: result.statusCode, headers };
+  if (result.body instanceof Uint8Array) {
+    const body = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength).toString('base64');
+    return { statusCode: result.statusCode, headers, body, isBase64Encoded: true };
+  }
   const body = JSON.stringify(result.body);
   if (body === undefined) throw new TypeError('handler result body is not serializable as JSON');
   return { statusCode: result.statusCode, headers: { 'Content-Type': 'application/json', ...headers }, body };

@@ -18,6 +18,8 @@ export interface ResponseSpec {
   readonly description: string;
   /** JSON body on the wire (no transforms): what clients receive. None for 204. */
   readonly schema?: z.ZodType;
+  /** A file instead of JSON (e.g. `application/pdf`): documented as binary content of that type. */
+  readonly mediaType?: string;
   /** Response headers: name → French description (e.g. `{ ETag: 'Version de la ressource.' }`). */
   readonly headers?: Readonly<Record<string, string>>;
 }
