@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../shared/http/idempotency/memory-store';
 import { ok } from '../shared/http/results';

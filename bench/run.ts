@@ -16,6 +16,7 @@ const KNOWN = [
   'http-stack.ts',
   'documents-verify.ts',
   'workflow-cost.ts',
+  'resume-scale.ts',
   'upload-throughput.ts',
   'api-identity-latency.ts',
   'api-latency.ts',

@@ -8,6 +8,7 @@
  */
 import './http/health';
 import './api/structures';
+import './api/annuaire';
 import './api/utilisateurs';
 import './api/notifications';
 import './api/marches';
@@ -19,7 +20,7 @@ import './dossiers/evidence';
 import './dossiers/actions';
 import './dossiers/pieces';
 import './dossiers/search';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../shared/http/handler';
 import { buildOpenApi, type JsonObject, type OpenApiOptions } from '../shared/http/openapi';
 import { operations } from '../shared/http/registry';
@@ -30,6 +31,7 @@ import { route, routesOf } from '../shared/http/router';
 export const CATALOG_ENTRIES: readonly string[] = [
   'functions/http/health.ts',
   'functions/api/structures.ts',
+  'functions/api/annuaire.ts',
   'functions/api/utilisateurs.ts',
   'functions/api/notifications.ts',
   'functions/api/marches.ts',

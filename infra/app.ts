@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildPortal, DIST_DIR } from './local/portal/build';
 import { FacturesTravauxStack } from './stack';
 
 /**
@@ -8,6 +9,10 @@ import { FacturesTravauxStack } from './stack';
  * Configuration (environment):
  * - JWT_ISSUER, JWT_AUDIENCE (comma-separated): an external OIDC issuer in place of the Cognito user pool;
  * - UPLOAD_ORIGINS, API_ORIGINS (comma-separated): browser origins for document uploads and for the API;
+ * - PORTAL_CLIENT_ID: the portal's public client at the external issuer (default: the first JWT_AUDIENCE);
+ * - PORTAL_DOMAIN_NAMES (comma-separated) and PORTAL_CERTIFICATE_ARN (ACM, us-east-1): the portal's own domain;
+ * - PORTAL_WEB_ACL_ID: an AWS WAF web ACL (global scope) for the distribution;
+ * - PORTAL_LOGIN_DOMAIN_PREFIX: prefix of the Cognito managed login domain (default: stack name and account);
  * - CDK context `production=false` (`cdk synth -c production=false`): a throw-away development stack.
  */
 const list = (value: string | undefined): string[] | undefined => {
@@ -17,6 +22,9 @@ const list = (value: string | undefined): string[] | undefined => {
     .filter(Boolean);
   return items.length ? items : undefined;
 };
+
+// The portal is deployed from web/dist: build it first when its sources changed.
+await buildPortal({ log: (m) => console.error(m) });
 
 const app = new App();
 const production = String(app.node.tryGetContext('production') ?? 'true') !== 'false';
@@ -33,6 +41,16 @@ new FacturesTravauxStack(app, 'FacturesTravaux', {
     : undefined,
   uploadOrigins: list(process.env.UPLOAD_ORIGINS),
   apiOrigins: list(process.env.API_ORIGINS),
+  portal: {
+    assetsDir: DIST_DIR,
+    clientId: process.env.PORTAL_CLIENT_ID || undefined,
+    domain:
+      list(process.env.PORTAL_DOMAIN_NAMES) && process.env.PORTAL_CERTIFICATE_ARN
+        ? { names: list(process.env.PORTAL_DOMAIN_NAMES) ?? [], certificateArn: process.env.PORTAL_CERTIFICATE_ARN }
+        : undefined,
+    webAclId: process.env.PORTAL_WEB_ACL_ID || undefined,
+    loginDomainPrefix: process.env.PORTAL_LOGIN_DOMAIN_PREFIX || undefined,
+  },
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { LambdaDefinition, LambdaKey } from '../functions/registry';
 import { Api, type ApiProps, type ApiThrottle } from './constructs/api';
 import { Functions, type LogLevel } from './constructs/functions';
+import { Portal, type PortalProps } from './constructs/portal';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
 
@@ -26,6 +27,8 @@ export interface FacturesTravauxStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   readonly logLevel?: LogLevel;
   readonly throttle?: ApiThrottle;
+  /** The portal's distribution: its built files, own domain, WAF, external client (see `Portal`). */
+  readonly portal?: Omit<PortalProps, 'api' | 'storage' | 'removalPolicy'>;
   /** The Lambda functions (default: `functions/registry.ts`); tests pass their own. */
   readonly registry?: Readonly<Record<string, LambdaDefinition>>;
 }
@@ -39,6 +42,7 @@ export class FacturesTravauxStack extends Stack {
   readonly functions: Functions;
   readonly workflows: Workflows;
   readonly api: Api;
+  readonly portal: Portal;
 
   constructor(scope: Construct, id: string, props: FacturesTravauxStackProps = {}) {
     super(scope, id, props);
@@ -74,6 +78,12 @@ export class FacturesTravauxStack extends Stack {
       logRetention: props.logRetention,
       removalPolicy,
       deletionProtection: production,
+    });
+    this.portal = new Portal(this, 'Portal', {
+      ...props.portal,
+      api: this.api,
+      storage: this.storage,
+      removalPolicy,
     });
   }
 

@@ -10,11 +10,10 @@ export const API_LAMBDAS = {
   apiStructures: {
     entry: 'functions/api/structures.ts',
     kind: 'http',
-    description: 'Structures, annuaire, services, espaces, changement de SIRET, compte technique, rattachements',
+    description: 'Structures, services, espaces, changement de SIRET, compte technique, rattachements',
     routes: [
       { method: 'POST', path: '/v1/structures', public: false },
       { method: 'GET', path: '/v1/structures/{siret}', public: false },
-      { method: 'GET', path: '/v1/annuaire', public: false },
       { method: 'GET', path: '/v1/structures/{siret}/services', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/services', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/espaces', public: false },
@@ -26,10 +25,23 @@ export const API_LAMBDAS = {
       { method: 'POST', path: '/v1/structures/{siret}/gestionnaire-principal', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/membres/{userId}/role', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/membres/{userId}/espaces', public: false },
+      { method: 'GET', path: '/v1/verification-siret', public: false },
+      { method: 'PATCH', path: '/v1/structures/{siret}', public: false },
+      { method: 'PATCH', path: '/v1/structures/{siret}/services/{code}', public: false },
     ],
     access: { table: 'readWrite' },
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
     memoryMb: 512,
+  },
+  apiAnnuaire: {
+    entry: 'functions/api/annuaire.ts',
+    kind: 'http',
+    description: 'Annuaire public des structures publiques : recherche par nom ou SIRET, téléchargement CSV',
+    routes: [
+      { method: 'GET', path: '/v1/annuaire', public: true },
+      { method: 'GET', path: '/v1/annuaire.csv', public: true },
+    ],
+    access: { table: 'read' },
   },
   apiTauxBce: {
     entry: 'functions/api/taux-bce.ts',
@@ -49,6 +61,7 @@ export const API_LAMBDAS = {
       { method: 'POST', path: '/v1/utilisateurs', public: false },
       { method: 'GET', path: '/v1/moi', public: false },
       { method: 'PATCH', path: '/v1/moi', public: false },
+      { method: 'POST', path: '/v1/moi/connexions', public: false },
     ],
     access: { table: 'readWrite' },
   },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdentityStore, Stored } from '../../shared/adapters/dynamo/identity-store';
 import { DomainError } from '../../shared/domain/errors';
 import {

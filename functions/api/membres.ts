@@ -1,16 +1,19 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import {
   abonnementEspace,
   espace,
+  membreJson,
   membreParams,
   modeEspace,
   rattachementJson,
   siretParams,
+  toMembreJson,
   toRattachementJson,
   userId,
 } from '../../shared/schemas/identity';
+import { serviceContext } from '../../shared/services/context';
 import { STALE_RESPONSE, services } from './lib';
 
 /**
@@ -30,10 +33,17 @@ export const listerMembres = httpHandler({
   path: '/v1/structures/{siret}/membres',
   auth: 'user',
   params: siretParams,
-  responses: { 200: { description: 'Les rattachements', schema: z.object({ membres: z.array(rattachementJson) }) } },
+  description:
+    'Chaque rattachement porte le compte de l’utilisateur (adresses, actif, dernière connexion) : le gestionnaire sait qui il accepte.',
+  responses: {
+    200: { description: 'Les rattachements', schema: z.object({ membres: z.array(membreJson) }) },
+  },
   handler: async (ctx) => {
-    const members = await services().identity.membersOf({ actorId: ctx.identity.userId, siret: ctx.params.siret });
-    return ok({ membres: members.map(toRattachementJson) });
+    const members = await serviceContext().structureAdmin.membersWithAccounts({
+      actorId: ctx.identity.userId,
+      siret: ctx.params.siret,
+    });
+    return ok({ membres: members.map((m) => toMembreJson(m.membership, m.user)) });
   },
 });
 

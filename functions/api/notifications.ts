@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UserNotification } from '../../shared/adapters/dynamo/notifications/inbox-store';
 import { DELIVERY_MODES, NOTIFICATION_KINDS } from '../../shared/domain/notifications';
 import { httpHandler } from '../../shared/http/handler';

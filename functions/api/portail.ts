@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PortalStore } from '../../shared/adapters/dynamo/portal-store';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { httpHandler } from '../../shared/http/handler';

@@ -1,21 +1,20 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import {
   compteTechnique,
   creerStructureBody,
-  entreeAnnuaire,
   espace,
   service,
   siretParams,
   siretText,
   structureJson,
   toCompteTechniqueJson,
-  toEntreeAnnuaireJson,
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
+import { modifierService, modifierStructure, verifierSiret } from './gestion';
 import { addService, STALE_RESPONSE, services } from './lib';
 import {
   decider,
@@ -26,7 +25,7 @@ import {
   transfererGestionnairePrincipal,
 } from './membres';
 
-/** Structures (docs/rules/structures.md#siret-change): creation, directory, services, spaces, SIRET change, technical account. */
+/** Structures (docs/rules/structures.md#siret-change): creation, services, spaces, SIRET change, technical account (the public directory: annuaire.ts). */
 
 const TAGS = ['Structures'];
 const ETAG = { ETag: 'Version de la structure.' };
@@ -85,29 +84,6 @@ export const lireStructure = httpHandler({
       identityStore.getMembership(ctx.params.siret, ctx.identity.userId),
     ]);
     return ok(toStructureJson(structure, membership?.status === 'APPROVED'), { etag: structure.version });
-  },
-});
-
-export const chercherAnnuaire = httpHandler({
-  operationId: 'chercherAnnuaire',
-  summary: 'Chercher une structure publique dans l’annuaire',
-  description:
-    'Structures publiques actives dont la raison sociale commence par « nom » (sans distinction de casse), avec leurs paramètres d’annuaire : code service obligatoire, engagement juridique obligatoire, MOA présente, statut de mise en paiement remonté.',
-  tags: TAGS,
-  method: 'GET',
-  path: '/v1/annuaire',
-  auth: 'user',
-  query: z.object({
-    nom: z.string().trim().min(1).max(200).meta({ description: 'Début de la raison sociale.' }),
-    limite: z.coerce.number().int().min(1).max(100).default(20),
-  }),
-  responses: {
-    200: { description: 'Structures trouvées', schema: z.object({ structures: z.array(entreeAnnuaire) }) },
-  },
-  handler: async (ctx) => {
-    const { identity } = services();
-    const found = await identity.searchDirectory(ctx.query.nom, ctx.query.limite);
-    return ok({ structures: found.map(toEntreeAnnuaireJson) });
   },
 });
 
@@ -252,7 +228,6 @@ export const handler = route(
   routesOf(
     creerStructure,
     lireStructure,
-    chercherAnnuaire,
     listerServices,
     ajouterService,
     activerEspace,
@@ -264,5 +239,8 @@ export const handler = route(
     transfererGestionnairePrincipal,
     modifierRoleMembre,
     gererEspacesMembre,
+    verifierSiret,
+    modifierStructure,
+    modifierService,
   ),
 );

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { StoredPending } from '../../shared/adapters/dynamo/dossier-store';
+import * as z from 'zod';
+import type { StoredPending } from '../../shared/adapters/dynamo/dossier-types';
 import { deadlineOf } from '../../shared/adapters/dynamo/pending';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { ACTION_TYPES } from '../../shared/domain/circuits/actions';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { currentHalfYear, ECB_RATE_SOURCES, percentToBp, type RecordedEcbRate } from '../../shared/domain/rates';

@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../shared/domain/errors';
 import { normalizeLoginAddress } from '../../shared/domain/structures';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { moiJson, toRattachementJson, toUtilisateurJson, utilisateurJson } from '../../shared/schemas/identity';
+import { enregistrerConnexion } from './compte';
 import { STALE_RESPONSE, services, updateMe } from './lib';
 
 /** Users (docs/rules/structures.md#users): registration of the authenticated person, and its own profile. */
@@ -121,4 +122,4 @@ export const modifierMoi = httpHandler({
   },
 });
 
-export const handler = route(routesOf(inscrireUtilisateur, lireMoi, modifierMoi));
+export const handler = route(routesOf(inscrireUtilisateur, lireMoi, modifierMoi, enregistrerConnexion));

@@ -1,5 +1,5 @@
-import type { S3Event } from 'aws-lambda';
-import { defaultLogger } from '../../shared/adapters/logger';
+import type { Context, S3Event } from 'aws-lambda';
+import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { verifyDocument } from '../../shared/documents/verify';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
 import type { VerificationOutcome } from '../../shared/services/pieces';
@@ -17,16 +17,22 @@ export function decodeEventKey(key: string): string {
 
 /** The handler, on the services `context` gives (the composition root's by default). */
 export function objectCreatedHandler(context: () => Pick<ServiceContext, 'pieces'> = serviceContext) {
-  return async (event: S3Event): Promise<VerificationOutcome[]> => {
-    const log = defaultLogger();
+  return async (event: S3Event, lambdaContext?: Context): Promise<VerificationOutcome[]> => {
     const outcomes: VerificationOutcome[] = [];
     for (const record of event.Records ?? []) {
       if (!record.eventName?.startsWith('ObjectCreated:')) continue;
       const key = decodeEventKey(record.s3.object.key);
       const versionId = record.s3.object.versionId ?? undefined;
+      // One logger per object: the operation, the Lambda request id as correlation id, the object's key
+      const log = invocationLogger({
+        operation: 'verifierDocument',
+        correlationId: lambdaContext?.awsRequestId ?? record.s3.object.sequencer ?? key,
+        ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
+        keys: { objectKey: key },
+      });
       // the verifier is imported here, not by the composition root: only this Lambda bundles the PDF library
-      const outcome = await context().pieces.verifyUpload({ key, versionId }, verifyDocument);
-      log.info('document vérifié', { key, ...outcome });
+      const outcome = await runWithLogger(log, () => context().pieces.verifyUpload({ key, versionId }, verifyDocument));
+      log.info('document vérifié', { ...outcome });
       outcomes.push(outcome);
     }
     return outcomes;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { daysBetween, parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { httpHandler } from '../../shared/http/handler';
@@ -103,7 +103,7 @@ export const lireCertificatDepot = httpHandler({
   params: pieceParams,
   headers: actingHeaders,
   responses: {
-    200: { description: 'Le certificat (PDF)', mediaType: 'application/pdf' },
+    200: { description: 'Le certificat (PDF)', contentType: 'application/pdf' },
     409: { description: 'La pièce n’est pas encore envoyée (PIECE_NON_ENVOYEE).' },
   },
   handler: async (ctx) => {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Suggestions } from '../../shared/domain/prefill';
 import { toAmountString } from '../../shared/schemas/common';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HTTP_CODES, HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { created, noContent, ok } from '../../shared/http/results';

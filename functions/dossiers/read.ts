@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { verifyTrail } from '../../shared/adapters/audit';
 import { PIECE_STATUSES } from '../../shared/domain/circuits';
 import { httpHandler } from '../../shared/http/handler';

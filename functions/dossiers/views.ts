@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ChainedEvent, TrailVerification } from '../../shared/adapters/audit';
 import {
   ACTION_LABELS,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { tableReachable } from '../../shared/adapters/dynamo/health';
 import { HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
-import { z } from 'zod';
-import { defaultLogger } from '../../shared/adapters/logger';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { serviceContext } from '../../shared/services/context';
 import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
 
@@ -13,16 +14,29 @@ function service(): DossierWorkflow {
   return serviceContext().dossierWorkflow;
 }
 
-/** A task handler: input parsed with zod (a malformed input is a bug in the definition: it fails loudly). */
+/**
+ * A task handler: input parsed with zod (a malformed input is a bug in the definition: it fails loudly). Each
+ * invocation logs through its own logger: the task's name as operation, the Lambda request id as correlation id,
+ * and the dossier.
+ */
 function task<S extends z.ZodType, R>(name: string, schema: S, run: (input: z.output<S>) => Promise<R>) {
-  return middy().handler(async (event: unknown): Promise<R> => {
+  return middy().handler(async (event: unknown, context: Context): Promise<R> => {
     const input = schema.parse(event);
-    try {
-      return await run(input);
-    } catch (e) {
-      defaultLogger().warn(`tâche ${name} en échec`, { error: e as Error, input: summary(input) });
-      throw e;
-    }
+    const dossierId = (input as { dossierId?: unknown }).dossierId;
+    const logger = invocationLogger({
+      operation: name,
+      correlationId: context?.awsRequestId ?? String(dossierId ?? name),
+      ...(context?.awsRequestId ? { context } : {}),
+      ...(typeof dossierId === 'string' ? { keys: { dossierId } } : {}),
+    });
+    return runWithLogger(logger, async () => {
+      try {
+        return await run(input);
+      } catch (e) {
+        logger.warn(`tâche ${name} en échec`, { error: e as Error, input: summary(input) });
+        throw e;
+      }
+    });
   });
 }
 

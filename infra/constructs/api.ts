@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -51,6 +51,9 @@ export class Api extends Construct {
   readonly userPoolClient?: cognito.UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
   readonly accessLogs: logs.LogGroup;
+  /** The external issuer, when one replaces the user pool. */
+  readonly auth?: JwtAuthConfig;
+  private readonly audiences: string[] = [];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -58,6 +61,7 @@ export class Api extends Construct {
     let issuer: string;
     let audience: string[];
     if (props.auth) {
+      this.auth = props.auth;
       ({ issuer, audience } = props.auth);
       if (!/^https:\/\/\S+$/.test(issuer)) throw new Error(`JWT issuer must be an https URL, got "${issuer}"`);
       if (audience.length === 0) throw new Error('JWT audience must list at least one value (JWT_AUDIENCE)');
@@ -105,7 +109,11 @@ export class Api extends Construct {
       issuer = this.userPool.userPoolProviderUrl;
       audience = [this.userPoolClient.userPoolClientId];
     }
-    this.authorizer = new HttpJwtAuthorizer('Jwt', issuer, { jwtAudience: audience });
+    this.audiences.push(...audience);
+    // Resolved at synthesis, so that clients created later (the portal's) can be accepted too.
+    this.authorizer = new HttpJwtAuthorizer('Jwt', issuer, {
+      jwtAudience: Lazy.list({ produce: () => [...this.audiences] }),
+    });
 
     this.httpApi = new apigw.HttpApi(this, 'Http', {
       description: 'Factures de travaux (CCAG Travaux)',
@@ -172,5 +180,10 @@ export class Api extends Construct {
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'JwtIssuer', { value: issuer });
     if (this.userPoolClient) new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  /** Accepts the tokens of one more client of the user pool (its `client_id` claim, or `aud`). */
+  allowAudience(clientId: string): void {
+    if (!this.audiences.includes(clientId)) this.audiences.push(clientId);
   }
 }

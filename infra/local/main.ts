@@ -56,6 +56,7 @@ function resumeSummary(report: ResumeReport, messages: readonly string[]): strin
   if (total === 0) return 'Dossiers ouverts : aucun à reprendre.';
   const lines = [
     `Dossiers ouverts : ${total} — ${resumed.length} repris sur une nouvelle exécution, ${running.length} déjà en cours, ${failed.length} en échec.`,
+    `  ${report.seen} parcourus en ${report.pages} page(s) de l'index ; l'index en compte ${report.indexCount ?? '?'}${report.indexCount === report.seen ? ' : aucun oublié' : ''}.`,
   ];
   // Failures always in full; the resumed ones while the list stays short.
   const shown = messages.length <= RESUME_DETAIL_MAX ? messages : messages.filter((m) => m.includes('non repris'));
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
           const ctx = serviceContext();
           const report = await resumeOpenDossiers({
             store: ctx.stores.dossiers,
+            open: ctx.stores.openDossiers,
             workflow: ctx.infra.workflow,
             log: (m) => messages.push(m),
           });

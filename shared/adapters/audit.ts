@@ -37,6 +37,22 @@ export function chainEvent(event: AuditEvent, prevHash: string): ChainedEvent {
   return { ...event, prevHash, hash };
 }
 
+/** Chains new events after the last one recorded (`seq`, `hash`): their numbers and hashes, and the new head. */
+export function chainAfter(
+  events: readonly Omit<AuditEvent, 'seq'>[],
+  last: { readonly seq: number; readonly hash: string },
+): { chained: ChainedEvent[]; seq: number; hash: string } {
+  let { seq, hash } = last;
+  const chained: ChainedEvent[] = [];
+  for (const e of events) {
+    seq += 1;
+    const c = chainEvent({ ...e, seq }, hash);
+    chained.push(c);
+    hash = c.hash;
+  }
+  return { chained, seq, hash };
+}
+
 export type TrailVerification =
   | { ok: true; length: number; lastHash: string }
   | { ok: false; brokenAtSeq: number; reason: string };

@@ -1,12 +1,48 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 
 /**
- * One Powertools logger per process (service name and level from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL),
- * created on first use so that importing the HTTP layer costs nothing.
+ * Logs are Powertools JSON lines. The process has one root logger (service name and level from
+ * POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL), created on first use so that importing the HTTP layer costs
+ * nothing. Each invocation logs through its own child of it (`invocationLogger`), carrying the invocation's
+ * operation and correlation id: keys are never appended to a logger that another invocation shares, because the
+ * embedded platform runs many invocations at once in one process (and Lambda may too). Code that has no logger
+ * handed to it (services, stores) asks `currentLogger()`, the logger of the invocation it runs in.
  */
-let logger: Logger | undefined;
+let root: Logger | undefined;
+const scope = new AsyncLocalStorage<Logger>();
 
-export function defaultLogger(): Logger {
-  if (!logger) logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'factures-travaux' });
+export function rootLogger(): Logger {
+  if (!root) root = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'factures-travaux' });
+  return root;
+}
+
+/** The logger of the invocation this code runs in (`runWithLogger`), else the root logger. */
+export function currentLogger(): Logger {
+  return scope.getStore() ?? rootLogger();
+}
+
+export interface InvocationKeys {
+  /** The operation (API operationId, task or handler name). */
+  readonly operation: string;
+  /** The correlation id (API Gateway's request id, the Lambda request id). */
+  readonly correlationId: string;
+  /** The Lambda context, for its standard keys (function name, request id, cold start…). */
+  readonly context?: Context;
+  readonly keys?: Record<string, unknown>;
+}
+
+/** A fresh child of `parent` for one invocation, with its keys set on it alone. */
+export function invocationLogger(keys: InvocationKeys, parent: Logger = rootLogger()): Logger {
+  const logger = parent.createChild();
+  if (keys.context) logger.addContext(keys.context);
+  logger.setCorrelationId(keys.correlationId);
+  logger.appendPersistentKeys({ operationId: keys.operation, ...keys.keys });
   return logger;
+}
+
+/** Runs `fn` with `logger` as `currentLogger()` for everything it calls, awaited or not. */
+export function runWithLogger<T>(logger: Logger, fn: () => T): T {
+  return scope.run(logger, fn);
 }

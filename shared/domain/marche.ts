@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { fr } from 'zod/locales';
 import { DomainError, type FieldIssue } from './errors';
 import { formatRate, RETENUE_GARANTIE_MAX_BP } from './money';
 import { ROLES, type Role } from './roles';
@@ -192,7 +193,7 @@ export type Marche = z.infer<typeof marcheSchema>;
 
 /** Parses a marché; throws `MARCHE_INVALIDE` listing every fault (dotted path + French message) in `fields`. */
 export function parseMarche(input: unknown): Marche {
-  const result = marcheSchema.safeParse(input, { error: z.locales.fr().localeError });
+  const result = marcheSchema.safeParse(input, { error: fr().localeError });
   if (result.success) return result.data;
   const fields = result.error.issues.map((i) => ({
     path: i.path.map(String).join('.') || 'marche',

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
-import { defaultLogger } from '../adapters/logger';
+import { rootLogger, runWithLogger } from '../adapters/logger';
 import { serviceContext } from '../services/context';
 import { authentication } from './middlewares/authentication';
 import { errorMapping } from './middlewares/error-mapping';
@@ -39,10 +39,12 @@ export type HttpLambdaHandler = MiddyfiedHandler<HttpEvent, HttpResponse, Error,
  *
  * The chain, in the order a request meets it (middy runs `before` in this order, `after` and `onError` in reverse):
  *
- *   1. logging         Powertools injectLambdaContext; correlation id = requestContext.requestId
+ *   1. logging         a Powertools logger of the request's own: Lambda context, operation, correlation id =
+ *                      requestContext.requestId
  *   2. authentication  `user` routes: no JWT subject → 401
  *   3. jsonBody        JSON only: other media type → 415, bad JSON → 400
- *   4. validation      zod on path, query, headers, body → 422 listing every field, in French
+ *   4. validation      zod on path, query, headers, body → 422 listing every field, in French; an unknown
+ *                      parameter of a strict query schema → 400 PARAMETRE_INCONNU
  *   5. preconditions   If-Match → ctx.ifMatch; required and absent → 428
  *   6. idempotency     Idempotency-Key: replay, 409 while in progress, 422 on another payload; stores the outcome
  *   7. errorMapping    (onError only) any error → application/problem+json; runs first on the way out, so that
@@ -77,11 +79,12 @@ export function httpHandler<
       logger: state.logger,
       lambdaContext: context,
     };
-    return toHttpResponse(await handler(ctx as never));
+    // Services and stores log through `currentLogger()`: this request's logger, not another one's
+    return runWithLogger(state.logger, async () => toHttpResponse(await handler(ctx as never)));
   };
 
   const chain = middy<HttpEvent, HttpResponse, Error, Context>(lambda).use([
-    logging(deps.logger ?? defaultLogger(), spec.operationId),
+    logging(deps.logger ?? rootLogger(), spec.operationId),
     authentication(spec.auth),
     jsonBody(spec.body !== undefined),
     validation({ params: spec.params, query: spec.query, headers: spec.headers, body: spec.body }),

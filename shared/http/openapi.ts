@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENT_REPLAYED_HEADER } from './middlewares/idempotency';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { checkOperation, operations, pathParameterNames } from './registry';
@@ -25,7 +25,7 @@ export interface OpenApiOptions {
 const SCHEMA_REF = '#/components/schemas/';
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Requête mal formée : JSON illisible, en-tête If-Match ou Idempotency-Key invalide.',
+  400: 'Requête mal formée : JSON illisible, en-tête If-Match ou Idempotency-Key invalide, paramètre de requête inconnu.',
   401: 'Jeton d’accès absent ou invalide.',
   403: 'Action non autorisée pour cet utilisateur.',
   404: 'Ressource introuvable.',
@@ -181,11 +181,15 @@ function operationObject(op: OperationDescription, collector: SchemaCollector): 
     responses[status] = {
       description: spec.description,
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
-      ...(spec.mediaType ? { content: { [spec.mediaType]: { schema: { type: 'string', format: 'binary' } } } } : {}),
+      ...(spec.contentType && !spec.schema
+        ? { content: { [spec.contentType]: { schema: { type: 'string', format: 'binary' } } } }
+        : {}),
       ...(spec.schema
         ? {
             content: {
-              'application/json': { schema: collector.convert(spec.schema, 'output', `${name}Reponse${status}`) },
+              [spec.contentType ?? 'application/json']: {
+                schema: collector.convert(spec.schema, 'output', `${name}Reponse${status}`),
+              },
             },
           }
         : {}),

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DomainErrorKind, type FieldIssue, isDomainError } from '../domain/errors';
 import { HTTP_CODES, isHttpProblem } from './errors';
 

@@ -46,6 +46,19 @@ export function binary(
 }
 
 /**
+ * A text body sent as is (e.g. a CSV download), with its media type; the operation documents it with the
+ * response's `contentType`.
+ */
+export function text(body: string, contentType: string, options: Omit<ResultOptions, 'etag'> = {}): HttpResult<string> {
+  return {
+    statusCode: options.status ?? 200,
+    headers: { ...options.headers, 'Content-Type': contentType },
+    body,
+    raw: true,
+  };
+}
+
+/**
  * The handler's result as API Gateway expects it (payload 2.0, body as a string). A result that is not one is a
  * programming error and becomes a 500 like any other.
  */
@@ -59,6 +72,10 @@ export function toHttpResponse(result: HttpResult): HttpResponse {
   if (result.body instanceof Uint8Array) {
     const body = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength).toString('base64');
     return { statusCode: result.statusCode, headers, body, isBase64Encoded: true };
+  }
+  if (result.raw) {
+    if (typeof result.body !== 'string') throw new TypeError('a raw handler result body must be a string');
+    return { statusCode: result.statusCode, headers, body: result.body };
   }
   const body = JSON.stringify(result.body);
   if (body === undefined) throw new TypeError('handler result body is not serializable as JSON');

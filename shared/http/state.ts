@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { defaultLogger } from '../adapters/logger';
+import { currentLogger } from '../adapters/logger';
 import { serviceContext } from '../services/context';
 import type { HttpEvent, HttpRequest, Identity } from './types';
 
@@ -55,7 +55,7 @@ export function stateOf(request: Pick<HttpRequest, 'event' | 'context'>): HttpSt
       now: serviceContext().clock.now(),
       headers: normalizeHeaders(event?.headers),
       identity: identityOf(event),
-      logger: defaultLogger(),
+      logger: currentLogger(),
     };
     states.set(holder, state);
   }

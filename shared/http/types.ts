@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AuthMode = 'public' | 'user';
@@ -18,10 +18,13 @@ export interface ResponseSpec {
   readonly description: string;
   /** JSON body on the wire (no transforms): what clients receive. None for 204. */
   readonly schema?: z.ZodType;
-  /** A file instead of JSON (e.g. `application/pdf`): documented as binary content of that type. */
-  readonly mediaType?: string;
   /** Response headers: name → French description (e.g. `{ ETag: 'Version de la ressource.' }`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Media type of a body that is not JSON (e.g. `text/csv; charset=utf-8`); `schema` then describes the text.
+   * Without `schema`, a file (e.g. `application/pdf`, `binary()`), documented as binary content of that type.
+   */
+  readonly contentType?: string;
 }
 
 export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -79,6 +82,8 @@ export interface HttpResult<T = unknown> {
   readonly statusCode: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: T;
+  /** The body is a string sent as is (its `Content-Type` among the headers), not serialized as JSON: `text()`. */
+  readonly raw?: boolean;
 }
 
 export interface OperationSpec<

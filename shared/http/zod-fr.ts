@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type * as z from 'zod';
+import { fr } from 'zod/locales';
 import type { FieldIssue } from '../domain/errors';
 
 /**
@@ -7,7 +8,7 @@ import type { FieldIssue } from '../domain/errors';
  * still wins (zod 4 precedence), and the process-wide zod config is left alone. The common cases get a phrasing
  * written for end users; the rest falls back to zod's own French locale.
  */
-const zodFr = z.locales.fr().localeError;
+const zodFr = fr().localeError;
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'une chaîne de caractères',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CalendarDate, isCalendarDate } from '../domain/calendar';
 import { isDomainError } from '../domain/errors';
 import { type Cents, formatAmount, parseAmount } from '../domain/money';

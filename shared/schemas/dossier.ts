@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
 import { MAX_FILES_PER_PIECE } from '../domain/pieces';
 import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DirectoryEntry, Stored } from '../domain/records';
 import { SPACE_MODES, SPACES } from '../domain/roles';
 import {
@@ -111,6 +111,20 @@ export const rattachementJson = z
   })
   .meta({ id: 'Rattachement', description: 'Rattachement d’un utilisateur à une structure (ou sa demande).' });
 
+export const membreJson = rattachementJson
+  .extend({
+    utilisateur: z
+      .object({
+        adresseConnexion: z.string(),
+        adresseContact: z.string(),
+        actif: z.boolean(),
+        derniereConnexionLe: iso.optional(),
+      })
+      .optional()
+      .meta({ description: 'Le compte de l’utilisateur rattaché (absent s’il a été supprimé).' }),
+  })
+  .meta({ id: 'Membre', description: 'Rattachement vu par les gestionnaires de la structure, avec le compte.' });
+
 export const utilisateurJson = z
   .object({
     id: z.string(),
@@ -118,7 +132,12 @@ export const utilisateurJson = z
     adresseContact: z.string().meta({ description: 'Reçoit les notifications.' }),
     actif: z.boolean(),
     creeLe: iso,
-    derniereConnexionLe: iso.optional(),
+    derniereConnexionLe: iso
+      .optional()
+      .meta({ description: 'Connexion la plus récente (celle en cours, si enregistrée).' }),
+    connexionPrecedenteLe: iso
+      .optional()
+      .meta({ description: 'La connexion d’avant : « Dernière connexion le … » affichée pendant la session.' }),
     version,
   })
   .meta({ id: 'Utilisateur' });
@@ -214,6 +233,22 @@ export function toRattachementJson(m: Stored<Membership>): z.output<typeof ratta
   };
 }
 
+export function toMembreJson(m: Stored<Membership>, u: User | undefined): z.output<typeof membreJson> {
+  return {
+    ...toRattachementJson(m),
+    ...(u
+      ? {
+          utilisateur: {
+            adresseConnexion: u.loginAddress,
+            adresseContact: u.contactAddress,
+            actif: u.active,
+            ...(u.lastLoginAt ? { derniereConnexionLe: u.lastLoginAt.toISOString() } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 export function toUtilisateurJson(u: Stored<User>): z.output<typeof utilisateurJson> {
   return {
     id: u.id,
@@ -222,6 +257,7 @@ export function toUtilisateurJson(u: Stored<User>): z.output<typeof utilisateurJ
     actif: u.active,
     creeLe: u.createdAt.toISOString(),
     ...(u.lastLoginAt ? { derniereConnexionLe: isoOf(u.lastLoginAt) } : {}),
+    ...(u.previousLoginAt ? { connexionPrecedenteLe: isoOf(u.previousLoginAt) } : {}),
     version: u.version,
   };
 }

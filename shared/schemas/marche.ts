@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, isDomainError } from '../domain/errors';
 import { TYPES_ACHETEUR } from '../domain/marche';
 import type { BasisPoints } from '../domain/money';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_CADRES, PIECE_STATUSES } from '../domain/circuits';
 import { amount, amountString, calendarDateString, id, siret } from './common';
 

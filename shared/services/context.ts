@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../adapters/clock';
 import { DocumentBucket } from '../adapters/document-bucket';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
+import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
@@ -9,11 +10,12 @@ import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
 import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
 import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
 import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
-import { defaultLogger } from '../adapters/logger';
+import { currentLogger } from '../adapters/logger';
 import { type MailJob, type MailPort, type MailQueue, mailerFromEnv, SqsMailQueue } from '../adapters/mail';
 import { bucketName, type StorageClient, s3Client, uploadPrefix } from '../adapters/s3';
 import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
@@ -29,6 +31,7 @@ import { MailSender } from './notifications/mail-sender';
 import { NotificationService } from './notifications/notification-service';
 import { ReminderService } from './notifications/reminders';
 import { PieceService } from './pieces';
+import { StructureAdministration } from './structure-admin';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -67,8 +70,11 @@ export interface Stores {
   readonly dossierSearch: DossierSearchStore;
   readonly marches: MarcheStore;
   readonly identity: IdentityStore;
+  readonly directory: DirectoryStore;
   readonly pieces: PieceStore;
   readonly dossierLists: DossierListStore;
+  /** Open dossiers and timers due, walked page by page (resume). */
+  readonly openDossiers: OpenDossierIndex;
   readonly idempotency: IdempotencyStore;
   /** Notifications: the outbox and reminders, and the users' notifications. */
   readonly outbox: OutboxStore;
@@ -85,6 +91,8 @@ export interface ServiceContext {
   readonly dossierWorkflow: DossierWorkflow;
   readonly pieces: PieceService;
   readonly identity: IdentityService;
+  /** The structure's card, services and members with their accounts (Activités du gestionnaire). */
+  readonly structureAdmin: StructureAdministration;
   readonly marches: MarcheService;
   readonly notifications: NotificationService;
   readonly notificationDispatcher: NotificationDispatcher;
@@ -101,8 +109,10 @@ export function createContext(infra: Infrastructure): ServiceContext {
     dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
+    directory: () => new DirectoryStore(infra.dynamo, infra.tableName),
     pieces: () => new PieceStore(infra.dynamo, infra.tableName),
     dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
+    openDossiers: () => new OpenDossierIndex(infra.dynamo, infra.tableName),
     idempotency: () =>
       new DynamoIdempotencyStore(
         () => infra.dynamo,
@@ -138,6 +148,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         uploadPrefix: infra.uploadPrefix,
       }),
     identity: () => new IdentityService(stores.identity),
+    structureAdmin: () => new StructureAdministration(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
     notificationDispatcher: () =>
@@ -196,7 +207,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
     onWorkflowError:
       parts.onWorkflowError ??
       ((e, context) =>
-        defaultLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
+        currentLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
           context,
           error: String(e),
         })),
@@ -261,7 +272,7 @@ function directMailQueue(ctx: ServiceContext): MailQueue {
     async enqueue(jobs: readonly MailJob[]) {
       for (const job of jobs) {
         await ctx.mailSender.send(job).catch((e: unknown) => {
-          defaultLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
+          currentLogger().warn('courriel non envoyé ; il sera repris', { job, error: String(e) });
         });
       }
     },

@@ -1,11 +1,7 @@
 import type { AuditEvent, ChainedEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
-import {
-  AuditChainMoved,
-  type DossierSnapshot,
-  type DossierStore,
-  TaskTokenChanged,
-} from '../adapters/dynamo/dossier-store';
+import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import { AuditChainMoved, type DossierSnapshot, TaskTokenChanged } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { toStoredPending } from '../adapters/dynamo/pending';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
-import { type DossierStore, RecordConflict } from '../adapters/dynamo/dossier-store';
+import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import { RecordConflict } from '../adapters/dynamo/dossier-types';
 import { deadlineOf } from '../adapters/dynamo/pending';
 import { type Dossier, NOTHING_TO_APPLY_ON_TIMEOUT, needsTransmission, transmissionKey } from '../domain/circuits';
 import { clockDetails, clockRecordKey, clockSnapshot } from '../domain/dgp';

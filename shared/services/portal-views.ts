@@ -1,5 +1,6 @@
 import type { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
-import type { DossierStore, StoredPending } from '../adapters/dynamo/dossier-store';
+import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import type { StoredPending } from '../adapters/dynamo/dossier-types';
 import { deadlineOf } from '../adapters/dynamo/pending';
 import type { PortalStore } from '../adapters/dynamo/portal-store';
 import { type CalendarDate, daysBetween, isCalendarDate } from '../domain/calendar';

@@ -57,7 +57,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     expect(text).toContain('1\u00a0188,00\u00a0€');
     expect(text).toMatch(/J-\d+/);
     expect(text).toMatch(/\d{2}\/\d{2}\/\d{4}/);
-    expect(await page.title()).toBe('Synthèse — Factures de travaux');
+    await eventually(() => page.title()).toBe('Synthèse — Factures de travaux');
     await expectAccessible(page);
     await screenshot(page, 'synthese');
     await first.getByRole('link', { name: 'PDM-ECRAN-01' }).click();

@@ -25,7 +25,8 @@ describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().newPage();
     await page.goto('/');
     await page.waitForURL('**/connexion');
-    expect(await page.title()).toBe('Connexion — Factures de travaux');
+    // The title is set by an effect after the first render: poll it rather than read it once.
+    await eventually(() => page.title()).toBe('Connexion — Factures de travaux');
     await eventually(() => page.getByRole('button', { name: /moe@demo\.test/ }).count()).toBe(1);
     await expectAccessible(page);
   });

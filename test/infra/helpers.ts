@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration } from 'aws-cdk-lib';
@@ -20,6 +20,16 @@ export function makeApp(): App {
 
 export function cleanupApps(): void {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A built portal in miniature (index.html and one content-hashed asset), removed by `cleanupApps`. */
+export function makePortalDist(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-dist-'));
+  outdirs.push(dir);
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html lang="fr"><title>Factures de travaux</title></html>');
+  writeFileSync(join(dir, 'assets', 'index-3f2a.js'), 'console.log(1)');
+  return dir;
 }
 
 export function makeStack(props: FacturesTravauxStackProps = {}, app = makeApp()): FacturesTravauxStack {

@@ -325,14 +325,17 @@ describe('Api', () => {
     }
   });
 
-  it('validates JWTs of the Cognito user pool by default, MFA required', () => {
+  it('validates JWTs of the Cognito user pool by default (its API client and the portal), MFA required', () => {
     const poolId = stack.getLogicalId(stack.api.userPool?.node.defaultChild as never);
+    const clientRef = (c: unknown) => ({
+      Ref: stack.getLogicalId((c as { node: { defaultChild: never } }).node.defaultChild),
+    });
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
-        Audience: [{ Ref: Match.anyValue() }],
+        Audience: [clientRef(stack.api.userPoolClient), clientRef(stack.portal.client)],
       },
     });
     template.hasResourceProperties('AWS::Cognito::UserPool', {

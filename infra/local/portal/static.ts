@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import * as path from 'node:path';
+import { portalContentSecurityPolicy } from '../../constructs/portal-edge';
 
 /** What the local gateway serves at `/config.json` beside the portal (on AWS, a file deployed with the app). */
 export interface PortalConfig {
@@ -10,7 +11,13 @@ export interface PortalConfig {
         /** The demo accounts listed on the sign-in page. */
         readonly comptesDemo: readonly { readonly adresse: string; readonly description: string }[];
       }
-    | { readonly mode: 'oidc'; readonly authority: string; readonly clientId: string; readonly scope?: string };
+    | {
+        readonly mode: 'oidc';
+        readonly authority: string;
+        readonly clientId: string;
+        readonly scope?: string;
+        readonly logoutEndpoint?: string;
+      };
 }
 
 export interface PortalOptions {
@@ -46,8 +53,7 @@ const TYPES: Record<string, string> = {
  * styles from the app's own origin; the DSFR sets a few inline styles), no framing, no MIME sniffing.
  */
 export const PORTAL_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+  'content-security-policy': portalContentSecurityPolicy(),
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'strict-origin-when-cross-origin',

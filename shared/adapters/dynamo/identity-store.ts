@@ -20,6 +20,7 @@ import type {
   TechnicalAccount,
   User,
 } from '../../domain/structures';
+import { DirectoryStore } from './directory-store';
 import { gsi2, type Keys, keys } from './keys';
 
 /**
@@ -143,6 +144,7 @@ function userItem(u: User, version: number): Item {
     active: u.active,
     createdAt: iso(u.createdAt),
     lastLoginAt: iso(u.lastLoginAt),
+    previousLoginAt: iso(u.previousLoginAt),
     deactivatedAt: iso(u.deactivatedAt),
     version,
   };
@@ -156,6 +158,7 @@ function userFrom(i: Item): Stored<User> {
     active: i.active as boolean,
     createdAt: new Date(i.createdAt as string),
     ...(i.lastLoginAt ? { lastLoginAt: date(i.lastLoginAt) } : {}),
+    ...(i.previousLoginAt ? { previousLoginAt: date(i.previousLoginAt) } : {}),
     ...(i.deactivatedAt ? { deactivatedAt: date(i.deactivatedAt) } : {}),
     version: i.version as number,
   };
@@ -279,22 +282,9 @@ export class IdentityStore {
     return ops;
   }
 
-  /** Active public structures whose name starts with `prefix` (case-insensitive): one Query on GSI2. */
+  /** Active public structures whose name starts with `prefix` (case-insensitive): the first page of the directory. */
   async searchDirectory(prefix: string, limit = 20): Promise<DirectoryEntry[]> {
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
-        ExpressionAttributeValues: { ':pk': gsi2.directoryEntry('', '').gsi2pk, ':p': prefix.trim().toUpperCase() },
-        Limit: Math.max(1, Math.min(limit, 100)),
-      }),
-    );
-    return (page.Items ?? []).map((i) => ({
-      siret: i.siret as string,
-      raisonSociale: i.raisonSociale as string,
-      directory: i.directory as DirectoryParams,
-    }));
+    return [...(await new DirectoryStore(this.client, this.table).byNamePrefix(prefix, limit)).entries];
   }
 
   /** Writes the technical account's password hash (never the password) beside the structure. */

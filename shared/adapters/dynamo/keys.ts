@@ -8,7 +8,6 @@
  * | a structure's pending actions by deadline       | GSI1 pk = PENDING#siret, sk = deadline#dossier (one    |
  * |                                                 |   entry per structure that may act: PENDING[#siret])   |
  * | a MOA's open DGP clocks by échéance             | GSI1 pk = DGP#moaSiret, sk = echeance#dossier (sparse) |
- * | timers due by time                              | GSI1 pk = TIMERS#yyyy-mm, sk = dueAt#dossier#step      |
  * | counts by status ("Tableau de bord")            | GSI2 pk = BOARD#siret, sk = status#dossier (keys only) |
  * | marchés of a structure                          | GSI2 pk = STRUCT#siret, sk begins_with MARCHE#         |
  * | a structure's draft pieces                      | GSI2 pk = STRUCT#siret, sk begins_with BROUILLON#      |
@@ -60,7 +59,6 @@ export const keys = {
   pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
   /** A structure's view of a dossier's status, for its "Tableau de bord". */
   boardEntry: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `BOARD#${siret}` }),
-  timer: (dossierId: string, stepId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `TIMER#${stepId}` }),
   uniquePieceNumber: (depositorSiret: string, numero: string): Keys => ({
     pk: `UNIQ#PIECE#${depositorSiret}#${numero.toUpperCase()}`,
     sk: 'UNIQ',
@@ -79,10 +77,6 @@ export const gsi1 = {
   dgpOf: (moaSiret: string, echeance: string, dossierId: string) => ({
     gsi1pk: `DGP#${moaSiret}`,
     gsi1sk: `${echeance}#${dossierId}`,
-  }),
-  timerAt: (dueAt: Date, dossierId: string, stepId: string) => ({
-    gsi1pk: `TIMERS#${dueAt.toISOString().slice(0, 7)}`,
-    gsi1sk: `${dueAt.toISOString()}#${dossierId}#${stepId}`,
   }),
 } as const;
 

@@ -1,5 +1,5 @@
 import type { PendingAction } from '../../domain/circuits';
-import type { StoredPending } from './dossier-store';
+import type { StoredPending } from './dossier-types';
 
 /** Far-future sort key for waits without a deadline, so that they list last in « Synthèse ». */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CalendarDate } from '../../domain/calendar';
 import { montantsSchema } from '../../domain/circuits';
 import type { FileRecord, PieceFile, PieceRecord } from '../../domain/pieces';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { fr } from 'zod/locales';
 import { isCalendarDate } from '../calendar';
 import { DomainError } from '../errors';
 import { DOSSIER_STATES } from './states';
@@ -117,7 +118,7 @@ export type MotifRefus = (typeof MOTIFS_REFUS)[number];
 /** Chorus Pro KB0011867: a refusal for an amount error is blocked since 19/02/2025; the amount is corrected. */
 export const MOTIFS_MONTANT = ['ERREUR_MONTANT', 'ERREUR_DE_MONTANT', 'MONTANT'] as const;
 
-const frenchErrors = z.locales.fr().localeError;
+const frenchErrors = fr().localeError;
 
 /** Parses an action; a malformed one is a `DomainError` ACTION_INVALIDE listing every fault. */
 export function parseAction(input: unknown): ParsedAction {

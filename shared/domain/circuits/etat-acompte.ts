@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { fr } from 'zod/locales';
 import { DomainError, type FieldIssue } from '../errors';
 import { type EtatAcompte, etatAcompte } from '../money';
 import type { DossierParams, Montants } from './types';
@@ -52,7 +53,7 @@ export function checkEtatAcompte(
   input: unknown,
   montants: Montants | undefined,
 ): { etat: EtatAcomptePiece; montants: Montants } {
-  const parsed = etatAcompteLignesSchema.safeParse(input, { error: z.locales.fr().localeError });
+  const parsed = etatAcompteLignesSchema.safeParse(input, { error: fr().localeError });
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => ({
       path: ['etatAcompte', ...i.path.map(String)].join('.'),

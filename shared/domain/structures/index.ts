@@ -1,3 +1,4 @@
+export * from './card';
 export * from './directory';
 export * from './membership';
 export * from './structure';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../errors';
 import { excerpt } from '../excerpt';
 
@@ -13,6 +13,8 @@ export interface User {
   readonly active: boolean;
   readonly createdAt: Date;
   readonly lastLoginAt?: Date;
+  /** The sign-in before the last one: what the portal shows as « Dernière connexion le … » during a session. */
+  readonly previousLoginAt?: Date;
   readonly deactivatedAt?: Date;
 }
 
@@ -76,8 +78,13 @@ export function updateUser(user: User, patch: { loginAddress?: string; contactAd
   return patch.contactAddress === undefined ? user : changeContactAddress(user, patch.contactAddress);
 }
 
+/**
+ * Records a sign-in: it becomes the last login (the GP succession picks the most recent one) and the former last
+ * login becomes the previous one, which the portal shows to the user (Chorus Pro: « Dernière connexion le … »).
+ */
 export function recordLogin(user: User, now: Date): User {
-  return { ...user, lastLoginAt: now };
+  const { previousLoginAt: _p, ...rest } = user;
+  return { ...rest, lastLoginAt: now, ...(user.lastLoginAt ? { previousLoginAt: user.lastLoginAt } : {}) };
 }
 
 /** Deactivates the account; then call `onUserDeactivated` so that its structures keep a gestionnaire principal. */

@@ -1,29 +1,29 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
+import { invocationLogger } from '../../adapters/logger';
 import { beginRequest } from '../state';
 import type { HttpEvent, HttpRequest, HttpResponse } from '../types';
 
 /**
- * Powertools `injectLambdaContext` (Lambda context in every log line, keys reset after the request) plus the
- * correlation id: API Gateway's `requestContext.requestId`, which is also the `instance` of every problem. Set
- * directly rather than through `correlationIdPath`, which needs the JMESPath package we do not install.
+ * Gives the request its own logger: a child of `logger` carrying the Lambda context, the operation and the
+ * correlation id (API Gateway's `requestContext.requestId`, which is also the `instance` of every problem). Nothing
+ * is appended to `logger` itself, which the handlers of one process share: under concurrency each request's lines
+ * keep its own operation and correlation id. The handler runs with it as `currentLogger()` (shared/http/handler.ts).
  */
 export function logging(logger: Logger, operationId: string): MiddlewareObj<HttpEvent, HttpResponse> {
-  const inject = injectLambdaContext(logger, { resetKeys: true });
   return {
     name: 'logging',
     before: (request: HttpRequest) => {
       // First in the chain: every invocation starts from a fresh state, even with an event object seen before.
       const state = beginRequest(request);
-      state.logger = logger;
-      // A replayed response returns early and skips `after`: start every request from clean keys.
-      logger.resetKeys();
-      inject.before?.(request);
-      logger.setCorrelationId(state.requestId);
-      logger.appendKeys({ operationId });
+      state.logger = invocationLogger(
+        {
+          operation: operationId,
+          correlationId: state.requestId,
+          ...(request.context?.awsRequestId ? { context: request.context } : {}),
+        },
+        logger,
+      );
     },
-    after: (request: HttpRequest) => inject.after?.(request),
-    onError: (request: HttpRequest) => inject.onError?.(request),
   };
 }

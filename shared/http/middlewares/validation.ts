@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldIssue } from '../../domain/errors';
 import { HTTP_CODES, HttpProblem } from '../errors';
 import { stateOf } from '../state';
@@ -16,6 +16,10 @@ export interface ValidationSchemas {
 /**
  * Validates path parameters, query string, declared headers and body with their zod schemas, and reports every
  * offending field at once (422 DONNEES_INVALIDES, `fields` with French messages), not only the first.
+ *
+ * A query parameter the operation does not know (its query schema is a `z.strictObject`) makes the request itself
+ * malformed, like unreadable JSON: 400 PARAMETRE_INCONNU naming each one, so that a misspelt filter is never
+ * silently ignored nor confused with a wrong value.
  */
 export function validation(schemas: ValidationSchemas): MiddlewareObj<HttpEvent, HttpResponse> {
   return {
@@ -32,7 +36,19 @@ export function validation(schemas: ValidationSchemas): MiddlewareObj<HttpEvent,
         return undefined;
       };
       state.params = schemas.params ? check(schemas.params, event.pathParameters ?? {}, 'path') : {};
-      state.query = schemas.query ? check(schemas.query, event.queryStringParameters ?? {}, 'query') : {};
+      const queryInput = event.queryStringParameters ?? {};
+      if (schemas.query) {
+        const unknown = unknownQueryParameters(schemas.query, queryInput);
+        if (unknown.length > 0) {
+          throw new HttpProblem(
+            400,
+            HTTP_CODES.PARAMETRE_INCONNU,
+            `Paramètre${unknown.length > 1 ? 's' : ''} de requête inconnu${unknown.length > 1 ? 's' : ''} : ${unknown.join(', ')}. Retirez-le${unknown.length > 1 ? 's' : ''} ou corrigez l’orthographe (voir la liste des paramètres dans le document OpenAPI).`,
+            unknown.map((name) => ({ path: `query.${name}`, message: 'Paramètre inconnu.' })),
+          );
+        }
+      }
+      state.query = schemas.query ? check(schemas.query, queryInput, 'query') : {};
       state.validatedHeaders = check(schemas.headers, state.headers, 'header');
       if (schemas.body) {
         if (state.rawBody === undefined && !schemas.body.safeParse(undefined).success) {
@@ -53,4 +69,11 @@ export function validation(schemas: ValidationSchemas): MiddlewareObj<HttpEvent,
       }
     },
   };
+}
+
+/** Names sent in the query string that a strict query schema does not declare (none when the schema is not strict). */
+function unknownQueryParameters(schema: ObjectSchema, input: Readonly<Record<string, unknown>>): string[] {
+  const result = schema.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : []));
 }

@@ -1,4 +1,4 @@
-import type { StoredPending } from '../../adapters/dynamo/dossier-store';
+import type { StoredPending } from '../../adapters/dynamo/dossier-types';
 import type { OutboxStore, TransactItem } from '../../adapters/dynamo/notifications/outbox-store';
 import type { Dossier, DossierEvent, PendingAction } from '../../domain/circuits';
 import type { DgpClockView } from '../../domain/dgp';

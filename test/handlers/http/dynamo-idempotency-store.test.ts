@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdempotencyRecordExistsError } from '../../../shared/adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../../../shared/adapters/idempotency-store';
 import { httpHandler } from '../../../shared/http/handler';

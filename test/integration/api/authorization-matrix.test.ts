@@ -695,6 +695,39 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
     expect(wrong).toEqual([]);
   });
 
+  it('lets only a gestionnaire of the structure change its card and services', async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    // One at a time: each write moves the structure's version, which the next request reads again (If-Match)
+    for (const siret of viewStructures()) {
+      for (const x of PEOPLE) {
+        const allowed = isManager(x, siret);
+        const current = await call(p, 'GET', '/v1/structures/{siret}', {
+          token: person('moa').token,
+          params: { siret },
+        });
+        const card = await call(p, 'PATCH', '/v1/structures/{siret}', {
+          token: x.token,
+          params: { siret },
+          ifMatch: current.body.version,
+          body: { raisonSociale: current.body.raisonSociale },
+        });
+        if (allowed ? card.status !== 200 : ok2xx(card))
+          wrong.push({ what: `${x.key} fiche ${siret}`, status: card.status });
+        const code = current.body.services[0]?.code;
+        if (code === undefined) continue;
+        const svc = await call(p, 'PATCH', '/v1/structures/{siret}/services/{code}', {
+          token: x.token,
+          params: { siret, code },
+          body: { active: true },
+        });
+        if (allowed ? svc.status !== 200 : ok2xx(svc))
+          wrong.push({ what: `${x.key} service ${siret}`, status: svc.status });
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('lets only the MOA in MODIFICATION amend the marché; every actor read it', async () => {
     const p = platform();
     const wrong: Outcome[] = [];

@@ -2,6 +2,7 @@ import { beforeAll, expect } from 'vitest';
 import type { Platform, StartPlatformOptions } from '../../../infra/local/platform';
 import { type ChainedEvent, verifyTrail } from '../../../shared/adapters/audit';
 import type { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
+import type { OpenDossierIndex } from '../../../shared/adapters/dynamo/open-dossiers';
 import { executionArn, type WorkflowPort } from '../../../shared/adapters/workflow';
 import type { Action } from '../../../shared/domain/circuits';
 import type { EcbRateTable } from '../../../shared/domain/dgp';
@@ -145,7 +146,7 @@ export function waitsOf(platform: () => Platform, dossierId: string) {
 export const days = (moe: number, moa: number, sf: number) => ({ MOE: moe, MOA: moa, SERVICE_FINANCIER: sf });
 
 /** What `resumeOpenDossiers` needs, from the platform's services. */
-export function resumeOptions(): { store: DossierStore; workflow: WorkflowPort } {
+export function resumeOptions(): { store: DossierStore; open: OpenDossierIndex; workflow: WorkflowPort } {
   const ctx = serviceContext();
-  return { store: ctx.stores.dossiers, workflow: ctx.infra.workflow };
+  return { store: ctx.stores.dossiers, open: ctx.stores.openDossiers, workflow: ctx.infra.workflow };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';
 import { ok } from '../../../shared/http/results';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../../shared/domain/errors';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';

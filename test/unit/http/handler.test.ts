@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../../../shared/domain/errors';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';

@@ -1,5 +1,6 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdempotencyStore } from '../../../shared/adapters/idempotency-records';
 import { DomainError } from '../../../shared/domain/errors';
 import { httpHandler } from '../../../shared/http/handler';
@@ -215,14 +216,15 @@ describe('idempotency (in-memory store)', () => {
   it('still answers when the outcome cannot be stored, and logs it', async () => {
     const store = new InMemoryIdempotencyStore();
     vi.spyOn(store, 'saveCompleted').mockRejectedValue(new Error('throttled'));
-    const logger = silentLogger();
-    const errorLog = vi.spyOn(logger, 'error');
-    const response = await endpoint(createsPiece, store, logger)(post(), lambdaContext());
+    // The request logs through its own child of the handler's logger
+    const errorLog = vi.spyOn(Logger.prototype, 'error');
+    const response = await endpoint(createsPiece, store)(post(), lambdaContext());
     expect(response.statusCode).toBe(201);
     expect(errorLog).toHaveBeenCalledWith(
       'Enregistrement d’idempotence impossible',
       expect.objectContaining({ key: 'cle-1' }),
     );
+    errorLog.mockRestore();
   });
 
   it('answers 500 when the store cannot be reached before the handler, which does not run', async () => {

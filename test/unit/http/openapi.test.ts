@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildOpenApi, problemStatuses } from '../../../shared/http/openapi';
 import type { OperationDescription } from '../../../shared/http/types';
 import { amount, amountString, calendarDate, id, siret, version } from '../../../shared/schemas/common';

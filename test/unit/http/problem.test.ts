@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { DomainError, type DomainErrorKind } from '../../../shared/domain/errors';
 import { HttpProblem } from '../../../shared/http/errors';
@@ -79,8 +80,9 @@ describe('errorMapping middleware', () => {
 
   it('logs an unexpected error with its stack, and a refusal without one', async () => {
     const logger = silentLogger();
-    const errorLog = vi.spyOn(logger, 'error');
-    const infoLog = vi.spyOn(logger, 'info');
+    // Each request logs through its own child of the handler's logger
+    const errorLog = vi.spyOn(Logger.prototype, 'error');
+    const infoLog = vi.spyOn(Logger.prototype, 'info');
     const failing = middyRequest(httpEvent());
     await logging(logger, 'essai').before!(failing);
     const boom = new Error('disk on fire');
@@ -95,6 +97,8 @@ describe('errorMapping middleware', () => {
     await errorMapping().onError!(refused);
     expect(infoLog).toHaveBeenCalledWith('Requête refusée', { status: 403, code: 'X' });
     expect(errorLog).toHaveBeenCalledTimes(1);
+    errorLog.mockRestore();
+    infoLog.mockRestore();
   });
 
   it('does not replace a response another middleware already set', async () => {

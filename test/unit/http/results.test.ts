@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binary, created, noContent, ok, toHttpResponse } from '../../../shared/http/results';
+import { binary, created, noContent, ok, text, toHttpResponse } from '../../../shared/http/results';
 import type { HttpResult } from '../../../shared/http/types';
 
 describe('result helpers', () => {
@@ -10,6 +10,18 @@ describe('result helpers', () => {
       headers: { 'Content-Type': 'application/json', ETag: '"3"' },
       body: '{"id":"d1"}',
     });
+  });
+
+  it('text: the body as is, with its media type (a CSV download)', () => {
+    const response = toHttpResponse(
+      text('a;b\r\n', 'text/csv; charset=utf-8', { headers: { 'Content-Disposition': 'attachment' } }),
+    );
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment' },
+      body: 'a;b\r\n',
+    });
+    expect(() => toHttpResponse({ statusCode: 200, body: { a: 1 }, raw: true })).toThrow(TypeError);
   });
 
   it('ok: another status and extra headers', () => {

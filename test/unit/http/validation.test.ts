@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpProblem } from '../../../shared/http/errors';
 import { jsonBody } from '../../../shared/http/middlewares/json-body';
 import { validation } from '../../../shared/http/middlewares/validation';
@@ -37,6 +37,39 @@ async function refusal(r: FakeRequest): Promise<HttpProblem> {
 }
 
 describe('validation middleware', () => {
+  it('refuses a query parameter a strict query schema does not know with 400 PARAMETRE_INCONNU, naming each', async () => {
+    const strict = { query: z.strictObject({ nom: z.string().max(5).optional() }) };
+    const request = middyRequest(
+      httpEvent({ method: 'GET', query: { nom: 'beaucoup trop long', couleur: 'bleu', taille: 'L' } }),
+    );
+    const error = await (async () => validation(strict).before!(request))().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(HttpProblem);
+    const problem = error as HttpProblem;
+    // the malformed request is reported before the values (nom too long would be a 422)
+    expect(problem.status).toBe(400);
+    expect(problem.code).toBe('PARAMETRE_INCONNU');
+    expect(problem.fields).toEqual([
+      { path: 'query.couleur', message: 'Paramètre inconnu.' },
+      { path: 'query.taille', message: 'Paramètre inconnu.' },
+    ]);
+  });
+
+  it('leaves unknown query parameters to a non-strict query schema (stripped)', async () => {
+    const state = await validate({
+      params: { dossierId: VALID_ID },
+      query: { limite: '3', couleur: 'bleu' },
+      body: JSON.stringify({
+        siret: '21310555400017',
+        nature: 'ACOMPTE',
+        lignes: [{ libelle: 'Terrassement', montant: '1.00' }],
+      }),
+    });
+    expect(state.query).toEqual({ limite: 3 });
+  });
+
   it('hands over parsed and transformed values (amount string → cents)', async () => {
     const state = await validate({
       params: { dossierId: VALID_ID },

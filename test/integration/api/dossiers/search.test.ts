@@ -93,9 +93,12 @@ describe('GET /v1/dossiers (Rechercher)', () => {
 
   it('refuses unknown parameters, a bad cursor, a bad status, and a structure the caller is not attached to', async () => {
     const w = world();
-    const unknown = await w.as.mandataire.get('/v1/dossiers?couleur=bleu');
-    expect(unknown.status).toBe(422);
+    // An unknown parameter makes the request malformed (400), like unreadable JSON; a wrong value is a 422
+    const unknown = await w.as.mandataire.get('/v1/dossiers?couleur=bleu&numero=A4');
+    expect(unknown.status).toBe(400);
     expect(unknown.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(unknown.body.code).toBe('PARAMETRE_INCONNU');
+    expect(unknown.body.fields).toEqual([{ path: 'query.couleur', message: 'Paramètre inconnu.' }]);
     const cursor = await w.as.mandataire.get('/v1/dossiers?suivant=abc');
     expect(cursor.status).toBe(422);
     expect(cursor.body.code).toBe('CURSEUR_INVALIDE');

@@ -157,6 +157,139 @@ describe('GET /v1/structures/{siret} and GET /v1/annuaire', () => {
   });
 });
 
+describe('the public directory (GET /v1/annuaire, GET /v1/annuaire.csv without a token)', () => {
+  it('is read without a token, by name prefix a page at a time, and by SIRET; refuses both or neither', async () => {
+    const p = platform();
+    const gp = await newUser(p, 'annuaire');
+    // Three public structures whose names share a prefix, and a private one with the same prefix
+    const sirets: string[] = [];
+    for (const suffix of ['A', 'B', 'C']) {
+      const siret = freshSiret();
+      sirets.push(siret);
+      const made = await call(p, 'POST', '/v1/structures', {
+        token: gp.token,
+        body: {
+          siret,
+          raisonSociale: `Syndicat Annuaire ${suffix}`,
+          type: 'PUBLIC',
+          espaces: ['FACTURES_TRAVAUX'],
+          ...(suffix === 'B' ? { parametresAnnuaire: { moaPresente: true, engagementObligatoire: true } } : {}),
+        },
+      });
+      expect(made.status).toBe(201);
+    }
+    const privee = await call(p, 'POST', '/v1/structures', {
+      token: gp.token,
+      body: { siret: freshSiret(), raisonSociale: 'Syndicat Annuaire Privé', type: 'PRIVE' },
+    });
+    expect(privee.status).toBe(201);
+
+    // No token: pages of 2 in name order (A, B), then the last one (C) with no further cursor
+    const first = await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat annuaire', limite: 2 } });
+    expect(first.status).toBe(200);
+    expect(first.body.structures.map((s: { raisonSociale: string }) => s.raisonSociale)).toEqual([
+      'Syndicat Annuaire A',
+      'Syndicat Annuaire B',
+    ]);
+    expect(typeof first.body.suivant).toBe('string');
+    const second = await call(p, 'GET', '/v1/annuaire', {
+      query: { nom: 'syndicat annuaire', limite: 2, suivant: first.body.suivant },
+    });
+    expect(second.body.structures.map((s: { siret: string }) => s.siret)).toEqual([sirets[2]]);
+    expect(second.body.suivant).toBeUndefined();
+    // Exactly a page's worth left: no cursor to an empty page
+    const whole = await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat annuaire', limite: 3 } });
+    expect(whole.body.structures).toHaveLength(3);
+    expect(whole.body.suivant).toBeUndefined();
+
+    // By SIRET: the public one, with only its public fields; a private structure is not in the directory
+    const bySiret = await call(p, 'GET', '/v1/annuaire', { query: { siret: sirets[1]! } });
+    expect(bySiret.body).toEqual({
+      structures: [
+        {
+          siret: sirets[1],
+          raisonSociale: 'Syndicat Annuaire B',
+          parametresAnnuaire: {
+            codeServiceObligatoire: false,
+            engagementObligatoire: true,
+            moaPresente: true,
+            statutMiseEnPaiementRemonte: false,
+          },
+        },
+      ],
+    });
+    expect((await call(p, 'GET', '/v1/annuaire', { query: { siret: privee.body.siret } })).body.structures).toEqual([]);
+
+    // Bounded and checked: both criteria, a bad SIRET, more than 100 a page, a forged cursor, an unknown parameter
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', siret: sirets[0]! } }),
+      422,
+      'DONNEES_INVALIDES',
+    );
+    expectProblem(await call(p, 'GET', '/v1/annuaire', { query: { siret: '123' } }), 422, 'DONNEES_INVALIDES');
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', limite: 101 } }),
+      422,
+      'DONNEES_INVALIDES',
+    );
+    const forged = Buffer.from(JSON.stringify({ gsi2pk: 'USER#x', gsi2sk: 'x' })).toString('base64url');
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', suivant: forged } }),
+      422,
+      'CURSEUR_INVALIDE',
+    );
+    // A real cursor of another prefix cannot list past it
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'commune', suivant: first.body.suivant } }),
+      422,
+      'CURSEUR_INVALIDE',
+    );
+    expectProblem(
+      await call(p, 'GET', '/v1/annuaire', { query: { nom: 'syndicat', page: 2 } }),
+      400,
+      'PARAMETRE_INCONNU',
+    );
+  });
+
+  it('downloads as a CSV that French spreadsheets open: UTF-8 with BOM, « ; », header then one row per structure', async () => {
+    const p = platform();
+    const gp = await newUser(p, 'csv');
+    const a = freshSiret();
+    const b = freshSiret();
+    for (const [siret, raisonSociale] of [
+      [a, 'Régie Tableur Eau; Assainissement'],
+      [b, '=Régie Tableur Formule'],
+    ] as const) {
+      const made = await call(p, 'POST', '/v1/structures', {
+        token: gp.token,
+        body: { siret, raisonSociale, type: 'PUBLIC', parametresAnnuaire: { codeServiceObligatoire: true } },
+      });
+      expect(made.status).toBe(201);
+    }
+    const download = async (nom: string) => {
+      const res = await fetch(`${p.url}/v1/annuaire.csv?nom=${encodeURIComponent(nom)}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename="annuaire.csv"');
+      expect(res.headers.get('x-annuaire-tronque')).toBe('false');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the UTF-8 byte-order mark
+      return new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes.slice(3)).split('\r\n');
+    };
+    const header =
+      'SIRET;Raison sociale;Code service obligatoire;Engagement juridique obligatoire;MOA présente;Statut de mise en paiement remonté';
+    // A « ; » inside a name is quoted; the file ends with a line end
+    expect(await download('régie tableur')).toEqual([
+      header,
+      `${a};"Régie Tableur Eau; Assainissement";oui;non;non;non`,
+      '',
+    ]);
+    // A name that starts like a formula is neutralised with a leading apostrophe (CSV injection)
+    expect(await download('=régie')).toEqual([header, `${b};'=Régie Tableur Formule;oui;non;non;non`, '']);
+    expect((await fetch(`${p.url}/v1/annuaire.csv?format=xls`)).status).toBe(400);
+  });
+});
+
 describe('services and spaces', () => {
   it('lets a gestionnaire add a service, refuses a plain member and a duplicate code', async () => {
     const p = platform();

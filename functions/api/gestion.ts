@@ -1,0 +1,128 @@
+import * as z from 'zod';
+import { validateSiret } from '../../shared/domain/siret';
+import { httpHandler } from '../../shared/http/handler';
+import { ok } from '../../shared/http/results';
+import { CODE_TEXT_MAX, SIRET_TEXT_MAX, siret } from '../../shared/schemas/common';
+import { parametresAnnuaire, siretParams, structureJson, toStructureJson } from '../../shared/schemas/identity';
+import { serviceContext } from '../../shared/services/context';
+import { STALE_RESPONSE, services } from './lib';
+
+/**
+ * What the portal's *Activités du gestionnaire* needs beside the structure routes (docs/rules/structures.md): the SIRET
+ * checked as it is typed, the structure's card and one service kept by its gestionnaires.
+ */
+
+const TAGS = ['Structures'];
+const ETAG = { ETag: 'Version de la structure, à renvoyer dans If-Match.' };
+
+export const verificationSiret = z
+  .object({
+    siret: z.string(),
+    valide: z.literal(true),
+    structureExistante: z
+      .object({ siret: z.string(), raisonSociale: z.string(), active: z.boolean() })
+      .optional()
+      .meta({ description: 'La structure déjà enregistrée sous ce SIRET : demandez à y être rattaché.' }),
+  })
+  .meta({ id: 'VerificationSiret' });
+
+export const verifierSiret = httpHandler({
+  operationId: 'verifierSiret',
+  summary: 'Vérifier un SIRET pendant la saisie (14 chiffres, clé de contrôle, déjà enregistré ?)',
+  description:
+    'Applique la règle du SIRET (14 chiffres, clé de Luhn, exception de La Poste) et dit si une structure porte déjà ce SIRET. Un SIRET invalide est refusé (422) avec la raison en français : SIRET_FORMAT ou SIRET_CLE_INVALIDE.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/verification-siret',
+  auth: 'user',
+  query: z.object({
+    siret: z
+      .string()
+      .max(SIRET_TEXT_MAX)
+      .meta({ description: 'Le SIRET tel que saisi.', examples: ['21300202500012'] }),
+  }),
+  responses: { 200: { description: 'SIRET valide', schema: verificationSiret } },
+  handler: async (ctx) => {
+    const v = validateSiret(ctx.query.siret);
+    if (!v.ok) throw v.error;
+    const existing = await services().identityStore.getStructure(v.value);
+    return ok({
+      siret: v.value,
+      valide: true as const,
+      ...(existing
+        ? {
+            structureExistante: {
+              siret: existing.siret,
+              raisonSociale: existing.raisonSociale,
+              active: existing.active,
+            },
+          }
+        : {}),
+    });
+  },
+});
+
+export const modifierStructure = httpHandler({
+  operationId: 'modifierStructure',
+  summary: 'Modifier la fiche de la structure : raison sociale, paramètres d’annuaire (gestionnaire)',
+  description:
+    'Gestionnaire principal ou secondaire. If-Match obligatoire (version de la structure) : une version périmée est refusée (412), relisez la structure. Une structure privée n’a pas de paramètres d’annuaire.',
+  tags: TAGS,
+  method: 'PATCH',
+  path: '/v1/structures/{siret}',
+  auth: 'user',
+  params: siretParams,
+  requiresIfMatch: true,
+  body: z
+    .object({
+      raisonSociale: z.string().max(200).optional(),
+      parametresAnnuaire: parametresAnnuaire.partial().optional(),
+    })
+    .strict(),
+  responses: {
+    ...STALE_RESPONSE,
+    200: { description: 'La structure modifiée', schema: structureJson, headers: ETAG },
+    409: { description: 'Structure désactivée (STRUCTURE_INACTIVE).' },
+  },
+  handler: async (ctx) => {
+    const structure = await serviceContext().structureAdmin.updateCard({
+      actorId: ctx.identity.userId,
+      siret: ctx.params.siret,
+      patch: {
+        ...(ctx.body.raisonSociale !== undefined ? { raisonSociale: ctx.body.raisonSociale } : {}),
+        ...(ctx.body.parametresAnnuaire ? { directory: ctx.body.parametresAnnuaire } : {}),
+      },
+      expectedVersion: ctx.ifMatch!,
+    });
+    return ok(toStructureJson(structure, true), { etag: structure.version });
+  },
+});
+
+export const modifierService = httpHandler({
+  operationId: 'modifierService',
+  summary: 'Renommer un service, l’activer ou le désactiver (gestionnaire)',
+  description:
+    'Un service n’est jamais supprimé (des pièces déposées portent son code) : désactivé, il est refusé sur les nouveaux dépôts. If-Match (version de la structure) facultatif.',
+  tags: TAGS,
+  method: 'PATCH',
+  path: '/v1/structures/{siret}/services/{code}',
+  auth: 'user',
+  params: z.object({ siret, code: z.string().min(1).max(CODE_TEXT_MAX) }),
+  body: z.object({ libelle: z.string().max(200).optional(), active: z.boolean().optional() }).strict(),
+  responses: {
+    ...STALE_RESPONSE,
+    200: { description: 'La structure', schema: structureJson, headers: ETAG },
+    409: { description: 'Structure désactivée (STRUCTURE_INACTIVE).' },
+  },
+  handler: async (ctx) => {
+    const structure = await serviceContext().structureAdmin.updateService({
+      actorId: ctx.identity.userId,
+      siret: ctx.params.siret,
+      code: ctx.params.code,
+      ...(ctx.body.libelle !== undefined ? { libelle: ctx.body.libelle } : {}),
+      ...(ctx.body.active !== undefined ? { active: ctx.body.active } : {}),
+      ...(ctx.ifMatch !== undefined ? { expectedVersion: ctx.ifMatch } : {}),
+    });
+    return ok(toStructureJson(structure, true), { etag: structure.version });
+  },
+});

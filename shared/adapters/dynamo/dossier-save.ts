@@ -1,0 +1,204 @@
+import { DomainError } from '../../domain/errors';
+import type { DossierWrite, StoredPending } from './dossier-types';
+import { gsi1, gsi2, keys } from './keys';
+import { OPEN_DOSSIERS_PARTITION } from './open-dossiers';
+import { pieceCoWriteItem } from './piece-co-writes';
+import type { TransactItem } from './transactions';
+
+/** The new head of the dossier once saved: its version and the end of its audit chain. */
+export interface SaveHead {
+  readonly version: number;
+  readonly seq: number;
+  readonly hash: string;
+  readonly now: string;
+}
+
+/**
+ * The items of one dossier save, in order: META (conditioned on the version and audit chain read), the new events,
+ * the DGP clock, the pending action and its other actors' index entries, the board entries, then the typed co-writes
+ * and the notification items. `firstCoWrite` is the position of the first co-write, to name the one that failed.
+ */
+export function dossierSaveItems(
+  table: string,
+  w: DossierWrite,
+  head: SaveHead,
+  chained: readonly { readonly seq: number }[],
+): { items: TransactItem[]; firstCoWrite: number } {
+  const items: TransactItem[] = [metaItem(table, w, head)];
+  for (const e of chained) {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: { ...keys.event(w.dossierId, e.seq), event: e },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  if (w.clock) items.push(clockItem(table, w.dossierId, w.clock));
+  items.push(...pendingItems(table, w));
+  if (w.status !== w.previousStatus) {
+    // One board entry per structure and dossier (not a shared counter: concurrent transactions on different
+    // dossiers of the same structure never touch the same item, so they cannot conflict).
+    for (const siret of new Set(w.structures)) {
+      items.push({
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.boardEntry(w.dossierId, siret),
+            ...gsi2.boardOf(siret, w.status, w.dossierId),
+            status: w.status,
+            open: w.open,
+          },
+        },
+      });
+    }
+  }
+  const firstCoWrite = items.length;
+  items.push(...(w.coWrites ?? []).map((c) => pieceCoWriteItem(table, c)));
+  items.push(...(w.notificationItems ?? []));
+  return { items, firstCoWrite };
+}
+
+function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem {
+  const metaKey = keys.dossier(w.dossierId);
+  const metaAttrs = {
+    marcheId: w.marcheId,
+    status: w.status,
+    open: w.open,
+    state: w.state,
+    version: head.version,
+    structures: [...w.structures],
+    updatedAt: head.now,
+    lastEventSeq: head.seq,
+    lastEventHash: head.hash,
+  };
+  if (w.expectedVersion === 0) {
+    return {
+      Put: {
+        TableName: table,
+        Item: {
+          ...metaKey,
+          ...metaAttrs,
+          createdAt: head.now,
+          ...gsi2.dossierOfMarche(w.marcheId, head.now),
+          ...(w.open ? { gsi1pk: OPEN_DOSSIERS_PARTITION, gsi1sk: `${head.now}#${w.dossierId}` } : {}),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expected': w.expectedVersion, ':seqRead': w.lastEventSeq };
+  const sets: string[] = [];
+  for (const [k, v] of Object.entries(metaAttrs)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  const remove = w.open ? '' : ' REMOVE gsi1pk, gsi1sk';
+  return {
+    Update: {
+      TableName: table,
+      Key: metaKey,
+      UpdateExpression: `SET ${sets.join(', ')}${remove}`,
+      // The audit chain too: a workflow record appended since the read (same version) must not be overwritten
+      ConditionExpression: '#version = :expected AND #lastEventSeq = :seqRead',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+function clockItem(table: string, dossierId: string, clock: NonNullable<DossierWrite['clock']>): TransactItem {
+  // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
+  const index = clock.open && clock.echeance ? gsi1.dgpOf(clock.moaSiret, clock.echeance, dossierId) : null;
+  return {
+    Update: {
+      TableName: table,
+      Key: keys.dgpClock(dossierId),
+      UpdateExpression: index
+        ? 'SET #clock = :clock, interestBase = :base, gsi1pk = :g1pk, gsi1sk = :g1sk'
+        : 'SET #clock = :clock, interestBase = :base REMOVE gsi1pk, gsi1sk',
+      ExpressionAttributeNames: { '#clock': 'clock' },
+      ExpressionAttributeValues: {
+        ':clock': clock.value,
+        ':base': clock.interestBase ?? null,
+        ...(index ? { ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk } : {}),
+      },
+    },
+  };
+}
+
+/** The PENDING item (conditioned on the task token read) and one index entry per other structure that may act. */
+function pendingItems(table: string, w: DossierWrite): TransactItem[] {
+  if (w.pending === undefined) return [];
+  const tokenCondition =
+    w.expectedTaskToken === undefined
+      ? {}
+      : w.expectedTaskToken === null
+        ? { ConditionExpression: 'attribute_not_exists(taskToken)' }
+        : {
+            ConditionExpression: 'taskToken = :token',
+            ExpressionAttributeValues: { ':token': w.expectedTaskToken },
+          };
+  const items: TransactItem[] = [];
+  const pending = w.pending;
+  if (pending === null) {
+    items.push({ Delete: { TableName: table, Key: keys.pendingAction(w.dossierId), ...tokenCondition } });
+  } else {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.pendingAction(w.dossierId),
+          pending: { ...pending, taskToken: undefined },
+          ...gsi1.pendingFor(pending.actorSiret, pending.deadlineAt, w.dossierId),
+        },
+        ...tokenCondition,
+      },
+    });
+  }
+  // The other structures that may act in this wait see it in their "Synthèse" too: one index entry each.
+  const next = pending ? otherActorSirets(pending) : [];
+  for (const siret of next) {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.pendingActionOf(w.dossierId, siret),
+          pending: { ...pending, taskToken: undefined },
+          ...gsi1.pendingFor(siret, (pending as StoredPending).deadlineAt, w.dossierId),
+        },
+      },
+    });
+  }
+  for (const siret of w.previousPending ? otherActorSirets(w.previousPending) : []) {
+    if (!next.includes(siret)) {
+      items.push({ Delete: { TableName: table, Key: keys.pendingActionOf(w.dossierId, siret) } });
+    }
+  }
+  return items;
+}
+
+function otherActorSirets(p: StoredPending): string[] {
+  const others = (p.otherActors as { actorSiret: string }[] | undefined) ?? [];
+  return [...new Set(others.map((o) => o.actorSiret))].filter((siret) => siret !== p.actorSiret);
+}
+
+/** The META condition failed on a creation, or on an update whose version moved: the user's error. */
+export function metaConditionError(creating: boolean): DomainError {
+  return creating
+    ? new DomainError('DOSSIER_EXISTE_DEJA', 'Ce dossier existe déjà.', 'CONFLICT')
+    : new DomainError(
+        'VERSION_PERIMEE',
+        'Le dossier a été modifié entre-temps : rechargez-le et refaites votre action.',
+        'STALE',
+      );
+}
+
+export const concurrentChange = (): DomainError =>
+  new DomainError(
+    'MODIFICATION_CONCURRENTE',
+    'Le dossier est en cours de modification par une autre demande : rechargez-le et refaites votre action.',
+    'CONFLICT',
+  );

@@ -1,0 +1,89 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { currentLogger } from '../../../shared/adapters/logger';
+import { httpHandler } from '../../../shared/http/handler';
+import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';
+import { ok } from '../../../shared/http/results';
+import { fixedClock, httpEvent, lambdaContext, restoreClock, USER, useClock } from './fixtures';
+
+/**
+ * The embedded platform runs many handlers at once in one process, all built on one root logger. The probe saw
+ * error lines carrying another request's operation and correlation id: keys were appended to the shared logger.
+ * Each request now logs through its own child logger, and code below the handler (services, stores) finds it
+ * with `currentLogger()`.
+ */
+describe('logging under concurrency', () => {
+  let lines: Record<string, unknown>[];
+  beforeEach(() => {
+    useClock(fixedClock('2030-01-07T08:00:00.000Z'));
+    lines = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      for (const line of text.split('\n').filter((l) => l.startsWith('{'))) lines.push(JSON.parse(line));
+      return true;
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    restoreClock();
+  });
+
+  it('keeps each request’s operation and correlation id on its own lines, in the handler and below it', async () => {
+    const root = new Logger({ serviceName: 'essai', logLevel: 'INFO' });
+    const gates = new Map<string, () => void>();
+    const reached = new Map<string, Promise<void>>();
+    const reachedResolvers = new Map<string, () => void>();
+    for (const id of ['req-A', 'req-B']) reached.set(id, new Promise((r) => reachedResolvers.set(id, r)));
+    const endpoint = (operationId: string) =>
+      httpHandler(
+        {
+          operationId,
+          summary: 'Essai de journal',
+          method: 'GET',
+          path: `/v1/essais/${operationId}`,
+          auth: 'user',
+          responses: { 200: { description: 'ok' } },
+          handler: async (ctx) => {
+            ctx.logger.info('avant');
+            // Park until the other request has started too, then log from "service" code (no logger passed)
+            await new Promise<void>((resume) => {
+              gates.set(ctx.requestId, resume);
+              reachedResolvers.get(ctx.requestId)?.();
+            });
+            currentLogger().info('dans le service');
+            return ok({});
+          },
+        },
+        { logger: root, idempotencyStore: new InMemoryIdempotencyStore() },
+      );
+    const a = endpoint('lireEssaiA')(
+      httpEvent({ path: '/v1/essais/lireEssaiA', claims: USER, requestId: 'req-A' }),
+      lambdaContext(),
+    );
+    await reached.get('req-A');
+    const b = endpoint('lireEssaiB')(
+      httpEvent({ path: '/v1/essais/lireEssaiB', claims: USER, requestId: 'req-B' }),
+      lambdaContext(),
+    );
+    await reached.get('req-B');
+    // A resumes after B began: with one shared logger, A's line would now carry B's keys
+    gates.get('req-A')?.();
+    expect((await a).statusCode).toBe(200);
+    gates.get('req-B')?.();
+    expect((await b).statusCode).toBe(200);
+
+    const ofMessage = (m: string) => lines.filter((l) => l.message === m);
+    expect(ofMessage('avant').map((l) => [l.operationId, l.correlation_id])).toEqual([
+      ['lireEssaiA', 'req-A'],
+      ['lireEssaiB', 'req-B'],
+    ]);
+    expect(ofMessage('dans le service').map((l) => [l.operationId, l.correlation_id])).toEqual([
+      ['lireEssaiA', 'req-A'],
+      ['lireEssaiB', 'req-B'],
+    ]);
+    // The root logger itself carries no request's keys afterwards
+    root.info('hors requête');
+    expect(ofMessage('hors requête')[0]).not.toHaveProperty('operationId');
+    expect(ofMessage('hors requête')[0]).not.toHaveProperty('correlation_id');
+  });
+});
