@@ -1,11 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import {
-  type DirectoryEntry,
-  type IdentityStore,
-  type Stored,
-  staleError,
-  type WriteOp,
-} from '../adapters/dynamo/identity-store';
+import type { DirectoryEntry, IdentityStore, Stored } from '../adapters/dynamo/identity-store';
+import { staleError, type WriteOp } from '../adapters/dynamo/write-ops';
 import { DomainError } from '../domain/errors';
 import type { Space, SpaceMode } from '../domain/roles';
 import {
