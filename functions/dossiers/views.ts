@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { ChainedEvent, TrailVerification } from '../../shared/adapters/audit';
+import type { ChainedEvent } from '../../shared/adapters/audit';
 import {
   ACTION_LABELS,
   type ActionType,
@@ -20,7 +20,6 @@ import type {
   dossierOutput,
   dossierResumeOutput,
   evenementOutput,
-  historiqueOutput,
   resultatActionOutput,
 } from '../../shared/schemas/dossier';
 import type { ActResult, DossierRecord, DossierService } from '../../shared/services/dossier-service';
@@ -290,20 +289,6 @@ export function dossierResumeJson(item: Record<string, unknown>): Out<typeof dos
     ...(current ? { pieceCourante: { cadre: current.cadre, numero: current.numero } } : {}),
     ouvertLe: String(item.createdAt),
     majLe: String(item.updatedAt),
-  };
-}
-
-export function historiqueJson(
-  dossierId: string,
-  events: readonly ChainedEvent[],
-  check: TrailVerification,
-): Out<typeof historiqueOutput> {
-  return {
-    dossierId,
-    evenements: events.map((e) => ({ ...evenementJson(e), empreintePrecedente: e.prevHash, empreinte: e.hash })),
-    verification: check.ok
-      ? { integre: true, longueur: check.length, derniereEmpreinte: check.lastHash }
-      : { integre: false, rompuAuSeq: check.brokenAtSeq, raison: check.reason },
   };
 }
 

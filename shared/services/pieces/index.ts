@@ -2,6 +2,7 @@ import type { DraftPiece, PieceActor } from '../../domain/pieces';
 import type { ActResult } from '../dossier-service';
 import { downloadUrl } from './downloads';
 import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
+import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { send } from './sending';
 import { type CompleteInput, completeWithFiles } from './supplements';
 import type {
@@ -17,6 +18,7 @@ import type {
 import { releaseExpiredReservations, requestUploadForm } from './uploads';
 import { type DocumentVerifier, verifyUpload } from './verification';
 
+export type { StoredFileCheck } from './replacement';
 export type { CompleteInput } from './supplements';
 export * from './types';
 export type { DocumentVerifier } from './verification';
@@ -81,5 +83,10 @@ export class PieceService {
   /** « Compléter » a suspended dossier with the files added to its piece. */
   completeWithFiles(input: CompleteInput): Promise<ActResult> {
     return completeWithFiles(this.deps, input);
+  }
+
+  /** Verified files of these pieces read again and hashed (history `?fichiers=1`). */
+  checkStoredFiles(dossierId: string, pieceIds: readonly string[]): Promise<StoredFileCheck[]> {
+    return checkStoredFiles(this.deps, dossierId, pieceIds);
   }
 }
