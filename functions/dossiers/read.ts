@@ -10,7 +10,7 @@ import { historiqueOutput } from '../../shared/schemas/history';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { serviceContext } from '../../shared/services/context';
 import { historiqueJson } from './history-view';
-import { lienTelechargement, lireBrouillon } from './piece-reads';
+import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
 import { actorToRead, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
@@ -148,5 +148,14 @@ export const listerDossiers = httpHandler({
 });
 
 export const handler = route(
-  routesOf(lireDossier, lireDelai, lireHistorique, listerDossiers, lireBrouillon, lienTelechargement),
+  routesOf(
+    lireDossier,
+    lireDelai,
+    lireHistorique,
+    listerDossiers,
+    lireBrouillon,
+    lienTelechargement,
+    lireCertificatDepot,
+    listerBrouillons,
+  ),
 );
