@@ -19,6 +19,7 @@ import { rolesOf } from '../shared/domain/marche';
 import { DEMO, seedDemo } from '../shared/seed/demo';
 import { serviceContext } from '../shared/services/context';
 import { buildEvidencePack } from '../shared/services/evidence/pack';
+import { piecesOf, storageOf } from '../shared/services/pieces/context';
 import { largeTextPdf, textPdf } from '../test/fixtures/documents/generate';
 
 const MIB = 1024 * 1024;
@@ -61,7 +62,7 @@ async function child(dossierId: string): Promise<void> {
   }, 10);
   const t0 = performance.now();
   const pack = await buildEvidencePack(
-    { dossiers: ctx.dossiers, s3: ctx.infra.s3, bucket: ctx.infra.bucketName, clock: ctx.clock },
+    { dossiers: ctx.dossiers, s3: storageOf(ctx.infra), bucket: ctx.infra.bucketName, clock: ctx.clock },
     record,
     marche,
   );
@@ -69,7 +70,7 @@ async function child(dossierId: string): Promise<void> {
   clearInterval(sampler);
   // Sampled, not process.resourceUsage().maxRSS: that one also holds the peak of loading (tsx compiling the modules)
   const peak = Math.max(sampled, process.memoryUsage().rss);
-  const head = await ctx.infra.s3.send(new HeadObjectCommand({ Bucket: ctx.infra.bucketName, Key: pack.key }));
+  const head = await storageOf(ctx.infra).send(new HeadObjectCommand({ Bucket: ctx.infra.bucketName, Key: pack.key }));
   const report: ChildReport = {
     documents: pack.documents.length,
     documentBytes: pack.documents.reduce((n, d) => n + d.bytes, 0),
@@ -115,7 +116,7 @@ async function dossierWith(
   const marche = (await ctx.stores.marches.get(DEMO.marcheId))?.marche;
   if (!marche) throw new Error('demo marché missing');
   const actor = { siret: DEMO.sirets.mandataire, roles: rolesOf(marche, DEMO.sirets.mandataire) };
-  const draft = await ctx.pieces.createDraft({
+  const draft = await piecesOf(ctx).createDraft({
     actor,
     userId: DEMO.users.mandataire.id,
     marche,
@@ -124,7 +125,7 @@ async function dossierWith(
     montants: { htCents: 10_000_000, tvaCents: 2_000_000, ttcCents: 12_000_000 },
   });
   for (const [i, f] of files.entries()) {
-    const form = await ctx.pieces.requestUploadForm({
+    const form = await piecesOf(ctx).requestUploadForm({
       actor,
       dossierId: draft.dossierId,
       pieceId: draft.pieceId,
