@@ -144,7 +144,7 @@ async function dossierWith(
 }
 
 async function sendDraft(dossierId: string, pieceId: string): Promise<string> {
-  const sent = await serviceContext().pieces.send({ userId: DEMO.users.mandataire.id, dossierId, pieceId });
+  const sent = await piecesOf(serviceContext()).send({ userId: DEMO.users.mandataire.id, dossierId, pieceId });
   return sent.dossier.dossier.id;
 }
 
