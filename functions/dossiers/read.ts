@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { verifyTrail } from '../../shared/adapters/audit';
-import { PIECE_STATUSES } from '../../shared/domain/circuits';
+import { PIECE_STATUSES, spaceOfAction } from '../../shared/domain/circuits';
+import { canAct } from '../../shared/domain/structures';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
@@ -44,8 +45,14 @@ export const lireDossier = httpHandler({
       marche,
     );
     const pending = service.pendingOf(record, marche);
-    const view = dossierJson(record, pending, await service.currentClockView(record), actor.siret);
-    return ok(view, { etag: record.version });
+    const [clock, membership] = await Promise.all([
+      service.currentClockView(record),
+      serviceContext().stores.identity.getMembership(actor.siret, ctx.identity.userId),
+    ]);
+    const view = dossierJson(record, pending, clock, actor.siret);
+    // docs/rules/structures.md#spaces: the structure's actions are offered to a user only in MODIFICATION of their space
+    const mesActions = view.mesActions.filter((a) => membership && canAct(membership, spaceOfAction(a.type)));
+    return ok({ ...view, mesActions }, { etag: record.version });
   },
 });
 

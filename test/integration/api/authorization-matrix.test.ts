@@ -495,7 +495,7 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
     expect(wrong).toEqual([]);
   });
 
-  it('lets every actor of the marché read its dossiers, and nobody else', async () => {
+  it('lets every actor of the marché read its dossiers, and nobody else; offers each only the actions it may take', async () => {
     const p = platform();
     const wrong: Outcome[] = [];
     await pool(
@@ -509,6 +509,12 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
         const allowed = readsMarche(persona, state);
         if (allowed ? r.status !== 200 : ok2xx(r) || r.status !== 403) {
           wrong.push({ what: `${persona.key} lit ${state}`, status: r.status, code: r.body?.code });
+        }
+        // The actions offered to a reader are actions it may take (a CONSULTATION member is offered none)
+        for (const a of r.status === 200 ? (r.body.mesActions as { type: ActionType }[]) : []) {
+          if (!actionAuthorized(persona, shared.get(state)!, a.type)) {
+            wrong.push({ what: `${persona.key} se voit proposer ${a.type} en ${state}`, status: r.status });
+          }
         }
       },
     );
