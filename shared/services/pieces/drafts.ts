@@ -1,9 +1,11 @@
 import { toFileRecord } from '../../adapters/dynamo/piece-items';
 import { newId } from '../../adapters/ids';
-import type { CalendarDate } from '../../domain/calendar';
+import { cadreByCode } from '../../domain/cadres';
+import { type CalendarDate, parisDateOf } from '../../domain/calendar';
 import type { CadreCode, Montants } from '../../domain/circuits';
 import { MAX_PIECE_BYTES, validatePieceNumber } from '../../domain/documents';
 import { DomainError } from '../../domain/errors';
+import { checkAmountSigns, checkPieceDate } from '../../domain/piece-inputs';
 import {
   assertDraftOf,
   checkDate,
@@ -29,7 +31,9 @@ export async function createDraft(deps: PieceDeps, input: CreateDraftInput): Pro
   if (!numero.ok) throw numero.error;
   const { cadre, role } = checkDraftCadre({ ...input, opensDossier: input.dossierId === undefined });
   const montants = input.montants === undefined ? undefined : checkMontants(input.montants);
+  if (montants) checkAmountSigns(cadre, montants);
   const datePiece = input.datePiece === undefined ? undefined : checkDate(input.datePiece);
+  if (datePiece) checkPieceDate(datePiece, parisDateOf(now), input.marche.dateNotification);
 
   let dossierId = input.dossierId;
   if (dossierId !== undefined) {
@@ -93,6 +97,13 @@ export async function updateDraft(
     ...(input.montants !== undefined ? { montants: checkMontants(input.montants) } : {}),
     ...(input.datePiece !== undefined ? { datePiece: checkDate(input.datePiece) } : {}),
   };
+  if (fields.montants) {
+    const piece = await deps.store.piece(input.dossierId, input.pieceId);
+    // Another structure's piece is refused below, without saying more about it
+    if (piece?.depositorSiret === input.actor.siret) checkAmountSigns(cadreByCode(piece.cadre), fields.montants);
+  }
+  // The marché's notification date is checked when the draft is created
+  if (fields.datePiece) checkPieceDate(fields.datePiece, parisDateOf(deps.clock.now()));
   const updated = await deps.store.updateDraft(
     input.dossierId,
     input.pieceId,
