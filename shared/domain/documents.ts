@@ -53,6 +53,11 @@ export interface FileName {
   readonly extension: AllowedExtension;
 }
 
+/** C0 and C1 control characters, and the Unicode bidirectional marks, embeddings, overrides and isolates. */
+const CONTROL_OR_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** Device names Windows reserves, with or without an extension (`CON.pdf` cannot be saved there). */
+const RESERVED_DEVICE_NAMES = /^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])$/;
+
 /** Validates a file name: ≤ 50 characters, mandatory extension from the list (docs/rules/documents.md#files). */
 export function validateFileName(name: string): Validation<FileName> {
   const fail = (code: string, message: string): Validation<FileName> => ({
@@ -66,6 +71,22 @@ export function validateFileName(name: string): Validation<FileName> {
       'NOM_FICHIER_INVALIDE',
       `Le nom « ${excerpt(name)} » contient un chemin (/ ou \\) : indiquez le nom du fichier seul.`,
     );
+  // Control characters (NUL…) and bidirectional overrides, which make `facture\u202Egnp.pdf` read « facturepdf.png »
+  const hidden = [...name].find((c) => CONTROL_OR_BIDI.test(c));
+  if (hidden !== undefined) {
+    const code = `U+${(hidden.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return fail(
+      'NOM_FICHIER_CARACTERE_INTERDIT',
+      `Le nom du fichier contient un caractère invisible ou de contrôle (${code}) : renommez le fichier avec des lettres, chiffres, espaces et ponctuation ordinaires.`,
+    );
+  }
+  const base = name.split('.')[0]?.trim().toUpperCase() ?? '';
+  if (RESERVED_DEVICE_NAMES.test(base)) {
+    return fail(
+      'NOM_FICHIER_RESERVE',
+      `Le nom « ${excerpt(name)} » est un nom réservé par Windows (${base}) : le fichier ne pourrait pas être enregistré ; renommez-le.`,
+    );
+  }
   // Characters, not UTF-16 units: a decomposed "é" (macOS file names are NFD) counts as one
   const length = [...name.normalize('NFC')].length;
   if (length > MAX_FILE_NAME_LENGTH) {

@@ -1,8 +1,11 @@
 import { toFileRecord } from '../../adapters/dynamo/piece-items';
 import { newId } from '../../adapters/ids';
+import { cadreByCode } from '../../domain/cadres';
+import { parisDateOf } from '../../domain/calendar';
 import type { CadreCode } from '../../domain/circuits';
 import { MAX_PIECE_BYTES, validatePieceNumber } from '../../domain/documents';
 import { DomainError } from '../../domain/errors';
+import { checkAmountSigns, checkPieceDate } from '../../domain/piece-inputs';
 import {
   assertDraftOf,
   checkDate,
@@ -30,7 +33,9 @@ export async function createDraft(deps: PieceDeps, input: CreateDraftInput): Pro
   if (!numero.ok) throw numero.error;
   const { cadre, role } = checkDraftCadre({ ...input, opensDossier: input.dossierId === undefined });
   const montants = input.montants === undefined ? undefined : checkMontants(input.montants);
+  if (montants) checkAmountSigns(cadre, montants);
   const datePiece = input.datePiece === undefined ? undefined : checkDate(input.datePiece);
+  if (datePiece) checkPieceDate(datePiece, parisDateOf(now), input.marche.dateNotification);
 
   let dossierId = input.dossierId;
   if (dossierId !== undefined) {
@@ -104,6 +109,9 @@ export async function updateDraft(deps: PieceDeps, input: DraftEditInput): Promi
     ...(montantsInput !== undefined ? { montants: checkMontants(montantsInput) } : {}),
     ...(dateInput !== undefined ? { datePiece: checkDate(dateInput) } : {}),
   };
+  if (edit.montants) checkAmountSigns(cadreByCode(piece.cadre), edit.montants);
+  // The marché's notification date is checked when the draft is created
+  if (edit.datePiece) checkPieceDate(edit.datePiece, parisDateOf(deps.clock.now()));
   const outcome = await deps.store.editDraft(piece, input.actor.siret, edit, input.expectedVersion, deps.clock.now());
   if (outcome === 'NUMBER_TAKEN') throw pieceNumberTaken(numero as string);
   if (outcome === 'PIECE_REFUSED') {

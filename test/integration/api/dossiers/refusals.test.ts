@@ -16,7 +16,7 @@ async function expectProblem(
 ): Promise<Json> {
   const res = await p;
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
+  expect(res.body.code, JSON.stringify(res.body)).toBe(code);
   expect(res.body.detail).toEqual(expect.any(String));
   return res.body;
 }
@@ -240,5 +240,52 @@ describe('the service financier’s single suspension, completion and recycling'
     const recycled = await w.act(w.as.moa, id, r.version, { type: 'RECYCLER', engagementJuridique: '1300099999' });
     expect(recycled.status, JSON.stringify(recycled.body)).toBe(200);
     expect(recycled.body.etat).toBe('TRAITEMENT_SERVICE_FINANCIER');
+  });
+});
+
+describe('business inputs refused at the edge (422, French detail)', () => {
+  const piecesOfMarche = `/v1/marches/${DEMO.marcheId}/pieces`;
+
+  it('a negative amount on a subcontractor’s invoice (MONTANT_NEGATIF)', async () => {
+    const w = world();
+    const body = await expectProblem(
+      w.as.sousTraitant.post(piecesOfMarche, {
+        cadre: 'A9',
+        numero: 'FAC-NEG-1',
+        montants: { ht: '-1000.00', tva: '-200.00', ttc: '-1200.00' },
+      }),
+      422,
+      'MONTANT_NEGATIF',
+    );
+    expect(body.detail).toContain('négatif');
+  });
+
+  it('a piece dated 9999-12-31 or before the marché’s notification (2025-01-15) (DATE_PIECE_*)', async () => {
+    const w = world();
+    await expectProblem(
+      w.as.mandataire.post(piecesOfMarche, { cadre: 'A4', numero: 'PDM-DATE-1', datePiece: '9999-12-31' }),
+      422,
+      'DATE_PIECE_FUTURE',
+    );
+    await expectProblem(
+      w.as.mandataire.post(piecesOfMarche, { cadre: 'A4', numero: 'PDM-DATE-2', datePiece: '1900-01-01' }),
+      422,
+      'DATE_PIECE_AVANT_MARCHE',
+    );
+  });
+
+  it('file names with NUL, a right-to-left override or a reserved device name (NOM_FICHIER_*)', async () => {
+    const w = world();
+    const created = await w.as.mandataire.post(piecesOfMarche, { cadre: 'A4', numero: 'PDM-NOM-1', montants: M });
+    expect(created.status).toBe(201);
+    const path = `/v1/dossiers/${created.body.dossierId}/pieces/${created.body.id}/fichiers`;
+    const form = (nom: string) => ({ nom, taille: 1000, type: 'application/pdf', role: 'PRINCIPAL' });
+    await expectProblem(w.as.mandataire.post(path, form('facture\u0000.pdf')), 422, 'NOM_FICHIER_CARACTERE_INTERDIT');
+    await expectProblem(
+      w.as.mandataire.post(path, form('facture\u202Egnp.pdf')),
+      422,
+      'NOM_FICHIER_CARACTERE_INTERDIT',
+    );
+    await expectProblem(w.as.mandataire.post(path, form('CON.pdf')), 422, 'NOM_FICHIER_RESERVE');
   });
 });
