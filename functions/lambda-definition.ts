@@ -1,5 +1,5 @@
 /** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
-export type LambdaKind = 'http' | 'task' | 's3' | 'schedule';
+export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

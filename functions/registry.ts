@@ -6,11 +6,13 @@
  * - `task` functions are Step Functions tasks.
  * - `s3` functions receive the bucket's ObjectCreated notifications.
  * - `schedule` functions are run by EventBridge Scheduler on their `schedule` (on AWS only).
+ * - `queue` functions read an SQS queue that a construct wires to them (on AWS only).
  */
 import { API_LAMBDAS } from './api/lambdas';
 import { DOCUMENT_LAMBDAS } from './documents/lambdas';
 import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
 import type { LambdaDefinition } from './lambda-definition';
+import { NOTIFICATION_LAMBDAS } from './notifications/lambdas';
 import { RATE_LAMBDAS } from './rates/lambdas';
 import { WORKFLOW_LAMBDAS } from './workflow/lambdas';
 
@@ -37,6 +39,7 @@ export const LAMBDAS = {
   ...API_LAMBDAS,
   ...DOSSIER_LAMBDAS,
   ...RATE_LAMBDAS,
+  ...NOTIFICATION_LAMBDAS,
 } as const satisfies Record<string, LambdaDefinition>;
 
 export type LambdaKey = keyof typeof LAMBDAS;

@@ -8,6 +8,7 @@ import { Alerts } from './constructs/alerts';
 import { Api, type ApiProps, type ApiThrottle } from './constructs/api';
 import { EcbRates } from './constructs/ecb-rates';
 import { Functions, type LogLevel } from './constructs/functions';
+import { Notifications } from './constructs/notifications';
 import { Portal, type PortalProps } from './constructs/portal';
 import { Schedules } from './constructs/schedules';
 import { Storage } from './constructs/storage';
@@ -32,6 +33,10 @@ export interface FacturesTravauxStackProps extends StackProps {
   readonly throttle?: ApiThrottle;
   /** An address subscribed to the operator's alerts (the alarms' SNS topic). */
   readonly alertEmail?: string;
+  /** Sender of the notification e-mails, e.g. `Factures de travaux <notifications@example.gouv.fr>` (SES identity). */
+  readonly mailFrom?: string;
+  /** The portal's address, for the links in the e-mails (e.g. https://factures.example.gouv.fr). */
+  readonly portalUrl?: string;
   /** The ECB Data Portal API address the scheduled fetch of the rates reads (default: the ECB's). */
   readonly ecbApiUrl?: string;
   /** The portal's distribution: its built files, own domain, WAF, external client (see `Portal`). */
@@ -51,6 +56,7 @@ export class FacturesTravauxStack extends Stack {
   readonly api: Api;
   readonly schedules: Schedules;
   readonly alerts: Alerts;
+  readonly notifications: Notifications;
   readonly ecbRates: EcbRates;
   readonly portal: Portal;
 
@@ -95,6 +101,12 @@ export class FacturesTravauxStack extends Stack {
       functions: this.functions,
       alerts: this.alerts,
       ecbApiUrl: props.ecbApiUrl,
+    });
+    this.notifications = new Notifications(this, 'Notifications', {
+      functions: this.functions,
+      alerts: this.alerts,
+      mailFrom: props.mailFrom,
+      portalUrl: props.portalUrl,
     });
     this.portal = new Portal(this, 'Portal', {
       ...props.portal,

@@ -105,10 +105,11 @@ describe('ECB rates on AWS: the scheduled fetch and its alarms', () => {
     });
   });
 
-  it('sends both alarms, in and out of alarm, to the operator’s topic, TLS only, with the configured address', () => {
+  it('sends every alarm, in and out of alarm, to the operator’s topic, TLS only, with the configured address', () => {
     const topicId = stack.getLogicalId(stack.alerts.topic.node.defaultChild as never);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(2);
+    // The two of the ECB rates and the mail dead-letter queue's (infra/constructs/notifications.ts)
+    expect(alarms).toHaveLength(3);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);

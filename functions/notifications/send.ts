@@ -1,0 +1,49 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
+import { type ServiceContext, serviceContext } from '../../shared/services/context';
+
+/** One message of the mail queue: the notification whose e-mail to send. */
+const mailJob = z.object({ userId: z.string().min(1).max(200), notificationId: z.string().min(1).max(64) });
+
+/**
+ * Sends the e-mails of the mail queue on AWS (issue 13): each message names a notification; the sender claims it,
+ * sends it through SES (nodemailer's SES v2 transport) and records it sent, so a message delivered twice sends one
+ * e-mail. A failed send is reported as a batch item failure: SQS delivers it again, then moves it to the dead-letter
+ * queue (whose depth raises an alarm). A malformed message is logged and dropped (a retry cannot mend it).
+ */
+export function sendHandler(context: () => Pick<ServiceContext, 'mailSender' | 'clock'> = serviceContext) {
+  return async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {
+    const ctx = context();
+    const log = invocationLogger({
+      operation: 'envoyerCourriels',
+      correlationId: lambdaContext?.awsRequestId ?? `envoi-${ctx.clock.now().toISOString()}`,
+      ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
+    });
+    return runWithLogger(log, async () => {
+      const failures: { itemIdentifier: string }[] = [];
+      for (const record of event.Records) {
+        let job: z.infer<typeof mailJob>;
+        try {
+          job = mailJob.parse(JSON.parse(record.body));
+        } catch (error) {
+          log.error('message de la file de courriels illisible : ignoré', {
+            messageId: record.messageId,
+            error: String(error),
+          });
+          continue;
+        }
+        try {
+          const outcome = await ctx.mailSender.send(job);
+          log.info('courriel de notification', { ...job, outcome });
+        } catch (error) {
+          log.warn('courriel non envoyé : SQS le redonnera', { ...job, error: String(error) });
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { batchItemFailures: failures };
+    });
+  };
+}
+
+export const handler = sendHandler();

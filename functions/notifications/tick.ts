@@ -1,0 +1,33 @@
+import type { Context } from 'aws-lambda';
+import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
+import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import { notificationTick, type TickResult } from '../../shared/services/notifications/tick';
+
+/**
+ * The notification tick on AWS (issue 13), run every minute by EventBridge Scheduler (`infra/constructs/schedules.ts`):
+ * due reminders into the outbox, the outbox to its users, each immediate e-mail to the SQS queue (MAIL_QUEUE_URL) that
+ * `notificationsEnvoi` reads, e-mails left unsent for longer than their claim back to the queue, due digests out.
+ * The embedded platform runs the same `notificationTick` (infra/local/mail/notifications.ts). Idempotent.
+ */
+export function tickHandler(context: () => ServiceContext = serviceContext) {
+  return async (_event?: unknown, lambdaContext?: Context): Promise<TickResult> => {
+    const ctx = context();
+    const log = invocationLogger({
+      operation: 'tickNotifications',
+      correlationId: lambdaContext?.awsRequestId ?? `tick-${ctx.clock.now().toISOString()}`,
+      ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
+    });
+    const result = await runWithLogger(log, () =>
+      notificationTick({
+        reminders: ctx.reminders,
+        dispatcher: ctx.notificationDispatcher,
+        sender: ctx.mailSender,
+        mailQueue: ctx.mailQueue,
+      }),
+    );
+    log.info('notifications distribuées', { ...result });
+    return result;
+  };
+}
+
+export const handler = tickHandler();
