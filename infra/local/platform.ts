@@ -10,7 +10,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
 import { ShiftableClock, systemClock } from '../../shared/adapters/clock';
+import { IdentityStore } from '../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../shared/adapters/dynamo/keys';
+import { isDomainError } from '../../shared/domain/errors';
+import { authenticateTechnical } from '../../shared/services/accounts';
 import { overrideContext } from '../../shared/services/context';
 import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
@@ -213,6 +216,16 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         if (typeof userId !== 'string') return undefined;
         const user = await documentClient.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: keys.user(userId) }));
         return user.Item ? userId : undefined;
+      },
+      signInTechnical: async (login, password) => {
+        if (!documentClient) return { code: 'PLATEFORME_EN_DEMARRAGE', message: 'La plateforme démarre encore.' };
+        try {
+          const store = new IdentityStore(documentClient, LOCAL_TABLE_NAME);
+          return await authenticateTechnical(store, login, password, clock.now());
+        } catch (error) {
+          if (isDomainError(error)) return { code: error.code, message: error.message };
+          throw error;
+        }
       },
     }),
   );

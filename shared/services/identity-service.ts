@@ -1,40 +1,40 @@
-import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import {
-  type DirectoryEntry,
-  type IdentityStore,
-  type Stored,
-  staleError,
-  type WriteOp,
-} from '../adapters/dynamo/identity-store';
+import { type DirectoryEntry, type IdentityStore, type Stored, staleError } from '../adapters/dynamo/identity-store';
 import { DomainError } from '../domain/errors';
 import type { Space, SpaceMode } from '../domain/roles';
 import {
   assertManagerOf,
   assertPrincipalOf,
-  assertStructureActive,
   type CreateStructureInput,
   type CreateUserInput,
   changeContactAddress as changeContactAddressRule,
   changeSiret as changeSiretRule,
   createStructure as createStructureRule,
   createUser,
-  deactivateUser as deactivateUserRule,
   decideAttachment as decideAttachmentRule,
   enableSpace as enableSpaceRule,
   type Membership,
-  onUserDeactivated,
   recordLogin as recordLoginRule,
+  recordPrincipalChange,
   requestAttachment as requestAttachmentRule,
-  resetTechnicalPassword as resetTechnicalPasswordRule,
   type SiretChange,
   type SpaceSubscription,
   type Structure,
   setSecondaryManager as setSecondaryManagerRule,
   subscribeSpace as subscribeSpaceRule,
   type TechnicalAccount,
+  technicalLoginOf,
   transferPrincipal as transferPrincipalRule,
   type User,
 } from '../domain/structures';
+import {
+  activeUser,
+  asActor,
+  type DeactivationResult,
+  deactivateAccount,
+  hashPassword,
+  resetTechnicalPassword as resetTechnicalPasswordOf,
+  verifyPassword,
+} from './accounts';
 
 /**
  * Structures, users and attachments (docs/rules/structures.md#managers): each operation loads what the pure rules of
@@ -49,54 +49,8 @@ function checkVersion(expected: number | undefined, actual: number, what: string
   if (expected !== undefined && expected !== actual) throw staleError(what);
 }
 
-/** A non-member stands in for a caller without attachment, so the domain's refusal (and its code) applies. */
-function asActor(m: Stored<Membership> | undefined, siret: string, userId: string): Stored<Membership> {
-  return (
-    m ?? { siret, userId, status: 'REFUSED', role: 'UTILISATEUR', spaces: [], requestedAt: new Date(0), version: 0 }
-  );
-}
-
-// ----------------------------------------------------------------------------------------- technical password
-
-const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 64 } as const;
-
-function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
-/** `scrypt$N$r$p$salt$hash` (base64): the only form in which a password is stored. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$');
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(key, expected);
-}
-
-/** Login of a structure's technical account when it is first created *(assumption: Chorus Pro's format differs)*. */
-export const technicalLoginOf = (siret: string): string => `TECH_${siret}`;
-
-// -------------------------------------------------------------------------------------------------- service
-
-export interface DeactivationResult {
-  readonly user: Stored<User>;
-  /** Memberships changed by the GP succession. */
-  readonly changed: readonly Membership[];
-  /** Structures left without GP (no active gestionnaire secondaire). */
-  readonly withoutPrincipal: readonly string[];
-}
+export type { DeactivationResult } from './accounts';
+export { hashPassword, technicalLoginOf, verifyPassword };
 
 export class IdentityService {
   constructor(readonly store: IdentityStore) {}
@@ -137,42 +91,12 @@ export class IdentityService {
     return { ...next, version: user.version + 1 };
   }
 
-  /**
-   * Deactivates an account — by the user itself, or by the platform's administration (`asAdministrator`) — and
-   * hands each of its GP roles to the active gestionnaire secondaire with the most recent login, all in one
-   * transaction. docs/rules/structures.md
-   */
-  async deactivateUser(
+  /** Deactivates an account with the GP succession recorded (`deactivateAccount`, shared/services/accounts.ts). */
+  deactivateUser(
     input: { readonly actorId: string; readonly userId: string; readonly asAdministrator?: boolean },
     now: Date,
   ): Promise<DeactivationResult> {
-    if (input.actorId !== input.userId && !input.asAdministrator) {
-      throw new DomainError(
-        'DESACTIVATION_RESERVEE',
-        "Seul l'utilisateur lui-même ou l'administration de la plateforme peut désactiver ce compte.",
-        'FORBIDDEN',
-      );
-    }
-    const user = await this.getUser(input.userId);
-    if (!user.active) return { user, changed: [], withoutPrincipal: [] };
-    const own = await this.store.membershipsOfUser(user.id);
-    const gpOf = own.filter((m) => m.status === 'APPROVED' && m.role === 'GESTIONNAIRE_PRINCIPAL').map((m) => m.siret);
-    const members = (await Promise.all(gpOf.map((siret) => this.store.membersOf(siret)))).flat();
-    const users = await this.store.getUsers(members.map((m) => m.userId));
-    const deactivated = deactivateUserRule(user, now);
-    users.set(user.id, { ...deactivated, version: user.version });
-    const outcome = onUserDeactivated(deactivated, members, [...users.values()]);
-    const versionOf = new Map(members.map((m) => [`${m.siret}#${m.userId}`, m.version]));
-    const ops: WriteOp[] = [...this.store.userWrites(deactivated, user.version)];
-    for (const m of outcome.changed) {
-      ops.push(this.store.membershipWrite(m, versionOf.get(`${m.siret}#${m.userId}`) ?? 0));
-    }
-    await this.store.commit(ops);
-    return {
-      user: { ...deactivated, version: user.version + 1 },
-      changed: outcome.changed,
-      withoutPrincipal: outcome.withoutPrincipal,
-    };
+    return deactivateAccount(this.store, input, now);
   }
 
   // ------------------------------------------------------------------------------------------- structures
@@ -258,34 +182,12 @@ export class IdentityService {
     return change;
   }
 
-  /**
-   * The GP sets a new password of the structure's technical account (created on first use). Only its scrypt hash
-   * is stored, in an item the structure reads never return. docs/rules/structures.md
-   */
-  async resetTechnicalPassword(
+  /** The GP sets the technical account's password (`resetTechnicalPassword`, shared/services/accounts.ts). */
+  resetTechnicalPassword(
     input: { readonly actorId: string; readonly siret: string; readonly password: string },
     now: Date,
   ): Promise<TechnicalAccount> {
-    await this.activeUser(input.actorId);
-    const [structure, actor] = await Promise.all([
-      this.getStructure(input.siret),
-      this.store.getMembership(input.siret, input.actorId),
-    ]);
-    assertStructureActive(structure);
-    const a = asActor(actor, input.siret, input.actorId);
-    const account = structure.compteTechnique ?? {
-      siret: structure.siret,
-      login: technicalLoginOf(structure.siret),
-      passwordChangedAt: now,
-    };
-    const next = resetTechnicalPasswordRule(account, a, input.password, now);
-    const hash = await hashPassword(input.password);
-    await this.store.commit([
-      ...this.store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
-      this.store.credentialWrite(structure.siret, next.login, hash, now),
-      this.store.membershipCheck(a, a.version),
-    ]);
-    return next;
+    return resetTechnicalPasswordOf(this.store, input, now);
   }
 
   // ------------------------------------------------------------------------------------------ memberships
@@ -383,22 +285,36 @@ export class IdentityService {
   }
 
   /** The GP hands its role to an approved, active member and becomes gestionnaire secondaire. */
-  async transferPrincipal(input: {
-    readonly actorId: string;
-    readonly siret: string;
-    readonly toUserId: string;
-  }): Promise<{ from: Stored<Membership>; to: Stored<Membership> }> {
+  async transferPrincipal(
+    input: {
+      readonly actorId: string;
+      readonly siret: string;
+      readonly toUserId: string;
+    },
+    now: Date,
+  ): Promise<{ from: Stored<Membership>; to: Stored<Membership> }> {
     await this.activeUser(input.actorId);
-    const [actor, target, targetUser] = await Promise.all([
+    const [actor, target, targetUser, structure] = await Promise.all([
       this.store.getMembership(input.siret, input.actorId),
       this.store.getMembership(input.siret, input.toUserId),
       this.store.getUser(input.toUserId),
+      this.getStructure(input.siret),
     ]);
     if (!targetUser) throw notFound('UTILISATEUR_INCONNU', `Aucun compte ${input.toUserId}.`);
     const a = asActor(actor, input.siret, input.actorId);
     const t = asActor(target, input.siret, input.toUserId);
     const { from, to } = transferPrincipalRule(a, t, targetUser);
-    await this.store.commit([this.store.membershipWrite(from, a.version), this.store.membershipWrite(to, t.version)]);
+    const recorded = recordPrincipalChange(structure, {
+      at: now,
+      from: from.userId,
+      to: to.userId,
+      reason: 'TRANSFERT',
+    });
+    await this.store.commit([
+      this.store.membershipWrite(from, a.version),
+      this.store.membershipWrite(to, t.version),
+      ...this.store.structureWrites(recorded, structure.version, structure),
+    ]);
     return { from: { ...from, version: a.version + 1 }, to: { ...to, version: t.version + 1 } };
   }
 
@@ -430,18 +346,7 @@ export class IdentityService {
   // -------------------------------------------------------------------------------------------- internals
 
   /** The caller's account, which must exist and be active. */
-  private async activeUser(userId: string): Promise<Stored<User>> {
-    const user = await this.store.getUser(userId);
-    if (!user) {
-      throw new DomainError(
-        'UTILISATEUR_INCONNU',
-        "Votre compte n'est pas enregistré : créez-le d'abord.",
-        'FORBIDDEN',
-      );
-    }
-    if (!user.active) {
-      throw new DomainError('UTILISATEUR_DESACTIVE', `Le compte ${user.loginAddress} est désactivé.`, 'FORBIDDEN');
-    }
-    return user;
+  private activeUser(userId: string): Promise<Stored<User>> {
+    return activeUser(this.store, userId);
   }
 }
