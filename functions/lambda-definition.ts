@@ -1,5 +1,5 @@
 /** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
-export type LambdaKind = 'http' | 'task' | 's3';
+export type LambdaKind = 'http' | 'task' | 's3' | 'schedule';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,6 +20,8 @@ export interface LambdaDefinition {
     readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
     readonly stateMachines?: 'start' | 'callback' | 'startAndCallback';
   };
+  /** `schedule` functions: when EventBridge Scheduler runs them (a Scheduler `cron(…)`/`rate(…)` expression). */
+  readonly schedule?: { readonly expression: string; readonly timeZone?: string };
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
 }

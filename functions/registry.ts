@@ -5,11 +5,13 @@
  * - `http` functions are reached through the HTTP API (`routes`); `public` routes skip the JWT authorizer.
  * - `task` functions are Step Functions tasks.
  * - `s3` functions receive the bucket's ObjectCreated notifications.
+ * - `schedule` functions are run by EventBridge Scheduler on their `schedule` (on AWS only).
  */
 import { API_LAMBDAS } from './api/lambdas';
 import { DOCUMENT_LAMBDAS } from './documents/lambdas';
 import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
 import type { LambdaDefinition } from './lambda-definition';
+import { RATE_LAMBDAS } from './rates/lambdas';
 import { WORKFLOW_LAMBDAS } from './workflow/lambdas';
 
 export type { HttpRoute, LambdaDefinition, LambdaKind } from './lambda-definition';
@@ -34,6 +36,7 @@ export const LAMBDAS = {
   ...DOCUMENT_LAMBDAS,
   ...API_LAMBDAS,
   ...DOSSIER_LAMBDAS,
+  ...RATE_LAMBDAS,
 } as const satisfies Record<string, LambdaDefinition>;
 
 export type LambdaKey = keyof typeof LAMBDAS;

@@ -9,6 +9,8 @@ import { FacturesTravauxStack } from './stack';
  * Configuration (environment):
  * - JWT_ISSUER, JWT_AUDIENCE (comma-separated): an external OIDC issuer in place of the Cognito user pool;
  * - UPLOAD_ORIGINS, API_ORIGINS (comma-separated): browser origins for document uploads and for the API;
+ * - ALERT_EMAIL: an address subscribed to the operator's alerts (SNS topic of the alarms);
+ * - ECB_API_URL: the ECB Data Portal API address read by the scheduled fetch of the ECB rates;
  * - PORTAL_CLIENT_ID: the portal's public client at the external issuer (default: the first JWT_AUDIENCE);
  * - PORTAL_DOMAIN_NAMES (comma-separated) and PORTAL_CERTIFICATE_ARN (ACM, us-east-1): the portal's own domain;
  * - PORTAL_WEB_ACL_ID: an AWS WAF web ACL (global scope) for the distribution;
@@ -41,6 +43,8 @@ new FacturesTravauxStack(app, 'FacturesTravaux', {
     : undefined,
   uploadOrigins: list(process.env.UPLOAD_ORIGINS),
   apiOrigins: list(process.env.API_ORIGINS),
+  alertEmail: process.env.ALERT_EMAIL || undefined,
+  ecbApiUrl: process.env.ECB_API_URL || undefined,
   portal: {
     assetsDir: DIST_DIR,
     clientId: process.env.PORTAL_CLIENT_ID || undefined,

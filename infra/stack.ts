@@ -4,9 +4,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { LambdaDefinition, LambdaKey } from '../functions/registry';
+import { Alerts } from './constructs/alerts';
 import { Api, type ApiProps, type ApiThrottle } from './constructs/api';
+import { EcbRates } from './constructs/ecb-rates';
 import { Functions, type LogLevel } from './constructs/functions';
 import { Portal, type PortalProps } from './constructs/portal';
+import { Schedules } from './constructs/schedules';
 import { Storage } from './constructs/storage';
 import { Workflows } from './constructs/workflows';
 
@@ -27,6 +30,10 @@ export interface FacturesTravauxStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   readonly logLevel?: LogLevel;
   readonly throttle?: ApiThrottle;
+  /** An address subscribed to the operator's alerts (the alarms' SNS topic). */
+  readonly alertEmail?: string;
+  /** The ECB Data Portal API address the scheduled fetch of the rates reads (default: the ECB's). */
+  readonly ecbApiUrl?: string;
   /** The portal's distribution: its built files, own domain, WAF, external client (see `Portal`). */
   readonly portal?: Omit<PortalProps, 'api' | 'storage' | 'removalPolicy'>;
   /** The Lambda functions (default: `functions/registry.ts`); tests pass their own. */
@@ -42,6 +49,9 @@ export class FacturesTravauxStack extends Stack {
   readonly functions: Functions;
   readonly workflows: Workflows;
   readonly api: Api;
+  readonly schedules: Schedules;
+  readonly alerts: Alerts;
+  readonly ecbRates: EcbRates;
   readonly portal: Portal;
 
   constructor(scope: Construct, id: string, props: FacturesTravauxStackProps = {}) {
@@ -78,6 +88,13 @@ export class FacturesTravauxStack extends Stack {
       logRetention: props.logRetention,
       removalPolicy,
       deletionProtection: production,
+    });
+    this.schedules = new Schedules(this, 'Schedules', { functions: this.functions });
+    this.alerts = new Alerts(this, 'Alerts', { email: props.alertEmail });
+    this.ecbRates = new EcbRates(this, 'EcbRates', {
+      functions: this.functions,
+      alerts: this.alerts,
+      ecbApiUrl: props.ecbApiUrl,
     });
     this.portal = new Portal(this, 'Portal', {
       ...props.portal,

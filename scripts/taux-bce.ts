@@ -12,16 +12,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EcbRateStore } from '../shared/adapters/dynamo/ecb-rate-store';
-import { ecbApiUrl, fetchEcbSeries } from '../shared/adapters/ecb-api';
-import { parisDateOf } from '../shared/domain/calendar';
+import { ecbApiUrl, ecbSeriesReader } from '../shared/adapters/ecb-api';
 import { halfYearLabel } from '../shared/domain/dgp';
 import { isDomainError } from '../shared/domain/errors';
 import { formatRate } from '../shared/domain/money';
 import { ECB_CSV_MAX_BYTES, ECB_RATE_SOURCE_LABELS } from '../shared/domain/rates';
 import { EcbRateService, type RecordReport } from '../shared/services/ecb-rate-service';
+import { explainUnreachable, tableTarget } from './table-target';
 
 export interface TauxBceDeps {
   readonly store: EcbRateStore;
@@ -29,6 +27,7 @@ export interface TauxBceDeps {
   readonly print: (line: string) => void;
   /** Who records (journal): default CLI:<user name>. */
   readonly by?: string;
+  /** Reads the ECB series (default: the ECB Data Portal API at `url`, else ECB_API_URL). */
   readonly fetchSeries?: () => Promise<string>;
   readonly url?: string;
 }
@@ -45,7 +44,7 @@ export async function runTauxBce(argv: readonly string[], deps: TauxBceDeps): Pr
   const [command, arg] = argv;
   const service = new EcbRateService({
     store: deps.store,
-    ...(deps.fetchSeries ? { fetchSeries: deps.fetchSeries } : {}),
+    fetchSeries: deps.fetchSeries ?? ecbSeriesReader(deps.url),
   });
   const by = deps.by ?? `CLI:${os.userInfo().username}`;
   try {
@@ -114,61 +113,22 @@ function printReport(report: RecordReport, print: (line: string) => void): void 
   if (report.enregistres.length === 0 && report.refuses.length === 0) print('Rien de nouveau : la table était à jour.');
 }
 
-/** The platform clock of `npm start` (real time + the saved offset), so that "today" is the platform's. */
-function localNow(): () => Date {
-  const dir = path.resolve(process.env.LOCAL_DATA_DIR ?? path.join(process.cwd(), '.local', 'data'));
-  let offset = 0;
-  try {
-    offset = Number(
-      (JSON.parse(readFileSync(path.join(dir, 'clock.json'), 'utf8')) as { offsetMs?: number }).offsetMs ?? 0,
-    );
-  } catch {
-    offset = 0;
-  }
-  return () => new Date(Date.now() + (Number.isFinite(offset) ? offset : 0));
-}
-
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const local = !process.env.TABLE_NAME;
-  const client = new DynamoDBClient(
-    local
-      ? {
-          endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:8000',
-          region: 'eu-west-3',
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-        }
-      : {},
-  );
-  const store = new EcbRateStore(
-    DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    process.env.TABLE_NAME ?? 'factures-travaux',
-  );
+  const target = tableTarget();
   const deps: TauxBceDeps = {
-    store,
-    now: local ? localNow() : () => new Date(),
+    store: new EcbRateStore(target.doc, target.tableName),
+    now: target.now,
     print: (line) => console.log(line),
-    fetchSeries: () => fetchEcbSeries(ecbApiUrl()),
     ...(process.env.TAUX_BCE_OPERATEUR ? { by: process.env.TAUX_BCE_OPERATEUR } : {}),
   };
-  if (local)
-    console.log(
-      `Plateforme locale (DynamoDB Local ${process.env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:8000'}), horloge ${parisDateOf(deps.now())}.`,
-    );
+  if (target.local) console.log(target.banner);
   try {
     process.exitCode = await runTauxBce(process.argv.slice(2), deps);
   } catch (e) {
-    const code = (e as { name?: string; code?: string }).name ?? '';
-    if (local && /ECONNREFUSED|fetch failed|TimeoutError/.test(`${code} ${(e as Error).message}`)) {
-      console.error(
-        'La plateforme locale ne répond pas : lancez « npm start » (ou indiquez TABLE_NAME pour une table AWS).',
-      );
-    } else {
-      console.error(e);
-    }
+    if (!explainUnreachable(target, e)) console.error(e);
     process.exitCode = 1;
   } finally {
-    client.destroy();
+    target.close();
   }
 }
 

@@ -5,12 +5,14 @@ import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { id } from '../../shared/schemas/common';
-import { delaiOutput, dossierOutput, historiqueOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
+import { delaiOutput, dossierOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
+import { historiqueOutput } from '../../shared/schemas/history';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { serviceContext } from '../../shared/services/context';
+import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon } from './piece-reads';
 import { actorToRead, requestServices } from './support';
-import { delaiJson, dossierJson, dossierResumeJson, historiqueJson } from './views';
+import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
 /**
  * Reads of a dossier (docs/rules/circuits.md, docs/rules/dgp.md, docs/rules/documents.md): any actor of the marché reads its dossiers, in either space.
@@ -79,12 +81,18 @@ export const lireHistorique = httpHandler({
   operationId: 'lireHistoriqueDossier',
   summary: 'Piste d’audit du dossier',
   description:
-    'Chaque événement (qui, quand, quoi, empreinte des fichiers) chaîné par SHA-256 à son prédécesseur, et le résultat de la vérification de la chaîne.',
+    'Chaque événement (qui, quand, quoi, empreinte des fichiers) chaîné par SHA-256 à son prédécesseur, et le résultat de la vérification de la chaîne. Avec `fichiers=1`, chaque fichier vérifié des pièces est relu dans le stockage et son empreinte comparée à celle enregistrée.',
   tags: TAGS,
   method: 'GET',
   path: '/v1/dossiers/{dossierId}/historique',
   auth: 'user',
   params,
+  query: z.object({
+    fichiers: z
+      .enum(['0', '1'])
+      .optional()
+      .meta({ description: '1 : relire aussi les fichiers stockés et vérifier leur empreinte.' }),
+  }),
   headers: actingHeaders,
   responses: { 200: { description: 'La piste d’audit et sa vérification', schema: historiqueOutput } },
   handler: async (ctx) => {
@@ -94,7 +102,16 @@ export const lireHistorique = httpHandler({
     const marche = await svc.marche(record.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
     // docs/rules/documents.md#retention-and-the-audit-trail: the trail is append-only and can be verified
-    return ok(historiqueJson(record.dossierId, record.events, verifyTrail(record.events)), { etag: record.version });
+    const files =
+      ctx.query.fichiers === '1'
+        ? await serviceContext().pieces.checkStoredFiles(
+            record.dossierId,
+            record.state.pieces.map((p) => p.id),
+          )
+        : undefined;
+    return ok(historiqueJson(record.dossierId, record.events, verifyTrail(record.events), files), {
+      etag: record.version,
+    });
   },
 });
 

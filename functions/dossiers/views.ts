@@ -21,7 +21,6 @@ import type {
   dossierOutput,
   dossierResumeOutput,
   evenementOutput,
-  historiqueOutput,
   resultatActionOutput,
 } from '../../shared/schemas/dossier';
 import {
@@ -295,20 +294,6 @@ export function dossierResumeJson(item: Record<string, unknown>): Out<typeof dos
     ...(current ? { pieceCourante: { cadre: current.cadre, numero: current.numero } } : {}),
     ouvertLe: String(item.createdAt),
     majLe: String(item.updatedAt),
-  };
-}
-
-export function historiqueJson(
-  dossierId: string,
-  events: readonly ChainedEvent[],
-  check: TrailVerification,
-): Out<typeof historiqueOutput> {
-  return {
-    dossierId,
-    evenements: events.map((e) => ({ ...evenementJson(e), empreintePrecedente: e.prevHash, empreinte: e.hash })),
-    verification: check.ok
-      ? { integre: true, longueur: check.length, derniereEmpreinte: check.lastHash }
-      : { integre: false, rompuAuSeq: check.brokenAtSeq, raison: check.reason },
   };
 }
 

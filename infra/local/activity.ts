@@ -31,7 +31,15 @@ export class Activity {
       }
       if (this.inFlight.size > 0) {
         quietTurns = 0;
-        await Promise.allSettled([...this.inFlight]);
+        // Bounded: a piece of work that never ends (a send hanging on a dead server) must not hold settle forever
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...this.inFlight]),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, Math.max(0, giveUpAt - Date.now()) + 1);
+          }),
+        ]);
+        clearTimeout(timer);
       }
       await nextMacrotask();
       if (this.inFlight.size === 0) quietTurns += 1;

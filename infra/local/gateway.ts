@@ -44,6 +44,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** Serves the portal (the built web app) for paths outside the API; false when the request is not its own. */
   readonly portal?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
+  /** The platform's own pages under `/_local/` (the local inbox); false when the request is not theirs. */
+  readonly pages?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
 }
 
 /** A path whose percent-encoding does not decode (`/v1/dossiers/%FF`): the client's fault, answered 400. */
@@ -539,6 +541,7 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
         if (url.pathname === '/health' && method === 'GET') return await health(req, res, url);
         if (url.pathname === '/_local/clock' && method === 'GET') return sendJson(res, 200, clockState());
         if (options.portal && (await options.portal(req, res, url))) return;
+        if (options.pages && url.pathname.startsWith('/_local/') && (await options.pages(req, res, url))) return;
         if (!options.ready()) {
           problem(
             res,

@@ -2,7 +2,8 @@
  * `npm start`: the whole application on this machine (README.md "What `npm start` runs").
  *
  * Environment: PORT (gateway, default 3000), LOCAL_IN_MEMORY=1 (keep nothing), LOCAL_DATA_DIR (default .local/data),
- * LOCAL_JWT_SECRET (signing key of local sign-in tokens), LOCAL_SEED=0 (no demo data).
+ * LOCAL_JWT_SECRET (signing key of local sign-in tokens), LOCAL_SEED=0 (no demo data), LOCAL_MAIL=0 (no SMTP server,
+ * no delivery of notifications), MAIL_FROM (sender of the e-mails, which go to the local SMTP server).
  *
  * Before the API opens (/health 503 until then): the demo marché is seeded (idempotent) and every open dossier whose
  * Step Functions execution was lost with the previous run (executions live in memory) is given a new one.
@@ -34,13 +35,25 @@ function banner(p: Platform, seconds: number): string {
     `  DynamoDB Local          ${p.endpoints.dynamodb}   table ${p.tableName}   (JVM pid ${p.dynamodbPid})`,
     `  S3 (s3rver + contrôle)  ${p.endpoints.s3}   bucket ${p.bucketName}`,
     `  Step Functions          ${p.endpoints.stepfunctions}   ${machines.length ? machines.join(', ') : 'aucune machine à états'}`,
-    `  Données                 ${p.dataDir ? `${path.relative(ROOT, p.dataDir) || '.'}/ (dynamodb/, s3/)` : 'en mémoire (rien n’est gardé)'}`,
+    ...mailLines(p),
+    `  Données                 ${p.dataDir ? `${path.relative(ROOT, p.dataDir) || '.'}/ (dynamodb/, s3/, mails/)` : 'en mémoire (rien n’est gardé)'}`,
     `  Horloge                 ${now.toISOString()}${clockNote(p)} (avancez-la : POST /_local/clock)`,
     '',
     '  Outils AWS : AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SFN = les adresses ci-dessus,',
     '  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=eu-west-3.',
   ];
   return lines.join('\n');
+}
+
+/** Where the e-mails the platform sends can be read. */
+function mailLines(p: Platform): string[] {
+  const mail = p.notifications;
+  if (!mail) return [];
+  const folder = mail.smtp.directory ? path.relative(ROOT, mail.smtp.directory) : 'en mémoire';
+  return [
+    `  Courriels (SMTP)        ${mail.smtp.url}   reçus dans ${folder}/ (.eml)`,
+    `                          à lire sur http://localhost:${p.port}/_local/mails`,
+  ];
 }
 
 function clockNote(p: Platform): string {
@@ -115,6 +128,7 @@ async function main(): Promise<void> {
       dataDir: process.env.LOCAL_DATA_DIR,
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
+      notifications: process.env.LOCAL_MAIL === '0' ? false : { smtpPort: 1025 },
       ...(portalBuild
         ? {
             portal: {

@@ -12,9 +12,10 @@ import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
 import { ShiftableClock, systemClock } from '../../shared/adapters/clock';
 import { IdentityStore } from '../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../shared/adapters/dynamo/keys';
+import type { MailPort } from '../../shared/adapters/mail';
 import { isDomainError } from '../../shared/domain/errors';
 import { authenticateTechnical } from '../../shared/services/accounts';
-import { overrideContext } from '../../shared/services/context';
+import { overrideContext, serviceContext } from '../../shared/services/context';
 import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
@@ -24,6 +25,7 @@ import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbL
 import { PlatformError, portBusy } from './errors';
 import { type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
 import { LambdaRuntime } from './lambda-runtime';
+import { type LocalNotifications, startLocalNotifications } from './mail/notifications';
 import { closeServer, listen, listenPreferring } from './net';
 import { createPortalHandler, type PortalOptions } from './portal/static';
 import { type LocalS3, type S3EventRecord, startLocalS3 } from './s3';
@@ -63,6 +65,21 @@ export interface StartPlatformOptions {
   readonly beforeReady?: (platform: Platform) => Promise<void>;
   /** Serve the built portal at `/` (with SPA fallback) and its `/config.json`. */
   readonly portal?: PortalOptions;
+  /**
+   * Deliver notifications (issue 13): a local SMTP server on 127.0.0.1 receiving the e-mails (kept under
+   * `<data>/mails` as .eml files, listed at `/_local/mails`), the outbox delivered within a second, reminders at their
+   * instant on the platform clock, the digest every morning. `npm start` turns it on; off by default in tests.
+   */
+  readonly notifications?: boolean | LocalNotificationOptions;
+}
+
+export interface LocalNotificationOptions {
+  /** Preferred SMTP port (default: any free port; a taken one falls back to a free one). */
+  readonly smtpPort?: number;
+  /** Real-time pause between two notification ticks (default 1000 ms; 0: only on timers and `tick()`). */
+  readonly pollMs?: number;
+  /** Wraps the SMTP mailer (fault injection). */
+  readonly wrapMailer?: (mailer: MailPort) => MailPort;
 }
 
 export interface ClockAdvance {
@@ -104,6 +121,8 @@ export interface Platform {
     readonly sfn: SFNClient;
   };
   readonly model: LocalModel;
+  /** Notification delivery and the local SMTP server, when turned on (`notifications` option). */
+  readonly notifications?: LocalNotifications;
   /** Moves the clock forward (never back), firing due timers at their instants; resolves once all has settled. */
   advanceClock(by: ClockAdvance | { readonly to: Date | string }): Promise<{ now: Date; fired: FiredTimer[] }>;
   /** Resolves when no handler invocation, S3 notification or timer firing is in flight. */
@@ -193,6 +212,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   let s3TempDir: string | undefined;
   let clients: Platform['clients'] | undefined;
   let stopped = false;
+  let mail: LocalNotifications | undefined;
 
   const gateway = http.createServer(
     createGatewayHandler({
@@ -207,6 +227,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       components: () => ({ ...components }),
       ready: () => ready,
       ...(options.portal ? { portal: createPortalHandler(options.portal) } : {}),
+      pages: (req, res, url) => mail?.pages(req, res, url) ?? Promise.resolve(false),
       findUser: async (address) => {
         if (!documentClient) return undefined;
         const uniq = await documentClient.send(
@@ -237,6 +258,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     sfn?.stop();
     timers.stop();
     stopSavingClock();
+    await mail?.stop();
     await activity.settle(5000).catch(() => undefined);
     // A start that failed half-way may leave services still starting: wait for them, then stop them too.
     s3 ??= await s3Starting?.catch(() => undefined);
@@ -428,6 +450,28 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     for (const failure of await preloading) {
       console.warn(`plateforme locale : le gestionnaire ${failure.key} ne se charge pas :`, failure.error);
     }
+    if (options.notifications) {
+      const n = options.notifications === true ? {} : options.notifications;
+      mail = await startLocalNotifications({
+        timers,
+        clock,
+        activity,
+        context: serviceContext,
+        directory: dataDir ? path.join(dataDir, 'mails') : undefined,
+        smtpPort: n.smtpPort,
+        pollMs: n.pollMs,
+        wrapMailer: n.wrapMailer,
+      });
+      // Handlers and tasks send through it, and tell it of each reminder armed
+      overrideContext({
+        clock,
+        mailer: mail.mailer,
+        mailQueue: mail.queue,
+        onReminderArmed: mail.reminderArmed,
+        portalUrl: `http://localhost:${port}`,
+      });
+      log(`Serveur SMTP local ${mail.smtp.url}.`);
+    }
     const stepFunctions = sfn;
     const platform: Platform = {
       url,
@@ -444,6 +488,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       stepFunctions,
       clients,
       model,
+      notifications: mail,
       advanceClock: async (by) => {
         let ms: number;
         if ('to' in by) ms = new Date(by.to).getTime() - clock.now().getTime();
@@ -466,6 +511,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       stop,
     };
     await options.beforeReady?.(platform);
+    // What a previous run left (outbox, e-mails, due reminders and digests) goes out now; then the timers run it
+    await mail?.start();
     ready = true;
     return platform;
   } catch (error) {

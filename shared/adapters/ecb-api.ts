@@ -18,6 +18,11 @@ export function ecbApiUrl(): string {
 const OFFLINE_HINT =
   'Sans accès à la BCE, exportez la série en CSV depuis le portail de données de la BCE et importez-la : npm run taux-bce -- importer FICHIER.csv.';
 
+/** The reader the rate service is built with: the API at `url`, or at ECB_API_URL read on each call. */
+export function ecbSeriesReader(url?: string): () => Promise<string> {
+  return () => fetchEcbSeries(url ?? ecbApiUrl());
+}
+
 /** The body of the answer (CSV text). 404 is the API's "no results": an empty series, not an outage. */
 export async function fetchEcbSeries(url: string = ecbApiUrl(), timeoutMs = ECB_API_TIMEOUT_MS): Promise<string> {
   let response: Response;

@@ -376,17 +376,3 @@ export const listeDossiersOutput = z
     suivant: z.string().optional().meta({ description: 'À renvoyer dans « suivant » pour la page suivante.' }),
   })
   .meta({ id: 'ListeDossiers' });
-
-export const historiqueOutput = z
-  .object({
-    dossierId: z.string(),
-    evenements: z.array(evenementOutput.extend({ empreintePrecedente: z.string(), empreinte: z.string() })),
-    verification: z.object({
-      integre: z.boolean(),
-      longueur: z.int().optional(),
-      derniereEmpreinte: z.string().optional(),
-      rompuAuSeq: z.int().optional(),
-      raison: z.string().optional(),
-    }),
-  })
-  .meta({ id: 'HistoriqueDossier' });

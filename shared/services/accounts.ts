@@ -1,5 +1,5 @@
-import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import type { IdentityStore, Stored, WriteOp } from '../adapters/dynamo/identity-store';
+import type { IdentityStore, Stored } from '../adapters/dynamo/identity-store';
+import type { WriteOp } from '../adapters/dynamo/write-ops';
 import { DomainError } from '../domain/errors';
 import {
   assertStructureActive,
@@ -16,41 +16,14 @@ import {
   technicalUser,
   type User,
 } from '../domain/structures';
+import { asActor } from './membership-service';
+import { hashPassword, verifyPassword } from './technical-password';
 
 /**
  * Accounts (docs/rules/structures.md#managers, #technical-account): deactivating a user with the GP succession
  * recorded on its structures, and the structure's technical account (password, its own user, sign-in, 424-day
  * expiry). Each operation writes its outcome in ONE transaction conditioned on the versions read.
  */
-
-// ----------------------------------------------------------------------------------------- technical password
-
-const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 64 } as const;
-
-function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
-/** `scrypt$N$r$p$salt$hash` (base64): the only form in which a password is stored. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$');
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(key, expected);
-}
 
 // ------------------------------------------------------------------------------------------------ helpers
 
@@ -64,13 +37,6 @@ export async function activeUser(store: IdentityStore, userId: string, now?: Dat
   const expired = now ? technicalAccountRefusal(user, now) : undefined;
   if (expired) throw expired;
   return user;
-}
-
-/** A non-member stands in for a caller without attachment, so the domain's refusal (and its code) applies. */
-export function asActor(m: Stored<Membership> | undefined, siret: string, userId: string): Stored<Membership> {
-  return (
-    m ?? { siret, userId, status: 'REFUSED', role: 'UTILISATEUR', spaces: [], requestedAt: new Date(0), version: 0 }
-  );
 }
 
 // ------------------------------------------------------------------------------------------- deactivation

@@ -13,6 +13,7 @@ import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
 import { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
 import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
+import { ecbSeriesReader } from '../adapters/ecb-api';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { currentLogger } from '../adapters/logger';
@@ -54,6 +55,8 @@ export interface Infrastructure {
   readonly onWorkflowError: (e: unknown, context: string) => void;
   /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
   readonly ecbRates?: EcbRateTable;
+  /** Reads the ECB's MRO series (default: the ECB Data Portal API at ECB_API_URL). */
+  readonly ecbSeries?: () => Promise<string>;
   /** Where e-mails wait to be sent (default: SQS at MAIL_QUEUE_URL, else sent at once by this process). */
   readonly mailQueue?: MailQueue;
   /** How e-mails leave (default: MAIL_SMTP_URL, else SES). */
@@ -176,7 +179,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         loadDossier: (id) => stores.dossiers.load(id),
         loadMarche: async (id) => (await stores.marches.get(id))?.marche,
       }),
-    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
+    ecbRates: () => new EcbRateService({ store: stores.ecbRates, fetchSeries: infra.ecbSeries ?? ecbSeriesReader() }),
   });
   return ctx;
 }
@@ -212,6 +215,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
           error: String(e),
         })),
     ecbRates: parts.ecbRates,
+    ecbSeries: parts.ecbSeries,
     mailQueue: parts.mailQueue,
     mailer: parts.mailer,
     portalUrl: parts.portalUrl,

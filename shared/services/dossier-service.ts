@@ -1,7 +1,12 @@
 import type { AuditEvent, ChainedEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
 import type { DossierStore } from '../adapters/dynamo/dossier-store';
-import { AuditChainMoved, type DossierSnapshot, TaskTokenChanged } from '../adapters/dynamo/dossier-types';
+import {
+  type DossierRecord as AppendedRecord,
+  AuditChainMoved,
+  type DossierSnapshot,
+  TaskTokenChanged,
+} from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { toStoredPending } from '../adapters/dynamo/pending';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
@@ -150,6 +155,11 @@ export class DossierService {
 
   async find(dossierId: string): Promise<DossierRecord | undefined> {
     return this.deps.store.load<Dossier, DgpClock>(dossierId);
+  }
+
+  /** Appends audit events to the dossier's trail without changing it (a fact about its files, e.g.). */
+  appendRecord(record: AppendedRecord): Promise<{ events: ChainedEvent[] }> {
+    return this.deps.store.appendRecord(record);
   }
 
   /** The ECB rates interest is computed from: the table as it stands now. */

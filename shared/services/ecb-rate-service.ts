@@ -1,5 +1,4 @@
-import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
-import { fetchEcbSeries } from '../adapters/ecb-api';
+import type { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import { type EcbRateTable, halfYearLabel } from '../domain/dgp';
 import { isDomainError } from '../domain/errors';
@@ -18,9 +17,9 @@ import {
  * CSV import, operator API, seed), and the one place views read the table from.
  */
 export interface EcbRateServiceDeps {
-  readonly store?: EcbRateStore;
-  /** Reads the ECB series (SDMX-CSV text); default: the ECB Data Portal API at ECB_API_URL. */
-  readonly fetchSeries?: () => Promise<string>;
+  readonly store: EcbRateStore;
+  /** Reads the ECB series (SDMX-CSV text): the ECB Data Portal API (`ecbSeriesReader`), a recorded answer in tests. */
+  readonly fetchSeries: () => Promise<string>;
 }
 
 export interface RecordReport {
@@ -34,16 +33,19 @@ export interface RecordedSummary {
   readonly tauxPointsBase: number;
 }
 
+/** What one scheduled fetch did (docs/ecb-rates.md): the recording, or why the ECB gave nothing usable. */
+export interface ScheduledFetchOutcome {
+  readonly report?: RecordReport;
+  readonly failure?: { readonly code: string; readonly message: string };
+  /** The current half-year when it has started without a rate (what the alarm is about). */
+  readonly missing?: { readonly semestre: CalendarDate; readonly message: string };
+}
+
 export class EcbRateService {
-  private storeInstance: EcbRateStore | undefined;
+  private readonly store: EcbRateStore;
 
-  constructor(private readonly deps: EcbRateServiceDeps = {}) {
-    this.storeInstance = deps.store;
-  }
-
-  private get store(): EcbRateStore {
-    this.storeInstance ??= new EcbRateStore();
-    return this.storeInstance;
+  constructor(private readonly deps: EcbRateServiceDeps) {
+    this.store = deps.store;
   }
 
   /** The table interest is computed from (one Query). */
@@ -100,13 +102,30 @@ export class EcbRateService {
 
   /** Fetches the series from the ECB and records what it establishes (the scheduled function, `relever`). */
   async fetchFromEcb(by: string, now: Date, reference: string): Promise<RecordReport> {
-    const text = await (this.deps.fetchSeries ?? (() => fetchEcbSeries()))();
+    const text = await this.deps.fetchSeries();
     const entries = halfYearRatesFrom(parseEcbCsv(text), {
       coveredUntil: parisDateOf(now),
       source: 'API_BCE',
       reference,
     });
     return this.recordAll(entries, by, now);
+  }
+
+  /**
+   * The scheduled function on AWS: fetch and record, then check the current half-year. A refused or failed fetch
+   * is an outcome, not a throw, so that the check still runs (a store failure still throws: the next run retries).
+   */
+  async scheduledFetch(by: string, now: Date, reference: string): Promise<ScheduledFetchOutcome> {
+    let report: RecordReport | undefined;
+    let failure: ScheduledFetchOutcome['failure'];
+    try {
+      report = await this.fetchFromEcb(by, now, reference);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      failure = { code: e.code, message: e.message };
+    }
+    const missing = await this.missingCurrent(now);
+    return { ...(report ? { report } : {}), ...(failure ? { failure } : {}), ...(missing ? { missing } : {}) };
   }
 
   /** The current half-year when its rate is not recorded (what the alarm is about), else undefined. */

@@ -38,3 +38,44 @@ export async function resolveOperator(
   if (refusal) throw refusal;
   return { userId, loginAddress: user!.loginAddress };
 }
+
+/**
+ * Makes the account holding `loginAddress` a platform operator (`npm run operateurs -- accorder`, docs/ecb-rates.md):
+ * the account must exist (the person has signed in and registered) and be active. Idempotent.
+ */
+export async function grantOperator(
+  loginAddress: string,
+  by: string,
+  now: Date,
+  stores: { readonly identity: IdentityStore; readonly operators: OperatorStore },
+): Promise<{ outcome: 'ACCORDE' | 'DEJA_OPERATEUR'; userId: string }> {
+  const user = await stores.identity.findUserByLogin(loginAddress);
+  if (!user) {
+    throw new DomainError(
+      'UTILISATEUR_INCONNU',
+      `Aucun compte n'a l'adresse de connexion ${loginAddress} : la personne doit d'abord se connecter et créer son compte.`,
+      'NOT_FOUND',
+    );
+  }
+  if (!user.active) {
+    throw new DomainError('UTILISATEUR_DESACTIVE', `Le compte ${user.loginAddress} est désactivé.`, 'FORBIDDEN');
+  }
+  const outcome = await stores.operators.grant({
+    userId: user.id,
+    loginAddress: user.loginAddress,
+    grantedAt: now.toISOString(),
+    grantedBy: by,
+  });
+  return { outcome, userId: user.id };
+}
+
+/** Withdraws the grant of the account holding `loginAddress` (`npm run operateurs -- retirer`). Idempotent. */
+export async function revokeOperator(
+  loginAddress: string,
+  stores: { readonly identity: IdentityStore; readonly operators: OperatorStore },
+): Promise<'RETIRE' | 'NON_OPERATEUR'> {
+  const user = await stores.identity.findUserByLogin(loginAddress);
+  const grant = user ? undefined : (await stores.operators.list()).find((g) => g.loginAddress === loginAddress);
+  const userId = user?.id ?? grant?.userId;
+  return userId ? stores.operators.revoke(userId) : 'NON_OPERATEUR';
+}

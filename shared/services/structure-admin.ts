@@ -1,4 +1,5 @@
-import { type IdentityStore, type Stored, staleError } from '../adapters/dynamo/identity-store';
+import type { IdentityStore, Stored } from '../adapters/dynamo/identity-store';
+import { staleError } from '../adapters/dynamo/write-ops';
 import { DomainError } from '../domain/errors';
 import {
   assertManagerOf,

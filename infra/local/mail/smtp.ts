@@ -31,6 +31,56 @@ export interface LocalSmtp {
 
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 const KEPT_IN_MEMORY = 1000;
+/** Messages of previous runs read back from the folder at start (the newest), so that the list shows them too. */
+const RELOADED_AT_START = 200;
+/** A connection still open when the server stops is cut after this (smtp-server waits 30 s by default). */
+const CLOSE_TIMEOUT_MS = 500;
+
+async function parse(
+  raw: Buffer,
+  n: number,
+  envelope: { from: string; to: string[] },
+  receivedAt: string,
+  file?: string,
+) {
+  const parsed = await simpleParser(raw);
+  const to = envelope.to.length
+    ? envelope.to
+    : parsed.to
+      ? [parsed.to].flat().flatMap((a) => a.value.map((v) => v.address ?? ''))
+      : [];
+  return {
+    n,
+    messageId: parsed.messageId ?? '',
+    from: parsed.from?.text ?? envelope.from,
+    to,
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    receivedAt,
+    file,
+  } satisfies ReceivedMail;
+}
+
+/** The newest .eml files of the folder, as received messages (numbered from their file name). */
+async function reload(directory: string): Promise<ReceivedMail[]> {
+  const files = fs
+    .readdirSync(directory)
+    .filter((f) => /^\d+-\d+\.eml$/.test(f))
+    .sort()
+    .slice(-RELOADED_AT_START);
+  const out: ReceivedMail[] = [];
+  for (const f of files) {
+    const [n, ms] = f.replace('.eml', '').split('-').map(Number) as [number, number];
+    const file = path.join(directory, f);
+    try {
+      out.push(await parse(fs.readFileSync(file), n, { from: '', to: [] }, new Date(ms).toISOString(), file));
+    } catch {
+      // An unreadable file stays on disk; the list leaves it out
+    }
+  }
+  return out;
+}
 
 /**
  * The local stand-in for Amazon SES (issue 13): a real SMTP server (`smtp-server`) on loopback that `npm start` runs,
@@ -42,10 +92,16 @@ export async function startLocalSmtp(options: { port?: number; directory?: strin
   let n = 0;
   if (options.directory) {
     fs.mkdirSync(options.directory, { recursive: true });
-    n = fs.readdirSync(options.directory).filter((f) => f.endsWith('.eml')).length;
+    received.push(...(await reload(options.directory)));
+    n = Math.max(
+      0,
+      ...received.map((m) => m.n),
+      fs.readdirSync(options.directory).filter((f) => f.endsWith('.eml')).length,
+    );
   }
   const server = new SMTPServer({
     authOptional: true,
+    closeTimeout: CLOSE_TIMEOUT_MS,
     disabledCommands: ['STARTTLS', 'AUTH'],
     size: MAX_MESSAGE_BYTES,
     logger: false,
@@ -59,24 +115,20 @@ export async function startLocalSmtp(options: { port?: number; directory?: strin
           callback(Object.assign(new Error('Message trop volumineux'), { responseCode: 552 }));
           return;
         }
-        simpleParser(raw)
-          .then((parsed) => {
-            n += 1;
-            const file = options.directory
-              ? path.join(options.directory, `${String(n).padStart(5, '0')}-${Date.now()}.eml`)
-              : undefined;
-            if (file) fs.writeFileSync(file, raw);
-            received.push({
-              n,
-              messageId: parsed.messageId ?? '',
-              from: parsed.from?.text ?? session.envelope.mailFrom?.toString() ?? '',
-              to: session.envelope.rcptTo.map((r) => r.address),
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              html: typeof parsed.html === 'string' ? parsed.html : '',
-              receivedAt: new Date().toISOString(),
-              file,
-            });
+        n += 1;
+        const number = n;
+        const receivedAt = new Date().toISOString();
+        const file = options.directory
+          ? path.join(options.directory, `${String(number).padStart(5, '0')}-${Date.now()}.eml`)
+          : undefined;
+        if (file) fs.writeFileSync(file, raw);
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
+        parse(raw, number, envelope, receivedAt, file)
+          .then((mail) => {
+            received.push(mail);
             if (received.length > KEPT_IN_MEMORY) received.shift();
             callback();
           })

@@ -67,13 +67,21 @@ export const PORTAL_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export function createPortalHandler(options: PortalOptions) {
   const root = path.resolve(options.dir);
   const configBody = Buffer.from(JSON.stringify(options.config));
+  // With an OIDC issuer, the browser also fetches its discovery document and token endpoint.
+  const auth = options.config.auth;
+  const headers = {
+    ...PORTAL_SECURITY_HEADERS,
+    'content-security-policy': portalContentSecurityPolicy({
+      connect: auth.mode === 'oidc' ? [new URL(auth.authority).origin] : [],
+    }),
+  };
   return async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> => {
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') return false;
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/') || url.pathname.startsWith('/_local/')) return false;
     const send = (status: number, type: string, body: Buffer, cache: string) => {
       res.writeHead(status, {
-        ...PORTAL_SECURITY_HEADERS,
+        ...headers,
         'content-type': type,
         'content-length': String(body.length),
         'cache-control': cache,

@@ -7,7 +7,6 @@ import { isCalendarDate } from '../../domain/calendar';
 import { DomainError } from '../../domain/errors';
 import { formatRate } from '../../domain/money';
 import { ECB_RATE_SOURCES, type EcbRateEntry, type RecordedEcbRate } from '../../domain/rates';
-import { dynamoClient, tableName } from './client';
 import type { Keys } from './keys';
 
 /**
@@ -73,8 +72,8 @@ export class EcbRateAlreadyRecorded extends DomainError {
 
 export class EcbRateStore {
   constructor(
-    readonly client: DynamoDBDocumentClient = dynamoClient(),
-    readonly table: string = tableName(),
+    readonly client: DynamoDBDocumentClient,
+    readonly table: string,
   ) {}
 
   /** Every recorded half-year, oldest first. */

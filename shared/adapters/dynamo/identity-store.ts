@@ -1,28 +1,25 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
-import type { Space, SpaceMode } from '../../domain/roles';
-import type {
-  DirectoryParams,
-  Membership,
-  MembershipRole,
-  MembershipStatus,
-  PrincipalChange,
-  Structure,
-  StructureService,
-  StructureType,
-  TechnicalAccount,
-  User,
-} from '../../domain/structures';
+import type { DirectoryEntry, Stored } from '../../domain/records';
+import type { Membership, Structure, User } from '../../domain/structures';
 import { DirectoryStore } from './directory-store';
+import {
+  membershipFrom,
+  membershipItem,
+  serviceItem,
+  structureFrom,
+  structureItem,
+  userFrom,
+  userItem,
+} from './identity-items';
 import { gsi2, type Keys, keys } from './keys';
+import { type RawItem as Item, queryAll } from './query';
+import { commitWrites, staleError, type WriteOp } from './write-ops';
 
 /**
  * Persistence of structures, their services, users and attachments (rattachements) in the single table
@@ -43,174 +40,10 @@ import { gsi2, type Keys, keys } from './keys';
  * CONFLICT, French message); nothing is half written. Every read is a Get, a BatchGet or a Query: no Scan.
  */
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Item = Record<string, unknown>;
-
-import type { DirectoryEntry, Stored } from '../../domain/records';
-
 export type { DirectoryEntry, Stored };
-
-/** One item of a transaction and the error to raise when its condition fails. */
-export interface WriteOp {
-  readonly item: TransactItem;
-  readonly onConditionFailed: () => DomainError;
-}
 
 /** Sort key of the technical account's credential: before `META`, so the structure Query never returns it. */
 const CREDENTIAL_SK = 'CREDENTIAL#TECHNIQUE';
-/** DynamoDB's limit of items in one TransactWrite. */
-export const MAX_TRANSACTION_ITEMS = 100;
-
-export function staleError(what: string): DomainError {
-  return new DomainError(
-    'VERSION_PERIMEE',
-    `${what} a été modifié(e) entre-temps par une autre action : rechargez et recommencez.`,
-    'STALE',
-  );
-}
-
-const iso = (d: Date | undefined): string | undefined => d?.toISOString();
-const date = (v: unknown): Date | undefined => (typeof v === 'string' ? new Date(v) : undefined);
-
-// ---------------------------------------------------------------------------------------------- item mapping
-
-function structureItem(s: Structure, version: number): Item {
-  // Directory: only active public structures can be found and addressed (a deactivated one is read by SIRET only)
-  const directory = s.type === 'PUBLIC' && s.active ? gsi2.directoryEntry(s.raisonSociale, s.siret) : {};
-  return {
-    ...keys.structure(s.siret),
-    ...directory,
-    entity: 'STRUCTURE',
-    siret: s.siret,
-    raisonSociale: s.raisonSociale,
-    structureType: s.type,
-    directory: s.directory,
-    active: s.active,
-    spaces: [...s.spaces],
-    createdAt: iso(s.createdAt),
-    deactivatedAt: iso(s.deactivatedAt),
-    originalSiret: s.originalSiret,
-    successorSiret: s.successorSiret,
-    mandatFacturation: s.mandatFacturation,
-    compteTechnique: s.compteTechnique
-      ? { ...s.compteTechnique, passwordChangedAt: iso(s.compteTechnique.passwordChangedAt) }
-      : undefined,
-    principalHistory: s.principalHistory?.map((c) => ({ ...c, at: c.at.toISOString() })),
-    version,
-  };
-}
-
-function serviceItem(siret: string, s: StructureService): Item {
-  return {
-    ...keys.structureService(siret, s.code),
-    entity: 'SERVICE',
-    code: s.code,
-    libelle: s.libelle,
-    active: s.active,
-  };
-}
-
-function structureFrom(meta: Item, serviceItems: readonly Item[]): Stored<Structure> {
-  const account = meta.compteTechnique as
-    | (Omit<TechnicalAccount, 'passwordChangedAt'> & { passwordChangedAt: string })
-    | undefined;
-  return {
-    siret: meta.siret as string,
-    raisonSociale: meta.raisonSociale as string,
-    type: meta.structureType as StructureType,
-    services: serviceItems.map((i) => ({
-      code: i.code as string,
-      libelle: i.libelle as string,
-      active: i.active as boolean,
-    })),
-    directory: meta.directory as DirectoryParams,
-    active: meta.active as boolean,
-    spaces: (meta.spaces as Space[]) ?? [],
-    createdAt: new Date(meta.createdAt as string),
-    ...(meta.deactivatedAt ? { deactivatedAt: date(meta.deactivatedAt) } : {}),
-    ...(meta.originalSiret ? { originalSiret: meta.originalSiret as string } : {}),
-    ...(meta.successorSiret ? { successorSiret: meta.successorSiret as string } : {}),
-    ...(meta.mandatFacturation ? { mandatFacturation: meta.mandatFacturation as Structure['mandatFacturation'] } : {}),
-    ...(account ? { compteTechnique: { ...account, passwordChangedAt: new Date(account.passwordChangedAt) } } : {}),
-    ...(Array.isArray(meta.principalHistory)
-      ? {
-          principalHistory: (meta.principalHistory as (Omit<PrincipalChange, 'at'> & { at: string })[]).map((c) => ({
-            ...c,
-            at: new Date(c.at),
-          })),
-        }
-      : {}),
-    version: meta.version as number,
-  };
-}
-
-function userItem(u: User, version: number): Item {
-  return {
-    ...keys.user(u.id),
-    entity: 'USER',
-    id: u.id,
-    loginAddress: u.loginAddress,
-    contactAddress: u.contactAddress,
-    active: u.active,
-    createdAt: iso(u.createdAt),
-    lastLoginAt: iso(u.lastLoginAt),
-    previousLoginAt: iso(u.previousLoginAt),
-    deactivatedAt: iso(u.deactivatedAt),
-    technical: u.technical
-      ? { siret: u.technical.siret, passwordExpiresAt: iso(u.technical.passwordExpiresAt) }
-      : undefined,
-    version,
-  };
-}
-
-function userFrom(i: Item): Stored<User> {
-  const technical = i.technical as { siret: string; passwordExpiresAt: string } | undefined;
-  return {
-    id: i.id as string,
-    loginAddress: i.loginAddress as string,
-    contactAddress: i.contactAddress as string,
-    active: i.active as boolean,
-    createdAt: new Date(i.createdAt as string),
-    ...(i.lastLoginAt ? { lastLoginAt: date(i.lastLoginAt) } : {}),
-    ...(i.previousLoginAt ? { previousLoginAt: date(i.previousLoginAt) } : {}),
-    ...(i.deactivatedAt ? { deactivatedAt: date(i.deactivatedAt) } : {}),
-    ...(technical
-      ? { technical: { siret: technical.siret, passwordExpiresAt: new Date(technical.passwordExpiresAt) } }
-      : {}),
-    version: i.version as number,
-  };
-}
-
-function membershipItem(m: Membership, version: number): Item {
-  return {
-    ...keys.membership(m.siret, m.userId),
-    ...gsi2.membershipOfUser(m.userId, m.siret),
-    entity: 'MEMBERSHIP',
-    siret: m.siret,
-    userId: m.userId,
-    status: m.status,
-    role: m.role,
-    spaces: m.spaces.map((s) => ({ space: s.space, mode: s.mode })),
-    requestedAt: iso(m.requestedAt),
-    decidedAt: iso(m.decidedAt),
-    decidedBy: m.decidedBy,
-    version,
-  };
-}
-
-function membershipFrom(i: Item): Stored<Membership> {
-  return {
-    siret: i.siret as string,
-    userId: i.userId as string,
-    status: i.status as MembershipStatus,
-    role: i.role as MembershipRole,
-    spaces: ((i.spaces as { space: Space; mode: SpaceMode }[]) ?? []).map((s) => ({ space: s.space, mode: s.mode })),
-    requestedAt: new Date(i.requestedAt as string),
-    ...(i.decidedAt ? { decidedAt: date(i.decidedAt) } : {}),
-    ...(i.decidedBy ? { decidedBy: i.decidedBy as string } : {}),
-    version: i.version as number,
-  };
-}
 
 // ------------------------------------------------------------------------------------------------- the store
 
@@ -509,19 +342,7 @@ export class IdentityStore {
    * collided with another on the same items raises MODIFICATION_CONCURRENTE (STALE). Nothing is written then.
    */
   async commit(ops: readonly WriteOp[]): Promise<void> {
-    if (ops.length === 0) return;
-    if (ops.length > MAX_TRANSACTION_ITEMS) {
-      throw new DomainError(
-        'OPERATION_TROP_VOLUMINEUSE',
-        `Cette opération modifierait ${ops.length} éléments à la fois (au plus ${MAX_TRANSACTION_ITEMS}) : contactez l'assistance.`,
-        'CONFLICT',
-      );
-    }
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: ops.map((o) => o.item) }));
-    } catch (e) {
-      throw transactionError(e, ops);
-    }
+    await commitWrites(this.client, ops);
   }
 
   private plainPut(item: Item): WriteOp {
@@ -538,36 +359,7 @@ export class IdentityStore {
     };
   }
 
-  private async queryAll(input: {
-    IndexName?: string;
-    KeyConditionExpression: string;
-    ExpressionAttributeValues: Record<string, unknown>;
-    ConsistentRead?: boolean;
-  }): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey }));
-      items.push(...((page.Items ?? []) as Item[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    return queryAll(this.client, { ...input, TableName: this.table });
   }
-}
-
-/** Maps a cancelled transaction to the DomainError of its first failed item. */
-export function transactionError(e: unknown, ops: readonly WriteOp[]): unknown {
-  if (!(e instanceof TransactionCanceledException)) return e;
-  const reasons = e.CancellationReasons ?? [];
-  const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-  const op = failed >= 0 ? ops[failed] : undefined;
-  if (op) return op.onConditionFailed();
-  if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-    return new DomainError(
-      'MODIFICATION_CONCURRENTE',
-      'Une autre action modifie les mêmes données au même moment : rechargez et recommencez.',
-      'STALE',
-    );
-  }
-  return e;
 }

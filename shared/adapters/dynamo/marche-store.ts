@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { type Marche, parseMarche } from '../../domain/marche';
+import type { Stored } from '../../domain/records';
 import { ROLES, type Role } from '../../domain/roles';
-import { type Stored, staleError, transactionError, type WriteOp } from './identity-store';
 import { type Keys, keys } from './keys';
+import { commitWrites, staleError, type WriteOp } from './write-ops';
 
 /**
  * Persistence of the fiche d'identité du marché (docs/rules/marche.md).
@@ -146,11 +147,7 @@ export class MarcheStore {
         onConditionFailed: () => staleError(`Le marché ${marche.numeroMarche}`),
       });
     }
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: ops.map((o) => o.item) }));
-    } catch (e) {
-      throw transactionError(e, ops);
-    }
+    await commitWrites(this.client, ops);
     return { marche, version };
   }
 

@@ -1,5 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient, tableName } from './client';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Keys } from './keys';
 
 /**
@@ -21,8 +26,8 @@ export interface OperatorGrant {
 
 export class OperatorStore {
   constructor(
-    readonly client: DynamoDBDocumentClient = dynamoClient(),
-    readonly table: string = tableName(),
+    readonly client: DynamoDBDocumentClient,
+    readonly table: string,
   ) {}
 
   async get(userId: string): Promise<OperatorGrant | undefined> {
@@ -53,6 +58,14 @@ export class OperatorStore {
       if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return 'DEJA_OPERATEUR';
       throw e;
     }
+  }
+
+  /** Idempotent: revoking an account that holds no grant changes nothing. */
+  async revoke(userId: string): Promise<'RETIRE' | 'NON_OPERATEUR'> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: operatorKey(userId), ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes ? 'RETIRE' : 'NON_OPERATEUR';
   }
 
   async list(): Promise<OperatorGrant[]> {

@@ -3,6 +3,7 @@ import type { Montants } from '../../domain/circuits';
 import type { DraftPiece, PieceActor } from '../../domain/pieces';
 import { downloadUrl } from './downloads';
 import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
+import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { send } from './sending';
 import type {
   CreateDraftInput,
@@ -16,6 +17,7 @@ import type {
 import { releaseExpiredReservations, requestUploadForm } from './uploads';
 import { type DocumentVerifier, verifyUpload } from './verification';
 
+export type { StoredFileCheck } from './replacement';
 export * from './types';
 export type { DocumentVerifier } from './verification';
 
@@ -75,5 +77,10 @@ export class PieceService {
 
   send(input: SendInput): Promise<SendResult> {
     return send(this.deps, input);
+  }
+
+  /** Verified files of these pieces read again and hashed (history `?fichiers=1`). */
+  checkStoredFiles(dossierId: string, pieceIds: readonly string[]): Promise<StoredFileCheck[]> {
+    return checkStoredFiles(this.deps, dossierId, pieceIds);
   }
 }

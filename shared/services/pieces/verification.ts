@@ -2,6 +2,7 @@ import type { ObjectHead } from '../../adapters/document-bucket';
 import type { RefusedDocument, VerifyDocumentInput, VerifyDocumentResult } from '../../documents/verify';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../../domain/documents';
 import { lateUpload, mainFileMustBeTextPdf, type PieceFile } from '../../domain/pieces';
+import { refuseReplacement } from './replacement';
 import type { PieceDeps, VerificationOutcome } from './types';
 
 /**
@@ -29,7 +30,13 @@ export async function verifyUpload(
       await deps.documents.hide(object.key);
       return { outcome: 'IGNORE', reason: 'objet sans formulaire de dépôt' };
     }
-    if (file.status === 'VERIFIE') return { outcome: 'IGNORE', reason: 'déjà vérifié' };
+    if (file.status === 'VERIFIE') {
+      // Another version under a verified file's key: recorded as a refused replacement, never served
+      if (object.versionId && file.versionId && object.versionId !== file.versionId) {
+        return refuseReplacement(deps, file, { key: object.key, versionId: object.versionId });
+      }
+      return { outcome: 'IGNORE', reason: 'déjà vérifié' };
+    }
     if (file.status === 'REFUSE' || file.status === 'ANNULE') {
       await deps.documents.hide(object.key);
       return { outcome: 'IGNORE', reason: `fichier ${file.status === 'REFUSE' ? 'refusé' : 'annulé'}` };

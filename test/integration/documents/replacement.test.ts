@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { VERSIONS_PREFIX } from '../../../infra/local/s3';
+import { verifyTrail } from '../../../shared/adapters/audit';
+import { DEMO } from '../../../shared/seed/demo';
+import { serviceContext } from '../../../shared/services/context';
 import { textPdf } from '../../fixtures/documents/generate';
 import { usePlatform } from '../../setup/platform';
 import { type DocumentsWorld, documentsWorld, postFile, s3ErrorCode } from './helpers';
@@ -27,6 +32,8 @@ async function verifiedFile(numero: string, bytes: Uint8Array, declareSha: boole
     marche: w.marche,
     cadre: 'A4',
     numero,
+    montants: { htCents: 1_000_000, tvaCents: 200_000, ttcCents: 1_200_000 },
+    datePiece: '2025-03-31',
   });
   const form = await w.pieces.requestUploadForm({
     actor: w.actor('mandataire'),
@@ -80,5 +87,77 @@ describe('a verified file cannot be replaced', () => {
     expect(file?.status).toBe('VERIFIE');
     expect(file?.sha256).toBe(sha256(original));
     expect(sha256(await downloaded(d, form.fileId))).toBe(sha256(original));
+  });
+
+  it('records other bytes landing under a sent piece’s verified file as a refused replacement in the history', async () => {
+    const original = await textPdf([['Situation n° 3', 'Montant : 3 000,00 €']]);
+    const { d, form } = await verifiedFile('REMPL-3', original, false);
+    await w.pieces.send({ userId: DEMO.users.mandataire.id, dossierId: d.dossierId, pieceId: d.pieceId });
+    const other = sameSizeOther(original);
+    // The form is still valid (S3 would accept it too): the other bytes become a newer version of the object
+    expect((await postFile(form, other)).status).toBe(204);
+    await getPlatform().settle();
+
+    expect(sha256(await downloaded(d, form.fileId))).toBe(sha256(original));
+    const record = await w.dossiers.load(d.dossierId);
+    const refused = record.events.filter((e) => e.type === 'REMPLACEMENT_FICHIER_REFUSE');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.details).toMatchObject({
+      pieceId: d.pieceId,
+      fichierId: form.fileId,
+      empreinteVerifiee: sha256(original),
+      empreinteRefusee: sha256(other),
+    });
+    expect(refused[0]?.details?.versionRefusee).not.toBe(refused[0]?.details?.versionVerifiee);
+    expect(refused[0]?.fileHashes).toEqual([sha256(other)]);
+    // Chained like every other event: the trail still verifies, one event longer
+    expect(verifyTrail(record.events)).toMatchObject({ ok: true, length: record.events.length });
+  });
+
+  it('says which stored file no longer matches its recorded hash when the storage itself was altered (?fichiers=1)', async () => {
+    const original = await textPdf([['Situation n° 4', 'Montant : 4 000,00 €']]);
+    const { d, form } = await verifiedFile('REMPL-4', original, true);
+    await w.pieces.send({ userId: DEMO.users.mandataire.id, dossierId: d.dossierId, pieceId: d.pieceId });
+    const p = getPlatform();
+    const login = await fetch(`${p.url}/_local/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ loginAddress: DEMO.users.mandataire.login }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const history = async () => {
+      const res = await fetch(`${p.url}/v1/dossiers/${d.dossierId}/historique?fichiers=1`, {
+        headers: { authorization: `Bearer ${token}`, 'x-structure-siret': DEMO.sirets.mandataire },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as {
+        verification: { integre: boolean; fichiersIntegres?: boolean };
+        fichiers?: { fichierId: string; integre: boolean; empreinteStockee?: string; raison?: string }[];
+      };
+    };
+    const before = await history();
+    expect(before.verification).toMatchObject({ integre: true, fichiersIntegres: true });
+    expect(before.fichiers?.find((f) => f.fichierId === form.fileId)).toMatchObject({
+      integre: true,
+      empreinteStockee: sha256(original),
+    });
+
+    // Someone with access to the storage rewrites the verified version's bytes, bypassing every form
+    const file = await serviceContext().stores.pieces.file(d.dossierId, d.pieceId, form.fileId);
+    const other = sameSizeOther(original);
+    await p.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: p.bucketName,
+        Key: `${VERSIONS_PREFIX}${file?.objectKey}/${file?.versionId}`,
+        Body: other,
+      }),
+    );
+    const after = await history();
+    expect(after.verification).toMatchObject({ integre: true, fichiersIntegres: false });
+    expect(after.fichiers?.find((f) => f.fichierId === form.fileId)).toMatchObject({
+      integre: false,
+      empreinteStockee: sha256(other),
+      raison: 'contenu stocké différent de l’empreinte enregistrée à la vérification',
+    });
   });
 });

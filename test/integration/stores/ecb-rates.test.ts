@@ -2,9 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { scheduledFetchHandler } from '../../../functions/rates/scheduled-fetch';
+import { runOperateurs } from '../../../scripts/operateurs';
 import { EcbRateStore } from '../../../shared/adapters/dynamo/ecb-rate-store';
+import { OperatorStore } from '../../../shared/adapters/dynamo/operator-store';
 import { fetchEcbSeries } from '../../../shared/adapters/ecb-api';
+import { ECB_RATE_METRICS } from '../../../shared/adapters/metrics';
+import { createUser } from '../../../shared/domain/structures/user';
+import { createContext, infrastructureFromEnv } from '../../../shared/services/context';
 import { EcbRateService } from '../../../shared/services/ecb-rate-service';
+import { resolveOperator } from '../../../shared/services/operator-authorization';
 import { domainErrorOf, type LocalDynamo, startLocalDynamo } from './local-table';
 
 /**
@@ -122,5 +129,109 @@ describe('scheduled fetch of the ECB rates', () => {
     expect((await service().missingCurrent(NOW))?.semestre).toBe('2026-07-01');
     await service().fetchFromEcb('SYSTEME', NOW, baseUrl);
     expect(await service().missingCurrent(NOW)).toBeUndefined();
+  });
+});
+
+describe('the scheduled function on AWS (functions/rates/scheduled-fetch.ts)', () => {
+  /** The handler on the composition root's services over this table, reading the ECB at ECB_API_URL. */
+  function run(at: Date) {
+    const published: Record<string, number>[] = [];
+    const previous = process.env.ECB_API_URL;
+    process.env.ECB_API_URL = baseUrl;
+    const ctx = createContext(
+      infrastructureFromEnv({ dynamo: dynamo.doc, tableName: store.table, clock: { now: () => at } }),
+    );
+    const handler = scheduledFetchHandler(
+      () => ctx,
+      () => ({ publish: (counts) => published.push({ ...counts }) }),
+    );
+    return handler().then(
+      (outcome) => {
+        process.env.ECB_API_URL = previous;
+        return { outcome, published };
+      },
+      (e: unknown) => {
+        process.env.ECB_API_URL = previous;
+        throw e;
+      },
+    );
+  }
+
+  it('records the new half-years once, reports nothing missing, and records nothing on a second run', async () => {
+    const first = await run(NOW);
+    // the recorded series (last change 2025-06-11) read on 2026-12-03: 2023-01-01 … 2026-07-01 = 8 half-years
+    expect(first.outcome.report?.enregistres).toHaveLength(8);
+    expect(first.published).toEqual([
+      { [ECB_RATE_METRICS.missingHalfYear]: 0, [ECB_RATE_METRICS.fetchFailed]: 0, [ECB_RATE_METRICS.recorded]: 8 },
+    ]);
+    expect((await store.get('2026-07-01'))?.recordedBy).toBe('SYSTEME:releve-planifie');
+    expect((await store.get('2026-07-01'))?.reference).toBe(baseUrl);
+
+    const second = await run(NOW);
+    expect(second.outcome.report?.dejaConnus).toHaveLength(8);
+    expect(second.published[0]?.[ECB_RATE_METRICS.recorded]).toBe(0);
+    expect(await store.journal()).toHaveLength(8);
+  });
+
+  it('on a malformed answer writes nothing and publishes the failure and the missing half-year', async () => {
+    answer = { status: 200, body: `${HEADER}\nFM.D.U2.EUR.4F.KR.MRR_FR.LEV,D,U2,EUR,4F,KR,MRR_FR,LEV,2025-06-11,deux` };
+    const { outcome, published } = await run(NOW);
+    expect(outcome.failure?.code).toBe('TAUX_BCE_REPONSE_ILLISIBLE');
+    expect(outcome.missing?.semestre).toBe('2026-07-01');
+    expect(published).toEqual([
+      { [ECB_RATE_METRICS.missingHalfYear]: 1, [ECB_RATE_METRICS.fetchFailed]: 1, [ECB_RATE_METRICS.recorded]: 0 },
+    ]);
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('on 1 January records the new half-year from the same series, 15 minutes after it starts', async () => {
+    // 2027-01-01 00:15 Paris = 2026-12-31 23:15 UTC; the rate in force on 1 January 2027 is the latest change
+    // on or before it: 2,15 % since 11 June 2025.
+    const { outcome, published } = await run(new Date('2026-12-31T23:15:00Z'));
+    expect(outcome.report?.enregistres).toContainEqual({ semestre: '2027-01-01', tauxPointsBase: 215 });
+    expect(outcome.missing).toBeUndefined();
+    expect(published[0]?.[ECB_RATE_METRICS.missingHalfYear]).toBe(0);
+  });
+});
+
+describe('npm run operateurs: how an operator is made on AWS', () => {
+  it('grants the account of a login address, once; the API check then lets it through; retirer withdraws it', async () => {
+    const { table, identity } = await dynamo.freshTable();
+    const operators = new OperatorStore(dynamo.doc, table);
+    await identity.commit(identity.userWrites(createUser({ id: 'U-OPS-1', loginAddress: 'ops@example.fr' }, NOW), 0));
+    const lines: string[] = [];
+    const deps = { identity, operators, now: () => NOW, print: (l: string) => lines.push(l), by: 'CLI:test' };
+
+    await expect(resolveOperator('U-OPS-1', { identity, operators })).rejects.toMatchObject({
+      code: 'ROLE_OPERATEUR_REQUIS',
+    });
+    expect(await runOperateurs(['accorder', 'ops@example.fr'], deps)).toBe(0);
+    expect(await runOperateurs(['accorder', 'ops@example.fr'], deps)).toBe(0);
+    expect(lines).toEqual([
+      'ops@example.fr est maintenant opérateur de la plateforme.',
+      "ops@example.fr était déjà opérateur de la plateforme : rien n'a changé.",
+    ]);
+    expect(await operators.list()).toEqual([
+      { userId: 'U-OPS-1', loginAddress: 'ops@example.fr', grantedAt: NOW.toISOString(), grantedBy: 'CLI:test' },
+    ]);
+    expect(await resolveOperator('U-OPS-1', { identity, operators })).toEqual({
+      userId: 'U-OPS-1',
+      loginAddress: 'ops@example.fr',
+    });
+
+    expect(await runOperateurs(['retirer', 'ops@example.fr'], deps)).toBe(0);
+    expect(await operators.list()).toEqual([]);
+  });
+
+  it('refuses an address without an account, and prints the usage without a command', async () => {
+    const { table, identity } = await dynamo.freshTable();
+    const operators = new OperatorStore(dynamo.doc, table);
+    const lines: string[] = [];
+    const deps = { identity, operators, now: () => NOW, print: (l: string) => lines.push(l) };
+    expect(await runOperateurs(['accorder', 'personne@example.fr'], deps)).toBe(1);
+    expect(lines[0]).toMatch(/^Refusé \(UTILISATEUR_INCONNU\)/);
+    expect(await operators.list()).toEqual([]);
+    expect(await runOperateurs(['accorder'], deps)).toBe(2);
+    expect(await runOperateurs([], deps)).toBe(2);
   });
 });

@@ -2,7 +2,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
-import { IdentityService, verifyPassword } from '../../../shared/services/identity-service';
+import { IdentityService } from '../../../shared/services/identity-service';
+import { verifyPassword } from '../../../shared/services/technical-password';
 import { domainErrorOf, type LocalDynamo, startLocalDynamo } from './local-table';
 
 const T0 = new Date('2025-03-03T09:00:00Z');

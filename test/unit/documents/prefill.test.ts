@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstDate, pagesToRead, parseFrenchAmount, prefillFromPages } from '../../../shared/domain/prefill';
+import { pagesToRead, prefillFromPages } from '../../../shared/domain/prefill';
+import { firstDate, parseFrenchAmount } from '../../../shared/domain/printed-values';
 
 const one = (text: string) => prefillFromPages([{ number: 1, text }]);
 

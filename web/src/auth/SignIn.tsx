@@ -2,7 +2,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { type FormEvent, useState } from 'react';
-import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { usePageTitle } from '../ui/usePageTitle';
 import { useAuth } from './AuthProvider';
 import { completeOidcSignIn, startOidcSignIn } from './oidc';
@@ -167,7 +167,18 @@ export function OidcCallback() {
     <main id="contenu" className="fr-container fr-py-6w">
       <h1>Connexion en cours</h1>
       {error ? (
-        <Alert severity="error" title="La connexion a échoué" description={error} />
+        <>
+          <Alert
+            severity="error"
+            title="La connexion a échoué"
+            description={`Le service d’identification n’a pas confirmé votre connexion (${error}). Recommencez depuis la page de connexion.`}
+          />
+          <p className="fr-mt-4w">
+            <Link to="/connexion" replace>
+              Revenir à la page de connexion
+            </Link>
+          </p>
+        </>
       ) : (
         <p role="status">Vérification de votre identité…</p>
       )}

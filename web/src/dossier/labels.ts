@@ -30,6 +30,7 @@ export const EVENT_LABELS: Record<string, string> = {
   MISE_EN_PAIEMENT: 'Mise en paiement',
   A_RECYCLER: 'Renvoyée pour recyclage',
   REJETEE: 'Rejet',
+  REMPLACEMENT_FICHIER_REFUSE: 'Remplacement d’un fichier vérifié refusé',
 };
 
 /** An event type as a reader sees it: the known label, else the type in plain words. */

@@ -240,6 +240,20 @@ export class InboxStore {
     return out;
   }
 
+  /** Whether some notification of a Paris day still waits for its digest. */
+  async hasDigest(day: string): Promise<boolean> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `DIGEST#${day}` },
+        Limit: 1,
+      }),
+    );
+    return (page.Items ?? []).length > 0;
+  }
+
   /** Claims a user's digest of a day (once per user and day, a stale claim is taken over). */
   async claimDigest(userId: string, day: string, now: Date, leaseMs: number): Promise<boolean> {
     try {

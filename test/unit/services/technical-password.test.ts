@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, technicalLoginOf, verifyPassword } from '../../../shared/services/identity-service';
+import { hashPassword, technicalLoginOf, verifyPassword } from '../../../shared/services/technical-password';
 
 describe('technical account password storage (docs/rules/structures.md#technical-account)', () => {
   const password = 'Tr0mpette-Bleue!';
