@@ -25,7 +25,7 @@ export const agir = httpHandler({
   operationId: 'agirSurDossier',
   summary: 'Agir sur un dossier',
   description: [
-    'Valider, refuser avec motifs, déposer l’état d’acompte (montants corrigés), suspendre avec la liste des documents manquants, service fait, mandater, mettre en paiement, signer le décompte général (avec ou sans réserves), recycler, compléter, rejeter, saisir directement le maître d’ouvrage…',
+    'Valider (avec un Complément d’information facultatif), refuser avec motifs, déposer l’état d’acompte (montants corrigés), suspendre avec la liste des documents manquants, service fait, mandater, mettre en paiement, signer le décompte général (avec ou sans réserves), recycler, compléter (avec les fichiers déposés sur la pièce suspendue), rejeter, saisir directement le maître d’ouvrage…',
     'Les actions qui déposent une pièce nomment le brouillon à envoyer (`pieceId`, créé par POST /v1/dossiers/{dossierId}/pieces, fichier principal vérifié).',
     'If-Match (version lue dans l’ETag) et Idempotency-Key obligatoires. DELAI_EXPIRE est réservé au système.',
     'En-tête facultatif X-Structure-Siret : la structure pour laquelle vous agissez, si vous êtes rattaché à plusieurs structures du marché.',
@@ -67,13 +67,27 @@ export const agir = httpHandler({
         etag: sent.dossier.version,
       });
     }
+    if (body.type === 'COMPLETER' && body.fichiers?.length) {
+      // The answer to a suspension names the files added to the suspended piece (checked once authorized)
+      const result = await raceAsConflict(() =>
+        svc.pieces.completeWithFiles({
+          userId: who.userId,
+          ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
+          dossierId: ctx.params.dossierId,
+          expectedVersion: ctx.ifMatch,
+          documents: body.documents ?? [],
+          fileIds: body.fichiers ?? [],
+        }),
+      );
+      return ok(resultatJson(result, await viewAfter(svc.dossiers, result)), { etag: result.version });
+    }
     // Authorization (user → structure → roles → space in MODIFICATION) then the rule book, in DossierService.decide
     const result = await raceAsConflict(() =>
       svc.dossiers.decide({
         dossierId: ctx.params.dossierId,
         userId: who.userId,
         ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
-        action: toCircuitAction(body),
+        action: toCircuitAction(body.type === 'COMPLETER' ? { ...body, documents: body.documents ?? [] } : body),
         expectedVersion: ctx.ifMatch,
       }),
     );

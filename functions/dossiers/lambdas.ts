@@ -20,13 +20,15 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/read.ts',
     kind: 'http',
     description:
-      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, liens de téléchargement",
+      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, certificats de dépôt, liens de téléchargement",
     routes: [
       { method: 'GET', path: '/v1/dossiers/{dossierId}', public: false },
       { method: 'GET', path: '/v1/dossiers/{dossierId}/delai', public: false },
       { method: 'GET', path: '/v1/dossiers/{dossierId}/historique', public: false },
       { method: 'GET', path: '/v1/marches/{marcheId}/dossiers', public: false },
       { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat', public: false },
+      { method: 'GET', path: '/v1/structures/{siret}/brouillons', public: false },
       {
         method: 'GET',
         path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}/telechargement',
@@ -63,12 +65,14 @@ export const DOSSIER_LAMBDAS = {
   dossiersPieces: {
     entry: 'functions/dossiers/pieces.ts',
     kind: 'http',
-    description: 'Pièces : brouillons, formulaires de dépôt des fichiers, « Valider et envoyer », suppression',
+    description:
+      'Pièces : brouillons (création, modification, suppression), formulaires de dépôt des fichiers, « Valider et envoyer »',
     routes: [
       { method: 'POST', path: '/v1/marches/{marcheId}/pieces', public: false },
       { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces', public: false },
       { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers', public: false },
       { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer', public: false },
+      { method: 'PATCH', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
       { method: 'DELETE', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
     ],
     access: { table: 'readWrite', bucket: 'readWriteDelete', stateMachines: 'startAndCallback' },

@@ -1,10 +1,13 @@
 import * as z from 'zod';
+import { daysBetween, parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { httpHandler } from '../../shared/http/handler';
-import { ok } from '../../shared/http/results';
+import { binary, ok } from '../../shared/http/results';
+import { siretParams } from '../../shared/schemas/identity';
 import {
   actingHeaders,
   brouillonOutput,
+  brouillonsOutput,
   dossierId,
   fichierId,
   lienTelechargementOutput,
@@ -12,9 +15,13 @@ import {
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import type { Actor } from '../../shared/services/authorization';
+import { serviceContext } from '../../shared/services/context';
 import type { DraftPiece } from '../../shared/services/pieces';
+import { certificatePdf } from '../../shared/services/pieces/certificate';
+import { assertMemberOf } from '../api/lib';
+import { brouillonJson } from './piece-views';
 import { actorToRead, type RequestServices, requestServices } from './support';
-import { brouillonJson } from './views';
+import { montantsJson } from './views';
 
 /**
  * Reads of a piece and its files (docs/rules/documents.md#drafts-and-sending). A sent piece is read by every actor of the marché; a draft only by
@@ -49,12 +56,14 @@ export const lireBrouillon = httpHandler({
   auth: 'user',
   params: pieceParams,
   headers: actingHeaders,
-  responses: { 200: { description: 'La pièce', schema: brouillonOutput } },
+  responses: {
+    200: { description: 'La pièce', schema: brouillonOutput, headers: { ETag: 'Version du brouillon (If-Match).' } },
+  },
   handler: async (ctx) => {
     const svc = requestServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     const { draft } = await readablePiece(svc, who, ctx.params);
-    return ok(brouillonJson(draft));
+    return ok(brouillonJson(draft), { etag: draft.version });
   },
 });
 
@@ -79,5 +88,65 @@ export const lienTelechargement = httpHandler({
       fileId: ctx.params.fichierId,
     });
     return ok({ url: link.url, expireLe: link.expiresAt });
+  },
+});
+
+export const lireCertificatDepot = httpHandler({
+  operationId: 'lireCertificatDepot',
+  summary: 'Certificat de dépôt d’une pièce envoyée (PDF)',
+  description:
+    'Le certificat de dépôt en PDF : son numéro, la phrase « La pièce n° X est validée… », la pièce (cadre, numéro, marché, dossier, déposant, montants) et chaque fichier avec son empreinte SHA-256. Pour qui peut lire la pièce.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat',
+  auth: 'user',
+  params: pieceParams,
+  headers: actingHeaders,
+  responses: {
+    200: { description: 'Le certificat (PDF)', contentType: 'application/pdf' },
+    409: { description: 'La pièce n’est pas encore envoyée (PIECE_NON_ENVOYEE).' },
+  },
+  handler: async (ctx) => {
+    const svc = requestServices();
+    const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
+    const { draft } = await readablePiece(svc, who, ctx.params);
+    const pdf = await certificatePdf(draft, await svc.marche(draft.marcheId));
+    return binary(pdf, { contentType: 'application/pdf', fileName: `certificat-${draft.certificat}.pdf` });
+  },
+});
+
+export const listerBrouillons = httpHandler({
+  operationId: 'listerBrouillons',
+  summary: 'Brouillons : les pièces non envoyées de la structure',
+  description:
+    'Les pièces que la structure a commencé à déposer sans les envoyer, la plus récente d’abord, avec leur âge : le destinataire ne les voit pas tant qu’elles ne sont pas envoyées. Réservé aux membres de la structure.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/structures/{siret}/brouillons',
+  auth: 'user',
+  params: siretParams,
+  query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(50) }),
+  responses: { 200: { description: 'Les brouillons', schema: brouillonsOutput } },
+  handler: async (ctx) => {
+    await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
+    const today = parisDateOf(ctx.now);
+    const drafts = await requestServices().pieces.listDrafts(ctx.params.siret, ctx.query.limite);
+    return ok({
+      siret: ctx.params.siret,
+      brouillons: drafts.map((d) => ({
+        id: d.pieceId,
+        dossierId: d.dossierId,
+        marcheId: d.marcheId,
+        cadre: d.cadre,
+        numero: d.numero,
+        nouveauDossier: d.newDossier,
+        ...(d.montants ? { montants: montantsJson(d.montants) } : {}),
+        ...(d.datePiece ? { datePiece: d.datePiece } : {}),
+        octetsReserves: d.reservedBytes,
+        creeLe: d.createdAt,
+        ageJours: daysBetween(parisDateOf(new Date(d.createdAt)), today),
+        version: d.version,
+      })),
+    });
   },
 });

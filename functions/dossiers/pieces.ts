@@ -13,13 +13,15 @@ import {
   dossierId,
   envoyerBody,
   formulaireDepotOutput,
+  modifierBrouillonBody,
   pieceId,
   ROLE_FICHIER_SERVICE,
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
+import { brouillonJson } from './piece-views';
 import { actorToAct, circuitActor, raceAsConflict, requestServices } from './support';
-import { brouillonJson, resultatJson, viewAfter } from './views';
+import { resultatJson, viewAfter } from './views';
 
 /**
  * Pieces before they enter the circuit (docs/rules/circuits.md, docs/rules/documents.md#drafts-and-sending): a draft opens a new dossier or follows the previous piece
@@ -197,26 +199,76 @@ export const envoyerPiece = httpHandler({
   },
 });
 
+export const modifierBrouillon = httpHandler({
+  operationId: 'modifierBrouillon',
+  summary: 'Modifier un brouillon (numéro, date, montants, suggestions du PDF)',
+  description:
+    'Le déposant corrige son brouillon, ou accepte une à une (ou toutes) les valeurs lues dans le PDF principal (`appliquerSuggestions`). If-Match (version du brouillon, son ETag) et Idempotency-Key obligatoires.',
+  tags: TAGS,
+  method: 'PATCH',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}',
+  auth: 'user',
+  params: pieceParams,
+  headers: actingHeaders,
+  body: modifierBrouillonBody,
+  requiresIfMatch: true,
+  idempotent: true,
+  responses: {
+    200: { description: 'Le brouillon modifié', schema: brouillonOutput, headers: { ETag: 'Nouvelle version.' } },
+  },
+  handler: async (ctx) => {
+    const svc = requestServices();
+    const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
+    const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
+    const updated = await svc.pieces.updateDraft({
+      actor: circuitActor(actor),
+      dossierId: draft.dossierId,
+      pieceId: draft.pieceId,
+      expectedVersion: ctx.ifMatch,
+      ...(ctx.body.numero !== undefined ? { numero: ctx.body.numero } : {}),
+      ...(ctx.body.montants ? { montants: ctx.body.montants } : {}),
+      ...(ctx.body.datePiece ? { datePiece: ctx.body.datePiece } : {}),
+      ...(ctx.body.appliquerSuggestions ? { applySuggestions: ctx.body.appliquerSuggestions } : {}),
+    });
+    return ok(brouillonJson(updated), { etag: updated.version });
+  },
+});
+
 export const supprimerBrouillon = httpHandler({
   operationId: 'supprimerBrouillon',
   summary: 'Supprimer un brouillon',
-  description: 'Supprime la pièce non envoyée et ses fichiers, et libère son numéro.',
+  description:
+    'Supprime la pièce non envoyée : son numéro est libéré, ses réservations rendues, ses fichiers masqués. If-Match (version du brouillon) et Idempotency-Key obligatoires.',
   tags: TAGS,
   method: 'DELETE',
   path: '/v1/dossiers/{dossierId}/pieces/{pieceId}',
   auth: 'user',
   params: pieceParams,
   headers: actingHeaders,
+  requiresIfMatch: true,
+  idempotent: true,
   responses: { 204: { description: 'Brouillon supprimé' } },
   handler: async (ctx) => {
     const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
     const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
-    await svc.pieces.deleteDraft({ actor: circuitActor(actor), dossierId: draft.dossierId, pieceId: draft.pieceId });
+    await svc.pieces.deleteDraft({
+      actor: circuitActor(actor),
+      dossierId: draft.dossierId,
+      pieceId: draft.pieceId,
+      expectedVersion: ctx.ifMatch,
+    });
     return noContent();
   },
 });
 
 export const handler = route(
-  routesOf(creerPremierePiece, creerPieceSuivante, demanderDepotFichier, envoyerPiece, supprimerBrouillon),
+  routesOf(
+    creerPremierePiece,
+    creerPieceSuivante,
+    demanderDepotFichier,
+    envoyerPiece,
+    modifierBrouillon,
+    supprimerBrouillon,
+  ),
 );

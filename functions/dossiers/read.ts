@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { verifyTrail } from '../../shared/adapters/audit';
-import { PIECE_STATUSES } from '../../shared/domain/circuits';
+import { PIECE_STATUSES, spaceOfAction } from '../../shared/domain/circuits';
+import { canAct } from '../../shared/domain/structures';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
@@ -10,7 +11,7 @@ import { historiqueOutput } from '../../shared/schemas/history';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { serviceContext } from '../../shared/services/context';
 import { historiqueJson } from './history-view';
-import { lienTelechargement, lireBrouillon } from './piece-reads';
+import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
 import { actorToRead, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
@@ -44,8 +45,14 @@ export const lireDossier = httpHandler({
       marche,
     );
     const pending = service.pendingOf(record, marche);
-    const view = dossierJson(record, pending, await service.currentClockView(record), actor.siret);
-    return ok(view, { etag: record.version });
+    const [clock, membership] = await Promise.all([
+      service.currentClockView(record),
+      serviceContext().stores.identity.getMembership(actor.siret, ctx.identity.userId),
+    ]);
+    const view = dossierJson(record, pending, clock, actor.siret);
+    // docs/rules/structures.md#spaces: the structure's actions are offered to a user only in MODIFICATION of their space
+    const mesActions = view.mesActions.filter((a) => membership && canAct(membership, spaceOfAction(a.type)));
+    return ok({ ...view, mesActions }, { etag: record.version });
   },
 });
 
@@ -148,5 +155,14 @@ export const listerDossiers = httpHandler({
 });
 
 export const handler = route(
-  routesOf(lireDossier, lireDelai, lireHistorique, listerDossiers, lireBrouillon, lienTelechargement),
+  routesOf(
+    lireDossier,
+    lireDelai,
+    lireHistorique,
+    listerDossiers,
+    lireBrouillon,
+    lienTelechargement,
+    lireCertificatDepot,
+    listerBrouillons,
+  ),
 );

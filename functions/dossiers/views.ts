@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { ChainedEvent, TrailVerification } from '../../shared/adapters/audit';
+import type { ChainedEvent } from '../../shared/adapters/audit';
 import {
   ACTION_LABELS,
   type ActionType,
@@ -13,7 +13,6 @@ import {
   STATE_LABELS,
 } from '../../shared/domain/circuits';
 import type { DgpClockView, DgpPicture } from '../../shared/domain/dgp';
-import type { Suggestions } from '../../shared/domain/prefill';
 import { toAmountString } from '../../shared/schemas/common';
 import type {
   attenteOutput,
@@ -23,14 +22,7 @@ import type {
   evenementOutput,
   resultatActionOutput,
 } from '../../shared/schemas/dossier';
-import {
-  type brouillonOutput,
-  type fichierOutput,
-  ROLE_FICHIER_API,
-  type suggestionsOutput,
-} from '../../shared/schemas/pieces';
 import type { ActResult, DossierRecord, DossierService } from '../../shared/services/dossier-service';
-import type { DraftPiece, FileRecord } from '../../shared/services/pieces';
 
 /**
  * From the stored aggregate and the rule book's answers to the wire (French field names, amounts as strings).
@@ -253,6 +245,9 @@ export function dossierJson(
         }
       : null,
     refus: d.refus ? { par: { ...d.refus.by }, motif: d.refus.motif, le: d.refus.on } : null,
+    complementsInformation: d.validations.flatMap((v) =>
+      v.complementInformation ? [{ niveau: v.niveau, par: v.siret, le: v.on, texte: v.complementInformation }] : [],
+    ),
     delai: delaiJson(delai),
     chronologie: record.events.map(evenementJson),
   };
@@ -294,84 +289,6 @@ export function dossierResumeJson(item: Record<string, unknown>): Out<typeof dos
     ...(current ? { pieceCourante: { cadre: current.cadre, numero: current.numero } } : {}),
     ouvertLe: String(item.createdAt),
     majLe: String(item.updatedAt),
-  };
-}
-
-export function suggestionsJson(s: Suggestions | undefined): Out<typeof suggestionsOutput> | undefined {
-  if (!s) return undefined;
-  const out: Record<string, { valeur: string; page: number; motCle: string }> = {};
-  const put = (key: string, value: string | undefined, sug: { page: number; keyword: string } | undefined) => {
-    if (value !== undefined && sug) out[key] = { valeur: value, page: sug.page, motCle: sug.keyword };
-  };
-  put('siretDestinataire', s.siretDestinataire?.value, s.siretDestinataire);
-  put('engagementJuridique', s.engagementJuridique?.value, s.engagementJuridique);
-  put('numeroPiece', s.numeroPiece?.value, s.numeroPiece);
-  put('datePiece', s.datePiece?.value, s.datePiece);
-  const cents = (v: number | undefined) => (v === undefined ? undefined : toAmountString(v));
-  put('montantHt', cents(s.montantHtCents?.value), s.montantHtCents);
-  put('montantTva', cents(s.montantTvaCents?.value), s.montantTvaCents);
-  put('montantTtc', cents(s.montantTtcCents?.value), s.montantTtcCents);
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-const VERIFICATION: Record<FileRecord['status'], 'EN_ATTENTE' | 'VERIFIE' | 'REFUSE' | 'ABANDONNE'> = {
-  ATTENDU: 'EN_ATTENTE',
-  VERIFIE: 'VERIFIE',
-  REFUSE: 'REFUSE',
-  EXPIRE: 'ABANDONNE',
-  ANNULE: 'ABANDONNE',
-};
-
-export function fichierJson(f: FileRecord): Out<typeof fichierOutput> {
-  const suggestions = suggestionsJson(f.suggestions);
-  return {
-    id: f.fileId,
-    nom: f.fileName,
-    role: ROLE_FICHIER_API[f.role],
-    taille: f.size ?? f.declaredSize,
-    type: f.mime ?? f.contentType,
-    verification: {
-      statut: VERIFICATION[f.status],
-      ...(f.refusal ? { code: f.refusal.code, message: f.refusal.message } : {}),
-      ...(f.sha256 ? { sha256: f.sha256 } : {}),
-      ...(f.pageCount !== undefined ? { pages: f.pageCount } : {}),
-    },
-    ...(suggestions ? { suggestions } : {}),
-  };
-}
-
-/** A piece before and after "Valider et envoyer" (docs/rules/documents.md#drafts-and-sending): drafts are visibly not sent. */
-export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
-  const suggestions = suggestionsJson(d.suggestions);
-  return {
-    id: d.pieceId,
-    dossierId: d.dossierId,
-    marcheId: d.marcheId,
-    cadre: d.cadre,
-    numero: d.numero,
-    statut: d.status,
-    envoyee: d.status === 'ENVOYEE',
-    deposantSiret: d.depositorSiret,
-    ...(d.montants ? { montants: montantsJson(d.montants) } : {}),
-    ...(d.datePiece ? { datePiece: d.datePiece } : {}),
-    fichiers: d.files.map(fichierJson),
-    octetsReserves: d.reservedBytes,
-    octetsMax: d.maxBytes,
-    ...(suggestions ? { suggestions } : {}),
-    ...(d.lastRefusal
-      ? {
-          dernierRefus: {
-            fichierId: d.lastRefusal.fileId,
-            code: d.lastRefusal.code,
-            message: d.lastRefusal.message,
-            le: d.lastRefusal.at,
-          },
-        }
-      : {}),
-    ...(d.certificat ? { certificat: d.certificat } : {}),
-    ...(d.sentAt ? { envoyeeLe: d.sentAt } : {}),
-    nouveauDossier: d.newDossier,
-    creeLe: d.createdAt,
   };
 }
 

@@ -31,11 +31,15 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return out;
 }
 
-export async function evidencePdf(title: string, sections: readonly Section[]): Promise<Uint8Array> {
+export async function evidencePdf(
+  title: string,
+  sections: readonly Section[],
+  producer = 'Factures de travaux — dossier de preuve',
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(title);
   doc.setLanguage('fr-FR');
-  doc.setProducer('Factures de travaux — dossier de preuve');
+  doc.setProducer(producer);
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const clean = encodable(font);

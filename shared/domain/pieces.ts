@@ -57,6 +57,8 @@ export interface FileRecord {
   /** Main text PDF: what the first, penultimate and last pages suggest; the depositor confirms (docs/rules/documents.md#pre-fill). */
   readonly suggestions?: Suggestions;
   readonly refusal?: FileRefusal;
+  /** Added to a sent piece while its dossier is suspended: one of the missing documents (CCP R2192-28). */
+  readonly supplement?: boolean;
 }
 
 export interface DraftPiece {
@@ -83,6 +85,8 @@ export interface DraftPiece {
   readonly sentAt?: string;
   readonly createdAt: string;
   readonly createdBy: string;
+  /** Version of the depositor's fields (numéro, date, amounts): the draft's ETag, checked by If-Match. */
+  readonly version: number;
 }
 
 /** A piece as stored: the draft, its number, its reservation (declared sizes of files awaited + real sizes). */
@@ -106,6 +110,8 @@ export interface PieceRecord {
   readonly sentAt?: string;
   readonly createdAt: string;
   readonly createdBy: string;
+  /** Drafts written before versions existed read as version 1. */
+  readonly version?: number;
 }
 
 /** A file of a piece, with where it is (its piece, its object). */
@@ -170,12 +176,16 @@ export function assertDraftOf(piece: PieceRecord | undefined, pieceId: string, a
  */
 export function reservationRefusal(
   piece: PieceRecord | undefined,
-  file: Pick<PieceFile, 'pieceId' | 'role' | 'fileName' | 'declaredSize'>,
+  file: Pick<PieceFile, 'pieceId' | 'role' | 'fileName' | 'declaredSize' | 'supplement'>,
   actorSiret: string,
 ): DomainError {
   if (!piece) return unknownPiece(file.pieceId);
-  if (piece.depositorSiret !== actorSiret) return notDepositor(piece);
-  if (piece.status !== 'BROUILLON') return alreadySent(piece);
+  if (!file.supplement) {
+    if (piece.depositorSiret !== actorSiret) return notDepositor(piece);
+    if (piece.status !== 'BROUILLON') return alreadySent(piece);
+  } else if (piece.status !== 'ENVOYEE') {
+    return new DomainError('PIECE_NON_SUSPENDUE', `La pièce n° ${piece.numero} n'attend aucun document.`, 'CONFLICT');
+  }
   if (file.role === 'MAIN' && piece.mainFileId) {
     const message = `La pièce n° ${piece.numero} a déjà un fichier principal : ajoutez ${file.fileName} en pièce jointe.`;
     return new DomainError('FICHIER_PRINCIPAL_DEJA_DEPOSE', message, 'CONFLICT', [{ path: 'role', message }]);

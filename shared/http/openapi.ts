@@ -181,6 +181,9 @@ function operationObject(op: OperationDescription, collector: SchemaCollector): 
     responses[status] = {
       description: spec.description,
       ...(Object.keys(headers).length > 0 ? { headers } : {}),
+      ...(spec.contentType && !spec.schema
+        ? { content: { [spec.contentType]: { schema: { type: 'string', format: 'binary' } } } }
+        : {}),
       ...(spec.schema
         ? {
             content: {

@@ -29,6 +29,22 @@ export function noContent(options: Omit<ResultOptions, 'status'> = {}): HttpResu
   };
 }
 
+/** A file (PDF…) as the body: sent base64-encoded to API Gateway, which delivers the bytes. */
+export function binary(
+  bytes: Uint8Array,
+  options: { readonly contentType: string; readonly fileName: string },
+): HttpResult<Uint8Array> {
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': options.contentType,
+      'Content-Disposition': `attachment; filename="${options.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'Cache-Control': 'private, no-store',
+    },
+    body: bytes,
+  };
+}
+
 /**
  * A text body sent as is (e.g. a CSV download), with its media type; the operation documents it with the
  * response's `contentType`.
@@ -53,6 +69,10 @@ export function toHttpResponse(result: HttpResult): HttpResponse {
   if (result.statusCode < 200 || result.statusCode > 599) throw new RangeError(`invalid status ${result.statusCode}`);
   const headers: Record<string, string> = { ...result.headers };
   if (result.body === undefined) return { statusCode: result.statusCode, headers };
+  if (result.body instanceof Uint8Array) {
+    const body = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength).toString('base64');
+    return { statusCode: result.statusCode, headers, body, isBase64Encoded: true };
+  }
   if (result.raw) {
     if (typeof result.body !== 'string') throw new TypeError('a raw handler result body must be a string');
     return { statusCode: result.statusCode, headers, body: result.body };

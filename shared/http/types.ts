@@ -20,7 +20,10 @@ export interface ResponseSpec {
   readonly schema?: z.ZodType;
   /** Response headers: name → French description (e.g. `{ ETag: 'Version de la ressource.' }`). */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Media type of a body that is not JSON (e.g. `text/csv; charset=utf-8`); `schema` then describes the text. */
+  /**
+   * Media type of a body that is not JSON (e.g. `text/csv; charset=utf-8`); `schema` then describes the text.
+   * Without `schema`, a file (e.g. `application/pdf`, `binary()`), documented as binary content of that type.
+   */
   readonly contentType?: string;
 }
 

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
+import { MAX_FILES_PER_PIECE } from '../domain/pieces';
 import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';
-import { destinataireInput, montantsInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
+import { destinataireInput, fichierId, montantsInput, montantsOutput, type PieceActionType, pieceId } from './pieces';
 
 /**
  * The dossier de facturation at the API (docs/rules/circuits.md, docs/rules/dgp.md): the actions an actor sends, and what a dossier, its DGP
@@ -29,10 +30,17 @@ const simple = <T extends ActionType>(type: T, description: string) =>
 /** POST /v1/dossiers/{dossierId}/actions — one variant per action type (DEPOSER opens a dossier: see pieces). */
 export const actionBody = z
   .discriminatedUnion('type', [
-    simple(
-      'VALIDER',
-      'Valideur (titulaire, cotraitant, mandataire) : accepter la pièce du sous-traitant ou du cotraitant.',
-    ),
+    z
+      .object({
+        type: z.literal('VALIDER'),
+        complementInformation: texte.optional().meta({
+          description: 'Complément d’information : message facultatif, visible de tous les acteurs du dossier.',
+        }),
+      })
+      .meta({
+        description:
+          'Valideur (titulaire, cotraitant, mandataire) : accepter la pièce du sous-traitant ou du cotraitant.',
+      }),
     z
       .object({ type: z.literal('REFUSER'), motifs: texte })
       .meta({ description: 'Valideur : refuser, avec les motifs.' }),
@@ -105,7 +113,16 @@ export const actionBody = z
       .object({ type: z.literal('REJETER'), motif: texte })
       .meta({ description: 'Service financier : rejeter (définitif).' }),
     z
-      .object({ type: z.literal('COMPLETER'), documents: z.array(texte).max(100) })
+      .object({
+        type: z.literal('COMPLETER'),
+        documents: z.array(texte).max(100).optional().meta({
+          description: 'Les documents envoyés, nommés ; par défaut les noms des fichiers.',
+        }),
+        fichiers: z.array(fichierId).max(MAX_FILES_PER_PIECE).optional().meta({
+          description:
+            'Fichiers déposés sur la pièce suspendue (POST …/pieces/{pieceId}/fichiers, rôle ANNEXE), vérifiés.',
+        }),
+      })
       .meta({ description: 'Fournisseur : envoyer les documents manquants après une suspension.' }),
     z
       .looseObject({
@@ -332,6 +349,9 @@ export const dossierOutput = z
       })
       .nullable(),
     refus: z.object({ par: party, motif: z.string(), le: calendarDateString }).nullable(),
+    complementsInformation: z
+      .array(z.object({ niveau: z.int(), par: z.string(), le: calendarDateString, texte: z.string() }))
+      .meta({ description: 'Les « Compléments d’information » des valideurs, visibles de tous les acteurs.' }),
     delai: delaiOutput.nullable(),
     chronologie: z.array(evenementOutput),
   })

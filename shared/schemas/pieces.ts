@@ -65,6 +65,23 @@ export const creerPieceBody = z
   })
   .meta({ id: 'NouvellePiece' });
 
+/** The depositor's edit of its draft: typed values, or suggestions read in the main PDF that it accepts. */
+export const modifierBrouillonBody = z
+  .object({
+    numero: z.string().max(200).optional().meta({ description: 'Nouveau numéro de la pièce.' }),
+    montants: montantsInput.optional(),
+    datePiece: calendarDate.optional(),
+    appliquerSuggestions: z
+      .array(z.enum(['numero', 'datePiece', 'montants']))
+      .max(3)
+      .optional()
+      .meta({
+        description:
+          'Suggestions du PDF principal acceptées (numero, datePiece, montants) ; une valeur saisie l’emporte sur sa suggestion.',
+      }),
+  })
+  .meta({ id: 'ModificationBrouillon' });
+
 export const ROLES_FICHIER = ['PRINCIPAL', 'ANNEXE'] as const;
 export const ROLE_FICHIER_SERVICE = { PRINCIPAL: 'MAIN', ANNEXE: 'ATTACHMENT' } as const;
 export const ROLE_FICHIER_API = { MAIN: 'PRINCIPAL', ATTACHMENT: 'ANNEXE' } as const;
@@ -186,6 +203,10 @@ export const fichierOutput = z
       pages: z.int().optional(),
     }),
     suggestions: suggestionsOutput.optional(),
+    complement: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Vrai : document ajouté à la pièce envoyée, en réponse à une suspension.' }),
   })
   .meta({ id: 'Fichier' });
 
@@ -217,6 +238,9 @@ export const brouillonOutput = z
       .boolean()
       .meta({ description: 'Première pièce : son envoi ouvre le dossier (sans If-Match). Sinon If-Match requis.' }),
     creeLe: z.string(),
+    version: z.int().meta({
+      description: 'Version des champs du brouillon (numéro, date, montants) : son ETag, à renvoyer en If-Match.',
+    }),
   })
   .meta({ id: 'PieceBrouillon' });
 
@@ -235,3 +259,25 @@ export const formulaireDepotOutput = z
 export const lienTelechargementOutput = z
   .object({ url: z.string(), expireLe: z.string() })
   .meta({ id: 'LienTelechargement' });
+
+export const brouillonsOutput = z
+  .object({
+    siret: z.string(),
+    brouillons: z.array(
+      z.object({
+        id: z.string(),
+        dossierId: z.string(),
+        marcheId: z.string(),
+        cadre: z.string(),
+        numero: z.string(),
+        nouveauDossier: z.boolean(),
+        montants: montantsOutput.optional(),
+        datePiece: calendarDateString.optional(),
+        octetsReserves: z.int(),
+        creeLe: z.string(),
+        ageJours: z.int().meta({ description: 'Jours calendaires depuis la création du brouillon (Europe/Paris).' }),
+        version: z.int(),
+      }),
+    ),
+  })
+  .meta({ id: 'Brouillons', description: 'Pièces non envoyées de la structure, la plus récente d’abord.' });

@@ -384,7 +384,9 @@ function toAuditEvent(
     actorRole: e.role,
     userId,
     details: { ...e.details, pieceId: e.pieceId },
-    fileHashes: e.type === 'PIECE_DEPOSEE' && fileHashes?.length ? [...fileHashes] : undefined,
+    // The files an event brings: a piece's at its deposit, the documents answering a suspension
+    fileHashes:
+      (e.type === 'PIECE_DEPOSEE' || e.type === 'COMPLETEE') && fileHashes?.length ? [...fileHashes] : undefined,
   };
 }
 

@@ -16,20 +16,9 @@ import { DEMO } from '../../shared/seed/demo';
  *   const portal = usePortal();
  *   it('…', async () => { const page = await portal().signIn('moe@demo.test'); … });
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
-/** Flags for a headless Chromium on a shared 2-core machine running as root. */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-extensions',
-  '--disable-sync',
-  '--no-first-run',
-  '--mute-audio',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /**
  * Where the tests' screenshots go: `test/e2e/.screens/` (git-ignored), or `docs/screenshots/` (shown by the README)

@@ -68,6 +68,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().signIn(DEMO_LOGINS.titulaire);
     await eventually(() => page.getByTestId('evenements').textContent()).toContain('Pièce déposée');
     await expectAccessible(page);
+    await screenshot(page, 'accueil');
   });
 
   it('counts the dossiers by status in the Tableau de bord; a count opens the matching search', async () => {
@@ -85,6 +86,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole('link', { name: DEMO.numeroMarche }).click();
     await eventually(() => page.locator('main h1').textContent()).toBe(`Marché ${DEMO.numeroMarche}`);
     await expectAccessible(page);
+    await screenshot(page, 'marche-fiche');
   });
 
   it('shows the Délais screen to the MOA', async () => {
@@ -92,6 +94,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     await page.goto('/delais');
     await eventually(() => page.locator('main h1').textContent()).toBe('Délais de paiement');
     await expectAccessible(page);
+    await screenshot(page, 'delais');
   });
 
   it('works 375 px wide: the Synthèse table scrolls inside its frame, the page does not', async () => {

@@ -33,6 +33,7 @@ const pieceItem = z.object({
   sentAt: z.string().optional(),
   createdAt: z.string(),
   createdBy: z.string(),
+  version: z.number().optional(),
 });
 
 const fileItem = z.object({
@@ -57,6 +58,7 @@ const fileItem = z.object({
   verifiedAt: z.string().optional(),
   suggestions: suggestions.optional(),
   refusal: refusal.optional(),
+  supplement: z.boolean().optional(),
 });
 
 const uploadMapping = z.object({ dossierId: z.string(), pieceId: z.string(), fileId: z.string() });

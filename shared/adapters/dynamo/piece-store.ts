@@ -1,15 +1,10 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
+import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
 import { keys } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
-import { pieceRelease, refusedWrites, type VerifiedContent, verifiedWrites } from './piece-writes';
+import { openStatus, pieceRelease, refusedWrites, type VerifiedContent, verifiedWrites } from './piece-writes';
 import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
 /**
@@ -131,57 +126,48 @@ export class PieceStore {
     }
   }
 
-  /** Sets amounts and date on the depositor's draft; false when it is no longer a draft of `depositorSiret`. */
-  async updateDraft(
-    dossierId: string,
-    pieceId: string,
+  /**
+   * The depositor's edit of its draft (numéro, date, amounts) at the version it read: 'EDITED', or what stood in
+   * the way — the piece ('PIECE_REFUSED': gone, sent, another structure's, or another version) or the new number
+   * ('NUMBER_TAKEN').
+   */
+  async editDraft(
+    piece: PieceRecord,
     depositorSiret: string,
-    fields: { readonly montants?: unknown; readonly datePiece?: string },
+    edit: DraftEdit,
+    expectedVersion: number | undefined,
     now: Date,
-  ): Promise<boolean> {
-    const sets: string[] = ['updatedAt = :now'];
-    const values: Record<string, unknown> = {
-      ':now': now.toISOString(),
-      ':brouillon': 'BROUILLON',
-      ':siret': depositorSiret,
-    };
-    if (fields.montants !== undefined) {
-      sets.push('montants = :m');
-      values[':m'] = fields.montants;
-    }
-    if (fields.datePiece !== undefined) {
-      sets.push('datePiece = :d');
-      values[':d'] = fields.datePiece;
-    }
+  ): Promise<'EDITED' | 'PIECE_REFUSED' | 'NUMBER_TAKEN'> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.piece(dossierId, pieceId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND #status = :brouillon AND depositorSiret = :siret',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
+      await transactWrite(this.client, draftEditWrites(this.table, piece, depositorSiret, edit, expectedVersion, now));
+      return 'EDITED';
     } catch (e) {
-      if ((e as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-      throw e;
+      if (!(e instanceof ConditionsFailed)) throw e;
+      return e.at(0) ? 'PIECE_REFUSED' : 'NUMBER_TAKEN';
     }
   }
 
   /** Deletes the draft and releases its number; false when it is no longer a draft of `depositorSiret`. */
-  async deleteDraft(piece: PieceRecord, depositorSiret: string): Promise<boolean> {
+  async deleteDraft(piece: PieceRecord, depositorSiret: string, expectedVersion?: number): Promise<boolean> {
+    const version =
+      expectedVersion === undefined
+        ? ''
+        : expectedVersion === 1
+          ? ' AND (attribute_not_exists(version) OR version = :v)'
+          : ' AND version = :v';
     try {
       await transactWrite(this.client, [
         {
           Delete: {
             TableName: this.table,
             Key: keys.piece(piece.dossierId, piece.pieceId),
-            ConditionExpression: '#status = :brouillon AND depositorSiret = :siret',
+            ConditionExpression: `#status = :brouillon AND depositorSiret = :siret${version}`,
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':brouillon': 'BROUILLON', ':siret': depositorSiret },
+            ExpressionAttributeValues: {
+              ':brouillon': 'BROUILLON',
+              ':siret': depositorSiret,
+              ...(expectedVersion === undefined ? {} : { ':v': expectedVersion }),
+            },
           },
         },
         {
@@ -231,14 +217,15 @@ export class PieceStore {
             TableName: this.table,
             Key: keys.piece(file.dossierId, file.pieceId),
             UpdateExpression: `SET reservedBytes = reservedBytes + :size, fileCount = fileCount + :one, updatedAt = :now${main ? ', mainFileId = :fid' : ''}`,
-            ConditionExpression: `attribute_exists(pk) AND #status = :brouillon AND depositorSiret = :siret AND reservedBytes <= :room AND fileCount < :maxFiles${main ? ' AND attribute_not_exists(mainFileId)' : ''}`,
+            // A supplement goes onto a sent piece (its dossier suspended: checked by the service), whoever deposited it
+            ConditionExpression: `attribute_exists(pk) AND #status = :open${file.supplement ? '' : ' AND depositorSiret = :siret'} AND reservedBytes <= :room AND fileCount < :maxFiles${main ? ' AND attribute_not_exists(mainFileId)' : ''}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':size': file.declaredSize,
               ':one': 1,
               ':now': now.toISOString(),
-              ':brouillon': 'BROUILLON',
-              ':siret': depositorSiret,
+              ':open': openStatus(file),
+              ...(file.supplement ? {} : { ':siret': depositorSiret }),
               ':room': maxPieceBytes - file.declaredSize,
               ':maxFiles': MAX_FILES_PER_PIECE,
               ...(main ? { ':fid': file.fileId } : {}),

@@ -59,12 +59,12 @@ export function verifiedWrites(
             TableName: table,
             Key: keys.piece(file.dossierId, file.pieceId),
             UpdateExpression: 'SET reservedBytes = reservedBytes - :delta, updatedAt = :now',
-            ConditionExpression: '#status = :brouillon',
+            ConditionExpression: '#status = :open',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':delta': file.declaredSize - content.size,
               ':now': at,
-              ':brouillon': 'BROUILLON',
+              ':open': openStatus(file),
             },
           },
         }
@@ -74,13 +74,13 @@ export function verifiedWrites(
             TableName: table,
             Key: keys.piece(file.dossierId, file.pieceId),
             UpdateExpression: `SET reservedBytes = reservedBytes + :size, fileCount = fileCount + :one, updatedAt = :now${main ? ', mainFileId = :fid' : ''}`,
-            ConditionExpression: `#status = :brouillon AND reservedBytes <= :room AND fileCount < :maxFiles${main ? ' AND attribute_not_exists(mainFileId)' : ''}`,
+            ConditionExpression: `#status = :open AND reservedBytes <= :room AND fileCount < :maxFiles${main ? ' AND attribute_not_exists(mainFileId)' : ''}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':size': content.size,
               ':one': 1,
               ':now': at,
-              ':brouillon': 'BROUILLON',
+              ':open': openStatus(file),
               ':room': maxPieceBytes - content.size,
               ':maxFiles': MAX_FILES_PER_PIECE,
               ...(main ? { ':fid': file.fileId } : {}),
@@ -146,4 +146,9 @@ export function pieceRelease(
       },
     },
   };
+}
+
+/** A draft takes files; a sent piece only the documents a suspension asked for (`supplement`). */
+export function openStatus(file: Pick<PieceFile, 'supplement'>): 'BROUILLON' | 'ENVOYEE' {
+  return file.supplement ? 'ENVOYEE' : 'BROUILLON';
 }

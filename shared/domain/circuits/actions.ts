@@ -22,6 +22,8 @@ const pieceInput = z.object({
 });
 const pieceWithMontants = pieceInput.extend({ montants: montantsSchema });
 const texte = z.string().trim().min(1);
+/** Length of a valideur's « Complément d'information » (Chorus Pro: a free message on the validation). */
+export const COMPLEMENT_MAX = 2000;
 
 export const actionSchema = z.discriminatedUnion('type', [
   // First piece of a dossier (A4, A7, A9, A10, A12, A13, A14)
@@ -35,7 +37,8 @@ export const actionSchema = z.discriminatedUnion('type', [
     pdfRecuMoaLe: calendarDateSchema.optional(),
   }),
   // Valideur (titulaire, cotraitant, mandataire) on a sous-traitant or cotraitant piece
-  z.object({ type: z.literal('VALIDER') }),
+  // « Complément d'information »: the valideur's optional message, shown to everyone on the dossier
+  z.object({ type: z.literal('VALIDER'), complementInformation: texte.max(COMPLEMENT_MAX).optional() }),
   z.object({ type: z.literal('REFUSER'), motifs: texte }),
   // MOE
   z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE'), piece: pieceWithMontants }),
@@ -80,7 +83,12 @@ export const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte }),
   z.object({ type: z.literal('REJETER'), motif: texte }),
   // Fournisseur / depositor after the service financier
-  z.object({ type: z.literal('COMPLETER'), documents: z.array(texte) }),
+  // The answer to a suspension, with the files added to the suspended piece (their SHA-256 go into the trail)
+  z.object({
+    type: z.literal('COMPLETER'),
+    documents: z.array(texte),
+    fichiers: z.array(z.object({ id: z.string().min(1), nom: z.string(), sha256: z.string() })).optional(),
+  }),
   z.object({
     type: z.literal('RECYCLER'),
     siret: z.string().optional(),

@@ -111,7 +111,13 @@ export function completer(ctx: Ctx, action: ActionOf<'COMPLETER'>): Change {
   };
   return {
     dossier,
-    events: [{ type: 'COMPLETEE', pieceId: d.currentPieceId, details: { documents: action.documents } }],
+    events: [
+      {
+        type: 'COMPLETEE',
+        pieceId: d.currentPieceId,
+        details: { documents: action.documents, ...(action.fichiers?.length ? { fichiers: action.fichiers } : {}) },
+      },
+    ],
     clockEffects: [{ kind: 'RESUME', on: ctx.today }],
   };
 }

@@ -142,7 +142,7 @@ function onMarche(marche: Marche, actor: Actor): Actor {
 function dispatch(ctx: Ctx, action: ParsedAction): Change {
   switch (action.type) {
     case 'VALIDER':
-      return valider(ctx);
+      return valider(ctx, action);
     case 'REFUSER':
       return refuser(ctx, action);
     case 'DEPOSER_ETAT_ACOMPTE':

@@ -137,6 +137,8 @@ export interface ValidationRecord {
   readonly outcome: 'VALIDEE' | 'REFUSEE' | 'TACITE';
   readonly on: CalendarDate;
   readonly motifs?: string;
+  /** The valideur's « Complément d'information », shown to every actor of the dossier. */
+  readonly complementInformation?: string;
 }
 
 /**

@@ -24,7 +24,7 @@ function niveauOf(d: Dossier): 1 | 2 {
 }
 
 /** Accepted, expressly or by silence, on `on`: on to the 2nd valideur, or to the MOE. */
-export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
+export function accepted(d: Dossier, on: CalendarDate, tacit: boolean, complementInformation?: string): Change {
   const niveau = niveauOf(d);
   const valideur = d.parties.valideurs[niveau - 1]!;
   const pieceId = d.currentPieceId;
@@ -37,13 +37,27 @@ export function accepted(d: Dossier, on: CalendarDate, tacit: boolean): Change {
       : 'VALIDEE_2';
   let dossier: Dossier = {
     ...setPieceStatus(d, pieceId, pieceStatus),
-    validations: [...d.validations, { niveau, siret: valideur.siret, outcome: tacit ? 'TACITE' : 'VALIDEE', on }],
+    validations: [
+      ...d.validations,
+      {
+        niveau,
+        siret: valideur.siret,
+        outcome: tacit ? 'TACITE' : 'VALIDEE',
+        on,
+        ...(complementInformation ? { complementInformation } : {}),
+      },
+    ],
   };
   const events: EventSeed[] = [
     {
       type: tacit ? 'VALIDATION_TACITE' : 'PIECE_VALIDEE',
       pieceId,
-      details: { niveau, le: on, valideurSiret: valideur.siret },
+      details: {
+        niveau,
+        le: on,
+        valideurSiret: valideur.siret,
+        ...(complementInformation ? { complementInformation } : {}),
+      },
     },
   ];
 
@@ -103,8 +117,9 @@ function toMoaWithoutMoe(d: Dossier, on: CalendarDate, events: EventSeed[]): Cha
   return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
 }
 
-export function valider(ctx: Ctx): Change {
-  return accepted(ctx.dossier, ctx.today, false);
+/** Express acceptance, with the valideur's optional « Complément d'information » kept on the dossier. */
+export function valider(ctx: Ctx, action: ActionOf<'VALIDER'>): Change {
+  return accepted(ctx.dossier, ctx.today, false, action.complementInformation);
 }
 
 /** CCP R2193-12: refusal with reasons; it ends the dossier (the depositor starts a new one). */

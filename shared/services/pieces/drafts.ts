@@ -1,7 +1,6 @@
 import { toFileRecord } from '../../adapters/dynamo/piece-items';
 import { newId } from '../../adapters/ids';
-import type { CalendarDate } from '../../domain/calendar';
-import type { CadreCode, Montants } from '../../domain/circuits';
+import type { CadreCode } from '../../domain/circuits';
 import { MAX_PIECE_BYTES, validatePieceNumber } from '../../domain/documents';
 import { DomainError } from '../../domain/errors';
 import {
@@ -16,7 +15,9 @@ import {
   pieceNumberTaken,
   unknownPiece,
 } from '../../domain/pieces';
-import type { CreateDraftInput, PieceDeps } from './types';
+import type { Suggestions } from '../../domain/prefill';
+import { suggestedFields } from './suggestions';
+import type { CreateDraftInput, DraftEditInput, PieceDeps } from './types';
 
 /**
  * Drafts: a piece before it is sent, with its number claimed for the depositor (piece numbers: 1–35 characters,
@@ -58,6 +59,7 @@ export async function createDraft(deps: PieceDeps, input: CreateDraftInput): Pro
     fileCount: 0,
     createdAt: now.toISOString(),
     createdBy: input.userId,
+    version: 1,
   };
   if (!(await deps.store.createDraft(piece))) throw pieceNumberTaken(numero.value);
   return toDraft(piece, []);
@@ -78,40 +80,54 @@ export async function listDrafts(deps: PieceDeps, siret: string, limit = 50): Pr
   return (await deps.store.draftsOf(siret, limit)).map((p) => toDraft(p, []));
 }
 
-/** The depositor confirms or corrects amounts and date (e.g. from the suggestions) while the piece is a draft. */
-export async function updateDraft(
-  deps: PieceDeps,
-  input: {
-    readonly actor: PieceActor;
-    readonly dossierId: string;
-    readonly pieceId: string;
-    readonly montants?: Montants;
-    readonly datePiece?: CalendarDate | string;
-  },
-): Promise<DraftPiece> {
-  const fields = {
-    ...(input.montants !== undefined ? { montants: checkMontants(input.montants) } : {}),
-    ...(input.datePiece !== undefined ? { datePiece: checkDate(input.datePiece) } : {}),
+/**
+ * The depositor confirms or corrects its draft: numéro, date, amounts, typed or taken from the suggestions read in
+ * the main PDF (never applied by themselves: the depositor names the ones it accepts). `expectedVersion` is the
+ * version it read (If-Match at the API): an edit made meanwhile is never overwritten.
+ */
+export async function updateDraft(deps: PieceDeps, input: DraftEditInput): Promise<DraftPiece> {
+  const piece = await requireDraftOf(deps, input.actor, input.dossierId, input.pieceId);
+  const fromSuggestions = input.applySuggestions?.length
+    ? suggestedFields(await mainSuggestions(deps, input.dossierId, input.pieceId), input.applySuggestions)
+    : {};
+  const numeroInput = input.numero ?? fromSuggestions.numero;
+  const montantsInput = input.montants ?? fromSuggestions.montants;
+  const dateInput = input.datePiece ?? fromSuggestions.datePiece;
+  let numero: string | undefined;
+  if (numeroInput !== undefined) {
+    const checked = validatePieceNumber(numeroInput);
+    if (!checked.ok) throw checked.error;
+    numero = checked.value;
+  }
+  const edit = {
+    ...(numero !== undefined ? { numero } : {}),
+    ...(montantsInput !== undefined ? { montants: checkMontants(montantsInput) } : {}),
+    ...(dateInput !== undefined ? { datePiece: checkDate(dateInput) } : {}),
   };
-  const updated = await deps.store.updateDraft(
-    input.dossierId,
-    input.pieceId,
-    input.actor.siret,
-    fields,
-    deps.clock.now(),
-  );
-  if (!updated) await explainDraftRefusal(deps, input.actor, input.dossierId, input.pieceId);
+  const outcome = await deps.store.editDraft(piece, input.actor.siret, edit, input.expectedVersion, deps.clock.now());
+  if (outcome === 'NUMBER_TAKEN') throw pieceNumberTaken(numero as string);
+  if (outcome === 'PIECE_REFUSED') {
+    const now = await requireDraftOf(deps, input.actor, input.dossierId, input.pieceId);
+    throw staleDraft(now.numero, now.version ?? 1, input.expectedVersion);
+  }
   return getDraft(deps, input.dossierId, input.pieceId);
 }
 
 /** Deletes a draft and releases its number (its uploaded objects are hidden too). */
 export async function deleteDraft(
   deps: PieceDeps,
-  input: { readonly actor: PieceActor; readonly dossierId: string; readonly pieceId: string },
+  input: {
+    readonly actor: PieceActor;
+    readonly dossierId: string;
+    readonly pieceId: string;
+    /** The version read (If-Match at the API). */
+    readonly expectedVersion?: number;
+  },
 ): Promise<void> {
   const piece = await requireDraftOf(deps, input.actor, input.dossierId, input.pieceId);
-  if (!(await deps.store.deleteDraft(piece, input.actor.siret))) {
-    await explainDraftRefusal(deps, input.actor, input.dossierId, input.pieceId);
+  if (!(await deps.store.deleteDraft(piece, input.actor.siret, input.expectedVersion))) {
+    const now = await requireDraftOf(deps, input.actor, input.dossierId, input.pieceId);
+    throw staleDraft(now.numero, now.version ?? 1, input.expectedVersion);
   }
   const files = await deps.store.files(input.dossierId, input.pieceId);
   for (const f of files) {
@@ -130,9 +146,17 @@ export async function requireDraftOf(
   return assertDraftOf(await deps.store.piece(dossierId, pieceId), pieceId, actor.siret);
 }
 
-async function explainDraftRefusal(deps: PieceDeps, actor: PieceActor, dossierId: string, pieceId: string) {
-  await requireDraftOf(deps, actor, dossierId, pieceId);
-  throw new DomainError('PIECE_MODIFIEE', 'La pièce a changé entre-temps : rechargez-la.', 'CONFLICT');
+function staleDraft(numero: string, version: number, expected: number | undefined): DomainError {
+  const message =
+    expected === undefined || expected === version
+      ? 'La pièce a changé entre-temps : rechargez-la.'
+      : `Le brouillon n° ${numero} est à la version ${version}, pas ${expected} : rechargez-le ; votre saisie est à refaire sur la version à jour.`;
+  return new DomainError('VERSION_PERIMEE', message, 'STALE');
+}
+
+async function mainSuggestions(deps: PieceDeps, dossierId: string, pieceId: string): Promise<Suggestions | undefined> {
+  const files = await deps.store.files(dossierId, pieceId);
+  return files.find((f) => f.role === 'MAIN' && f.status === 'VERIFIE')?.suggestions;
 }
 
 export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftPiece {
@@ -158,5 +182,6 @@ export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftP
     ...(piece.certificat ? { certificat: piece.certificat, sentAt: piece.sentAt } : {}),
     createdAt: piece.createdAt,
     createdBy: piece.createdBy,
+    version: piece.version ?? 1,
   };
 }

@@ -1,12 +1,13 @@
-import type { CalendarDate } from '../../domain/calendar';
-import type { Montants } from '../../domain/circuits';
 import type { DraftPiece, PieceActor } from '../../domain/pieces';
+import type { ActResult } from '../dossier-service';
 import { downloadUrl } from './downloads';
 import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
 import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { send } from './sending';
+import { type CompleteInput, completeWithFiles } from './supplements';
 import type {
   CreateDraftInput,
+  DraftEditInput,
   PieceDeps,
   SendInput,
   SendResult,
@@ -18,6 +19,7 @@ import { releaseExpiredReservations, requestUploadForm } from './uploads';
 import { type DocumentVerifier, verifyUpload } from './verification';
 
 export type { StoredFileCheck } from './replacement';
+export type { CompleteInput } from './supplements';
 export * from './types';
 export type { DocumentVerifier } from './verification';
 
@@ -42,17 +44,16 @@ export class PieceService {
     return listDrafts(this.deps, siret, limit);
   }
 
-  updateDraft(input: {
-    readonly actor: PieceActor;
-    readonly dossierId: string;
-    readonly pieceId: string;
-    readonly montants?: Montants;
-    readonly datePiece?: CalendarDate | string;
-  }): Promise<DraftPiece> {
+  updateDraft(input: DraftEditInput): Promise<DraftPiece> {
     return updateDraft(this.deps, input);
   }
 
-  deleteDraft(input: { readonly actor: PieceActor; readonly dossierId: string; readonly pieceId: string }) {
+  deleteDraft(input: {
+    readonly actor: PieceActor;
+    readonly dossierId: string;
+    readonly pieceId: string;
+    readonly expectedVersion?: number;
+  }) {
     return deleteDraft(this.deps, input);
   }
 
@@ -77,6 +78,11 @@ export class PieceService {
 
   send(input: SendInput): Promise<SendResult> {
     return send(this.deps, input);
+  }
+
+  /** « Compléter » a suspended dossier with the files added to its piece. */
+  completeWithFiles(input: CompleteInput): Promise<ActResult> {
+    return completeWithFiles(this.deps, input);
   }
 
   /** Verified files of these pieces read again and hashed (history `?fichiers=1`). */

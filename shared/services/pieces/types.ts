@@ -117,3 +117,20 @@ export type VerificationOutcome =
   | { readonly outcome: 'VERIFIE'; readonly fileId: string; readonly sha256: string }
   | { readonly outcome: 'REFUSE'; readonly fileId: string; readonly refusal: FileRefusal }
   | { readonly outcome: 'IGNORE'; readonly reason: string };
+
+/** Which suggestions read in the main PDF the depositor accepts on its draft. */
+export const SUGGESTION_FIELDS = ['numero', 'datePiece', 'montants'] as const;
+export type SuggestionField = (typeof SUGGESTION_FIELDS)[number];
+
+export interface DraftEditInput {
+  readonly actor: PieceActor;
+  readonly dossierId: string;
+  readonly pieceId: string;
+  readonly numero?: string;
+  readonly montants?: Montants;
+  readonly datePiece?: CalendarDate | string;
+  /** Suggestions accepted (a field typed as well wins over its suggestion). */
+  readonly applySuggestions?: readonly SuggestionField[];
+  /** The version read (If-Match); absent: whatever version is stored. */
+  readonly expectedVersion?: number;
+}

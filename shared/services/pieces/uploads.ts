@@ -4,13 +4,14 @@ import { MIME_BY_EXTENSION } from '../../documents/sniff';
 import { MAX_PIECE_BYTES, validateFileName } from '../../domain/documents';
 import { DomainError } from '../../domain/errors';
 import {
+  assertDraftOf,
   checkDeclaredSize,
   checkSha256,
   mainFileMustBeTextPdf,
   type PieceFile,
   reservationRefusal,
 } from '../../domain/pieces';
-import { requireDraftOf } from './drafts';
+import { supplementTarget } from './supplements';
 import {
   type PieceDeps,
   RESERVATION_GRACE_SECONDS,
@@ -35,7 +36,12 @@ export async function requestUploadForm(deps: PieceDeps, input: UploadFormInput)
     throw new DomainError('ROLE_FICHIER_INVALIDE', message, 'INVALID', [{ path: 'role', message }]);
   }
   const sha256 = input.sha256 === undefined ? undefined : checkSha256(input.sha256);
-  const piece = await requireDraftOf(deps, input.actor, input.dossierId, input.pieceId);
+  const stored = await deps.store.piece(input.dossierId, input.pieceId);
+  // A sent piece takes only the documents its suspension asks for (supplements.ts)
+  const supplement = stored?.status === 'ENVOYEE';
+  const piece = supplement
+    ? await supplementTarget(deps, input.actor, stored, input.role)
+    : assertDraftOf(stored, input.pieceId, input.actor.siret);
   // The main file of a décompte or an invoice is a native text PDF
   if (input.role === 'MAIN' && mainFileMustBeTextPdf(piece.cadre) && name.value.extension !== 'pdf') {
     const message = `Le fichier principal ${input.fileName} doit être un PDF texte (exporté depuis votre logiciel), pas un fichier .${name.value.extension}.`;
@@ -61,6 +67,7 @@ export async function requestUploadForm(deps: PieceDeps, input: UploadFormInput)
     ...(declaredContentType ? { declaredContentType } : {}),
     ...(sha256 ? { declaredSha256: sha256 } : {}),
     objectKey,
+    ...(supplement ? { supplement: true } : {}),
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
   };

@@ -61,7 +61,7 @@ export async function verifyUpload(
     // The file changed in between (expired, cancelled by a send): read it again and decide anew
     if (recorded === 'FILE_MOVED') continue;
     const piece = await deps.store.piece(file.dossierId, file.pieceId);
-    if (piece?.status !== 'BROUILLON') {
+    if (piece?.status !== (file.supplement ? 'ENVOYEE' : 'BROUILLON')) {
       await deps.documents.hide(object.key);
       return { outcome: 'IGNORE', reason: piece ? 'pièce déjà envoyée' : 'pièce supprimée' };
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../shared/adapters/workflow';
@@ -7,6 +8,7 @@ import { DEMO, demoMarche } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
 import type { DossierService } from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
+import { draftWithMainFile, Session } from './dossiers/client';
 import { call, freshSiret, login, newUser, type Reply, seed } from './identity/http';
 
 /**
@@ -493,7 +495,7 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
     expect(wrong).toEqual([]);
   });
 
-  it('lets every actor of the marché read its dossiers, and nobody else', async () => {
+  it('lets every actor of the marché read its dossiers, and nobody else; offers each only the actions it may take', async () => {
     const p = platform();
     const wrong: Outcome[] = [];
     await pool(
@@ -507,6 +509,12 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
         const allowed = readsMarche(persona, state);
         if (allowed ? r.status !== 200 : ok2xx(r) || r.status !== 403) {
           wrong.push({ what: `${persona.key} lit ${state}`, status: r.status, code: r.body?.code });
+        }
+        // The actions offered to a reader are actions it may take (a CONSULTATION member is offered none)
+        for (const a of r.status === 200 ? (r.body.mesActions as { type: ActionType }[]) : []) {
+          if (!actionAuthorized(persona, shared.get(state)!, a.type)) {
+            wrong.push({ what: `${persona.key} se voit proposer ${a.type} en ${state}`, status: r.status });
+          }
         }
       },
     );
@@ -611,6 +619,76 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
         }
       },
     );
+    expect(wrong).toEqual([]);
+  });
+
+  it('keeps drafts to their structure (list: members; edit, delete: depositors in MODIFICATION); certificates to readers', {
+    timeout: 120_000,
+  }, async () => {
+    const p = platform();
+    const wrong: Outcome[] = [];
+    // docs/rules/documents.md#drafts-and-sending: a draft is its depositor structure's until sent
+    await pool(
+      viewStructures().flatMap((siret) => PEOPLE.map((x) => ({ siret, x }))),
+      4,
+      async ({ siret, x }) => {
+        const r = await call(p, 'GET', '/v1/structures/{siret}/brouillons', { token: x.token, params: { siret } });
+        if (approved(x, siret) !== undefined ? r.status !== 200 : ok2xx(r)) {
+          wrong.push({ what: `${x.key} brouillons ${siret}`, status: r.status, code: r.body?.code });
+        }
+      },
+    );
+    const st = person('sousTraitant');
+    const session = new Session(p.url, st.login, st.token);
+    const draft = await draftWithMainFile(
+      session,
+      `/v1/marches/${DEMO.marcheId}/pieces`,
+      { cadre: 'A9', numero: num('MAT-BR') },
+      () => p.settle(),
+    );
+    const params = { dossierId: draft.dossierId, pieceId: draft.pieceId };
+    let version = 1;
+    const mayEdit = (x: Persona) => canAct(x, S.sousTraitant, 'FACTURES_TRAVAUX');
+    for (const pass of ['refused', 'allowed'] as const) {
+      for (const x of PEOPLE.filter((y) => (pass === 'allowed') === mayEdit(y))) {
+        const r = await call(p, 'PATCH', '/v1/dossiers/{dossierId}/pieces/{pieceId}', {
+          token: x.token,
+          params,
+          ifMatch: version,
+          idempotencyKey: randomUUID(),
+          body: { datePiece: '2025-04-14' },
+        });
+        if (mayEdit(x) ? r.status !== 200 : ok2xx(r)) wrong.push({ what: `${x.key} modifie`, status: r.status });
+        if (ok2xx(r)) version++;
+      }
+    }
+    for (const pass of ['refused', 'allowed'] as const) {
+      for (const x of PEOPLE.filter((y) => (pass === 'allowed') === mayEdit(y))) {
+        const r = await call(p, 'DELETE', '/v1/dossiers/{dossierId}/pieces/{pieceId}', {
+          token: x.token,
+          params,
+          ifMatch: version,
+          idempotencyKey: randomUUID(),
+        });
+        if (mayEdit(x) ? r.status !== 204 : ok2xx(r)) wrong.push({ what: `${x.key} supprime`, status: r.status });
+        if (ok2xx(r)) break;
+      }
+    }
+    // The deposit certificate of a sent piece: every reader of the marché, nobody else
+    const sent = await draftWithMainFile(
+      session,
+      `/v1/marches/${DEMO.marcheId}/pieces`,
+      { cadre: 'A9', numero: num('MAT-CERT') },
+      () => p.settle(),
+    );
+    expect((await session.post(`/v1/dossiers/${sent.dossierId}/pieces/${sent.pieceId}/envoyer`, {})).status).toBe(201);
+    await pool(PEOPLE, 4, async (x) => {
+      const r = await call(p, 'GET', '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat', {
+        token: x.token,
+        params: { dossierId: sent.dossierId, pieceId: sent.pieceId },
+      });
+      if (readsMarche(x) ? r.status !== 200 : ok2xx(r)) wrong.push({ what: `${x.key} certificat`, status: r.status });
+    });
     expect(wrong).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { created, noContent, ok, text, toHttpResponse } from '../../../shared/http/results';
+import { binary, created, noContent, ok, text, toHttpResponse } from '../../../shared/http/results';
 import type { HttpResult } from '../../../shared/http/types';
 
 describe('result helpers', () => {
@@ -40,6 +40,21 @@ describe('result helpers', () => {
   it('noContent: 204 without body or content type', () => {
     const response = toHttpResponse(noContent({ etag: 9 }));
     expect(response).toEqual({ statusCode: 204, headers: { ETag: '"9"' } });
+  });
+
+  it('binary: the bytes base64-encoded for API Gateway, with their type and a safe file name', () => {
+    const response = toHttpResponse(
+      binary(new Uint8Array([0x25, 0x50, 0x44, 0x46]), {
+        contentType: 'application/pdf',
+        fileName: 'certificat n°1.pdf',
+      }),
+    );
+    // "%PDF" = 0x25 0x50 0x44 0x46 → base64 "JVBERg=="
+    expect(response).toMatchObject({ statusCode: 200, body: 'JVBERg==', isBase64Encoded: true });
+    expect(response.headers).toMatchObject({
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': 'attachment; filename="certificat_n_1.pdf"',
+    });
   });
 
   it.each([

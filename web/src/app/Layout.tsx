@@ -22,6 +22,8 @@ const NAVIGATION = [
   { text: 'Tableau de bord', to: '/tableau-de-bord' },
   { text: 'Délais', to: '/delais' },
   { text: 'Marchés', to: '/marches' },
+  { text: 'Activités du gestionnaire', to: '/gestion' },
+  { text: 'Mon compte', to: '/mon-compte' },
 ] as const;
 
 function StructurePicker() {
@@ -61,8 +63,8 @@ function UserBox() {
   return (
     <span className="fr-text--sm fr-mb-0 ft-user">
       <span className="fr-icon-account-circle-line fr-icon--sm" aria-hidden="true" /> {u.adresseConnexion}
-      {u.derniereConnexionLe ? (
-        <span className="ft-last-login"> · Dernière connexion le {formatDateTime(u.derniereConnexionLe)}</span>
+      {u.connexionPrecedenteLe ? (
+        <span className="ft-last-login"> · Dernière connexion le {formatDateTime(u.connexionPrecedenteLe)}</span>
       ) : null}
     </span>
   );

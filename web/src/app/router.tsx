@@ -1,6 +1,7 @@
 import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
 import { OidcCallback, RequireAuth, SignIn } from '../auth/SignIn';
 import { dossierRoutes } from '../dossier/routes';
+import { gestionRoutes } from '../gestion/routes';
 import { ErrorContent, ErrorPage, NotFound } from './ErrorPage';
 import { Layout } from './Layout';
 
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
           { path: 'marches/:marcheId', ...screen(() => import('../pages/MarcheFiche')) },
           { path: 'marches/:marcheId/modifier', ...screen(() => import('../pages/MarcheForm')) },
           ...dossierRoutes,
+          ...gestionRoutes,
           { path: '*', element: <NotFound /> },
         ],
       },

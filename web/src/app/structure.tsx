@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
 import { api, type components } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
-import { readStructure, saveStructure } from '../auth/session';
+import { readSession, readStructure, saveStructure } from '../auth/session';
 
 type Moi = components['schemas']['Moi'];
 export type MonRattachement = components['schemas']['MonRattachement'];
@@ -18,7 +18,28 @@ interface StructureState {
 
 const StructureContext = createContext<StructureState | undefined>(undefined);
 
-export const moiQuery = { queryKey: ['moi'], queryFn: async () => unwrap(await api.GET('/v1/moi')) } as const;
+const RECORDED_KEY = 'factures-travaux.connexion-enregistree';
+
+/**
+ * Records the sign-in once per session (`POST /v1/moi/connexions`), before the first read of the account, so that
+ * the header shows the sign-in before this one (« Dernière connexion le … »). A failure never blocks the portal.
+ */
+async function recordSignInOnce(): Promise<void> {
+  const token = readSession()?.token;
+  if (!token || sessionStorage.getItem(RECORDED_KEY) === token.slice(-24)) return;
+  sessionStorage.setItem(RECORDED_KEY, token.slice(-24));
+  await api
+    .POST('/v1/moi/connexions', { params: { header: { 'Idempotency-Key': crypto.randomUUID() } } })
+    .catch(() => undefined);
+}
+
+export const moiQuery = {
+  queryKey: ['moi'],
+  queryFn: async () => {
+    await recordSignInOnce();
+    return unwrap(await api.GET('/v1/moi'));
+  },
+} as const;
 
 /** Loads the signed-in user and keeps the structure picked in the header (per tab). */
 export function StructureProvider({ children, fallback }: { children: ReactNode; fallback: ReactNode }) {

@@ -50,7 +50,7 @@ describe('pieces: drafts, files, pre-fill, sending', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.code).toBe('NUMERO_PIECE_DEJA_UTILISE');
 
-    const deleted = await w.as.sousTraitant.call('DELETE', path);
+    const deleted = await w.as.sousTraitant.call('DELETE', path, { ifMatch: 1, idempotencyKey: 'flow-del-1' });
     expect(deleted.status).toBe(204);
     expect((await w.as.sousTraitant.get(path)).status).toBe(404);
     const again = await w.as.sousTraitant.post(`/v1/marches/${DEMO.marcheId}/pieces`, { cadre: 'A9', numero });
