@@ -14,7 +14,6 @@ import type { User } from './user';
 
 export type {
   DirectoryParams,
-  MandatFacturation,
   PrincipalChange,
   Structure,
   StructureService,
