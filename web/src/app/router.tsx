@@ -30,6 +30,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, ...screen(() => import('../pages/Accueil')) },
           { path: 'synthese', ...screen(() => import('../pages/Synthese')) },
+          { path: 'brouillons', ...screen(() => import('../pages/Brouillons')) },
           { path: 'tableau-de-bord', ...screen(() => import('../pages/TableauDeBord')) },
           { path: 'delais', ...screen(() => import('../pages/Delais')) },
           { path: 'marches', ...screen(() => import('../pages/Marches')) },

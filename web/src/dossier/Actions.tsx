@@ -25,6 +25,15 @@ const MOTIFS = [
 ] as const;
 
 const FIELDS: Record<string, readonly Field[]> = {
+  VALIDER: [
+    {
+      name: 'complementInformation',
+      label: 'Complément d’information',
+      kind: 'textarea',
+      optional: true,
+      hint: 'Un message visible de tous les acteurs du dossier (2 000 caractères au plus).',
+    },
+  ],
   REFUSER: [{ name: 'motifs', label: 'Motifs du refus', kind: 'textarea' }],
   REFUSER_MOE: [
     {

@@ -55,6 +55,19 @@ export function DossierPage() {
           </p>
         </div>
       ) : null}
+      {d.complementsInformation.length > 0 ? (
+        <section aria-labelledby="complements-titre" className="fr-mb-4w" data-testid="complements-information">
+          <h2 id="complements-titre">Compléments d’information</h2>
+          {d.complementsInformation.map((c) => (
+            <div key={`${c.niveau}-${c.par}`} className="fr-callout fr-mb-2w">
+              <p className="fr-callout__text">{c.texte}</p>
+              <p className="fr-text--sm fr-mb-0">
+                Validation de niveau {c.niveau} par {formatSiret(c.par)}, le {formatDate(c.le)}
+              </p>
+            </div>
+          ))}
+        </section>
+      ) : null}
       <PendingStep attente={d.attente} />
       <Actions dossier={d} />
       {d.delai ? <DgpPicture delai={d.delai} /> : null}

@@ -9,6 +9,7 @@ import { formatAmount, formatDate, formatDaysLeft } from '../ui/format';
 import { Loading } from '../ui/Loading';
 import { NoStructure } from '../ui/NoStructure';
 import { usePageTitle } from '../ui/usePageTitle';
+import { brouillonsQuery } from './Brouillons';
 
 type Ligne = components['schemas']['LigneSynthese'];
 
@@ -41,6 +42,9 @@ export default function Synthese() {
   usePageTitle('Synthèse');
   const siret = useSiret();
   const q = useQuery({ ...syntheseQuery(siret ?? ''), enabled: !!siret });
+  // Drafts are listed too: state « Brouillon », no deposit date (they are not sent, nobody else sees them)
+  const drafts = useQuery({ ...brouillonsQuery(siret ?? ''), enabled: !!siret });
+  const brouillons = drafts.data?.brouillons ?? [];
   return (
     <>
       <h1>Synthèse</h1>
@@ -48,13 +52,18 @@ export default function Synthese() {
       {!siret ? <NoStructure /> : null}
       {q.isPending && siret ? <Loading /> : null}
       {q.error ? <ErrorNotice error={q.error} /> : null}
-      {q.data && q.data.lignes.length === 0 ? <p>Rien n’attend votre structure pour le moment.</p> : null}
-      {q.data && q.data.lignes.length > 0 ? (
+      {q.data && q.data.lignes.length === 0 && brouillons.length === 0 ? (
+        <p>Rien n’attend votre structure pour le moment.</p>
+      ) : null}
+      {q.data && (q.data.lignes.length > 0 || brouillons.length > 0) ? (
         <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="synthese">
           <table>
             <caption>
               {q.data.lignes.length} pièce{q.data.lignes.length > 1 ? 's' : ''} à traiter au{' '}
               {formatDate(q.data.aujourdhui)}
+              {brouillons.length > 0
+                ? `, et ${brouillons.length} brouillon${brouillons.length > 1 ? 's' : ''} non envoyé${brouillons.length > 1 ? 's' : ''}`
+                : ''}
             </caption>
             <thead>
               <tr>
@@ -70,6 +79,25 @@ export default function Synthese() {
               </tr>
             </thead>
             <tbody>
+              {brouillons.map((b) => (
+                <tr key={b.id} data-testid="ligne-brouillon">
+                  <td>
+                    <Link to="/brouillons">{b.numero}</Link>
+                  </td>
+                  <td>—</td>
+                  <td>Votre structure</td>
+                  <td>{b.cadre}</td>
+                  <td>
+                    Brouillon
+                    <br />
+                    <span className="fr-text--xs">créé le {formatDate(b.creeLe)}, non envoyé</span>
+                  </td>
+                  <td className="ft-amount">{formatAmount(b.montants?.ttc)}</td>
+                  <td>—</td>
+                  <td>Sans délai</td>
+                  <td>Rien n’est transmis tant que la pièce n’est pas envoyée</td>
+                </tr>
+              ))}
               {q.data.lignes.map((l) => (
                 <tr key={l.dossierId} className={l.enRetard ? 'ft-row-late' : undefined}>
                   <td>
