@@ -62,6 +62,8 @@ export const API_LAMBDAS = {
       { method: 'GET', path: '/v1/moi', public: false },
       { method: 'PATCH', path: '/v1/moi', public: false },
       { method: 'POST', path: '/v1/moi/connexions', public: false },
+      { method: 'POST', path: '/v1/moi/desactivation', public: false },
+      { method: 'POST', path: '/v1/utilisateurs/{userId}/desactivation', public: false },
     ],
     access: { table: 'readWrite' },
   },

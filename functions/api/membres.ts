@@ -129,11 +129,14 @@ export const transfererGestionnairePrincipal = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const { from, to } = await services().identity.transferPrincipal({
-      actorId: ctx.identity.userId,
-      siret: ctx.params.siret,
-      toUserId: ctx.body.userId,
-    });
+    const { from, to } = await services().identity.transferPrincipal(
+      {
+        actorId: ctx.identity.userId,
+        siret: ctx.params.siret,
+        toUserId: ctx.body.userId,
+      },
+      ctx.now,
+    );
     return ok({ ancien: toRattachementJson(from), nouveau: toRattachementJson(to) });
   },
 });

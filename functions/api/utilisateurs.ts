@@ -6,6 +6,7 @@ import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { moiJson, toRattachementJson, toUtilisateurJson, utilisateurJson } from '../../shared/schemas/identity';
 import { enregistrerConnexion } from './compte';
+import { desactiverMonCompte, desactiverUtilisateur } from './desactivation';
 import { STALE_RESPONSE, services, updateMe } from './lib';
 
 /** Users (docs/rules/structures.md#users): registration of the authenticated person, and its own profile. */
@@ -122,4 +123,6 @@ export const modifierMoi = httpHandler({
   },
 });
 
-export const handler = route(routesOf(inscrireUtilisateur, lireMoi, modifierMoi, enregistrerConnexion));
+export const handler = route(
+  routesOf(inscrireUtilisateur, lireMoi, modifierMoi, enregistrerConnexion, desactiverMonCompte, desactiverUtilisateur),
+);

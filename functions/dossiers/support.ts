@@ -46,7 +46,7 @@ export interface Who {
 
 export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
   return resolveActor(
-    { userId: who.userId, marche, space, need: 'act', ...siretOf(who) },
+    { userId: who.userId, marche, space, need: 'act', now: serviceContext().clock.now(), ...siretOf(who) },
     serviceContext().stores.identity,
   );
 }
@@ -57,7 +57,7 @@ export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
   for (const space of SPACES) {
     try {
       return await resolveActor(
-        { userId: who.userId, marche, space, need: 'read', ...siretOf(who) },
+        { userId: who.userId, marche, space, need: 'read', now: serviceContext().clock.now(), ...siretOf(who) },
         serviceContext().stores.identity,
       );
     } catch (e) {

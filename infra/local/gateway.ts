@@ -33,6 +33,14 @@ export interface GatewayOptions {
   readonly ready: () => boolean;
   /** userId of a login address, from the table. */
   readonly findUser: (loginAddress: string) => Promise<string | undefined>;
+  /**
+   * Sign-in of a structure's technical account with its login and password (docs/rules/structures.md#technical-account):
+   * its user id, or the refusal (code, French message).
+   */
+  readonly signInTechnical?: (
+    login: string,
+    password: string,
+  ) => Promise<{ readonly userId: string } | { readonly code: string; readonly message: string }>;
   readonly maxBodyBytes?: number;
   /** Serves the portal (the built web app) for paths outside the API; false when the request is not its own. */
   readonly portal?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
@@ -371,12 +379,38 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
 
   const login = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     let loginAddress: unknown;
+    let body: { loginAddress?: unknown; login?: unknown; password?: unknown };
     try {
-      loginAddress = (
-        JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as { loginAddress?: unknown }
-      ).loginAddress;
+      body = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8') || '{}') as typeof body;
+      loginAddress = body.loginAddress;
     } catch {
       problem(res, 400, 'REQUETE_INVALIDE', 'Le corps de la requête doit être du JSON : {"loginAddress": "…"}.');
+      return;
+    }
+    // A technical (API) account signs in with its login and password, checked like the user pool would
+    if (body.login !== undefined && options.signInTechnical) {
+      if (typeof body.login !== 'string' || typeof body.password !== 'string') {
+        problem(
+          res,
+          422,
+          'IDENTIFIANTS_INCOMPLETS',
+          'Compte technique : indiquez {"login": "TECH_<siret>", "password": "…"}.',
+        );
+        return;
+      }
+      const outcome = await options.signInTechnical(body.login, body.password);
+      if ('code' in outcome) {
+        problem(res, 401, outcome.code, outcome.message);
+        return;
+      }
+      const issued = await options.auth.issue(outcome.userId, '');
+      sendJson(res, 200, {
+        token: issued.token,
+        tokenType: 'Bearer',
+        expiresAt: issued.expiresAt.toISOString(),
+        userId: outcome.userId,
+        login: body.login,
+      });
       return;
     }
     if (typeof loginAddress !== 'string' || !/^\S+@\S+$/.test(loginAddress.trim())) {

@@ -10,8 +10,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
 import { ShiftableClock, systemClock } from '../../shared/adapters/clock';
+import { IdentityStore } from '../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import type { MailPort } from '../../shared/adapters/mail';
+import { isDomainError } from '../../shared/domain/errors';
+import { authenticateTechnical } from '../../shared/services/accounts';
 import { overrideContext, serviceContext } from '../../shared/services/context';
 import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
@@ -234,6 +237,16 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         if (typeof userId !== 'string') return undefined;
         const user = await documentClient.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: keys.user(userId) }));
         return user.Item ? userId : undefined;
+      },
+      signInTechnical: async (login, password) => {
+        if (!documentClient) return { code: 'PLATEFORME_EN_DEMARRAGE', message: 'La plateforme démarre encore.' };
+        try {
+          const store = new IdentityStore(documentClient, LOCAL_TABLE_NAME);
+          return await authenticateTechnical(store, login, password, clock.now());
+        } catch (error) {
+          if (isDomainError(error)) return { code: error.code, message: error.message };
+          throw error;
+        }
       },
     }),
   );

@@ -87,6 +87,22 @@ export const structureJson = z
     siretOrigine: z.string().optional().meta({ description: 'SIRET remplacé (structure créée par changement).' }),
     siretSuccesseur: z.string().optional().meta({ description: 'SIRET qui la remplace (structure désactivée).' }),
     compteTechnique: compteTechnique.optional().meta({ description: 'Visible des membres de la structure.' }),
+    historiqueGestionnairePrincipal: z
+      .array(
+        z
+          .object({
+            le: iso,
+            ancien: z.string().meta({ description: 'Identifiant de l’ancien gestionnaire principal.' }),
+            nouveau: z
+              .string()
+              .nullable()
+              .meta({ description: 'Identifiant du nouveau ; null : aucun gestionnaire secondaire actif.' }),
+            motif: z.enum(['DESACTIVATION', 'TRANSFERT']),
+          })
+          .meta({ id: 'ChangementGestionnairePrincipal' }),
+      )
+      .optional()
+      .meta({ description: 'Changements de gestionnaire principal, le plus récent en dernier. Visible des membres.' }),
     version,
   })
   .meta({ id: 'Structure' });
@@ -215,6 +231,16 @@ export function toStructureJson(s: Stored<Structure>, withAccount: boolean): z.o
     ...(s.originalSiret ? { siretOrigine: s.originalSiret } : {}),
     ...(s.successorSiret ? { siretSuccesseur: s.successorSiret } : {}),
     ...(withAccount && s.compteTechnique ? { compteTechnique: toCompteTechniqueJson(s.compteTechnique) } : {}),
+    ...(withAccount && s.principalHistory
+      ? {
+          historiqueGestionnairePrincipal: s.principalHistory.map((c) => ({
+            le: c.at.toISOString(),
+            ancien: c.from,
+            nouveau: c.to,
+            motif: c.reason,
+          })),
+        }
+      : {}),
     version: s.version,
   };
 }

@@ -2,7 +2,7 @@ import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { DomainError } from '../domain/errors';
 import { type Marche, rolesOf } from '../domain/marche';
 import type { Role, Space, SpaceMode } from '../domain/roles';
-import type { Membership, Structure, User } from '../domain/structures';
+import { type Membership, type Structure, technicalAccountRefusal, type User } from '../domain/structures';
 
 /**
  * Who may read or act on a marché (docs/rules/actors.md, docs/rules/structures.md#managers): a user acts for a structure it is attached to (approved),
@@ -46,6 +46,8 @@ export interface AccessFacts {
   readonly need: Need;
   /** The structure the caller says it acts for (required when it could act for several). */
   readonly actingSiret?: string;
+  /** The request's instant: a technical account past its 424 days is refused from then on. */
+  readonly now?: Date;
 }
 
 export type AccessDecision =
@@ -76,6 +78,9 @@ export function decideAccess(f: AccessFacts): AccessDecision {
   if (!user.active) {
     return deny('UTILISATEUR_DESACTIVE', `Le compte ${user.loginAddress} est désactivé.`);
   }
+  // docs/rules/structures.md#technical-account: the password must be changed every 424 days
+  const expired = f.now ? technicalAccountRefusal(user, f.now) : undefined;
+  if (expired) return { allowed: false, error: expired };
   const mine = f.memberships.filter((m) => m.userId === user.id && m.status !== 'REFUSED');
 
   let chosen: Membership;
@@ -173,6 +178,7 @@ export interface ActorRequest {
   readonly space: Space;
   readonly need: Need;
   readonly actingSiret?: string;
+  readonly now?: Date;
 }
 
 /**

@@ -221,6 +221,7 @@ export class DossierService {
           space: spaceOfAction(request.action.type),
           need: 'act',
           actingSiret: request.actingSiret,
+          now: this.deps.clock.now(),
         },
         this.deps.identityStore,
       );

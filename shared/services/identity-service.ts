@@ -1,29 +1,27 @@
 import type { DirectoryEntry, Stored } from '../adapters/dynamo/identity-store';
-import type { WriteOp } from '../adapters/dynamo/write-ops';
-import { DomainError } from '../domain/errors';
 import type { Space } from '../domain/roles';
 import {
   assertPrincipalOf,
-  assertStructureActive,
   type CreateStructureInput,
   type CreateUserInput,
   changeContactAddress as changeContactAddressRule,
   changeSiret as changeSiretRule,
   createStructure as createStructureRule,
   createUser,
-  deactivateUser as deactivateUserRule,
   enableSpace as enableSpaceRule,
   type Membership,
-  onUserDeactivated,
   recordLogin as recordLoginRule,
-  resetTechnicalPassword as resetTechnicalPasswordRule,
   type SiretChange,
   type Structure,
   type TechnicalAccount,
   type User,
 } from '../domain/structures';
+import {
+  type DeactivationResult,
+  deactivateAccount,
+  resetTechnicalPassword as resetTechnicalPasswordOf,
+} from './accounts';
 import { asActor, checkVersion, MembershipService, notFound } from './membership-service';
-import { hashPassword, technicalLoginOf } from './technical-password';
 
 /**
  * Structures, users and attachments (docs/rules/structures.md#managers): each operation loads what the pure rules of
@@ -33,13 +31,7 @@ import { hashPassword, technicalLoginOf } from './technical-password';
  * attachment operations live in `MembershipService` (membership-service.ts), which this service extends.
  */
 
-export interface DeactivationResult {
-  readonly user: Stored<User>;
-  /** Memberships changed by the GP succession. */
-  readonly changed: readonly Membership[];
-  /** Structures left without GP (no active gestionnaire secondaire). */
-  readonly withoutPrincipal: readonly string[];
-}
+export type { DeactivationResult } from './accounts';
 
 export class IdentityService extends MembershipService {
   // ------------------------------------------------------------------------------------------------ users
@@ -78,42 +70,12 @@ export class IdentityService extends MembershipService {
     return { ...next, version: user.version + 1 };
   }
 
-  /**
-   * Deactivates an account — by the user itself, or by the platform's administration (`asAdministrator`) — and
-   * hands each of its GP roles to the active gestionnaire secondaire with the most recent login, all in one
-   * transaction. docs/rules/structures.md
-   */
-  async deactivateUser(
+  /** Deactivates an account with the GP succession recorded (`deactivateAccount`, shared/services/accounts.ts). */
+  deactivateUser(
     input: { readonly actorId: string; readonly userId: string; readonly asAdministrator?: boolean },
     now: Date,
   ): Promise<DeactivationResult> {
-    if (input.actorId !== input.userId && !input.asAdministrator) {
-      throw new DomainError(
-        'DESACTIVATION_RESERVEE',
-        "Seul l'utilisateur lui-même ou l'administration de la plateforme peut désactiver ce compte.",
-        'FORBIDDEN',
-      );
-    }
-    const user = await this.getUser(input.userId);
-    if (!user.active) return { user, changed: [], withoutPrincipal: [] };
-    const own = await this.store.membershipsOfUser(user.id);
-    const gpOf = own.filter((m) => m.status === 'APPROVED' && m.role === 'GESTIONNAIRE_PRINCIPAL').map((m) => m.siret);
-    const members = (await Promise.all(gpOf.map((siret) => this.store.membersOf(siret)))).flat();
-    const users = await this.store.getUsers(members.map((m) => m.userId));
-    const deactivated = deactivateUserRule(user, now);
-    users.set(user.id, { ...deactivated, version: user.version });
-    const outcome = onUserDeactivated(deactivated, members, [...users.values()]);
-    const versionOf = new Map(members.map((m) => [`${m.siret}#${m.userId}`, m.version]));
-    const ops: WriteOp[] = [...this.store.userWrites(deactivated, user.version)];
-    for (const m of outcome.changed) {
-      ops.push(this.store.membershipWrite(m, versionOf.get(`${m.siret}#${m.userId}`) ?? 0));
-    }
-    await this.store.commit(ops);
-    return {
-      user: { ...deactivated, version: user.version + 1 },
-      changed: outcome.changed,
-      withoutPrincipal: outcome.withoutPrincipal,
-    };
+    return deactivateAccount(this.store, input, now);
   }
 
   // ------------------------------------------------------------------------------------------- structures
@@ -193,33 +155,11 @@ export class IdentityService extends MembershipService {
     return change;
   }
 
-  /**
-   * The GP sets a new password of the structure's technical account (created on first use). Only its scrypt hash
-   * is stored, in an item the structure reads never return. docs/rules/structures.md
-   */
-  async resetTechnicalPassword(
+  /** The GP sets the technical account's password (`resetTechnicalPassword`, shared/services/accounts.ts). */
+  resetTechnicalPassword(
     input: { readonly actorId: string; readonly siret: string; readonly password: string },
     now: Date,
   ): Promise<TechnicalAccount> {
-    await this.activeUser(input.actorId);
-    const [structure, actor] = await Promise.all([
-      this.getStructure(input.siret),
-      this.store.getMembership(input.siret, input.actorId),
-    ]);
-    assertStructureActive(structure);
-    const a = asActor(actor, input.siret, input.actorId);
-    const account = structure.compteTechnique ?? {
-      siret: structure.siret,
-      login: technicalLoginOf(structure.siret),
-      passwordChangedAt: now,
-    };
-    const next = resetTechnicalPasswordRule(account, a, input.password, now);
-    const hash = await hashPassword(input.password);
-    await this.store.commit([
-      ...this.store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
-      this.store.credentialWrite(structure.siret, next.login, hash, now),
-      this.store.membershipCheck(a, a.version),
-    ]);
-    return next;
+    return resetTechnicalPasswordOf(this.store, input, now);
   }
 }

@@ -6,6 +6,7 @@ import {
   assertManagerOf,
   decideAttachment as decideAttachmentRule,
   type Membership,
+  recordPrincipalChange,
   requestAttachment as requestAttachmentRule,
   type SpaceSubscription,
   type Structure,
@@ -139,22 +140,38 @@ export class MembershipService {
   }
 
   /** The GP hands its role to an approved, active member and becomes gestionnaire secondaire. */
-  async transferPrincipal(input: {
-    readonly actorId: string;
-    readonly siret: string;
-    readonly toUserId: string;
-  }): Promise<{ from: Stored<Membership>; to: Stored<Membership> }> {
+  async transferPrincipal(
+    input: {
+      readonly actorId: string;
+      readonly siret: string;
+      readonly toUserId: string;
+    },
+    now: Date,
+  ): Promise<{ from: Stored<Membership>; to: Stored<Membership> }> {
     await this.activeUser(input.actorId);
-    const [actor, target, targetUser] = await Promise.all([
+    const [actor, target, targetUser, structure] = await Promise.all([
       this.store.getMembership(input.siret, input.actorId),
       this.store.getMembership(input.siret, input.toUserId),
       this.store.getUser(input.toUserId),
+      this.store.getStructure(input.siret),
     ]);
     if (!targetUser) throw notFound('UTILISATEUR_INCONNU', `Aucun compte ${input.toUserId}.`);
+    if (!structure) throw notFound('STRUCTURE_INCONNUE', `Aucune structure de SIRET ${input.siret}.`);
     const a = asActor(actor, input.siret, input.actorId);
     const t = asActor(target, input.siret, input.toUserId);
     const { from, to } = transferPrincipalRule(a, t, targetUser);
-    await this.store.commit([this.store.membershipWrite(from, a.version), this.store.membershipWrite(to, t.version)]);
+    // docs/rules/structures.md#managers: every change of GP is recorded on the structure
+    const recorded = recordPrincipalChange(structure, {
+      at: now,
+      from: from.userId,
+      to: to.userId,
+      reason: 'TRANSFERT',
+    });
+    await this.store.commit([
+      this.store.membershipWrite(from, a.version),
+      this.store.membershipWrite(to, t.version),
+      ...this.store.structureWrites(recorded, structure.version, structure),
+    ]);
     return { from: { ...from, version: a.version + 1 }, to: { ...to, version: t.version + 1 } };
   }
 

@@ -32,4 +32,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** Login of a structure's technical account when it is first created *(assumption: Chorus Pro's format differs)*. */
-export const technicalLoginOf = (siret: string): string => `TECH_${siret}`;
+export { technicalLoginOf } from '../domain/structures';

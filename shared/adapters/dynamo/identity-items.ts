@@ -5,6 +5,7 @@ import type {
   Membership,
   MembershipRole,
   MembershipStatus,
+  PrincipalChange,
   Structure,
   StructureService,
   StructureType,
@@ -39,6 +40,7 @@ export function structureItem(s: Structure, version: number): Item {
     compteTechnique: s.compteTechnique
       ? { ...s.compteTechnique, passwordChangedAt: iso(s.compteTechnique.passwordChangedAt) }
       : undefined,
+    principalHistory: s.principalHistory?.map((c) => ({ ...c, at: c.at.toISOString() })),
     version,
   };
 }
@@ -75,6 +77,14 @@ export function structureFrom(meta: Item, serviceItems: readonly Item[]): Stored
     ...(meta.successorSiret ? { successorSiret: meta.successorSiret as string } : {}),
     ...(meta.mandatFacturation ? { mandatFacturation: meta.mandatFacturation as Structure['mandatFacturation'] } : {}),
     ...(account ? { compteTechnique: { ...account, passwordChangedAt: new Date(account.passwordChangedAt) } } : {}),
+    ...(Array.isArray(meta.principalHistory)
+      ? {
+          principalHistory: (meta.principalHistory as (Omit<PrincipalChange, 'at'> & { at: string })[]).map((c) => ({
+            ...c,
+            at: new Date(c.at),
+          })),
+        }
+      : {}),
     version: meta.version as number,
   };
 }
@@ -91,11 +101,15 @@ export function userItem(u: User, version: number): Item {
     lastLoginAt: iso(u.lastLoginAt),
     previousLoginAt: iso(u.previousLoginAt),
     deactivatedAt: iso(u.deactivatedAt),
+    technical: u.technical
+      ? { siret: u.technical.siret, passwordExpiresAt: iso(u.technical.passwordExpiresAt) }
+      : undefined,
     version,
   };
 }
 
 export function userFrom(i: Item): Stored<User> {
+  const technical = i.technical as { siret: string; passwordExpiresAt: string } | undefined;
   return {
     id: i.id as string,
     loginAddress: i.loginAddress as string,
@@ -105,6 +119,9 @@ export function userFrom(i: Item): Stored<User> {
     ...(i.lastLoginAt ? { lastLoginAt: date(i.lastLoginAt) } : {}),
     ...(i.previousLoginAt ? { previousLoginAt: date(i.previousLoginAt) } : {}),
     ...(i.deactivatedAt ? { deactivatedAt: date(i.deactivatedAt) } : {}),
+    ...(technical
+      ? { technical: { siret: technical.siret, passwordExpiresAt: new Date(technical.passwordExpiresAt) } }
+      : {}),
     version: i.version as number,
   };
 }

@@ -49,6 +49,29 @@ export interface Structure {
   readonly successorSiret?: string;
   readonly mandatFacturation?: MandatFacturation;
   readonly compteTechnique?: TechnicalAccount;
+  /** Who was gestionnaire principal before whom, and why: the most recent last (`recordPrincipalChange`). */
+  readonly principalHistory?: readonly PrincipalChange[];
+}
+
+/** A change of gestionnaire principal, recorded on the structure (docs/rules/structures.md#managers). */
+export interface PrincipalChange {
+  readonly at: Date;
+  /** The former GP. */
+  readonly from: string;
+  /** The new GP; null when no active gestionnaire secondaire could take the role (structure without GP). */
+  readonly to: string | null;
+  /** DESACTIVATION: the GP's account was deactivated (succession rule); TRANSFERT: the GP handed the role over. */
+  readonly reason: 'DESACTIVATION' | 'TRANSFERT';
+}
+
+/** The structure keeps this many changes of GP (the oldest go first). */
+export const PRINCIPAL_HISTORY_MAX = 50;
+
+export function recordPrincipalChange(structure: Structure, change: PrincipalChange): Structure {
+  return {
+    ...structure,
+    principalHistory: [...(structure.principalHistory ?? []), change].slice(-PRINCIPAL_HISTORY_MAX),
+  };
 }
 
 /**

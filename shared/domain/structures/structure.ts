@@ -9,15 +9,17 @@ import {
   type StructureService,
   type StructureType,
 } from './model';
+import { technicalLoginOf } from './technical-account';
 import type { User } from './user';
 
 export type {
   DirectoryParams,
+  PrincipalChange,
   Structure,
   StructureService,
   StructureType,
 } from './model';
-export { NO_DIRECTORY_PARAMS } from './model';
+export { NO_DIRECTORY_PARAMS, PRINCIPAL_HISTORY_MAX, recordPrincipalChange } from './model';
 
 export interface CreateStructureInput {
   readonly siret: string;
@@ -142,8 +144,10 @@ export function changeSiret(
     ...data
   } = structure;
   const created: Structure = { ...data, siret: v.value, active: true, createdAt: now, originalSiret: structure.siret };
+  // The technical account is not copied: neither is its attachment (it keeps acting for the old structure)
+  const technicalLogin = technicalLoginOf(structure.siret);
   const memberships = old.memberships
-    .filter((m) => m.siret === structure.siret && m.status !== 'REFUSED')
+    .filter((m) => m.siret === structure.siret && m.status !== 'REFUSED' && m.userId !== technicalLogin)
     .map((m) => ({ ...m, siret: v.value }));
   return {
     old: { ...structure, active: false, deactivatedAt: now, successorSiret: v.value },

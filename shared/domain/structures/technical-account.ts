@@ -1,6 +1,7 @@
 import { DomainError, type Validation } from '../errors';
 import { assertPrincipalOf, type Membership } from './membership';
-import type { TechnicalAccount } from './model';
+import type { Structure, TechnicalAccount } from './model';
+import type { User } from './user';
 
 export type { TechnicalAccount } from './model';
 
@@ -57,4 +58,55 @@ export function passwordExpiresAt(account: TechnicalAccount): Date {
 /** Chorus Pro: compte technique — expired once 424 days have passed since the last change (boundary included). */
 export function passwordExpired(account: TechnicalAccount, now: Date): boolean {
   return now.getTime() >= passwordExpiresAt(account).getTime();
+}
+
+/**
+ * The technical account signs in as a user of its own (its id is its login, `TECH_<siret>`, H24), attached to its
+ * structure as a plain user subscribed in MODIFICATION to every space the structure enables: the API then
+ * authorizes it like any member, and it never manages the structure nor becomes its GP.
+ */
+export const technicalLoginOf = (siret: string): string => `TECH_${siret}`;
+
+export function isTechnicalLogin(login: string): boolean {
+  return /^TECH_\d{14}$/.test(login);
+}
+
+/** The technical account's user after a password change: active, with its new expiry. */
+export function technicalUser(account: TechnicalAccount, existing: User | undefined, contactAddress: string): User {
+  const technical = { siret: account.siret, passwordExpiresAt: passwordExpiresAt(account) };
+  if (existing) return { ...existing, active: true, technical };
+  return {
+    id: account.login,
+    loginAddress: account.login.toLowerCase(),
+    contactAddress,
+    active: true,
+    createdAt: account.passwordChangedAt,
+    technical,
+  };
+}
+
+/** Its attachment: approved, plain user, MODIFICATION in every space the structure enables. */
+export function technicalMembership(structure: Structure, account: TechnicalAccount, now: Date): Membership {
+  return {
+    siret: structure.siret,
+    userId: account.login,
+    status: 'APPROVED',
+    role: 'UTILISATEUR',
+    spaces: structure.spaces.map((space) => ({ space, mode: 'MODIFICATION' as const })),
+    requestedAt: now,
+    decidedAt: now,
+  };
+}
+
+/**
+ * Why a user may not use the API now, if it is a technical account: its password passed its 424 days (Chorus Pro:
+ * compte technique). Undefined for a person, or a technical account still valid.
+ */
+export function technicalAccountRefusal(user: User, now: Date): DomainError | undefined {
+  if (!user.technical || now.getTime() < user.technical.passwordExpiresAt.getTime()) return undefined;
+  return new DomainError(
+    'COMPTE_TECHNIQUE_EXPIRE',
+    `Le mot de passe du compte technique ${user.id} a expiré le ${user.technical.passwordExpiresAt.toISOString()} (424 jours après son dernier changement) : le gestionnaire principal de la structure ${user.technical.siret} doit en définir un nouveau.`,
+    'FORBIDDEN',
+  );
 }

@@ -16,6 +16,11 @@ export interface User {
   /** The sign-in before the last one: what the portal shows as « Dernière connexion le … » during a session. */
   readonly previousLoginAt?: Date;
   readonly deactivatedAt?: Date;
+  /**
+   * Set on the technical (API) account of a structure (docs/rules/structures.md#technical-account): the structure
+   * it acts for, and when its password expires (424 days after the last change); past it, it is refused.
+   */
+  readonly technical?: { readonly siret: string; readonly passwordExpiresAt: Date };
 }
 
 const emailSchema = z.email();

@@ -596,6 +596,19 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
         expect: 200,
       },
     ]);
+    // docs/rules/structures.md#managers: an account is deactivated by the person itself or by the platform's
+    // operators (the administration); no persona is an operator, and no manager deactivates its members' accounts
+    const victim = await newUser(p, 'a-desactiver');
+    cases.push({
+      what: 'désactive un autre compte',
+      allowed: () => false,
+      run: (x: Persona) =>
+        call(p, 'POST', '/v1/utilisateurs/{userId}/desactivation', {
+          token: x.token,
+          params: { userId: victim.userId },
+        }),
+      expect: 200,
+    });
     await pool(
       cases.flatMap((c) => PEOPLE.map((x) => ({ c, x }))),
       4,

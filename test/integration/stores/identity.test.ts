@@ -288,12 +288,16 @@ describe('gestionnaire principal', () => {
   it('hands the role over: the former GP becomes gestionnaire secondaire', async () => {
     await commune();
     await attach('u');
-    const { from, to } = await svc.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' });
+    const { from, to } = await svc.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }, T1);
     expect(from.role).toBe('GESTIONNAIRE_SECONDAIRE');
     expect(to.role).toBe('GESTIONNAIRE_PRINCIPAL');
     expect((await store.getMembership(COMMUNE, 'gp'))?.role).toBe('GESTIONNAIRE_SECONDAIRE');
     expect((await store.getMembership(COMMUNE, 'u'))?.role).toBe('GESTIONNAIRE_PRINCIPAL');
-    const again = await domainErrorOf(svc.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }));
+    // recorded on the structure
+    expect((await store.getStructure(COMMUNE))?.principalHistory).toEqual([
+      { at: T1, from: 'gp', to: 'u', reason: 'TRANSFERT' },
+    ]);
+    const again = await domainErrorOf(svc.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }, T1));
     expect(again.code).toBe('GESTION_RESERVEE_AU_GP');
   });
 
@@ -319,6 +323,10 @@ describe('gestionnaire principal', () => {
       plain: 'UTILISATEUR',
     });
     expect(await store.getUser('gp')).toMatchObject({ active: false, deactivatedAt: T3 });
+    // gs-late signed in at T2, after gs-early (T1): the succession is recorded on the structure
+    expect((await store.getStructure(COMMUNE))?.principalHistory).toEqual([
+      { at: T3, from: 'gp', to: 'gs-late', reason: 'DESACTIVATION' },
+    ]);
   });
 
   it('reports a structure left without GP when there is no gestionnaire secondaire', async () => {
@@ -327,6 +335,9 @@ describe('gestionnaire principal', () => {
     const out = await svc.deactivateUser({ actorId: 'ops', userId: 'gp', asAdministrator: true }, T1);
     expect(out.withoutPrincipal).toEqual([COMMUNE]);
     expect((await store.getMembership(COMMUNE, 'plain'))?.role).toBe('UTILISATEUR');
+    expect((await store.getStructure(COMMUNE))?.principalHistory).toEqual([
+      { at: T1, from: 'gp', to: null, reason: 'DESACTIVATION' },
+    ]);
     // a deactivated account can no longer manage
     const e = await domainErrorOf(svc.enableSpace({ actorId: 'gp', siret: COMMUNE, space: 'FACTURES_TRAVAUX' }));
     expect(e.code).toBe('UTILISATEUR_DESACTIVE');

@@ -436,6 +436,162 @@ describe('managers: gestionnaire secondaire, GP transfer, spaces and modes', () 
   });
 });
 
+describe('deactivating an account (POST /v1/moi/desactivation, POST /v1/utilisateurs/{userId}/desactivation)', () => {
+  it('hands the GP role to the gestionnaire secondaire who signed in last, records it, and locks the account out', async () => {
+    const p = platform();
+    const gp = await newUser(p, 'gp-partant');
+    const gsEarly = await newUser(p, 'gs-tot');
+    const gsLate = await newUser(p, 'gs-tard');
+    const siret = freshSiret();
+    await call(p, 'POST', '/v1/structures', {
+      token: gp.token,
+      body: { siret, raisonSociale: 'SAS Succession', type: 'PRIVE' },
+    });
+    const params = { siret };
+    for (const u of [gsEarly, gsLate]) {
+      await call(p, 'POST', '/v1/structures/{siret}/rattachements', { token: u.token, params });
+      const decided = await call(p, 'POST', '/v1/structures/{siret}/rattachements/{userId}/decision', {
+        token: gp.token,
+        params: { siret, userId: u.userId },
+        body: { decision: 'ACCEPTER', role: 'GESTIONNAIRE_SECONDAIRE' },
+      });
+      expect(decided.status).toBe(200);
+    }
+    // gs-tard signs in after gs-tot: it is the most recent last login when the GP leaves
+    await call(p, 'POST', '/v1/moi/connexions', { token: gsEarly.token });
+    await p.advanceClock({ minutes: 5 });
+    await call(p, 'POST', '/v1/moi/connexions', { token: gsLate.token });
+
+    // Nobody but an operator deactivates someone else
+    expectProblem(
+      await call(p, 'POST', '/v1/utilisateurs/{userId}/desactivation', {
+        token: gsLate.token,
+        params: { userId: gp.userId },
+      }),
+      403,
+      'ROLE_OPERATEUR_REQUIS',
+    );
+
+    const res = await call(p, 'POST', '/v1/moi/desactivation', { token: gp.token });
+    expect(res.status).toBe(200);
+    expect(res.body.utilisateur).toMatchObject({ id: gp.userId, actif: false });
+    expect(res.body.successions).toEqual([{ siret, nouveauGestionnairePrincipal: gsLate.userId }]);
+
+    const membres = await call(p, 'GET', '/v1/structures/{siret}/membres', { token: gsLate.token, params });
+    const roleOf = (id: string) => membres.body.membres.find((m: { userId: string }) => m.userId === id)?.role;
+    expect([roleOf(gp.userId), roleOf(gsEarly.userId), roleOf(gsLate.userId)]).toEqual([
+      'UTILISATEUR',
+      'GESTIONNAIRE_SECONDAIRE',
+      'GESTIONNAIRE_PRINCIPAL',
+    ]);
+    // Recorded in the structure's history, which its members read
+    const structure = await call(p, 'GET', '/v1/structures/{siret}', { token: gsEarly.token, params });
+    expect(structure.body.historiqueGestionnairePrincipal).toEqual([
+      {
+        le: expect.any(String),
+        ancien: gp.userId,
+        nouveau: gsLate.userId,
+        motif: 'DESACTIVATION',
+      },
+    ]);
+    // The deactivated account can no longer manage (nor act)
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/espaces', {
+        token: gp.token,
+        params,
+        body: { espace: 'FACTURES_TRAVAUX' },
+      }),
+      403,
+      'UTILISATEUR_DESACTIVE',
+    );
+  });
+});
+
+describe('the technical account (docs/rules/structures.md#technical-account)', () => {
+  it('signs in with its password, acts for its structure, and is refused once its 424 days have passed', {
+    timeout: 60_000,
+  }, async () => {
+    const p = platform();
+    const siret = DEMO.sirets.mandataire;
+    const params = { siret };
+    const password = 'Compte-Technique-Demo-1';
+    const set = await call(p, 'POST', '/v1/structures/{siret}/compte-technique/mot-de-passe', {
+      token: titulaire,
+      params,
+      body: { motDePasse: password },
+    });
+    expect(set.status).toBe(200);
+    const changedAt = Date.parse(set.body.motDePasseModifieLe);
+    // Its GP sees the due date: 424 days × 86 400 000 ms after the change
+    const seen = await call(p, 'GET', '/v1/structures/{siret}', { token: titulaire, params });
+    expect(Date.parse(seen.body.compteTechnique.expireLe)).toBe(changedAt + 424 * 86_400_000);
+
+    const signIn = (pw: string) =>
+      fetch(`${p.url}/_local/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: `TECH_${siret}`, password: pw }),
+      });
+    const wrong = await signIn('Pas-Le-Bon-Mot-2');
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe('IDENTIFIANTS_INVALIDES');
+    const signed = await signIn(password);
+    expect(signed.status).toBe(200);
+    const tech = (await signed.json()) as { token: string; userId: string };
+    expect(tech.userId).toBe(`TECH_${siret}`);
+
+    // It acts for the mandataire like a member in MODIFICATION: a draft A4 on the demo marché
+    const draft = await call(p, 'POST', '/v1/marches/{marcheId}/pieces', {
+      token: tech.token,
+      params: { marcheId: DEMO.marcheId },
+      body: { cadre: 'A4', numero: `TECH-${Date.now() % 100_000}` },
+    });
+    expect(draft.status).toBe(201);
+    // It is a plain user of its structure: it does not manage it
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/compte-technique/mot-de-passe', {
+        token: tech.token,
+        params,
+        body: { motDePasse: 'Autre-Mot-De-Passe-3' },
+      }),
+      403,
+      'GESTION_RESERVEE_AU_GP',
+    );
+
+    // Day 423 + 20 h: still valid; its 12-hour token would run past day 424
+    await p.advanceClock({ to: new Date(changedAt + 423 * 86_400_000 + 20 * 3_600_000) });
+    const late = await signIn(password);
+    expect(late.status).toBe(200);
+    const lateToken = ((await late.json()) as { token: string }).token;
+    // Day 424 + 1 h: the token has not expired, but the account has: refused at each request
+    await p.advanceClock({ to: new Date(changedAt + 424 * 86_400_000 + 3_600_000) });
+    expectProblem(
+      await call(p, 'POST', '/v1/marches/{marcheId}/pieces', {
+        token: lateToken,
+        params: { marcheId: DEMO.marcheId },
+        body: { cadre: 'A4', numero: `TECH-${Date.now() % 100_000}-2` },
+      }),
+      403,
+      'COMPTE_TECHNIQUE_EXPIRE',
+    );
+    const refused = await signIn(password);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { code: string }).code).toBe('COMPTE_TECHNIQUE_EXPIRE');
+    // A new password from the GP gives it 424 more days
+    const titulaireNow = await login(p, DEMO.users.mandataire.login);
+    expect(
+      (
+        await call(p, 'POST', '/v1/structures/{siret}/compte-technique/mot-de-passe', {
+          token: titulaireNow,
+          params,
+          body: { motDePasse: 'Compte-Technique-Demo-2' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await signIn('Compte-Technique-Demo-2')).status).toBe(200);
+  });
+});
+
 describe('documentation', () => {
   it('answered every operation of this file with a documented success whose body matched its schema', () => {
     const expected = [
@@ -448,6 +604,7 @@ describe('documentation', () => {
       'modifierRoleMembre 200',
       'abonnerMembreEspace 200',
       'transfererGestionnairePrincipal 200',
+      'desactiverMonCompte 200',
     ];
     expect(expected.filter((e) => !exercised.has(e))).toEqual([]);
   });
