@@ -1,7 +1,10 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
+import type { Clock } from '../../shared/adapters/clock';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import { serviceContext } from '../../shared/services/context';
+import { notificationDelivery } from '../../shared/services/notifications/delivery';
+import type { MailSender } from '../../shared/services/notifications/mail-sender';
 
 /** One message of the mail queue: the notification whose e-mail to send. */
 const mailJob = z.object({ userId: z.string().min(1).max(200), notificationId: z.string().min(1).max(64) });
@@ -12,7 +15,12 @@ const mailJob = z.object({ userId: z.string().min(1).max(200), notificationId: z
  * e-mail. A failed send is reported as a batch item failure: SQS delivers it again, then moves it to the dead-letter
  * queue (whose depth raises an alarm). A malformed message is logged and dropped (a retry cannot mend it).
  */
-export function sendHandler(context: () => Pick<ServiceContext, 'mailSender' | 'clock'> = serviceContext) {
+export function sendHandler(
+  context: () => { readonly mailSender: MailSender; readonly clock: Clock } = () => {
+    const ctx = serviceContext();
+    return { mailSender: notificationDelivery(ctx).sender, clock: ctx.clock };
+  },
+) {
   return async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {
     const ctx = context();
     const log = invocationLogger({

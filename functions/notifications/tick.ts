@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import { notificationDelivery } from '../../shared/services/notifications/delivery';
 import { notificationTick, type TickResult } from '../../shared/services/notifications/tick';
 
 /**
@@ -17,12 +18,13 @@ export function tickHandler(context: () => ServiceContext = serviceContext) {
       correlationId: lambdaContext?.awsRequestId ?? `tick-${ctx.clock.now().toISOString()}`,
       ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
     });
+    const delivery = notificationDelivery(ctx);
     const result = await runWithLogger(log, () =>
       notificationTick({
-        reminders: ctx.reminders,
-        dispatcher: ctx.notificationDispatcher,
-        sender: ctx.mailSender,
-        mailQueue: ctx.mailQueue,
+        reminders: delivery.reminders,
+        dispatcher: delivery.dispatcher,
+        sender: delivery.sender,
+        mailQueue: delivery.queue,
       }),
     );
     log.info('notifications distribuées', { ...result });
