@@ -50,11 +50,6 @@ function fromError(error: DomainError): RefusedDocument {
   return refused(error.code, error.message);
 }
 
-/** A refusal as the `DomainError` the HTTP layer maps (kind INVALID → 422). */
-export function refusalToError(refusal: RefusedDocument): DomainError {
-  return new DomainError(refusal.code, refusal.message, 'INVALID', [{ path: 'fichier', message: refusal.message }]);
-}
-
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -244,8 +244,6 @@ const CADRE_ROWS = [
 
 /** The works cadres (docs/rules/cadres.md). Order: Chorus Pro numbering. */
 export const CADRES: readonly Cadre[] = CADRE_ROWS;
-export type CadreCode = (typeof CADRE_ROWS)[number]['code'];
-export type CadreApiValue = (typeof CADRE_ROWS)[number]['apiValue'];
 
 /** Cadres that exist on Chorus Pro but not for works pieces, with the space (espace) they belong to. */
 export interface CadreHorsTravaux {

@@ -68,7 +68,7 @@ export const marcheObjectSchema = z.object({
     .object({ tauxBp: z.number().int().nonnegative(), remboursementDebutBp: z.number().int().nonnegative().optional() })
     .optional(),
   dgpJours: z.number().int().positive(),
-  delaiMoeJours: z.number().int().positive().default(7),
+  delaiMoeJours: z.number().int().positive().default(DELAI_MOE_DEFAUT_JOURS),
   receptionDemandesPaiement: z.enum(['MOE', 'MOA']).default('MOE'),
   dateNotification: z.string().optional(),
   /** Added: sets the legal maximum of `dgpJours`; default State / collectivités. */

@@ -5,7 +5,6 @@ import { excerpt } from './excerpt';
  * SIRET = SIREN (9 digits) + NIC (5 digits) (docs/rules/structures.md#siret). The input is taken as is: no space or dot is stripped,
  * so that the validated value can serve as a key; callers that accept "213 002 025 00012" normalise before.
  */
-export const SIRET_LENGTH = 14;
 export const SIREN_LENGTH = 9;
 /** La Poste's SIREN: its establishments follow a digit-sum rule instead of Luhn (INSEE; docs/rules/structures.md#siret). */
 export const LA_POSTE_SIREN = '356000000';

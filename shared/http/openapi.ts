@@ -4,8 +4,6 @@ import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { checkOperation, operations, pathParameterNames } from './registry';
 import type { ObjectSchema, OperationDescription } from './types';
 
-export { operations, registerOperation } from './registry';
-
 /**
  * The OpenAPI 3.1 document of the API, built from the registered operations' zod schemas (zod 4
  * `z.toJSONSchema`, JSON Schema 2020-12, which is OpenAPI 3.1's dialect). Request schemas are rendered as their

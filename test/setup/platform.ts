@@ -1,7 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { type Platform, type StartPlatformOptions, startPlatform } from '../../infra/local/platform';
-import { keys } from '../../shared/adapters/dynamo/keys';
 
 /**
  * One in-memory platform for the calling test file: started in beforeAll on a free port, stopped in afterAll.
@@ -22,28 +20,15 @@ export function usePlatform(options: Omit<StartPlatformOptions, 'port' | 'inMemo
 }
 
 /**
- * Records a user the way the local sign-in finds one (login uniqueness item → userId, user item) and signs in
- * through `POST /_local/login`. Returns the bearer token. `user` adds attributes to the user item.
+ * Signs a recorded user in through the local gateway (`POST /_local/login`) and returns the bearer token; a refusal
+ * throws with the status and the problem the gateway answered.
  */
-export async function signIn(
-  platform: Platform,
-  who: { userId: string; loginAddress: string; user?: Record<string, unknown> },
-): Promise<string> {
-  const { document } = platform.clients;
-  await document.send(
-    new PutCommand({
-      TableName: platform.tableName,
-      Item: { ...keys.uniqueLogin(who.loginAddress), userId: who.userId },
-    }),
-  );
-  await document.send(
-    new PutCommand({ TableName: platform.tableName, Item: { ...who.user, ...keys.user(who.userId) } }),
-  );
-  const res = await fetch(`${platform.url}/_local/login`, {
+export async function localToken(baseUrl: string, loginAddress: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/_local/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginAddress: who.loginAddress }),
+    body: JSON.stringify({ loginAddress }),
   });
-  if (res.status !== 200) throw new Error(`local sign-in failed: ${res.status} ${await res.text()}`);
+  if (res.status !== 200) throw new Error(`local sign-in of ${loginAddress} failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }

@@ -1,10 +1,10 @@
+import { CADRES } from '../cadres';
 import type { Role } from '../roles';
 import type { DossierKind, DossierOrigin } from './states';
 
 /**
- * The cadres as the circuits use them (docs/rules/cadres.md). The full table (labels, API values, confidence) is
- * shared/domain/cadres.ts; this module only knows which cadre opens which circuit and who deposits it, so that
- * the state machine does not depend on the table's code.
+ * The cadres as the circuits use them (docs/rules/cadres.md). The full table (labels, API values, depositors,
+ * confidence) is shared/domain/cadres.ts; this module adds which cadre opens which circuit.
  */
 export type CadreCode =
   | 'A1'
@@ -33,32 +33,13 @@ export type CadreCode =
   | 'A24'
   | 'A25';
 
-const TITULAIRE: readonly Role[] = ['TITULAIRE', 'MANDATAIRE'];
-
-/** Depositor roles of every works cadre (docs/rules/cadres.md; a mandataire deposits what a titulaire does). */
-export const CADRE_DEPOSITORS: Readonly<Partial<Record<CadreCode, readonly Role[]>>> = {
-  A4: TITULAIRE,
-  A5: TITULAIRE,
-  A6: TITULAIRE,
-  A7: TITULAIRE,
-  A8: TITULAIRE,
-  A9: ['SOUS_TRAITANT'],
-  A10: ['SOUS_TRAITANT'],
-  A11: ['SOUS_TRAITANT'],
-  A12: ['COTRAITANT'],
-  A13: ['COTRAITANT'],
-  A14: ['COTRAITANT'],
-  A15: ['MOE'],
-  A16: ['MOE'],
-  A17: ['MOE'],
-  A18: ['MOE'],
-  A19: ['MOA'],
-  A20: ['MOA'],
-  A22: TITULAIRE,
-  A23: TITULAIRE,
-  A24: ['MOE'],
-  A25: ['MOA'], // actor unconfirmed (docs/rules/cadres.md): the labels say MOA, the enum name says MOE
-};
+/**
+ * Depositor roles of every works cadre: the cadres table's own column (docs/rules/cadres.md), read here so that the
+ * rule is written once.
+ */
+export const CADRE_DEPOSITORS: Readonly<Partial<Record<CadreCode, readonly Role[]>>> = Object.fromEntries(
+  CADRES.map((c) => [c.code, c.depositorRoles]),
+);
 
 /** Cadres that open a dossier: the first deposit (docs/rules/circuits.md). */
 export const OPENING_CADRES: Readonly<

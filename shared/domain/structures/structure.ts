@@ -13,7 +13,6 @@ import type { User } from './user';
 
 export type {
   DirectoryParams,
-  MandatFacturation,
   Structure,
   StructureService,
   StructureType,

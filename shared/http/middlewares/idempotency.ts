@@ -9,7 +9,6 @@ import { HTTP_CODES, HttpProblem } from '../errors';
 import { stateOf } from '../state';
 import type { HttpEvent, HttpMethod, HttpRequest, HttpResponse } from '../types';
 
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 /** draft-ietf-httpapi-idempotency-key-header: an opaque key; ours is 1–128 URL-safe characters (a UUID fits). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;

@@ -12,9 +12,7 @@ export type {
   FileRecord,
   FileRefusal,
   FileRole,
-  FileStatus,
   PieceActor,
-  PieceStatus,
 } from '../../domain/pieces';
 
 /** What the piece modules work with (built by the composition root, shared/services/context.ts). */

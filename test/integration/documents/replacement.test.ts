@@ -6,7 +6,7 @@ import { verifyTrail } from '../../../shared/adapters/audit';
 import { DEMO } from '../../../shared/seed/demo';
 import { serviceContext } from '../../../shared/services/context';
 import { textPdf } from '../../fixtures/documents/generate';
-import { usePlatform } from '../../setup/platform';
+import { localToken, usePlatform } from '../../setup/platform';
 import { type DocumentsWorld, documentsWorld, postFile, s3ErrorCode } from './helpers';
 
 /**
@@ -119,12 +119,7 @@ describe('a verified file cannot be replaced', () => {
     const { d, form } = await verifiedFile('REMPL-4', original, true);
     await w.pieces.send({ userId: DEMO.users.mandataire.id, dossierId: d.dossierId, pieceId: d.pieceId });
     const p = getPlatform();
-    const login = await fetch(`${p.url}/_local/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ loginAddress: DEMO.users.mandataire.login }),
-    });
-    const { token } = (await login.json()) as { token: string };
+    const token = await localToken(p.url, DEMO.users.mandataire.login);
     const history = async () => {
       const res = await fetch(`${p.url}/v1/dossiers/${d.dossierId}/historique?fichiers=1`, {
         headers: { authorization: `Bearer ${token}`, 'x-structure-siret': DEMO.sirets.mandataire },

@@ -7,6 +7,7 @@ import { type Platform, startPlatform } from '../../../infra/local/platform';
 import type { MailPort, OutgoingMail } from '../../../shared/adapters/mail';
 import { DEMO, seedDemo } from '../../../shared/seed/demo';
 import { serviceContext } from '../../../shared/services/context';
+import { localToken } from '../../setup/platform';
 import { at, dossierService, driver, montants } from '../workflows/helpers';
 
 /**
@@ -208,10 +209,5 @@ describe('notifications on the embedded platform', () => {
 });
 
 async function signInAs(loginAddress: string): Promise<string> {
-  const res = await fetch(`${p().url}/_local/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginAddress }),
-  });
-  return ((await res.json()) as { token: string }).token;
+  return localToken(p().url, loginAddress);
 }

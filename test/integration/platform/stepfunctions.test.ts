@@ -17,7 +17,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../../infra/local/platform';
-import { buildProbeStateMachine } from '../../../workflows/probe';
+import { buildProbeStateMachine } from './probe-machine';
 
 const DAY = 86_400;
 const recorded: { taskToken: string; probeId: string }[] = [];

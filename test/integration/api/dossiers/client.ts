@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { localToken } from '../../../setup/platform';
 
 /**
  * A small client of the dossier API over HTTP, as any client would write it: sign in on the local gateway, call
@@ -68,13 +69,7 @@ export class Session {
 }
 
 export async function signInAs(baseUrl: string, loginAddress: string): Promise<Session> {
-  const res = await fetch(`${baseUrl}/_local/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginAddress }),
-  });
-  if (res.status !== 200) throw new Error(`connexion de ${loginAddress} refusée : ${res.status} ${await res.text()}`);
-  return new Session(baseUrl, loginAddress, ((await res.json()) as { token: string }).token);
+  return new Session(baseUrl, loginAddress, await localToken(baseUrl, loginAddress));
 }
 
 /** Moves the local platform's clock forward (POST /_local/clock). */

@@ -4,6 +4,7 @@ import { LocalAuth } from '../../../../infra/local/auth';
 import type { Platform } from '../../../../infra/local/platform';
 import { IdentityStore } from '../../../../shared/adapters/dynamo/identity-store';
 import { MarcheStore } from '../../../../shared/adapters/dynamo/marche-store';
+import { localToken } from '../../../setup/platform';
 import '../../../../functions/catalog';
 import { problemStatuses } from '../../../../shared/http/openapi';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from '../../../../shared/http/problem';
@@ -117,13 +118,7 @@ export async function seed(p: Platform): Promise<void> {
 
 /** Signs a registered user in through the local gateway (`POST /_local/login`). */
 export async function login(p: Platform, loginAddress: string): Promise<string> {
-  const res = await fetch(`${p.url}/_local/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginAddress }),
-  });
-  if (res.status !== 200) throw new Error(`local sign-in of ${loginAddress} failed: ${res.status}`);
-  return ((await res.json()) as { token: string }).token;
+  return localToken(p.url, loginAddress);
 }
 
 /** A token for an identity the table does not know yet (as the identity provider would issue it). */
