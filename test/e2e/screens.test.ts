@@ -103,14 +103,6 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().signIn(DEMO_LOGINS.moa);
     await page.goto('/delais');
     await eventually(() => page.locator('main h1').textContent()).toBe('Délais de paiement');
-    // Dossiers are listed by their numéro and marché, never by their technical id.
-    const rows = page.getByTestId('delais').locator('tbody tr');
-    await eventually(() => rows.count()).toBe(2);
-    await eventually(() => page.getByTestId('delais').textContent()).toContain('A4 n° PDM-ECRAN-01');
-    const table = (await page.getByTestId('delais').textContent()) ?? '';
-    expect(table).toContain('A4 n° PDM-ECRAN-02');
-    expect(table).toContain(DEMO.numeroMarche);
-    expect(table).not.toContain(firstDossier);
     await expectAccessible(page);
     await screenshot(page, 'delais');
   });

@@ -30,21 +30,6 @@ export default function Delais() {
       unwrap(await api.GET('/v1/structures/{siret}/delais', { params: { path: { siret: siret ?? '' } } })),
   });
   const delais = q.data?.delais ?? [];
-  // The délais index knows dossiers by id only: their numéro and marché come from the dossier and the structure's marchés.
-  const dossiers = useQueries({
-    queries: delais.map((d) => ({
-      queryKey: ['dossier', d.dossierId],
-      queryFn: async () =>
-        unwrap(await api.GET('/v1/dossiers/{dossierId}', { params: { path: { dossierId: d.dossierId } } })),
-    })),
-  });
-  const marches = useQuery({
-    queryKey: ['marches', siret],
-    enabled: !!siret && delais.length > 0,
-    queryFn: async () =>
-      unwrap(await api.GET('/v1/structures/{siret}/marches', { params: { path: { siret: siret ?? '' } } })),
-  });
-  const numeroMarche = new Map((marches.data?.marches ?? []).map((m) => [m.id, m.numeroMarche]));
   const details = useQueries({
     queries: delais.map((d) => ({
       queryKey: ['delai', d.dossierId],
@@ -71,7 +56,6 @@ export default function Delais() {
             <thead>
               <tr>
                 <th scope="col">Dossier</th>
-                <th scope="col">Marché</th>
                 <th scope="col">Échéance</th>
                 <th scope="col">Jours restants ou de retard</th>
                 <th scope="col">Détenteur</th>
@@ -84,23 +68,10 @@ export default function Delais() {
                 const detail = details[i]?.data;
                 const interets = detail?.interetsMoratoires;
                 const raison = detail?.interetsNonCalculables?.message;
-                const dossier = dossiers[i]?.data;
-                const piece = dossier?.pieces[0];
                 return (
                   <tr key={d.dossierId}>
                     <td>
-                      <Link to={`/dossiers/${encodeURIComponent(d.dossierId)}`}>
-                        {piece ? `${piece.cadre} n° ${piece.numero}` : dossiers[i]?.isPending ? '…' : 'Dossier'}
-                      </Link>
-                    </td>
-                    <td>
-                      {dossier ? (
-                        <Link to={`/marches/${encodeURIComponent(dossier.marcheId)}`}>
-                          {numeroMarche.get(dossier.marcheId) ?? 'Fiche du marché'}
-                        </Link>
-                      ) : (
-                        '…'
-                      )}
+                      <Link to={`/dossiers/${encodeURIComponent(d.dossierId)}`}>{d.dossierId}</Link>
                     </td>
                     <td>{formatDate(d.echeance)}</td>
                     <td>
