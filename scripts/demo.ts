@@ -14,7 +14,7 @@
  */
 import { addDays, calendarDate } from '../shared/domain/calendar';
 import { ROLE_LABELS } from '../shared/domain/circuits';
-import { ECB_MAIN_REFINANCING_RATES, halfYearLabel } from '../shared/domain/dgp/ecb-rates';
+import { halfYearLabel } from '../shared/domain/dgp/ecb-rates';
 import { DEMO } from '../shared/seed/demo';
 import {
   advanceClock,
@@ -212,7 +212,7 @@ async function report(dossierId: string): Promise<void> {
       );
     } else if (c.interetsNonCalculables) {
       console.log(`    intérêts moratoires non calculés : ${c.interetsNonCalculables.message}`);
-      if (c.interetsNonCalculables.code === 'TAUX_BCE_INCONNU') explainUnknownRate(c.echeance);
+      if (c.interetsNonCalculables.code === 'TAUX_BCE_INCONNU') await explainUnknownRate(c.echeance);
     }
   } else {
     console.log(`    dans les temps : ${c.joursRestants} jours restaient à l'échéance`);
@@ -220,20 +220,23 @@ async function report(dossierId: string): Promise<void> {
 }
 
 /**
- * Why the interest is missing and what to do: the rate is data, never guessed (docs/rules/interest.md). The demo's clock runs
- * from real time, so it soon reaches a half-year whose rate nobody has entered yet.
+ * Why the interest is missing and what to do: the rate is data in the table, never guessed (docs/ecb-rates.md). The
+ * demo's clock runs from real time, so it may reach a half-year whose rate nobody has recorded yet.
  */
-function explainUnknownRate(echeance: string | undefined): void {
-  const last = ECB_MAIN_REFINANCING_RATES[ECB_MAIN_REFINANCING_RATES.length - 1];
+async function explainUnknownRate(echeance: string | undefined): Promise<void> {
+  // The table as the platform's operator reads it (GET /v1/taux-bce)
+  const table = (await as.exploitant.get('/v1/taux-bce')).body as { taux?: { semestre: string; taux: string }[] };
+  const last = table.taux?.at(-1);
   // Interest runs from the day after the échéance; its half-year gives the rate (décret 2013-269 art. 8)
   const half = echeance ? halfYearLabel(addDays(calendarDate(echeance), 1)) : 'concerné';
   console.log(
     [
-      `    → Le taux de la BCE du ${half} n'est pas dans la table : il n'est jamais deviné ni reconduit.`,
-      `      Dernier semestre connu : ${last ? `${halfYearLabel(last.halfYearStart)} (${(last.rateBp / 100).toFixed(2).replace('.', ',')} %)` : 'aucun'}.`,
-      '      Une fois le taux publié et vérifié (taux des opérations principales de refinancement de la BCE en vigueur',
-      '      au 1er jour du semestre), ajoutez sa ligne à shared/domain/dgp/ecb-rates.ts puis relancez « npm start » :',
-      '      les intérêts seront alors calculés. L’indemnité forfaitaire de 40 € est due dans tous les cas.',
+      `    → Le taux de la BCE du ${half} n'est pas enregistré : il n'est jamais deviné ni reconduit.`,
+      `      Dernier semestre enregistré : ${last ? `${halfYearLabel(calendarDate(last.semestre))} (${last.taux} %)` : 'aucun'}.`,
+      '      Enregistrez-le (docs/ecb-rates.md) : npm run taux-bce -- relever (API de la BCE), ou',
+      '      npm run taux-bce -- importer FICHIER.csv (export du portail de données de la BCE), ou POST /v1/taux-bce',
+      '      en exploitant@demo.test ; les intérêts s’affichent aussitôt, sans redémarrer.',
+      '      L’indemnité forfaitaire de 40 € est due dans tous les cas.',
     ].join('\n'),
   );
 }

@@ -143,6 +143,17 @@ describe('administration screens', { timeout: E2E_TIMEOUT }, () => {
     expect(((await direct.json()) as { code: string }).code).toBe('MODE_CONSULTATION_SEULEMENT');
   });
 
+  it('gives a plain member the Activités du gestionnaire (its structures, no administration link) and the directory', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.attente);
+    await page.getByRole('link', { name: 'Activités du gestionnaire' }).last().click();
+    await page.getByRole('heading', { level: 1, name: 'Activités du gestionnaire' }).waitFor();
+    await eventually(() => page.getByTestId('mes-structures').textContent()).toContain('Utilisateur');
+    // A plain member does not administer the structure: its name is not a link
+    expect(await page.getByTestId('mes-structures').getByRole('link').count()).toBe(0);
+    await page.getByRole('link', { name: 'Rechercher structure publique' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rechercher une structure publique' }).waitFor();
+  });
+
   it('on a phone: a field error sits next to its field, a stale card reloads and keeps what was typed', async () => {
     const page = await portal().signIn(DEMO_LOGINS.moa, { width: 375, height: 800 });
     await openStructure(page, S.moa, /Commune de Bellerive/);
@@ -213,6 +224,8 @@ describe('administration screens', { timeout: E2E_TIMEOUT }, () => {
     await change.getByLabel('Nouveau SIRET').fill(moved);
     await eventually(() => change.textContent()).toContain('SIRET valide.');
     await change.getByRole('button', { name: 'Continuer' }).click();
+    await eventually(() => change.textContent()).toContain('Cette opération ne s’annule pas.');
+    await expectAccessible(page);
     await change.getByText(/Je confirme le changement de SIRET/).click();
     await change.getByRole('button', { name: 'Confirmer le changement de SIRET' }).click();
     await page.waitForURL(`**/gestion/structures/${moved}`);

@@ -14,6 +14,7 @@ const QUICK = [
   { to: '/rechercher', title: 'Rechercher', detail: 'Un dossier par marché, numéro, état…' },
   { to: '/tableau-de-bord', title: 'Tableau de bord', detail: 'Vos dossiers par statut' },
   { to: '/delais', title: 'Délais de paiement', detail: 'Les délais en cours et les retards' },
+  { to: '/annuaire', title: 'Rechercher structure publique', detail: 'L’annuaire des destinataires publics' },
 ] as const;
 
 /** « Accueil »: quick access and the structure's fil d'événements. */
