@@ -57,6 +57,16 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     expect(text).toContain('1\u00a0188,00\u00a0€');
     expect(text).toMatch(/J-\d+/);
     expect(text).toMatch(/\d{2}\/\d{2}\/\d{4}/);
+    // « À défaut de réponse » reads in French, never a raw status code.
+    expect(text).toContain("n'a pas statué dans son délai réglementaire");
+    expect(text).not.toMatch(/[A-Z]{3,}_[A-Z_]+/);
+    // The header shows the user and the structure apart, not glued (« moe@demo.testStructure : »).
+    const user = await page.getByTestId('utilisateur').first().boundingBox();
+    const structure = await page.getByTestId('structure-courante').first().boundingBox();
+    if (!user || !structure) throw new Error('header user or structure not displayed');
+    const sameLine = Math.abs(user.y - structure.y) < user.height;
+    if (sameLine) expect(structure.x - (user.x + user.width)).toBeGreaterThanOrEqual(16);
+    else expect(structure.y).toBeGreaterThanOrEqual(user.y + user.height);
     await eventually(() => page.title()).toBe('Synthèse — Factures de travaux');
     await expectAccessible(page);
     await screenshot(page, 'synthese');

@@ -61,7 +61,7 @@ export function currentDeadline(
         onTimeout: {
           effect: 'ABSENCE_VALIDATION_MOE',
           description:
-            "Le maître d'œuvre n'a pas statué : statut ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE ; le fournisseur peut saisir directement le maître d'ouvrage.",
+            "Le maître d'œuvre n'a pas statué dans son délai réglementaire (absence de validation) : le fournisseur peut saisir directement le maître d'ouvrage.",
         },
       };
     case 'ETABLISSEMENT_PROJET_DG_MOE':

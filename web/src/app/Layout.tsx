@@ -62,7 +62,7 @@ function UserBox() {
   const { moi } = useStructure();
   const u = moi.utilisateur;
   return (
-    <span className="fr-text--sm fr-mb-0 ft-user">
+    <span className="fr-text--sm fr-mb-0 ft-user" data-testid="utilisateur">
       <span className="fr-icon-account-circle-line fr-icon--sm" aria-hidden="true" /> {u.adresseConnexion}
       {u.connexionPrecedenteLe ? (
         <span className="ft-last-login"> · Dernière connexion le {formatDateTime(u.connexionPrecedenteLe)}</span>
