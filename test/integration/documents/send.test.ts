@@ -99,7 +99,9 @@ describe('Valider et envoyer', () => {
         role: 'ATTACHMENT',
       }),
     );
-    expect(more.code).toBe('PIECE_DEJA_ENVOYEE');
+    // A sent piece takes files only while suspended for missing documents (answering a suspension, issue 11)
+    expect(more).toMatchObject({ code: 'PIECE_NON_SUSPENDUE', kind: 'CONFLICT' });
+    expect(more.message).toContain("est envoyée et n'est pas suspendue");
   });
 
   it('sends twice at once: one certificate, one deposit', async () => {
