@@ -1,7 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { verifyTrail } from '../../adapters/audit';
 import type { Clock } from '../../adapters/clock';
-import { presignDownload } from '../../adapters/s3';
+import { presignDownload, type StorageClient } from '../../adapters/s3';
 import { openObject, uploadStream } from '../../adapters/s3-streams';
 import { evidencePdf } from '../../documents/evidence-pdf';
 import type { DgpClock } from '../../domain/dgp';
@@ -17,7 +16,7 @@ import { type DocumentDigest, evidenceZip, type PackDocument } from './zip';
  */
 export interface EvidencePackDeps {
   readonly dossiers: DossierService;
-  readonly s3: S3Client;
+  readonly s3: StorageClient;
   readonly bucket: string;
   readonly clock: Clock;
 }
