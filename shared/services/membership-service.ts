@@ -15,6 +15,7 @@ import {
   transferPrincipal as transferPrincipalRule,
   type User,
 } from '../domain/structures';
+import { activeUser } from './active-user';
 
 /**
  * Attachments (rattachements) of users to structures (docs/rules/structures.md#managers): requests, decisions,
@@ -202,19 +203,8 @@ export class MembershipService {
 
   // -------------------------------------------------------------------------------------------- internals
 
-  /** The caller's account, which must exist and be active. */
-  protected async activeUser(userId: string): Promise<Stored<User>> {
-    const user = await this.store.getUser(userId);
-    if (!user) {
-      throw new DomainError(
-        'UTILISATEUR_INCONNU',
-        "Votre compte n'est pas enregistré : créez-le d'abord.",
-        'FORBIDDEN',
-      );
-    }
-    if (!user.active) {
-      throw new DomainError('UTILISATEUR_DESACTIVE', `Le compte ${user.loginAddress} est désactivé.`, 'FORBIDDEN');
-    }
-    return user;
+  /** The caller's account, which must exist and be active (active-user.ts). */
+  protected activeUser(userId: string): Promise<Stored<User>> {
+    return activeUser(this.store, userId);
   }
 }

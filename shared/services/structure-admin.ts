@@ -10,6 +10,7 @@ import {
   updateService as updateServiceRule,
   updateStructureCard as updateStructureCardRule,
 } from '../domain/structures';
+import { activeUser } from './active-user';
 
 /**
  * What the *Activités du gestionnaire* screens need beside IdentityService (docs/rules/structures.md#managers): the
@@ -102,18 +103,8 @@ export class StructureAdministration {
     return { structure, actor: asActor(membership, siret, actorId) };
   }
 
-  private async activeUser(userId: string): Promise<Stored<User>> {
-    const user = await this.store.getUser(userId);
-    if (!user) {
-      throw new DomainError(
-        'UTILISATEUR_INCONNU',
-        "Votre compte n'est pas enregistré : créez-le d'abord.",
-        'FORBIDDEN',
-      );
-    }
-    if (!user.active) {
-      throw new DomainError('UTILISATEUR_DESACTIVE', `Le compte ${user.loginAddress} est désactivé.`, 'FORBIDDEN');
-    }
-    return user;
+  /** The caller's account, which must exist and be active (active-user.ts). */
+  private activeUser(userId: string): Promise<Stored<User>> {
+    return activeUser(this.store, userId);
   }
 }
