@@ -1,4 +1,4 @@
-import type { components } from '../api/client';
+import type { components } from '../api/openapi.gen';
 
 /**
  * The fiche d'identité as the form holds it (what the user typed, as text) and its conversion to and from the API's
