@@ -281,3 +281,28 @@ export const brouillonsOutput = z
     ),
   })
   .meta({ id: 'Brouillons', description: 'Pièces non envoyées de la structure, la plus récente d’abord.' });
+
+export const cadresDeposablesOutput = z
+  .object({
+    marcheId: z.string(),
+    siret: z.string().meta({ description: 'La structure pour laquelle vous déposez.' }),
+    roles: z.array(z.string()).meta({ description: 'Ses rôles sur le marché.' }),
+    cadres: z.array(
+      z.object({
+        code: z.string().meta({ examples: ['A9'] }),
+        libelle: z.string(),
+        deposable: z.boolean().meta({ description: 'Vrai : vous pouvez ouvrir un dossier avec ce cadre maintenant.' }),
+        explication: z
+          .string()
+          .meta({ description: 'Une ligne : à quoi sert la pièce, ou pourquoi le cadre n’est pas proposé.' }),
+        raison: z
+          .enum(['CADRE_NON_GERE', 'ROLE', 'PIECE_SUIVANTE', 'CIRCUIT'])
+          .optional()
+          .meta({ description: 'Pourquoi le cadre n’est pas proposé (absent quand il l’est).' }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'CadresDeposables',
+    description: 'Les cadres de facturation du marché, ceux que votre structure peut déposer maintenant en premier.',
+  });

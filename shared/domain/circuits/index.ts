@@ -28,6 +28,7 @@ export {
   OPENING_CADRES,
 } from './cadres';
 export * from './deadlines';
+export { type DepositableCadre, depositableCadres, type NonDepositableReason } from './depositable';
 export { ACTION_LABELS, ROLE_LABELS, STATE_LABELS } from './labels';
 export {
   type BuyerParams,
