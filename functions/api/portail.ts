@@ -4,13 +4,7 @@ import { parisDateOf } from '../../shared/domain/calendar';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
-import {
-  amountString,
-  calendarDateString,
-  cursorParam,
-  nextCursor,
-  toAmountString,
-} from '../../shared/schemas/common';
+import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
 import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';

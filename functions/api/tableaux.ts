@@ -9,13 +9,7 @@ import { ROLES } from '../../shared/domain/roles';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
-import {
-  amountString,
-  calendarDateString,
-  cursorParam,
-  nextCursor,
-  toAmountString,
-} from '../../shared/schemas/common';
+import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
 import { assertMemberOf, services } from './lib';

@@ -54,7 +54,10 @@ export class DossierIndexes {
    * One page of a structure's pending actions, soonest deadline first ("Synthèse"), with the cursor of the next page
    * when more follow; `countPending` says how many there are in all.
    */
-  async pendingFor(siret: string, page: PageRequest = {}): Promise<Paged<{ dossierId: string; pending: StoredPending }>> {
+  async pendingFor(
+    siret: string,
+    page: PageRequest = {},
+  ): Promise<Paged<{ dossierId: string; pending: StoredPending }>> {
     const { items, next } = await this.gsi1Page(`PENDING#${siret}`, page);
     return {
       items: items.map((i) => ({ dossierId: dossierIdOf(i), pending: i.pending as StoredPending })),

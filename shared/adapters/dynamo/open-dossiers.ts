@@ -79,5 +79,4 @@ export class OpenDossierIndex {
       ExpressionAttributeValues: { ':pk': OPEN_DOSSIERS_PARTITION },
     });
   }
-
 }
