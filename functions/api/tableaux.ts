@@ -12,7 +12,7 @@ import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
-import { assertMemberOf, services } from './lib';
+import { assertMemberOf, assertReaderOfDossiers, services } from './lib';
 
 /**
  * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by
@@ -156,6 +156,12 @@ export const lireTableauDeBord = httpHandler({
 const delai = z
   .object({
     dossierId: z.string(),
+    marcheId: z.string().optional().meta({ description: 'Marché du dossier (absent des délais enregistrés avant).' }),
+    numeroMarche: z.string().optional(),
+    piece: z
+      .object({ cadre: z.string(), numero: z.string() })
+      .optional()
+      .meta({ description: 'Pièce qui a ouvert le dossier : elle le nomme (absente des délais enregistrés avant).' }),
     echeance: calendarDateString.meta({ description: 'Dernier jour du délai global de paiement.' }),
     enRetard: z.boolean(),
     joursRestants: z.int().min(0),
@@ -209,16 +215,20 @@ export const lireDelais = httpHandler({
   query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100), suivant: cursorParam }),
   responses: { 200: { description: 'Une page des délais en cours', schema: delaisJson } },
   handler: async (ctx) => {
-    const { identityStore, dossiers } = services();
-    await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
+    const { identityStore, dossiers, marcheStore } = services();
+    await assertReaderOfDossiers(identityStore, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const [page, total, ecbRates] = await Promise.all([
+    const [page, total, ecbRates, marches] = await Promise.all([
       dossiers.openClocksOf(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
       dossiers.countOpenClocks(ctx.params.siret),
       serviceContext().ecbRates.table(),
+      marcheStore.marchesOfStructure(ctx.params.siret),
     ]);
+    // Every actor of the marché reads its dossiers (docs/rules/circuits.md): listed only while the structure is one
+    const numeroMarche = new Map(marches.map((m) => [m.marcheId, m.numeroMarche]));
+    const clocks = page.items.filter((c) => c.marcheId === undefined || numeroMarche.has(c.marcheId));
     const totals = { late: 0, interest: 0, indemnity: 0, unknown: 0 };
-    const delais = page.items.map((c) => {
+    const delais = clocks.map((c) => {
       const view = clockView(c.clock as DgpClock, today, {
         ...(c.interestBase ?? {}),
         ecbRates,
@@ -232,6 +242,8 @@ export const lireDelais = httpHandler({
       }
       return {
         dossierId: c.dossierId,
+        ...(c.marcheId ? { marcheId: c.marcheId, numeroMarche: numeroMarche.get(c.marcheId) } : {}),
+        ...(c.piece ? { piece: c.piece } : {}),
         echeance: c.echeance,
         enRetard: view.daysLate > 0,
         joursRestants: view.daysLeft,

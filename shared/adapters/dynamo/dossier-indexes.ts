@@ -22,6 +22,9 @@ export interface OpenClock {
   readonly clock: unknown;
   readonly echeance: string;
   readonly interestBase?: { amountDueCents: number; retenueGarantieCents: number };
+  /** Absent on clocks written before they carried them. */
+  readonly marcheId?: string;
+  readonly piece?: { cadre: string; numero: string };
 }
 
 /**
@@ -76,10 +79,15 @@ export class DossierIndexes {
     return {
       items: items.map((i) => {
         const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
+        const piece = i.piece as { cadre?: unknown; numero?: unknown } | null | undefined;
         return {
           dossierId: dossierIdOf(i),
           clock: i.clock,
           echeance: String(i.gsi1sk).split('#')[0] ?? '',
+          ...(typeof i.marcheId === 'string' ? { marcheId: i.marcheId } : {}),
+          ...(piece && typeof piece.cadre === 'string' && typeof piece.numero === 'string'
+            ? { piece: { cadre: piece.cadre, numero: piece.numero } }
+            : {}),
           ...(base && typeof base.amountDueCents === 'number'
             ? {
                 interestBase: {
