@@ -1,5 +1,6 @@
 import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
 import { OidcCallback, RequireAuth, SignIn } from '../auth/SignIn';
+import { depositRoutes } from '../deposit/routes';
 import { dossierRoutes } from '../dossier/routes';
 import { gestionRoutes } from '../gestion/routes';
 import { ErrorContent, ErrorPage, NotFound } from './ErrorPage';
@@ -37,6 +38,7 @@ export const routes: RouteObject[] = [
           { path: 'marches/nouveau', ...screen(() => import('../pages/MarcheForm')) },
           { path: 'marches/:marcheId', ...screen(() => import('../pages/MarcheFiche')) },
           { path: 'marches/:marcheId/modifier', ...screen(() => import('../pages/MarcheForm')) },
+          ...depositRoutes,
           ...dossierRoutes,
           ...gestionRoutes,
           { path: '*', element: <NotFound /> },
