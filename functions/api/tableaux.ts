@@ -12,7 +12,7 @@ import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
-import { assertMemberOf, services } from './lib';
+import { assertMemberOf, assertReaderOfDossiers, services } from './lib';
 
 /**
  * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by
@@ -144,6 +144,12 @@ export const lireTableauDeBord = httpHandler({
 const delai = z
   .object({
     dossierId: z.string(),
+    marcheId: z.string().optional().meta({ description: 'Marché du dossier (absent des délais enregistrés avant).' }),
+    numeroMarche: z.string().optional(),
+    piece: z
+      .object({ cadre: z.string(), numero: z.string() })
+      .optional()
+      .meta({ description: 'Pièce qui a ouvert le dossier : elle le nomme (absente des délais enregistrés avant).' }),
     echeance: calendarDateString.meta({ description: 'Dernier jour du délai global de paiement.' }),
     enRetard: z.boolean(),
     joursRestants: z.int().min(0),
@@ -192,13 +198,17 @@ export const lireDelais = httpHandler({
   query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100) }),
   responses: { 200: { description: 'Les délais en cours', schema: delaisJson } },
   handler: async (ctx) => {
-    const { identityStore, dossiers } = services();
-    await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
+    const { identityStore, dossiers, marcheStore } = services();
+    await assertReaderOfDossiers(identityStore, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const [clocks, ecbRates] = await Promise.all([
+    const [indexed, ecbRates, marches] = await Promise.all([
       dossiers.openClocksOf(ctx.params.siret, ctx.query.limite),
       serviceContext().ecbRates.table(),
+      marcheStore.marchesOfStructure(ctx.params.siret),
     ]);
+    // Every actor of the marché reads its dossiers (docs/rules/circuits.md): listed only while the structure is one
+    const numeroMarche = new Map(marches.map((m) => [m.marcheId, m.numeroMarche]));
+    const clocks = indexed.filter((c) => c.marcheId === undefined || numeroMarche.has(c.marcheId));
     const totals = { late: 0, interest: 0, indemnity: 0, unknown: 0 };
     const delais = clocks.map((c) => {
       const view = clockView(c.clock as DgpClock, today, {
@@ -214,6 +224,8 @@ export const lireDelais = httpHandler({
       }
       return {
         dossierId: c.dossierId,
+        ...(c.marcheId ? { marcheId: c.marcheId, numeroMarche: numeroMarche.get(c.marcheId) } : {}),
+        ...(c.piece ? { piece: c.piece } : {}),
         echeance: c.echeance,
         enRetard: view.daysLate > 0,
         joursRestants: view.daysLeft,

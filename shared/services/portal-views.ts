@@ -5,8 +5,8 @@ import { deadlineOf } from '../adapters/dynamo/pending';
 import type { PortalStore } from '../adapters/dynamo/portal-store';
 import { type CalendarDate, daysBetween, isCalendarDate } from '../domain/calendar';
 import { type Dossier, PIECE_STATUSES, STATE_LABELS } from '../domain/circuits';
+import { amountDue } from '../domain/circuits/amounts';
 import { eventLabel } from '../domain/circuits/event-labels';
-import { latestAmountCents } from '../domain/circuits/search';
 
 /**
  * What the portal's first screens show, read from the indexes and joined here once rather than in the browser:
@@ -93,7 +93,7 @@ export async function syntheseRows(
     const lateSince = dateOrNull(p.lateSince);
     const joursRestants = lastDay ? daysBetween(today, lastDay) : null;
     const onTimeout = p.onTimeout as { effect?: string; description?: string } | null | undefined;
-    const amount = d ? latestAmountCents(d) : undefined;
+    const amount = d ? amountDue(d) : undefined;
     const { role, actions } = actionsOf(siret, p);
     return {
       dossierId,

@@ -29,7 +29,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
           actor: { siret: DEMO.sirets.mandataire, roles: ['MANDATAIRE'] },
           action: {
             type: 'DEPOSER',
-            dossierId: newId(now),
+            dossierId: `DOS-${newId(now)}`,
             piece: {
               id: newId(now),
               numero,
@@ -103,8 +103,20 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().signIn(DEMO_LOGINS.moa);
     await page.goto('/delais');
     await eventually(() => page.locator('main h1').textContent()).toBe('Délais de paiement');
+    // Dossiers are listed by their opening piece and marché, never by their technical id.
+    const rows = page.getByTestId('delais').locator('tbody tr');
+    await eventually(() => rows.count()).toBe(2);
+    await eventually(() => page.getByTestId('delais').textContent()).toContain('A4 n° PDM-ECRAN-01');
+    const table = (await page.getByTestId('delais').textContent()) ?? '';
+    expect(table).toContain('A4 n° PDM-ECRAN-02');
+    expect(table).toContain(DEMO.numeroMarche);
+    expect(table).not.toContain(firstDossier);
     await expectAccessible(page);
     await screenshot(page, 'delais');
+    // Every dossier listed opens for the MOA (an actor of the marché reads its dossiers).
+    await page.getByRole('link', { name: 'A4 n° PDM-ECRAN-01' }).click();
+    await page.waitForURL(`**/dossiers/${firstDossier}`);
+    await eventually(() => page.locator('main h1').textContent()).toContain('PDM-ECRAN-01');
   });
 
   it('works 375 px wide: the Synthèse table scrolls inside its frame, the page does not', async () => {

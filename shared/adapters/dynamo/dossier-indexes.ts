@@ -47,14 +47,22 @@ export class DossierIndexes {
       clock: unknown;
       echeance: string;
       interestBase?: { amountDueCents: number; retenueGarantieCents: number };
+      /** Absent on clocks written before they carried them. */
+      marcheId?: string;
+      piece?: { cadre: string; numero: string };
     }[]
   > {
     return (await this.gsi1Page(`DGP#${moaSiret}`, limit)).map((i) => {
       const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
+      const piece = i.piece as { cadre?: unknown; numero?: unknown } | null | undefined;
       return {
         dossierId: dossierIdOf(i),
         clock: i.clock,
         echeance: String(i.gsi1sk).split('#')[0] ?? '',
+        ...(typeof i.marcheId === 'string' ? { marcheId: i.marcheId } : {}),
+        ...(piece && typeof piece.cadre === 'string' && typeof piece.numero === 'string'
+          ? { piece: { cadre: piece.cadre, numero: piece.numero } }
+          : {}),
         ...(base && typeof base.amountDueCents === 'number'
           ? {
               interestBase: {

@@ -56,6 +56,7 @@ export default function Delais() {
             <thead>
               <tr>
                 <th scope="col">Dossier</th>
+                <th scope="col">Marché</th>
                 <th scope="col">Échéance</th>
                 <th scope="col">Jours restants ou de retard</th>
                 <th scope="col">Détenteur</th>
@@ -71,7 +72,18 @@ export default function Delais() {
                 return (
                   <tr key={d.dossierId}>
                     <td>
-                      <Link to={`/dossiers/${encodeURIComponent(d.dossierId)}`}>{d.dossierId}</Link>
+                      <Link to={`/dossiers/${encodeURIComponent(d.dossierId)}`}>
+                        {d.piece ? `${d.piece.cadre} n° ${d.piece.numero}` : 'Ouvrir le dossier'}
+                      </Link>
+                    </td>
+                    <td>
+                      {d.marcheId ? (
+                        <Link to={`/marches/${encodeURIComponent(d.marcheId)}`}>
+                          {d.numeroMarche ?? 'Fiche du marché'}
+                        </Link>
+                      ) : (
+                        '—'
+                      )}
                     </td>
                     <td>{formatDate(d.echeance)}</td>
                     <td>

@@ -1,4 +1,6 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../../shared/adapters/dynamo/keys';
 import { newId } from '../../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../../shared/adapters/workflow';
 import { addDays, type CalendarDate, daysBetween, parisDateOf } from '../../../../shared/domain/calendar';
@@ -6,7 +8,7 @@ import { DEMO } from '../../../../shared/seed/demo';
 import { contextWith } from '../../../../shared/services/context';
 import type { ActResult, DossierService } from '../../../../shared/services/dossier-service';
 import { usePlatform } from '../../../setup/platform';
-import { call, exercised, expectProblem, login, seed } from './http';
+import { call, exercised, expectProblem, login, newUser, seed } from './http';
 
 /**
  * The structure's views answered from indexes (Synthèse, Tableau de bord, délais of the MOA), on dossiers opened
@@ -25,7 +27,7 @@ async function deposePdm(numero: string): Promise<ActResult> {
   return service.act({
     marcheId: DEMO.marcheId,
     actor: { siret: s.mandataire, roles: ['MANDATAIRE'] },
-    action: { type: 'DEPOSER', dossierId: newId(now), piece: { id: newId(now), numero, cadre: 'A4' } },
+    action: { type: 'DEPOSER', dossierId: `DOS-${newId(now)}`, piece: { id: newId(now), numero, cadre: 'A4' } },
     userId: DEMO.users.mandataire.id,
   });
 }
@@ -213,6 +215,75 @@ describe('GET /v1/structures/{siret}/delais', () => {
       403,
       'UTILISATEUR_NON_RATTACHE',
     );
+  });
+});
+
+describe('GET /v1/structures/{siret}/delais: naming and opening each dossier', () => {
+  it('names each dossier by its opening piece and marché, and every dossier listed opens for the same user', async () => {
+    const p = platform();
+    await signInAll();
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', {
+      token: tokens.consultation,
+      params: { siret: s.moa },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.delais.map((d: Record<string, unknown>) => [d.piece, d.marcheId, d.numeroMarche])).toEqual([
+      [{ cadre: 'A4', numero: 'PDM-TDB-01' }, DEMO.marcheId, DEMO.numeroMarche],
+      [{ cadre: 'A4', numero: 'PDM-TDB-02' }, DEMO.marcheId, DEMO.numeroMarche],
+    ]);
+    for (const user of ['consultation', 'moa'] as const) {
+      for (const d of res.body.delais as { dossierId: string }[]) {
+        const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', {
+          token: tokens[user],
+          params: { dossierId: d.dossierId },
+        });
+        expect(opened.status, `${user} ouvre ${d.dossierId}`).toBe(200);
+      }
+    }
+  });
+
+  it('still lists a clock written before it carried the piece and the marché, without them', async () => {
+    const p = platform();
+    // A clock item as older versions wrote it: no marcheId, no piece
+    await p.clients.document.send(
+      new UpdateCommand({
+        TableName: p.tableName,
+        Key: keys.dgpClock(d2.dossier.id),
+        UpdateExpression: 'REMOVE marcheId, piece',
+      }),
+    );
+    await signInAll();
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', { token: tokens.moa, params: { siret: s.moa } });
+    expect(res.status).toBe(200);
+    const old = res.body.delais.find((d: { dossierId: string }) => d.dossierId === d2.dossier.id);
+    expect(old).toBeDefined();
+    expect(old).not.toHaveProperty('piece');
+    expect(old).not.toHaveProperty('marcheId');
+  });
+
+  it('refuses a member subscribed to no space of the structure: the dossiers would not open for them', async () => {
+    const p = platform();
+    const ctx = contextWith({
+      dynamo: p.clients.document,
+      tableName: p.tableName,
+      clock: p.clock,
+      workflow: noWorkflow,
+    });
+    const now = p.clock.now();
+    const member = await newUser(p, 'sans-espace');
+    await ctx.identity.requestAttachment({ userId: member.userId, siret: s.moa, spaces: [] }, now);
+    await ctx.identity.decideAttachment(
+      { deciderId: DEMO.users.moa.id, siret: s.moa, userId: member.userId, decision: 'APPROVED' },
+      now,
+    );
+    const token = await login(p, member.login);
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/delais', { token, params: { siret: s.moa } }),
+      403,
+      'ESPACE_NON_SOUSCRIT',
+    );
+    const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', { token, params: { dossierId: d1.dossier.id } });
+    expect(opened.status).toBe(403);
   });
 });
 
