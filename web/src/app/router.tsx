@@ -1,4 +1,4 @@
-import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
+import { createBrowserRouter, Outlet, type RouteObject, redirect } from 'react-router';
 import { OidcCallback, RequireAuth, SignIn } from '../auth/SignIn';
 import { depositRoutes } from '../deposit/routes';
 import { dossierRoutes } from '../dossier/routes';
@@ -38,6 +38,9 @@ export const routes: RouteObject[] = [
           { path: 'marches/nouveau', ...screen(() => import('../pages/MarcheForm')) },
           { path: 'marches/:marcheId', ...screen(() => import('../pages/MarcheFiche')) },
           { path: 'marches/:marcheId/modifier', ...screen(() => import('../pages/MarcheForm')) },
+          { path: 'notifications', ...screen(() => import('../pages/Notifications')) },
+          // Notifications (and their e-mails) link a structure as /structures/{siret}
+          { path: 'structures/:siret', loader: ({ params }) => redirect(`/gestion/structures/${params.siret ?? ''}`) },
           ...depositRoutes,
           ...dossierRoutes,
           ...gestionRoutes,
