@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PIECE_ACTION_TYPES } from '../domain/circuits/actions';
 import { amount, amountString, calendarDate, calendarDateString, siret } from './common';
 
 /**
@@ -113,20 +114,6 @@ export const demandeFichierBody = z
       }),
   })
   .meta({ id: 'DemandeDepotFichier' });
-
-/** Action types of follow-up pieces: each deposits the piece it names ("Déposer la pièce suivante"). */
-export const PIECE_ACTION_TYPES = [
-  'DEPOSER_ETAT_ACOMPTE',
-  'VALIDER_ETAT_ACOMPTE',
-  'DEPOSER_ETAT_ACOMPTE_VALIDE',
-  'DEPOSER_PROJET_DECOMPTE_GENERAL',
-  'NOTIFIER_DECOMPTE_GENERAL',
-  'SIGNER_DG',
-  'SIGNER_DG_AVEC_RESERVES',
-  'DEPOSER_PROJET_DG_TACITE',
-  'DEPOSER_DGD_TACITE',
-] as const;
-export type PieceActionType = (typeof PIECE_ACTION_TYPES)[number];
 
 export const destinataireInput = z
   .object({
