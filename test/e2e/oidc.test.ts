@@ -88,6 +88,8 @@ describe('portal sign-in by OIDC (authorization code + PKCE)', { timeout: E2E_TI
         },
       ],
       claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+      // As Cognito does: the claims of the granted scopes (the e-mail) in the ID token, not only at userinfo
+      conformIdTokenClaims: false,
       findAccount: async (_ctx, id) => ({
         accountId: id,
         claims: async () => ({ sub: id, email: id, email_verified: true }),
