@@ -19,6 +19,7 @@ const BRAND = (
 const NAVIGATION = [
   { text: 'Accueil', to: '/', exact: true },
   { text: 'Synthèse', to: '/synthese' },
+  { text: 'Déposer', to: '/deposer' },
   { text: 'Brouillons', to: '/brouillons' },
   { text: 'Rechercher', to: '/rechercher' },
   { text: 'Tableau de bord', to: '/tableau-de-bord' },
