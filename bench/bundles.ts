@@ -53,6 +53,7 @@ async function bundle(key: string, entry: string, kind: string, outDir: string):
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     external: [...LAMBDA_BUNDLE.externalModules],
     banner: { js: LAMBDA_BUNDLE.banner },
+    alias: { ...LAMBDA_BUNDLE.alias },
     metafile: true,
     logLevel: 'silent',
   });

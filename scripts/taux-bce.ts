@@ -18,6 +18,7 @@ import { halfYearLabel } from '../shared/domain/dgp';
 import { isDomainError } from '../shared/domain/errors';
 import { formatRate } from '../shared/domain/money';
 import { ECB_CSV_MAX_BYTES, ECB_RATE_SOURCE_LABELS } from '../shared/domain/rates';
+import { EcbRateImport } from '../shared/services/ecb-rate-import';
 import { EcbRateService, type RecordReport } from '../shared/services/ecb-rate-service';
 import { explainUnreachable, tableTarget } from './table-target';
 
@@ -42,10 +43,8 @@ const USAGE = [
 /** Runs one command; returns the exit code (0 done, 1 refused, 2 usage). */
 export async function runTauxBce(argv: readonly string[], deps: TauxBceDeps): Promise<number> {
   const [command, arg] = argv;
-  const service = new EcbRateService({
-    store: deps.store,
-    fetchSeries: deps.fetchSeries ?? ecbSeriesReader(deps.url),
-  });
+  const service = new EcbRateService({ store: deps.store });
+  const ecb = new EcbRateImport(service, deps.fetchSeries ?? ecbSeriesReader(deps.url));
   const by = deps.by ?? `CLI:${os.userInfo().username}`;
   try {
     switch (command) {
@@ -60,12 +59,12 @@ export async function runTauxBce(argv: readonly string[], deps: TauxBceDeps): Pr
           );
           return 1;
         }
-        const report = await service.importCsv(readFileSync(arg, 'utf8'), by, deps.now(), path.basename(arg));
+        const report = await ecb.importCsv(readFileSync(arg, 'utf8'), by, deps.now(), path.basename(arg));
         printReport(report, deps.print);
         return report.refuses.length > 0 ? 1 : 0;
       }
       case 'relever': {
-        const report = await service.fetchFromEcb(by, deps.now(), deps.url ?? ecbApiUrl());
+        const report = await ecb.fetchFromEcb(by, deps.now(), deps.url ?? ecbApiUrl());
         printReport(report, deps.print);
         return report.refuses.length > 0 ? 1 : 0;
       }

@@ -77,6 +77,24 @@ export async function assertMemberOf(
 }
 
 /**
+ * A member who may open the structure's dossiers: subscribed, in either mode, to a space the structure has enabled
+ * (docs/rules/structures.md#spaces) — the check every dossier read makes, so that a list never links to a refusal.
+ */
+export async function assertReaderOfDossiers(store: IdentityStore, userId: string, siretValue: string): Promise<void> {
+  const [{ membership }, structure] = await Promise.all([
+    assertMemberOf(store, userId, siretValue),
+    store.getStructure(siretValue),
+  ]);
+  if (!membership.spaces.some((s) => structure?.spaces.includes(s.space))) {
+    throw new DomainError(
+      'ESPACE_NON_SOUSCRIT',
+      `Vous n'êtes abonné à aucun espace de la structure ${siretValue} : ses dossiers ne vous sont pas visibles. Demandez un abonnement (consultation ou modification) à un gestionnaire.`,
+      'FORBIDDEN',
+    );
+  }
+}
+
+/**
  * A gestionnaire adds a service (code service) to its structure: the rule book's `addService`, written in one
  * transaction conditioned on the structure's and the gestionnaire's versions.
  * TO MOVE into IdentityService (shared/services/identity-service.ts), which has no such operation yet.

@@ -20,7 +20,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/read.ts',
     kind: 'http',
     description:
-      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, certificats de dépôt, liens de téléchargement",
+      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, cadres déposables, certificats de dépôt, liens de téléchargement",
     routes: [
       { method: 'GET', path: '/v1/dossiers/{dossierId}', public: false },
       { method: 'GET', path: '/v1/dossiers/{dossierId}/delai', public: false },
@@ -29,6 +29,7 @@ export const DOSSIER_LAMBDAS = {
       { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
       { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat', public: false },
       { method: 'GET', path: '/v1/structures/{siret}/brouillons', public: false },
+      { method: 'GET', path: '/v1/marches/{marcheId}/cadres-deposables', public: false },
       {
         method: 'GET',
         path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}/telechargement',

@@ -10,6 +10,7 @@ import { delaiOutput, dossierOutput, listeDossiersOutput } from '../../shared/sc
 import { historiqueOutput } from '../../shared/schemas/history';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { serviceContext } from '../../shared/services/context';
+import { lireCadresDeposables } from './cadres-read';
 import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
 import { actorToRead, requestServices } from './support';
@@ -164,5 +165,6 @@ export const handler = route(
     lienTelechargement,
     lireCertificatDepot,
     listerBrouillons,
+    lireCadresDeposables,
   ),
 );

@@ -1,6 +1,6 @@
 import { type CalendarDate, parisDateOf } from '../../shared/domain/calendar';
 import { type CadreCode, type PieceStatus, STATE_LABELS } from '../../shared/domain/circuits';
-import { latestAmountCents } from '../../shared/domain/circuits/search';
+import { amountDue } from '../../shared/domain/circuits/amounts';
 import { DomainError } from '../../shared/domain/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
@@ -42,7 +42,7 @@ async function structureOf(userId: string, header: string | undefined): Promise<
 function trouveJson(h: SearchHit) {
   const d = h.dossier;
   const current = d.pieces.find((p) => p.id === d.currentPieceId);
-  const amount = latestAmountCents(d);
+  const amount = amountDue(d);
   return {
     id: d.id,
     marcheId: d.marcheId,

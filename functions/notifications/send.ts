@@ -13,7 +13,8 @@ const mailJob = z.object({ userId: z.string().min(1).max(200), notificationId: z
  * Sends the e-mails of the mail queue on AWS (issue 13): each message names a notification; the sender claims it,
  * sends it through SES (nodemailer's SES v2 transport) and records it sent, so a message delivered twice sends one
  * e-mail. A failed send is reported as a batch item failure: SQS delivers it again, then moves it to the dead-letter
- * queue (whose depth raises an alarm). A malformed message is logged and dropped (a retry cannot mend it).
+ * queue (whose depth raises an alarm). A malformed message (poison) is failed too, on every receive, so that it ends
+ * in the dead-letter queue where an operator sees it, rather than being lost.
  */
 export function sendHandler(
   context: () => { readonly mailSender: MailSender; readonly clock: Clock } = () => {
@@ -35,10 +36,11 @@ export function sendHandler(
         try {
           job = mailJob.parse(JSON.parse(record.body));
         } catch (error) {
-          log.error('message de la file de courriels illisible : ignoré', {
+          log.error('message de la file de courriels illisible : laissé à la file des messages en échec', {
             messageId: record.messageId,
             error: String(error),
           });
+          failures.push({ itemIdentifier: record.messageId });
           continue;
         }
         try {

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { ecbApiUrl } from '../../shared/adapters/ecb-api';
+import { ecbApiUrl, ecbSeriesReader } from '../../shared/adapters/ecb-api';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { ECB_RATE_METRICS, emfMetrics, type MetricsPort } from '../../shared/adapters/metrics';
 import { type ServiceContext, serviceContext } from '../../shared/services/context';
-import type { ScheduledFetchOutcome } from '../../shared/services/ecb-rate-service';
+import { EcbRateImport, type ScheduledFetchOutcome } from '../../shared/services/ecb-rate-import';
 
 /**
  * The scheduled fetch of the ECB rates on AWS (docs/ecb-rates.md), run by EventBridge Scheduler
@@ -15,7 +15,7 @@ import type { ScheduledFetchOutcome } from '../../shared/services/ecb-rate-servi
 export const SCHEDULED_FETCH_BY = 'SYSTEME:releve-planifie';
 
 export function scheduledFetchHandler(
-  context: () => Pick<ServiceContext, 'ecbRates' | 'clock'> = serviceContext,
+  context: () => Pick<ServiceContext, 'ecbRates' | 'clock' | 'infra'> = serviceContext,
   metrics: () => MetricsPort = emfMetrics,
 ) {
   return async (_event?: unknown, lambdaContext?: Context): Promise<ScheduledFetchOutcome> => {
@@ -27,7 +27,8 @@ export function scheduledFetchHandler(
       correlationId: lambdaContext?.awsRequestId ?? `releve-${now.toISOString()}`,
       ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
     });
-    const outcome = await runWithLogger(log, () => ctx.ecbRates.scheduledFetch(SCHEDULED_FETCH_BY, now, url));
+    const ecb = new EcbRateImport(ctx.ecbRates, ctx.infra.ecbSeries ?? ecbSeriesReader(url));
+    const outcome = await runWithLogger(log, () => ecb.scheduledFetch(SCHEDULED_FETCH_BY, now, url));
     metrics().publish({
       [ECB_RATE_METRICS.missingHalfYear]: outcome.missing ? 1 : 0,
       [ECB_RATE_METRICS.fetchFailed]: outcome.failure ? 1 : 0,

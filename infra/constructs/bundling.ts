@@ -1,3 +1,6 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 /**
  * How every Lambda function is bundled, declared once: the CDK construct (`functions.ts`) passes these options to
  * NodejsFunction, and `bench/bundles.ts` builds the same bundles with esbuild to measure their size and import time.
@@ -10,6 +13,18 @@ export const LAMBDA_BUNDLE = {
   minify: true,
   mainFields: ['module', 'main'],
   externalModules: [] as string[],
+  /**
+   * The SDK's default credential chain replaced by the environment one (`infra/lambda/env-credentials.ts`): on Lambda
+   * the role's credentials are in the environment, and the full chain weighs ~134 KB per function.
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': path.join(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '..',
+      'lambda',
+      'env-credentials.ts',
+    ),
+  } as Readonly<Record<string, string>>,
   /** CommonJS dependencies call `require`; an ESM bundle must provide it. */
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
 } as const;

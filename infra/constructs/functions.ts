@@ -131,6 +131,9 @@ export class Functions extends Construct {
           externalModules: [...LAMBDA_BUNDLE.externalModules],
           mainFields: [...LAMBDA_BUNDLE.mainFields],
           banner: LAMBDA_BUNDLE.banner,
+          esbuildArgs: Object.fromEntries(
+            Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target]),
+          ),
         },
       });
       acknowledgeNag(

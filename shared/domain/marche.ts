@@ -41,6 +41,12 @@ export const DGP_MAX_JOURS: Readonly<Record<TypeAcheteur, number>> = {
 export const DELAI_MOE_MAX_JOURS = 15;
 /** CCAG-T 2014 art. 13.2.2 (2021: 12.2.2): 7 days unless the contract says otherwise. */
 export const DELAI_MOE_DEFAUT_JOURS = 7;
+/**
+ * Reminder of a wait's deadline, this many days before its last day (issue 13): a parameter of the marché, 3 by
+ * default, from 1 to 15 (15 days is the longest delay of an actor of the circuit, décret 2013-269 art. 5).
+ */
+export const RAPPEL_JOURS_AVANT_DEFAUT = 3;
+export const RAPPEL_JOURS_AVANT_MAX = 15;
 /** CCP R2193-10: paiement direct of a sous-traitant from 600 € TTC. */
 export const PAIEMENT_DIRECT_SEUIL_TTC_CENTS = 60_000;
 
@@ -73,6 +79,8 @@ export const marcheObjectSchema = z.object({
   dateNotification: z.string().optional(),
   /** Added: sets the legal maximum of `dgpJours`; default State / collectivités. */
   typeAcheteur: z.enum(TYPES_ACHETEUR).default('ETAT_COLLECTIVITE'),
+  /** Added: days before a wait's last day at which its reminder goes out (1 to RAPPEL_JOURS_AVANT_MAX). */
+  rappelJoursAvant: z.number().int().positive().default(RAPPEL_JOURS_AVANT_DEFAUT),
 });
 
 const TYPE_ACHETEUR_LABELS: Record<TypeAcheteur, string> = {
@@ -103,6 +111,13 @@ export function marcheIssues(m: MarcheShape): FieldIssue[] {
     add(
       'delaiMoeJours',
       `Délai du maître d'œuvre de ${m.delaiMoeJours} jours : il ne peut dépasser ${DELAI_MOE_MAX_JOURS} jours (décret 2013-269 art. 5).`,
+    );
+  }
+  // Issue 13: a reminder further ahead than the longest delay would come before the wait itself
+  if (m.rappelJoursAvant > RAPPEL_JOURS_AVANT_MAX) {
+    add(
+      'rappelJoursAvant',
+      `Rappel ${m.rappelJoursAvant} jours avant l'échéance : choisissez entre 1 et ${RAPPEL_JOURS_AVANT_MAX} jours (3 par défaut).`,
     );
   }
   // CCP R2191-33: retenue de garantie ≤ 5 %

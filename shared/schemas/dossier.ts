@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import type { Action, ActionType } from '../domain/circuits';
+import type { PieceActionType } from '../domain/circuits/actions';
 import { MAX_FILES_PER_PIECE } from '../domain/pieces';
 import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';
 import { assietteOutput, pieceOutput } from './dossier-pieces';
-import { destinataireInput, fichierId, montantsInput, type PieceActionType, pieceId } from './pieces';
+import { destinataireInput, fichierId, montantsInput, pieceId } from './pieces';
 
 /**
  * The dossier de facturation at the API (docs/rules/circuits.md, docs/rules/dgp.md): the actions an actor sends, and what a dossier, its DGP

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DomainError, isDomainError } from '../domain/errors';
-import { TYPES_ACHETEUR } from '../domain/marche';
+import { RAPPEL_JOURS_AVANT_DEFAUT, RAPPEL_JOURS_AVANT_MAX, TYPES_ACHETEUR } from '../domain/marche';
 import type { BasisPoints } from '../domain/money';
 import type { MarcheSummary, StoredMarche } from '../domain/records';
 import { ROLES } from '../domain/roles';
@@ -106,6 +106,8 @@ const acteurJson = z
   .object({ ...acteurFields, montantSousTraiteTtc: amountString.optional() })
   .meta({ id: 'ActeurMarche' });
 
+const rappelDescription = `Jours avant la fin de chaque délai où le rappel est envoyé à qui doit agir (${RAPPEL_JOURS_AVANT_DEFAUT} par défaut, de 1 à ${RAPPEL_JOURS_AVANT_MAX}).`;
+
 /** The fiche as clients send it (creation, avenant); converted to the domain's input of `parseMarche`. */
 export const ficheMarcheEntree = z
   .object({
@@ -127,6 +129,7 @@ export const ficheMarcheEntree = z
     receptionDemandesPaiement: z.enum(['MOE', 'MOA']).optional(),
     dateNotification: calendarDate.optional(),
     typeAcheteur: z.enum(TYPES_ACHETEUR).optional(),
+    rappelJoursAvant: z.int().min(1).max(RAPPEL_JOURS_AVANT_MAX).optional().meta({ description: rappelDescription }),
   })
   .transform((f) => ({
     numeroMarche: f.numeroMarche,
@@ -156,6 +159,7 @@ export const ficheMarcheEntree = z
     ...(f.receptionDemandesPaiement ? { receptionDemandesPaiement: f.receptionDemandesPaiement } : {}),
     ...(f.dateNotification ? { dateNotification: f.dateNotification as string } : {}),
     ...(f.typeAcheteur ? { typeAcheteur: f.typeAcheteur } : {}),
+    ...(f.rappelJoursAvant !== undefined ? { rappelJoursAvant: f.rappelJoursAvant } : {}),
   }))
   .meta({ id: 'FicheMarche', description: 'Fiche d’identité du marché (création ou avenant).' });
 
@@ -178,6 +182,7 @@ export const marcheJson = z
     receptionDemandesPaiement: z.enum(['MOE', 'MOA']),
     dateNotification: calendarDateString.optional(),
     typeAcheteur: z.enum(TYPES_ACHETEUR),
+    rappelJoursAvant: z.int().min(1).max(RAPPEL_JOURS_AVANT_MAX).meta({ description: rappelDescription }),
     creeLe: z.iso.datetime({ offset: true }),
     creePar: z.string(),
     modifieLe: z.iso.datetime({ offset: true }),
@@ -222,6 +227,7 @@ export function toMarcheJson(s: StoredMarche): z.output<typeof marcheJson> {
     receptionDemandesPaiement: m.receptionDemandesPaiement,
     ...(m.dateNotification ? { dateNotification: m.dateNotification } : {}),
     typeAcheteur: m.typeAcheteur,
+    rappelJoursAvant: m.rappelJoursAvant,
     creeLe: s.createdAt,
     creePar: s.createdBy,
     modifieLe: s.updatedAt,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PIECE_ACTION_TYPES } from '../domain/circuits/actions';
 import { amount, amountString, calendarDate, calendarDateString, siret } from './common';
 import { etatAcompteInput, etatAcompteSaisiOutput } from './etat-acompte';
 
@@ -116,20 +117,6 @@ export const demandeFichierBody = z
       }),
   })
   .meta({ id: 'DemandeDepotFichier' });
-
-/** Action types of follow-up pieces: each deposits the piece it names ("Déposer la pièce suivante"). */
-export const PIECE_ACTION_TYPES = [
-  'DEPOSER_ETAT_ACOMPTE',
-  'VALIDER_ETAT_ACOMPTE',
-  'DEPOSER_ETAT_ACOMPTE_VALIDE',
-  'DEPOSER_PROJET_DECOMPTE_GENERAL',
-  'NOTIFIER_DECOMPTE_GENERAL',
-  'SIGNER_DG',
-  'SIGNER_DG_AVEC_RESERVES',
-  'DEPOSER_PROJET_DG_TACITE',
-  'DEPOSER_DGD_TACITE',
-] as const;
-export type PieceActionType = (typeof PIECE_ACTION_TYPES)[number];
 
 export const destinataireInput = z
   .object({
@@ -285,3 +272,28 @@ export const brouillonsOutput = z
     ),
   })
   .meta({ id: 'Brouillons', description: 'Pièces non envoyées de la structure, la plus récente d’abord.' });
+
+export const cadresDeposablesOutput = z
+  .object({
+    marcheId: z.string(),
+    siret: z.string().meta({ description: 'La structure pour laquelle vous déposez.' }),
+    roles: z.array(z.string()).meta({ description: 'Ses rôles sur le marché.' }),
+    cadres: z.array(
+      z.object({
+        code: z.string().meta({ examples: ['A9'] }),
+        libelle: z.string(),
+        deposable: z.boolean().meta({ description: 'Vrai : vous pouvez ouvrir un dossier avec ce cadre maintenant.' }),
+        explication: z
+          .string()
+          .meta({ description: 'Une ligne : à quoi sert la pièce, ou pourquoi le cadre n’est pas proposé.' }),
+        raison: z
+          .enum(['CADRE_NON_GERE', 'ROLE', 'PIECE_SUIVANTE', 'CIRCUIT'])
+          .optional()
+          .meta({ description: 'Pourquoi le cadre n’est pas proposé (absent quand il l’est).' }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'CadresDeposables',
+    description: 'Les cadres de facturation du marché, ceux que votre structure peut déposer maintenant en premier.',
+  });

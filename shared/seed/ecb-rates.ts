@@ -1,5 +1,4 @@
 import type { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
-import { ecbSeriesReader } from '../adapters/ecb-api';
 import { ECB_MAIN_REFINANCING_RATES } from '../domain/dgp';
 import { EcbRateService, type RecordReport } from '../services/ecb-rate-service';
 
@@ -9,7 +8,7 @@ import { EcbRateService, type RecordReport } from '../services/ecb-rate-service'
  * already there is reported, never overwritten. Later half-years come from the ECB (docs/ecb-rates.md).
  */
 export async function seedEcbRates(store: EcbRateStore, now: Date): Promise<RecordReport> {
-  return new EcbRateService({ store, fetchSeries: ecbSeriesReader() }).recordAll(
+  return new EcbRateService({ store }).recordAll(
     ECB_MAIN_REFINANCING_RATES.map((r) => ({
       halfYearStart: r.halfYearStart,
       rateBp: r.rateBp,

@@ -12,7 +12,6 @@ import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
 import { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
 import { OperatorStore } from '../adapters/dynamo/operator-store';
 import { PieceStore } from '../adapters/dynamo/piece-store';
-import { ecbSeriesReader } from '../adapters/ecb-api';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { currentLogger } from '../adapters/logger';
@@ -51,7 +50,7 @@ export interface Infrastructure {
   readonly onWorkflowError: (e: unknown, context: string) => void;
   /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
   readonly ecbRates?: EcbRateTable;
-  /** Reads the ECB's MRO series (default: the ECB Data Portal API at ECB_API_URL). */
+  /** Reads the ECB's MRO series for the scheduled fetch (default: the ECB Data Portal API at ECB_API_URL). */
   readonly ecbSeries?: () => Promise<string>;
   /** Where e-mails wait to be sent (default: SQS at MAIL_QUEUE_URL, else sent at once by this process). */
   readonly mailQueue?: MailQueue;
@@ -137,7 +136,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
     structureAdmin: () => new StructureAdministration(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
-    ecbRates: () => new EcbRateService({ store: stores.ecbRates, fetchSeries: infra.ecbSeries ?? ecbSeriesReader() }),
+    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
   });
   return ctx;
 }

@@ -310,6 +310,7 @@ export class DossierService {
       clock: {
         value: clock,
         moaSiret: dossier.parties.moa.siret,
+        ...(dossier.pieces[0] ? { piece: { cadre: dossier.pieces[0].cadre, numero: dossier.pieces[0].numero } } : {}),
         echeance: clock.echeance,
         open: clockOpen,
         ...interestBaseOf(dossier),

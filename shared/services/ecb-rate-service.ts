@@ -7,19 +7,17 @@ import {
   currentHalfYear,
   type EcbRateEntry,
   type EcbRateInput,
-  halfYearRatesFrom,
-  parseEcbCsv,
   type RecordedEcbRate,
 } from '../domain/rates';
 
 /**
  * ECB rates as data (docs/ecb-rates.md): the one place that records a rate, whatever the way in (scheduled fetch,
- * CSV import, operator API, seed), and the one place views read the table from.
+ * CSV import, operator API, seed), and the one place views read the table from. Reading the ECB's series (the CSV
+ * parser) is `EcbRateImport`'s (`ecb-rate-import.ts`), built only by the functions that import, so that the others
+ * do not bundle the parser.
  */
 export interface EcbRateServiceDeps {
   readonly store: EcbRateStore;
-  /** Reads the ECB series (SDMX-CSV text): the ECB Data Portal API (`ecbSeriesReader`), a recorded answer in tests. */
-  readonly fetchSeries: () => Promise<string>;
 }
 
 export interface RecordReport {
@@ -33,18 +31,10 @@ export interface RecordedSummary {
   readonly tauxPointsBase: number;
 }
 
-/** What one scheduled fetch did (docs/ecb-rates.md): the recording, or why the ECB gave nothing usable. */
-export interface ScheduledFetchOutcome {
-  readonly report?: RecordReport;
-  readonly failure?: { readonly code: string; readonly message: string };
-  /** The current half-year when it has started without a rate (what the alarm is about). */
-  readonly missing?: { readonly semestre: CalendarDate; readonly message: string };
-}
-
 export class EcbRateService {
   private readonly store: EcbRateStore;
 
-  constructor(private readonly deps: EcbRateServiceDeps) {
+  constructor(deps: EcbRateServiceDeps) {
     this.store = deps.store;
   }
 
@@ -88,44 +78,6 @@ export class EcbRateService {
       }
     }
     return report;
-  }
-
-  /** The CSV the ECB Data Portal exports (or the API's SDMX-CSV), taken as covering the series up to today. */
-  importCsv(text: string, by: string, now: Date, reference?: string): Promise<RecordReport> {
-    const entries = halfYearRatesFrom(parseEcbCsv(text), {
-      coveredUntil: parisDateOf(now),
-      source: 'CSV_BCE',
-      ...(reference !== undefined ? { reference } : {}),
-    });
-    return this.recordAll(entries, by, now);
-  }
-
-  /** Fetches the series from the ECB and records what it establishes (the scheduled function, `relever`). */
-  async fetchFromEcb(by: string, now: Date, reference: string): Promise<RecordReport> {
-    const text = await this.deps.fetchSeries();
-    const entries = halfYearRatesFrom(parseEcbCsv(text), {
-      coveredUntil: parisDateOf(now),
-      source: 'API_BCE',
-      reference,
-    });
-    return this.recordAll(entries, by, now);
-  }
-
-  /**
-   * The scheduled function on AWS: fetch and record, then check the current half-year. A refused or failed fetch
-   * is an outcome, not a throw, so that the check still runs (a store failure still throws: the next run retries).
-   */
-  async scheduledFetch(by: string, now: Date, reference: string): Promise<ScheduledFetchOutcome> {
-    let report: RecordReport | undefined;
-    let failure: ScheduledFetchOutcome['failure'];
-    try {
-      report = await this.fetchFromEcb(by, now, reference);
-    } catch (e) {
-      if (!isDomainError(e)) throw e;
-      failure = { code: e.code, message: e.message };
-    }
-    const missing = await this.missingCurrent(now);
-    return { ...(report ? { report } : {}), ...(failure ? { failure } : {}), ...(missing ? { missing } : {}) };
   }
 
   /** The current half-year when its rate is not recorded (what the alarm is about), else undefined. */

@@ -3,6 +3,7 @@ import { newId } from '../../shared/adapters/ids';
 import type { WorkflowPort } from '../../shared/adapters/workflow';
 import { DEMO } from '../../shared/seed/demo';
 import { contextWith } from '../../shared/services/context';
+import { copyIndexEntry } from '../fixtures/index-copies';
 import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /** The follow-up screens (Accueil, Synthèse, Tableau de bord, Délais, Marchés) on two deposited dossiers. */
@@ -29,7 +30,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
           actor: { siret: DEMO.sirets.mandataire, roles: ['MANDATAIRE'] },
           action: {
             type: 'DEPOSER',
-            dossierId: newId(now),
+            dossierId: `DOS-${newId(now)}`,
             piece: {
               id: newId(now),
               numero,
@@ -42,6 +43,13 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
         firstDossier ||= r.dossier.id;
         await p.advanceClock({ days: 2 });
       }
+      // 120 waits for the MOA (copies of the MOE's first one): more than one page of the Synthèse
+      await copyIndexEntry(p.clients.document, p.tableName, {
+        partition: `PENDING#${DEMO.sirets.moe}`,
+        into: `PENDING#${DEMO.sirets.moa}`,
+        count: 120,
+        prefix: 'ZZ-ECRAN',
+      });
     },
   });
 
@@ -103,8 +111,32 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().signIn(DEMO_LOGINS.moa);
     await page.goto('/delais');
     await eventually(() => page.locator('main h1').textContent()).toBe('Délais de paiement');
+    // Dossiers are listed by their opening piece and marché, never by their technical id.
+    const rows = page.getByTestId('delais').locator('tbody tr');
+    await eventually(() => rows.count()).toBe(2);
+    await eventually(() => page.getByTestId('delais').textContent()).toContain('A4 n° PDM-ECRAN-01');
+    const table = (await page.getByTestId('delais').textContent()) ?? '';
+    expect(table).toContain('A4 n° PDM-ECRAN-02');
+    expect(table).toContain(DEMO.numeroMarche);
+    expect(table).not.toContain(firstDossier);
     await expectAccessible(page);
     await screenshot(page, 'delais');
+    // Every dossier listed opens for the MOA (an actor of the marché reads its dossiers).
+    await page.getByRole('link', { name: 'A4 n° PDM-ECRAN-01' }).click();
+    await page.waitForURL(`**/dossiers/${firstDossier}`);
+    await eventually(() => page.locator('main h1').textContent()).toContain('PDM-ECRAN-01');
+  });
+
+  it('shows 100 rows of a long Synthèse, then the rest with « Afficher plus »', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moa);
+    await page.goto('/synthese');
+    const rows = page.getByTestId('synthese').locator('tbody tr');
+    // 120 waits, 100 per page: the caption counts them all, the button the 20 left
+    await eventually(() => rows.count()).toBe(100);
+    await eventually(() => page.getByTestId('synthese').locator('caption').textContent()).toContain('120 pièces');
+    await page.getByTestId('afficher-plus').click();
+    await eventually(() => rows.count()).toBe(120);
+    expect(await page.getByTestId('afficher-plus').count()).toBe(0);
   });
 
   it('works 375 px wide: the Synthèse table scrolls inside its frame, the page does not', async () => {

@@ -34,7 +34,7 @@ export function dossierSaveItems(
       },
     });
   }
-  if (w.clock) items.push(clockItem(table, w.dossierId, w.clock));
+  if (w.clock) items.push(clockItem(table, w.dossierId, w.marcheId, w.clock));
   items.push(...pendingItems(table, w));
   if (w.status !== w.previousStatus) {
     // One board entry per structure and dossier (not a shared counter: concurrent transactions on different
@@ -109,20 +109,29 @@ function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem 
   };
 }
 
-function clockItem(table: string, dossierId: string, clock: NonNullable<DossierWrite['clock']>): TransactItem {
+function clockItem(
+  table: string,
+  dossierId: string,
+  marcheId: string,
+  clock: NonNullable<DossierWrite['clock']>,
+): TransactItem {
   // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
   const index = clock.open && clock.echeance ? gsi1.dgpOf(clock.moaSiret, clock.echeance, dossierId) : null;
+  // The marché and the opening piece name the dossier in the Délais view, read from the index alone
+  const sets = ['#clock = :clock', 'interestBase = :base', 'marcheId = :marcheId'];
+  if (clock.piece) sets.push('piece = :piece');
+  if (index) sets.push('gsi1pk = :g1pk', 'gsi1sk = :g1sk');
   return {
     Update: {
       TableName: table,
       Key: keys.dgpClock(dossierId),
-      UpdateExpression: index
-        ? 'SET #clock = :clock, interestBase = :base, gsi1pk = :g1pk, gsi1sk = :g1sk'
-        : 'SET #clock = :clock, interestBase = :base REMOVE gsi1pk, gsi1sk',
+      UpdateExpression: `SET ${sets.join(', ')}${index ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
       ExpressionAttributeNames: { '#clock': 'clock' },
       ExpressionAttributeValues: {
         ':clock': clock.value,
         ':base': clock.interestBase ?? null,
+        ':marcheId': marcheId,
+        ...(clock.piece ? { ':piece': { cadre: clock.piece.cadre, numero: clock.piece.numero } } : {}),
         ...(index ? { ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk } : {}),
       },
     },

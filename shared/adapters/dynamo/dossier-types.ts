@@ -66,6 +66,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
   readonly clock?: {
     readonly value: C;
     readonly moaSiret: string;
+    /** The dossier's opening piece (cadre and numéro), kept beside the clock so the Délais view names the dossier. */
+    readonly piece?: { readonly cadre: string; readonly numero: string };
     readonly echeance?: string;
     readonly open: boolean;
     /** Base of late interest kept beside the clock, so that the MOA's Délais view computes it from its index alone. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CalendarDate } from '../../domain/calendar';
 import { isCalendarDate } from '../../domain/calendar';
@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/errors';
 import { formatRate } from '../../domain/money';
 import { ECB_RATE_SOURCES, type EcbRateEntry, type RecordedEcbRate } from '../../domain/rates';
 import type { Keys } from './keys';
+import { queryAll, type RawItem } from './query';
 
 /**
  * The ECB rate table (docs/ecb-rates.md): one item per half-year, and an append-only journal of every recording.
@@ -150,22 +151,12 @@ export class EcbRateStore {
     }
   }
 
-  private async queryPrefix(prefix: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': ecbRateKeys.partition, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+  private queryPrefix(prefix: string): Promise<RawItem[]> {
+    return queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': ecbRateKeys.partition, ':prefix': prefix },
+      ConsistentRead: true,
+    });
   }
 }

@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { type Marche, parseMarche } from '../../domain/marche';
 import type { Stored } from '../../domain/records';
 import { ROLES, type Role } from '../../domain/roles';
 import { type Keys, keys } from './keys';
+import { queryAll } from './query';
 import { commitWrites, staleError, type WriteOp } from './write-ops';
 
 /**
@@ -154,30 +155,23 @@ export class MarcheStore {
   /** The marchés on which the structure holds a role: ONE GSI2 Query (`STRUCT#siret`, `MARCHE#…`). */
   async marchesOfStructure(siret: string): Promise<MarcheSummary[]> {
     const byId = new Map<string, { marcheId: string; numeroMarche: string; objet: string; roles: Role[] }>();
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'GSI2',
-          KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
-          ExpressionAttributeValues: { ':pk': marcheOfStructure(siret, '').gsi2pk, ':p': 'MARCHE#' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const i of page.Items ?? []) {
-        const id = i.marcheId as string;
-        const entry = byId.get(id) ?? {
-          marcheId: id,
-          numeroMarche: i.numeroMarche as string,
-          objet: i.objet as string,
-          roles: [],
-        };
-        entry.roles.push(i.role as Role);
-        byId.set(id, entry);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
+      ExpressionAttributeValues: { ':pk': marcheOfStructure(siret, '').gsi2pk, ':p': 'MARCHE#' },
+    });
+    for (const i of items) {
+      const id = i.marcheId as string;
+      const entry = byId.get(id) ?? {
+        marcheId: id,
+        numeroMarche: i.numeroMarche as string,
+        objet: i.objet as string,
+        roles: [],
+      };
+      entry.roles.push(i.role as Role);
+      byId.set(id, entry);
+    }
     return [...byId.values()].map((m) => ({ ...m, roles: ROLES.filter((r) => m.roles.includes(r)) }));
   }
 }

@@ -7,6 +7,7 @@ import { previousEtatAcompte } from './etat-acompte-cumul';
 import { keys } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
 import { openStatus, pieceRelease, refusedWrites, type VerifiedContent, verifiedWrites } from './piece-writes';
+import { queryAll } from './query';
 import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
 /**
@@ -69,22 +70,13 @@ export class PieceStore {
   }
 
   async files(dossierId: string, pieceId: string): Promise<PieceFile[]> {
-    const out: PieceFile[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': keys.dossier(dossierId).pk, ':p': `FILE#${pieceId}#` },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []).map(parseFile));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': keys.dossier(dossierId).pk, ':p': `FILE#${pieceId}#` },
+      ConsistentRead: true,
+    });
+    return items.map(parseFile);
   }
 
   /** The drafts of a structure, newest first (GSI2; drafts leave the index when sent). */

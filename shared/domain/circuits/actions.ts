@@ -111,6 +111,23 @@ export type PieceInput = z.input<typeof pieceInput>;
 
 export const ACTION_TYPES = actionSchema.options.map((o) => o.shape.type.value) as readonly ActionType[];
 
+/**
+ * The follow-up actions that deposit a piece (« Déposer la pièce suivante »; docs/rules/cadres.md,
+ * docs/rules/circuits.md): each carries the piece it names; the circuit checks the rest.
+ */
+export const PIECE_ACTION_TYPES = [
+  'DEPOSER_ETAT_ACOMPTE',
+  'VALIDER_ETAT_ACOMPTE',
+  'DEPOSER_ETAT_ACOMPTE_VALIDE',
+  'DEPOSER_PROJET_DECOMPTE_GENERAL',
+  'NOTIFIER_DECOMPTE_GENERAL',
+  'SIGNER_DG',
+  'SIGNER_DG_AVEC_RESERVES',
+  'DEPOSER_PROJET_DG_TACITE',
+  'DEPOSER_DGD_TACITE',
+] as const satisfies readonly Extract<Action, { piece: unknown }>['type'][];
+export type PieceActionType = (typeof PIECE_ACTION_TYPES)[number];
+
 /** The only fields a recycled piece may change (Chorus Pro « recycler »; docs/rules/circuits.md#service-financier). */
 export const RECYCLABLE_FIELDS = ['siret', 'codeService', 'engagementJuridique'] as const;
 

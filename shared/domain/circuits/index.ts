@@ -35,6 +35,7 @@ export {
   OPENING_CADRES,
 } from './cadres';
 export * from './deadlines';
+export { type DepositableCadre, depositableCadres, type NonDepositableReason } from './depositable';
 export {
   checkCumulMarche,
   checkDraftEtatAcompte,

@@ -1,5 +1,6 @@
 import type { CalendarDate } from '../calendar';
 import type { ClockEffect, ClockHolder } from '../dgp/effects';
+import { dgpStartAcompteMensuel } from '../dgp/start';
 import { validatePieceNumber } from '../documents';
 import type { Marche } from '../marche';
 import type { PieceInput } from './actions';
@@ -157,8 +158,12 @@ export function startClock(d: Dossier, on: CalendarDate, holder: ClockHolder): C
  */
 export function reach(d: Dossier, on: CalendarDate, holder: ClockHolder): Change {
   if (d.dgp) return { dossier: d, events: [], clockEffects: [{ kind: 'HAND_OVER', on, holder }] };
-  if (holder !== 'SERVICE_FINANCIER' && d.params.receptionDemandesPaiement === holder) return startClock(d, on, holder);
-  return { dossier: d, events: [], clockEffects: [] };
+  if (holder === 'SERVICE_FINANCIER') return { dossier: d, events: [], clockEffects: [] };
+  const start = dgpStartAcompteMensuel({
+    receiver: d.params.receptionDemandesPaiement,
+    madeAvailableTo: { [holder]: on },
+  });
+  return start ? startClock(d, start.on, start.holder) : { dossier: d, events: [], clockEffects: [] };
 }
 
 /**
@@ -169,8 +174,9 @@ export function reach(d: Dossier, on: CalendarDate, holder: ClockHolder): Change
 export function reachMoaStep(d: Dossier, on: CalendarDate): Change {
   const holder: ClockHolder = moaStepHolder(d).role === 'MOE' ? 'MOE' : 'MOA';
   if (d.dgp) return { dossier: d, events: [], clockEffects: [{ kind: 'HAND_OVER', on, holder }] };
-  if (d.params.receptionDemandesPaiement === 'MOA') return startClock(d, on, holder);
-  return { dossier: d, events: [], clockEffects: [] };
+  // The delegate receives for the MOA: the request is made available to the MOA on that day
+  const start = dgpStartAcompteMensuel({ receiver: d.params.receptionDemandesPaiement, madeAvailableTo: { MOA: on } });
+  return start ? startClock(d, start.on, holder) : { dossier: d, events: [], clockEffects: [] };
 }
 
 /** CANCEL when a running DGP ends without payment (refusal, rejection). */

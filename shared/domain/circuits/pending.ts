@@ -14,6 +14,7 @@ import { guard, participants } from './permissions';
 import { refusal } from './refusals';
 import {
   type CircuitOptions,
+  circuitOptionsOf,
   DEFAULT_CIRCUIT_OPTIONS,
   type DeadlineBasis,
   type Dossier,
@@ -117,7 +118,7 @@ export function currentDeadline(
 export function pendingActionOf(
   marche: Marche,
   dossier: Dossier,
-  options: CircuitOptions = DEFAULT_CIRCUIT_OPTIONS,
+  options: CircuitOptions = circuitOptionsOf(marche),
 ): PendingAction | null {
   if (marche.id !== dossier.marcheId) {
     throw refusal(

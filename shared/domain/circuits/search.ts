@@ -1,4 +1,5 @@
 import { type CalendarDate, parisDateOf } from '../calendar';
+import { amountDue } from './amounts';
 import type { CadreCode } from './cadres';
 import type { Dossier } from './types';
 
@@ -37,15 +38,6 @@ export function isOverdue(d: Dossier, today: CalendarDate): boolean {
   return echeance !== null && echeance !== undefined && echeance < today;
 }
 
-/** Amount TTC of the latest piece that carries amounts (the one the dossier is paid on). */
-export function latestAmountCents(d: Dossier): number | undefined {
-  for (let i = d.pieces.length - 1; i >= 0; i--) {
-    const m = d.pieces[i]?.montants;
-    if (m) return m.ttcCents;
-  }
-  return undefined;
-}
-
 export function matchesCriteria(d: Dossier, c: DossierCriteria, today: CalendarDate): boolean {
   if (c.marcheId !== undefined && d.marcheId !== c.marcheId) return false;
   if (c.ouvert !== undefined && d.closed === c.ouvert) return false;
@@ -61,7 +53,7 @@ export function matchesCriteria(d: Dossier, c: DossierCriteria, today: CalendarD
     if (c.jusquA !== undefined && opened > c.jusquA) return false;
   }
   if (c.montantMinCents !== undefined || c.montantMaxCents !== undefined) {
-    const amount = latestAmountCents(d);
+    const amount = amountDue(d);
     if (amount === undefined) return false;
     if (c.montantMinCents !== undefined && amount < c.montantMinCents) return false;
     if (c.montantMaxCents !== undefined && amount > c.montantMaxCents) return false;

@@ -42,7 +42,7 @@ import {
   type Actor,
   type ActorOrSystem,
   type CircuitOptions,
-  DEFAULT_CIRCUIT_OPTIONS,
+  circuitOptionsOf,
   type Dossier,
   type DossierEvent,
   type DossierState,
@@ -63,7 +63,7 @@ export function transition(
   actor: ActorOrSystem,
   action: Action,
   now: Date,
-  options: CircuitOptions = DEFAULT_CIRCUIT_OPTIONS,
+  options: CircuitOptions = circuitOptionsOf(marche),
   buyer: BuyerParams = DEFAULT_BUYER_PARAMS,
 ): TransitionResult {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {

@@ -1,5 +1,6 @@
 import type { CalendarDate } from '../calendar';
 import type { ClockEffect } from '../dgp/effects';
+import type { Marche } from '../marche';
 import type { Role } from '../roles';
 import type { ActionType } from './actions';
 import type { CadreCode } from './cadres';
@@ -330,3 +331,8 @@ export interface CircuitOptions {
 }
 
 export const DEFAULT_CIRCUIT_OPTIONS: CircuitOptions = { reminderDaysBefore: 3, delaiComplementJours: 30 };
+
+/** The circuit options of a marché: its own reminder days (`rappelJoursAvant`), the platform's defaults otherwise. */
+export function circuitOptionsOf(marche: Pick<Marche, 'rappelJoursAvant'>): CircuitOptions {
+  return { ...DEFAULT_CIRCUIT_OPTIONS, reminderDaysBefore: marche.rappelJoursAvant };
+}

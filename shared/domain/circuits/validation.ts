@@ -1,4 +1,6 @@
 import type { CalendarDate } from '../calendar';
+import type { ClockHolder } from '../dgp/effects';
+import { dgpStartSousTraitant } from '../dgp/start';
 import type { ActionOf } from './actions';
 import {
   actorOf,
@@ -91,7 +93,7 @@ export function accepted(d: Dossier, on: CalendarDate, tacit: boolean, complemen
   dossier = moveTo(dossier, 'EXAMEN_MOE', 'MISE_A_DISPOSITION_MOE', on);
   // CCP R2192-23: the sous-traitant's DGP runs from the titulaire's acceptance or the end of its 15 days
   // (the day the delay ends: its last day); the piece is then with the MOE
-  const clock = d.origin === 'SOUS_TRAITANT' ? startClock(dossier, on, 'MOE') : reach(dossier, on, 'MOE');
+  const clock = d.origin === 'SOUS_TRAITANT' ? sousTraitantClock(d, dossier, on, 'MOE') : reach(dossier, on, 'MOE');
   return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
 }
 
@@ -113,8 +115,22 @@ function toMoaWithoutMoe(d: Dossier, on: CalendarDate, events: EventSeed[]): Cha
     return { dossier, events, clockEffects: [] };
   }
   const dossier = moveTo(d, 'VALIDATION_MOA', 'MISE_A_DISPOSITION_MOA', on);
-  const clock = d.origin === 'SOUS_TRAITANT' ? startClock(dossier, on, 'MOA') : reachMoaStep(dossier, on);
+  const clock = d.origin === 'SOUS_TRAITANT' ? sousTraitantClock(d, dossier, on, 'MOA') : reachMoaStep(dossier, on);
   return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
+}
+
+/**
+ * CCP R2192-23 (`dgpStartSousTraitant`): the sous-traitant's DGP starts on the acceptance, express or by silence on
+ * the last of the 15 days counted from the start of the wait `validating` was in; the piece is then with `holder`.
+ */
+function sousTraitantClock(validating: Dossier, moved: Dossier, on: CalendarDate, holder: ClockHolder): Change {
+  const start = dgpStartSousTraitant({
+    depositedOn: validating.wait.since,
+    titulaireDecision: { accepted: true, on },
+    today: on,
+    nextHolder: holder,
+  });
+  return start ? startClock(moved, start.on, start.holder) : { dossier: moved, events: [], clockEffects: [] };
 }
 
 /** Express acceptance, with the valideur's optional « Complément d'information » kept on the dossier. */

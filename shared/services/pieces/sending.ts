@@ -1,6 +1,7 @@
 import { CoWriteConflict, type PieceCoWrite } from '../../adapters/dynamo/piece-co-writes';
 import { newId } from '../../adapters/ids';
 import { type Action, checkCumulMarche, cumulHtOf } from '../../domain/circuits';
+import { PIECE_ACTION_TYPES } from '../../domain/circuits/actions';
 import { DomainError } from '../../domain/errors';
 import {
   alreadySent,
@@ -11,13 +12,7 @@ import {
   unknownPiece,
 } from '../../domain/pieces';
 import type { ActResult, Decision } from '../dossier-service';
-import {
-  FOLLOW_UP_ACTION_TYPES,
-  type PieceDeps,
-  type SendActionFields,
-  type SendInput,
-  type SendResult,
-} from './types';
+import type { PieceDeps, SendActionFields, SendInput, SendResult } from './types';
 
 /**
  * « Valider et envoyer »: the main file must be verified; the circuit action is built from the draft and decided
@@ -155,8 +150,8 @@ function buildAction(piece: PieceRecord, fields: SendActionFields | undefined): 
       ...(rest.pdfRecuMoaLe !== undefined ? { pdfRecuMoaLe: rest.pdfRecuMoaLe as string } : {}),
     } as Action;
   }
-  if (!(FOLLOW_UP_ACTION_TYPES as readonly unknown[]).includes(type)) {
-    const message = `Indiquez l'action de cette pièce suivante parmi : ${FOLLOW_UP_ACTION_TYPES.join(', ')}.`;
+  if (!(PIECE_ACTION_TYPES as readonly unknown[]).includes(type)) {
+    const message = `Indiquez l'action de cette pièce suivante parmi : ${PIECE_ACTION_TYPES.join(', ')}.`;
     throw new DomainError('ACTION_INVALIDE', message, 'INVALID', [{ path: 'action.type', message }]);
   }
   return { ...rest, type, piece: pieceInput } as Action;

@@ -3,6 +3,7 @@ import type { DocumentBucket } from '../../adapters/document-bucket';
 import type { PieceStore } from '../../adapters/dynamo/piece-store';
 import type { CalendarDate } from '../../domain/calendar';
 import type { EtatAcompteLignes, Montants } from '../../domain/circuits';
+import type { PieceActionType } from '../../domain/circuits/actions';
 import type { Marche } from '../../domain/marche';
 import type { FileRefusal, FileRole, PieceActor } from '../../domain/pieces';
 import type { ActResult, DossierService } from '../dossier-service';
@@ -76,23 +77,9 @@ export interface UploadFormResult {
   readonly maxBytes: number;
 }
 
-/** Follow-up actions that deposit a piece (docs/rules/cadres.md, docs/rules/circuits.md); the circuit checks the rest. */
-export const FOLLOW_UP_ACTION_TYPES = [
-  'DEPOSER_ETAT_ACOMPTE',
-  'VALIDER_ETAT_ACOMPTE',
-  'DEPOSER_ETAT_ACOMPTE_VALIDE',
-  'DEPOSER_PROJET_DECOMPTE_GENERAL',
-  'NOTIFIER_DECOMPTE_GENERAL',
-  'SIGNER_DG',
-  'SIGNER_DG_AVEC_RESERVES',
-  'DEPOSER_PROJET_DG_TACITE',
-  'DEPOSER_DGD_TACITE',
-] as const;
-export type FollowUpActionType = (typeof FOLLOW_UP_ACTION_TYPES)[number];
-
 /** The action's own fields; `piece` is filled from the draft. */
 export interface SendActionFields {
-  readonly type?: 'DEPOSER' | FollowUpActionType;
+  readonly type?: 'DEPOSER' | PieceActionType;
   readonly [field: string]: unknown;
 }
 

@@ -10,6 +10,7 @@ import { fetchEcbSeries } from '../../../shared/adapters/ecb-api';
 import { ECB_RATE_METRICS } from '../../../shared/adapters/metrics';
 import { createUser } from '../../../shared/domain/structures/user';
 import { createContext, infrastructureFromEnv } from '../../../shared/services/context';
+import { EcbRateImport } from '../../../shared/services/ecb-rate-import';
 import { EcbRateService } from '../../../shared/services/ecb-rate-service';
 import { resolveOperator } from '../../../shared/services/operator-authorization';
 import { domainErrorOf, type LocalDynamo, startLocalDynamo } from './local-table';
@@ -48,8 +49,8 @@ beforeEach(async () => {
   answer = { status: 200, body: RECORDED };
 });
 
-function service(): EcbRateService {
-  return new EcbRateService({ store, fetchSeries: () => fetchEcbSeries(baseUrl) });
+function service(): EcbRateImport {
+  return new EcbRateImport(new EcbRateService({ store }), () => fetchEcbSeries(baseUrl));
 }
 
 describe('scheduled fetch of the ECB rates', () => {
@@ -119,16 +120,16 @@ describe('scheduled fetch of the ECB rates', () => {
 
   it('says clearly when the ECB cannot be reached, and what to do instead', async () => {
     // port 9 (discard) on 127.0.0.1: nothing listens
-    const offline = new EcbRateService({ store, fetchSeries: () => fetchEcbSeries('http://127.0.0.1:9/x') });
+    const offline = new EcbRateImport(new EcbRateService({ store }), () => fetchEcbSeries('http://127.0.0.1:9/x'));
     const e = await domainErrorOf(offline.fetchFromEcb('SYSTEME', NOW, 'x'));
     expect(e.code).toBe('BCE_INJOIGNABLE');
     expect(e.message).toContain('npm run taux-bce -- importer');
   });
 
   it('reports the current half-year as missing until its rate is recorded', async () => {
-    expect((await service().missingCurrent(NOW))?.semestre).toBe('2026-07-01');
+    expect((await new EcbRateService({ store }).missingCurrent(NOW))?.semestre).toBe('2026-07-01');
     await service().fetchFromEcb('SYSTEME', NOW, baseUrl);
-    expect(await service().missingCurrent(NOW)).toBeUndefined();
+    expect(await new EcbRateService({ store }).missingCurrent(NOW)).toBeUndefined();
   });
 });
 

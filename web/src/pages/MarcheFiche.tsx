@@ -1,7 +1,9 @@
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
+import { useSiret } from '../app/structure';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { formatAmount, formatDate, formatSiret } from '../ui/format';
 import { Loading } from '../ui/Loading';
@@ -12,6 +14,8 @@ const pct = (v: string | undefined) => (v ? `${v.replace('.', ',')} %` : '—');
 /** The fiche d'identité of a marché, as the rule book checked it. */
 export default function MarcheFiche() {
   const { marcheId = '' } = useParams();
+  const siret = useSiret();
+  const saved = (useLocation().state as { enregistre?: boolean } | null)?.enregistre === true;
   const q = useQuery({
     queryKey: ['marche', marcheId],
     queryFn: async () => unwrap(await api.GET('/v1/marches/{marcheId}', { params: { path: { marcheId } } })),
@@ -27,6 +31,14 @@ export default function MarcheFiche() {
       </p>
       <h1>Marché {m.numeroMarche}</h1>
       <p className="fr-text--lead">{m.objet}</p>
+      {saved ? <Alert severity="success" small description="Fiche enregistrée." className="fr-mb-2w" /> : null}
+      {m.acteurs.some((a) => a.role === 'MOA' && a.siret === siret) ? (
+        <p>
+          <Link className="fr-btn fr-btn--secondary" to={`/marches/${encodeURIComponent(m.id)}/modifier`}>
+            Modifier la fiche (avenant)
+          </Link>
+        </p>
+      ) : null}
       <h2>Fiche d’identité</h2>
       <dl className="ft-fiche">
         <dt>Notifié le</dt>

@@ -22,7 +22,16 @@ export default function Marches() {
     <>
       <h1>Marchés</h1>
       <p className="fr-text--lead">Les marchés de travaux sur lesquels votre structure tient un rôle.</p>
-      {!siret ? <NoStructure /> : null}
+      {siret ? (
+        <p>
+          <Link className="fr-btn fr-btn--secondary" to="/marches/nouveau">
+            Créer la fiche d’un marché
+          </Link>
+          <span className="fr-hint-text">Réservé au maître d’ouvrage du marché.</span>
+        </p>
+      ) : (
+        <NoStructure />
+      )}
       {q.isPending && siret ? <Loading /> : null}
       {q.error ? <ErrorNotice error={q.error} /> : null}
       {q.data && q.data.marches.length === 0 ? <p>Votre structure n’est partie à aucun marché.</p> : null}

@@ -12,6 +12,7 @@ import type {
   NotificationKind,
   NotificationPreferences,
 } from '../../../domain/notifications';
+import { queryAll } from '../query';
 import { MAIL_PENDING, notificationIndexes, notificationKeys } from './keys';
 
 /** A notification addressed to one user (in the portal, and by e-mail as the user chose). */
@@ -222,22 +223,13 @@ export class InboxStore {
 
   /** The notifications of a Paris day waiting for their digest, by user. */
   async digestOf(day: string): Promise<UserNotification[]> {
-    const out: UserNotification[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `DIGEST#${day}` },
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []).map(parse));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `DIGEST#${day}` },
+    });
+    return items.map(parse);
   }
 
   /** Whether some notification of a Paris day still waits for its digest. */

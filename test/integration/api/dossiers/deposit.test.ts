@@ -14,6 +14,32 @@ const world = useWorld();
 const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
 const PROBLEM = 'application/problem+json';
 
+describe('cadres a structure may deposit (the first step of the guided deposit)', () => {
+  it('offers each role its opening cadres with a line each, says why the others are not, and needs Modification', async () => {
+    const w = world();
+    const path = `/v1/marches/${DEMO.marcheId}/cadres-deposables`;
+    const st = await w.as.sousTraitant.get(path);
+    expect(st.status).toBe(200);
+    type Row = { code: string; deposable: boolean; explication: string; raison?: string };
+    const rows = st.body.cadres as Row[];
+    expect(rows.filter((c) => c.deposable).map((c) => c.code)).toEqual(['A9', 'A10']);
+    expect(rows.find((c) => c.code === 'A4')).toMatchObject({ deposable: false, raison: 'ROLE' });
+    expect(rows.every((c) => c.explication.length > 0)).toBe(true);
+    // The MOE opens no dossier: its pieces follow the previous one
+    const moe = (await w.as.moe.get(path)).body.cadres as Row[];
+    expect(moe.find((c) => c.code === 'A15')).toMatchObject({ deposable: false, raison: 'PIECE_SUIVANTE' });
+    // The demo marché has a MOE: the mandataire opens with its PDM (A4) or its projet de décompte final (A7)
+    const mandataire = await w.as.mandataire.get(path);
+    expect((mandataire.body.cadres as Row[]).filter((c) => c.deposable).map((c) => c.code)).toEqual(['A4', 'A7']);
+    // A member in Consultation deposits nothing: 403 problem+json
+    const lecteur = await w.as.consultation.get(path);
+    expect(lecteur.status).toBe(403);
+    expect(lecteur.headers.get('content-type')).toContain(PROBLEM);
+    const unknown = await w.as.sousTraitant.get('/v1/marches/01JZ0DEM00000000000000ZZZZ/cadres-deposables');
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe('drafts: list, edit, delete', () => {
   it('lists the structure’s drafts with their age, to its members only', async () => {
     const w = world();

@@ -79,6 +79,8 @@ describe('POST /v1/marches', () => {
       delaiMoeJours: 7,
       receptionDemandesPaiement: 'MOE',
       typeAcheteur: 'ETAT_COLLECTIVITE',
+      // the reminder before each deadline: 3 days unless the fiche says otherwise
+      rappelJoursAvant: 3,
       groupement: { mode: 'NONE', facturationCotraitants: 'PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE' },
       creePar: DEMO.users.moa.id,
     });
@@ -122,6 +124,13 @@ describe('POST /v1/marches', () => {
     });
     expectProblem(comma, 422, 'DONNEES_INVALIDES');
     expect(comma.body.fields).toEqual([expect.objectContaining({ path: 'montantInitialHt' })]);
+    // A reminder is sent 1 to 15 days before a deadline
+    const rappel = await call(p, 'POST', '/v1/marches', {
+      token: moa,
+      body: { ...fiche('2025-API-005'), rappelJoursAvant: 16 },
+    });
+    expectProblem(rappel, 422, 'DONNEES_INVALIDES');
+    expect(rappel.body.fields).toEqual([expect.objectContaining({ path: 'rappelJoursAvant' })]);
   });
 
   it('refuses a fiche without the engagement number the MOA’s directory makes mandatory', async () => {

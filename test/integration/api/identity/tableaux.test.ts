@@ -1,12 +1,15 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../../../shared/adapters/dynamo/keys';
 import { newId } from '../../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../../shared/adapters/workflow';
 import { addDays, type CalendarDate, daysBetween, parisDateOf } from '../../../../shared/domain/calendar';
 import { DEMO } from '../../../../shared/seed/demo';
 import { contextWith } from '../../../../shared/services/context';
 import type { ActResult, DossierService } from '../../../../shared/services/dossier-service';
+import { copyIndexEntry } from '../../../fixtures/index-copies';
 import { usePlatform } from '../../../setup/platform';
-import { call, exercised, expectProblem, login, seed } from './http';
+import { call, exercised, expectProblem, login, newUser, seed } from './http';
 
 /**
  * The structure's views answered from indexes (Synthèse, Tableau de bord, délais of the MOA), on dossiers opened
@@ -25,7 +28,7 @@ async function deposePdm(numero: string): Promise<ActResult> {
   return service.act({
     marcheId: DEMO.marcheId,
     actor: { siret: s.mandataire, roles: ['MANDATAIRE'] },
-    action: { type: 'DEPOSER', dossierId: newId(now), piece: { id: newId(now), numero, cadre: 'A4' } },
+    action: { type: 'DEPOSER', dossierId: `DOS-${newId(now)}`, piece: { id: newId(now), numero, cadre: 'A4' } },
     userId: DEMO.users.mandataire.id,
   });
 }
@@ -212,6 +215,164 @@ describe('GET /v1/structures/{siret}/delais', () => {
       await call(p, 'GET', '/v1/structures/{siret}/delais', { token: tokens.mandataire, params: { siret: s.moa } }),
       403,
       'UTILISATEUR_NON_RATTACHE',
+    );
+  });
+});
+
+describe('GET /v1/structures/{siret}/delais: naming and opening each dossier', () => {
+  it('names each dossier by its opening piece and marché, and every dossier listed opens for the same user', async () => {
+    const p = platform();
+    await signInAll();
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', {
+      token: tokens.consultation,
+      params: { siret: s.moa },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.delais.map((d: Record<string, unknown>) => [d.piece, d.marcheId, d.numeroMarche])).toEqual([
+      [{ cadre: 'A4', numero: 'PDM-TDB-01' }, DEMO.marcheId, DEMO.numeroMarche],
+      [{ cadre: 'A4', numero: 'PDM-TDB-02' }, DEMO.marcheId, DEMO.numeroMarche],
+    ]);
+    for (const user of ['consultation', 'moa'] as const) {
+      for (const d of res.body.delais as { dossierId: string }[]) {
+        const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', {
+          token: tokens[user],
+          params: { dossierId: d.dossierId },
+        });
+        expect(opened.status, `${user} ouvre ${d.dossierId}`).toBe(200);
+      }
+    }
+  });
+
+  it('still lists a clock written before it carried the piece and the marché, without them', async () => {
+    const p = platform();
+    // A clock item as older versions wrote it: no marcheId, no piece
+    await p.clients.document.send(
+      new UpdateCommand({
+        TableName: p.tableName,
+        Key: keys.dgpClock(d2.dossier.id),
+        UpdateExpression: 'REMOVE marcheId, piece',
+      }),
+    );
+    await signInAll();
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', { token: tokens.moa, params: { siret: s.moa } });
+    expect(res.status).toBe(200);
+    const old = res.body.delais.find((d: { dossierId: string }) => d.dossierId === d2.dossier.id);
+    expect(old).toBeDefined();
+    expect(old).not.toHaveProperty('piece');
+    expect(old).not.toHaveProperty('marcheId');
+  });
+
+  it('refuses a member subscribed to no space of the structure: the dossiers would not open for them', async () => {
+    const p = platform();
+    const ctx = contextWith({
+      dynamo: p.clients.document,
+      tableName: p.tableName,
+      clock: p.clock,
+      workflow: noWorkflow,
+    });
+    const now = p.clock.now();
+    const member = await newUser(p, 'sans-espace');
+    await ctx.identity.requestAttachment({ userId: member.userId, siret: s.moa, spaces: [] }, now);
+    await ctx.identity.decideAttachment(
+      { deciderId: DEMO.users.moa.id, siret: s.moa, userId: member.userId, decision: 'APPROVED' },
+      now,
+    );
+    const token = await login(p, member.login);
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/delais', { token, params: { siret: s.moa } }),
+      403,
+      'ESPACE_NON_SOUSCRIT',
+    );
+    const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', { token, params: { dossierId: d1.dossier.id } });
+    expect(opened.status).toBe(403);
+  });
+});
+
+/** Every page of a list, following « suivant » (with `limite` 100), and the `total` each page announced. */
+async function allPages(path: string, siret: string, token: string, rows: 'attentes' | 'delais') {
+  const pages: { dossierId: string }[][] = [];
+  const totals: number[] = [];
+  let suivant: string | undefined;
+  do {
+    const res = await call(platform(), 'GET', path, {
+      token,
+      params: { siret },
+      query: { limite: 100, ...(suivant ? { suivant } : {}) },
+    });
+    expect(res.status).toBe(200);
+    pages.push(res.body[rows]);
+    totals.push(res.body.total);
+    suivant = res.body.suivant;
+  } while (suivant && pages.length < 10);
+  return { pages, totals };
+}
+
+describe('lists never stop silently (Synthèse and délais of a busy structure)', () => {
+  it('pages through 302 waits of the MOE, 100 at a time, each once, soonest deadline first', async () => {
+    const p = platform();
+    const before = await allPages('/v1/structures/{siret}/synthese', s.moe, tokens.moe ?? '', 'attentes');
+    const [soonest, later] = (before.pages[0] ?? []).map((a) => a.dossierId);
+    const copies = await copyIndexEntry(p.clients.document, p.tableName, {
+      partition: `PENDING#${s.moe}`,
+      count: 300,
+      prefix: 'ZZ-ATTENTE',
+    });
+    const { pages, totals } = await allPages('/v1/structures/{siret}/synthese', s.moe, tokens.moe ?? '', 'attentes');
+    // 2 real waits + 300 copies = 302 = 100 + 100 + 100 + 2; the last page has no « suivant »
+    expect(pages.map((page) => page.length)).toEqual([100, 100, 100, 2]);
+    expect(totals).toEqual([302, 302, 302, 302]);
+    const ids = pages.flat().map((a) => a.dossierId);
+    expect(new Set(ids).size).toBe(302);
+    // the copies share the soonest wait's deadline and sort after it by id (ULIDs "01…" < "ZZ-…"); then the later one
+    expect(ids).toEqual([soonest, ...copies, later]);
+  });
+
+  it('pages through 302 open délais of the MOA with a total', async () => {
+    const p = platform();
+    const before = await allPages('/v1/structures/{siret}/delais', s.moa, tokens.consultation ?? '', 'delais');
+    const [soonest, later] = (before.pages[0] ?? []).map((d) => d.dossierId);
+    const copies = await copyIndexEntry(p.clients.document, p.tableName, {
+      partition: `DGP#${s.moa}`,
+      count: 300,
+      prefix: 'ZZ-DELAI',
+    });
+    const { pages, totals } = await allPages(
+      '/v1/structures/{siret}/delais',
+      s.moa,
+      tokens.consultation ?? '',
+      'delais',
+    );
+    expect(pages.map((page) => page.length)).toEqual([100, 100, 100, 2]);
+    expect(totals).toEqual([302, 302, 302, 302]);
+    expect(pages.flat().map((d) => d.dossierId)).toEqual([soonest, ...copies, later]);
+  });
+
+  it('refuses a forged cursor, or one taken from another structure’s list, with a 422 CURSEUR_INVALIDE', async () => {
+    const p = platform();
+    const forged = Buffer.from(JSON.stringify({ gsi1pk: `PENDING#${s.moe}` })).toString('base64url');
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+        token: tokens.moe,
+        params: { siret: s.moe },
+        query: { suivant: forged },
+      }),
+      422,
+      'CURSEUR_INVALIDE',
+    );
+    const page = await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+      token: tokens.moe,
+      params: { siret: s.moe },
+      query: { limite: 1 },
+    });
+    expect(page.body.suivant).toEqual(expect.any(String));
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/delais', {
+        token: tokens.consultation,
+        params: { siret: s.moa },
+        query: { suivant: page.body.suivant },
+      }),
+      422,
+      'CURSEUR_INVALIDE',
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOverdue, latestAmountCents, matchesCriteria } from '../../../../shared/domain/circuits/search';
+import { amountDue } from '../../../../shared/domain/circuits/amounts';
+import { isOverdue, matchesCriteria } from '../../../../shared/domain/circuits/search';
 import { A, d, marcheSolo, montants, paris, piece, Scenario, SIRET } from './fixtures';
 
 /**
@@ -54,7 +55,7 @@ describe('search criteria (Rechercher)', () => {
 
   it('bounds the amount TTC of the latest piece with amounts', () => {
     // MOE's état d'acompte: 10 500,00 HT + 2 100,00 TVA (1/5) = 12 600,00 € TTC = 1 260 000 cents
-    expect(latestAmountCents(dossier)).toBe(1_260_000);
+    expect(amountDue(dossier)).toBe(1_260_000);
     expect(matchesCriteria(dossier, { montantMinCents: 1_260_000, montantMaxCents: 1_260_000 }, today)).toBe(true);
     expect(matchesCriteria(dossier, { montantMinCents: 1_260_001 }, today)).toBe(false);
     expect(matchesCriteria(dossier, { montantMaxCents: 1_200_000 }, today)).toBe(false);

@@ -1,0 +1,222 @@
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import type { ReactNode } from 'react';
+import type { FieldMessage } from './errors';
+import {
+  type FacturationCotraitants,
+  type FicheForm,
+  type ModeGroupement,
+  TYPE_ACHETEUR_OPTIONS,
+  type TypeAcheteur,
+} from './fiche-form';
+
+type Text = {
+  [K in keyof FicheForm]: FicheForm[K] extends string ? K : never;
+}[keyof FicheForm];
+
+const state = (message: string | undefined) => (message ? ('error' as const) : ('default' as const));
+
+/** The fiche's own fields (everything but the acteurs), each with the API's message for it. */
+export function FicheFields({
+  fiche,
+  onChange,
+  message,
+}: {
+  fiche: FicheForm;
+  onChange: (patch: Partial<FicheForm>) => void;
+  message: FieldMessage;
+}) {
+  const input = (
+    name: Text,
+    label: string,
+    options: {
+      hint?: ReactNode;
+      inputMode?: 'numeric' | 'decimal';
+      maxLength?: number;
+      type?: string;
+      /** The API's name for the field, when it differs from the form's. */
+      path?: string;
+    } = {},
+  ) => (
+    <div className="fr-fieldset__element">
+      <Input
+        label={label}
+        hintText={options.hint}
+        state={state(message(options.path ?? name))}
+        stateRelatedMessage={message(options.path ?? name)}
+        nativeInputProps={{
+          name,
+          value: fiche[name] as string,
+          maxLength: options.maxLength ?? 30,
+          ...(options.inputMode ? { inputMode: options.inputMode } : {}),
+          ...(options.type ? { type: options.type } : {}),
+          onChange: (ev) => onChange({ [name]: ev.target.value }),
+        }}
+      />
+    </div>
+  );
+  return (
+    <>
+      <fieldset className="fr-fieldset" aria-labelledby="marche-legend">
+        <legend className="fr-fieldset__legend" id="marche-legend">
+          Le marché
+        </legend>
+        {input('numeroMarche', 'Numéro du marché', { maxLength: 100 })}
+        <div className="fr-fieldset__element">
+          <Input
+            label="Objet"
+            textArea
+            state={state(message('objet'))}
+            stateRelatedMessage={message('objet')}
+            nativeTextAreaProps={{
+              name: 'objet',
+              value: fiche.objet,
+              maxLength: 1000,
+              rows: 2,
+              onChange: (ev) => onChange({ objet: ev.target.value }),
+            }}
+          />
+        </div>
+        <div className="fr-fieldset__element">
+          <Input
+            label="Lots (facultatif)"
+            hintText="Un lot par ligne"
+            textArea
+            state={state(message('lots'))}
+            stateRelatedMessage={message('lots')}
+            nativeTextAreaProps={{
+              name: 'lots',
+              value: fiche.lots,
+              maxLength: 20_000,
+              rows: 2,
+              onChange: (ev) => onChange({ lots: ev.target.value }),
+            }}
+          />
+        </div>
+        {input('dateNotification', 'Date de notification (facultative)', { type: 'date', maxLength: 10 })}
+        <div className="fr-fieldset__element">
+          <Select
+            label="CCAG applicable"
+            state={state(message('ccagVersion'))}
+            stateRelatedMessage={message('ccagVersion')}
+            nativeSelectProps={{
+              name: 'ccagVersion',
+              value: fiche.ccagVersion,
+              onChange: (ev) => onChange({ ccagVersion: ev.target.value as FicheForm['ccagVersion'] }),
+            }}
+          >
+            <option value="2021">CCAG Travaux 2021</option>
+            <option value="2009">CCAG Travaux 2009 (modifié en 2014)</option>
+          </Select>
+        </div>
+        <div className="fr-fieldset__element">
+          <Select
+            label="Type d’acheteur"
+            hint="Il fixe le plafond du délai de paiement (CCP R2192-10 et R2192-11)."
+            state={state(message('typeAcheteur'))}
+            stateRelatedMessage={message('typeAcheteur')}
+            nativeSelectProps={{
+              name: 'typeAcheteur',
+              value: fiche.typeAcheteur,
+              onChange: (ev) => onChange({ typeAcheteur: ev.target.value as TypeAcheteur }),
+            }}
+          >
+            {TYPE_ACHETEUR_OPTIONS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </fieldset>
+      <fieldset className="fr-fieldset" aria-labelledby="finances-legend">
+        <legend className="fr-fieldset__legend" id="finances-legend">
+          Montants, taux et délais
+        </legend>
+        {input('montantInitialHt', 'Montant initial HT', {
+          hint: 'En euros, par exemple 684 500,00',
+          inputMode: 'decimal',
+        })}
+        {input('tauxTva', 'Taux de TVA', {
+          hint: 'En pourcentage ; plusieurs taux séparés par « ; », par exemple 20 ; 5,5',
+          maxLength: 100,
+        })}
+        {input('retenueGarantie', 'Retenue de garantie', { hint: 'En pourcentage, 5 au plus', inputMode: 'decimal' })}
+        {input('avanceTaux', 'Taux de l’avance (facultatif)', {
+          hint: 'En pourcentage',
+          inputMode: 'decimal',
+          path: 'avance',
+        })}
+        {input('dgpJours', 'Délai global de paiement', { hint: 'En jours', inputMode: 'numeric', maxLength: 4 })}
+        {input('delaiMoeJours', 'Délai du maître d’œuvre', {
+          hint: 'En jours, 15 au plus (7 à défaut)',
+          inputMode: 'numeric',
+          maxLength: 4,
+        })}
+        <div className="fr-fieldset__element">
+          <RadioButtons
+            legend="Les demandes de paiement sont reçues par"
+            name="receptionDemandesPaiement"
+            state={state(message('receptionDemandesPaiement'))}
+            stateRelatedMessage={message('receptionDemandesPaiement')}
+            options={[
+              {
+                label: 'Le maître d’œuvre',
+                nativeInputProps: {
+                  checked: fiche.receptionDemandesPaiement === 'MOE',
+                  onChange: () => onChange({ receptionDemandesPaiement: 'MOE' }),
+                },
+              },
+              {
+                label: 'Le maître d’ouvrage',
+                nativeInputProps: {
+                  checked: fiche.receptionDemandesPaiement === 'MOA',
+                  onChange: () => onChange({ receptionDemandesPaiement: 'MOA' }),
+                },
+              },
+            ]}
+          />
+        </div>
+      </fieldset>
+      <fieldset className="fr-fieldset" aria-labelledby="groupement-legend">
+        <legend className="fr-fieldset__legend" id="groupement-legend">
+          Groupement d’entreprises
+        </legend>
+        <div className="fr-fieldset__element">
+          <Select
+            label="Forme du groupement"
+            state={state(message('groupement'))}
+            stateRelatedMessage={message('groupement')}
+            nativeSelectProps={{
+              name: 'groupementMode',
+              value: fiche.groupementMode,
+              onChange: (ev) => onChange({ groupementMode: ev.target.value as ModeGroupement }),
+            }}
+          >
+            <option value="NONE">Pas de groupement</option>
+            <option value="CONJOINT">Groupement conjoint</option>
+            <option value="SOLIDAIRE">Groupement solidaire</option>
+          </Select>
+        </div>
+        {fiche.groupementMode !== 'NONE' ? (
+          <div className="fr-fieldset__element">
+            <Select
+              label="Facturation des cotraitants"
+              nativeSelectProps={{
+                name: 'facturationCotraitants',
+                value: fiche.facturationCotraitants,
+                onChange: (ev) => onChange({ facturationCotraitants: ev.target.value as FacturationCotraitants }),
+              }}
+            >
+              <option value="PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE">
+                Chaque cotraitant dépose ses pièces, validées par le mandataire
+              </option>
+              <option value="DEMANDE_GLOBALE_MANDATAIRE">Le mandataire dépose une demande globale</option>
+            </Select>
+          </div>
+        ) : null}
+      </fieldset>
+    </>
+  );
+}
