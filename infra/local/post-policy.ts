@@ -3,13 +3,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Checks a browser POST upload the way S3 does (s3rver ignores the policy, local-stack-notes §2): the SigV4
  * signature of the base64 policy, its expiration, every condition (exact match, `eq`, `starts-with`,
- * `content-length-range`) and that no form field escapes the conditions.
+ * `content-length-range`) and that no form field escapes the conditions. The fields are checked when the file part
+ * starts (`checkPostForm`), the size as the bytes stream and at their end (`checkFileSize`, s3-post.ts).
  */
 export interface PostUpload {
   /** Form fields other than `file`, names as sent. */
   readonly fields: ReadonlyMap<string, string>;
-  /** Size of the `file` part, absent when there is none. */
-  readonly fileSize?: number;
   /** Bucket named by the URL (path-style). */
   readonly bucket: string;
 }
@@ -41,21 +40,12 @@ function invalidPolicy(message: string): PostPolicyRejection {
   return { status: 400, code: 'InvalidPolicyDocument', message };
 }
 
-/** Returns undefined when S3 would accept the upload, else the error S3 would answer. */
-export function checkPostPolicy(upload: PostUpload, options: PostPolicyOptions): PostPolicyRejection | undefined {
-  if (upload.fileSize === undefined) {
-    return { status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' };
-  }
-  const form = checkPostForm(upload, options);
-  return 'status' in form ? form : checkFileSize(upload.fileSize, form.range);
-}
-
 /**
  * The form's fields against its signed policy (signature, expiry, every condition but the size): what can be
  * checked before the file's bytes arrive. Returns the rejection, or the policy's `content-length-range` if any.
  */
 export function checkPostForm(
-  upload: Pick<PostUpload, 'fields' | 'bucket'>,
+  upload: PostUpload,
   options: PostPolicyOptions,
 ): PostPolicyRejection | { readonly range?: readonly [number, number] } {
   const fields = new Map<string, string>();
