@@ -4,7 +4,8 @@ import type { WorkflowPort } from '../../../../shared/adapters/workflow';
 import { parisDateOf } from '../../../../shared/domain/calendar';
 import { DEMO } from '../../../../shared/seed/demo';
 import { contextWith } from '../../../../shared/services/context';
-import type { ActResult, DossierService } from '../../../../shared/services/dossier-service';
+import type { ActResult } from '../../../../shared/services/decisions';
+import type { DossierService } from '../../../../shared/services/dossier-service';
 import { usePlatform } from '../../../setup/platform';
 import { call, expectProblem, login, seed } from './http';
 

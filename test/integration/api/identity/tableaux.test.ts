@@ -6,7 +6,8 @@ import type { WorkflowPort } from '../../../../shared/adapters/workflow';
 import { addDays, type CalendarDate, daysBetween, parisDateOf } from '../../../../shared/domain/calendar';
 import { DEMO } from '../../../../shared/seed/demo';
 import { contextWith } from '../../../../shared/services/context';
-import type { ActResult, DossierService } from '../../../../shared/services/dossier-service';
+import type { ActResult } from '../../../../shared/services/decisions';
+import type { DossierService } from '../../../../shared/services/dossier-service';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, login, newUser, seed } from './http';
 
