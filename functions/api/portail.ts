@@ -4,7 +4,7 @@ import { parisDateOf } from '../../shared/domain/calendar';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
-import { amountString, calendarDateString, toAmountString } from '../../shared/schemas/common';
+import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
 import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';
@@ -62,7 +62,13 @@ const ligne = z
   .meta({ id: 'LigneSynthese' });
 
 export const aTraiterJson = z
-  .object({ siret: z.string(), aujourdhui: calendarDateString, lignes: z.array(ligne) })
+  .object({
+    siret: z.string(),
+    aujourdhui: calendarDateString,
+    lignes: z.array(ligne),
+    total: z.int().min(0).meta({ description: 'Nombre de pièces à traiter en tout, toutes pages confondues.' }),
+    suivant: nextCursor,
+  })
   .meta({ id: 'SyntheseDetaillee', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' });
 
 export const lireATraiter = httpHandler({
@@ -73,19 +79,25 @@ export const lireATraiter = httpHandler({
   path: '/v1/structures/{siret}/a-traiter',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(200) }),
-  responses: { 200: { description: 'Les lignes de la synthèse', schema: aTraiterJson } },
+  query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(200), suivant: cursorParam }),
+  responses: { 200: { description: 'Une page des lignes de la synthèse', schema: aTraiterJson } },
   handler: async (ctx) => {
     await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const rows = await syntheseRows(deps(), ctx.params.siret, today, ctx.query.limite);
+    const views = deps();
+    const [page, total] = await Promise.all([
+      syntheseRows(views, ctx.params.siret, today, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
+      views.dossiers.countPending(ctx.params.siret),
+    ]);
     return ok({
       siret: ctx.params.siret,
       aujourdhui: today,
-      lignes: rows.map(({ montantTtcCents, ...r }) => ({
+      lignes: page.rows.map(({ montantTtcCents, ...r }) => ({
         ...r,
         montantTtc: montantTtcCents === null ? null : toAmountString(montantTtcCents),
       })),
+      total,
+      ...(page.next ? { suivant: page.next } : {}),
     });
   },
 });

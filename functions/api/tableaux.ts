@@ -9,7 +9,7 @@ import { ROLES } from '../../shared/domain/roles';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
-import { amountString, calendarDateString, toAmountString } from '../../shared/schemas/common';
+import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
 import { assertMemberOf, assertReaderOfDossiers, services } from './lib';
@@ -48,7 +48,12 @@ const attente = z
   .meta({ id: 'Attente', description: 'Ce qu’un dossier attend de la structure.' });
 
 export const syntheseJson = z
-  .object({ siret: z.string(), attentes: z.array(attente) })
+  .object({
+    siret: z.string(),
+    attentes: z.array(attente),
+    total: z.int().min(0).meta({ description: 'Nombre d’attentes en tout, toutes pages confondues.' }),
+    suivant: nextCursor,
+  })
   .meta({ id: 'Synthese', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' });
 
 /**
@@ -102,15 +107,22 @@ export const lireSynthese = httpHandler({
   path: '/v1/structures/{siret}/synthese',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100) }),
-  responses: { 200: { description: 'Les attentes, échéance la plus proche d’abord', schema: syntheseJson } },
+  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100), suivant: cursorParam }),
+  responses: {
+    200: { description: 'Une page des attentes, échéance la plus proche d’abord', schema: syntheseJson },
+  },
   handler: async (ctx) => {
     const { identityStore, dossiers } = services();
     await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
-    const pending = await dossiers.pendingFor(ctx.params.siret, ctx.query.limite);
+    const [page, total] = await Promise.all([
+      dossiers.pendingFor(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
+      dossiers.countPending(ctx.params.siret),
+    ]);
     return ok({
       siret: ctx.params.siret,
-      attentes: pending.map((p) => toAttente(ctx.params.siret, p.dossierId, p.pending)),
+      attentes: page.items.map((p) => toAttente(ctx.params.siret, p.dossierId, p.pending)),
+      total,
+      ...(page.next ? { suivant: page.next } : {}),
     });
   },
 });
@@ -172,6 +184,8 @@ export const delaisJson = z
     siret: z.string(),
     aujourdhui: calendarDateString,
     delais: z.array(delai),
+    total: z.int().min(0).meta({ description: 'Nombre de délais en cours en tout, toutes pages confondues.' }),
+    suivant: nextCursor,
     totaux: z
       .object({
         dossiersEnRetard: z.int().min(0),
@@ -183,7 +197,10 @@ export const delaisJson = z
           .min(0)
           .meta({ description: 'Dossiers en retard dont les intérêts ne sont pas calculables (voir chacun).' }),
       })
-      .meta({ id: 'TotauxDelais' }),
+      .meta({
+        id: 'TotauxDelais',
+        description: 'Totaux des délais de cette page ; suivez « suivant » pour ajouter ceux des pages suivantes.',
+      }),
   })
   .meta({ id: 'DelaisPaiement', description: 'Délais globaux de paiement en cours, par échéance, retards d’abord.' });
 
@@ -195,20 +212,21 @@ export const lireDelais = httpHandler({
   path: '/v1/structures/{siret}/delais',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100) }),
-  responses: { 200: { description: 'Les délais en cours', schema: delaisJson } },
+  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100), suivant: cursorParam }),
+  responses: { 200: { description: 'Une page des délais en cours', schema: delaisJson } },
   handler: async (ctx) => {
     const { identityStore, dossiers, marcheStore } = services();
     await assertReaderOfDossiers(identityStore, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const [indexed, ecbRates, marches] = await Promise.all([
-      dossiers.openClocksOf(ctx.params.siret, ctx.query.limite),
+    const [page, total, ecbRates, marches] = await Promise.all([
+      dossiers.openClocksOf(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
+      dossiers.countOpenClocks(ctx.params.siret),
       serviceContext().ecbRates.table(),
       marcheStore.marchesOfStructure(ctx.params.siret),
     ]);
     // Every actor of the marché reads its dossiers (docs/rules/circuits.md): listed only while the structure is one
     const numeroMarche = new Map(marches.map((m) => [m.marcheId, m.numeroMarche]));
-    const clocks = indexed.filter((c) => c.marcheId === undefined || numeroMarche.has(c.marcheId));
+    const clocks = page.items.filter((c) => c.marcheId === undefined || numeroMarche.has(c.marcheId));
     const totals = { late: 0, interest: 0, indemnity: 0, unknown: 0 };
     const delais = clocks.map((c) => {
       const view = clockView(c.clock as DgpClock, today, {
@@ -252,6 +270,8 @@ export const lireDelais = httpHandler({
       siret: ctx.params.siret,
       aujourdhui: today,
       delais,
+      total,
+      ...(page.next ? { suivant: page.next } : {}),
       totaux: {
         dossiersEnRetard: totals.late,
         interetsMoratoires: toAmountString(totals.interest),

@@ -92,3 +92,20 @@ export const id = z
 
 /** Version of a resource for optimistic locking: returned in `ETag`, sent back in `If-Match`. */
 export const version = z.int().min(0).meta({ description: 'Version de la ressource (verrouillage optimiste).' });
+
+/**
+ * The `suivant` query parameter of a paginated list: the opaque cursor a previous page returned, bounded here (the
+ * stores validate it completely before it reaches the database: a forged one is a 400 CURSEUR_INVALIDE).
+ */
+export const cursorParam = z
+  .string()
+  .min(1)
+  .max(4096)
+  .optional()
+  .meta({ description: 'Curseur de la page suivante, tel que reçu dans « suivant » (absent : première page).' });
+
+/** The `suivant` of a paginated answer. */
+export const nextCursor = z
+  .string()
+  .optional()
+  .meta({ description: 'À renvoyer dans « suivant » pour la page suivante ; absent à la dernière page.' });

@@ -1,3 +1,4 @@
+import type { PageRequest } from '../adapters/dynamo/dossier-indexes';
 import type { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import type { DossierStore } from '../adapters/dynamo/dossier-store';
 import type { StoredPending } from '../adapters/dynamo/dossier-types';
@@ -69,9 +70,9 @@ export async function syntheseRows(
   deps: PortalViewDeps,
   siret: string,
   today: CalendarDate,
-  limit: number,
-): Promise<LigneSynthese[]> {
-  const pending = await deps.dossiers.pendingFor(siret, limit);
+  page: PageRequest,
+): Promise<{ rows: LigneSynthese[]; next?: string }> {
+  const { items: pending, next } = await deps.dossiers.pendingFor(siret, page);
   const states = new Map<string, { state: Dossier; version: number }>();
   for (let i = 0; i < pending.length; i += 100) {
     const part = await deps.search.dossiers(pending.slice(i, i + 100).map((p) => p.dossierId));
@@ -84,9 +85,13 @@ export async function syntheseRows(
     if (piece) sirets.add(piece.depositorSiret);
     sirets.add(state.parties.fournisseur.siret);
   }
-  const names = await deps.portal.structureNames([...sirets].slice(0, 50));
+  const names = new Map<string, string>();
+  const all = [...sirets];
+  for (let i = 0; i < all.length; i += 50) {
+    for (const [k, v] of await deps.portal.structureNames(all.slice(i, i + 50))) names.set(k, v);
+  }
   const party = (s: string | undefined) => (s ? { siret: s, raisonSociale: names.get(s) ?? null } : null);
-  return pending.map(({ dossierId, pending: p }) => {
+  const rows = pending.map(({ dossierId, pending: p }): LigneSynthese => {
     const d = states.get(dossierId)?.state;
     const piece = pieceOf(d);
     const lastDay = dateOrNull(p.lastDay);
@@ -121,6 +126,7 @@ export async function syntheseRows(
           : null,
     };
   });
+  return { rows, ...(next ? { next } : {}) };
 }
 
 export interface Evenement {

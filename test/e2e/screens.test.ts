@@ -3,6 +3,7 @@ import { newId } from '../../shared/adapters/ids';
 import type { WorkflowPort } from '../../shared/adapters/workflow';
 import { DEMO } from '../../shared/seed/demo';
 import { contextWith } from '../../shared/services/context';
+import { copyIndexEntry } from '../fixtures/index-copies';
 import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /** The follow-up screens (Accueil, Synthèse, Tableau de bord, Délais, Marchés) on two deposited dossiers. */
@@ -42,6 +43,13 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
         firstDossier ||= r.dossier.id;
         await p.advanceClock({ days: 2 });
       }
+      // 120 waits for the MOA (copies of the MOE's first one): more than one page of the Synthèse
+      await copyIndexEntry(p.clients.document, p.tableName, {
+        partition: `PENDING#${DEMO.sirets.moe}`,
+        into: `PENDING#${DEMO.sirets.moa}`,
+        count: 120,
+        prefix: 'ZZ-ECRAN',
+      });
     },
   });
 
@@ -117,6 +125,18 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole('link', { name: 'A4 n° PDM-ECRAN-01' }).click();
     await page.waitForURL(`**/dossiers/${firstDossier}`);
     await eventually(() => page.locator('main h1').textContent()).toContain('PDM-ECRAN-01');
+  });
+
+  it('shows 100 rows of a long Synthèse, then the rest with « Afficher plus »', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moa);
+    await page.goto('/synthese');
+    const rows = page.getByTestId('synthese').locator('tbody tr');
+    // 120 waits, 100 per page: the caption counts them all, the button the 20 left
+    await eventually(() => rows.count()).toBe(100);
+    await eventually(() => page.getByTestId('synthese').locator('caption').textContent()).toContain('120 pièces');
+    await page.getByTestId('afficher-plus').click();
+    await eventually(() => rows.count()).toBe(120);
+    expect(await page.getByTestId('afficher-plus').count()).toBe(0);
   });
 
   it('works 375 px wide: the Synthèse table scrolls inside its frame, the page does not', async () => {

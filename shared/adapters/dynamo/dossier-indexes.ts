@@ -1,7 +1,31 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredPending } from './dossier-types';
-import { gsi2 } from './keys';
-import { queryAll, type RawItem } from './query';
+import { gsi2, TABLE_KEYS } from './keys';
+import { type KeyedPage, queryAll, queryCount, queryPage, type RawItem } from './query';
+
+const gsi = TABLE_KEYS.gsi1;
+
+/** Which page of a listing: at most `limit` items (100 by default), after `cursor` (a `next` received). */
+export interface PageRequest {
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/** A page of a listing; `next` only when more items follow. */
+export interface Paged<T> {
+  readonly items: T[];
+  readonly next?: string;
+}
+
+export interface OpenClock {
+  readonly dossierId: string;
+  readonly clock: unknown;
+  readonly echeance: string;
+  readonly interestBase?: { amountDueCents: number; retenueGarantieCents: number };
+  /** Absent on clocks written before they carried them. */
+  readonly marcheId?: string;
+  readonly piece?: { cadre: string; numero: string };
+}
 
 /**
  * The cross-dossier views the dossier saves keep up to date: "Tableau de bord" counts (GSI2 `BOARD#siret`),
@@ -29,65 +53,88 @@ export class DossierIndexes {
     return out;
   }
 
-  /** Pending actions of a structure, soonest deadline first ("Synthèse"). */
-  async pendingFor(siret: string, limit = 100): Promise<{ dossierId: string; pending: StoredPending }[]> {
-    return (await this.gsi1Page(`PENDING#${siret}`, limit)).map((i) => ({
-      dossierId: dossierIdOf(i),
-      pending: i.pending as StoredPending,
-    }));
+  /**
+   * One page of a structure's pending actions, soonest deadline first ("Synthèse"), with the cursor of the next page
+   * when more follow; `countPending` says how many there are in all.
+   */
+  async pendingFor(
+    siret: string,
+    page: PageRequest = {},
+  ): Promise<Paged<{ dossierId: string; pending: StoredPending }>> {
+    const { items, next } = await this.gsi1Page(`PENDING#${siret}`, page);
+    return {
+      items: items.map((i) => ({ dossierId: dossierIdOf(i), pending: i.pending as StoredPending })),
+      ...(next ? { next } : {}),
+    };
   }
 
-  /** Open DGP clocks of a MOA by échéance, overdue first. */
-  async openClocksOf(
-    moaSiret: string,
-    limit = 100,
-  ): Promise<
-    {
-      dossierId: string;
-      clock: unknown;
-      echeance: string;
-      interestBase?: { amountDueCents: number; retenueGarantieCents: number };
-      /** Absent on clocks written before they carried them. */
-      marcheId?: string;
-      piece?: { cadre: string; numero: string };
-    }[]
-  > {
-    return (await this.gsi1Page(`DGP#${moaSiret}`, limit)).map((i) => {
-      const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
-      const piece = i.piece as { cadre?: unknown; numero?: unknown } | null | undefined;
-      return {
-        dossierId: dossierIdOf(i),
-        clock: i.clock,
-        echeance: String(i.gsi1sk).split('#')[0] ?? '',
-        ...(typeof i.marcheId === 'string' ? { marcheId: i.marcheId } : {}),
-        ...(piece && typeof piece.cadre === 'string' && typeof piece.numero === 'string'
-          ? { piece: { cadre: piece.cadre, numero: piece.numero } }
-          : {}),
-        ...(base && typeof base.amountDueCents === 'number'
-          ? {
-              interestBase: {
-                amountDueCents: base.amountDueCents,
-                retenueGarantieCents: Number(base.retenueGarantieCents ?? 0),
-              },
-            }
-          : {}),
-      };
-    });
+  /** How many pending actions a structure has (a count Query on its Synthèse partition). */
+  countPending(siret: string): Promise<number> {
+    return this.gsi1Count(`PENDING#${siret}`);
   }
 
-  /** One page of a GSI1 partition, in sort-key order (deadlines, échéances). */
-  private async gsi1Page(partition: string, limit: number): Promise<RawItem[]> {
-    return queryAll(
+  /** One page of a MOA's open DGP clocks by échéance, overdue first; `countOpenClocks` says how many in all. */
+  async openClocksOf(moaSiret: string, page: PageRequest = {}): Promise<Paged<OpenClock>> {
+    const { items, next } = await this.gsi1Page(`DGP#${moaSiret}`, page);
+    return {
+      items: items.map((i) => {
+        const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
+        const piece = i.piece as { cadre?: unknown; numero?: unknown } | null | undefined;
+        return {
+          dossierId: dossierIdOf(i),
+          clock: i.clock,
+          echeance: String(i.gsi1sk).split('#')[0] ?? '',
+          ...(typeof i.marcheId === 'string' ? { marcheId: i.marcheId } : {}),
+          ...(piece && typeof piece.cadre === 'string' && typeof piece.numero === 'string'
+            ? { piece: { cadre: piece.cadre, numero: piece.numero } }
+            : {}),
+          ...(base && typeof base.amountDueCents === 'number'
+            ? {
+                interestBase: {
+                  amountDueCents: base.amountDueCents,
+                  retenueGarantieCents: Number(base.retenueGarantieCents ?? 0),
+                },
+              }
+            : {}),
+        };
+      }),
+      ...(next ? { next } : {}),
+    };
+  }
+
+  /** How many open DGP clocks a MOA has. */
+  countOpenClocks(moaSiret: string): Promise<number> {
+    return this.gsi1Count(`DGP#${moaSiret}`);
+  }
+
+  /** One page of a GSI1 partition, in sort-key order (deadlines, échéances), from a validated cursor. */
+  private gsi1Page(partition: string, page: PageRequest): Promise<KeyedPage> {
+    return queryPage(
       this.client,
       {
         TableName: this.table,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'gsi1pk = :pk',
+        IndexName: gsi.name,
+        KeyConditionExpression: `${gsi.partitionKey} = :pk`,
         ExpressionAttributeValues: { ':pk': partition },
-        Limit: limit,
       },
-      limit,
+      {
+        limit: page.limit ?? 100,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+        shape: {
+          attributes: [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, gsi.partitionKey, gsi.sortKey],
+          partition: { name: gsi.partitionKey, value: partition },
+        },
+      },
     );
+  }
+
+  private gsi1Count(partition: string): Promise<number> {
+    return queryCount(this.client, {
+      TableName: this.table,
+      IndexName: gsi.name,
+      KeyConditionExpression: `${gsi.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+    });
   }
 }
 

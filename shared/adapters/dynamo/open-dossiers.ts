@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor';
 import { TABLE_KEYS } from './keys';
+import { queryCount } from './query';
 
 /**
  * The open dossiers (sparse GSI1 partition `OPEN_DOSSIERS`, one entry per open dossier's META item, oldest first),
@@ -71,22 +72,11 @@ export class OpenDossierIndex {
 
   /** How many dossiers the index holds as open (a count Query, paginated: a count page stops at 1 MB too). */
   async count(): Promise<number> {
-    let total = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: gsi.name,
-          KeyConditionExpression: `${gsi.partitionKey} = :pk`,
-          ExpressionAttributeValues: { ':pk': OPEN_DOSSIERS_PARTITION },
-          Select: 'COUNT',
-          ExclusiveStartKey,
-        }),
-      );
-      total += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return total;
+    return queryCount(this.client, {
+      TableName: this.table,
+      IndexName: gsi.name,
+      KeyConditionExpression: `${gsi.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': OPEN_DOSSIERS_PARTITION },
+    });
   }
 }

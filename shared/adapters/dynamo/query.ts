@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type CursorShape, decodeCursor, encodeCursor } from './cursor';
 
 /** A table item as the document client returns it, before the store's own parsing. */
 export type RawItem = Record<string, unknown>;
@@ -18,4 +24,54 @@ export async function queryAll(
     if (items.length >= limit) break;
   }
   return items;
+}
+
+/** One page of a listing and where the next one starts (absent on the last page: no empty trailing page). */
+export interface KeyedPage {
+  readonly items: RawItem[];
+  readonly next?: string;
+}
+
+/**
+ * One page of exactly `limit` items (fewer only on the last page) of a Query on an index, resumed from a
+ * validated cursor. It reads one item past the page to know whether more follow, so a client is never sent a
+ * cursor leading to an empty page; the cursor is the key of the page's last item (table and index keys).
+ */
+export async function queryPage(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>,
+  options: { readonly limit: number; readonly cursor?: string; readonly shape: CursorShape; readonly path?: string },
+): Promise<KeyedPage> {
+  const start = options.cursor ? decodeCursor(options.cursor, options.shape, options.path) : undefined;
+  const items: RawItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined = start;
+  do {
+    const page = await client.send(
+      new QueryCommand({ ...input, Limit: options.limit + 1 - items.length, ExclusiveStartKey }),
+    );
+    items.push(...((page.Items ?? []) as RawItem[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey && items.length <= options.limit);
+  if (items.length <= options.limit) return { items };
+  const shown = items.slice(0, options.limit);
+  const last = shown[shown.length - 1] as RawItem;
+  return {
+    items: shown,
+    next: encodeCursor(Object.fromEntries(options.shape.attributes.map((a) => [a, last[a]]))),
+  };
+}
+
+/** How many items a Query matches (a count Query, paginated: a count page stops at 1 MB too). */
+export async function queryCount(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Select' | 'Limit'>,
+): Promise<number> {
+  let total = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, Select: 'COUNT', ExclusiveStartKey }));
+    total += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return total;
 }

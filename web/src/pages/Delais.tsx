@@ -1,5 +1,6 @@
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
@@ -23,13 +24,24 @@ const HOLDERS: Record<string, string> = {
 export default function Delais() {
   usePageTitle('Délais de paiement');
   const siret = useSiret();
-  const q = useQuery({
+  // 100 délais a page: « Afficher plus » loads the next one (the API's « suivant »)
+  const q = useInfiniteQuery({
     queryKey: ['delais', siret],
     enabled: !!siret,
-    queryFn: async () =>
-      unwrap(await api.GET('/v1/structures/{siret}/delais', { params: { path: { siret: siret ?? '' } } })),
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET('/v1/structures/{siret}/delais', {
+          params: {
+            path: { siret: siret ?? '' },
+            query: { limite: 100, ...(pageParam ? { suivant: pageParam } : {}) },
+          },
+        }),
+      ),
+    getNextPageParam: (last) => last.suivant,
   });
-  const delais = q.data?.delais ?? [];
+  const first = q.data?.pages[0];
+  const delais = q.data?.pages.flatMap((p) => p.delais) ?? [];
   const details = useQueries({
     queries: delais.map((d) => ({
       queryKey: ['delai', d.dossierId],
@@ -46,13 +58,16 @@ export default function Delais() {
       {!siret ? <NoStructure /> : null}
       {q.isPending && siret ? <Loading /> : null}
       {q.error ? <ErrorNotice error={q.error} /> : null}
-      {q.data && delais.length === 0 ? (
+      {first && delais.length === 0 ? (
         <p>Aucun délai de paiement en cours pour votre structure (seuls les maîtres d’ouvrage en suivent).</p>
       ) : null}
       {delais.length > 0 ? (
         <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="delais">
           <table>
-            <caption>Délais en cours au {formatDate(q.data?.aujourdhui)}</caption>
+            <caption>
+              {first?.total} délai{(first?.total ?? 0) > 1 ? 's' : ''} en cours au {formatDate(first?.aujourdhui)}
+              {first && delais.length < first.total ? ` (${delais.length} affichés)` : ''}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Dossier</th>
@@ -118,6 +133,16 @@ export default function Delais() {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {q.hasNextPage && first ? (
+        <Button
+          priority="secondary"
+          disabled={q.isFetchingNextPage}
+          onClick={() => void q.fetchNextPage()}
+          data-testid="afficher-plus"
+        >
+          {q.isFetchingNextPage ? 'Chargement…' : `Afficher plus (${first.total - delais.length} restants)`}
+        </Button>
       ) : null}
     </>
   );

@@ -6,6 +6,7 @@ import { DEMO } from '../../../../shared/seed/demo';
 import { contextWith } from '../../../../shared/services/context';
 import type { ActResult } from '../../../../shared/services/decisions';
 import type { DossierService } from '../../../../shared/services/dossier-service';
+import { copyIndexEntry } from '../../../fixtures/index-copies';
 import { usePlatform } from '../../../setup/platform';
 import { call, expectProblem, login, seed } from './http';
 
@@ -121,6 +122,40 @@ describe('GET /v1/structures/{siret}/a-traiter', () => {
     });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('GET /v1/structures/{siret}/a-traiter, page after page', () => {
+  it('announces the total and hands a cursor until the last row (152 waits, 100 per page)', async () => {
+    const p = platform();
+    const copies = await copyIndexEntry(p.clients.document, p.tableName, {
+      partition: `PENDING#${s.moe}`,
+      count: 150,
+      prefix: 'ZZ-LIGNE',
+    });
+    const first = await call(p, 'GET', '/v1/structures/{siret}/a-traiter', {
+      token: tokens.moe,
+      params: { siret: s.moe },
+      query: { limite: 100 },
+    });
+    // 2 real waits + 150 copies = 152 = 100 + 52
+    expect(first.status).toBe(200);
+    expect({ rows: first.body.lignes.length, total: first.body.total }).toEqual({ rows: 100, total: 152 });
+    const second = await call(p, 'GET', '/v1/structures/{siret}/a-traiter', {
+      token: tokens.moe,
+      params: { siret: s.moe },
+      query: { limite: 100, suivant: first.body.suivant },
+    });
+    expect(second.status).toBe(200);
+    expect({ rows: second.body.lignes.length, total: second.body.total, suivant: second.body.suivant }).toEqual({
+      rows: 52,
+      total: 152,
+      suivant: undefined,
+    });
+    const ids = [...first.body.lignes, ...second.body.lignes].map((l: { dossierId: string }) => l.dossierId);
+    expect(ids).toEqual([d1.dossier.id, ...copies, d2.dossier.id]);
+    // a copy has no dossier behind it: its row says so (null) rather than failing the page
+    expect(second.body.lignes[0]).toMatchObject({ piece: null, montantTtc: null });
   });
 });
 

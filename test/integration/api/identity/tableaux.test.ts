@@ -8,6 +8,7 @@ import { DEMO } from '../../../../shared/seed/demo';
 import { contextWith } from '../../../../shared/services/context';
 import type { ActResult } from '../../../../shared/services/decisions';
 import type { DossierService } from '../../../../shared/services/dossier-service';
+import { copyIndexEntry } from '../../../fixtures/index-copies';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, login, newUser, seed } from './http';
 
@@ -285,6 +286,95 @@ describe('GET /v1/structures/{siret}/delais: naming and opening each dossier', (
     );
     const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', { token, params: { dossierId: d1.dossier.id } });
     expect(opened.status).toBe(403);
+  });
+});
+
+/** Every page of a list, following « suivant » (with `limite` 100), and the `total` each page announced. */
+async function allPages(path: string, siret: string, token: string, rows: 'attentes' | 'delais') {
+  const pages: { dossierId: string }[][] = [];
+  const totals: number[] = [];
+  let suivant: string | undefined;
+  do {
+    const res = await call(platform(), 'GET', path, {
+      token,
+      params: { siret },
+      query: { limite: 100, ...(suivant ? { suivant } : {}) },
+    });
+    expect(res.status).toBe(200);
+    pages.push(res.body[rows]);
+    totals.push(res.body.total);
+    suivant = res.body.suivant;
+  } while (suivant && pages.length < 10);
+  return { pages, totals };
+}
+
+describe('lists never stop silently (Synthèse and délais of a busy structure)', () => {
+  it('pages through 302 waits of the MOE, 100 at a time, each once, soonest deadline first', async () => {
+    const p = platform();
+    const before = await allPages('/v1/structures/{siret}/synthese', s.moe, tokens.moe ?? '', 'attentes');
+    const [soonest, later] = (before.pages[0] ?? []).map((a) => a.dossierId);
+    const copies = await copyIndexEntry(p.clients.document, p.tableName, {
+      partition: `PENDING#${s.moe}`,
+      count: 300,
+      prefix: 'ZZ-ATTENTE',
+    });
+    const { pages, totals } = await allPages('/v1/structures/{siret}/synthese', s.moe, tokens.moe ?? '', 'attentes');
+    // 2 real waits + 300 copies = 302 = 100 + 100 + 100 + 2; the last page has no « suivant »
+    expect(pages.map((page) => page.length)).toEqual([100, 100, 100, 2]);
+    expect(totals).toEqual([302, 302, 302, 302]);
+    const ids = pages.flat().map((a) => a.dossierId);
+    expect(new Set(ids).size).toBe(302);
+    // the copies share the soonest wait's deadline and sort after it by id (ULIDs "01…" < "ZZ-…"); then the later one
+    expect(ids).toEqual([soonest, ...copies, later]);
+  });
+
+  it('pages through 302 open délais of the MOA with a total', async () => {
+    const p = platform();
+    const before = await allPages('/v1/structures/{siret}/delais', s.moa, tokens.consultation ?? '', 'delais');
+    const [soonest, later] = (before.pages[0] ?? []).map((d) => d.dossierId);
+    const copies = await copyIndexEntry(p.clients.document, p.tableName, {
+      partition: `DGP#${s.moa}`,
+      count: 300,
+      prefix: 'ZZ-DELAI',
+    });
+    const { pages, totals } = await allPages(
+      '/v1/structures/{siret}/delais',
+      s.moa,
+      tokens.consultation ?? '',
+      'delais',
+    );
+    expect(pages.map((page) => page.length)).toEqual([100, 100, 100, 2]);
+    expect(totals).toEqual([302, 302, 302, 302]);
+    expect(pages.flat().map((d) => d.dossierId)).toEqual([soonest, ...copies, later]);
+  });
+
+  it('refuses a forged cursor, or one taken from another structure’s list, with a 422 CURSEUR_INVALIDE', async () => {
+    const p = platform();
+    const forged = Buffer.from(JSON.stringify({ gsi1pk: `PENDING#${s.moe}` })).toString('base64url');
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+        token: tokens.moe,
+        params: { siret: s.moe },
+        query: { suivant: forged },
+      }),
+      422,
+      'CURSEUR_INVALIDE',
+    );
+    const page = await call(p, 'GET', '/v1/structures/{siret}/synthese', {
+      token: tokens.moe,
+      params: { siret: s.moe },
+      query: { limite: 1 },
+    });
+    expect(page.body.suivant).toEqual(expect.any(String));
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/delais', {
+        token: tokens.consultation,
+        params: { siret: s.moa },
+        query: { suivant: page.body.suivant },
+      }),
+      422,
+      'CURSEUR_INVALIDE',
+    );
   });
 });
 
