@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { extractPdfPages } from '../../shared/documents/pdf-text';
+import { addDays, parisDateOf } from '../../shared/domain/calendar';
 import { DEMO } from '../../shared/seed/demo';
 import { imageOnlyPdf, pngBytes } from '../fixtures/documents/generate';
-import { type Session, signInAs, textPdf } from '../integration/api/dossiers/client';
+import { draftWithMainFile, pollVerified, type Session, signInAs, textPdf } from '../integration/api/dossiers/client';
 import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /**
@@ -195,5 +196,71 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     );
     expect(storage).toHaveLength(0);
     expect(await reserved(s, d)).toBe(119 * MB);
+  });
+  it('the titulaire answers a suspension: the missing documents listed, one uploaded, « Compléter », new échéance', async () => {
+    const p = portal();
+    const start = p.platform.clock.now();
+    const d0 = parisDateOf(start);
+    const amounts = { ht: '10000.00', tva: '2000.00', ttc: '12000.00' };
+    const as = (login: string) => signInAs(p.url, login);
+    // Day 0: the titulaire's PDM (A4) is made available to the MOE: the DGP starts; MOE (A15) and MOA (A19) follow
+    const titulaire = await as(DEMO_LOGINS.titulaire);
+    const a4 = await draftWithMainFile(
+      titulaire,
+      `/v1/marches/${DEMO.marcheId}/pieces`,
+      { cadre: 'A4', numero: 'PDM-E2E-SUSP', montants: amounts },
+      pollVerified(titulaire),
+    );
+    const opened = await titulaire.post(`/v1/dossiers/${a4.dossierId}/pieces/${a4.pieceId}/envoyer`, {});
+    expect(opened.status).toBe(201);
+    const id = a4.dossierId;
+    let version = opened.version as number;
+    for (const [login, cadre, numero, type] of [
+      [DEMO_LOGINS.moe, 'A15', 'EA-E2E-SUSP', 'DEPOSER_ETAT_ACOMPTE'],
+      [DEMO_LOGINS.moa, 'A19', 'EAV-E2E-SUSP', 'VALIDER_ETAT_ACOMPTE'],
+    ] as const) {
+      const s = await as(login);
+      const d = await draftWithMainFile(
+        s,
+        `/v1/dossiers/${id}/pieces`,
+        { cadre, numero, montants: amounts },
+        pollVerified(s),
+      );
+      const sent = await s.post(`/v1/dossiers/${id}/pieces/${d.pieceId}/envoyer`, { type }, { ifMatch: version });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+      version = sent.version as number;
+    }
+    // Day 10: the service financier suspends, listing two documents
+    await p.platform.advanceClock({ to: new Date(start.getTime() + 10 * 86_400_000) });
+    const sf = await as(DEMO_LOGINS.financier);
+    const suspended = await sf.post(
+      `/v1/dossiers/${id}/actions`,
+      { type: 'SUSPENDRE', documentsManquants: ['RIB', 'Attestation de vigilance URSSAF'] },
+      { ifMatch: version },
+    );
+    expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
+    // Day 15: the titulaire answers in the browser
+    await p.platform.advanceClock({ to: new Date(start.getTime() + 15 * 86_400_000) });
+    const page = await p.signIn(DEMO_LOGINS.titulaire);
+    await page.goto(`/dossiers/${id}`);
+    const complement = page.getByTestId('complement');
+    await complement.waitFor();
+    expect(await page.getByTestId('documents-manquants').textContent()).toContain('Attestation de vigilance URSSAF');
+    await complement
+      .getByLabel(/^Documents demandés/)
+      .setInputFiles([
+        pdfFile('rib.pdf', await textPdf(['Relevé d’identité bancaire'])),
+        pdfFile('urssaf.pdf', await textPdf(['Attestation de vigilance'])),
+      ]);
+    await eventually(() => complement.getByTestId('envoi').filter({ hasText: 'vérifié' }).count()).toBe(2);
+    await expectAccessible(page);
+    await screenshot(page, 'dossier-complement');
+    await complement.getByRole('button', { name: 'Compléter avec 2 documents' }).click();
+    // Suspended on day 10 of a 30-day DGP: 30 − 10 = 20 days were left; the complete answer on day 15 opens
+    // max(30, 20) = 30 days (CCP R2192-29): échéance = day 15 + 30 = day 45
+    const d45 = addDays(d0, 45);
+    const expected = `${d45.slice(8, 10)}/${d45.slice(5, 7)}/${d45.slice(0, 4)}`;
+    await eventually(() => page.getByTestId('dgp').textContent()).toContain(`échéance le ${expected}`);
+    await eventually(() => page.getByTestId('complement').count()).toBe(0);
   });
 });

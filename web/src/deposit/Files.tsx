@@ -37,15 +37,27 @@ const STATUT: Record<Brouillon['fichiers'][number]['verification']['statut'], st
   ABANDONNE: 'Abandonné (non reçu)',
 };
 
-export function Files({ draft, onChanged }: { draft: Brouillon; onChanged: () => void }) {
+export function Files({
+  draft,
+  onChanged,
+  supplement = false,
+}: {
+  draft: Brouillon;
+  onChanged: () => void;
+  /** A sent piece answering its suspension: attachments only, and only the documents added for it are listed. */
+  supplement?: boolean;
+}) {
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const titleId = useId();
   const update = (key: string, patch: Partial<Upload>) =>
     setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...patch } : u)));
   const serverFile = (id?: string) => draft.fichiers.find((f) => f.id === id);
   // Files sent from this screen keep their progress bar and show the service's verdict; the table lists the others
   // (those of a reopened draft)
   const mine = new Set(uploads.map((u) => u.fichierId).filter(Boolean));
-  const rows = draft.fichiers.filter((f) => !mine.has(f.id) && f.verification.statut !== 'ABANDONNE');
+  const rows = draft.fichiers.filter(
+    (f) => !mine.has(f.id) && f.verification.statut !== 'ABANDONNE' && (!supplement || f.complement),
+  );
   const live = (st: string | undefined) => st === 'VERIFIE' || st === 'EN_ATTENTE';
   const mainTaken =
     draft.fichiers.some((f) => f.role === 'PRINCIPAL' && live(f.verification.statut)) ||
@@ -92,13 +104,13 @@ export function Files({ draft, onChanged }: { draft: Brouillon; onChanged: () =>
   };
 
   return (
-    <section aria-labelledby="fichiers-titre" className="fr-mb-4w" data-testid="fichiers">
-      <h2 id="fichiers-titre">Fichiers</h2>
+    <section aria-labelledby={titleId} className="fr-mb-4w" data-testid="fichiers">
+      {supplement ? <h4 id={titleId}>Documents à envoyer</h4> : <h2 id={titleId}>Fichiers</h2>}
       <p data-testid="place">
         Place utilisée : {formatMo(draft.octetsReserves)} sur {formatMo(draft.octetsMax)} pour la pièce et ses pièces
         jointes ; {formatMo(MAX_FILE_BYTES)} au plus par fichier. Un fichier qui ne tient pas est refusé avant l’envoi.
       </p>
-      {!mainTaken ? (
+      {!mainTaken && !supplement ? (
         <DropZone
           label="Fichier principal (PDF texte)"
           hint="Le PDF exporté par votre logiciel, pas un scan : ses montants et son numéro sont lus pour pré-remplir la pièce."
@@ -107,7 +119,7 @@ export function Files({ draft, onChanged }: { draft: Brouillon; onChanged: () =>
         />
       ) : null}
       <DropZone
-        label="Pièces jointes"
+        label={supplement ? 'Documents demandés' : 'Pièces jointes'}
         hint="Plusieurs fichiers possibles (PDF, tableurs, images…), 50 caractères au plus pour chaque nom."
         multiple
         onFiles={(f) => add(f, 'ANNEXE')}
@@ -122,7 +134,7 @@ export function Files({ draft, onChanged }: { draft: Brouillon; onChanged: () =>
       {rows.length > 0 ? (
         <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="fichiers-piece">
           <table>
-            <caption>Fichiers de la pièce</caption>
+            <caption>{supplement ? 'Documents ajoutés à la pièce' : 'Fichiers de la pièce'}</caption>
             <thead>
               <tr>
                 <th scope="col">Nom</th>
