@@ -78,7 +78,7 @@ export const lireDelai = httpHandler({
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
-    return ok(delaiJson(await service.currentClockView(record)), { etag: record.version });
+    return ok(delaiJson(await service.currentClockView(record), record.state), { etag: record.version });
   },
 });
 
