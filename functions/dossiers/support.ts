@@ -2,7 +2,8 @@ import { interpretCancellation, TransactionRace } from '../../shared/adapters/dy
 import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
 import { SPACES, type Space } from '../../shared/domain/roles';
-import { type Actor, resolveActor } from '../../shared/services/authorization';
+import type { Membership } from '../../shared/domain/structures';
+import { type Actor, actorFrom, loadAccess, resolveActor } from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
@@ -53,13 +54,27 @@ export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TR
 
 /** Readers come through either space: the first that lets them read wins; otherwise the first refusal. */
 export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
+  return (await readerOf(who, marche)).actor;
+}
+
+/**
+ * The reader and the attachment it reads through (its subscriptions tell which actions it may take): the access
+ * facts are read once, then decided for each space in turn.
+ */
+export async function readerOf(
+  who: Who,
+  marche: Marche,
+): Promise<{ actor: Actor; membership: Membership | undefined }> {
+  const facts = await loadAccess(
+    { userId: who.userId, marche, now: serviceContext().clock.now(), ...siretOf(who) },
+    serviceContext().stores.identity,
+  );
   let first: unknown;
   for (const space of SPACES) {
     try {
-      return await resolveActor(
-        { userId: who.userId, marche, space, need: 'read', now: serviceContext().clock.now(), ...siretOf(who) },
-        serviceContext().stores.identity,
-      );
+      const actor = actorFrom({ ...facts, space, need: 'read' });
+      const membership = facts.memberships.find((m) => m.siret === actor.siret && m.userId === who.userId);
+      return { actor, membership };
     } catch (e) {
       if (!isDomainError(e) || e.code !== 'ESPACE_NON_SOUSCRIT') throw e;
       first ??= e;
