@@ -1,8 +1,15 @@
 import { interpretCancellation, TransactionRace } from '../../shared/adapters/dynamo/transactions';
 import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
+import { unknownPiece } from '../../shared/domain/pieces';
 import { SPACES, type Space } from '../../shared/domain/roles';
-import { type Actor, resolveActor } from '../../shared/services/authorization';
+import {
+  type Actor,
+  type ActorRequest,
+  resolveActor,
+  resolveActorOf,
+  unknownDossier,
+} from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
@@ -42,13 +49,26 @@ export function requestServices(): RequestServices {
 export interface Who {
   readonly userId: string;
   readonly actingSiret?: string;
+  /**
+   * The dossier or piece the request names: to a user none of whose structures is an actor of its marché, the
+   * answer is this 404 (the one a missing dossier gets), not a 403 naming the marché (`resolveActorOf`).
+   */
+  readonly hidden?: () => DomainError;
+}
+
+/** The 404 of a dossier, for `Who.hidden`. */
+export const asUnknownDossier = (dossierId: string) => () => unknownDossier(dossierId);
+/** The 404 of a piece, for `Who.hidden`. */
+export const asUnknownPiece = (pieceId: string) => () => unknownPiece(pieceId);
+
+function resolve(who: Who, req: Omit<ActorRequest, 'userId' | 'now' | 'actingSiret'>): Promise<Actor> {
+  const full = { ...req, userId: who.userId, now: serviceContext().clock.now(), ...siretOf(who) };
+  const store = serviceContext().stores.identity;
+  return who.hidden ? resolveActorOf(full, store, who.hidden) : resolveActor(full, store);
 }
 
 export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
-  return resolveActor(
-    { userId: who.userId, marche, space, need: 'act', now: serviceContext().clock.now(), ...siretOf(who) },
-    serviceContext().stores.identity,
-  );
+  return resolve(who, { marche, space, need: 'act' });
 }
 
 /** Readers come through either space: the first that lets them read wins; otherwise the first refusal. */
@@ -56,10 +76,7 @@ export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
   let first: unknown;
   for (const space of SPACES) {
     try {
-      return await resolveActor(
-        { userId: who.userId, marche, space, need: 'read', now: serviceContext().clock.now(), ...siretOf(who) },
-        serviceContext().stores.identity,
-      );
+      return await resolve(who, { marche, space, need: 'read' });
     } catch (e) {
       if (!isDomainError(e) || e.code !== 'ESPACE_NON_SOUSCRIT') throw e;
       first ??= e;

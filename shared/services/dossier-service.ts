@@ -41,7 +41,7 @@ import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
 import { executionName } from '../domain/workflow';
-import { type Actor, assertMayOpenDossier, resolveActor } from './authorization';
+import { type Actor, assertMayOpenDossier, resolveActorOf, unknownDossier } from './authorization';
 import { buyerParamsOf } from './buyer-params';
 import type { DossierNotifications } from './notifications/dossier-notifications';
 
@@ -214,7 +214,8 @@ export class DossierService {
   async decide(request: DecideRequest): Promise<ActResult> {
     const target: Target = { ...request, actionType: request.action.type, versionRequired: true };
     return this.apply(target, async (record, marche) => {
-      const actor = await resolveActor(
+      // an outsider to the marché of an existing dossier is answered as for a missing one (no existence leak)
+      const actor = await resolveActorOf(
         {
           userId: request.userId,
           marche,
@@ -224,6 +225,7 @@ export class DossierService {
           now: this.deps.clock.now(),
         },
         this.deps.identityStore,
+        (refusal) => (record && request.dossierId ? unknownDossier(request.dossierId) : refusal),
       );
       if (!record) assertMayOpenDossier(actor);
       const decision = request.prepare ? await request.prepare(actor) : request;
@@ -367,10 +369,6 @@ export class DossierService {
       this.deps.onWorkflowError?.(e, `dossier ${dossier.id}`);
     }
   }
-}
-
-function unknownDossier(dossierId: string): DomainError {
-  return new DomainError('DOSSIER_INCONNU', `Le dossier ${dossierId} n'existe pas.`, 'NOT_FOUND');
 }
 
 function toAuditEvent(
