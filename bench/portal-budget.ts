@@ -8,9 +8,10 @@
  *   actually fetched to show the Synthèse (entry + the lazily loaded screen), from the same files.
  * - Time to interactive of the Synthèse: the embedded platform (in memory) with the demo data and 200 more pieces
  *   deposited for the MOE; a signed-in tab (session in sessionStorage) opens `/synthese`; measured from the
- *   navigation's start to the later of (a) the table showing its 200 rows and (b) the end of the last long task
- *   (> 50 ms, PerformanceObserver `longtask`) seen until 2 s after that, i.e. the main thread is free to answer a
- *   click. Unthrottled, then with the CPU slowed 4× (Chromium's own throttling: an old laptop).
+ *   navigation's start to the later of (a) the table showing its first page (100 of the 200 rows; the rest come
+ *   with « Afficher plus ») and (b) the end of the last long task (> 50 ms, PerformanceObserver `longtask`) seen
+ *   until 2 s after that, i.e. the main thread is free to answer a click. Unthrottled, then with the CPU slowed 4×
+ *   (Chromium's own throttling: an old laptop).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +28,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/chromium';
 
 const N = Number(process.env.BENCH_N ?? 5);
 const ROWS = 200;
+/** The Synthèse shows its first page of 100 lines (the rest behind « Afficher plus »): usable once that page is. */
+const FIRST_PAGE = 100;
+const SHOWN = Math.min(ROWS, FIRST_PAGE);
 const TARGET_JS_GZIP_KB = 250;
 const TARGET_TTI_MS = 2000;
 
@@ -95,7 +99,7 @@ async function loadSynthese(
       const w = globalThis as unknown as Win;
       return w.document.querySelectorAll('[data-testid="synthese"] tbody tr').length >= n && w.performance.now();
     },
-    ROWS,
+    SHOWN,
     { timeout: 120_000, polling: 'raf' },
   );
   const rowsAt = (await rowsHandle.jsonValue()) as number;
@@ -202,7 +206,7 @@ async function main(): Promise<void> {
       }
       const tti = median(samples.map((s) => s.tti));
       console.log(
-        `\nSynthèse de ${ROWS} lignes, processeur ${slowdown === 1 ? 'non bridé' : `bridé ${slowdown}×`} (${N} chargements à froid)`,
+        `\nSynthèse de ${ROWS} pièces (${SHOWN} lignes affichées), processeur ${slowdown === 1 ? 'non bridé' : `bridé ${slowdown}×`} (${N} chargements à froid)`,
       );
       console.log(
         `  lecture /a-traiter (API locale, du départ de la requête à la fin de la réponse) : médiane ${median(samples.map((s) => s.api)).toFixed(0)} ms`,

@@ -226,7 +226,9 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       account: LOCAL_ACCOUNT,
       components: () => ({ ...components }),
       ready: () => ready,
-      ...(options.portal ? { portal: createPortalHandler(options.portal) } : {}),
+      ...(options.portal
+        ? { portal: createPortalHandler({ ...options.portal, connectOrigins: () => (s3 ? [s3.endpoint] : []) }) }
+        : {}),
       pages: (req, res, url) => mail?.pages(req, res, url) ?? Promise.resolve(false),
       findUser: async (address) => {
         if (!documentClient) return undefined;

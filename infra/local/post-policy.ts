@@ -43,13 +43,25 @@ function invalidPolicy(message: string): PostPolicyRejection {
 
 /** Returns undefined when S3 would accept the upload, else the error S3 would answer. */
 export function checkPostPolicy(upload: PostUpload, options: PostPolicyOptions): PostPolicyRejection | undefined {
+  if (upload.fileSize === undefined) {
+    return { status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' };
+  }
+  const form = checkPostForm(upload, options);
+  return 'status' in form ? form : checkFileSize(upload.fileSize, form.range);
+}
+
+/**
+ * The form's fields against its signed policy (signature, expiry, every condition but the size): what can be
+ * checked before the file's bytes arrive. Returns the rejection, or the policy's `content-length-range` if any.
+ */
+export function checkPostForm(
+  upload: Pick<PostUpload, 'fields' | 'bucket'>,
+  options: PostPolicyOptions,
+): PostPolicyRejection | { readonly range?: readonly [number, number] } {
   const fields = new Map<string, string>();
   for (const [name, value] of upload.fields) fields.set(name.toLowerCase(), value);
   const value = (name: string) => (name === 'bucket' ? upload.bucket : fields.get(name));
 
-  if (upload.fileSize === undefined) {
-    return { status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' };
-  }
   const policy = fields.get('policy');
   if (!policy) return accessDenied('Access Denied');
 
@@ -129,24 +141,31 @@ export function checkPostPolicy(upload: PostUpload, options: PostPolicyOptions):
     if (IGNORED_FIELDS.has(name) || name.startsWith('x-ignore-') || covered.has(name)) continue;
     return accessDenied(`Invalid according to Policy: Extra input fields: ${name}`);
   }
-  if (range) {
-    const [min, max] = range;
-    if (upload.fileSize > max) {
-      return {
-        status: 400,
-        code: 'EntityTooLarge',
-        message: 'Your proposed upload exceeds the maximum allowed size',
-        extra: { ProposedSize: String(upload.fileSize), MaxSizeAllowed: String(max) },
-      };
-    }
-    if (upload.fileSize < min) {
-      return {
-        status: 400,
-        code: 'EntityTooSmall',
-        message: 'Your proposed upload is smaller than the minimum allowed size',
-        extra: { ProposedSize: String(upload.fileSize), MinSizeAllowed: String(min) },
-      };
-    }
+  return range ? { range } : {};
+}
+
+/** The file's size against the policy's `content-length-range`: undefined when it fits. */
+export function checkFileSize(
+  size: number,
+  range: readonly [number, number] | undefined,
+): PostPolicyRejection | undefined {
+  if (!range) return undefined;
+  const [min, max] = range;
+  if (size > max) {
+    return {
+      status: 400,
+      code: 'EntityTooLarge',
+      message: 'Your proposed upload exceeds the maximum allowed size',
+      extra: { ProposedSize: String(size), MaxSizeAllowed: String(max) },
+    };
+  }
+  if (size < min) {
+    return {
+      status: 400,
+      code: 'EntityTooSmall',
+      message: 'Your proposed upload is smaller than the minimum allowed size',
+      extra: { ProposedSize: String(size), MinSizeAllowed: String(min) },
+    };
   }
   return undefined;
 }

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Clock } from '../../shared/adapters/clock';
 import type { CorsRule } from './cdk-model';
-import { closeServer, listen, listenPreferring, readBody } from './net';
-import { checkPostPolicy, type PostPolicyRejection } from './post-policy';
+import { closeServer, listen, listenPreferring } from './net';
+import type { PostPolicyRejection } from './post-policy';
+import { type BrowserPostOutcome, type BrowserPostStore, receiveBrowserPost } from './s3-post';
 
 /** One record of an S3 event notification, as AWS delivers it to Lambda. */
 export interface S3EventRecord {
@@ -140,6 +141,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     configureBuckets: [{ name: options.bucket, configs: cors ? [cors] : [] }],
   });
   const completing = new Set<string>();
+  /** bucket/key of browser POSTs being published (their copy's event is renamed Post). */
+  const posting = new Set<string>();
   /** bucket/key → version ids of POSTs forwarded to s3rver whose event has not come yet (one POST per key at once). */
   const pendingVersions = new Map<string, string[]>();
   const keyQueues = new Map<string, Promise<unknown>>();
@@ -154,6 +157,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       if (record.eventName === 'ObjectCreated:Post' && completing.has(`${name}/${rawKey}`)) {
         record.eventName = 'ObjectCreated:CompleteMultipartUpload';
       }
+      // A browser POST is published by copying its checked version (s3-post.ts): AWS names that event Post
+      if (record.eventName === 'ObjectCreated:Copy' && posting.has(`${name}/${rawKey}`)) {
+        record.eventName = 'ObjectCreated:Post';
+      }
       record.awsRegion = options.region;
       record.eventTime = options.clock.now().toISOString();
       record.s3.bucket.arn = `arn:aws:s3:::${name}`;
@@ -164,19 +171,24 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const { port: internalPort } = await server.run();
   const maxPostBytes = options.maxPostBytes ?? 64 * 1024 * 1024;
   const agent = new http.Agent({ keepAlive: true });
-  /** A PUT straight to s3rver (s3rver checks no signature: the front is the only way in). */
-  const putInternal = (path: string, body: Buffer, headers: Record<string, string>) =>
-    new Promise<void>((resolve, reject) => {
-      const put = http.request(
+  /** A request straight to s3rver (s3rver checks no signature: the front is the only way in). */
+  const internal = (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: NodeJS.ReadableStream,
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> =>
+    new Promise((resolve, reject) => {
+      const request = http.request(
         {
           host: '127.0.0.1',
           port: internalPort,
-          method: 'PUT',
+          method,
           path,
           agent,
           headers: {
             ...headers,
-            'content-length': String(body.length),
+            ...(body ? {} : { 'content-length': '0' }),
             // s3rver checks the key id only, not a SigV4 signature (local-stack-notes §2)
             authorization: `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${amzDate().slice(0, 8)}/${options.region}/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
             'x-amz-date': amzDate(),
@@ -184,15 +196,70 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
           },
         },
         (up) => {
-          up.resume();
-          up.on('end', () =>
-            (up.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`s3rver PUT ${path}: ${up.statusCode}`)),
-          );
+          const chunks: Buffer[] = [];
+          up.on('data', (chunk: Buffer) => chunks.push(chunk));
+          up.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = up.statusCode ?? 500;
+            if (status < 300) resolve({ status, headers: up.headers, text });
+            else reject(new Error(`s3rver ${method} ${path}: ${status} ${text.slice(0, 200)}`));
+          });
         },
       );
-      put.on('error', reject);
-      put.end(body);
+      request.on('error', reject);
+      if (body) {
+        body.on('error', (error) => request.destroy(error));
+        body.pipe(request);
+      } else request.end();
     });
+  const objectPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+  /** Where checked browser uploads go (s3-post.ts): a hidden version copy first, published under its key once checked. */
+  const versions: BrowserPostStore = {
+    storeVersion: async (bucket, key, versionId, body, headers) => {
+      await internal('PUT', versionPath(bucket, key, versionId), headers, body);
+    },
+    removeVersion: async (bucket, key, versionId) => {
+      await internal('DELETE', versionPath(bucket, key, versionId), {});
+    },
+    publish: async (bucket, key, versionId, stored) => {
+      const hidden = versionPath(bucket, key, versionId);
+      // s3rver answers a PUT before its file is flushed: wait until the stored size is the received one
+      for (let attempt = 0; ; attempt++) {
+        const head = await internal('HEAD', hidden, {});
+        if (Number(head.headers['content-length']) === stored.bytes) break;
+        if (attempt >= 200) throw new Error(`version ${versionId} of ${key} not stored whole`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // The version keeps its SHA-256 (served with x-amz-checksum-mode); the published object carries its metadata
+      await internal('PUT', hidden, {
+        ...stored.headers,
+        'x-amz-meta-local-checksum-sha256': stored.sha256,
+        'x-amz-copy-source': hidden,
+        'x-amz-metadata-directive': 'REPLACE',
+      });
+      posting.add(`${bucket}/${key}`);
+      const queue = pendingVersions.get(`${bucket}/${key}`) ?? [];
+      queue.push(versionId);
+      pendingVersions.set(`${bucket}/${key}`, queue);
+      try {
+        const copied = await internal('PUT', objectPath(bucket, key), { 'x-amz-copy-source': hidden });
+        return /<ETag>([^<]*)<\/ETag>/.exec(copied.text)?.[1]?.replaceAll('&quot;', '"') ?? '""';
+      } finally {
+        posting.delete(`${bucket}/${key}`);
+        if (queue.length === 0) pendingVersions.delete(`${bucket}/${key}`);
+      }
+    },
+  };
+  const inKeyOrder = <T>(id: string, publish: () => Promise<T>): Promise<T> => {
+    const turn = (keyQueues.get(id) ?? Promise.resolve()).then(publish);
+    const settled = turn.catch(() => undefined);
+    keyQueues.set(id, settled);
+    void settled.then(() => {
+      if (keyQueues.get(id) === settled) keyQueues.delete(id);
+    });
+    return turn;
+  };
 
   const allowedOrigin = (origin: string | undefined) => {
     if (!origin) return undefined;
@@ -208,6 +275,47 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       ...(origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
     });
     res.end(body);
+  };
+  /** S3's answer to an accepted browser POST: 204 by default, 200 / 201 (with its XML) or a 303 as the form asks. */
+  const answerPost = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    posted: BrowserPostOutcome & { ok: true },
+  ) => {
+    const origin = allowedOrigin(req.headers.origin);
+    const rule = options.cors.find((r) => r.allowedOrigins.includes('*') || r.allowedOrigins.includes(origin ?? ''));
+    const location = `http://${req.headers.host ?? '127.0.0.1'}${objectPath(posted.bucket, posted.key)}`;
+    const headers: Record<string, string> = {
+      etag: posted.etag,
+      location,
+      'x-amz-version-id': posted.versionId,
+      ...(origin ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {}),
+      ...(origin && rule?.exposedHeaders?.length
+        ? { 'access-control-expose-headers': rule.exposedHeaders.join(', ') }
+        : {}),
+    };
+    const redirect = posted.fields.get('success_action_redirect');
+    if (redirect) {
+      const target = new URL(redirect);
+      target.searchParams.set('bucket', posted.bucket);
+      target.searchParams.set('key', posted.key);
+      target.searchParams.set('etag', posted.etag);
+      res.writeHead(303, { ...headers, location: target.toString(), 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const status = posted.fields.get('success_action_status');
+    if (status === '201') {
+      const body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n' +
+        `<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(posted.bucket)}</Bucket>` +
+        `<Key>${escapeXml(posted.key)}</Key><ETag>${escapeXml(posted.etag)}</ETag></PostResponse>`;
+      res.writeHead(201, { ...headers, 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    res.writeHead(status === '200' ? 200 : 204, { ...headers, 'content-length': '0' });
+    res.end();
   };
   const forward = (
     req: http.IncomingMessage,
@@ -256,78 +364,21 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
           req.resume();
           return;
         }
-        const body = await readBody(req, maxPostBytes);
-        let form: FormData;
-        try {
-          form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-        } catch {
-          sendError(req, res, {
-            status: 400,
-            code: 'MalformedPOSTRequest',
-            message: 'The body of your POST request is not well-formed multipart/form-data.',
-          });
-          return;
-        }
-        const fields = new Map<string, string>();
-        let file: Buffer | undefined;
-        for (const [name, value] of form) {
-          if (name === 'file') {
-            file = typeof value === 'string' ? Buffer.from(value) : Buffer.from(await value.arrayBuffer());
-          } else if (typeof value === 'string') fields.set(name, value);
-        }
-        const bucket = decodeURIComponent(bucketPost[1] as string);
-        const rejection = checkPostPolicy(
-          { fields, fileSize: file?.length, bucket },
-          {
-            now: options.clock.now(),
-            credentials: { [options.credentials.accessKeyId]: options.credentials.secretAccessKey },
-          },
-        );
-        if (rejection) {
-          sendError(req, res, rejection);
-          return;
-        }
-        // S3 computes the checksum the form declares and refuses other bytes (BadDigest)
-        const declared256 = fields.get('x-amz-checksum-sha256');
-        if (declared256 !== undefined && file) {
-          const actual = createHash('sha256').update(file).digest('base64');
-          if (actual !== declared256) {
-            sendError(req, res, {
-              status: 400,
-              code: 'BadDigest',
-              message: 'The SHA256 you specified did not match the calculated checksum.',
-            });
-            return;
-          }
-        }
-        const key = fields.get('key');
-        if (!key || !file) {
-          forward(req, res, body);
-          return;
-        }
-        const id = `${bucket}/${key}`;
-        const previous = keyQueues.get(id) ?? Promise.resolve();
-        const turn = previous.then(async () => {
-          const versionId = newVersionId();
-          await putInternal(versionPath(bucket, key, versionId), file as Buffer, {
-            'content-type': fields.get('Content-Type') ?? fields.get('content-type') ?? 'application/octet-stream',
-            'x-amz-meta-local-checksum-sha256': createHash('sha256')
-              .update(file as Buffer)
-              .digest('base64'),
-          });
-          const queue = pendingVersions.get(id) ?? [];
-          queue.push(versionId);
-          pendingVersions.set(id, queue);
-          await new Promise<void>((done) =>
-            forward(req, res, body, done, { headers: () => ({ 'x-amz-version-id': versionId }) }),
-          );
-          if (queue.length === 0) pendingVersions.delete(id);
+        const outcome = await receiveBrowserPost(req, decodeURIComponent(bucketPost[1] as string), versions, {
+          now: options.clock.now(),
+          credentials: { [options.credentials.accessKeyId]: options.credentials.secretAccessKey },
+          maxPostBytes,
+          newVersionId,
+          inKeyOrder,
         });
-        keyQueues.set(
-          id,
-          turn.catch(() => undefined),
-        );
-        await turn;
+        if (!outcome.ok) {
+          // S3 answers at once and closes; the rest of the body is read and dropped
+          res.setHeader('connection', 'close');
+          sendError(req, res, outcome.error);
+          req.resume();
+          return;
+        }
+        answerPost(req, res, outcome);
         return;
       }
       // CompleteMultipartUpload: remember the key, so that its event is named as AWS names it.

@@ -1,6 +1,8 @@
 import type { IdentityStore, Stored } from '../adapters/dynamo/identity-store';
-import type { WriteOp } from '../adapters/dynamo/write-ops';
+import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { staleError, type WriteOp } from '../adapters/dynamo/write-ops';
 import { DomainError } from '../domain/errors';
+import { technicalPasswordNoticeAt } from '../domain/notifications';
 import {
   assertStructureActive,
   deactivateUser as deactivateUserRule,
@@ -112,6 +114,8 @@ export async function resetTechnicalPassword(
   store: IdentityStore,
   input: { readonly actorId: string; readonly siret: string; readonly password: string },
   now: Date,
+  /** Where the GP's notice 30 days before the expiry is armed (issue 13); none without it. */
+  outbox?: OutboxStore,
 ): Promise<TechnicalAccount> {
   const gp = await activeUser(store, input.actorId, now);
   const [structure, actor] = await Promise.all([
@@ -138,8 +142,21 @@ export async function resetTechnicalPassword(
     store.membershipCheck(a, a.version),
     ...store.userWrites(user, existingUser?.version ?? 0),
     ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
+    ...(outbox ? [technicalPasswordNoticeWrite(outbox, next)] : []),
   ]);
   return next;
+}
+
+/** The GP's notice of this password, armed 30 days before it expires; it replaces the previous password's. */
+function technicalPasswordNoticeWrite(outbox: OutboxStore, account: TechnicalAccount): WriteOp {
+  return {
+    item: outbox.technicalPasswordNoticeItem({
+      siret: account.siret,
+      dueAt: technicalPasswordNoticeAt(account.passwordChangedAt).toISOString(),
+      changedAt: account.passwordChangedAt.toISOString(),
+    }),
+    onConditionFailed: () => staleError('Le rappel du mot de passe technique'),
+  };
 }
 
 /**

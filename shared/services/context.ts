@@ -132,7 +132,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
         notifications: new DossierNotifications({ outbox: stores.outbox, onReminderArmed: infra.onReminderArmed }),
       }),
     dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
-    identity: () => new IdentityService(stores.identity),
+    identity: () => new IdentityService(stores.identity, stores.outbox),
     structureAdmin: () => new StructureAdministration(stores.identity),
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),

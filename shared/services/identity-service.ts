@@ -160,6 +160,6 @@ export class IdentityService extends MembershipService {
     input: { readonly actorId: string; readonly siret: string; readonly password: string },
     now: Date,
   ): Promise<TechnicalAccount> {
-    return resetTechnicalPasswordOf(this.store, input, now);
+    return resetTechnicalPasswordOf(this.store, input, now, this.outbox);
   }
 }

@@ -1,6 +1,8 @@
 import type { IdentityStore, Stored } from '../adapters/dynamo/identity-store';
-import { staleError } from '../adapters/dynamo/write-ops';
+import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { staleError, type WriteOp } from '../adapters/dynamo/write-ops';
 import { DomainError } from '../domain/errors';
+import { attachmentDecided, attachmentRequested, type NotificationIntent } from '../domain/notifications';
 import type { Space, SpaceMode } from '../domain/roles';
 import {
   assertManagerOf,
@@ -37,8 +39,25 @@ export function asActor(m: Stored<Membership> | undefined, siret: string, userId
   );
 }
 
+/** The outbox entry of a notification, as one more item of the transaction that causes it (issue 13). */
+export function outboxWrite(outbox: OutboxStore, intent: NotificationIntent, at: Date): WriteOp {
+  return {
+    item: outbox.outboxItem(intent, at.toISOString()),
+    onConditionFailed: () => staleError('La notification'),
+  };
+}
+
 export class MembershipService {
-  constructor(readonly store: IdentityStore) {}
+  /** `outbox`: where the notifications of requests and decisions are written (none without it: seeds, tests). */
+  constructor(
+    readonly store: IdentityStore,
+    readonly outbox?: OutboxStore,
+  ) {}
+
+  /** The notification as an item of the caller's transaction, when notifications are on. */
+  protected notify(intent: NotificationIntent, at: Date): WriteOp[] {
+    return this.outbox ? [outboxWrite(this.outbox, intent, at)] : [];
+  }
 
   async getStructure(siret: string): Promise<Stored<Structure>> {
     const s = await this.store.getStructure(siret);
@@ -82,7 +101,15 @@ export class MembershipService {
     ]);
     const request = requestAttachmentRule(structure, user, existing ? [existing] : [], now, input.spaces);
     const version = existing?.version ?? 0;
-    await this.store.commit([this.store.membershipWrite(request, version)]);
+    // The gestionnaires are asked to decide, in the request's own transaction (issue 13)
+    const notice = attachmentRequested({
+      siret: structure.siret,
+      raisonSociale: structure.raisonSociale,
+      requesterId: user.id,
+      requesterAddress: user.contactAddress,
+      at: now.toISOString(),
+    });
+    await this.store.commit([this.store.membershipWrite(request, version), ...this.notify(notice, now)]);
     return { ...request, version: version + 1 };
   }
 
@@ -112,9 +139,19 @@ export class MembershipService {
     checkVersion(input.expectedVersion, request.version, `La demande de rattachement de ${input.userId}`);
     const d = asActor(decider, input.siret, input.deciderId);
     const next = decideAttachmentRule(request, d, input.decision, now, input.role ? { role: input.role } : {});
+    const structure = await this.store.getStructure(input.siret);
+    // The requester is told, in the decision's own transaction (issue 13)
+    const notice = attachmentDecided({
+      siret: input.siret,
+      raisonSociale: structure?.raisonSociale,
+      requesterId: input.userId,
+      decision: input.decision,
+      at: now.toISOString(),
+    });
     await this.store.commit([
       this.store.membershipWrite(next, request.version),
       this.store.membershipCheck(d, d.version),
+      ...this.notify(notice, now),
     ]);
     return { ...next, version: request.version + 1 };
   }

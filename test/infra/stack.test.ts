@@ -349,6 +349,13 @@ describe('Api', () => {
         Audience: [clientRef(stack.api.userPoolClient), clientRef(stack.portal.client)],
       },
     });
+    // The portal's bearer is its ID token (the one carrying the e-mail the API knows a person by): it has no OAuth
+    // scopes, so no route may require any.
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.length).toBeGreaterThan(0);
+    expect(
+      routes.filter((r) => (r as { Properties: { AuthorizationScopes?: unknown } }).Properties.AuthorizationScopes),
+    ).toEqual([]);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       MfaConfiguration: 'ON',
       AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),

@@ -26,6 +26,11 @@ export interface PortalOptions {
   readonly config: PortalConfig;
   /** False while `npm start` (re)builds the portal: pages then answer « en cours de construction » (503). */
   readonly ready?: () => boolean;
+  /**
+   * Origins the pages also send requests to, read on every answer: the local storage front, where the browser
+   * posts files with presigned forms (its port is known once the platform has started).
+   */
+  readonly connectOrigins?: () => readonly string[];
 }
 
 const BUILDING_PAGE = Buffer.from(
@@ -69,13 +74,15 @@ export function createPortalHandler(options: PortalOptions) {
   const configBody = Buffer.from(JSON.stringify(options.config));
   // With an OIDC issuer, the browser also fetches its discovery document and token endpoint.
   const auth = options.config.auth;
-  const headers = {
+  const issuer = auth.mode === 'oidc' ? [new URL(auth.authority).origin] : [];
+  const headersNow = () => ({
     ...PORTAL_SECURITY_HEADERS,
     'content-security-policy': portalContentSecurityPolicy({
-      connect: auth.mode === 'oidc' ? [new URL(auth.authority).origin] : [],
+      connect: [...issuer, ...(options.connectOrigins?.() ?? [])],
     }),
-  };
+  });
   return async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> => {
+    const headers = headersNow();
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') return false;
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/') || url.pathname.startsWith('/_local/')) return false;

@@ -1,4 +1,4 @@
-import { addDays, type CalendarDate, parisDateOf } from '../calendar';
+import { addDays, type CalendarDate, parisDateOf, startOfParisDay } from '../calendar';
 import { formatDateFr } from '../circuits/labels';
 import { TECHNICAL_PASSWORD_MAX_AGE_DAYS } from '../structures';
 import type { NotificationIntent } from './kinds';
@@ -67,6 +67,11 @@ export const TECHNICAL_PASSWORD_NOTICE_DAYS = 30;
 /** The last day the technical account's password is valid (changed + 424 days; Chorus Pro compte technique). */
 export function technicalPasswordExpiry(changedAt: Date): CalendarDate {
   return addDays(parisDateOf(changedAt), TECHNICAL_PASSWORD_MAX_AGE_DAYS);
+}
+
+/** The instant from which `technicalPasswordDue` tells the GP: 0 h Paris, 30 days before the last valid day. */
+export function technicalPasswordNoticeAt(changedAt: Date): Date {
+  return startOfParisDay(addDays(technicalPasswordExpiry(changedAt), -TECHNICAL_PASSWORD_NOTICE_DAYS));
 }
 
 /**

@@ -56,6 +56,7 @@ function createDelivery(ctx: ServiceContext): NotificationDelivery {
       clock: infra.clock,
       loadDossier: (id) => stores.dossiers.load(id),
       loadMarche: async (id) => (await stores.marches.get(id))?.marche,
+      loadStructure: (siret) => stores.identity.getStructure(siret),
     }),
   };
 }

@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -150,5 +151,44 @@ describe('local S3: presigned POST policies are enforced like S3', () => {
     expect(await stored('elsewhere/x.pdf')).toBe(10);
     await platform.settle();
     expect(received.length).toBe(before);
+  });
+
+  it('stores nothing and notifies nothing when the connection drops in the middle of the file', async () => {
+    const form = await presign('probe/dropped.pdf');
+    const before = received.length;
+    // A multipart body announced whole (3 MB of file) and cut after 1 MB, as a browser losing its network does
+    const boundary = 'coupure';
+    const head = Buffer.from(
+      Object.entries(form.fields)
+        .map(([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+        .join('') +
+        `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="piece.pdf"\r\ncontent-type: application/pdf\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const url = new URL(form.url);
+    await new Promise<void>((resolve) => {
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(head.length + 3 * 1024 * 1024 + tail.length),
+        },
+      });
+      req.on('error', () => resolve());
+      req.on('close', () => resolve());
+      req.write(head);
+      req.write(Buffer.alloc(1024 * 1024, 0x25), () => setImmediate(() => req.destroy()));
+    });
+    await platform.settle();
+    expect(await stored('probe/dropped.pdf')).toBeUndefined();
+    expect(received.slice(before).flatMap((e) => e.Records.map((r) => r.s3.object.key))).not.toContain(
+      'probe/dropped.pdf',
+    );
+    // The same form still works afterwards (it is valid until it expires): the retry stores the whole file
+    expect((await post(form, 2048)).status).toBe(204);
+    expect(await stored('probe/dropped.pdf')).toBe(2048);
   });
 });

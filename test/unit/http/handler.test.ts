@@ -254,4 +254,35 @@ describe('httpHandler', () => {
       deps(),
     );
   });
+
+  it('resolves the person’s address from a Cognito ID token (the portal’s bearer); an access token carries none', async () => {
+    const seen: (Identity | null)[] = [];
+    const whoami = httpHandler(
+      {
+        operationId: 'lireQuiSuisJe',
+        summary: 'Qui suis-je',
+        method: 'GET',
+        path: '/v1/qui-suis-je',
+        auth: 'user',
+        responses: { 200: { description: 'Vous' } },
+        handler: async (ctx) => {
+          seen.push(ctx.identity);
+          return ok({});
+        },
+      },
+      deps(),
+    );
+    const sub = '5b8e3f2a-1c4d-4e6f-9a0b-7c2d1e3f4a5b';
+    // The claims API Gateway's JWT authorizer hands over for each of Cognito's two tokens (same user, same client)
+    const idToken = { sub, token_use: 'id', aud: 'portail-client', email: 'marie.durand@example.fr' };
+    const accessToken = { sub, token_use: 'access', client_id: 'portail-client', scope: 'openid email' };
+    for (const claims of [idToken, accessToken]) {
+      const call = httpEvent({ method: 'GET', path: '/v1/qui-suis-je', claims });
+      expect((await whoami(call, lambdaContext())).statusCode).toBe(200);
+    }
+    expect(seen).toEqual([
+      { userId: sub, loginAddress: 'marie.durand@example.fr' },
+      { userId: sub, loginAddress: null },
+    ]);
+  });
 });

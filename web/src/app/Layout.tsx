@@ -3,6 +3,7 @@ import { Header } from '@codegouvfr/react-dsfr/Header';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
 import { Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
+import { BellText } from '../notifications/Bell';
 import { formatDateTime, formatSiret } from '../ui/format';
 import { Loading } from '../ui/Loading';
 import { StructureProvider, useStructure } from './structure';
@@ -18,6 +19,7 @@ const BRAND = (
 const NAVIGATION = [
   { text: 'Accueil', to: '/', exact: true },
   { text: 'Synthèse', to: '/synthese' },
+  { text: 'Déposer', to: '/deposer' },
   { text: 'Brouillons', to: '/brouillons' },
   { text: 'Rechercher', to: '/rechercher' },
   { text: 'Tableau de bord', to: '/tableau-de-bord' },
@@ -92,6 +94,7 @@ function Shell() {
         quickAccessItems={[
           <UserBox key="user" />,
           <StructurePicker key="structure" />,
+          { iconId: 'fr-icon-notification-3-line', text: <BellText />, linkProps: { to: '/notifications' } },
           {
             iconId: 'fr-icon-logout-box-r-line',
             text: 'Déconnexion',

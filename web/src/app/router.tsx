@@ -1,5 +1,6 @@
-import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
+import { createBrowserRouter, Outlet, type RouteObject, redirect } from 'react-router';
 import { OidcCallback, RequireAuth, SignIn } from '../auth/SignIn';
+import { depositRoutes } from '../deposit/routes';
 import { dossierRoutes } from '../dossier/routes';
 import { gestionRoutes } from '../gestion/routes';
 import { ErrorContent, ErrorPage, NotFound } from './ErrorPage';
@@ -37,6 +38,10 @@ export const routes: RouteObject[] = [
           { path: 'marches/nouveau', ...screen(() => import('../pages/MarcheForm')) },
           { path: 'marches/:marcheId', ...screen(() => import('../pages/MarcheFiche')) },
           { path: 'marches/:marcheId/modifier', ...screen(() => import('../pages/MarcheForm')) },
+          { path: 'notifications', ...screen(() => import('../pages/Notifications')) },
+          // Notifications (and their e-mails) link a structure as /structures/{siret}
+          { path: 'structures/:siret', loader: ({ params }) => redirect(`/gestion/structures/${params.siret ?? ''}`) },
+          ...depositRoutes,
           ...dossierRoutes,
           ...gestionRoutes,
           { path: '*', element: <NotFound /> },

@@ -34,9 +34,14 @@ export async function startOidcSignIn(config: OidcConfig, returnTo: string): Pro
 /** Completes the redirect back from the issuer; returns where the user was going. */
 export async function completeOidcSignIn(config: OidcConfig): Promise<string> {
   const user = await (await manager(config)).signinRedirectCallback();
+  // The API knows a person by the e-mail of the token (its `email` claim): Cognito's access token carries none, its
+  // ID token does (scope `email`), and the API's JWT authorizer accepts it (its audience is this client). So the
+  // ID token is the bearer; the access token only when an issuer returned no ID token.
+  const idToken = user.id_token && typeof user.profile.exp === 'number' ? user.id_token : undefined;
+  const expiresAt = idToken ? user.profile.exp : (user.expires_at ?? Math.floor(Date.now() / 1000) + 3600);
   saveSession({
-    token: user.access_token,
-    expiresAt: new Date((user.expires_at ?? Math.floor(Date.now() / 1000) + 3600) * 1000).toISOString(),
+    token: idToken ?? user.access_token,
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
     adresse: typeof user.profile.email === 'string' ? user.profile.email : user.profile.sub,
   });
   const state = user.state as { returnTo?: string } | undefined;

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api, type components } from '../api/client';
 import { ApiError, messageOf } from '../api/problem';
 import { formatEuros } from '../ui/format';
+import { Complement } from './Complement';
 import { amountCents } from './labels';
 
 type Dossier = components['schemas']['Dossier'];
@@ -57,7 +58,6 @@ const FIELDS: Record<string, readonly Field[]> = {
       hint: 'Un document par ligne : la suspension doit les lister tous.',
     },
   ],
-  COMPLETER: [{ name: 'documents', label: 'Documents envoyés', kind: 'lines', hint: 'Un document par ligne.' }],
   METTRE_A_RECYCLER: [{ name: 'motif', label: 'Motif du renvoi', kind: 'textarea' }],
   REJETER: [{ name: 'motif', label: 'Motif du rejet (définitif)', kind: 'textarea' }],
   RECYCLER: [
@@ -91,7 +91,14 @@ export function Actions({ dossier }: { dossier: Dossier }) {
       {dossier.mesActions.length === 0 ? (
         <p>Votre structure n’a aucune action à faire sur ce dossier à cette étape.</p>
       ) : (
-        dossier.mesActions.map((a) => <ActionForm key={a.type} dossier={dossier} action={a} />)
+        dossier.mesActions.map((a) =>
+          // The answer to a suspension carries its documents: uploaded onto the suspended piece, then named
+          a.type === 'COMPLETER' ? (
+            <Complement key={a.type} dossier={dossier} libelle={a.libelle} />
+          ) : (
+            <ActionForm key={a.type} dossier={dossier} action={a} />
+          ),
+        )
       )}
     </section>
   );

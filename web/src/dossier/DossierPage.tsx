@@ -9,6 +9,7 @@ import { usePageTitle } from '../ui/usePageTitle';
 import { Actions } from './Actions';
 import { History, PendingStep, PieceChain } from './Chain';
 import { DgpPicture } from './DgpPicture';
+import { EvidencePack } from './EvidencePack';
 
 /** The dossier screen: its chain of pieces, pending step, DGP picture, actions and history. */
 export function DossierPage() {
@@ -71,6 +72,7 @@ export function DossierPage() {
       <PendingStep attente={d.attente} />
       <Actions dossier={d} />
       {d.delai ? <DgpPicture delai={d.delai} /> : null}
+      <EvidencePack dossierId={d.id} late={(d.delai?.joursDeRetard ?? 0) > 0} />
       <PieceChain dossier={d} />
       <History dossierId={d.id} />
     </>

@@ -10,6 +10,7 @@ import { NoStructure } from '../ui/NoStructure';
 import { usePageTitle } from '../ui/usePageTitle';
 
 const QUICK = [
+  { to: '/deposer', title: '+ Déposer une pièce', detail: 'Facture, projet de décompte… guidé pas à pas' },
   { to: '/synthese', title: 'Synthèse', detail: 'Les pièces qui attendent votre structure' },
   { to: '/rechercher', title: 'Rechercher', detail: 'Un dossier par marché, numéro, état…' },
   { to: '/tableau-de-bord', title: 'Tableau de bord', detail: 'Vos dossiers par statut' },

@@ -22,7 +22,8 @@ const age = (days: number) => (days === 0 ? 'aujourd’hui' : days === 1 ? 'depu
 
 /**
  * « Brouillons »: the structure's pieces not sent yet, oldest first to finish; the recipient sees none of them. A
- * draft is deleted at the version read (If-Match), with its own Idempotency-Key.
+ * draft reopens in the guided deposit (its files and fields) or is deleted at the version read (If-Match), with its
+ * own Idempotency-Key.
  */
 export default function Brouillons() {
   usePageTitle('Brouillons');
@@ -96,6 +97,12 @@ export default function Brouillons() {
                     )}
                   </td>
                   <td>
+                    <Link
+                      className="fr-btn fr-btn--sm fr-btn--secondary fr-mb-1w"
+                      to={`/deposer/${encodeURIComponent(b.dossierId)}/${encodeURIComponent(b.id)}`}
+                    >
+                      Reprendre le brouillon n° {b.numero}
+                    </Link>{' '}
                     <button
                       type="button"
                       className="fr-btn fr-btn--sm fr-btn--tertiary"

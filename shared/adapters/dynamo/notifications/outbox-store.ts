@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { NotificationIntent } from '../../../domain/notifications';
-import { notificationIndexes, notificationKeys, OUTBOX_INDEX } from './keys';
+import { NOTICES, notificationIndexes, notificationKeys, OUTBOX_INDEX, REMINDERS } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -24,6 +24,14 @@ export interface ArmedReminder {
   readonly dueAt: string;
   readonly step: string;
   readonly version: number;
+}
+
+/** A notice armed for a structure: its technical password's, due 30 days before the password expires. */
+export interface ArmedNotice {
+  readonly siret: string;
+  readonly dueAt: string;
+  /** The password change it is about: a later change replaces the notice. */
+  readonly changedAt: string;
 }
 
 /**
@@ -107,26 +115,17 @@ export class OutboxStore {
 
   /** Reminders due at `now` (armed in the last 24 months), soonest first. */
   async remindersDue(now: Date, limit = 100): Promise<ArmedReminder[]> {
-    const out: ArmedReminder[] = [];
-    const month = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    for (let i = 0; i < 24 && out.length < limit; i++) {
-      const m = new Date(month);
-      m.setUTCMonth(m.getUTCMonth() - i);
-      out.push(...(await this.queryReminders(m.toISOString().slice(0, 7), { before: now.toISOString() }, limit)));
-    }
-    return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1)).slice(0, limit);
+    return (await this.dueIn(REMINDERS, now, limit)).map((i) => ({
+      dossierId: String(i.pk).slice('DOSSIER#'.length),
+      dueAt: String(i.dueAt),
+      step: String(i.step),
+      version: Number(i.version),
+    }));
   }
 
   /** The first reminder due after `now` (in the next 13 months), to arm a timer on. */
   async nextReminderAfter(now: Date): Promise<Date | undefined> {
-    const month = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    for (let i = 0; i < 13; i++) {
-      const m = new Date(month);
-      m.setUTCMonth(m.getUTCMonth() + i);
-      const [first] = await this.queryReminders(m.toISOString().slice(0, 7), { after: now.toISOString() }, 1);
-      if (first) return new Date(first.dueAt);
-    }
-    return undefined;
+    return this.nextAfter(REMINDERS, now);
   }
 
   /**
@@ -154,28 +153,104 @@ export class OutboxStore {
     }
   }
 
-  private async queryReminders(
+  /**
+   * The notice of a structure's technical password, for the transaction that changes the password: due 30 days
+   * before it expires; a new change replaces it (one per structure: its current password's).
+   */
+  technicalPasswordNoticeItem(notice: ArmedNotice): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...notificationKeys.technicalPasswordNotice(notice.siret),
+          ...notificationIndexes.dueAt(NOTICES, notice.dueAt, notice.siret),
+          ...notice,
+        },
+      },
+    };
+  }
+
+  /** Notices due at `now` (armed in the last 24 months), soonest first. */
+  async noticesDue(now: Date, limit = 100): Promise<ArmedNotice[]> {
+    return (await this.dueIn(NOTICES, now, limit)).map((i) => ({
+      siret: String(i.siret),
+      dueAt: String(i.dueAt),
+      changedAt: String(i.changedAt),
+    }));
+  }
+
+  /** The first notice due after `now` (in the next 14 months: a notice comes 394 days after its password's change). */
+  async nextNoticeAfter(now: Date): Promise<Date | undefined> {
+    return this.nextAfter(NOTICES, now, 14);
+  }
+
+  /**
+   * Sends a notice exactly once: its outbox entry is written with the notice's removal, conditioned on the notice
+   * being the one read (the same password). False when another run sent it or the password changed meanwhile.
+   */
+  async fireNotice(n: ArmedNotice, intent: NotificationIntent | null, at: string): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.table,
+          Key: notificationKeys.technicalPasswordNotice(n.siret),
+          ConditionExpression: 'changedAt = :c AND dueAt = :d',
+          ExpressionAttributeValues: { ':c': n.changedAt, ':d': n.dueAt },
+        },
+      },
+    ];
+    if (intent) items.push(this.outboxItem(intent, at, true));
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) return false;
+      throw e;
+    }
+  }
+
+  /** Items of a monthly-partitioned due index (`prefix#yyyy-mm`) due at `now`, over the last 24 months. */
+  private async dueIn(prefix: string, now: Date, limit: number): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    const month = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    for (let i = 0; i < 24 && out.length < limit; i++) {
+      const m = new Date(month);
+      m.setUTCMonth(m.getUTCMonth() - i);
+      out.push(...(await this.queryDue(prefix, m.toISOString().slice(0, 7), { before: now.toISOString() }, limit)));
+    }
+    return out.sort((a, b) => (String(a.dueAt) < String(b.dueAt) ? -1 : 1)).slice(0, limit);
+  }
+
+  /** The first item of a due index after `now`, over the next `months` months (13 by default). */
+  private async nextAfter(prefix: string, now: Date, months = 13): Promise<Date | undefined> {
+    const month = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    for (let i = 0; i < months; i++) {
+      const m = new Date(month);
+      m.setUTCMonth(m.getUTCMonth() + i);
+      const [first] = await this.queryDue(prefix, m.toISOString().slice(0, 7), { after: now.toISOString() }, 1);
+      if (first) return new Date(String(first.dueAt));
+    }
+    return undefined;
+  }
+
+  private async queryDue(
+    prefix: string,
     month: string,
     range: { before?: string; after?: string },
     limit: number,
-  ): Promise<ArmedReminder[]> {
+  ): Promise<Record<string, unknown>[]> {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'GSI1',
         KeyConditionExpression: range.before ? 'gsi1pk = :pk AND gsi1sk <= :b' : 'gsi1pk = :pk AND gsi1sk > :a',
         ExpressionAttributeValues: {
-          ':pk': `REMINDERS#${month}`,
+          ':pk': `${prefix}#${month}`,
           ...(range.before ? { ':b': `${range.before}#~` } : { ':a': `${range.after}#~` }),
         },
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map((i) => ({
-      dossierId: String(i.pk).slice('DOSSIER#'.length),
-      dueAt: String(i.dueAt),
-      step: String(i.step),
-      version: Number(i.version),
-    }));
+    return page.Items ?? [];
   }
 }

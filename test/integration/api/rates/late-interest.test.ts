@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { runTauxBce } from '../../../../scripts/taux-bce';
 import { type ChainedEvent, verifyTrail } from '../../../../shared/adapters/audit';
 import { EcbRateStore } from '../../../../shared/adapters/dynamo/ecb-rate-store';
 import { OperatorStore } from '../../../../shared/adapters/dynamo/operator-store';
 import { extractPdfPages } from '../../../../shared/documents/pdf-text';
+import { unzip } from '../../../setup/zip';
 import { DEMO, useWorld } from '../dossiers/world';
 
 /**
@@ -143,31 +143,6 @@ describe('a late solde before and after the half-year’s rate is imported', () 
     });
   });
 });
-
-/** Every entry of a ZIP, read whole (test files are small). */
-async function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<yauzl.ZipFile>((ok, ko) =>
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (e, z) => (e ? ko(e) : ok(z))),
-  );
-  const out = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (e, stream) => {
-        if (e) return reject(e);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          out.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return out;
-}
 
 describe('the dossier de preuve of the late solde', () => {
   it('holds the report, the documents matching their manifest, the verifiable trail and a claim letter', async () => {

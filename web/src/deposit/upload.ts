@@ -1,0 +1,117 @@
+import { api, type components } from '../api/client';
+import { unwrap } from '../api/problem';
+
+/**
+ * Sending one file of a piece straight to storage: the SHA-256 computed in the browser (Web Crypto) and declared
+ * when asking for the presigned POST form (storage then refuses any other bytes), the size checked against the
+ * room left before anything is reserved, and the upload's progress read from XMLHttpRequest's upload events
+ * (fetch reports none). A dropped upload is retried with a fresh form for that file.
+ */
+
+export type Brouillon = components['schemas']['PieceBrouillon'];
+export type RoleFichier = 'PRINCIPAL' | 'ANNEXE';
+
+const MB = 1024 * 1024;
+/** 10 MB per file (Chorus Pro « Pièces jointes »); the API refuses a larger declared size too. */
+export const MAX_FILE_BYTES = 10 * MB;
+
+/** `10,0 Mo`, `0,4 Mo`: one decimal, French comma; under 100 ko in ko (`12 ko`). */
+export function formatMo(bytes: number): string {
+  if (bytes > 0 && bytes < MB / 10) return `${Math.max(1, Math.round(bytes / 1024))}\u00a0ko`;
+  return `${(Math.round((bytes / MB) * 10) / 10).toFixed(1).replace('.', ',')}\u00a0Mo`;
+}
+
+/**
+ * Why a file may not be sent now, before any reservation: empty, over 10 MB, or over the room the piece has left
+ * (120 MB with its attachments, counting the files already reserved and those being sent).
+ */
+export function refusalBeforeUpload(
+  file: { name: string; size: number },
+  room: { reserved: number; max: number; inFlight: number },
+): string | undefined {
+  if (file.size === 0) return `Le fichier ${file.name} est vide : choisissez le bon fichier.`;
+  if (file.size > MAX_FILE_BYTES) {
+    return `Le fichier ${file.name} pèse ${formatMo(file.size)} ; ${formatMo(MAX_FILE_BYTES)} au plus par fichier : réduisez-le ou scindez-le.`;
+  }
+  const left = room.max - room.reserved - room.inFlight;
+  if (file.size > left) {
+    return `Le fichier ${file.name} (${formatMo(file.size)}) dépasserait les ${formatMo(room.max)} de la pièce avec ses pièces jointes : il reste ${formatMo(Math.max(0, left))}.`;
+  }
+  return undefined;
+}
+
+/** SHA-256 of the file's bytes, as 64 hexadecimal characters. */
+export async function sha256Hex(file: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A fresh presigned POST form for this file (each attempt asks its own). */
+export async function requestForm(
+  draft: Pick<Brouillon, 'dossierId' | 'id'>,
+  file: File,
+  role: RoleFichier,
+  sha256: string,
+): Promise<components['schemas']['FormulaireDepot']> {
+  return unwrap(
+    await api.POST('/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers', {
+      params: {
+        path: { dossierId: draft.dossierId, pieceId: draft.id },
+        header: { 'Idempotency-Key': crypto.randomUUID() },
+      },
+      body: { nom: file.name, taille: file.size, type: file.type || 'application/octet-stream', role, sha256 },
+    }),
+  );
+}
+
+export class UploadInterrupted extends Error {
+  override readonly name = 'UploadInterrupted';
+}
+
+/** Storage's XML error, read for its code (EntityTooLarge, AccessDenied…) as a French sentence. */
+function storageRefusal(status: number, body: string): string {
+  const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1];
+  if (code === 'EntityTooLarge') return 'Le stockage a refusé le fichier : il est plus gros que la taille annoncée.';
+  if (code === 'AccessDenied' || code === 'ExpiredToken' || status === 403) {
+    return 'Le formulaire de dépôt a expiré ou ne correspond plus au fichier : réessayez.';
+  }
+  if (code === 'BadDigest' || code === 'XAmzContentChecksumMismatch') {
+    return 'Le fichier reçu ne correspond pas à son empreinte : il a changé pendant l’envoi. Réessayez.';
+  }
+  return `Le stockage a refusé le fichier (erreur ${status}${code ? ` ${code}` : ''}) : réessayez.`;
+}
+
+/**
+ * Posts the file to the form (fields first, then `file`), reporting progress in percent. Rejects with
+ * UploadInterrupted when the connection drops (the caller offers a retry with a fresh form).
+ */
+export function postToStorage(
+  form: { url: string; champs: Record<string, string> },
+  file: File,
+  onProgress: (percent: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(form.champs)) body.append(k, v);
+    body.append('file', file, file.name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', form.url);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(Math.min(100, Math.floor((e.loaded / e.total) * 100)));
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(100);
+        resolve();
+      } else reject(new Error(storageRefusal(xhr.status, xhr.responseText)));
+    };
+    const interrupted = () =>
+      reject(new UploadInterrupted(`L’envoi de ${file.name} a été interrompu (connexion perdue) : réessayez.`));
+    xhr.onerror = interrupted;
+    xhr.onabort = interrupted;
+    xhr.ontimeout = interrupted;
+    signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(body);
+  });
+}
