@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { Suggestions } from '../../shared/domain/prefill';
 import { toAmountString } from '../../shared/schemas/common';
+import { etatAcompteSaisiJson } from '../../shared/schemas/etat-acompte';
 import {
   type brouillonOutput,
   type fichierOutput,
@@ -71,6 +72,7 @@ export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
     deposantSiret: d.depositorSiret,
     ...(d.montants ? { montants: montantsJson(d.montants) } : {}),
     ...(d.datePiece ? { datePiece: d.datePiece } : {}),
+    ...(d.etatAcompte ? { etatAcompte: etatAcompteSaisiJson(d.etatAcompte) } : {}),
     fichiers: d.files.map(fichierJson),
     octetsReserves: d.reservedBytes,
     octetsMax: d.maxBytes,

@@ -64,6 +64,7 @@ export const creerPremierePiece = httpHandler({
       numero: ctx.body.numero,
       ...(ctx.body.montants ? { montants: ctx.body.montants } : {}),
       ...(ctx.body.datePiece ? { datePiece: ctx.body.datePiece } : {}),
+      ...(ctx.body.etatAcompte ? { etatAcompte: ctx.body.etatAcompte } : {}),
     });
     return created(brouillonJson(draft), piecePath(draft));
   },
@@ -96,6 +97,7 @@ export const creerPieceSuivante = httpHandler({
       numero: ctx.body.numero,
       ...(ctx.body.montants ? { montants: ctx.body.montants } : {}),
       ...(ctx.body.datePiece ? { datePiece: ctx.body.datePiece } : {}),
+      ...(ctx.body.etatAcompte ? { etatAcompte: ctx.body.etatAcompte } : {}),
     });
     return created(brouillonJson(draft), piecePath(draft));
   },
@@ -234,6 +236,7 @@ export const modifierBrouillon = httpHandler({
       ...(ctx.body.numero !== undefined ? { numero: ctx.body.numero } : {}),
       ...(ctx.body.montants ? { montants: ctx.body.montants } : {}),
       ...(ctx.body.datePiece ? { datePiece: ctx.body.datePiece } : {}),
+      ...(ctx.body.etatAcompte ? { etatAcompte: ctx.body.etatAcompte } : {}),
       ...(ctx.body.appliquerSuggestions ? { applySuggestions: ctx.body.appliquerSuggestions } : {}),
     });
     return ok(brouillonJson(updated), { etag: updated.version });

@@ -92,7 +92,7 @@ export const lireDelai = httpHandler({
       },
       marche,
     );
-    return ok(delaiJson(await service.currentClockView(record)), { etag: record.version });
+    return ok(delaiJson(await service.currentClockView(record), record.state), { etag: record.version });
   },
 });
 

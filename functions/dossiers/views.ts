@@ -4,7 +4,10 @@ import {
   ACTION_LABELS,
   type ActionType,
   circuitOfDossier,
+  correctionsEtatAcompte,
   type Dossier,
+  type InterestBasis,
+  interestBasisOf,
   type Montants,
   miseEnPaiementRemontee,
   type PendingAction,
@@ -22,6 +25,7 @@ import type {
   evenementOutput,
   resultatActionOutput,
 } from '../../shared/schemas/dossier';
+import { etatAcompteJson } from '../../shared/schemas/etat-acompte';
 import type { ActResult, DossierRecord, DossierService } from '../../shared/services/dossier-service';
 
 /**
@@ -74,9 +78,10 @@ function percent(bp: number): string {
   return `${Math.trunc(bp / 100)}.${String(Math.abs(bp % 100)).padStart(2, '0')}`;
 }
 
-export function delaiJson(v: DgpClockView | null): Out<typeof delaiOutput> | null {
+export function delaiJson(v: DgpClockView | null, d?: Dossier): Out<typeof delaiOutput> | null {
   if (!v) return null;
   const interest = v.lateInterest;
+  const basis = d && interestBasisOf(d);
   return {
     statut: v.status,
     auJour: v.asOf,
@@ -119,6 +124,7 @@ export function delaiJson(v: DgpClockView | null): Out<typeof delaiOutput> | nul
             tauxBce: percent(interest.value.ecbRateBp),
             taux: percent(interest.value.rateBp),
             base: toAmountString(interest.value.baseCents),
+            ...(basis && basis.baseCents === interest.value.baseCents ? { assiette: assietteJson(basis) } : {}),
             montant: toAmountString(interest.value.interestCents),
             total: toAmountString(interest.value.totalCents),
           },
@@ -126,6 +132,17 @@ export function delaiJson(v: DgpClockView | null): Out<typeof delaiOutput> | nul
       : {}),
     ...(v.picture.interestUnavailable ? { interetsNonCalculables: { ...v.picture.interestUnavailable } } : {}),
     ...pictureJson(v.picture),
+  };
+}
+
+function assietteJson(b: InterestBasis) {
+  return {
+    piece: `${b.pieceCadre} n° ${b.pieceNumero}`,
+    depuisEtatAcompte: b.fromEtatAcompte,
+    montantDu: toAmountString(b.amountDueCents),
+    retenueGarantie: toAmountString(b.retenueGarantieCents),
+    base: toAmountString(b.baseCents),
+    calcul: b.calcul,
   };
 }
 
@@ -163,8 +180,9 @@ export function evenementJson(e: ChainedEvent): Out<typeof evenementOutput> {
   };
 }
 
-function pieceJson(p: Piece, certificates: ReadonlyMap<string, string>) {
+function pieceJson(p: Piece, certificates: ReadonlyMap<string, string>, pieces: readonly Piece[]) {
   const certificat = certificates.get(p.id);
+  const before = pieces.find((x) => x.id === p.previousPieceId)?.etatAcompte;
   return {
     id: p.id,
     cadre: p.cadre,
@@ -174,6 +192,9 @@ function pieceJson(p: Piece, certificates: ReadonlyMap<string, string>) {
     deposantRole: p.depositorRole,
     deposeeLe: p.depositedAt,
     ...(p.montants ? { montants: montantsJson(p.montants) } : {}),
+    ...(p.etatAcompte
+      ? { etatAcompte: etatAcompteJson(p.etatAcompte, before && correctionsEtatAcompte(before, p.etatAcompte)) }
+      : {}),
     pieceAssocieeId: p.previousPieceId,
     ...(p.destinataire ? { destinataire: { ...p.destinataire } } : {}),
     ...(certificat ? { certificat } : {}),
@@ -225,7 +246,7 @@ export function dossierJson(
       moa: { ...d.parties.moa },
       serviceFinancier: { ...d.parties.serviceFinancier },
     },
-    pieces: d.pieces.map((p) => pieceJson(p, certificates)),
+    pieces: d.pieces.map((p) => pieceJson(p, certificates, d.pieces)),
     // docs/rules/documents.md#drafts-and-sending: drafts are visibly not sent, and only their depositor sees them
     brouillons: items
       .filter((i) => i.status === 'BROUILLON' && i.depositorSiret === viewerSiret)
@@ -248,7 +269,7 @@ export function dossierJson(
     complementsInformation: d.validations.flatMap((v) =>
       v.complementInformation ? [{ niveau: v.niveau, par: v.siret, le: v.on, texte: v.complementInformation }] : [],
     ),
-    delai: delaiJson(delai),
+    delai: delaiJson(delai, d),
     chronologie: record.events.map(evenementJson),
   };
 }
@@ -268,7 +289,7 @@ export function resultatJson(
     statutPrecedent: result.previousStatus,
     clos: d.closed,
     attente: attenteJson(result.pending),
-    delai: delaiJson(delai),
+    delai: delaiJson(delai, d),
     evenements: result.events.map(evenementJson),
     ...(extra.certificat ? { certificat: extra.certificat } : {}),
     ...(extra.message ? { message: extra.message } : {}),

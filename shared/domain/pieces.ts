@@ -1,7 +1,7 @@
 import { assertCadreAllowed, type Cadre, cadreByCode } from './cadres';
 import type { CalendarDate } from './calendar';
 import { isCalendarDate } from './calendar';
-import { CADRES_NON_GERES, type CadreCode, type Montants, OPENING_CADRES } from './circuits';
+import { CADRES_NON_GERES, type CadreCode, type EtatAcompteLignes, type Montants, OPENING_CADRES } from './circuits';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from './documents';
 import { DomainError } from './errors';
 import type { Marche } from './marche';
@@ -74,6 +74,8 @@ export interface DraftPiece {
   readonly newDossier: boolean;
   readonly montants?: Montants;
   readonly datePiece?: CalendarDate;
+  /** The état d'acompte lines typed on the draft (checked by the rule book, again when sent). */
+  readonly etatAcompte?: EtatAcompteLignes;
   readonly files: FileRecord[];
   readonly reservedBytes: number;
   readonly maxBytes: number;
@@ -102,6 +104,7 @@ export interface PieceRecord {
   readonly newDossier: boolean;
   readonly montants?: Montants;
   readonly datePiece?: CalendarDate;
+  readonly etatAcompte?: EtatAcompteLignes;
   readonly reservedBytes: number;
   readonly fileCount: number;
   readonly mainFileId?: string;

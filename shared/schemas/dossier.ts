@@ -3,7 +3,8 @@ import type { Action, ActionType } from '../domain/circuits';
 import type { PieceActionType } from '../domain/circuits/actions';
 import { MAX_FILES_PER_PIECE } from '../domain/pieces';
 import { amount, amountString, CODE_TEXT_MAX, calendarDateString, SIRET_TEXT_MAX } from './common';
-import { destinataireInput, fichierId, montantsInput, montantsOutput, pieceId } from './pieces';
+import { assietteOutput, pieceOutput } from './dossier-pieces';
+import { destinataireInput, fichierId, montantsInput, pieceId } from './pieces';
 
 /**
  * The dossier de facturation at the API (docs/rules/circuits.md, docs/rules/dgp.md): the actions an actor sends, and what a dossier, its DGP
@@ -172,24 +173,6 @@ export function toCircuitAction(body: Exclude<ActionBody, { pieceId: string }>):
 
 const party = z.object({ siret: z.string(), role: z.string() });
 
-export const pieceOutput = z
-  .object({
-    id: z.string(),
-    cadre: z.string(),
-    numero: z.string(),
-    statut: z.string(),
-    deposantSiret: z.string(),
-    deposantRole: z.string(),
-    deposeeLe: z.string(),
-    montants: montantsOutput.optional(),
-    pieceAssocieeId: z.string().nullable(),
-    destinataire: z
-      .object({ siret: z.string(), codeService: z.string().optional(), engagementJuridique: z.string().optional() })
-      .optional(),
-    certificat: z.string().optional(),
-  })
-  .meta({ id: 'PieceDossier' });
-
 const pendingActor = z.object({
   siret: z.string(),
   role: z.string(),
@@ -254,6 +237,7 @@ export const delaiOutput = z
         tauxBce: z.string().meta({ description: 'Taux BCE du semestre, en pourcentage (exemple : 4.50).' }),
         taux: z.string().meta({ description: 'Taux appliqué (BCE + 8 points), en pourcentage.' }),
         base: amountString,
+        assiette: assietteOutput.optional(),
         montant: amountString,
         total: amountString.meta({ description: 'Intérêts + indemnité forfaitaire.' }),
       })

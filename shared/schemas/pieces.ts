@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PIECE_ACTION_TYPES } from '../domain/circuits/actions';
 import { amount, amountString, calendarDate, calendarDateString, siret } from './common';
+import { etatAcompteInput, etatAcompteSaisiOutput } from './etat-acompte';
 
 /**
  * Request and response schemas of the pieces de facturation at the API (docs/rules/documents.md#drafts-and-sending): drafts (`BROUILLON`), their
@@ -63,6 +64,7 @@ export const creerPieceBody = z
       .meta({ description: 'Numéro de la pièce, unique pour la structure qui la dépose.', examples: ['PDM-2025-04'] }),
     montants: montantsInput.optional(),
     datePiece: calendarDate.optional(),
+    etatAcompte: etatAcompteInput.optional(),
   })
   .meta({ id: 'NouvellePiece' });
 
@@ -72,6 +74,7 @@ export const modifierBrouillonBody = z
     numero: z.string().max(200).optional().meta({ description: 'Nouveau numéro de la pièce.' }),
     montants: montantsInput.optional(),
     datePiece: calendarDate.optional(),
+    etatAcompte: etatAcompteInput.optional(),
     appliquerSuggestions: z
       .array(z.enum(['numero', 'datePiece', 'montants']))
       .max(3)
@@ -209,6 +212,7 @@ export const brouillonOutput = z
     deposantSiret: z.string(),
     montants: montantsOutput.optional(),
     datePiece: calendarDateString.optional(),
+    etatAcompte: etatAcompteSaisiOutput.optional(),
     fichiers: z.array(fichierOutput),
     octetsReserves: z.int().meta({ description: 'Octets réservés par les fichiers de la pièce (120 Mo au plus).' }),
     octetsMax: z.int(),

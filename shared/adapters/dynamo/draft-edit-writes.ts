@@ -11,6 +11,7 @@ export interface DraftEdit {
   readonly numero?: string;
   readonly montants?: unknown;
   readonly datePiece?: string;
+  readonly etatAcompte?: unknown;
 }
 
 export function draftEditWrites(
@@ -39,6 +40,10 @@ export function draftEditWrites(
   if (edit.montants !== undefined) {
     sets.push('montants = :m');
     values[':m'] = edit.montants;
+  }
+  if (edit.etatAcompte !== undefined) {
+    sets.push('etatAcompte = :ea');
+    values[':ea'] = edit.etatAcompte;
   }
   if (edit.datePiece !== undefined) {
     sets.push('datePiece = :d');

@@ -39,6 +39,14 @@ export const keys = {
   membership: (siret: string, userId: string): Keys => ({ pk: `STRUCT#${siret}`, sk: `MEMBER#${userId}` }),
   user: (userId: string): Keys => ({ pk: `USER#${userId}`, sk: 'META' }),
   marche: (marcheId: string): Keys => ({ pk: `MARCHE#${marcheId}`, sk: 'META' }),
+  /**
+   * The cumul of the latest état d'acompte of one dossier, in the marché's sequence of a company's acomptes (dossier
+   * ids are time-ordered, so the previous acompte's is the one just before).
+   */
+  etatAcompteCumul: (marcheId: string, fournisseurSiret: string, dossierId: string): Keys => ({
+    pk: `MARCHE#${marcheId}`,
+    sk: `ETAT_ACOMPTE#${fournisseurSiret}#${dossierId}`,
+  }),
   dossier: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'META' }),
   /** Piece ids are time-ordered (shared/adapters/ids.ts), so pieces sort in deposit order. */
   piece: (dossierId: string, pieceId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PIECE#${pieceId}` }),

@@ -18,6 +18,17 @@ export type PieceCoWrite =
       readonly fileHashes: readonly string[];
     }
   | {
+      /** The cumul of the état d'acompte the piece carries, for the next acompte's check (etat-acompte-cumul.ts). */
+      readonly kind: 'ETAT_ACOMPTE_CUMUL';
+      readonly marcheId: string;
+      readonly fournisseurSiret: string;
+      readonly dossierId: string;
+      readonly pieceId: string;
+      readonly numero: string;
+      readonly cumulHtCents: number;
+      readonly at: string;
+    }
+  | {
       readonly kind: 'UPLOAD_CANCELLED';
       readonly dossierId: string;
       readonly pieceId: string;
@@ -44,6 +55,20 @@ export function pieceCoWriteItem(table: string, w: PieceCoWrite): TransactItem {
           ':hashes': [...w.fileHashes],
           ':siret': w.depositorSiret,
           ':main': w.mainFileId,
+        },
+      },
+    };
+  }
+  if (w.kind === 'ETAT_ACOMPTE_CUMUL') {
+    // The dossier's latest état replaces its earlier one (the MOE's and the MOA's corrections)
+    const { kind: _k, ...fields } = w;
+    return {
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.etatAcompteCumul(w.marcheId, w.fournisseurSiret, w.dossierId),
+          entity: 'ETAT_ACOMPTE',
+          ...fields,
         },
       },
     };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { CalendarDate } from '../../domain/calendar';
-import { montantsSchema } from '../../domain/circuits';
+import { etatAcompteLignesSchema, montantsSchema } from '../../domain/circuits';
 import type { FileRecord, PieceFile, PieceRecord } from '../../domain/pieces';
 import type { Suggestions } from '../../domain/prefill';
 import { ROLES } from '../../domain/roles';
@@ -25,6 +25,7 @@ const pieceItem = z.object({
   newDossier: z.boolean(),
   montants: montantsSchema.optional(),
   datePiece: calendarDate.optional(),
+  etatAcompte: etatAcompteLignesSchema.optional(),
   reservedBytes: z.number(),
   fileCount: z.number(),
   mainFileId: z.string().optional(),

@@ -1,7 +1,9 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { EtatPrecedent } from '../../domain/circuits';
 import { DomainError } from '../../domain/errors';
 import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
 import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
+import { previousEtatAcompte } from './etat-acompte-cumul';
 import { keys } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
 import { openStatus, pieceRelease, refusedWrites, type VerifiedContent, verifiedWrites } from './piece-writes';
@@ -43,6 +45,15 @@ export class PieceStore {
   async piece(dossierId: string, pieceId: string): Promise<PieceRecord | undefined> {
     const item = await this.get(keys.piece(dossierId, pieceId));
     return item ? parsePiece(item) : undefined;
+  }
+
+  /** The latest état d'acompte of the company's acompte before this dossier, on the marché (etat-acompte-cumul.ts). */
+  previousEtatAcompte(
+    marcheId: string,
+    fournisseurSiret: string,
+    dossierId: string,
+  ): Promise<EtatPrecedent | undefined> {
+    return previousEtatAcompte(this.client, this.table, marcheId, fournisseurSiret, dossierId);
   }
 
   async file(dossierId: string, pieceId: string, fileId: string): Promise<PieceFile | undefined> {

@@ -1,6 +1,7 @@
 import type { CalendarDate } from '../calendar';
 import { excerpt } from '../excerpt';
 import { type ActionOf, MOTIFS_MONTANT, MOTIFS_REFUS, type MotifRefus } from './actions';
+import { correctionsEtatAcompte } from './etat-acompte';
 import {
   actorOf,
   addPiece,
@@ -20,7 +21,7 @@ import {
 import { moaStepHolder } from './organisation';
 import { currentPiece } from './permissions';
 import { refusal } from './refusals';
-import type { Destinataire, Dossier, DossierOutcome, PieceStatus } from './types';
+import type { Destinataire, Dossier, DossierOutcome, Piece, PieceStatus } from './types';
 
 /** Monthly acompte: MOE → MOA (docs/rules/circuits.md; CCAG-T 2014 art. 13.1, 13.2 / 2021 art. 12.1, 12.2). */
 
@@ -97,6 +98,21 @@ function toMoa(d: Dossier, ctx: Ctx, pieceId: string, events: EventSeed[]): Chan
   return { dossier: clock.dossier, events, clockEffects: clock.clockEffects };
 }
 
+/**
+ * The amounts corrected by the next piece of the chain, and, when both carry the lines of an état d'acompte, the
+ * line-by-line difference (docs/rules/money.md#état-dacompte: the MOE's corrections against the PDM).
+ */
+function corrections(previous: Piece, next: Piece): EventSeed | undefined {
+  const lignes =
+    previous.etatAcompte && next.etatAcompte ? correctionsEtatAcompte(previous.etatAcompte, next.etatAcompte) : [];
+  if (!montantsDiffer(previous.montants, next.montants) && lignes.length === 0) return undefined;
+  return {
+    type: 'MONTANTS_CORRIGES',
+    pieceId: next.id,
+    details: { avant: previous.montants, apres: next.montants, ...(lignes.length > 0 ? { lignes } : {}) },
+  };
+}
+
 /** CCAG-T 2014 art. 13.2.1, 13.2.2: the MOE accepts or corrects the PDM and draws up the état d'acompte (A15). */
 export function deposerEtatAcompte(ctx: Ctx, action: ActionOf<'DEPOSER_ETAT_ACOMPTE'>): Change {
   const d = ctx.dossier;
@@ -109,9 +125,8 @@ export function deposerEtatAcompte(ctx: Ctx, action: ActionOf<'DEPOSER_ETAT_ACOM
       details: { cadre: 'A15', numero: a15.numero, horsDelai: d.moeHorsDelai },
     },
   ];
-  if (montantsDiffer(pdm.montants, a15.montants)) {
-    events.push({ type: 'MONTANTS_CORRIGES', pieceId: a15.id, details: { avant: pdm.montants, apres: a15.montants } });
-  }
+  const corrected = corrections(pdm, a15);
+  if (corrected) events.push(corrected);
   const dossier = addPiece(setPieceStatus(d, pdm.id, 'PRISE_EN_COMPTE_MOE'), a15);
   return toMoa(dossier, ctx, a15.id, events);
 }
@@ -160,13 +175,8 @@ export function validerEtatAcompte(ctx: Ctx, action: ActionOf<'VALIDER_ETAT_ACOM
   }
   const a19 = newPiece(ctx.now, d, action.piece, cadre, actorOf(ctx), previous.id, 'MISE_A_DISPOSITION', destinataire);
   const events: EventSeed[] = [{ type: 'PIECE_DEPOSEE', pieceId: a19.id, details: { cadre, numero: a19.numero } }];
-  if (montantsDiffer(previous.montants, a19.montants)) {
-    events.push({
-      type: 'MONTANTS_CORRIGES',
-      pieceId: a19.id,
-      details: { avant: previous.montants, apres: a19.montants },
-    });
-  }
+  const corrected = corrections(previous, a19);
+  if (corrected) events.push(corrected);
   return toServiceFinancier(
     addPiece(setPieceStatus(d, previous.id, byMoe ? 'PRISE_EN_COMPTE_MOE' : 'PRISE_EN_COMPTE_MOA'), a19),
     ctx.today,

@@ -19,6 +19,8 @@ const pieceInput = z.object({
   numero: z.string(),
   cadre: z.string().optional(),
   montants: montantsSchema.optional(),
+  /** The lines of an état d'acompte, checked by checkEtatAcompte (etat-acompte.ts) with the marché's retenue. */
+  etatAcompte: z.unknown().optional(),
 });
 const pieceWithMontants = pieceInput.extend({ montants: montantsSchema });
 const texte = z.string().trim().min(1);

@@ -1,7 +1,10 @@
-import * as z from 'zod';
 import { fr } from 'zod/locales';
 import { DomainError, type FieldIssue } from '../errors';
-import { type EtatAcompte, etatAcompte } from '../money';
+import type { Marche } from '../marche';
+import { type EtatAcompte, etatAcompte, formatRate } from '../money';
+import type { CadreCode } from './cadres';
+import { type EtatAcompteLignes, type EtatAcomptePiece, etatAcompteLignesSchema } from './etat-acompte-lines';
+import { type RefusalCode, refusal } from './refusals';
 import type { DossierParams, Montants } from './types';
 
 /**
@@ -9,37 +12,22 @@ import type { DossierParams, Montants } from './types';
  * (2021: 12.2.1) in integer cents, from which the amounts of the piece follow (docs/rules/money.md):
  * a = cumul du mois − cumul précédent (per TVA rate), b = TVA on a + d, c pénalités, d révision des prix, e avance,
  * f remboursement d'avance, g retenue de garantie at the marché's rate (≤ 5 %), and
- * amount due = a + b + d + e − (c + f + g).
+ * amount due = a + b + d + e − (c + f + g). The lines' shape: etat-acompte-lines.ts.
  */
-const cents = z.number().int().refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
-const positive = cents.refine((n) => n >= 0, { message: 'montant positif ou nul attendu' });
 
-export const etatAcompteLignesSchema = z.object({
-  lignes: z
-    .array(
-      z.object({
-        tauxTvaBp: z.number().int().min(0).max(10_000),
-        cumulMoisHtCents: positive,
-        cumulPrecedentHtCents: positive,
-        revisionPrixHtCents: cents.optional(),
-      }),
-    )
-    .min(1)
-    .max(10),
-  penalitesCents: positive.optional(),
-  avanceCents: positive.optional(),
-  remboursementAvanceCents: positive.optional(),
-});
-export type EtatAcompteLignes = z.output<typeof etatAcompteLignesSchema>;
+/** The pieces that may carry the lines: the PDM, the titulaire's état (no MOE), the MOE's and the MOA's états. */
+export const ETAT_ACOMPTE_CADRES: readonly CadreCode[] = ['A4', 'A5', 'A6', 'A15', 'A16', 'A19'];
 
-/** The lines as deposited, and every figure the rule book derives from them. */
-export interface EtatAcomptePiece {
-  readonly lignes: EtatAcompteLignes;
-  readonly calcul: EtatAcompte;
+function refuse(code: RefusalCode, message: string, fields: FieldIssue[]): never {
+  throw refusal(code, message, fields);
 }
 
-function refuse(code: string, message: string, fields: FieldIssue[]): never {
-  throw new DomainError(code, message, 'INVALID', fields);
+/** Only a monthly état d'acompte (or the PDM it comes from) carries the lines of art. 13.2.1. */
+export function checkEtatAcompteCadre(cadre: string): void {
+  if (!(ETAT_ACOMPTE_CADRES as readonly string[]).includes(cadre)) {
+    const message = `Les lignes d'un état d'acompte ne se joignent qu'aux pièces ${ETAT_ACOMPTE_CADRES.join(', ')}, pas à une pièce ${cadre} : retirez « etatAcompte ».`;
+    refuse('ETAT_ACOMPTE_NON_PREVU', message, [{ path: 'etatAcompte', message }]);
+  }
 }
 
 /**
@@ -71,7 +59,7 @@ export function checkEtatAcompte(
       ? [
           {
             path: `etatAcompte.lignes.${i}.cumulMoisHtCents`,
-            message: `Le cumul du mois (${l.cumulMoisHtCents}) est inférieur au cumul précédent (${l.cumulPrecedentHtCents}) : un montant cumulé ne diminue jamais d'un acompte à l'autre ; corrigez le cumul.`,
+            message: `Ligne ${i + 1} (TVA ${formatRate(l.tauxTvaBp)} %) : le cumul du mois (${l.cumulMoisHtCents} centimes) est inférieur au cumul précédent (${l.cumulPrecedentHtCents} centimes) ; un montant cumulé ne diminue jamais d'un acompte à l'autre : corrigez le cumul.`,
           },
         ]
       : [],
@@ -79,7 +67,7 @@ export function checkEtatAcompte(
   if (decreasing.length > 0) {
     refuse('CUMUL_DECROISSANT', decreasing.map((f) => f.message).join(' '), decreasing);
   }
-  const calcul = etatAcompte({ ...lignes, retenueGarantieBp: params.retenueGarantieBp ?? 0 });
+  const calcul = computeLines(lignes, params.retenueGarantieBp ?? 0);
   const derived: Montants = {
     htCents: calcul.montantAcompteHtCents + calcul.revisionPrixHtCents,
     tvaCents: calcul.tvaCents,
@@ -141,4 +129,71 @@ export function correctionsEtatAcompte(avant: EtatAcomptePiece, apres: EtatAcomp
     .map((ligne) => ({ ligne, avantCents: a.get(ligne) ?? 0, apresCents: b.get(ligne) ?? 0 }))
     .filter((l) => l.avantCents !== l.apresCents)
     .map((l) => ({ ...l, ecartCents: l.apresCents - l.avantCents }));
+}
+
+function computeLines(lignes: EtatAcompteLignes, retenueGarantieBp: number): EtatAcompte {
+  try {
+    return etatAcompte({ ...lignes, retenueGarantieBp });
+  } catch (e) {
+    // A total beyond the safe integers, say: the same refusal as a malformed line, naming it
+    if (!(e instanceof DomainError) || e.code === 'RETENUE_GARANTIE_TROP_ELEVEE') throw e;
+    const fields = e.fields.map((f) => ({ path: `etatAcompte.${f.path}`, message: f.message }));
+    refuse('ETAT_ACOMPTE_INVALIDE', `État d'acompte mal formé : ${e.message}`, fields);
+  }
+}
+
+/** The cumulative décompte HT an état stands at: Σ cumul du mois over its lines. */
+export function cumulHtOf(lignes: EtatAcompteLignes): number {
+  return lignes.lignes.reduce((sum, l) => sum + l.cumulMoisHtCents, 0);
+}
+
+/** The latest état d'acompte of the acompte before this one (same marché, same company). */
+export interface EtatPrecedent {
+  readonly dossierId: string;
+  readonly numero: string;
+  readonly cumulHtCents: number;
+}
+
+/**
+ * The cumul of a marché's décomptes only grows from one acompte to the next (CCAG-T 2014 art. 13.1.1, 2021 art.
+ * 12.1.1: each monthly décompte states the cumulative amount of the work done since the start): an état d'acompte
+ * whose cumul is lower than the latest état of the previous acompte of the marché is refused. Within one dossier the
+ * MOE and the MOA may still correct the PDM's cumul downwards.
+ */
+export function checkCumulMarche(lignes: EtatAcompteLignes, precedent: EtatPrecedent | undefined): void {
+  if (!precedent) return;
+  const cumul = cumulHtOf(lignes);
+  if (cumul < precedent.cumulHtCents) {
+    const message = `Le cumul HT de cet état d'acompte (${cumul} centimes) est inférieur à celui de l'état d'acompte précédent du marché, n° ${precedent.numero} du dossier ${precedent.dossierId} (${precedent.cumulHtCents} centimes) : un montant cumulé ne diminue jamais d'un acompte à l'autre ; corrigez les cumuls du mois.`;
+    refuse('CUMUL_INFERIEUR_ETAT_PRECEDENT', message, [{ path: 'etatAcompte.lignes', message }]);
+  }
+}
+
+/**
+ * The lines typed on a draft, checked as soon as they are typed (the same rules as at the deposit, which applies the
+ * marché's retenue again): the cadre takes them, the TVA rates are the marché's, the cumuls never decrease and the
+ * piece's amounts, when given, are those of the lines. Returns the lines as parsed.
+ */
+export function checkDraftEtatAcompte(
+  cadre: string,
+  input: unknown,
+  montants: Montants | undefined,
+  marche?: Pick<Marche, 'tauxTvaBp' | 'retenueGarantieBp'>,
+): EtatAcompteLignes {
+  checkEtatAcompteCadre(cadre);
+  const { etat } = checkEtatAcompte({ retenueGarantieBp: marche?.retenueGarantieBp ?? 0 }, input, montants);
+  if (marche) {
+    const faults = etat.lignes.lignes.flatMap((l, i) =>
+      marche.tauxTvaBp.includes(l.tauxTvaBp)
+        ? []
+        : [
+            {
+              path: `etatAcompte.lignes.${i}.tauxTva`,
+              message: `Taux de TVA de ${formatRate(l.tauxTvaBp)} % absent du marché (taux prévus : ${marche.tauxTvaBp.map((t) => `${formatRate(t)} %`).join(', ')}) : corrigez la ligne ${i + 1}.`,
+            },
+          ],
+    );
+    if (faults.length > 0) refuse('ETAT_ACOMPTE_INVALIDE', faults.map((f) => f.message).join(' '), faults);
+  }
+  return etat.lignes;
 }

@@ -18,7 +18,14 @@ export {
   RECYCLABLE_FIELDS,
 } from './actions';
 export { type AddresseeToCheck, addresseeSetBy, spaceOfAction } from './addressee';
-export { amountDue, dgpKindOf, retenueGarantie, structuresOf } from './amounts';
+export {
+  amountDue,
+  dgpKindOf,
+  type InterestBasis,
+  interestBasisOf,
+  retenueGarantie,
+  structuresOf,
+} from './amounts';
 export {
   ALL_CADRES,
   CADRE_DEPOSITORS,
@@ -29,6 +36,18 @@ export {
 } from './cadres';
 export * from './deadlines';
 export { type DepositableCadre, depositableCadres, type NonDepositableReason } from './depositable';
+export {
+  checkCumulMarche,
+  checkDraftEtatAcompte,
+  checkEtatAcompte,
+  checkEtatAcompteCadre,
+  correctionsEtatAcompte,
+  cumulHtOf,
+  ETAT_ACOMPTE_CADRES,
+  type EtatPrecedent,
+  type LigneCorrigee,
+} from './etat-acompte';
+export { type EtatAcompteLignes, type EtatAcomptePiece, etatAcompteLignesSchema } from './etat-acompte-lines';
 export { ACTION_LABELS, ROLE_LABELS, STATE_LABELS } from './labels';
 export {
   type BuyerParams,

@@ -12,7 +12,7 @@ import {
 } from './cadres';
 import { delaiDepotProjetDecompteFinal } from './deadlines';
 import { ROLE_LABELS } from './labels';
-import { type Change, type EventSeed, newPiece, reach, reachMoaStep } from './ops';
+import { attachEtatAcompte, type Change, type EventSeed, newPiece, reach, reachMoaStep } from './ops';
 import { type BuyerParams, type CircuitKind, circuitOf } from './organisation';
 import { resolveParties } from './parties';
 import { refusal } from './refusals';
@@ -109,14 +109,18 @@ export function openDossier(
     : sansMoe
       ? 'MISE_A_DISPOSITION_MOA'
       : 'MISE_A_DISPOSITION_MOE';
-  const piece = newPiece(
-    now,
-    undefined,
-    { id: action.piece.id, numero: action.piece.numero, montants: action.piece.montants },
-    cadre,
-    depositor,
-    null,
-    status,
+  const piece = attachEtatAcompte(
+    newPiece(
+      now,
+      undefined,
+      { id: action.piece.id, numero: action.piece.numero, montants: action.piece.montants },
+      cadre,
+      depositor,
+      null,
+      status,
+    ),
+    action.piece.etatAcompte,
+    marche,
   );
   // Without a MOE the MOA alone receives the projet de décompte final: its receipt stands for both (assumption)
   const pdfRecuMoe = solde && !validation ? today : null;

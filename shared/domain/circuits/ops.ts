@@ -6,6 +6,7 @@ import type { Marche } from '../marche';
 import type { PieceInput } from './actions';
 import type { CadreCode } from './cadres';
 import { dgpStarted } from './deadlines';
+import { checkEtatAcompte, checkEtatAcompteCadre } from './etat-acompte';
 import { moaStepHolder } from './organisation';
 import { refusal } from './refusals';
 import type {
@@ -85,7 +86,7 @@ export function newPiece(
       [{ path: 'piece.numero', message: 'déjà utilisé' }],
     );
   }
-  return {
+  const piece: Piece = {
     id: input.id,
     cadre,
     numero: input.numero,
@@ -97,6 +98,22 @@ export function newPiece(
     previousPieceId,
     ...(destinataire ? { destinataire } : {}),
   };
+  return dossier ? attachEtatAcompte(piece, input.etatAcompte, dossier.params) : piece;
+}
+
+/**
+ * The état d'acompte lines a piece carries, checked against its amounts (docs/rules/money.md#état-dacompte): the
+ * piece keeps the lines and every figure derived from them; its amounts are those of the lines.
+ */
+export function attachEtatAcompte(
+  piece: Piece,
+  lignes: unknown,
+  params: Pick<Dossier['params'], 'retenueGarantieBp'>,
+): Piece {
+  if (lignes === undefined) return piece;
+  checkEtatAcompteCadre(piece.cadre);
+  const { etat, montants } = checkEtatAcompte(params, lignes, piece.montants);
+  return { ...piece, montants, etatAcompte: etat };
 }
 
 export function addPiece(d: Dossier, piece: Piece): Dossier {

@@ -64,6 +64,13 @@ export const REFUSAL_CODES = {
   COTRAITANT_NON_AUTORISE: 'FORBIDDEN',
   MARCHE_INCOMPLET: 'CONFLICT',
   DATE_INVALIDE: 'INVALID',
+  /** The structured état d'acompte (etat-acompte.ts). */
+  ETAT_ACOMPTE_INVALIDE: 'INVALID',
+  ETAT_ACOMPTE_NON_PREVU: 'INVALID',
+  ETAT_ACOMPTE_INCOHERENT: 'INVALID',
+  CUMUL_DECROISSANT: 'INVALID',
+  CUMUL_INFERIEUR_ETAT_PRECEDENT: 'INVALID',
+  RETENUE_GARANTIE_TROP_ELEVEE: 'INVALID',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type RefusalCode = keyof typeof REFUSAL_CODES;

@@ -4,6 +4,7 @@ import type { Marche } from '../marche';
 import type { Role } from '../roles';
 import type { ActionType } from './actions';
 import type { CadreCode } from './cadres';
+import type { EtatAcomptePiece } from './etat-acompte-lines';
 import type { CircuitKind, DossierKind, DossierOrigin, DossierState, OpenState } from './states';
 
 /**
@@ -91,6 +92,8 @@ export interface Piece {
   readonly depositedAt: string; // ISO instant
   readonly status: PieceStatus;
   readonly montants?: Montants;
+  /** The lines of the état d'acompte and what they give (A4, A5, A6, A15, A16, A19; etat-acompte.ts). */
+  readonly etatAcompte?: EtatAcomptePiece;
   /** A5 only: the amounts the MOA validated, which the titulaire's A6 must carry. */
   readonly montantsValides?: Montants;
   readonly previousPieceId: string | null;

@@ -2,7 +2,7 @@ import { toFileRecord } from '../../adapters/dynamo/piece-items';
 import { newId } from '../../adapters/ids';
 import { cadreByCode } from '../../domain/cadres';
 import { parisDateOf } from '../../domain/calendar';
-import type { CadreCode } from '../../domain/circuits';
+import { type CadreCode, checkDraftEtatAcompte } from '../../domain/circuits';
 import { MAX_PIECE_BYTES, validatePieceNumber } from '../../domain/documents';
 import { DomainError } from '../../domain/errors';
 import { checkAmountSigns, checkPieceDate } from '../../domain/piece-inputs';
@@ -36,6 +36,10 @@ export async function createDraft(deps: PieceDeps, input: CreateDraftInput): Pro
   if (montants) checkAmountSigns(cadre, montants);
   const datePiece = input.datePiece === undefined ? undefined : checkDate(input.datePiece);
   if (datePiece) checkPieceDate(datePiece, parisDateOf(now), input.marche.dateNotification);
+  const etatAcompte =
+    input.etatAcompte === undefined
+      ? undefined
+      : checkDraftEtatAcompte(cadre.code, input.etatAcompte, montants, input.marche);
 
   let dossierId = input.dossierId;
   if (dossierId !== undefined) {
@@ -60,6 +64,7 @@ export async function createDraft(deps: PieceDeps, input: CreateDraftInput): Pro
     newDossier: input.dossierId === undefined,
     ...(montants ? { montants } : {}),
     ...(datePiece ? { datePiece } : {}),
+    ...(etatAcompte ? { etatAcompte } : {}),
     reservedBytes: 0,
     fileCount: 0,
     createdAt: now.toISOString(),
@@ -104,12 +109,18 @@ export async function updateDraft(deps: PieceDeps, input: DraftEditInput): Promi
     if (!checked.ok) throw checked.error;
     numero = checked.value;
   }
+  const montants = montantsInput === undefined ? undefined : checkMontants(montantsInput);
+  if (montants) checkAmountSigns(cadreByCode(piece.cadre), montants);
+  // The lines and the amounts agree, whichever of them this edit changes (the marché's rates: see createDraft)
+  const lignes = input.etatAcompte ?? piece.etatAcompte;
+  const etatAcompte =
+    lignes === undefined ? undefined : checkDraftEtatAcompte(piece.cadre, lignes, montants ?? piece.montants);
   const edit = {
     ...(numero !== undefined ? { numero } : {}),
-    ...(montantsInput !== undefined ? { montants: checkMontants(montantsInput) } : {}),
+    ...(montants !== undefined ? { montants } : {}),
     ...(dateInput !== undefined ? { datePiece: checkDate(dateInput) } : {}),
+    ...(input.etatAcompte !== undefined ? { etatAcompte } : {}),
   };
-  if (edit.montants) checkAmountSigns(cadreByCode(piece.cadre), edit.montants);
   // The marché's notification date is checked when the draft is created
   if (edit.datePiece) checkPieceDate(edit.datePiece, parisDateOf(deps.clock.now()));
   const outcome = await deps.store.editDraft(piece, input.actor.siret, edit, input.expectedVersion, deps.clock.now());
@@ -182,6 +193,7 @@ export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftP
     newDossier: piece.newDossier,
     ...(piece.montants ? { montants: piece.montants } : {}),
     ...(piece.datePiece ? { datePiece: piece.datePiece } : {}),
+    ...(piece.etatAcompte ? { etatAcompte: piece.etatAcompte } : {}),
     files: records,
     reservedBytes: piece.reservedBytes,
     maxBytes: MAX_PIECE_BYTES,

@@ -1,6 +1,6 @@
 import { CoWriteConflict, type PieceCoWrite } from '../../adapters/dynamo/piece-co-writes';
 import { newId } from '../../adapters/ids';
-import type { Action } from '../../domain/circuits';
+import { type Action, checkCumulMarche, cumulHtOf } from '../../domain/circuits';
 import { PIECE_ACTION_TYPES } from '../../domain/circuits/actions';
 import { DomainError } from '../../domain/errors';
 import {
@@ -97,7 +97,35 @@ async function prepareSend(
     fileId: f.fileId,
     at: sentAt,
   }));
-  return { action, fileHashes, coWrites: [sent, ...cancellations], certificat };
+  const cumul = await etatAcompteCumul(deps, piece, sentAt);
+  return { action, fileHashes, coWrites: [sent, ...cancellations, ...cumul], certificat };
+}
+
+/**
+ * A piece with état d'acompte lines: its cumul may not be lower than the latest état of the company's previous
+ * acompte on the marché (checkCumulMarche); once sent, it is the dossier's cumul in that sequence.
+ */
+async function etatAcompteCumul(deps: PieceDeps, piece: PieceRecord, at: string): Promise<PieceCoWrite[]> {
+  if (!piece.etatAcompte) return [];
+  const fournisseurSiret = piece.newDossier
+    ? piece.depositorSiret
+    : (await deps.dossiers.load(piece.dossierId)).state.parties.fournisseur.siret;
+  checkCumulMarche(
+    piece.etatAcompte,
+    await deps.store.previousEtatAcompte(piece.marcheId, fournisseurSiret, piece.dossierId),
+  );
+  return [
+    {
+      kind: 'ETAT_ACOMPTE_CUMUL',
+      marcheId: piece.marcheId,
+      fournisseurSiret,
+      dossierId: piece.dossierId,
+      pieceId: piece.pieceId,
+      numero: piece.numero,
+      cumulHtCents: cumulHtOf(piece.etatAcompte),
+      at,
+    },
+  ];
 }
 
 function buildAction(piece: PieceRecord, fields: SendActionFields | undefined): Action {
@@ -106,6 +134,7 @@ function buildAction(piece: PieceRecord, fields: SendActionFields | undefined): 
     numero: piece.numero,
     cadre: piece.cadre,
     ...(piece.montants ? { montants: piece.montants } : {}),
+    ...(piece.etatAcompte ? { etatAcompte: piece.etatAcompte } : {}),
   };
   const { type, piece: _ignored, dossierId: _d, ...rest } = (fields ?? {}) as Record<string, unknown>;
   if (piece.newDossier) {

@@ -2,7 +2,7 @@ import type { Clock } from '../../adapters/clock';
 import type { DocumentBucket } from '../../adapters/document-bucket';
 import type { PieceStore } from '../../adapters/dynamo/piece-store';
 import type { CalendarDate } from '../../domain/calendar';
-import type { Montants } from '../../domain/circuits';
+import type { EtatAcompteLignes, Montants } from '../../domain/circuits';
 import type { PieceActionType } from '../../domain/circuits/actions';
 import type { Marche } from '../../domain/marche';
 import type { FileRefusal, FileRole, PieceActor } from '../../domain/pieces';
@@ -46,6 +46,8 @@ export interface CreateDraftInput {
   readonly numero: string;
   readonly montants?: Montants;
   readonly datePiece?: CalendarDate | string;
+  /** The lines of an état d'acompte (A4, A5, A6, A15, A16, A19), checked by the rule book. */
+  readonly etatAcompte?: EtatAcompteLignes;
 }
 
 export interface UploadFormInput {
@@ -114,6 +116,7 @@ export interface DraftEditInput {
   readonly numero?: string;
   readonly montants?: Montants;
   readonly datePiece?: CalendarDate | string;
+  readonly etatAcompte?: EtatAcompteLignes;
   /** Suggestions accepted (a field typed as well wins over its suggestion). */
   readonly applySuggestions?: readonly SuggestionField[];
   /** The version read (If-Match); absent: whatever version is stored. */

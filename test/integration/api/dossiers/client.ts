@@ -121,6 +121,8 @@ export interface PieceSpec {
   readonly cadre: string;
   readonly numero: string;
   readonly montants?: { ht: string; tva: string; ttc: string };
+  /** The lines of an état d'acompte (wire form: shared/schemas/etat-acompte.ts). */
+  readonly etatAcompte?: Record<string, unknown>;
   /** Lines of the main PDF; by default a short invoice naming the piece. */
   readonly pdfLines?: readonly string[];
 }
@@ -155,6 +157,7 @@ export async function draftWithMainFile(
     cadre: spec.cadre,
     numero: spec.numero,
     ...(spec.montants ? { montants: spec.montants } : {}),
+    ...(spec.etatAcompte ? { etatAcompte: spec.etatAcompte } : {}),
   });
   if (created.status !== 201)
     throw new Error(`brouillon ${spec.numero} : ${created.status} ${JSON.stringify(created.body)}`);

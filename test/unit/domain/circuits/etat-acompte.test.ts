@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkEtatAcompte, correctionsEtatAcompte } from '../../../../shared/domain/circuits/etat-acompte';
+import {
+  checkCumulMarche,
+  checkDraftEtatAcompte,
+  checkEtatAcompte,
+  checkEtatAcompteCadre,
+  correctionsEtatAcompte,
+} from '../../../../shared/domain/circuits/etat-acompte';
 import { DomainError } from '../../../../shared/domain/errors';
 
 /**
@@ -183,5 +189,35 @@ describe("état d'acompte: invariants (fast-check)", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("état d'acompte: the cadres that carry it and the cumul of the marché", () => {
+  it('refuses the lines on a piece that is not an état d’acompte (ETAT_ACOMPTE_NON_PREVU)', () => {
+    for (const cadre of ['A4', 'A5', 'A6', 'A15', 'A16', 'A19'])
+      expect(() => checkEtatAcompteCadre(cadre)).not.toThrow();
+    expect(refusal(() => checkEtatAcompteCadre('A7')).code).toBe('ETAT_ACOMPTE_NON_PREVU');
+  });
+
+  it("refuses a cumul below the previous acompte's latest état, accepts an equal or higher one", () => {
+    const previous = { dossierId: 'D1', numero: 'EA-1', cumulHtCents: 18_000_000 };
+    // cumul of PDM = 15 000 000 + 3 000 000 = 18 000 000: equal to the previous one, accepted
+    expect(() => checkCumulMarche(PDM, previous)).not.toThrow();
+    const lower = { ...previous, cumulHtCents: 18_000_001 };
+    const e = refusal(() => checkCumulMarche(PDM, lower));
+    expect(e.code).toBe('CUMUL_INFERIEUR_ETAT_PRECEDENT');
+    expect(e.message).toMatch(/n° EA-1 du dossier D1/);
+    expect(() => checkCumulMarche(PDM, undefined)).not.toThrow();
+  });
+
+  it('checks a draft’s TVA rates against the marché', () => {
+    const marche = { tauxTvaBp: [2000], retenueGarantieBp: 500 };
+    const e = refusal(() => checkDraftEtatAcompte('A4', PDM, undefined, marche));
+    // the second line is at 10 %, which the marché does not have
+    expect(e.code).toBe('ETAT_ACOMPTE_INVALIDE');
+    expect(e.fields).toEqual([
+      { path: 'etatAcompte.lignes.1.tauxTva', message: expect.stringMatching(/^Taux de TVA de 10 %/) },
+    ]);
+    expect(checkDraftEtatAcompte('A4', PDM, undefined, { ...marche, tauxTvaBp: [1000, 2000] })).toEqual(PDM);
   });
 });

@@ -1,0 +1,133 @@
+import * as z from 'zod';
+import type { EtatAcompteLignes, EtatAcomptePiece, LigneCorrigee } from '../domain/circuits';
+import { amount, amountString, toAmountString } from './common';
+import { rate, rateString, toRateString } from './marche';
+
+/**
+ * The structured état d'acompte at the API (docs/rules/money.md#état-dacompte; CCAG-T 2014 art. 13.2.1, 2021 art.
+ * 12.2.1): its lines as the depositor types them (euros as decimal strings, TVA rates as percentages), and the
+ * figures the rule book derives from them. The rule book (`checkEtatAcompte`) checks the rest.
+ */
+
+const ligneInput = z
+  .object({
+    tauxTva: rate.meta({ description: 'Taux de TVA de la ligne, en pourcentage (exemple : 20).' }),
+    cumulMoisHt: amount.meta({ description: 'Montant cumulé HT du décompte de ce mois, à ce taux.' }),
+    cumulPrecedentHt: amount.meta({
+      description: 'Montant cumulé HT du décompte précédent, à ce taux (0 au premier).',
+    }),
+    revisionPrixHt: amount.optional().meta({ description: 'd) Révision des prix HT à ce taux (peut être négative).' }),
+  })
+  .strict();
+
+/** Request: the lines of an état d'acompte → the rule book's shape (cents, basis points). */
+export const etatAcompteInput = z
+  .object({
+    lignes: z.array(ligneInput).min(1).max(10).meta({ description: 'Une ligne par taux de TVA (10 au plus).' }),
+    penalites: amount.optional().meta({ description: 'c) Pénalités.' }),
+    avance: amount.optional().meta({ description: 'e) Avance.' }),
+    remboursementAvance: amount.optional().meta({ description: "f) Remboursement de l'avance." }),
+  })
+  .strict()
+  .transform(
+    (e): EtatAcompteLignes => ({
+      lignes: e.lignes.map((l) => ({
+        tauxTvaBp: l.tauxTva,
+        cumulMoisHtCents: l.cumulMoisHt,
+        cumulPrecedentHtCents: l.cumulPrecedentHt,
+        ...(l.revisionPrixHt !== undefined ? { revisionPrixHtCents: l.revisionPrixHt } : {}),
+      })),
+      ...(e.penalites !== undefined ? { penalitesCents: e.penalites } : {}),
+      ...(e.avance !== undefined ? { avanceCents: e.avance } : {}),
+      ...(e.remboursementAvance !== undefined ? { remboursementAvanceCents: e.remboursementAvance } : {}),
+    }),
+  )
+  .meta({
+    id: 'EtatAcompteSaisi',
+    description:
+      "Lignes de l'état d'acompte (A4, A5, A6, A15, A16, A19) : montant dû = a + b + d + e − (c + f + g). Les montants HT / TVA / TTC de la pièce, s'ils sont donnés, doivent être ceux des lignes.",
+  });
+
+// --------------------------------------------------------------------------------------------------- responses
+
+const ligneOutput = z.object({
+  tauxTva: rateString,
+  cumulMoisHt: amountString,
+  cumulPrecedentHt: amountString,
+  revisionPrixHt: amountString,
+});
+
+/** The lines as typed on a draft (the figures follow at the deposit, with the marché's retenue de garantie). */
+export const etatAcompteSaisiOutput = z
+  .object({
+    lignes: z.array(ligneOutput),
+    penalites: amountString,
+    avance: amountString,
+    remboursementAvance: amountString,
+  })
+  .meta({ id: 'LignesEtatAcompte' });
+
+export function etatAcompteSaisiJson(l: EtatAcompteLignes): z.output<typeof etatAcompteSaisiOutput> {
+  return {
+    lignes: l.lignes.map((x) => ({
+      tauxTva: toRateString(x.tauxTvaBp),
+      cumulMoisHt: toAmountString(x.cumulMoisHtCents),
+      cumulPrecedentHt: toAmountString(x.cumulPrecedentHtCents),
+      revisionPrixHt: toAmountString(x.revisionPrixHtCents ?? 0),
+    })),
+    penalites: toAmountString(l.penalitesCents ?? 0),
+    avance: toAmountString(l.avanceCents ?? 0),
+    remboursementAvance: toAmountString(l.remboursementAvanceCents ?? 0),
+  };
+}
+
+export const etatAcompteOutput = z
+  .object({
+    lignes: z.array(ligneOutput),
+    acompteHt: amountString.meta({ description: 'a) cumul du mois − cumul précédent (HT).' }),
+    tva: amountString.meta({ description: 'b) TVA sur a + d.' }),
+    penalites: amountString.meta({ description: 'c)' }),
+    revisionPrixHt: amountString.meta({ description: 'd)' }),
+    avance: amountString.meta({ description: 'e)' }),
+    remboursementAvance: amountString.meta({ description: 'f)' }),
+    retenueGarantie: amountString.meta({ description: 'g) au taux du marché, sur a + b + d.' }),
+    montantTtc: amountString.meta({ description: 'a + b + d.' }),
+    montantDu: amountString.meta({ description: 'a + b + d + e − (c + f + g).' }),
+    corrections: z
+      .array(z.object({ ligne: z.string(), avant: amountString, apres: amountString, ecart: amountString }))
+      .optional()
+      .meta({
+        description: 'Lignes modifiées par rapport à l’état de la pièce précédente (corrections du maître d’œuvre).',
+      }),
+  })
+  .meta({ id: 'EtatAcompte' });
+
+/** The état as deposited, with its differences against the previous piece's état when there is one. */
+export function etatAcompteJson(
+  e: EtatAcomptePiece,
+  corrections?: readonly LigneCorrigee[],
+): z.output<typeof etatAcompteOutput> {
+  const c = e.calcul;
+  return {
+    lignes: etatAcompteSaisiJson(e.lignes).lignes,
+    acompteHt: toAmountString(c.montantAcompteHtCents),
+    tva: toAmountString(c.tvaCents),
+    penalites: toAmountString(c.penalitesCents),
+    revisionPrixHt: toAmountString(c.revisionPrixHtCents),
+    avance: toAmountString(c.avanceCents),
+    remboursementAvance: toAmountString(c.remboursementAvanceCents),
+    retenueGarantie: toAmountString(c.retenueGarantieCents),
+    montantTtc: toAmountString(c.montantTtcCents),
+    montantDu: toAmountString(c.montantDuCents),
+    ...(corrections?.length
+      ? {
+          corrections: corrections.map((l) => ({
+            ligne: l.ligne,
+            avant: toAmountString(l.avantCents),
+            apres: toAmountString(l.apresCents),
+            ecart: toAmountString(l.ecartCents),
+          })),
+        }
+      : {}),
+  };
+}
