@@ -18,7 +18,8 @@ export interface LambdaDefinition {
   readonly access?: {
     readonly table?: 'read' | 'readWrite';
     readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
-    readonly stateMachines?: 'start' | 'callback' | 'startAndCallback';
+    /** `resume`: start, and describe and stop the executions (the scheduled resume, shared/services/resume.ts). */
+    readonly stateMachines?: 'start' | 'callback' | 'startAndCallback' | 'resume';
   };
   /** `schedule` functions: when EventBridge Scheduler runs them (a Scheduler `cron(…)`/`rate(…)` expression). */
   readonly schedule?: { readonly expression: string; readonly timeZone?: string };

@@ -14,7 +14,7 @@ import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
 import type { LambdaDefinition } from './lambda-definition';
 import { NOTIFICATION_LAMBDAS } from './notifications/lambdas';
 import { RATE_LAMBDAS } from './rates/lambdas';
-import { WORKFLOW_LAMBDAS } from './workflow/lambdas';
+import { RESUME_LAMBDAS, WORKFLOW_LAMBDAS } from './workflow/lambdas';
 
 export type { HttpRoute, LambdaDefinition, LambdaKind } from './lambda-definition';
 
@@ -35,6 +35,7 @@ const CORE = {
 export const LAMBDAS = {
   ...CORE,
   ...WORKFLOW_LAMBDAS,
+  ...RESUME_LAMBDAS,
   ...DOCUMENT_LAMBDAS,
   ...API_LAMBDAS,
   ...DOSSIER_LAMBDAS,

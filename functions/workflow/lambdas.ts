@@ -70,3 +70,21 @@ export const DOSSIER_TASK_KEYS = {
   clore: 'dossierClore',
   echec: 'dossierEchec',
 } as const satisfies Record<string, keyof typeof WORKFLOW_LAMBDAS>;
+
+/**
+ * The daily resume of open dossiers on AWS (functions/workflow/resume.ts): not a task of the machine, it starts,
+ * describes and stops its executions. Merged into LAMBDAS by functions/registry.ts.
+ */
+export const RESUME_LAMBDAS = {
+  dossiersReprise: {
+    entry: 'functions/workflow/resume.ts',
+    kind: 'schedule',
+    description:
+      "Reprise quotidienne des dossiers ouverts : relance une exécution perdue, renouvelle une exécution proche d'un an",
+    // Every night at 02:30 Paris time, when nobody acts on the dossiers
+    schedule: { expression: 'cron(30 2 * * ? *)', timeZone: 'Europe/Paris' },
+    access: { table: 'readWrite', stateMachines: 'resume' },
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
+} as const satisfies Record<string, LambdaDefinition>;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -52,6 +52,17 @@ const OBJECT_ACTIONS = {
 } as const;
 
 /** The singleton Lambda that CDK adds to configure bucket notifications (fixed id in aws-cdk-lib). */
+/**
+ * The resource of the resume's grant on a machine's executions (`StateMachine.grantExecution`) as cdk-nag prints it
+ * in its IAM5 finding: the machine's name is taken from its ARN by an intrinsic, printed as JSON.
+ */
+function executionsFinding(stack: Stack, machineLogicalId: string): string {
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const name = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: machineLogicalId }] }] });
+  return `arn:<AWS::Partition>:states:${region}:${account}:execution:${name}:*`;
+}
+
 const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -201,8 +212,9 @@ export class Functions extends Construct {
         if (known.has(sm.node.id)) throw new Error(`two state machines named ${sm.node.id}`);
         known.set(sm.node.id, sm);
         // Starts are idempotent by execution name (one execution per dossier); reads never go to Step Functions.
-        if (mode === 'start' || mode === 'startAndCallback') sm.grantStartExecution(fn);
+        if (mode === 'start' || mode === 'startAndCallback' || mode === 'resume') sm.grantStartExecution(fn);
         if (mode === 'callback' || mode === 'startAndCallback') sm.grantTaskResponse(fn);
+        if (mode === 'resume') this.grantResume(key, fn, sm);
       }
     }
   }
@@ -241,6 +253,21 @@ export class Functions extends Construct {
         `Function ${key} works on documents whose keys are generated per dossier and piece at run time; the grant is limited to the documents bucket and to the actions its registry entry declares (${access.bucket}).`,
       );
     }
+  }
+
+  /**
+   * The resume reads and stops the machine's executions, whose ARNs are named per dossier at run time
+   * (`execution:<machine>:<dossier>-g<n>`): the grant covers that machine's executions only.
+   */
+  private grantResume(key: string, fn: NodejsFunction, sm: sfn.StateMachine): void {
+    sm.grantExecution(fn, 'states:DescribeExecution', 'states:StopExecution');
+    acknowledgeNag(
+      fn.role ?? fn,
+      iam5Resource(
+        executionsFinding(Stack.of(this), Stack.of(this).getLogicalId(sm.node.defaultChild as sfn.CfnStateMachine)),
+      ),
+      `Function ${key} describes and stops the executions of the dossier state machine, one per dossier and named at run time; the grant is limited to that machine's executions.`,
+    );
   }
 
   /** The bucket-notifications custom resource is CDK's own code, created only when an `s3` function exists. */

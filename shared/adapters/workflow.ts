@@ -24,6 +24,8 @@ export interface WorkflowPort {
   describe?(executionName: string): Promise<'RUNNING' | 'ENDED' | 'MISSING'>;
   /** Stops the named execution (a resume onto a new definition version); no-op when it is not running. */
   stop?(executionName: string, cause: string): Promise<void>;
+  /** When the named execution started; undefined when it is unknown. */
+  startedAt?(executionName: string): Promise<Date | undefined>;
 }
 
 export const DOSSIER_STATE_MACHINE = 'Dossier';
@@ -84,6 +86,17 @@ export const stepFunctionsWorkflow: WorkflowPort = {
     } catch (e) {
       if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') {
         return 'MISSING';
+      }
+      throw e;
+    }
+  },
+  async startedAt(executionName) {
+    try {
+      const out = await client().send(new DescribeExecutionCommand({ executionArn: executionArn(executionName) }));
+      return out.startDate;
+    } catch (e) {
+      if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') {
+        return undefined;
       }
       throw e;
     }

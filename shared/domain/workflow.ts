@@ -32,6 +32,17 @@ export const CLOSED_STEP = 'CLOS';
 export const MAX_WAIT_SECONDS = 300 * 86_400;
 
 /**
+ * Age at which a running execution is renewed (stopped and started again from the dossier) by the daily resume:
+ * a Standard execution may not run longer than one year, and a month of daily runs is left to do it.
+ */
+export const EXECUTION_RENEWAL_DAYS = 335;
+
+/** Executions started before this instant are renewed by the resume run at `now`. */
+export function executionRenewalCutoff(now: Date): Date {
+  return new Date(now.getTime() - EXECUTION_RENEWAL_DAYS * 86_400_000);
+}
+
+/**
  * Where the dossier stands, as the workflow needs it to choose its next state (JSON-serialisable; the state machine
  * reads `closed`, `delaiExpire`, `step`, `version`, `timeoutSeconds` and `aTransmettre`).
  */

@@ -29,6 +29,11 @@ export interface ResumeOptions {
   readonly workflow: WorkflowPort;
   /** Also replace executions that are running (e.g. to move them onto a new definition version). Default false. */
   readonly replaceRunning?: boolean;
+  /**
+   * Replace the running executions started before this instant (`executionRenewalCutoff`): renewed before Step
+   * Functions' one-year limit ends them. Needs the port's `startedAt`.
+   */
+  readonly renewStartedBefore?: Date;
   /** Progress messages (e.g. console.log at boot). */
   readonly log?: (message: string) => void;
   /** Go on from this cursor (a previous report's `cursor`) instead of the first open dossier. */
@@ -46,6 +51,8 @@ export interface ResumeReport {
   readonly resumed: { readonly dossierId: string; readonly execution: string }[];
   /** Dossiers whose execution is running (left alone). */
   readonly running: string[];
+  /** Dossiers whose running execution was replaced by a new one because of its age (`renewStartedBefore`). */
+  readonly renewed: string[];
   readonly failed: { readonly dossierId: string; readonly error: string }[];
   /** Open dossiers read from the index by this walk, and the pages read. */
   seen: number;
@@ -58,7 +65,7 @@ export interface ResumeReport {
 
 export async function resumeOpenDossiers(options: ResumeOptions): Promise<ResumeReport> {
   const log = options.log ?? (() => undefined);
-  const report: ResumeReport = { resumed: [], running: [], failed: [], seen: 0, pages: 0 };
+  const report: ResumeReport = { resumed: [], running: [], renewed: [], failed: [], seen: 0, pages: 0 };
   const concurrency = Math.max(1, options.concurrency ?? 8);
   let cursor = options.from;
   do {
@@ -99,11 +106,18 @@ async function resumeOne(
     // Without `describe` the port cannot tell: the execution is taken as lost (the local restart case)
     const state = port.describe ? await port.describe(current) : 'MISSING';
     if (state === 'RUNNING') {
-      if (!options.replaceRunning) {
+      const renew = !options.replaceRunning && (await tooOld(options, current));
+      if (!options.replaceRunning && !renew) {
         report.running.push(dossierId);
         return;
       }
-      await port.stop?.(current, 'Reprise du dossier sur une nouvelle exécution');
+      await port.stop?.(
+        current,
+        renew
+          ? "Renouvellement de l'exécution avant sa limite d'un an"
+          : 'Reprise du dossier sur une nouvelle exécution',
+      );
+      if (renew) report.renewed.push(dossierId);
     }
     const next = open.executionGeneration + 1;
     if (!(await options.store.setExecutionGeneration(dossierId, next))) {
@@ -120,6 +134,13 @@ async function resumeOne(
     report.failed.push({ dossierId, error });
     log(`Dossier ${dossierId} non repris : ${error}`);
   }
+}
+
+/** The running execution started before `renewStartedBefore`. */
+async function tooOld(options: ResumeOptions, execution: string): Promise<boolean> {
+  if (!options.renewStartedBefore || !options.workflow.startedAt) return false;
+  const started = await options.workflow.startedAt(execution);
+  return started !== undefined && started.getTime() < options.renewStartedBefore.getTime();
 }
 
 function describeError(e: unknown): string {

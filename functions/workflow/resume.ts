@@ -1,0 +1,57 @@
+import type { Context } from 'aws-lambda';
+import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
+import { executionRenewalCutoff } from '../../shared/domain/workflow';
+import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import { resumeOpenDossiers } from '../../shared/services/resume';
+
+/** What a scheduled resume did: counts, and the dossiers that could not be resumed. */
+export interface ScheduledResumeOutcome {
+  readonly seen: number;
+  readonly resumed: number;
+  readonly renewed: number;
+  readonly running: number;
+  readonly failed: readonly { readonly dossierId: string; readonly error: string }[];
+}
+
+/**
+ * The daily resume on AWS (issue 13), run by EventBridge Scheduler (`infra/constructs/schedules.ts`) with the code
+ * `npm start` runs at boot (`resumeOpenDossiers`): every open dossier whose execution was lost gets a new one from
+ * what DynamoDB says, and a running execution older than `EXECUTION_RENEWAL_DAYS` is renewed before Step Functions'
+ * one-year limit ends it. Idempotent: a dossier whose execution runs is left alone; two runs racing start one
+ * execution. A walk cut short throws (Scheduler retries; the next day's run walks again from the start).
+ */
+export function scheduledResumeHandler(
+  context: () => Pick<ServiceContext, 'stores' | 'infra' | 'clock'> = serviceContext,
+) {
+  return async (_event?: unknown, lambdaContext?: Context): Promise<ScheduledResumeOutcome> => {
+    const ctx = context();
+    const now = ctx.clock.now();
+    const log = invocationLogger({
+      operation: 'reprendreDossiers',
+      correlationId: lambdaContext?.awsRequestId ?? `reprise-${now.toISOString()}`,
+      ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
+    });
+    const report = await runWithLogger(log, () =>
+      resumeOpenDossiers({
+        store: ctx.stores.dossiers,
+        open: ctx.stores.openDossiers,
+        workflow: ctx.infra.workflow,
+        renewStartedBefore: executionRenewalCutoff(now),
+        // Powertools reserves the key `message`: the French sentences go under `detail`.
+        log: (detail) => log.info('reprise', { detail }),
+      }),
+    );
+    const outcome: ScheduledResumeOutcome = {
+      seen: report.seen,
+      resumed: report.resumed.length,
+      renewed: report.renewed.length,
+      running: report.running.length,
+      failed: report.failed,
+    };
+    if (outcome.failed.length > 0) log.error('dossiers non repris', { failed: outcome.failed });
+    log.info('reprise des dossiers ouverts', { ...outcome, failed: outcome.failed.length });
+    return outcome;
+  };
+}
+
+export const handler = scheduledResumeHandler();
