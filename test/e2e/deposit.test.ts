@@ -137,7 +137,7 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     expect(drafts.body.brouillons.some((b: { id: string }) => b.id === pieceId)).toBe(false);
   });
 
-  it('refuses before upload what does not fit, shows the service’s refusals with their reason, keeps nothing reserved', async () => {
+  it('refuses before upload what does not fit, shows the service’s refusals with their reason, keeps nothing reserved, retries a dropped upload', async () => {
     const s = await st();
     const created = await s.post(`/v1/marches/${DEMO.marcheId}/pieces`, { cadre: 'A9', numero: 'ST-E2E-REFUS' });
     const d = { dossierId: created.body.dossierId as string, pieceId: created.body.id as string };
@@ -165,6 +165,28 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     await screenshot(page, 'depot-refus-375');
     // Refused files hold no room on the piece
     await eventually(() => reserved(s, d)).toBe(0);
+
+    // A dropped upload: the first post to storage fails; « Réessayer » asks a fresh form and sends the file again
+    let dropped = 0;
+    await page.route(
+      (url) => !url.href.startsWith(portal().url),
+      async (route) => {
+        if (route.request().method() === 'POST' && dropped === 0) {
+          dropped++;
+          await route.abort('connectionreset');
+        } else await route.continue();
+      },
+    );
+    const ok = await textPdf(['Facture n° ST-E2E-REFUS', 'Total TTC : 1200,00']);
+    await page.getByLabel(/^Fichier principal/).setInputFiles(pdfFile('facture-ok.pdf', ok));
+    const row = envois.getByTestId('envoi').filter({ hasText: 'facture-ok.pdf' });
+    await eventually(() => row.textContent()).toContain('envoi interrompu');
+    await page.getByRole('button', { name: 'Réessayer l’envoi de facture-ok.pdf' }).click();
+    await eventually(() => row.textContent()).toContain('envoyé à 100 %, vérifié');
+    expect(dropped).toBe(1);
+    // The form the dropped upload left unused does not hold the piece back: it is cancelled when the piece is sent
+    await page.getByRole('button', { name: 'Valider et envoyer' }).click();
+    await eventually(() => page.getByTestId('recap').textContent()).toContain('La pièce n° ST-E2E-REFUS est validée');
   });
 
   it('refuses before upload a file that would take the piece past 120 MB', async () => {

@@ -48,6 +48,8 @@ export async function requestUploadForm(deps: PieceDeps, input: UploadFormInput)
     throw new DomainError('FICHIER_PRINCIPAL_NON_PDF', message, 'INVALID', [{ path: 'nomFichier', message }]);
   }
   await releaseExpiredReservations(deps, input.dossierId, input.pieceId);
+  // A dropped upload of the main file is retried with a fresh form: it replaces the one nothing reached storage under
+  if (input.role === 'MAIN' && !supplement) await releaseUnusedMainForm(deps, input.dossierId, input.pieceId);
 
   const fileId = `FIC-${newId(now)}`;
   // Random key, no user input (the name travels in the table and in the download's Content-Disposition)
@@ -108,4 +110,18 @@ export async function releaseExpiredReservations(
     if (await deps.store.releaseReservation(f, 'EXPIRE', now)) released.push(f.fileId);
   }
   return released;
+}
+
+/**
+ * Releases the draft's main-file reservation whose form is still unused (its object is not in storage): the
+ * depositor asks a new form for its main file after an upload that dropped. A form whose object arrived is left to
+ * its verification.
+ */
+async function releaseUnusedMainForm(deps: PieceDeps, dossierId: string, pieceId: string): Promise<void> {
+  const now = deps.clock.now();
+  for (const f of await deps.store.files(dossierId, pieceId)) {
+    if (f.role !== 'MAIN' || f.status !== 'ATTENDU') continue;
+    if (await deps.documents.head(f.objectKey)) continue;
+    await deps.store.releaseReservation(f, 'ANNULE', now);
+  }
 }

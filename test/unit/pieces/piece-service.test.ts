@@ -220,6 +220,31 @@ describe('reservation of an upload form', () => {
   });
 });
 
+describe('a main file asked again after a dropped upload', () => {
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') }).resolves({ Item: piece() });
+    ddb.on(TransactWriteCommand).resolves({});
+  });
+
+  it('releases the main form nothing reached storage under, then reserves the new one', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [file({ fileId: 'FIC-M', role: 'MAIN', objectKey: 'uploads/m' })] });
+    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    await service.requestUploadForm(formInput({ role: 'MAIN', fileName: 'facture.pdf' }));
+    const [release, reserve] = transactions();
+    expect(release?.TransactItems?.[0]?.Update?.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-M'));
+    expect(release?.TransactItems?.[0]?.Update?.ExpressionAttributeValues?.[':to']).toBe('ANNULE');
+    expect(reserve?.TransactItems?.[1]?.Put?.Item).toMatchObject({ status: 'ATTENDU', role: 'MAIN' });
+  });
+
+  it('leaves a main form whose object arrived to its verification', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [file({ fileId: 'FIC-M', role: 'MAIN', objectKey: 'uploads/m' })] });
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 5000 });
+    await service.requestUploadForm(formInput({ role: 'MAIN', fileName: 'facture.pdf' }));
+    // Only the new reservation: the piece's own condition (one main file) then decides
+    expect(transactions()).toHaveLength(1);
+  });
+});
+
 describe('verification of an uploaded object, with storage and table faults', () => {
   const mapping = { ...keys.uploadKey('uploads/abc'), dossierId: 'DOS-1', pieceId: 'PCE-1', fileId: 'FIC-1' };
 

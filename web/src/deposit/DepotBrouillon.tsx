@@ -32,12 +32,9 @@ export default function DepotBrouillon() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const nouveau = (location.state as { nouveau?: boolean } | null)?.nouveau === true;
-  const q = useQuery({
-    ...pieceQuery(dossierId, pieceId),
-    // Files waiting for their verification: read again until each is verified or refused
-    refetchInterval: (query) =>
-      query.state.data?.fichiers.some((f) => f.verification.statut === 'EN_ATTENTE') ? 1000 : false,
-  });
+  const [uploading, setUploading] = useState(false);
+  // Files being sent from this screen: read the piece again until each is verified or refused
+  const q = useQuery({ ...pieceQuery(dossierId, pieceId), refetchInterval: uploading ? 1000 : false });
   const [typed, setTyped] = useState<Typed>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -134,7 +131,7 @@ export default function DepotBrouillon() {
     });
 
   const main = draft.fichiers.find((f) => f.role === 'PRINCIPAL' && f.verification.statut === 'VERIFIE');
-  const waiting = draft.fichiers.some((f) => f.verification.statut === 'EN_ATTENTE');
+  const waiting = uploading;
   return (
     <>
       <h1>
@@ -142,7 +139,7 @@ export default function DepotBrouillon() {
       </h1>
       <Stepper currentStep={2} stepCount={STEPS.length} title={STEPS[1]} nextTitle={STEPS[2]} />
       <p className="fr-badge fr-badge--info fr-mb-2w">Brouillon : non envoyé</p>
-      <Files draft={draft} onChanged={refresh} />
+      <Files draft={draft} onChanged={refresh} onBusyChange={setUploading} />
       <Champs
         draft={draft}
         typed={typed}

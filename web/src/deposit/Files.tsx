@@ -1,5 +1,5 @@
 import './deposit.css';
-import { type DragEvent, useId, useRef, useState } from 'react';
+import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
 import { messageOf } from '../api/problem';
 import {
   type Brouillon,
@@ -41,11 +41,14 @@ export function Files({
   draft,
   onChanged,
   supplement = false,
+  onBusyChange,
 }: {
   draft: Brouillon;
   onChanged: () => void;
   /** A sent piece answering its suspension: attachments only, and only the documents added for it are listed. */
   supplement?: boolean;
+  /** Told whether a file is being hashed, sent or verified (the screen then reads the piece again, and waits). */
+  onBusyChange?: (busy: boolean) => void;
 }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const titleId = useId();
@@ -58,6 +61,13 @@ export function Files({
   const rows = draft.fichiers.filter(
     (f) => !mine.has(f.id) && f.verification.statut !== 'ABANDONNE' && (!supplement || f.complement),
   );
+  // An interrupted upload's form is left to expire: the service cancels unused forms when the piece is sent
+  const busy = uploads.some((u) => {
+    if (u.phase === 'empreinte' || u.phase === 'envoi') return true;
+    const st = serverFile(u.fichierId)?.verification.statut;
+    return u.phase === 'verification' && st !== 'VERIFIE' && st !== 'REFUSE';
+  });
+  useEffect(() => onBusyChange?.(busy), [busy, onBusyChange]);
   const live = (st: string | undefined) => st === 'VERIFIE' || st === 'EN_ATTENTE';
   const mainTaken =
     draft.fichiers.some((f) => f.role === 'PRINCIPAL' && live(f.verification.statut)) ||

@@ -17,6 +17,7 @@ export function Complement({ dossier, libelle }: { dossier: Dossier; libelle: st
   const piece = dossier.pieces.find((p) => p.statut === 'SUSPENDUE') ?? dossier.pieces.at(-1);
   const pieceId = piece?.id ?? '';
   const key = ['piece', dossier.id, pieceId];
+  const [uploading, setUploading] = useState(false);
   const q = useQuery({
     queryKey: key,
     enabled: pieceId !== '',
@@ -26,14 +27,13 @@ export function Complement({ dossier, libelle }: { dossier: Dossier; libelle: st
           params: { path: { dossierId: dossier.id, pieceId } },
         }),
       ),
-    refetchInterval: (query) =>
-      query.state.data?.fichiers.some((f) => f.complement && f.verification.statut === 'EN_ATTENTE') ? 1000 : false,
+    refetchInterval: uploading ? 1000 : false,
   });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [stale, setStale] = useState(false);
   const added = (q.data?.fichiers ?? []).filter((f) => f.complement && f.verification.statut === 'VERIFIE');
-  const waiting = (q.data?.fichiers ?? []).some((f) => f.complement && f.verification.statut === 'EN_ATTENTE');
+  const waiting = uploading;
 
   const complete = async () => {
     setBusy(true);
@@ -79,7 +79,12 @@ export function Complement({ dossier, libelle }: { dossier: Dossier; libelle: st
       ) : null}
       {q.error ? <p className="fr-error-text">{messageOf(q.error)}</p> : null}
       {q.data ? (
-        <Files draft={q.data} supplement onChanged={() => void queryClient.invalidateQueries({ queryKey: key })} />
+        <Files
+          draft={q.data}
+          supplement
+          onBusyChange={setUploading}
+          onChanged={() => void queryClient.invalidateQueries({ queryKey: key })}
+        />
       ) : null}
       {stale ? (
         <div className="fr-alert fr-alert--warning fr-mb-2w" role="alert">
