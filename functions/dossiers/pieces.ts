@@ -175,7 +175,7 @@ export const envoyerPiece = httpHandler({
   handler: async (ctx) => {
     const body = ctx.body ?? {};
     const svc = requestServices();
-    const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
+    const draft = await svc.pieces.piece(ctx.params.dossierId, ctx.params.pieceId);
     if (!draft.newDossier && ctx.ifMatch === undefined) {
       throw new HttpProblem(
         428,
@@ -196,6 +196,7 @@ export const envoyerPiece = httpHandler({
         pieceId: draft.pieceId,
         ...(draft.newDossier ? {} : { expectedVersion: ctx.ifMatch }),
         action,
+        piece: draft,
       }),
     );
     const json = resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent);

@@ -13,7 +13,7 @@ import { serviceContext } from '../../shared/services/context';
 import { lireCadresDeposables } from './cadres-read';
 import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
-import { actorToRead, asUnknownDossier, requestServices } from './support';
+import { actorToRead, asUnknownDossier, readerOf, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
 /**
@@ -41,7 +41,7 @@ export const lireDossier = httpHandler({
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
-    const actor = await actorToRead(
+    const { actor, membership } = await readerOf(
       {
         userId: ctx.identity.userId,
         actingSiret: ctx.headers[STRUCTURE_HEADER],
@@ -50,10 +50,7 @@ export const lireDossier = httpHandler({
       marche,
     );
     const pending = service.pendingOf(record, marche);
-    const [clock, membership] = await Promise.all([
-      service.currentClockView(record),
-      serviceContext().stores.identity.getMembership(actor.siret, ctx.identity.userId),
-    ]);
+    const clock = await service.currentClockView(record);
     const view = dossierJson(record, pending, clock, actor.siret);
     // docs/rules/structures.md#spaces: the structure's actions are offered to a user only in MODIFICATION of their space
     const mesActions = view.mesActions.filter((a) => membership && canAct(membership, spaceOfAction(a.type)));

@@ -3,14 +3,17 @@ import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
 import { unknownPiece } from '../../shared/domain/pieces';
 import { SPACES, type Space } from '../../shared/domain/roles';
+import type { Membership } from '../../shared/domain/structures';
 import {
   type Actor,
-  type ActorRequest,
+  actorFrom,
+  hideOutsider,
+  loadAccess,
   resolveActor,
   resolveActorOf,
-  unknownDossier,
 } from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
+import { unknownDossier } from '../../shared/services/decisions';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
@@ -51,7 +54,7 @@ export interface Who {
   readonly actingSiret?: string;
   /**
    * The dossier or piece the request names: to a user none of whose structures is an actor of its marché, the
-   * answer is this 404 (the one a missing dossier gets), not a 403 naming the marché (`resolveActorOf`).
+   * answer is this 404 (the one a missing dossier gets), not a 403 naming the marché (`hideOutsider`).
    */
   readonly hidden?: () => DomainError;
 }
@@ -61,22 +64,46 @@ export const asUnknownDossier = (dossierId: string) => () => unknownDossier(doss
 /** The 404 of a piece, for `Who.hidden`. */
 export const asUnknownPiece = (pieceId: string) => () => unknownPiece(pieceId);
 
-function resolve(who: Who, req: Omit<ActorRequest, 'userId' | 'now' | 'actingSiret'>): Promise<Actor> {
-  const full = { ...req, userId: who.userId, now: serviceContext().clock.now(), ...siretOf(who) };
+export async function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
+  const req = { userId: who.userId, marche, space, need: 'act' as const, now: serviceContext().clock.now() };
   const store = serviceContext().stores.identity;
-  return who.hidden ? resolveActorOf(full, store, who.hidden) : resolveActor(full, store);
-}
-
-export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
-  return resolve(who, { marche, space, need: 'act' });
+  return who.hidden
+    ? resolveActorOf({ ...req, ...siretOf(who) }, store, who.hidden)
+    : resolveActor({ ...req, ...siretOf(who) }, store);
 }
 
 /** Readers come through either space: the first that lets them read wins; otherwise the first refusal. */
 export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
+  return (await readerOf(who, marche)).actor;
+}
+
+/**
+ * The reader and the attachment it reads through (its subscriptions tell which actions it may take): the access
+ * facts are read once, then decided for each space in turn.
+ */
+export async function readerOf(
+  who: Who,
+  marche: Marche,
+): Promise<{ actor: Actor; membership: Membership | undefined }> {
+  try {
+    return await readerIn(who, marche);
+  } catch (e) {
+    if (!who.hidden) throw e;
+    return hideOutsider(e, who.hidden);
+  }
+}
+
+async function readerIn(who: Who, marche: Marche): Promise<{ actor: Actor; membership: Membership | undefined }> {
+  const facts = await loadAccess(
+    { userId: who.userId, marche, now: serviceContext().clock.now(), ...siretOf(who) },
+    serviceContext().stores.identity,
+  );
   let first: unknown;
   for (const space of SPACES) {
     try {
-      return await resolve(who, { marche, space, need: 'read' });
+      const actor = actorFrom({ ...facts, space, need: 'read' });
+      const membership = facts.memberships.find((m) => m.siret === actor.siret && m.userId === who.userId);
+      return { actor, membership };
     } catch (e) {
       if (!isDomainError(e) || e.code !== 'ESPACE_NON_SOUSCRIT') throw e;
       first ??= e;

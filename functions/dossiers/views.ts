@@ -26,7 +26,8 @@ import type {
   resultatActionOutput,
 } from '../../shared/schemas/dossier';
 import { etatAcompteJson } from '../../shared/schemas/etat-acompte';
-import type { ActResult, DossierRecord, DossierService } from '../../shared/services/dossier-service';
+import type { ActResult, DossierRecord } from '../../shared/services/decisions';
+import type { DossierService } from '../../shared/services/dossier-service';
 
 /**
  * From the stored aggregate and the rule book's answers to the wire (French field names, amounts as strings).

@@ -181,12 +181,18 @@ export interface ActorRequest {
   readonly now?: Date;
 }
 
+/** What is read to decide a user's access on a marché, whatever the space and need. */
+export type AccessRequest = Omit<ActorRequest, 'space' | 'need'>;
+export type LoadedAccess = Omit<AccessFacts, 'space' | 'need'>;
+
 /**
- * THE check of every API handler: loads the user (Get), its attachments (one GSI2 Query) and the candidate
- * structures (one Query each, usually one), then `decideAccess`. Throws the refusal (DomainError FORBIDDEN, or
- * INVALID STRUCTURE_A_PRECISER).
+ * Loads what `decideAccess` needs: the user (Get) and its attachments (one GSI2 Query), side by side, then the
+ * candidate structures (one Query each, usually one). Read once per request, decided for as many spaces as needed.
  */
-export async function resolveActor(req: ActorRequest, s: IdentityStore): Promise<Actor> {
+export async function loadAccess(
+  req: AccessRequest,
+  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
+): Promise<LoadedAccess> {
   const [user, memberships] = await Promise.all([s.getUser(req.userId), s.membershipsOfUser(req.userId)]);
   const sirets =
     req.actingSiret !== undefined
@@ -195,9 +201,22 @@ export async function resolveActor(req: ActorRequest, s: IdentityStore): Promise
   const structures = (await Promise.all([...new Set(sirets)].map((siret) => s.getStructure(siret)))).filter(
     (x): x is NonNullable<typeof x> => x !== undefined,
   );
-  const decision = decideAccess({ ...req, user, memberships, structures });
+  return { ...req, user, memberships, structures };
+}
+
+/** `decideAccess`, throwing the refusal (DomainError FORBIDDEN, or INVALID STRUCTURE_A_PRECISER). */
+export function actorFrom(facts: AccessFacts): Actor {
+  const decision = decideAccess(facts);
   if (!decision.allowed) throw decision.error;
   return decision.actor;
+}
+
+/** THE check of every API handler: `loadAccess`, then `decideAccess` for the space and need. */
+export async function resolveActor(
+  req: ActorRequest,
+  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
+): Promise<Actor> {
+  return actorFrom({ ...(await loadAccess(req, s)), space: req.space, need: req.need });
 }
 
 /**
@@ -236,24 +255,24 @@ export function identityOf(claims: Readonly<Record<string, unknown>> | null | un
 const OUTSIDER_REFUSALS: ReadonlySet<string> = new Set(['STRUCTURE_HORS_MARCHE', 'UTILISATEUR_NON_RATTACHE']);
 
 /**
- * `resolveActor` for a dossier (or one of its pieces) named in the request: a dossier exists only for the actors of
- * its marché, so to anyone else the refusal is the very 404 a dossier that does not exist gets (`hidden`), never a
- * 403 naming the marché — an id then tells an outsider nothing about another structure's dossiers.
+ * For a dossier (or one of its pieces) named in the request: a dossier exists only for the actors of its marché, so
+ * to anyone else the refusal is the very 404 a dossier that does not exist gets (`hidden`), never a 403 naming the
+ * marché — an id then tells an outsider nothing about another structure's dossiers. Rethrows any other error.
  */
+export function hideOutsider(e: unknown, hidden: (refusal: DomainError) => DomainError): never {
+  if (isDomainError(e) && OUTSIDER_REFUSALS.has(e.code)) throw hidden(e);
+  throw e;
+}
+
+/** `resolveActor`, an outsider to the marché answered `hidden` (`hideOutsider`). */
 export async function resolveActorOf(
   req: ActorRequest,
-  s: IdentityStore,
+  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
   hidden: (refusal: DomainError) => DomainError,
 ): Promise<Actor> {
   try {
     return await resolveActor(req, s);
   } catch (e) {
-    if (isDomainError(e) && OUTSIDER_REFUSALS.has(e.code)) throw hidden(e);
-    throw e;
+    hideOutsider(e, hidden);
   }
-}
-
-/** The answer for a dossier that does not exist (or that the caller is no actor of: `resolveActorOf`). */
-export function unknownDossier(dossierId: string): DomainError {
-  return new DomainError('DOSSIER_INCONNU', `Le dossier ${dossierId} n'existe pas.`, 'NOT_FOUND');
 }

@@ -1,15 +1,13 @@
-import type { AuditEvent, ChainedEvent } from '../adapters/audit';
+import type { ChainedEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
 import type { DossierStore } from '../adapters/dynamo/dossier-store';
 import {
   type DossierRecord as AppendedRecord,
   AuditChainMoved,
-  type DossierSnapshot,
   TaskTokenChanged,
 } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { toStoredPending } from '../adapters/dynamo/pending';
-import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
 import type { WorkflowPort } from '../adapters/workflow';
 import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import {
@@ -18,7 +16,6 @@ import {
   addresseeSetBy,
   amountDue,
   type Dossier,
-  type DossierEvent,
   dgpKindOf,
   type PendingAction,
   parseAction,
@@ -41,78 +38,21 @@ import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
 import { executionName } from '../domain/workflow';
-import { type Actor, assertMayOpenDossier, resolveActorOf, unknownDossier } from './authorization';
+import { assertMayOpenDossier, resolveActorOf } from './authorization';
 import { buyerParamsOf } from './buyer-params';
+import {
+  type ActRequest,
+  type ActResult,
+  type DecideRequest,
+  type Decision,
+  type DossierRecord,
+  type IdentityReads,
+  interestBaseOf,
+  readOnce,
+  toAuditEvent,
+  unknownDossier,
+} from './decisions';
 import type { DossierNotifications } from './notifications/dossier-notifications';
-
-/**
- * The actors' decisions on a dossier: load it and its marché once, authorize the actor, ask the rule book
- * (shared/domain/circuits) what the action does, apply the clock effects to the DGP clock (shared/domain/dgp), and
- * write dossier, clock, pending action and audit events in one transaction with optimistic locking. Then tell the
- * dossier's Step Functions execution. The workflow's own steps are in `dossier-workflow.ts`; both act through here.
- */
-export type DossierRecord = DossierSnapshot<Dossier, DgpClock>;
-
-/** What one decision writes besides the dossier, in the same transaction (a piece sent, its unused forms). */
-export type CoWrites = readonly PieceCoWrite[];
-
-export interface ActRequest {
-  /** Absent for the first deposit (the action carries the new dossier's id). */
-  readonly dossierId?: string;
-  /** Required for the first deposit. */
-  readonly marcheId?: string;
-  readonly actor: ActorOrSystem;
-  readonly action: Action;
-  /** The version the caller read (If-Match). Omitted by the system (timeouts), which checks `step` instead. */
-  readonly expectedVersion?: number;
-  readonly userId?: string;
-  /** SHA-256 of the files of the piece the action deposits, for the audit trail. */
-  readonly fileHashes?: readonly string[];
-  /** Written in the same transaction (the draft piece becoming sent, its unused forms cancelled). */
-  readonly coWrites?: CoWrites;
-  /**
-   * The dossier's own execution applies this change (a tacit outcome): neither start it nor release the wait it
-   * has just left (that wait's token timed out).
-   */
-  readonly fromWorkflow?: boolean;
-}
-
-/** A decision once its author is known: what `decide` applies. */
-export interface Decision {
-  readonly action: Action;
-  readonly fileHashes?: readonly string[];
-  readonly coWrites?: CoWrites;
-}
-
-/** What the API passes for a person's decision; the actor is resolved from the user (authorization). */
-export interface DecideRequest {
-  /** Absent for the first deposit (then `marcheId` is required). */
-  readonly dossierId?: string;
-  readonly marcheId?: string;
-  readonly userId: string;
-  /** The structure the user acts for, when it could act for several. */
-  readonly actingSiret?: string;
-  /** The action (its type decides the space the user must act in). */
-  readonly action: Action;
-  /** Required on an existing dossier: the version the user read (If-Match). */
-  readonly expectedVersion?: number;
-  readonly fileHashes?: readonly string[];
-  readonly coWrites?: CoWrites;
-  /**
-   * Builds the decision once the user is authorized (a piece sent with its action: the draft must be the actor's,
-   * its files verified). Default: `action`, `fileHashes` and `coWrites` as given.
-   */
-  readonly prepare?: (actor: Actor) => Promise<Decision>;
-}
-
-export interface ActResult {
-  readonly dossier: Dossier;
-  readonly version: number;
-  readonly pending: PendingAction | null;
-  readonly clock: DgpClock;
-  readonly events: readonly ChainedEvent[];
-  readonly previousStatus: string | null;
-}
 
 export interface DossierServiceDeps {
   readonly store: DossierStore;
@@ -131,7 +71,11 @@ export interface DossierServiceDeps {
 }
 
 /** Who acts, decided on the dossier and marché as read: a fixed actor (`act`) or an authorized user (`decide`). */
-type Author = (record: DossierRecord | undefined, marche: Marche) => Promise<{ actor: ActorOrSystem } & Decision>;
+type Author = (
+  record: DossierRecord | undefined,
+  marche: Marche,
+  identity: IdentityReads,
+) => Promise<{ actor: ActorOrSystem } & Decision>;
 
 interface Target {
   readonly dossierId?: string;
@@ -144,6 +88,12 @@ interface Target {
   readonly fromWorkflow?: boolean;
 }
 
+/**
+ * The actors' decisions on a dossier: load it and its marché once, authorize the actor, ask the rule book
+ * (shared/domain/circuits) what the action does, apply the clock effects to the DGP clock (shared/domain/dgp), and
+ * write dossier, clock, pending action and audit events in one transaction with optimistic locking. Then tell the
+ * dossier's Step Functions execution. The workflow's own steps are in `dossier-workflow.ts`; both act through here.
+ */
 export class DossierService {
   constructor(private readonly deps: DossierServiceDeps) {}
 
@@ -213,7 +163,7 @@ export class DossierService {
    */
   async decide(request: DecideRequest): Promise<ActResult> {
     const target: Target = { ...request, actionType: request.action.type, versionRequired: true };
-    return this.apply(target, async (record, marche) => {
+    return this.apply(target, async (record, marche, identity) => {
       // an outsider to the marché of an existing dossier is answered as for a missing one (no existence leak)
       const actor = await resolveActorOf(
         {
@@ -224,7 +174,7 @@ export class DossierService {
           actingSiret: request.actingSiret,
           now: this.deps.clock.now(),
         },
-        this.deps.identityStore,
+        identity,
         (refusal) => (record && request.dossierId ? unknownDossier(request.dossierId) : refusal),
       );
       if (!record) assertMayOpenDossier(actor);
@@ -270,7 +220,8 @@ export class DossierService {
     }
     const marche = await this.deps.loadMarche(marcheId);
     if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
-    const decision = await author(record, marche);
+    const identity = readOnce(this.deps.identityStore);
+    const decision = await author(record, marche, identity);
     if (record && target.expectedVersion !== undefined && record.version !== target.expectedVersion) {
       throw new DomainError(
         'VERSION_PERIMEE',
@@ -280,9 +231,11 @@ export class DossierService {
     }
 
     // The action's shape first (parseAction), then the addressee's directory, then the rule book.
-    if (decision.actor !== 'SYSTEM') await this.assertAddressee(marche, record?.state, parseAction(decision.action));
+    if (decision.actor !== 'SYSTEM') {
+      await this.assertAddressee(marche, record?.state, parseAction(decision.action), identity);
+    }
     // A new dossier's circuit follows the buyer's directory of the day; an open one keeps its own
-    const buyer = record ? undefined : await buyerParamsOf(marche, this.deps.identityStore);
+    const buyer = record ? undefined : await buyerParamsOf(marche, identity);
     const result = transition(marche, record?.state, decision.actor, decision.action, now, undefined, buyer);
     const dossier = result.dossier;
     const baseClock = record?.clock ?? newDgpClock({ kind: dgpKindOf(dossier), dgpJours: dossier.params.dgpJours });
@@ -345,10 +298,15 @@ export class DossierService {
    * checked when the addressee is set, against the structure's parameters of the day (they may have changed since
    * the marché was set up). An addressee not registered here has no directory to check.
    */
-  private async assertAddressee(marche: Marche, dossier: Dossier | undefined, action: Action): Promise<void> {
+  private async assertAddressee(
+    marche: Marche,
+    dossier: Dossier | undefined,
+    action: Action,
+    identity: IdentityReads,
+  ): Promise<void> {
     const target = addresseeSetBy(marche, dossier, action);
     if (!target) return;
-    const structure = await this.deps.identityStore.getStructure(target.siret);
+    const structure = await identity.getStructure(target.siret);
     if (structure?.type !== 'PUBLIC') return;
     assertAddresseeParameters(structure, {
       codeService: target.codeService,
@@ -369,30 +327,4 @@ export class DossierService {
       this.deps.onWorkflowError?.(e, `dossier ${dossier.id}`);
     }
   }
-}
-
-function toAuditEvent(
-  e: DossierEvent,
-  userId: string | undefined,
-  fileHashes: readonly string[] | undefined,
-): Omit<AuditEvent, 'seq'> {
-  return {
-    at: e.at,
-    type: e.type,
-    actorSiret: e.actorSiret ?? undefined,
-    actorRole: e.role,
-    userId,
-    details: { ...e.details, pieceId: e.pieceId },
-    // The files an event brings: a piece's at its deposit, the documents answering a suspension
-    fileHashes:
-      (e.type === 'PIECE_DEPOSEE' || e.type === 'COMPLETEE') && fileHashes?.length ? [...fileHashes] : undefined,
-  };
-}
-
-/** The base of late interest, kept beside the clock for the Délais view (nothing while no amount is known). */
-function interestBaseOf(d: Dossier): { interestBase?: { amountDueCents: number; retenueGarantieCents: number } } {
-  const due = amountDue(d);
-  return due === undefined
-    ? {}
-    : { interestBase: { amountDueCents: due, retenueGarantieCents: retenueGarantie(d, due) } };
 }

@@ -14,7 +14,8 @@ import {
   WORKFLOW_EVENT_TYPES,
   WorkflowRecordConflict,
 } from '../domain/workflow';
-import type { DossierRecord, DossierService } from './dossier-service';
+import type { DossierRecord } from './decisions';
+import type { DossierService } from './dossier-service';
 
 /**
  * The workflow's steps: what the tasks of the dossier's state machine do (functions/workflow/tasks.ts). Each reads

@@ -38,9 +38,9 @@ export class EcbRateService {
     this.store = deps.store;
   }
 
-  /** The table interest is computed from (one Query). */
+  /** The table interest is computed from (one Query, reused for a short while: `EcbRateStore.recent`). */
   async table(): Promise<EcbRateTable> {
-    return (await this.store.list()).map((r) => ({ halfYearStart: r.halfYearStart, rateBp: r.rateBp }));
+    return (await this.store.recent()).map((r) => ({ halfYearStart: r.halfYearStart, rateBp: r.rateBp }));
   }
 
   list(): Promise<RecordedEcbRate[]> {

@@ -71,11 +71,37 @@ export class EcbRateAlreadyRecorded extends DomainError {
   }
 }
 
+/**
+ * How long a process reuses the rate table it read (real elapsed time, not the business clock). Recorded rates
+ * never change (`record` refuses another value for a known half-year), so a table read earlier can only lack a
+ * half-year recorded since: a rate recorded in this process clears it at once, one recorded by another process
+ * (the scheduled fetch on AWS, twice a year) is seen within this delay. Spares the views and decisions one Query.
+ */
+export const ECB_RATE_CACHE_MS = 60_000;
+
+/** The rate tables read in this process, by table name (a rate recorded through any client of the table clears it). */
+const readTables = new Map<string, { readonly at: number; readonly rates: Promise<RecordedEcbRate[]> }>();
+
 export class EcbRateStore {
   constructor(
     readonly client: DynamoDBDocumentClient,
     readonly table: string,
   ) {}
+
+  /** Every recorded half-year, oldest first, as read at most ECB_RATE_CACHE_MS ago in this process. */
+  recent(now = performance.now()): Promise<RecordedEcbRate[]> {
+    const held = readTables.get(this.table);
+    if (held && now - held.at < ECB_RATE_CACHE_MS) return held.rates;
+    const rates = this.list();
+    readTables.set(this.table, { at: now, rates });
+    // A failed read is not kept
+    rates.catch(() => readTables.delete(this.table));
+    return rates;
+  }
+
+  private forgetRecent(): void {
+    readTables.delete(this.table);
+  }
 
   /** Every recorded half-year, oldest first. */
   async list(): Promise<RecordedEcbRate[]> {
@@ -140,6 +166,7 @@ export class EcbRateStore {
           ],
         }),
       );
+      this.forgetRecent();
       return 'ENREGISTRE';
     } catch (e) {
       if (!(e instanceof TransactionCanceledException)) throw e;

@@ -6,7 +6,8 @@ import { evidencePdf } from '../../documents/evidence-pdf';
 import type { DgpClock } from '../../domain/dgp';
 import { claimLetter, type EvidenceFacts, euros, evidenceReport } from '../../domain/evidence/report';
 import type { Marche } from '../../domain/marche';
-import type { DossierRecord, DossierService } from '../dossier-service';
+import type { DossierRecord } from '../decisions';
+import type { DossierService } from '../dossier-service';
 import { type DocumentDigest, evidenceZip, type PackDocument } from './zip';
 
 /**

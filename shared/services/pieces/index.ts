@@ -1,5 +1,5 @@
-import type { DraftPiece, PieceActor } from '../../domain/pieces';
-import type { ActResult } from '../dossier-service';
+import { type DraftPiece, type PieceActor, type PieceRecord, unknownPiece } from '../../domain/pieces';
+import type { ActResult } from '../decisions';
 import { downloadUrl } from './downloads';
 import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
 import { checkStoredFiles, type StoredFileCheck } from './replacement';
@@ -38,6 +38,13 @@ export class PieceService {
 
   getDraft(dossierId: string, pieceId: string): Promise<DraftPiece> {
     return getDraft(this.deps, dossierId, pieceId);
+  }
+
+  /** The piece record alone, without its files (one read); PIECE_INCONNUE when absent. */
+  async piece(dossierId: string, pieceId: string): Promise<PieceRecord> {
+    const piece = await this.deps.store.piece(dossierId, pieceId);
+    if (!piece) throw unknownPiece(pieceId);
+    return piece;
   }
 
   listDrafts(siret: string, limit?: number): Promise<DraftPiece[]> {

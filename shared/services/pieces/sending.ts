@@ -11,7 +11,7 @@ import {
   type PieceRecord,
   unknownPiece,
 } from '../../domain/pieces';
-import type { ActResult, Decision } from '../dossier-service';
+import type { ActResult, Decision } from '../decisions';
 import type { PieceDeps, SendActionFields, SendInput, SendResult } from './types';
 
 /**
@@ -20,7 +20,7 @@ import type { PieceDeps, SendActionFields, SendInput, SendResult } from './types
  * certificate) in the same transaction as the dossier and its audit event carrying the files' hashes.
  */
 export async function send(deps: PieceDeps, input: SendInput): Promise<SendResult> {
-  const draft = await deps.store.piece(input.dossierId, input.pieceId);
+  const draft = input.piece ?? (await deps.store.piece(input.dossierId, input.pieceId));
   if (!draft) throw unknownPiece(input.pieceId);
   let certificat = '';
   let result: ActResult;

@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors';
 import type { FileRole, PieceActor, PieceFile, PieceRecord } from '../../domain/pieces';
-import type { ActResult } from '../dossier-service';
+import type { ActResult } from '../decisions';
 import type { PieceDeps } from './types';
 
 /**

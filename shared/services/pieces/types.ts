@@ -5,8 +5,9 @@ import type { CalendarDate } from '../../domain/calendar';
 import type { EtatAcompteLignes, Montants } from '../../domain/circuits';
 import type { PieceActionType } from '../../domain/circuits/actions';
 import type { Marche } from '../../domain/marche';
-import type { FileRefusal, FileRole, PieceActor } from '../../domain/pieces';
-import type { ActResult, DossierService } from '../dossier-service';
+import type { FileRefusal, FileRole, PieceActor, PieceRecord } from '../../domain/pieces';
+import type { ActResult } from '../decisions';
+import type { DossierService } from '../dossier-service';
 
 export type {
   DraftPiece,
@@ -92,6 +93,8 @@ export interface SendInput {
   /** If-Match of a follow-up piece (the dossier version read). */
   readonly expectedVersion?: number;
   readonly action?: SendActionFields;
+  /** The piece as the caller already read it (`PieceService.piece`): not read again. */
+  readonly piece?: PieceRecord;
 }
 
 export interface SendResult {

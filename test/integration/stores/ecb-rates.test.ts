@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scheduledFetchHandler } from '../../../functions/rates/scheduled-fetch';
 import { runOperateurs } from '../../../scripts/operateurs';
-import { EcbRateStore } from '../../../shared/adapters/dynamo/ecb-rate-store';
+import { ECB_RATE_CACHE_MS, EcbRateStore } from '../../../shared/adapters/dynamo/ecb-rate-store';
 import { OperatorStore } from '../../../shared/adapters/dynamo/operator-store';
 import { fetchEcbSeries } from '../../../shared/adapters/ecb-api';
 import { ECB_RATE_METRICS } from '../../../shared/adapters/metrics';
@@ -52,6 +52,35 @@ beforeEach(async () => {
 function service(): EcbRateImport {
   return new EcbRateImport(new EcbRateService({ store }), () => fetchEcbSeries(baseUrl));
 }
+
+describe('the rate table a process reuses (EcbRateStore.recent)', () => {
+  it('reads the table once for a minute, and reads it again at once after a rate is recorded in the process', async () => {
+    const queries: string[] = [];
+    dynamo.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') queries.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countEcbQueries' },
+    );
+    try {
+      const t0 = 1_000_000; // an instant of performance.now(), in ms
+      expect(await store.recent(t0)).toEqual([]);
+      expect(await store.recent(t0 + ECB_RATE_CACHE_MS - 1)).toEqual([]);
+      expect(queries).toHaveLength(1);
+      // Recorded through another store of the same table (a CLI import in this process): the next read sees it
+      const other = new EcbRateStore(dynamo.doc, store.table);
+      await other.record({ halfYearStart: '2026-07-01' as never, rateBp: 215, source: 'OPERATEUR' }, 'op', NOW);
+      expect((await store.recent(t0 + 1)).map((r) => r.rateBp)).toEqual([215]);
+      expect(queries).toHaveLength(2);
+      // Past the minute, the table is read again
+      await store.recent(t0 + 1 + ECB_RATE_CACHE_MS);
+      expect(queries).toHaveLength(3);
+    } finally {
+      dynamo.doc.middlewareStack.remove('countEcbQueries');
+    }
+  });
+});
 
 describe('scheduled fetch of the ECB rates', () => {
   it('records each half-year once, then ignores the same series published again', async () => {

@@ -9,7 +9,8 @@ import type { EcbRateTable } from '../../../shared/domain/dgp';
 import { executionName, WORKFLOW_EVENT_TYPES } from '../../../shared/domain/workflow';
 import { DEMO, type DemoUserKey, seedDemo } from '../../../shared/seed/demo';
 import { contextWith, serviceContext } from '../../../shared/services/context';
-import type { DossierRecord, DossierService } from '../../../shared/services/dossier-service';
+import type { DossierRecord } from '../../../shared/services/decisions';
+import type { DossierService } from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
 
 /**

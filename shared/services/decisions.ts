@@ -1,0 +1,127 @@
+import type { AuditEvent, ChainedEvent } from '../adapters/audit';
+import type { DossierSnapshot } from '../adapters/dynamo/dossier-types';
+import type { IdentityStore } from '../adapters/dynamo/identity-store';
+import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
+import {
+  type Action,
+  type ActorOrSystem,
+  amountDue,
+  type Dossier,
+  type DossierEvent,
+  type PendingAction,
+  retenueGarantie,
+} from '../domain/circuits';
+import type { DgpClock } from '../domain/dgp';
+import { DomainError } from '../domain/errors';
+import type { Actor } from './authorization';
+
+/**
+ * What a decision on a dossier takes and gives (`DossierService.act` / `decide`), and the pure pieces it is built
+ * from: the audit events it appends, the interest base kept beside the clock, the identity reads of one decision.
+ */
+export type DossierRecord = DossierSnapshot<Dossier, DgpClock>;
+
+/** What one decision writes besides the dossier, in the same transaction (a piece sent, its unused forms). */
+export type CoWrites = readonly PieceCoWrite[];
+
+export interface ActRequest {
+  /** Absent for the first deposit (the action carries the new dossier's id). */
+  readonly dossierId?: string;
+  /** Required for the first deposit. */
+  readonly marcheId?: string;
+  readonly actor: ActorOrSystem;
+  readonly action: Action;
+  /** The version the caller read (If-Match). Omitted by the system (timeouts), which checks `step` instead. */
+  readonly expectedVersion?: number;
+  readonly userId?: string;
+  /** SHA-256 of the files of the piece the action deposits, for the audit trail. */
+  readonly fileHashes?: readonly string[];
+  /** Written in the same transaction (the draft piece becoming sent, its unused forms cancelled). */
+  readonly coWrites?: CoWrites;
+  /**
+   * The dossier's own execution applies this change (a tacit outcome): neither start it nor release the wait it
+   * has just left (that wait's token timed out).
+   */
+  readonly fromWorkflow?: boolean;
+}
+
+/** A decision once its author is known: what `decide` applies. */
+export interface Decision {
+  readonly action: Action;
+  readonly fileHashes?: readonly string[];
+  readonly coWrites?: CoWrites;
+}
+
+/** What the API passes for a person's decision; the actor is resolved from the user (authorization). */
+export interface DecideRequest {
+  /** Absent for the first deposit (then `marcheId` is required). */
+  readonly dossierId?: string;
+  readonly marcheId?: string;
+  readonly userId: string;
+  /** The structure the user acts for, when it could act for several. */
+  readonly actingSiret?: string;
+  /** The action (its type decides the space the user must act in). */
+  readonly action: Action;
+  /** Required on an existing dossier: the version the user read (If-Match). */
+  readonly expectedVersion?: number;
+  readonly fileHashes?: readonly string[];
+  readonly coWrites?: CoWrites;
+  /**
+   * Builds the decision once the user is authorized (a piece sent with its action: the draft must be the actor's,
+   * its files verified). Default: `action`, `fileHashes` and `coWrites` as given.
+   */
+  readonly prepare?: (actor: Actor) => Promise<Decision>;
+}
+
+export interface ActResult {
+  readonly dossier: Dossier;
+  readonly version: number;
+  readonly pending: PendingAction | null;
+  readonly clock: DgpClock;
+  readonly events: readonly ChainedEvent[];
+  readonly previousStatus: string | null;
+}
+
+/** The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's). */
+export type IdentityReads = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>;
+
+export function readOnce(store: IdentityStore): IdentityReads {
+  const structures = new Map<string, ReturnType<IdentityStore['getStructure']>>();
+  return {
+    getUser: (userId) => store.getUser(userId),
+    membershipsOfUser: (userId) => store.membershipsOfUser(userId),
+    getStructure: (siret) => structures.get(siret) ?? structures.set(siret, store.getStructure(siret)).get(siret)!,
+  };
+}
+
+export function unknownDossier(dossierId: string): DomainError {
+  return new DomainError('DOSSIER_INCONNU', `Le dossier ${dossierId} n'existe pas.`, 'NOT_FOUND');
+}
+
+export function toAuditEvent(
+  e: DossierEvent,
+  userId: string | undefined,
+  fileHashes: readonly string[] | undefined,
+): Omit<AuditEvent, 'seq'> {
+  return {
+    at: e.at,
+    type: e.type,
+    actorSiret: e.actorSiret ?? undefined,
+    actorRole: e.role,
+    userId,
+    details: { ...e.details, pieceId: e.pieceId },
+    // The files an event brings: a piece's at its deposit, the documents answering a suspension
+    fileHashes:
+      (e.type === 'PIECE_DEPOSEE' || e.type === 'COMPLETEE') && fileHashes?.length ? [...fileHashes] : undefined,
+  };
+}
+
+/** The base of late interest, kept beside the clock for the Délais view (nothing while no amount is known). */
+export function interestBaseOf(d: Dossier): {
+  interestBase?: { amountDueCents: number; retenueGarantieCents: number };
+} {
+  const due = amountDue(d);
+  return due === undefined
+    ? {}
+    : { interestBase: { amountDueCents: due, retenueGarantieCents: retenueGarantie(d, due) } };
+}
