@@ -19,8 +19,10 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
   let dossierId = '';
   let day0 = '';
   const as = async (login: string): Promise<Session> => signInAs(portal().url, login);
-  const draft = async (s: Session, spec: { cadre: string; numero: string; montants?: ReturnType<typeof M> }) =>
-    draftWithMainFile(s, `/v1/dossiers/${dossierId}/pieces`, spec, pollVerified(s));
+  const draft = async (
+    s: Session,
+    spec: { cadre: string; numero: string; montants?: ReturnType<typeof M>; etatAcompte?: Record<string, unknown> },
+  ) => draftWithMainFile(s, `/v1/dossiers/${dossierId}/pieces`, spec, pollVerified(s));
   const dossier = async (login: string): Promise<Json> =>
     (await (await as(login)).get(`/v1/dossiers/${dossierId}`)).body;
   const openDossier = async (login: string): Promise<Page> => {
@@ -36,7 +38,12 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     const d = await draftWithMainFile(
       titulaire,
       `/v1/marches/${DEMO.marcheId}/pieces`,
-      { cadre: 'A4', numero: 'PDM-E2E-1', montants: M('10000.00', '2000.00', '12000.00') },
+      {
+        cadre: 'A4',
+        numero: 'PDM-E2E-1',
+        montants: M('10000.00', '2000.00', '12000.00'),
+        etatAcompte: { lignes: [{ tauxTva: '20', cumulMoisHt: '10000.00', cumulPrecedentHt: '0' }] },
+      },
       pollVerified(titulaire),
     );
     const sent = await titulaire.post(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`, {});
@@ -50,6 +57,8 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
       cadre: 'A15',
       numero: 'EA-E2E-1',
       montants: M('9500.00', '1900.00', '11400.00'),
+      // its lines: a = 9 500,00 − 0 = 9 500,00 HT; b = 20 % = 1 900,00
+      etatAcompte: { lignes: [{ tauxTva: '20', cumulMoisHt: '9500.00', cumulPrecedentHt: '0' }] },
     });
     const page = await portal().signIn(DEMO_LOGINS.moe);
     await page.getByRole('link', { name: 'Rechercher' }).first().click();
@@ -63,6 +72,14 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole('button', { name: /^Déposer l'état d'acompte/i }).click();
     await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain("maître d'ouvrage");
     expect((await dossier(DEMO_LOGINS.moe)).pieces[1].montants.ttc).toBe('11400.00');
+    // The état d'acompte table of the A15: g = 5 % × 11 400,00 = 570,00; due = 11 400,00 − 570,00 = 10 830,00
+    const etat = page.getByRole('table', { name: 'État d’acompte de la pièce n° EA-E2E-1' });
+    await eventually(() => etat.textContent()).toContain('10\u00a0830,00\u00a0€');
+    expect(await etat.textContent()).toContain('g) Retenue de garantie570,00\u00a0€');
+    // and the MOE's correction of the PDM: cumul 10 000,00 → 9 500,00, −500,00
+    const corrections = page.getByTestId('corrections');
+    expect(await corrections.textContent()).toContain('10\u00a0000,00\u00a0€9\u00a0500,00\u00a0€-500,00\u00a0€');
+    await expectAccessible(page);
   });
 
   it('the MOA validates with the keyboard alone', async () => {

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, type components } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { formatDate, formatDateTime, formatEuros, formatSiret } from '../ui/format';
+import { EtatAcompteTable } from './EtatAcompte';
 import { amountCents, eventLabel, ROLE_LABELS } from './labels';
 
 type Dossier = components['schemas']['Dossier'];
@@ -49,6 +50,7 @@ function PieceCard({ dossierId, piece: p }: { dossierId: string; piece: Piece })
         ) : null}
         {p.certificat ? <> · certificat de dépôt {p.certificat}</> : null}
       </p>
+      {p.etatAcompte ? <EtatAcompteTable numero={p.numero} etat={p.etatAcompte} /> : null}
       <button
         type="button"
         className="fr-btn fr-btn--tertiary fr-btn--sm"
