@@ -1,17 +1,8 @@
 import './deposit.css';
 import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
 import { messageOf } from '../api/problem';
-import {
-  type Brouillon,
-  formatMo,
-  MAX_FILE_BYTES,
-  postToStorage,
-  type RoleFichier,
-  refusalBeforeUpload,
-  requestForm,
-  sha256Hex,
-  UploadInterrupted,
-} from './upload';
+import { formatMo, MAX_FILE_BYTES, refusalBeforeUpload } from './room';
+import { type Brouillon, postToStorage, type RoleFichier, requestForm, sha256Hex, UploadInterrupted } from './upload';
 
 /**
  * The files of a draft: the main PDF and the attachments, chosen with the file input or dropped on their zone. Each
