@@ -1,0 +1,71 @@
+/**
+ * The notification integration test in a loop, under CPU load (issue 13): each run starts its own embedded platform
+ * and checks that one 40-day clock jump sends every reminder once and before its deadline, that a failed send is
+ * retried without a duplicate, and that a platform killed while sending sends the e-mail once after its restart
+ * (test/integration/notifications/platform-delivery.test.ts). Not part of `npm test`: it takes minutes.
+ *
+ *   npx tsx scripts/notifications-loop.ts                 20 runs, one extra busy core
+ *   npx tsx scripts/notifications-loop.ts 5 --burn 0      5 runs, no extra load
+ *
+ * Prints each run's outcome and duration, the machine's load average, then the count of failures (exit code 1 if
+ * any).
+ */
+import { spawn } from 'node:child_process';
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+const TEST = 'test/integration/notifications/platform-delivery.test.ts';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const runs = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 20);
+const burn = option('--burn', 1);
+
+/** A worker that keeps one core busy until it is terminated. */
+function burner(): Worker {
+  return new Worker('for (;;) { Math.sqrt(Math.random()); }', { eval: true });
+}
+
+function runOnce(): Promise<{ ok: boolean; seconds: number; tail: string }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['vitest', 'run', TEST], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const keep = (chunk: Buffer) => {
+      out = (out + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('exit', (code) => resolve({ ok: code === 0, seconds: (Date.now() - t0) / 1000, tail: out }));
+  });
+}
+
+async function main(): Promise<void> {
+  const burners = Array.from({ length: burn }, burner);
+  let failures = 0;
+  const durations: number[] = [];
+  try {
+    for (let i = 1; i <= runs; i++) {
+      const r = await runOnce();
+      durations.push(r.seconds);
+      if (!r.ok) failures += 1;
+      const load = os.loadavg().map((l) => l.toFixed(1));
+      console.log(
+        `run ${i}/${runs}: ${r.ok ? 'ok' : 'ÉCHEC'} in ${r.seconds.toFixed(0)} s (load ${load.join(' ')}, ${burn} extra busy core(s))`,
+      );
+      if (!r.ok) console.log(r.tail);
+    }
+  } finally {
+    await Promise.all(burners.map((w) => w.terminate()));
+  }
+  const sorted = [...durations].sort((a, b) => a - b);
+  console.log(
+    `${runs - failures}/${runs} passed; duration median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} s, max ${sorted.at(-1)?.toFixed(0)} s; ${os.cpus().length} cores`,
+  );
+  process.exitCode = failures > 0 ? 1 : 0;
+}
+
+void main();
