@@ -6,7 +6,7 @@ import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas
 import { serviceContext } from '../../shared/services/context';
 import { buildEvidencePack } from '../../shared/services/evidence/pack';
 import { storageOf } from '../../shared/services/pieces/context';
-import { actorToRead, requestServices } from './support';
+import { actorToRead, asUnknownDossier, requestServices } from './support';
 
 /**
  * GET /v1/dossiers/{id}/dossier-de-preuve (docs/evidence-pack.md): builds the ZIP from what the table and the bucket
@@ -41,7 +41,14 @@ export const lireDossierDePreuve = httpHandler({
     const svc = requestServices();
     const record = await svc.dossiers.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
-    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    await actorToRead(
+      {
+        userId: ctx.identity.userId,
+        actingSiret: ctx.headers[STRUCTURE_HEADER],
+        hidden: asUnknownDossier(ctx.params.dossierId),
+      },
+      marche,
+    );
     const c = serviceContext();
     const pack = await buildEvidencePack(
       { dossiers: svc.dossiers, s3: storageOf(c.infra), bucket: c.infra.bucketName, clock: c.clock },

@@ -20,7 +20,7 @@ import type { DraftPiece } from '../../shared/services/pieces';
 import { certificatePdf } from '../../shared/services/pieces/certificate';
 import { assertMemberOf } from '../api/lib';
 import { brouillonJson } from './piece-views';
-import { actorToRead, type RequestServices, requestServices } from './support';
+import { actorToRead, asUnknownPiece, type RequestServices, requestServices } from './support';
 import { montantsJson } from './views';
 
 /**
@@ -37,7 +37,7 @@ async function readablePiece(
   ids: { dossierId: string; pieceId: string },
 ): Promise<{ draft: DraftPiece; actor: Actor }> {
   const draft = await svc.pieces.getDraft(ids.dossierId, ids.pieceId);
-  const actor = await actorToRead(who, await svc.marche(draft.marcheId));
+  const actor = await actorToRead({ ...who, hidden: asUnknownPiece(ids.pieceId) }, await svc.marche(draft.marcheId));
   // docs/rules/documents.md#drafts-and-sending: drafts are the depositor's until sent
   if (draft.status === 'BROUILLON' && draft.depositorSiret !== actor.siret) {
     throw new DomainError('PIECE_INCONNUE', `La pièce ${ids.pieceId} n'existe pas.`, 'NOT_FOUND');

@@ -20,7 +20,7 @@ import {
 } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
 import { brouillonJson } from './piece-views';
-import { actorToAct, circuitActor, raceAsConflict, requestServices } from './support';
+import { actorToAct, asUnknownDossier, asUnknownPiece, circuitActor, raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
 
 /**
@@ -87,7 +87,7 @@ export const creerPieceSuivante = httpHandler({
     const svc = requestServices();
     const record = await svc.dossiers.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
-    const actor = await actorToAct(who(ctx), marche);
+    const actor = await actorToAct({ ...who(ctx), hidden: asUnknownDossier(ctx.params.dossierId) }, marche);
     const draft = await svc.pieces.createDraft({
       actor: circuitActor(actor),
       userId: actor.userId,
@@ -119,7 +119,10 @@ export const demanderDepotFichier = httpHandler({
   handler: async (ctx) => {
     const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
-    const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
+    const actor = await actorToAct(
+      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
+      await svc.marche(draft.marcheId),
+    );
     const form = await svc.pieces.requestUploadForm({
       actor: circuitActor(actor),
       dossierId: draft.dossierId,
@@ -222,7 +225,10 @@ export const modifierBrouillon = httpHandler({
   handler: async (ctx) => {
     const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
-    const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
+    const actor = await actorToAct(
+      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
+      await svc.marche(draft.marcheId),
+    );
     const updated = await svc.pieces.updateDraft({
       actor: circuitActor(actor),
       dossierId: draft.dossierId,
@@ -255,7 +261,10 @@ export const supprimerBrouillon = httpHandler({
   handler: async (ctx) => {
     const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
-    const actor = await actorToAct(who(ctx), await svc.marche(draft.marcheId));
+    const actor = await actorToAct(
+      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
+      await svc.marche(draft.marcheId),
+    );
     await svc.pieces.deleteDraft({
       actor: circuitActor(actor),
       dossierId: draft.dossierId,

@@ -13,7 +13,7 @@ import { serviceContext } from '../../shared/services/context';
 import { lireCadresDeposables } from './cadres-read';
 import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
-import { actorToRead, readerOf, requestServices } from './support';
+import { actorToRead, asUnknownDossier, readerOf, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
 /**
@@ -42,7 +42,11 @@ export const lireDossier = httpHandler({
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     const { actor, membership } = await readerOf(
-      { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] },
+      {
+        userId: ctx.identity.userId,
+        actingSiret: ctx.headers[STRUCTURE_HEADER],
+        hidden: asUnknownDossier(ctx.params.dossierId),
+      },
       marche,
     );
     const pending = service.pendingOf(record, marche);
@@ -77,7 +81,14 @@ export const lireDelai = httpHandler({
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
-    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    await actorToRead(
+      {
+        userId: ctx.identity.userId,
+        actingSiret: ctx.headers[STRUCTURE_HEADER],
+        hidden: asUnknownDossier(ctx.params.dossierId),
+      },
+      marche,
+    );
     return ok(delaiJson(await service.currentClockView(record), record.state), { etag: record.version });
   },
 });
@@ -105,7 +116,14 @@ export const lireHistorique = httpHandler({
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
-    await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
+    await actorToRead(
+      {
+        userId: ctx.identity.userId,
+        actingSiret: ctx.headers[STRUCTURE_HEADER],
+        hidden: asUnknownDossier(ctx.params.dossierId),
+      },
+      marche,
+    );
     // docs/rules/documents.md#retention-and-the-audit-trail: the trail is append-only and can be verified
     const files =
       ctx.query.fichiers === '1'

@@ -1,10 +1,19 @@
 import { interpretCancellation, TransactionRace } from '../../shared/adapters/dynamo/transactions';
 import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
+import { unknownPiece } from '../../shared/domain/pieces';
 import { SPACES, type Space } from '../../shared/domain/roles';
 import type { Membership } from '../../shared/domain/structures';
-import { type Actor, actorFrom, loadAccess, resolveActor } from '../../shared/services/authorization';
+import {
+  type Actor,
+  actorFrom,
+  hideOutsider,
+  loadAccess,
+  resolveActor,
+  resolveActorOf,
+} from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
+import { unknownDossier } from '../../shared/services/decisions';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
@@ -43,13 +52,24 @@ export function requestServices(): RequestServices {
 export interface Who {
   readonly userId: string;
   readonly actingSiret?: string;
+  /**
+   * The dossier or piece the request names: to a user none of whose structures is an actor of its marché, the
+   * answer is this 404 (the one a missing dossier gets), not a 403 naming the marché (`hideOutsider`).
+   */
+  readonly hidden?: () => DomainError;
 }
 
-export function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
-  return resolveActor(
-    { userId: who.userId, marche, space, need: 'act', now: serviceContext().clock.now(), ...siretOf(who) },
-    serviceContext().stores.identity,
-  );
+/** The 404 of a dossier, for `Who.hidden`. */
+export const asUnknownDossier = (dossierId: string) => () => unknownDossier(dossierId);
+/** The 404 of a piece, for `Who.hidden`. */
+export const asUnknownPiece = (pieceId: string) => () => unknownPiece(pieceId);
+
+export async function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
+  const req = { userId: who.userId, marche, space, need: 'act' as const, now: serviceContext().clock.now() };
+  const store = serviceContext().stores.identity;
+  return who.hidden
+    ? resolveActorOf({ ...req, ...siretOf(who) }, store, who.hidden)
+    : resolveActor({ ...req, ...siretOf(who) }, store);
 }
 
 /** Readers come through either space: the first that lets them read wins; otherwise the first refusal. */
@@ -65,6 +85,15 @@ export async function readerOf(
   who: Who,
   marche: Marche,
 ): Promise<{ actor: Actor; membership: Membership | undefined }> {
+  try {
+    return await readerIn(who, marche);
+  } catch (e) {
+    if (!who.hidden) throw e;
+    return hideOutsider(e, who.hidden);
+  }
+}
+
+async function readerIn(who: Who, marche: Marche): Promise<{ actor: Actor; membership: Membership | undefined }> {
   const facts = await loadAccess(
     { userId: who.userId, marche, now: serviceContext().clock.now(), ...siretOf(who) },
     serviceContext().stores.identity,

@@ -22,6 +22,9 @@ export interface ApiThrottle {
   readonly burstLimit: number;
 }
 
+/** The public liveness route; its function also answers the `$default` route (no route matched). */
+const HEALTH_PATH = '/health';
+
 export const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 50, burstLimit: 100 };
 
 export interface ApiProps {
@@ -157,10 +160,12 @@ export class Api extends Construct {
       detailedMetricsEnabled: true,
     };
 
+    let fallback: { key: string; integration: HttpLambdaIntegration } | undefined;
     for (const [key, fn] of props.functions.entries()) {
       const def = props.functions.definition(key);
       if (def.kind !== 'http') continue;
       const integration = new HttpLambdaIntegration(`${key}Integration`, fn);
+      if (def.routes?.some((r) => r.method === 'GET' && r.path === HEALTH_PATH)) fallback = { key, integration };
       for (const route of def.routes ?? []) {
         const [created] = this.httpApi.addRoutes({
           path: route.path,
@@ -176,6 +181,22 @@ export class Api extends Construct {
           );
         }
       }
+    }
+    // HTTP APIs have no gateway responses to customize (REST APIs only): a request matching no route would get API
+    // Gateway's own `{"message":"Not Found"}`. The `$default` route sends it instead to the light public function of
+    // /health, whose router answers a French 404 problem+json ROUTE_INCONNUE (shared/http/router.ts), as the
+    // embedded platform's gateway does. No authorizer on it: an unknown path is a 404 with or without a token.
+    if (fallback) {
+      const unmatched = new apigw.HttpRoute(this, 'DefaultRoute', {
+        httpApi: this.httpApi,
+        routeKey: apigw.HttpRouteKey.DEFAULT,
+        integration: fallback.integration,
+      });
+      acknowledgeNag(
+        unmatched,
+        'APIG4',
+        `$default answers every unmatched request with a 404 problem (${fallback.key}); it reads and writes nothing.`,
+      );
     }
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'JwtIssuer', { value: issuer });

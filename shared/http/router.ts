@@ -16,8 +16,8 @@ import type { HttpEvent, HttpResponse, OperationDescription } from './types';
  * ```
  *
  * A route key whose handler describes another operation (`handler.operation`) is refused when the module loads; an
- * unknown route key at run time (a route added to the registry but not here) answers 404 problem+json
- * `ROUTE_INCONNUE`.
+ * unknown route key at run time (a route added to the registry but not here, or API Gateway's `$default` route)
+ * answers 404 problem+json `ROUTE_INCONNUE`.
  */
 export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} /${string}`;
 
@@ -48,13 +48,23 @@ export function route(routes: Readonly<Record<RouteKey, RouteHandler>>): RoutedH
     const handler = table.get(key);
     if (!handler) {
       const requestId = event?.requestContext?.requestId || context?.awsRequestId || 'inconnue';
-      return problemResponse(
-        problem(404, 'ROUTE_INCONNUE', `Aucune opération ne correspond à « ${key} » dans cette fonction.`, requestId),
-      );
+      return problemResponse(problem(404, 'ROUTE_INCONNUE', unknownRouteDetail(event, key), requestId));
     }
     return handler(event, context);
   };
   return Object.assign(dispatch, { routeKeys: [...table.keys()] as RouteKey[] });
+}
+
+/**
+ * On AWS, the HTTP API's `$default` route brings every request that matches no route here (infra/constructs/api.ts),
+ * so that an unknown path or method is answered like the local gateway answers it, not API Gateway's own
+ * `{"message":"Not Found"}`. The path is echoed bounded.
+ */
+function unknownRouteDetail(event: HttpEvent | undefined, key: string): string {
+  if (key !== '$default') return `Aucune opération ne correspond à « ${key.slice(0, 200)} » dans cette fonction.`;
+  const method = String(event?.requestContext?.http?.method ?? 'GET').slice(0, 10);
+  const path = String(event?.rawPath ?? '/').slice(0, 200);
+  return `Aucune opération ${method} ${path} : voir /v1/openapi.json pour la liste des opérations.`;
 }
 
 /** The route map of handlers built by `httpHandler`, keyed by their own method and path. */

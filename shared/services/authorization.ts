@@ -1,5 +1,5 @@
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
-import { DomainError } from '../domain/errors';
+import { DomainError, isDomainError } from '../domain/errors';
 import { type Marche, rolesOf } from '../domain/marche';
 import type { Role, Space, SpaceMode } from '../domain/roles';
 import { type Membership, type Structure, technicalAccountRefusal, type User } from '../domain/structures';
@@ -249,4 +249,30 @@ export function identityOf(claims: Readonly<Record<string, unknown>> | null | un
     userId: sub.trim(),
     loginAddress: typeof email === 'string' && email.trim().length > 0 ? email.trim().toLowerCase() : null,
   };
+}
+
+/** The refusals that mean "none of the caller's structures is an actor of this marché". */
+const OUTSIDER_REFUSALS: ReadonlySet<string> = new Set(['STRUCTURE_HORS_MARCHE', 'UTILISATEUR_NON_RATTACHE']);
+
+/**
+ * For a dossier (or one of its pieces) named in the request: a dossier exists only for the actors of its marché, so
+ * to anyone else the refusal is the very 404 a dossier that does not exist gets (`hidden`), never a 403 naming the
+ * marché — an id then tells an outsider nothing about another structure's dossiers. Rethrows any other error.
+ */
+export function hideOutsider(e: unknown, hidden: (refusal: DomainError) => DomainError): never {
+  if (isDomainError(e) && OUTSIDER_REFUSALS.has(e.code)) throw hidden(e);
+  throw e;
+}
+
+/** `resolveActor`, an outsider to the marché answered `hidden` (`hideOutsider`). */
+export async function resolveActorOf(
+  req: ActorRequest,
+  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
+  hidden: (refusal: DomainError) => DomainError,
+): Promise<Actor> {
+  try {
+    return await resolveActor(req, s);
+  } catch (e) {
+    hideOutsider(e, hidden);
+  }
 }

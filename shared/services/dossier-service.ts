@@ -38,7 +38,7 @@ import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
 import { executionName } from '../domain/workflow';
-import { assertMayOpenDossier, resolveActor } from './authorization';
+import { assertMayOpenDossier, resolveActorOf } from './authorization';
 import { buyerParamsOf } from './buyer-params';
 import {
   type ActRequest,
@@ -164,7 +164,8 @@ export class DossierService {
   async decide(request: DecideRequest): Promise<ActResult> {
     const target: Target = { ...request, actionType: request.action.type, versionRequired: true };
     return this.apply(target, async (record, marche, identity) => {
-      const actor = await resolveActor(
+      // an outsider to the marché of an existing dossier is answered as for a missing one (no existence leak)
+      const actor = await resolveActorOf(
         {
           userId: request.userId,
           marche,
@@ -174,6 +175,7 @@ export class DossierService {
           now: this.deps.clock.now(),
         },
         identity,
+        (refusal) => (record && request.dossierId ? unknownDossier(request.dossierId) : refusal),
       );
       if (!record) assertMayOpenDossier(actor);
       const decision = request.prepare ? await request.prepare(actor) : request;

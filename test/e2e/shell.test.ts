@@ -1,6 +1,20 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../shared/seed/demo';
-import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, usePortal } from './harness';
+import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
+
+/** How many pixels of the header's brand (the « République Française » logo and the service) are cut off: 0 when whole. */
+const brandClippedPx = (page: Page) =>
+  page
+    .locator('.fr-header__brand-top')
+    .first()
+    .evaluate((top) => {
+      // The brand's top clips what overflows it: the part of the logo outside its box is what the eye loses.
+      const box = top.getBoundingClientRect();
+      const logo = top.querySelector('.fr-header__logo')?.getBoundingClientRect();
+      if (!logo) return Number.POSITIVE_INFINITY;
+      return Math.round(Math.max(0, logo.right - box.right) + Math.max(0, box.left - logo.left));
+    });
 
 /** The portal's shell: sign-in, header (structure, user, sign-out), navigation, 404, expiry. One platform. */
 describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
@@ -49,9 +63,25 @@ describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
       await eventually(() => header.textContent()).toContain(login);
       await eventually(() => header.textContent()).toContain('Structure');
       expect(await page.locator('main h1').count()).toBe(1);
+      // The quick access (user, structure, notifications, sign-out) never squeezes the logo (« RÉPUBL / FRANÇ »).
+      expect(await brandClippedPx(page)).toBe(0);
       await expectAccessible(page);
     },
   );
+
+  it('keeps the whole « République Française » logo in the header from the phone to the desktop', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moe);
+    await eventually(() => page.getByTestId('cloche').first().textContent()).toContain('Notifications');
+    // 992 px is the DSFR's desktop breakpoint (62em), where the quick access moves beside the logo.
+    for (const width of [375, 992, 1024, 1280, 1440]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect({ width, clipped: await brandClippedPx(page) }).toEqual({ width, clipped: 0 });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(page, 'entete-1280');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await screenshot(page, 'entete-375');
+  });
 
   it('signs in the user whose attachment is pending, and says there is no structure yet', async () => {
     const page = await portal().signIn(DEMO_LOGINS.attente);

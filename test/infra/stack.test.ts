@@ -301,7 +301,8 @@ describe('Api', () => {
   it('puts the JWT authorizer on every non-public route and none on /health', () => {
     const all = routes(template);
     const expected = Object.values(FIXTURE_REGISTRY as Record<string, LambdaDefinition>).flatMap((d) => d.routes ?? []);
-    expect(all).toHaveLength(expected.length);
+    // the registry's routes, plus $default (below)
+    expect(all).toHaveLength(expected.length + 1);
     for (const route of expected) {
       const found = all.find((r) => r.RouteKey === `${route.method} ${route.path}`);
       if (route.public) {
@@ -312,6 +313,16 @@ describe('Api', () => {
       }
     }
     expect(all.find((r) => r.RouteKey === 'GET /health')).toMatchObject({ AuthorizationType: 'NONE' });
+  });
+
+  it('answers a request matching no route through $default, without authorizer, by the /health function', () => {
+    const all = routes(template);
+    const fallback = all.find((r) => r.RouteKey === '$default');
+    expect(fallback).toMatchObject({ AuthorizationType: 'NONE' });
+    expect(fallback?.AuthorizerId).toBeUndefined();
+    const health = all.find((r) => r.RouteKey === 'GET /health');
+    // the same integration (hence the same function, whose router answers 404 ROUTE_INCONNUE) as GET /health
+    expect(fallback?.Target).toEqual(health?.Target);
   });
 
   it('does the same for every route of the real registry', () => {

@@ -109,10 +109,11 @@ const isManager = (p: Persona, siret: string) => approved(p, siret)?.manager != 
 const isGp = (p: Persona, siret: string) => approved(p, siret)?.manager === 'GP';
 const MARCHE_SIRETS = Object.values(S) as string[];
 /** docs/rules/actors.md: every actor of the marché reads the dossier (the marché without a MOE has three of them). */
-const readsMarche = (p: Persona, state?: State) =>
-  (state && SANS_MOE_STATES.includes(state) ? [S.moa, S.mandataire, S.serviceFinancier] : MARCHE_SIRETS).some((s) =>
-    canReadIn(p, s),
-  );
+const marcheSirets = (state?: State) =>
+  state && SANS_MOE_STATES.includes(state) ? [S.moa, S.mandataire, S.serviceFinancier] : MARCHE_SIRETS;
+const readsMarche = (p: Persona, state?: State) => marcheSirets(state).some((s) => canReadIn(p, s));
+/** None of the persona's structures (approved or not) is an actor of the dossier's marché. */
+const isOutsider = (p: Persona, state?: State) => !p.attachments.some((a) => marcheSirets(state).includes(a.siret));
 
 /** docs/rules/structures.md: the titulaire validates subcontractor / cotraitant pieces in « Factures à valider ». */
 const spaceOf = (t: ActionType): Space =>
@@ -507,7 +508,9 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
           params: { dossierId: shared.get(state)!.id },
         });
         const allowed = readsMarche(persona, state);
-        if (allowed ? r.status !== 200 : ok2xx(r) || r.status !== 403) {
+        // an outsider to the marché gets the 404 of a missing dossier (no existence leak); an insider the 403
+        const refusal = isOutsider(persona, state) ? 404 : 403;
+        if (allowed ? r.status !== 200 : ok2xx(r) || r.status !== refusal) {
           wrong.push({ what: `${persona.key} lit ${state}`, status: r.status, code: r.body?.code });
         }
         // The actions offered to a reader are actions it may take (a CONSULTATION member is offered none)
@@ -519,6 +522,39 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
       },
     );
     expect(wrong).toEqual([]);
+  });
+
+  it('answers an outsider about an existing dossier exactly as about a missing one (no existence leak)', async () => {
+    const p = platform();
+    const outsider = person('horsMarche');
+    const existing = shared.get('EXAMEN_MOE')!;
+    const missing = `DOS-${newId(p.clock.now())}`;
+    const probes: { method: 'GET' | 'POST'; path: string; body?: unknown }[] = [
+      { method: 'GET', path: '/v1/dossiers/{dossierId}' },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/delai' },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/historique' },
+      { method: 'GET', path: '/v1/dossiers/{dossierId}/dossier-de-preuve' },
+      { method: 'POST', path: '/v1/dossiers/{dossierId}/actions', body: bodyOf('REFUSER_MOE') },
+      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces', body: { cadre: 'A15', numero: 'FUITE-1' } },
+    ];
+    const shape = (r: Reply, id: string) => ({
+      status: r.status,
+      code: r.body?.code,
+      detail: String(r.body?.detail).replaceAll(id, '<id>'),
+    });
+    for (const probe of probes) {
+      const ask = (id: string) =>
+        call(p, probe.method, probe.path, {
+          token: outsider.token,
+          params: { dossierId: id },
+          ifMatch: existing.version,
+          ...(probe.body ? { body: probe.body, idempotencyKey: randomUUID() } : {}),
+        });
+      const [a, b] = [shape(await ask(existing.id), existing.id), shape(await ask(missing), missing)];
+      expect(a, `${probe.method} ${probe.path}`).toEqual(b);
+      expect(a.status, `${probe.method} ${probe.path}`).toBe(404);
+      expect(a.detail).not.toContain(DEMO.numeroMarche);
+    }
   });
 
   it('lets only the depositor roles in MODIFICATION open a dossier (first piece’s draft)', async () => {

@@ -64,6 +64,23 @@ describe('route()', () => {
     expect(JSON.parse(res.body as string)).toMatchObject({ status: 404, code: 'ROUTE_INCONNUE' });
   });
 
+  it('answers API Gateway’s $default route (no route matched) with a French 404 problem naming the request', async () => {
+    const event = httpEvent({ method: 'PATCH', path: '/v1/nulle-part' });
+    const res = await handler({ ...event, routeKey: '$default' }, lambdaContext());
+    expect(res.statusCode).toBe(404);
+    expect(res.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(JSON.parse(res.body as string)).toMatchObject({
+      code: 'ROUTE_INCONNUE',
+      detail: 'Aucune opération PATCH /v1/nulle-part : voir /v1/openapi.json pour la liste des opérations.',
+    });
+    // a long path is echoed bounded: 200 characters at most
+    const long = await handler(
+      { ...httpEvent({ method: 'GET', path: `/${'x'.repeat(5000)}` }), routeKey: '$default' },
+      lambdaContext(),
+    );
+    expect(JSON.parse(long.body as string).detail.length).toBeLessThan(300);
+  });
+
   it('refuses, when the module loads, a key given the handler of another operation, or a malformed key', () => {
     expect(() => route({ 'GET /v1/autre': lire })).toThrow(/routeurLire/);
     expect(() => route({ 'GET v1/sans-barre': lister } as never)).toThrow(/invalid route key/);
