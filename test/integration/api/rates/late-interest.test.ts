@@ -209,3 +209,104 @@ describe('the dossier de preuve of the late solde', () => {
     expect(trail.verification).toMatchObject({ ok: false, brokenAtSeq: 2 });
   });
 });
+
+describe('the dossier de preuve of a suspended-then-late acompte', () => {
+  it('shows the suspension rule, the échéance, the days late, the rate and the interest computed by hand', async () => {
+    const w = world();
+    const p = w.platform;
+    const at = async (instant: string) => {
+      await p.advanceClock({ to: instant });
+      await w.refreshSessions();
+    };
+    // Rate of the half-year in which interest starts (2027-01-01): 2,15 % (MRO unchanged since 11 June 2025)
+    const rate = { semestre: '2027-01-01', taux: '2.15', enVigueurDepuis: '2025-06-11', reference: 'BCE, 5 juin 2025' };
+    await at('2027-03-01T10:00:00+01:00');
+    // (already recorded by the import above when the clock had reached January 2027: then the same rate, 200)
+    expect([200, 201]).toContain((await w.as.exploitant.post('/v1/taux-bce', rate)).status);
+
+    // Day 0 = 2027-03-01 (PDM at the MOE); échéance = day 30 = 2027-03-31
+    const opened = await w.open(w.as.mandataire, {
+      cadre: 'A4',
+      numero: 'PDM-SUSP-01',
+      montants: M('10000.00', '2000.00', '12000.00'),
+    });
+    const id = opened.dossierId;
+    await at('2027-03-03T10:00:00+01:00');
+    let r = await w.follow(w.as.moe, id, opened.version, {
+      type: 'DEPOSER_ETAT_ACOMPTE',
+      cadre: 'A15',
+      numero: 'EA-SUSP-01',
+      montants: M('10000.00', '2000.00', '12000.00'),
+    });
+    await at('2027-03-05T10:00:00+01:00');
+    r = await w.follow(w.as.moa, id, r.version, {
+      type: 'VALIDER_ETAT_ACOMPTE',
+      cadre: 'A19',
+      numero: 'EAV-SUSP-01',
+      montants: M('10000.00', '2000.00', '12000.00'),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Suspended on 2027-03-11: 10 days elapsed (03-01 → 03-11), 30 − 10 = 20 days left
+    await at('2027-03-11T10:00:00+01:00');
+    r = await w.act(w.as.serviceFinancier, id, r.version, {
+      type: 'SUSPENDRE',
+      documentsManquants: ['Attestation d’assurance décennale'],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Complete answer on 2027-03-21: new delay max(30 ; 20) = 30 days → échéance 2027-03-21 + 30 = 2027-04-20
+    await at('2027-03-21T10:00:00+01:00');
+    r = await w.act(w.as.mandataire, id, r.version, {
+      type: 'COMPLETER',
+      documents: ['Attestation d’assurance décennale'],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Paid on 2027-04-30: 04-30 − 04-20 = 10 days late
+    await at('2027-04-30T10:00:00+02:00');
+    let v = (await w.as.serviceFinancier.get(`/v1/dossiers/${id}`)).version as number;
+    for (const type of ['SERVICE_FAIT', 'MANDATER', 'METTRE_EN_PAIEMENT']) {
+      const done = await w.act(w.as.serviceFinancier, id, v, { type });
+      expect(done.status, `${type}: ${JSON.stringify(done.body)}`).toBe(200);
+      v = done.version;
+    }
+    // base = 12 000,00 € TTC − 5 % retenue de garantie (600,00 €) = 11 400,00 € = 1 140 000 cents;
+    // rate = 2,15 % + 8 points = 10,15 % = 1015 bp; 1 140 000 × 1015 × 10 / (10 000 × 365)
+    // = 11 571 000 000 / 3 650 000 = 3 170,14 → 3 170 cents = 31,70 €; + 40,00 € indemnity = 71,70 €
+    const delai = (await w.as.mandataire.get(`/v1/dossiers/${id}/delai`)).body;
+    expect(delai).toMatchObject({ echeance: '2027-04-20', joursDeRetard: 10 });
+    expect(delai.suspension).toMatchObject({ joursRestantsALaSuspension: 20, nouveauDelaiJours: 30 });
+    expect(delai.interetsMoratoires).toMatchObject({ jours: 10, base: '11400.00', montant: '31.70', total: '71.70' });
+
+    const answer = await w.as.mandataire.get(`/v1/dossiers/${id}/dossier-de-preuve`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body).toMatchObject({ documentsConformes: true, pisteIntegre: true });
+    const files = await unzip(Buffer.from(await (await fetch(answer.body.url)).arrayBuffer()));
+    const sums = files.get('SHA256SUMS')?.toString('utf8').trim().split('\n') ?? [];
+    expect(sums.length).toBe(3); // A4, A15, A19: one main PDF each
+    for (const line of sums) {
+      const [hash, path] = line.split('  ') as [string, string];
+      expect(
+        createHash('sha256')
+          .update(files.get(path) as Buffer)
+          .digest('hex'),
+        path,
+      ).toBe(hash);
+    }
+    const trail = JSON.parse(files.get('piste-audit.json')?.toString('utf8') ?? '{}');
+    expect(verifyTrail(trail.evenements as ChainedEvent[]).ok).toBe(true);
+    expect(trail.evenements.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['SUSPENDUE', 'COMPLETEE', 'MISE_EN_PAIEMENT']),
+    );
+    const pdf = await extractPdfPages(new Uint8Array(files.get('rapport.pdf') as Buffer));
+    const text = pdf.pages
+      .map((page) => page.text)
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    expect(text).toContain('Suspension le 2027-03-11');
+    expect(text).toContain('max(30 ; 20) = 30 jours');
+    expect(text).toContain('2027-04-20');
+    expect(text).toMatch(/10 jours/);
+    expect(text).toMatch(/10,15 %/);
+    expect(text).toMatch(/31,70 EUR/);
+    expect(files.get('lettre-reclamation.txt')?.toString('utf8')).toMatch(/31,70 EUR/);
+  });
+});
