@@ -3,6 +3,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import {
+  DELAI_REPONSE_PROJET_DG_TACITE_JOURS,
+  DELAI_SIGNATURE_DG_JOURS,
+  DELAI_VALIDATION_JOURS,
+} from '../shared/domain/circuits/deadlines';
+import { WORKFLOW_ERRORS } from '../shared/domain/workflow';
 
 /**
  * The dossier de facturation's circuit (docs/rules/circuits.md) as ONE Standard state machine: one execution per dossier,
@@ -28,8 +34,8 @@ export interface DossierFunctions {
 
 /** One wait per open state of the dossier (shared/domain/circuits DOSSIER_STATES), named as the CCAG reader knows it. */
 export const DOSSIER_WAIT_STATES = {
-  VALIDATION_1: 'Validation par le 1er valideur (15 jours)',
-  VALIDATION_2: 'Validation par le mandataire (15 jours)',
+  VALIDATION_1: `Validation par le 1er valideur (${DELAI_VALIDATION_JOURS} jours)`,
+  VALIDATION_2: `Validation par le mandataire (${DELAI_VALIDATION_JOURS} jours)`,
   EXAMEN_MOE: 'Examen du PDM par le MOE',
   MOE_HORS_DELAI: 'Saisine directe du MOA (MOE hors délai)',
   VALIDATION_MOA: "Validation de l'état d'acompte par le MOA",
@@ -40,8 +46,8 @@ export const DOSSIER_WAIT_STATES = {
   ETABLISSEMENT_PROJET_DG_MOE: 'Projet de décompte général par le MOE',
   NOTIFICATION_DG_MOA: 'Notification du décompte général par le MOA',
   DG_NON_NOTIFIE: 'Projet de DG tacite par le titulaire (A22)',
-  REPONSE_MOA_PROJET_DG_TACITE: 'Réponse du MOA au projet de DG tacite (10 jours)',
-  SIGNATURE_DG_TITULAIRE: 'Signature du DG par le titulaire (30 jours)',
+  REPONSE_MOA_PROJET_DG_TACITE: `Réponse du MOA au projet de DG tacite (${DELAI_REPONSE_PROJET_DG_TACITE_JOURS} jours)`,
+  SIGNATURE_DG_TITULAIRE: `Signature du DG par le titulaire (${DELAI_SIGNATURE_DG_JOURS} jours)`,
   DEPOT_DGD_TACITE: 'Dépôt du DGD tacite',
 } as const;
 
@@ -59,8 +65,8 @@ export const DOSSIER_STATE_NAMES = {
   echecFinal: 'Circuit en échec',
 } as const;
 
-/** Raised by the recording task when the dossier has left the wait (shared/services/dossier-service StaleWait). */
-export const STALE_WAIT_ERROR = 'Dossier.AttentePerimee';
+/** Raised by the recording task when the dossier has left the wait (`StaleWait` of the workflow contract). */
+export const STALE_WAIT_ERROR = WORKFLOW_ERRORS.staleWait;
 
 /** Errors worth retrying: Lambda's own transient failures and DynamoDB throttling or contention. */
 export const TRANSIENT_ERRORS = [
@@ -74,7 +80,7 @@ export const TRANSIENT_ERRORS = [
   'RequestLimitExceeded',
   'InternalServerError',
   'TransactionConflictException',
-  'Dossier.Concurrence',
+  WORKFLOW_ERRORS.conflict,
 ] as const;
 
 /** A Lambda task's own time limit (its function's timeout is 15 s). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalModel } from '../../infra/local/cdk-model';
@@ -138,5 +139,15 @@ describe('the Dossier state machine definition', () => {
   it('agrees with the service on the error names it routes on', () => {
     expect(STALE_WAIT_ERROR).toBe(WORKFLOW_ERRORS.staleWait);
     expect(TRANSIENT_ERRORS).toContain(WORKFLOW_ERRORS.conflict);
+  });
+
+  it('names the legal delay in the waits that have one, from the rule book’s constants', () => {
+    // CCP R2193-12: 15 days to validate; CCAG-T 2014 art. 13.4.4: 10 days for the MOA; art. 13.4.5: 30 days to sign
+    expect(DOSSIER_WAIT_STATES.VALIDATION_1).toBe('Validation par le 1er valideur (15 jours)');
+    expect(DOSSIER_WAIT_STATES.VALIDATION_2).toBe('Validation par le mandataire (15 jours)');
+    expect(DOSSIER_WAIT_STATES.REPONSE_MOA_PROJET_DG_TACITE).toBe('Réponse du MOA au projet de DG tacite (10 jours)');
+    expect(DOSSIER_WAIT_STATES.SIGNATURE_DG_TITULAIRE).toBe('Signature du DG par le titulaire (30 jours)');
+    const source = readFileSync(new URL('../../workflows/dossier.ts', import.meta.url), 'utf8');
+    expect(source, 'a delay written as a literal in a state name').not.toMatch(/\(\d+ jours\)/);
   });
 });
