@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { OpenClock } from '../../shared/adapters/dynamo/dossier-indexes';
 import type { StoredPending } from '../../shared/adapters/dynamo/dossier-types';
 import { deadlineOf } from '../../shared/adapters/dynamo/pending';
 import { parisDateOf } from '../../shared/domain/calendar';
@@ -199,7 +200,7 @@ export const delaisJson = z
       })
       .meta({
         id: 'TotauxDelais',
-        description: 'Totaux des délais de cette page ; suivez « suivant » pour ajouter ceux des pages suivantes.',
+        description: 'Totaux de tous les délais en cours de la structure, toutes pages confondues.',
       }),
   })
   .meta({ id: 'DelaisPaiement', description: 'Délais globaux de paiement en cours, par échéance, retards d’abord.' });
@@ -218,28 +219,30 @@ export const lireDelais = httpHandler({
     const { identityStore, dossiers, marcheStore } = services();
     await assertReaderOfDossiers(identityStore, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const [page, total, ecbRates, marches] = await Promise.all([
+    const [page, all, ecbRates, marches] = await Promise.all([
       dossiers.openClocksOf(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
-      dossiers.countOpenClocks(ctx.params.siret),
+      dossiers.allOpenClocksOf(ctx.params.siret),
       serviceContext().ecbRates.table(),
       marcheStore.marchesOfStructure(ctx.params.siret),
     ]);
     // Every actor of the marché reads its dossiers (docs/rules/circuits.md): listed only while the structure is one
     const numeroMarche = new Map(marches.map((m) => [m.marcheId, m.numeroMarche]));
-    const clocks = page.items.filter((c) => c.marcheId === undefined || numeroMarche.has(c.marcheId));
+    const listed = (c: OpenClock) => c.marcheId === undefined || numeroMarche.has(c.marcheId);
+    const viewOf = (c: OpenClock) => clockView(c.clock as DgpClock, today, { ...(c.interestBase ?? {}), ecbRates });
+    // The totals sum every delay listed, on every page (what the MOA owes and what still accrues)
+    const everyListed = all.filter(listed);
     const totals = { late: 0, interest: 0, indemnity: 0, unknown: 0 };
-    const delais = clocks.map((c) => {
-      const view = clockView(c.clock as DgpClock, today, {
-        ...(c.interestBase ?? {}),
-        ecbRates,
-      });
+    for (const c of everyListed) {
+      const view = viewOf(c);
+      if (view.daysLate === 0) continue;
+      totals.late += 1;
+      totals.indemnity += view.indemnityCents;
+      if (view.lateInterest?.ok) totals.interest += view.lateInterest.value.interestCents;
+      else totals.unknown += 1;
+    }
+    const delais = page.items.filter(listed).map((c) => {
+      const view = viewOf(c);
       const interest = view.lateInterest;
-      if (view.daysLate > 0) {
-        totals.late += 1;
-        totals.indemnity += view.indemnityCents;
-        if (interest?.ok) totals.interest += interest.value.interestCents;
-        else totals.unknown += 1;
-      }
       return {
         dossierId: c.dossierId,
         ...(c.marcheId ? { marcheId: c.marcheId, numeroMarche: numeroMarche.get(c.marcheId) } : {}),
@@ -270,7 +273,7 @@ export const lireDelais = httpHandler({
       siret: ctx.params.siret,
       aujourdhui: today,
       delais,
-      total,
+      total: everyListed.length,
       ...(page.next ? { suivant: page.next } : {}),
       totaux: {
         dossiersEnRetard: totals.late,

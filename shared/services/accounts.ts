@@ -12,7 +12,6 @@ import {
   recordPrincipalChange,
   resetTechnicalPassword as resetTechnicalPasswordRule,
   type TechnicalAccount,
-  technicalAccountRefusal,
   technicalLoginOf,
   technicalMembership,
   technicalUser,

@@ -73,38 +73,21 @@ export class DossierIndexes {
     return this.gsi1Count(`PENDING#${siret}`);
   }
 
-  /** One page of a MOA's open DGP clocks by échéance, overdue first; `countOpenClocks` says how many in all. */
+  /** One page of a MOA's open DGP clocks by échéance, overdue first; `allOpenClocksOf` reads them all (totals). */
   async openClocksOf(moaSiret: string, page: PageRequest = {}): Promise<Paged<OpenClock>> {
     const { items, next } = await this.gsi1Page(`DGP#${moaSiret}`, page);
-    return {
-      items: items.map((i) => {
-        const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
-        const piece = i.piece as { cadre?: unknown; numero?: unknown } | null | undefined;
-        return {
-          dossierId: dossierIdOf(i),
-          clock: i.clock,
-          echeance: String(i.gsi1sk).split('#')[0] ?? '',
-          ...(typeof i.marcheId === 'string' ? { marcheId: i.marcheId } : {}),
-          ...(piece && typeof piece.cadre === 'string' && typeof piece.numero === 'string'
-            ? { piece: { cadre: piece.cadre, numero: piece.numero } }
-            : {}),
-          ...(base && typeof base.amountDueCents === 'number'
-            ? {
-                interestBase: {
-                  amountDueCents: base.amountDueCents,
-                  retenueGarantieCents: Number(base.retenueGarantieCents ?? 0),
-                },
-              }
-            : {}),
-        };
-      }),
-      ...(next ? { next } : {}),
-    };
+    return { items: items.map(openClockOf), ...(next ? { next } : {}) };
   }
 
-  /** How many open DGP clocks a MOA has. */
-  countOpenClocks(moaSiret: string): Promise<number> {
-    return this.gsi1Count(`DGP#${moaSiret}`);
+  /** Every open DGP clock of a MOA (what the totals of the Délais sum: all of them, not one page). */
+  async allOpenClocksOf(moaSiret: string): Promise<OpenClock[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.table,
+      IndexName: gsi.name,
+      KeyConditionExpression: `${gsi.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': `DGP#${moaSiret}` },
+    });
+    return items.map(openClockOf);
   }
 
   /** One page of a GSI1 partition, in sort-key order (deadlines, échéances), from a validated cursor. */
@@ -139,3 +122,26 @@ export class DossierIndexes {
 }
 
 const dossierIdOf = (i: RawItem): string => String(i.pk).slice('DOSSIER#'.length);
+
+/** An open DGP clock from its index item. */
+function openClockOf(i: RawItem): OpenClock {
+  const base = i.interestBase as { amountDueCents?: unknown; retenueGarantieCents?: unknown } | null | undefined;
+  const piece = i.piece as { cadre?: unknown; numero?: unknown } | null | undefined;
+  return {
+    dossierId: dossierIdOf(i),
+    clock: i.clock,
+    echeance: String(i.gsi1sk).split('#')[0] ?? '',
+    ...(typeof i.marcheId === 'string' ? { marcheId: i.marcheId } : {}),
+    ...(piece && typeof piece.cadre === 'string' && typeof piece.numero === 'string'
+      ? { piece: { cadre: piece.cadre, numero: piece.numero } }
+      : {}),
+    ...(base && typeof base.amountDueCents === 'number'
+      ? {
+          interestBase: {
+            amountDueCents: base.amountDueCents,
+            retenueGarantieCents: Number(base.retenueGarantieCents ?? 0),
+          },
+        }
+      : {}),
+  };
+}

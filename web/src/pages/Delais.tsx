@@ -61,6 +61,19 @@ export default function Delais() {
       {first && delais.length === 0 ? (
         <p>Aucun délai de paiement en cours pour votre structure (seuls les maîtres d’ouvrage en suivent).</p>
       ) : null}
+      {first && first.totaux.dossiersEnRetard > 0 ? (
+        <div className="fr-callout fr-mb-3w" data-testid="delais-totaux">
+          <p className="fr-callout__text">
+            {first.totaux.dossiersEnRetard} dossier{first.totaux.dossiersEnRetard > 1 ? 's' : ''} en retard sur{' '}
+            {first.total} : intérêts moratoires courus à ce jour {formatAmount(first.totaux.interetsMoratoires)},
+            indemnités forfaitaires {formatAmount(first.totaux.indemnitesForfaitaires)}, soit{' '}
+            <strong>{formatAmount(first.totaux.du)} dus au titre du retard</strong>.
+            {first.totaux.dossiersSansInterets > 0
+              ? ` Les intérêts de ${first.totaux.dossiersSansInterets} dossier${first.totaux.dossiersSansInterets > 1 ? 's' : ''} ne sont pas encore calculables (voir chaque ligne).`
+              : ''}
+          </p>
+        </div>
+      ) : null}
       {delais.length > 0 ? (
         <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="delais">
           <table>

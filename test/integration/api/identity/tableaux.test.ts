@@ -293,6 +293,7 @@ describe('GET /v1/structures/{siret}/delais: naming and opening each dossier', (
 async function allPages(path: string, siret: string, token: string, rows: 'attentes' | 'delais') {
   const pages: { dossierId: string }[][] = [];
   const totals: number[] = [];
+  const sums: unknown[] = [];
   let suivant: string | undefined;
   do {
     const res = await call(platform(), 'GET', path, {
@@ -303,9 +304,10 @@ async function allPages(path: string, siret: string, token: string, rows: 'atten
     expect(res.status).toBe(200);
     pages.push(res.body[rows]);
     totals.push(res.body.total);
+    sums.push(res.body.totaux);
     suivant = res.body.suivant;
   } while (suivant && pages.length < 10);
-  return { pages, totals };
+  return { pages, totals, sums };
 }
 
 describe('lists never stop silently (Synthèse and délais of a busy structure)', () => {
@@ -337,7 +339,7 @@ describe('lists never stop silently (Synthèse and délais of a busy structure)'
       count: 300,
       prefix: 'ZZ-DELAI',
     });
-    const { pages, totals } = await allPages(
+    const { pages, totals, sums } = await allPages(
       '/v1/structures/{siret}/delais',
       s.moa,
       tokens.consultation ?? '',
@@ -345,6 +347,10 @@ describe('lists never stop silently (Synthèse and délais of a busy structure)'
     );
     expect(pages.map((page) => page.length)).toEqual([100, 100, 100, 2]);
     expect(totals).toEqual([302, 302, 302, 302]);
+    // The totals are those of every délai, on every page: the two real ones are late (20 days past, above) and the
+    // 300 copies share the soonest one's clock, so 302 are late; indemnity 40 € each = 302 × 40 = 12 080,00 €
+    expect(sums[0]).toMatchObject({ dossiersEnRetard: 302, indemnitesForfaitaires: '12080.00' });
+    expect(new Set(sums.map((x) => JSON.stringify(x))).size).toBe(1);
     expect(pages.flat().map((d) => d.dossierId)).toEqual([soonest, ...copies, later]);
   });
 
