@@ -51,6 +51,9 @@ describe('fiche d’identité du marché', { timeout: E2E_TIMEOUT }, () => {
     await screenshot(page, 'marche-form-erreurs');
 
     await page.getByLabel('Délai global de paiement').fill('30');
+    // Reminders 5 days before each deadline instead of the 3 proposed
+    expect(await page.getByLabel('Rappel avant chaque échéance').inputValue()).toBe('3');
+    await page.getByLabel('Rappel avant chaque échéance').fill('5');
     await page.getByLabel('SIRET de l’acteur 2').fill(S.moe);
     await page.getByRole('button', { name: 'Créer le marché' }).click();
     await eventually(() => page.locator('main h1').textContent()).toBe('Marché 2026-E2E-001');
@@ -59,6 +62,7 @@ describe('fiche d’identité du marché', { timeout: E2E_TIMEOUT }, () => {
     // 120 000,00 € typed with a comma and spaces, stored as 12 000 000 cents, shown back in French.
     expect(fiche).toContain('120\u00a0000,00\u00a0€');
     expect(fiche).toContain('30 jours');
+    expect(fiche).toContain('5 jours avant');
     const marches = await portal().api<{ marches: { id: string; numeroMarche: string }[] }>(
       DEMO_LOGINS.moa,
       'GET',

@@ -37,4 +37,11 @@ describe('fiche du marché form', () => {
     const body = bodyOf({ ...newFiche({ siret: '1', raisonSociale: 'x' }), dgpJours: '30,5' });
     expect(JSON.parse(JSON.stringify(body)).dgpJours).toBeNull();
   });
+
+  it('sends the reminder days typed (3 proposed on a new fiche), and leaves them out when erased', () => {
+    const fresh = newFiche({ siret: '1', raisonSociale: 'x' });
+    expect(fresh.rappelJoursAvant).toBe('3');
+    expect(bodyOf({ ...fresh, rappelJoursAvant: ' 5 ' }).rappelJoursAvant).toBe(5);
+    expect(bodyOf({ ...fresh, rappelJoursAvant: '' })).not.toHaveProperty('rappelJoursAvant');
+  });
 });

@@ -154,6 +154,11 @@ export function FicheFields({
           inputMode: 'numeric',
           maxLength: 4,
         })}
+        {input('rappelJoursAvant', 'Rappel avant chaque échéance', {
+          hint: 'En jours, de 1 à 15 (3 à défaut) : les acteurs attendus sont prévenus ce nombre de jours avant',
+          inputMode: 'numeric',
+          maxLength: 2,
+        })}
         <div className="fr-fieldset__element">
           <RadioButtons
             legend="Les demandes de paiement sont reçues par"

@@ -41,6 +41,8 @@ export interface FicheForm {
   readonly avanceTaux: string;
   readonly dgpJours: string;
   readonly delaiMoeJours: string;
+  /** Days before a deadline the reminder goes out (1 to 15, 3 by default). */
+  readonly rappelJoursAvant: string;
   readonly receptionDemandesPaiement: 'MOE' | 'MOA';
   readonly dateNotification: string;
   readonly groupementMode: ModeGroupement;
@@ -96,6 +98,7 @@ export function newFiche(moa: { siret: string; raisonSociale: string }): FicheFo
     avanceTaux: '',
     dgpJours: '30',
     delaiMoeJours: '7',
+    rappelJoursAvant: '3',
     receptionDemandesPaiement: 'MOE',
     dateNotification: '',
     groupementMode: 'NONE',
@@ -121,6 +124,7 @@ export function ficheOf(m: Marche): FicheForm {
     avanceTaux: frenchDecimal(m.avance?.taux),
     dgpJours: String(m.dgpJours),
     delaiMoeJours: String(m.delaiMoeJours),
+    rappelJoursAvant: String(m.rappelJoursAvant),
     receptionDemandesPaiement: m.receptionDemandesPaiement,
     dateNotification: m.dateNotification ?? '',
     groupementMode: m.groupement.mode,
@@ -171,6 +175,7 @@ export function bodyOf(f: FicheForm): FicheMarche {
     ...(avance ? { avance: { taux: decimalOf(avance) } } : {}),
     dgpJours: integer(f.dgpJours),
     ...(delaiMoe ? { delaiMoeJours: integer(delaiMoe) } : {}),
+    ...(f.rappelJoursAvant.trim() ? { rappelJoursAvant: integer(f.rappelJoursAvant.trim()) } : {}),
     receptionDemandesPaiement: f.receptionDemandesPaiement,
     ...(date ? { dateNotification: date } : {}),
     groupement: {

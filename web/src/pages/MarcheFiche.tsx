@@ -55,6 +55,8 @@ export default function MarcheFiche() {
         <dd>{m.dgpJours} jours</dd>
         <dt>Délai du maître d’œuvre</dt>
         <dd>{m.delaiMoeJours} jours</dd>
+        <dt>Rappel avant chaque échéance</dt>
+        <dd>{m.rappelJoursAvant} jours avant</dd>
         <dt>Lots</dt>
         <dd>{m.lots.length ? m.lots.join(', ') : '—'}</dd>
       </dl>
