@@ -133,24 +133,15 @@ export class OutboxStore {
    * on the reminder still being the one read (same wait). False when another run sent it or the wait moved on.
    */
   async fireReminder(r: ArmedReminder, intent: NotificationIntent | null, at: string): Promise<boolean> {
-    const items: TransactItem[] = [
+    return this.fireOnce(
       {
-        Delete: {
-          TableName: this.table,
-          Key: notificationKeys.reminder(r.dossierId),
-          ConditionExpression: 'version = :v AND step = :s AND dueAt = :d',
-          ExpressionAttributeValues: { ':v': r.version, ':s': r.step, ':d': r.dueAt },
-        },
+        Key: notificationKeys.reminder(r.dossierId),
+        ConditionExpression: 'version = :v AND step = :s AND dueAt = :d',
+        ExpressionAttributeValues: { ':v': r.version, ':s': r.step, ':d': r.dueAt },
       },
-    ];
-    if (intent) items.push(this.outboxItem(intent, at, true));
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (e) {
-      if (e instanceof TransactionCanceledException) return false;
-      throw e;
-    }
+      intent,
+      at,
+    );
   }
 
   /**
@@ -189,16 +180,31 @@ export class OutboxStore {
    * being the one read (the same password). False when another run sent it or the password changed meanwhile.
    */
   async fireNotice(n: ArmedNotice, intent: NotificationIntent | null, at: string): Promise<boolean> {
-    const items: TransactItem[] = [
+    return this.fireOnce(
       {
-        Delete: {
-          TableName: this.table,
-          Key: notificationKeys.technicalPasswordNotice(n.siret),
-          ConditionExpression: 'changedAt = :c AND dueAt = :d',
-          ExpressionAttributeValues: { ':c': n.changedAt, ':d': n.dueAt },
-        },
+        Key: notificationKeys.technicalPasswordNotice(n.siret),
+        ConditionExpression: 'changedAt = :c AND dueAt = :d',
+        ExpressionAttributeValues: { ':c': n.changedAt, ':d': n.dueAt },
       },
-    ];
+      intent,
+      at,
+    );
+  }
+
+  /**
+   * Removes an armed item (reminder, notice) on its condition and writes its outbox entry in the same transaction:
+   * true once, false when the condition no longer holds (another run fired it, or it was re-armed).
+   */
+  private async fireOnce(
+    armed: {
+      Key: Record<string, unknown>;
+      ConditionExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+    intent: NotificationIntent | null,
+    at: string,
+  ): Promise<boolean> {
+    const items: TransactItem[] = [{ Delete: { TableName: this.table, ...armed } }];
     if (intent) items.push(this.outboxItem(intent, at, true));
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
