@@ -225,7 +225,12 @@ describe('POST /v1/moi/connexions', () => {
       derniereConnexionLe: second.body.derniereConnexionLe,
       connexionPrecedenteLe: first.body.derniereConnexionLe,
     });
-    const ghost = await call(p, 'POST', '/v1/moi/connexions', { token: outsider.token.replace(/.$/, 'x') });
+    const ghost = await call(p, 'POST', '/v1/moi/connexions', {
+      token: outsider.token.replace(
+        /\.([^.])([^.]*)$/,
+        (_m, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}`,
+      ),
+    });
     expect(ghost.status).toBe(401);
   });
 });
