@@ -24,7 +24,7 @@ import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
 import { saveClockOffset, startingClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
-import { type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
+import { answerClientError, type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
 import { LambdaRuntime } from './lambda-runtime';
 import { type LocalNotifications, startLocalNotifications } from './mail/notifications';
 import { closeServer, listen, listenPreferring } from './net';
@@ -265,6 +265,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       },
     }),
   );
+
+  gateway.on('clientError', answerClientError);
 
   const stop = async () => {
     if (stopped) return;
