@@ -24,7 +24,7 @@ import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
 import { loadClockOffset, saveClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
-import { type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
+import { answerClientError, type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
 import { LambdaRuntime } from './lambda-runtime';
 import { type LocalNotifications, startLocalNotifications } from './mail/notifications';
 import { closeServer, listen, listenPreferring } from './net';
@@ -255,6 +255,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       },
     }),
   );
+
+  gateway.on('clientError', answerClientError);
 
   const stop = async () => {
     if (stopped) return;
