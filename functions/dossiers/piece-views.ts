@@ -73,6 +73,7 @@ export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
     ...(d.montants ? { montants: montantsJson(d.montants) } : {}),
     ...(d.datePiece ? { datePiece: d.datePiece } : {}),
     ...(d.etatAcompte ? { etatAcompte: etatAcompteSaisiJson(d.etatAcompte) } : {}),
+    ...(d.addressee ? { destinataire: { ...d.addressee } } : {}),
     fichiers: d.files.map(fichierJson),
     octetsReserves: d.reservedBytes,
     octetsMax: d.maxBytes,

@@ -209,7 +209,7 @@ export const modifierBrouillon = httpHandler({
   operationId: 'modifierBrouillon',
   summary: 'Modifier un brouillon (numéro, date, montants, suggestions du PDF)',
   description:
-    'Le déposant corrige son brouillon, ou accepte une à une (ou toutes) les valeurs lues dans le PDF principal (`appliquerSuggestions`). If-Match (version du brouillon, son ETag) et Idempotency-Key obligatoires.',
+    'Le déposant corrige son brouillon, ou accepte une à une (ou toutes) les valeurs lues dans le PDF principal (`appliquerSuggestions`) : numéro, date, montants, et le SIRET du destinataire et le numéro d’engagement, vérifiés contre le marché (422 SIRET_DESTINATAIRE_HORS_MARCHE ou ENGAGEMENT_DIFFERENT_DU_MARCHE sinon). If-Match (version du brouillon, son ETag) et Idempotency-Key obligatoires.',
   tags: TAGS,
   method: 'PATCH',
   path: '/v1/dossiers/{dossierId}/pieces/{pieceId}',
@@ -225,12 +225,11 @@ export const modifierBrouillon = httpHandler({
   handler: async (ctx) => {
     const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
-    const actor = await actorToAct(
-      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
-      await svc.marche(draft.marcheId),
-    );
+    const marche = await svc.marche(draft.marcheId);
+    const actor = await actorToAct({ ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) }, marche);
     const updated = await svc.pieces.updateDraft({
       actor: circuitActor(actor),
+      marche,
       dossierId: draft.dossierId,
       pieceId: draft.pieceId,
       expectedVersion: ctx.ifMatch,

@@ -61,6 +61,15 @@ export interface FileRecord {
   readonly supplement?: boolean;
 }
 
+/**
+ * The addressee's SIRET and the engagement number read in the main PDF that the depositor accepted, each checked
+ * against the marché (addressee-suggestions.ts).
+ */
+export interface PieceAddressee {
+  readonly siret?: string;
+  readonly engagementJuridique?: string;
+}
+
 export interface DraftPiece {
   readonly pieceId: string;
   readonly dossierId: string;
@@ -76,6 +85,8 @@ export interface DraftPiece {
   readonly datePiece?: CalendarDate;
   /** The état d'acompte lines typed on the draft (checked by the rule book, again when sent). */
   readonly etatAcompte?: EtatAcompteLignes;
+  /** The PDF's addressee SIRET and engagement number, accepted and found to agree with the marché. */
+  readonly addressee?: PieceAddressee;
   readonly files: FileRecord[];
   readonly reservedBytes: number;
   readonly maxBytes: number;
@@ -105,6 +116,7 @@ export interface PieceRecord {
   readonly montants?: Montants;
   readonly datePiece?: CalendarDate;
   readonly etatAcompte?: EtatAcompteLignes;
+  readonly addressee?: PieceAddressee;
   readonly reservedBytes: number;
   readonly fileCount: number;
   readonly mainFileId?: string;

@@ -65,6 +65,7 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
         'Facture n° FAC-E2E-0042',
         'Date : 14/04/2025',
         `SIRET client : ${DEMO.sirets.serviceFinancier}`,
+        `Engagement juridique : ${DEMO.engagementJuridique}`,
         'Total HT : 2500,00',
         'TVA : 500,00',
         'Total TTC : 3000,00',
@@ -92,7 +93,9 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     // The PDF's values, offered as suggestions: the numéro alone first, then all of them
     const suggestions = page.getByTestId('suggestions');
     await eventually(() => suggestions.textContent()).toContain('FAC-E2E-0042');
-    expect(await page.getByTestId('suggestions-destinataire').textContent()).toContain(DEMO.sirets.serviceFinancier);
+    // All five: numéro, date, amounts, and the addressee's SIRET and engagement (checked against the marché)
+    expect(await suggestions.textContent()).toContain(`SIRET du destinataire ${DEMO.sirets.serviceFinancier}`);
+    expect(await suggestions.textContent()).toContain(`engagement juridique ${DEMO.engagementJuridique}`);
     await expectAccessible(page);
     await screenshot(page, 'depot-2-fichiers');
     await page.getByRole('button', { name: 'Accepter le numéro' }).click();
@@ -101,6 +104,10 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     await eventually(() => page.getByLabel(/^Montant TTC/).inputValue()).toBe('3000.00');
     expect(await page.getByLabel(/^Montant HT/).inputValue()).toBe('2500.00');
     expect(await page.getByLabel(/^Date de la pièce/).inputValue()).toBe('2025-04-14');
+    // The service financier's SIRET and the MOA's engagement are the marché's: confirmed
+    const confirmed = await page.getByTestId('destinataire-confirme').textContent();
+    expect(confirmed).toContain(`SIRET ${DEMO.sirets.serviceFinancier}`);
+    expect(confirmed).toContain(`engagement juridique ${DEMO.engagementJuridique}`);
 
     await page.getByRole('button', { name: 'Enregistrer en mode Brouillon' }).click();
     await eventually(() => page.getByRole('status').first().textContent()).toContain(

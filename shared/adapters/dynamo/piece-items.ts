@@ -26,6 +26,7 @@ const pieceItem = z.object({
   montants: montantsSchema.optional(),
   datePiece: calendarDate.optional(),
   etatAcompte: etatAcompteLignesSchema.optional(),
+  addressee: z.object({ siret: z.string().optional(), engagementJuridique: z.string().optional() }).optional(),
   reservedBytes: z.number(),
   fileCount: z.number(),
   mainFileId: z.string().optional(),

@@ -176,6 +176,73 @@ describe('drafts: list, edit, delete', () => {
     expect([403, 404]).toContain(foreign.status);
   });
 
+  it('accepts the PDF’s addressee SIRET and engagement when they are the marché’s, refuses others without writing', async () => {
+    const w = world();
+    const st = w.as.sousTraitant;
+    // Addressed to the MOE (a marché acteur, not its buyer) with an engagement the marché does not record
+    const wrong = await w.draft(st, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      cadre: 'A9',
+      numero: 'BR-DEST-1',
+      pdfLines: ['Facture n° FAC-DEST-1', `SIRET client : ${DEMO.sirets.moe}`, 'Engagement juridique : EJ-2024-999'],
+    });
+    const wrongPath = `/v1/dossiers/${wrong.dossierId}/pieces/${wrong.pieceId}`;
+    expect((await st.get(wrongPath)).body.suggestions.siretDestinataire.valeur).toBe(DEMO.sirets.moe);
+    const badSiret = await st.call('PATCH', wrongPath, {
+      body: { appliquerSuggestions: ['siretDestinataire'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-1',
+    });
+    expect(badSiret.status).toBe(422);
+    expect(badSiret.headers.get('content-type')).toContain(PROBLEM);
+    expect(badSiret.body.code).toBe('SIRET_DESTINATAIRE_HORS_MARCHE');
+    expect(badSiret.body.detail).toContain(DEMO.sirets.moa);
+    const badEngagement = await st.call('PATCH', wrongPath, {
+      body: { appliquerSuggestions: ['engagementJuridique'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-2',
+    });
+    expect(badEngagement.status).toBe(422);
+    expect(badEngagement.body.code).toBe('ENGAGEMENT_DIFFERENT_DU_MARCHE');
+    expect(badEngagement.body.detail).toContain(DEMO.engagementJuridique);
+    // « Accepter toutes » with one wrong value writes none of them: same version, same number
+    const all = await st.call('PATCH', wrongPath, {
+      body: { appliquerSuggestions: ['numero', 'siretDestinataire'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-3',
+    });
+    expect(all.status).toBe(422);
+    const unchanged = await st.get(wrongPath);
+    expect(unchanged.version).toBe(1);
+    expect(unchanged.body.numero).toBe('BR-DEST-1');
+    expect(unchanged.body.destinataire).toBeUndefined();
+
+    // The marché's buyer (the MOA) and its engagement number: accepted one by one, then kept together
+    const right = await w.draft(st, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      cadre: 'A9',
+      numero: 'BR-DEST-2',
+      pdfLines: [`SIRET client : ${DEMO.sirets.moa}`, `N° d'engagement juridique : ${DEMO.engagementJuridique}`],
+    });
+    const rightPath = `/v1/dossiers/${right.dossierId}/pieces/${right.pieceId}`;
+    const siret = await st.call('PATCH', rightPath, {
+      body: { appliquerSuggestions: ['siretDestinataire'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-4',
+    });
+    expect(siret.status, JSON.stringify(siret.body)).toBe(200);
+    expect(siret.body.destinataire).toEqual({ siret: DEMO.sirets.moa });
+    const engagement = await st.call('PATCH', rightPath, {
+      body: { appliquerSuggestions: ['engagementJuridique'] },
+      ifMatch: 2,
+      idempotencyKey: 'dest-5',
+    });
+    expect(engagement.status, JSON.stringify(engagement.body)).toBe(200);
+    expect(engagement.body.destinataire).toEqual({
+      siret: DEMO.sirets.moa,
+      engagementJuridique: DEMO.engagementJuridique,
+    });
+    expect(engagement.version).toBe(3);
+  });
+
   it('deletes a draft at the version read: its number freed, its reservation gone, its files hidden', async () => {
     const w = world();
     const st = w.as.sousTraitant;
