@@ -17,10 +17,7 @@ export interface SuggestedFields {
  * The suggestions of the main PDF that the depositor accepts, as draft fields. Asking for one that the PDF did not
  * give is a refusal naming it: nothing is guessed.
  */
-export function suggestedFields(
-  s: Suggestions | undefined,
-  accepted: readonly SuggestionField[],
-): SuggestedFields {
+export function suggestedFields(s: Suggestions | undefined, accepted: readonly SuggestionField[]): SuggestedFields {
   const out: { -readonly [K in keyof SuggestedFields]: SuggestedFields[K] } = {};
   const missing: string[] = [];
   for (const field of new Set(accepted)) {
