@@ -67,7 +67,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/pieces.ts',
     kind: 'http',
     description:
-      'Pièces : brouillons (création, modification, suppression), formulaires de dépôt des fichiers, « Valider et envoyer »',
+      'Pièces : brouillons (création, modification, suppression), formulaires de dépôt des fichiers, retrait d un fichier, « Valider et envoyer »',
     routes: [
       { method: 'POST', path: '/v1/marches/{marcheId}/pieces', public: false },
       { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces', public: false },
@@ -75,6 +75,7 @@ export const DOSSIER_LAMBDAS = {
       { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer', public: false },
       { method: 'PATCH', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
       { method: 'DELETE', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
+      { method: 'DELETE', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}', public: false },
     ],
     access: { table: 'readWrite', bucket: 'readWriteDelete', stateMachines: 'startAndCallback' },
   },

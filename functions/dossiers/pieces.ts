@@ -12,6 +12,7 @@ import {
   demandeFichierBody,
   dossierId,
   envoyerBody,
+  fichierId,
   formulaireDepotOutput,
   modifierBrouillonBody,
   pieceId,
@@ -274,6 +275,39 @@ export const supprimerBrouillon = httpHandler({
   },
 });
 
+export const retirerFichier = httpHandler({
+  operationId: 'retirerFichier',
+  summary: 'Retirer un fichier d’un brouillon',
+  description:
+    'Retire un fichier (principal ou pièce jointe) du brouillon : la place qu’il occupait sur les 120 Mo de la pièce est rendue, le fichier n’est plus servi et disparaît de la pièce (il reste tracé dans `fichiersRetires`). Un formulaire de dépôt encore inutilisé pour ce fichier est annulé. If-Match (version du brouillon) et Idempotency-Key obligatoires.',
+  tags: TAGS,
+  method: 'DELETE',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}',
+  auth: 'user',
+  params: pieceParams.extend({ fichierId }),
+  headers: actingHeaders,
+  requiresIfMatch: true,
+  idempotent: true,
+  responses: { 204: { description: 'Fichier retiré' } },
+  handler: async (ctx) => {
+    const svc = requestServices();
+    const draft = await svc.pieces.piece(ctx.params.dossierId, ctx.params.pieceId);
+    const actor = await actorToAct(
+      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
+      await svc.marche(draft.marcheId),
+    );
+    await svc.pieces.removeFile({
+      actor: circuitActor(actor),
+      userId: actor.userId,
+      dossierId: draft.dossierId,
+      pieceId: draft.pieceId,
+      fileId: ctx.params.fichierId,
+      expectedVersion: ctx.ifMatch as number,
+    });
+    return noContent();
+  },
+});
+
 export const handler = route(
   routesOf(
     creerPremierePiece,
@@ -282,5 +316,6 @@ export const handler = route(
     envoyerPiece,
     modifierBrouillon,
     supprimerBrouillon,
+    retirerFichier,
   ),
 );

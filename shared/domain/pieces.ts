@@ -20,8 +20,11 @@ export const MAX_FILES_PER_PIECE = 40;
 
 export type PieceStatus = 'BROUILLON' | 'ENVOYEE';
 export type FileRole = 'MAIN' | 'ATTACHMENT';
-/** ATTENDU: form issued, object awaited; then verified, refused, expired unused, or cancelled (draft sent/deleted). */
-export type FileStatus = 'ATTENDU' | 'VERIFIE' | 'REFUSE' | 'EXPIRE' | 'ANNULE';
+/**
+ * ATTENDU: form issued, object awaited; then verified, refused, expired unused, or cancelled (draft sent/deleted);
+ * RETIRE: removed from its draft by the depositor (the record stays, the object is hidden).
+ */
+export type FileStatus = 'ATTENDU' | 'VERIFIE' | 'REFUSE' | 'EXPIRE' | 'ANNULE' | 'RETIRE';
 
 export interface PieceActor {
   readonly siret: string;
@@ -59,6 +62,10 @@ export interface FileRecord {
   readonly refusal?: FileRefusal;
   /** Added to a sent piece while its dossier is suspended: one of the missing documents (CCP R2192-28). */
   readonly supplement?: boolean;
+  /** RETIRE: when and by whom the file was removed from its draft, and the status it had. */
+  readonly removedAt?: string;
+  readonly removedBy?: string;
+  readonly removedFrom?: FileStatus;
 }
 
 /**
@@ -88,6 +95,8 @@ export interface DraftPiece {
   /** The PDF's addressee SIRET and engagement number, accepted and found to agree with the marché. */
   readonly addressee?: PieceAddressee;
   readonly files: FileRecord[];
+  /** Files the depositor removed from the draft: their trace (the files themselves are hidden). */
+  readonly removedFiles?: readonly { readonly fileId: string; readonly fileName: string; readonly removedAt: string }[];
   readonly reservedBytes: number;
   readonly maxBytes: number;
   /** Suggestions read in the verified main file, never applied by themselves. */

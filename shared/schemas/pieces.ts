@@ -221,6 +221,12 @@ export const brouillonOutput = z
           'SIRET du destinataire et numéro d’engagement lus dans le PDF, acceptés par le déposant et conformes au marché.',
       }),
     fichiers: z.array(fichierOutput),
+    fichiersRetires: z
+      .array(z.object({ id: z.string(), nom: z.string(), retireLe: z.string() }))
+      .optional()
+      .meta({
+        description: 'Fichiers retirés du brouillon par le déposant : qui ne sont plus dans la pièce, et quand.',
+      }),
     octetsReserves: z.int().meta({ description: 'Octets réservés par les fichiers de la pièce (120 Mo au plus).' }),
     octetsMax: z.int(),
     suggestions: suggestionsOutput

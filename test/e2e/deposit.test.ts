@@ -40,7 +40,7 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().signIn(DEMO_LOGINS.sousTraitant);
     await page.getByRole('link', { name: 'Déposer', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Déposer une pièce' }).waitFor();
-    await page.getByLabel('Marché').selectOption(DEMO.marcheId);
+    await page.getByLabel('Marché', { exact: true }).selectOption(DEMO.marcheId);
     // Only the sous-traitant's opening cadres are offered, each with its line; the others say why not
     const a9 = page.getByLabel(/^A9 — Facture du sous-traitant/);
     await a9.waitFor();
@@ -72,6 +72,7 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
       ],
       3,
     );
+    const wrong = await textPdf(['Attachement d’un autre chantier']);
     const storage = storagePosts(page, portal().url);
     await page.getByLabel(/^Fichier principal/).setInputFiles(pdfFile('facture-st.pdf', main));
     await page
@@ -79,16 +80,27 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
       .setInputFiles([
         pdfFile('attachement-1.pdf', await textPdf(['Attachement n° 1 : situation de travaux'])),
         { name: 'releve.csv', mimeType: 'text/csv', buffer: Buffer.from('poste;quantite\nbeton;12\n') },
+        pdfFile('mauvais-chantier.pdf', wrong),
       ]);
     const rows = page.getByTestId('envoi');
-    await eventually(() => rows.filter({ hasText: 'envoyé à 100 %, vérifié' }).count()).toBe(3);
+    await eventually(() => rows.filter({ hasText: 'envoyé à 100 %, vérifié' }).count()).toBe(4);
     expect(
       await page
         .locator('[data-testid=envoi] progress')
         .evaluateAll((els) => els.map((e) => (e as unknown as { value: number }).value)),
-    ).toEqual([100, 100, 100]);
+    ).toEqual([100, 100, 100, 100]);
     // Each file went straight to storage, once
-    expect(storage).toHaveLength(3);
+    expect(storage).toHaveLength(4);
+    // The wrong attachment is removed from the piece: its room comes back, three files stay
+    const withWrong = await reserved(await st(), { dossierId, pieceId });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Retirer mauvais-chantier.pdf' }).click();
+    await eventually(() => page.getByTestId('fichier-retire').textContent()).toContain(
+      'Le fichier mauvais-chantier.pdf est retiré',
+    );
+    await eventually(() => rows.count()).toBe(3);
+    // Its verified size is given back: reserved = before − the attachment's bytes
+    expect(await reserved(await st(), { dossierId, pieceId })).toBe(withWrong - wrong.length);
 
     // The PDF's values, offered as suggestions: the numéro alone first, then all of them
     const suggestions = page.getByTestId('suggestions');

@@ -206,7 +206,10 @@ async function mainSuggestions(deps: PieceDeps, dossierId: string, pieceId: stri
 }
 
 export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftPiece {
-  const records = files.map(toFileRecord).sort((a, b) => (a.fileId < b.fileId ? -1 : 1));
+  const all = files.map(toFileRecord).sort((a, b) => (a.fileId < b.fileId ? -1 : 1));
+  // A file the depositor removed stays recorded, out of the draft's list
+  const records = all.filter((f) => f.status !== 'RETIRE');
+  const removed = all.filter((f) => f.status === 'RETIRE');
   const main = records.find((f) => f.role === 'MAIN' && f.status === 'VERIFIE');
   return {
     pieceId: piece.pieceId,
@@ -223,6 +226,15 @@ export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftP
     ...(piece.etatAcompte ? { etatAcompte: piece.etatAcompte } : {}),
     ...(piece.addressee ? { addressee: piece.addressee } : {}),
     files: records,
+    ...(removed.length > 0
+      ? {
+          removedFiles: removed.map((f) => ({
+            fileId: f.fileId,
+            fileName: f.fileName,
+            removedAt: f.removedAt ?? '',
+          })),
+        }
+      : {}),
     reservedBytes: piece.reservedBytes,
     maxBytes: MAX_PIECE_BYTES,
     ...(main?.suggestions ? { suggestions: main.suggestions } : {}),

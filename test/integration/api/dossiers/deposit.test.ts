@@ -243,6 +243,92 @@ describe('drafts: list, edit, delete', () => {
     expect(engagement.version).toBe(3);
   });
 
+  it('removes one file from a draft at the version read: its room given back, its file hidden, its trace kept', async () => {
+    const w = world();
+    const st = w.as.sousTraitant;
+    const d = await w.draft(st, `/v1/marches/${DEMO.marcheId}/pieces`, { cadre: 'A9', numero: 'BR-RET-1' });
+    const path = `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`;
+    const main = d.draft.fichiers[0];
+    // A verified attachment, and an attachment's form taken and never used (5 000 bytes reserved)
+    const annexe = await textPdf(['Attachement n° 1']);
+    const annexeForm = await st.post(`${path}/fichiers`, {
+      nom: 'attachement.pdf',
+      taille: annexe.length,
+      type: 'application/pdf',
+      role: 'ANNEXE',
+      sha256: sha256Hex(annexe),
+    });
+    expect(await postForm(annexeForm.body, annexe, 'attachement.pdf')).toBeLessThan(300);
+    const unused = await st.post(`${path}/fichiers`, {
+      nom: 'plan.pdf',
+      taille: 5000,
+      type: 'application/pdf',
+      role: 'ANNEXE',
+    });
+    expect(unused.status).toBe(201);
+    await w.platform.settle();
+    const before = await st.get(path);
+    // main + attachment (real sizes, verified) + 5 000 declared
+    expect(before.body.octetsReserves).toBe(main.taille + annexe.length + 5000);
+    const file = (id: string) => `${path}/fichiers/${id}`;
+
+    // Without If-Match: 428; at a version that is not the draft's: 412; another structure: not theirs
+    expect((await st.call('DELETE', file(annexeForm.body.fichierId), { idempotencyKey: 'ret-0' })).status).toBe(428);
+    const stale = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 7, idempotencyKey: 'ret-1' });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toContain(PROBLEM);
+    const foreign = await w.as.mandataire.call('DELETE', file(annexeForm.body.fichierId), {
+      ifMatch: 1,
+      idempotencyKey: 'ret-2',
+    });
+    expect([403, 404]).toContain(foreign.status);
+    expect((await st.get(path)).body.octetsReserves).toBe(before.body.octetsReserves);
+
+    // The verified attachment: removed, its bytes given back, no longer served, traced
+    const removed = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-3' });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(204);
+    const replay = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-3' });
+    expect(replay.status).toBe(204);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const again = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-4' });
+    expect(again.status).toBe(404);
+    expect(again.body.code).toBe('FICHIER_INCONNU');
+    let after = await st.get(path);
+    expect(after.body.octetsReserves).toBe(main.taille + 5000);
+    expect(after.body.fichiers.map((f: { id: string }) => f.id)).not.toContain(annexeForm.body.fichierId);
+    expect(after.body.fichiersRetires).toEqual([
+      { id: annexeForm.body.fichierId, nom: 'attachement.pdf', retireLe: expect.any(String) },
+    ]);
+    expect(after.version).toBe(1);
+    expect((await st.get(`${file(annexeForm.body.fichierId)}/telechargement`)).status).toBe(404);
+
+    // The unused form: its 5 000 bytes given back; what it uploads later is hidden on arrival
+    expect((await st.call('DELETE', file(unused.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-5' })).status).toBe(
+      204,
+    );
+    expect(await postForm(unused.body, await textPdf(['Plan']), 'plan.pdf')).toBeLessThan(300);
+    await w.platform.settle();
+    after = await st.get(path);
+    expect(after.body.octetsReserves).toBe(main.taille);
+    expect(after.body.fichiers).toHaveLength(1);
+
+    // The main file: removed, the piece cannot be sent until a new one is verified, which it may then take
+    expect((await st.call('DELETE', file(main.id), { ifMatch: 1, idempotencyKey: 'ret-6' })).status).toBe(204);
+    expect((await st.get(path)).body.octetsReserves).toBe(0);
+    const send = await st.post(`${path}/envoyer`, {});
+    expect(send.status).toBe(409);
+    expect(send.body.code).toBe('FICHIER_PRINCIPAL_MANQUANT');
+    const pdf = await textPdf(['Facture n° BR-RET-1']);
+    const mainAgain = await st.post(`${path}/fichiers`, {
+      nom: 'facture.pdf',
+      taille: pdf.length,
+      type: 'application/pdf',
+      role: 'PRINCIPAL',
+      sha256: sha256Hex(pdf),
+    });
+    expect(mainAgain.status).toBe(201);
+  });
+
   it('deletes a draft at the version read: its number freed, its reservation gone, its files hidden', async () => {
     const w = world();
     const st = w.as.sousTraitant;
