@@ -110,7 +110,7 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     expect(await suggestions.textContent()).toContain(`engagement juridique ${DEMO.engagementJuridique}`);
     await expectAccessible(page);
     await screenshot(page, 'depot-2-fichiers');
-    await page.getByRole('button', { name: 'Accepter le numéro' }).click();
+    await page.getByRole('button', { name: 'Accepter le numéro', exact: true }).click();
     await eventually(() => page.getByLabel(/^Numéro de la pièce/).inputValue()).toBe('FAC-E2E-0042');
     await page.getByRole('button', { name: 'Accepter toutes les suggestions' }).click();
     await eventually(() => page.getByLabel(/^Montant TTC/).inputValue()).toBe('3000.00');
@@ -122,7 +122,8 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     expect(confirmed).toContain(`engagement juridique ${DEMO.engagementJuridique}`);
 
     await page.getByRole('button', { name: 'Enregistrer en mode Brouillon' }).click();
-    await eventually(() => page.getByRole('status').first().textContent()).toContain(
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Le brouillon n°' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Le brouillon n°' }).textContent()).toContain(
       'Le brouillon n° FAC-E2E-0042 est enregistré',
     );
 

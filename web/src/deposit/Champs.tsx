@@ -18,7 +18,7 @@ const ACCEPT_LABEL: Record<SuggestionKey, string> = {
   datePiece: 'la date',
   montants: 'les montants',
   siretDestinataire: 'le SIRET du destinataire',
-  engagementJuridique: 'le numéro d’engagement',
+  engagementJuridique: 'l’engagement juridique',
 };
 
 export const fieldValue = (draft: Brouillon, typed: Typed, f: FieldName): string =>
