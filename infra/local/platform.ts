@@ -13,9 +13,10 @@ import { ShiftableClock, systemClock } from '../../shared/adapters/clock';
 import { IdentityStore } from '../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import type { MailPort } from '../../shared/adapters/mail';
+import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { isDomainError } from '../../shared/domain/errors';
 import { authenticateTechnical } from '../../shared/services/accounts';
-import { overrideContext, serviceContext } from '../../shared/services/context';
+import { installWorkflow, overrideContext, serviceContext } from '../../shared/services/context';
 import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
@@ -23,7 +24,7 @@ import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
 import { loadClockOffset, saveClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
-import { type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
+import { answerClientError, type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
 import { LambdaRuntime } from './lambda-runtime';
 import { type LocalNotifications, startLocalNotifications } from './mail/notifications';
 import { closeServer, listen, listenPreferring } from './net';
@@ -185,7 +186,9 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         }
       })
     : () => undefined;
-  // Handlers take their services from the composition root: they run on this platform's clock
+  // Handlers take their services from the composition root: they run on this platform's clock, and every one of
+  // them (loaded on first call) talks to the local Step Functions
+  installWorkflow(stepFunctionsWorkflow);
   overrideContext({ clock });
   const activity = new Activity();
   const timers = new VirtualTimers(clock, activity);
@@ -252,6 +255,8 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       },
     }),
   );
+
+  gateway.on('clientError', answerClientError);
 
   const stop = async () => {
     if (stopped) return;

@@ -14,13 +14,18 @@ import { checkFileSize, checkPostForm, type PostPolicyOptions, type PostPolicyRe
  * document verifier runs on) fires only for accepted bytes. Nothing is held in memory beyond a chunk.
  */
 export interface BrowserPostStore {
-  /** Streams `body` to the hidden copy of version `versionId` of `key`; resolves once stored. */
+  /**
+   * Streams `body` to the hidden copy of version `versionId` of `key`; resolves once stored. `declaredSha256` is the
+   * form's `x-amz-checksum-sha256` when it has one: the bytes are published only if they match it, so it can be
+   * stored with them at once (no second write to record the checksum once known).
+   */
   storeVersion(
     bucket: string,
     key: string,
     versionId: string,
     body: NodeJS.ReadableStream,
     headers: Record<string, string>,
+    declaredSha256: string | undefined,
   ): Promise<void>;
   /** Removes a hidden version copy (a refused upload). */
   removeVersion(bucket: string, key: string, versionId: string): Promise<void>;
@@ -156,7 +161,7 @@ export function receiveBrowserPost(
         stream.resume();
       });
       store
-        .storeVersion(bucket, key, versionId, meter, headers)
+        .storeVersion(bucket, key, versionId, meter, headers, fields.get('x-amz-checksum-sha256'))
         .then(async () => {
           if (failedWith) throw new Error('refused');
           const digest = hash.digest('base64');
