@@ -86,7 +86,11 @@ export function verifyTrail(
     };
   }
   if (head && head.seq === events.length && head.hash !== prev) {
-    return { ok: false, brokenAtSeq: head.seq, reason: 'dernier événement différent de celui enregistré par le dossier' };
+    return {
+      ok: false,
+      brokenAtSeq: head.seq,
+      reason: 'dernier événement différent de celui enregistré par le dossier',
+    };
   }
   return { ok: true, length: events.length, lastHash: prev };
 }
