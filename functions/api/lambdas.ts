@@ -19,6 +19,7 @@ export const API_LAMBDAS = {
       { method: 'POST', path: '/v1/structures/{siret}/espaces', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/changement-siret', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/compte-technique/mot-de-passe', public: false },
+      { method: 'POST', path: '/v1/structures/{siret}/compte-technique/client', public: false },
       { method: 'GET', path: '/v1/structures/{siret}/membres', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/rattachements', public: false },
       { method: 'POST', path: '/v1/structures/{siret}/rattachements/{userId}/decision', public: false },
@@ -29,7 +30,7 @@ export const API_LAMBDAS = {
       { method: 'PATCH', path: '/v1/structures/{siret}', public: false },
       { method: 'PATCH', path: '/v1/structures/{siret}/services/{code}', public: false },
     ],
-    access: { table: 'readWrite' },
+    access: { table: 'readWrite', machineClients: true },
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
     memoryMb: 512,
   },

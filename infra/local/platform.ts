@@ -20,6 +20,7 @@ import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
 import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
+import { clientTokenEndpoint, LocalMachineClients } from './client-token';
 import { loadClockOffset, saveClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
@@ -186,7 +187,10 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       })
     : () => undefined;
   // Handlers take their services from the composition root: they run on this platform's clock
-  overrideContext({ clock });
+  // The technical accounts' machine clients, their token endpoint on this gateway (its address once it listens)
+  let gatewayUrl = 'http://127.0.0.1';
+  const machineClients = new LocalMachineClients(() => gatewayUrl);
+  overrideContext({ clock, machineClients });
   const activity = new Activity();
   const timers = new VirtualTimers(clock, activity);
   const auth = new LocalAuth(localJwtSecret(dataDir), clock);
@@ -240,6 +244,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         const user = await documentClient.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: keys.user(userId) }));
         return user.Item ? userId : undefined;
       },
+      clientToken: clientTokenEndpoint({ auth, clock, service: () => serviceContext().technicalClients }),
       signInTechnical: async (login, password) => {
         if (!documentClient) return { code: 'PLATEFORME_EN_DEMARRAGE', message: 'La plateforme démarre encore.' };
         try {
@@ -291,6 +296,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     }
     components.gateway = 'ok';
     const url = `http://127.0.0.1:${port}`;
+    gatewayUrl = url;
     options.onGatewayListening?.(url);
 
     // The JVM is the long pole (~2-3 s): start it first, build the rest meanwhile.
@@ -467,6 +473,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       // Handlers and tasks send through it, and tell it of each reminder armed
       overrideContext({
         clock,
+        machineClients,
         mailer: mail.mailer,
         mailQueue: mail.queue,
         onReminderArmed: mail.reminderArmed,
