@@ -1,3 +1,5 @@
+import type { RoutedHandler, RouteHandler } from '../shared/http/router';
+
 /** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
 export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue' | 'token';
 
@@ -13,6 +15,7 @@ export interface LambdaDefinition {
   readonly exportName?: string;
   readonly kind: LambdaKind;
   readonly description: string;
+  /** `http` functions: derived from the entry's handler with `httpRoutes`, never written by hand. */
   readonly routes?: readonly HttpRoute[];
   /** What the function touches, for least-privilege grants. */
   readonly access?: {
@@ -27,4 +30,29 @@ export interface LambdaDefinition {
   readonly schedule?: { readonly expression: string; readonly timeZone?: string };
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
+}
+
+/**
+ * The routes of an `http` function, read from the handler its entry exports: a route is declared once, by the
+ * operation (`httpHandler({ method, path, auth, … })`), and given to a function by the entry's `route(routesOf(…))`
+ * list. The CDK routes, the local gateway and the OpenAPI document all follow from here; moving an operation to
+ * another function is moving its name from one `routesOf(…)` list to another. A route is public (no JWT
+ * authorizer) exactly when its operation's `auth` is `public`.
+ */
+export function httpRoutes(handler: RoutedHandler | RouteHandler): readonly HttpRoute[] {
+  const routes =
+    'routes' in handler
+      ? handler.routes
+      : handler.operation
+        ? [{ key: `${handler.operation.method} ${handler.operation.path}`, operation: handler.operation }]
+        : [];
+  if (routes.length === 0) throw new Error('httpRoutes: a handler without route (use httpHandler or route)');
+  return routes.map(({ key, operation }) => {
+    const space = key.indexOf(' ');
+    return {
+      method: key.slice(0, space) as HttpRoute['method'],
+      path: key.slice(space + 1),
+      public: operation?.auth === 'public',
+    };
+  });
 }

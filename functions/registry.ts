@@ -13,7 +13,8 @@ import { API_LAMBDAS } from './api/lambdas';
 import { AUTH_LAMBDAS } from './auth/lambdas';
 import { DOCUMENT_LAMBDAS } from './documents/lambdas';
 import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
-import type { LambdaDefinition } from './lambda-definition';
+import { handler as healthHandler } from './http/health';
+import { httpRoutes, type LambdaDefinition } from './lambda-definition';
 import { NOTIFICATION_LAMBDAS } from './notifications/lambdas';
 import { RATE_LAMBDAS } from './rates/lambdas';
 import { RESUME_LAMBDAS, WORKFLOW_LAMBDAS } from './workflow/lambdas';
@@ -25,7 +26,7 @@ const CORE = {
     entry: 'functions/http/health.ts',
     kind: 'http',
     description: 'GET /health: liveness of the API and its table',
-    routes: [{ method: 'GET', path: '/health', public: true }],
+    routes: httpRoutes(healthHandler),
     access: { table: 'read' },
   },
 } as const satisfies Record<string, LambdaDefinition>;

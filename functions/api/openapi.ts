@@ -1,2 +1,5 @@
-/** GET /v1/openapi.json: the operation is declared with the document it serves (functions/catalog.ts). */
-export { lireOpenApi, openApiHandler as handler } from '../catalog';
+/** GET /v1/openapi.json: the operation (functions/api/openapi-operation.ts), with every other operation loaded. */
+import { route, routesOf } from '../../shared/http/router';
+import { lireOpenApi } from '../catalog';
+
+export const handler = route(routesOf(lireOpenApi));

@@ -18,8 +18,8 @@ import { assertMemberOf, assertReaderOfDossiers, services } from './lib';
 /**
  * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by
  * deadline (« Synthèse », GSI1 PENDING#siret), its dossiers counted by status (« Tableau de bord », GSI2 BOARD#siret,
- * one entry per dossier), and — for a MOA — its open DGP clocks by échéance (GSI1 DGP#siret). Readable only by
- * the structure's members (approved attachment).
+ * one entry per dossier), and — for a public buyer (MOA, service financier) — its open DGP clocks by échéance (GSI1
+ * DGP#siret). Readable only by the structure's members (approved attachment).
  */
 
 const TAGS = ['Tableaux de bord'];
@@ -154,6 +154,9 @@ export const lireTableauDeBord = httpHandler({
   },
 });
 
+/** The roles whose structures follow a dossier's payment delay in their « Délais ». */
+const BUYER_ROLES: ReadonlySet<string> = new Set(['MOA', 'SERVICE_FINANCIER']);
+
 const delai = z
   .object({
     dossierId: z.string(),
@@ -173,6 +176,9 @@ const delai = z
       description: 'Intérêts moratoires courus jusqu’à aujourd’hui inclus (euros), quand ils sont calculables.',
     }),
     indemniteForfaitaire: amountString.optional().meta({ description: '40 € par paiement en retard (CCP D2192-35).' }),
+    totalDu: amountString.optional().meta({
+      description: 'Intérêts moratoires + indemnité forfaitaire, dus à ce jour (quand les intérêts sont calculables).',
+    }),
     interetsNonCalculables: z
       .object({ code: z.string(), message: z.string() })
       .optional()
@@ -207,7 +213,9 @@ export const delaisJson = z
 
 export const lireDelais = httpHandler({
   operationId: 'lireDelais',
-  summary: 'Délais de paiement en cours du maître d’ouvrage, par échéance (retards d’abord)',
+  summary: 'Délais de paiement en cours de l’acheteur public, par échéance (retards d’abord)',
+  description:
+    'Les délais globaux de paiement en cours des dossiers dont la structure est le maître d’ouvrage ou le service financier, tant qu’elle tient ce rôle sur le marché.',
   tags: TAGS,
   method: 'GET',
   path: '/v1/structures/{siret}/delais',
@@ -225,8 +233,11 @@ export const lireDelais = httpHandler({
       serviceContext().ecbRates.table(),
       marcheStore.marchesOfStructure(ctx.params.siret),
     ]);
-    // Every actor of the marché reads its dossiers (docs/rules/circuits.md): listed only while the structure is one
-    const numeroMarche = new Map(marches.map((m) => [m.marcheId, m.numeroMarche]));
+    // Every actor of the marché reads its dossiers (docs/rules/circuits.md): a delay is listed only while the
+    // structure is still a public buyer (MOA or service financier) of the dossier's marché
+    const numeroMarche = new Map(
+      marches.filter((m) => m.roles.some((r) => BUYER_ROLES.has(r))).map((m) => [m.marcheId, m.numeroMarche]),
+    );
     const listed = (c: OpenClock) => c.marcheId === undefined || numeroMarche.has(c.marcheId);
     const viewOf = (c: OpenClock) => clockView(c.clock as DgpClock, today, { ...(c.interestBase ?? {}), ecbRates });
     // The totals sum every delay listed, on every page (what the MOA owes and what still accrues)
@@ -254,7 +265,12 @@ export const lireDelais = httpHandler({
         ...(view.holder ? { detenteur: view.holder } : {}),
         joursUtilises: { ...view.daysUsedBy },
         ...(view.daysLate > 0 ? { indemniteForfaitaire: toAmountString(view.indemnityCents) } : {}),
-        ...(interest?.ok ? { interetsMoratoires: toAmountString(interest.value.interestCents) } : {}),
+        ...(interest?.ok
+          ? {
+              interetsMoratoires: toAmountString(interest.value.interestCents),
+              totalDu: toAmountString(interest.value.totalCents),
+            }
+          : {}),
         ...(interest && !interest.ok
           ? { interetsNonCalculables: { code: interest.error.code, message: interest.error.message } }
           : {}),

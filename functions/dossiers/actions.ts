@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
@@ -11,8 +12,12 @@ import {
   toCircuitAction,
 } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { installWorkflow } from '../../shared/services/context';
 import { raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
+
+// A decision releases the wait of the dossier's execution (functions/dossiers/lambdas.ts: stateMachines access)
+installWorkflow(stepFunctionsWorkflow);
 
 /**
  * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier. DossierService.decide authorizes the user for

@@ -1,9 +1,15 @@
-import type { LambdaDefinition } from '../lambda-definition';
+import { httpRoutes, type LambdaDefinition } from '../lambda-definition';
+import { handler as actionsHandler } from './actions';
+import { handler as evidenceHandler } from './evidence';
+import { handler as piecesHandler } from './pieces';
+import { handler as readHandler } from './read';
+import { handler as searchHandler } from './search';
 
 /**
  * Lambda functions of the dossiers and their pieces; merged into LAMBDAS by functions/registry.ts. One function per
- * resource group, `route()` (shared/http/router.ts) dispatching on the route key inside; the routes listed here and
- * the handlers' own method + path must agree (test/integration/api/dossiers/registry.test.ts).
+ * resource group, `route()` (shared/http/router.ts) dispatching on the route key inside. Each function's routes are
+ * read from the handler its entry exports (`httpRoutes`): to move an operation to another function, move its name
+ * from one entry's `routesOf(…)` list to the other's, and nothing here changes.
  *
  * Descriptions stay in Latin-1: they become IAM role descriptions, which refuse ’ and ….
  *
@@ -21,28 +27,14 @@ export const DOSSIER_LAMBDAS = {
     kind: 'http',
     description:
       "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, cadres déposables, certificats de dépôt, liens de téléchargement",
-    routes: [
-      { method: 'GET', path: '/v1/dossiers/{dossierId}', public: false },
-      { method: 'GET', path: '/v1/dossiers/{dossierId}/delai', public: false },
-      { method: 'GET', path: '/v1/dossiers/{dossierId}/historique', public: false },
-      { method: 'GET', path: '/v1/marches/{marcheId}/dossiers', public: false },
-      { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
-      { method: 'GET', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat', public: false },
-      { method: 'GET', path: '/v1/structures/{siret}/brouillons', public: false },
-      { method: 'GET', path: '/v1/marches/{marcheId}/cadres-deposables', public: false },
-      {
-        method: 'GET',
-        path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}/telechargement',
-        public: false,
-      },
-    ],
+    routes: httpRoutes(readHandler),
     access: { table: 'read', bucket: 'read' },
   },
   dossiersSearch: {
     entry: 'functions/dossiers/search.ts',
     kind: 'http',
     description: 'Rechercher : les dossiers de ma structure sur tous ses marches, par criteres, page par page',
-    routes: [{ method: 'GET', path: '/v1/dossiers', public: false }],
+    routes: httpRoutes(searchHandler),
     access: { table: 'read' },
   },
   dossiersEvidence: {
@@ -50,7 +42,7 @@ export const DOSSIER_LAMBDAS = {
     kind: 'http',
     description:
       'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket',
-    routes: [{ method: 'GET', path: '/v1/dossiers/{dossierId}/dossier-de-preuve', public: false }],
+    routes: httpRoutes(evidenceHandler),
     // reads the documents, writes the ZIP under preuves/; streamed, so memory does not follow the dossier's size
     access: { table: 'read', bucket: 'readWrite' },
     timeoutSeconds: 120,
@@ -60,7 +52,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/actions.ts',
     kind: 'http',
     description: "Dossiers : actions des acteurs (valider, refuser, état d'acompte, suspendre, payer, signer le DG...)",
-    routes: [{ method: 'POST', path: '/v1/dossiers/{dossierId}/actions', public: false }],
+    routes: httpRoutes(actionsHandler),
     access: { table: 'readWrite', bucket: 'read', stateMachines: 'startAndCallback' },
   },
   dossiersPieces: {
@@ -68,14 +60,7 @@ export const DOSSIER_LAMBDAS = {
     kind: 'http',
     description:
       'Pièces : brouillons (création, modification, suppression), formulaires de dépôt des fichiers, « Valider et envoyer »',
-    routes: [
-      { method: 'POST', path: '/v1/marches/{marcheId}/pieces', public: false },
-      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces', public: false },
-      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers', public: false },
-      { method: 'POST', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer', public: false },
-      { method: 'PATCH', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
-      { method: 'DELETE', path: '/v1/dossiers/{dossierId}/pieces/{pieceId}', public: false },
-    ],
+    routes: httpRoutes(piecesHandler),
     access: { table: 'readWrite', bucket: 'readWriteDelete', stateMachines: 'startAndCallback' },
   },
 } as const satisfies Record<string, LambdaDefinition>;

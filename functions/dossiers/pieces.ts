@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { HTTP_CODES, HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { created, noContent, ok } from '../../shared/http/results';
@@ -19,9 +20,13 @@ import {
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
+import { installWorkflow } from '../../shared/services/context';
 import { brouillonJson } from './piece-views';
 import { actorToAct, asUnknownDossier, asUnknownPiece, circuitActor, raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
+
+// « Valider et envoyer » starts the dossier's execution or releases its wait (stateMachines access)
+installWorkflow(stepFunctionsWorkflow);
 
 /**
  * Pieces before they enter the circuit (docs/rules/circuits.md, docs/rules/documents.md#drafts-and-sending): a draft opens a new dossier or follows the previous piece

@@ -1,8 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
+import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { executionRenewalCutoff } from '../../shared/domain/workflow';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import { installWorkflow, type ServiceContext, serviceContext } from '../../shared/services/context';
 import { resumeOpenDossiers } from '../../shared/services/resume';
+
+// The resume starts, describes and stops executions (stateMachines access)
+installWorkflow(stepFunctionsWorkflow);
 
 /** What a scheduled resume did: counts, and the dossiers that could not be resumed. */
 export interface ScheduledResumeOutcome {

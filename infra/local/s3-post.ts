@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as http from 'node:http';
 import { Transform } from 'node:stream';
-import busboy from 'busboy';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import { checkFileSize, checkPostForm, type PostPolicyOptions, type PostPolicyRejection } from './post-policy';
 
 /**
@@ -14,13 +14,18 @@ import { checkFileSize, checkPostForm, type PostPolicyOptions, type PostPolicyRe
  * document verifier runs on) fires only for accepted bytes. Nothing is held in memory beyond a chunk.
  */
 export interface BrowserPostStore {
-  /** Streams `body` to the hidden copy of version `versionId` of `key`; resolves once stored. */
+  /**
+   * Streams `body` to the hidden copy of version `versionId` of `key`; resolves once stored. `declaredSha256` is the
+   * form's `x-amz-checksum-sha256` when it has one: the bytes are published only if they match it, so it can be
+   * stored with them at once (no second write to record the checksum once known).
+   */
   storeVersion(
     bucket: string,
     key: string,
     versionId: string,
     body: NodeJS.ReadableStream,
     headers: Record<string, string>,
+    declaredSha256: string | undefined,
   ): Promise<void>;
   /** Removes a hidden version copy (a refused upload). */
   removeVersion(bucket: string, key: string, versionId: string): Promise<void>;
@@ -93,21 +98,26 @@ export function receiveBrowserPost(
       resolve(outcome);
     };
     const fail = (error: PostPolicyRejection) => finish({ ok: false, error });
-    let parser: busboy.Busboy;
+    let parser: BusboyInstance;
     try {
-      parser = busboy({ headers: req.headers, limits: LIMITS, preservePath: false });
+      const contentType = req.headers['content-type'] ?? '';
+      parser = new Busboy({
+        headers: { ...req.headers, 'content-type': contentType },
+        limits: LIMITS,
+        preservePath: false,
+      });
     } catch {
       fail(MALFORMED);
       return;
     }
     const fields = new Map<string, string>();
     let fileSeen = false;
-    parser.on('field', (name, value, info) => {
-      if (info.nameTruncated || info.valueTruncated) fail(MALFORMED);
+    parser.on('field', (name, value, nameTruncated, valueTruncated) => {
+      if (nameTruncated || valueTruncated) fail(MALFORMED);
       // S3 ignores what follows the file part
       else if (!fileSeen) fields.set(name, value);
     });
-    parser.on('file', (name, stream, info) => {
+    parser.on('file', (name, stream, filename) => {
       if (name !== 'file' || fileSeen || settled) {
         stream.resume();
         return;
@@ -126,7 +136,7 @@ export function receiveBrowserPost(
         return;
       }
       // S3 replaces the variable `${filename}` in the key with the file's name
-      const key = rawKey.replaceAll(FILENAME_VARIABLE, info.filename ?? '');
+      const key = rawKey.replaceAll(FILENAME_VARIABLE, filename ?? '');
       const cap = Math.min(form.range?.[1] ?? Number.POSITIVE_INFINITY, options.maxPostBytes);
       const hash = createHash('sha256');
       let size = 0;
@@ -156,7 +166,7 @@ export function receiveBrowserPost(
         stream.resume();
       });
       store
-        .storeVersion(bucket, key, versionId, meter, headers)
+        .storeVersion(bucket, key, versionId, meter, headers, fields.get('x-amz-checksum-sha256'))
         .then(async () => {
           if (failedWith) throw new Error('refused');
           const digest = hash.digest('base64');
@@ -184,7 +194,7 @@ export function receiveBrowserPost(
         });
     });
     parser.on('error', () => fail(MALFORMED));
-    parser.on('close', () => {
+    parser.on('finish', () => {
       if (!fileSeen)
         fail({ status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' });
     });

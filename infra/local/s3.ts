@@ -6,6 +6,7 @@ import type { CorsRule } from './cdk-model';
 import { closeServer, listen, listenPreferring } from './net';
 import type { PostPolicyRejection } from './post-policy';
 import { type BrowserPostOutcome, type BrowserPostStore, receiveBrowserPost } from './s3-post';
+import { presignedOnPlatformClock, toAmzDate } from './s3-presigned';
 
 /** One record of an S3 event notification, as AWS delivers it to Lambda. */
 export interface S3EventRecord {
@@ -106,16 +107,16 @@ function encodeEventKey(key: string): string {
  */
 export const VERSIONS_PREFIX = '.versions/';
 
+/** The metadata under which a version keeps its SHA-256 (base64), served as `x-amz-checksum-sha256`. */
+const LOCAL_CHECKSUM = 'x-amz-meta-local-checksum-sha256';
+
 function versionPath(bucket: string, key: string, versionId: string): string {
   return `/${bucket}/${[...`${VERSIONS_PREFIX}${key}/${versionId}`.split('/')].map(encodeURIComponent).join('/')}`;
 }
 
 /** `20261203T081500Z`, the machine's time (s3rver compares with it). */
 function amzDate(): string {
-  return new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  return toAmzDate(new Date());
 }
 
 /** Opaque, URL-safe and time-ordered, like S3's. */
@@ -215,11 +216,16 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const objectPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
   /** Where checked browser uploads go (s3-post.ts): a hidden version copy first, published under its key once checked. */
+  /** Versions stored with their (declared) SHA-256 already in their metadata. */
+  const storedWithChecksum = new Set<string>();
   const versions: BrowserPostStore = {
-    storeVersion: async (bucket, key, versionId, body, headers) => {
-      await internal('PUT', versionPath(bucket, key, versionId), headers, body);
+    storeVersion: async (bucket, key, versionId, body, headers, declaredSha256) => {
+      const checksum: Record<string, string> = declaredSha256 ? { [LOCAL_CHECKSUM]: declaredSha256 } : {};
+      await internal('PUT', versionPath(bucket, key, versionId), { ...headers, ...checksum }, body);
+      if (declaredSha256) storedWithChecksum.add(versionId);
     },
     removeVersion: async (bucket, key, versionId) => {
+      storedWithChecksum.delete(versionId);
       await internal('DELETE', versionPath(bucket, key, versionId), {});
     },
     publish: async (bucket, key, versionId, stored) => {
@@ -231,13 +237,16 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         if (attempt >= 200) throw new Error(`version ${versionId} of ${key} not stored whole`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      // The version keeps its SHA-256 (served with x-amz-checksum-mode); the published object carries its metadata
-      await internal('PUT', hidden, {
-        ...stored.headers,
-        'x-amz-meta-local-checksum-sha256': stored.sha256,
-        'x-amz-copy-source': hidden,
-        'x-amz-metadata-directive': 'REPLACE',
-      });
+      // The version keeps its SHA-256 (served with x-amz-checksum-mode): stored with the bytes when the form declared
+      // it (they matched, or we would not publish), else recorded now by a copy onto itself
+      if (!storedWithChecksum.delete(versionId)) {
+        await internal('PUT', hidden, {
+          ...stored.headers,
+          [LOCAL_CHECKSUM]: stored.sha256,
+          'x-amz-copy-source': hidden,
+          'x-amz-metadata-directive': 'REPLACE',
+        });
+      }
       posting.add(`${bucket}/${key}`);
       const queue = pendingVersions.get(`${bucket}/${key}`) ?? [];
       queue.push(versionId);
@@ -349,7 +358,15 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
   const front = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://local');
+      // A presigned link expires on the platform clock, as the adapter dated it (s3-presigned.ts)
+      const presigned = presignedOnPlatformClock(req.url ?? '/', options.clock.now(), new Date());
+      if (!presigned.ok) {
+        sendError(req, res, presigned.error);
+        req.resume();
+        return;
+      }
+      req.url = presigned.url;
+      const url = new URL(req.url, 'http://local');
       const contentType = String(req.headers['content-type'] ?? '');
       const bucketPost = /^\/([^/]+)\/?$/.exec(url.pathname);
       if (req.method === 'POST' && bucketPost && url.search === '' && /^multipart\/form-data/i.test(contentType)) {
@@ -400,7 +417,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         forward(req, res, undefined, undefined, {
           path: `${versionPath(decodeURIComponent(bucket), key, versionId)}${query ? `?${query}` : ''}`,
           headers: (up) => {
-            const sha = up.headers['x-amz-meta-local-checksum-sha256'];
+            const sha = up.headers[LOCAL_CHECKSUM];
             return {
               'x-amz-version-id': versionId,
               ...(checksums && typeof sha === 'string' ? { 'x-amz-checksum-sha256': sha } : {}),

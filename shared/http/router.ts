@@ -26,8 +26,10 @@ export type RouteHandler = ((event: HttpEvent, context: Context) => Promise<Http
 };
 
 export type RoutedHandler = ((event: HttpEvent, context: Context) => Promise<HttpResponse>) & {
-  /** The route keys this function answers, for checks against functions/registry.ts. */
+  /** The route keys this function answers (functions/registry.ts derives the function's routes from them). */
   readonly routeKeys: readonly RouteKey[];
+  /** Each route key with the operation its handler describes (absent for a plain handler). */
+  readonly routes: readonly { readonly key: RouteKey; readonly operation?: OperationDescription }[];
 };
 
 const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE) (\/\S*)$/;
@@ -52,7 +54,11 @@ export function route(routes: Readonly<Record<RouteKey, RouteHandler>>): RoutedH
     }
     return handler(event, context);
   };
-  return Object.assign(dispatch, { routeKeys: [...table.keys()] as RouteKey[] });
+  const described = [...table].map(([key, h]) => ({
+    key: key as RouteKey,
+    ...(h.operation ? { operation: h.operation } : {}),
+  }));
+  return Object.assign(dispatch, { routeKeys: described.map((r) => r.key), routes: described });
 }
 
 /**

@@ -19,7 +19,7 @@ import { currentLogger } from '../adapters/logger';
 import type { MachineClients } from '../adapters/machine-clients';
 import type { MailPort, MailQueue } from '../adapters/mail';
 import { bucketName, type StorageClient, uploadPrefix } from '../adapters/s3';
-import { stepFunctionsWorkflow, type WorkflowPort } from '../adapters/workflow';
+import type { WorkflowPort } from '../adapters/workflow';
 import type { EcbRateTable } from '../domain/dgp';
 import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
@@ -181,7 +181,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
       return parts.uploadPrefix ?? uploadPrefix();
     },
     clock: parts.clock ?? systemClock,
-    workflow: parts.workflow ?? stepFunctionsWorkflow,
+    workflow: parts.workflow ?? installedWorkflow,
     onWorkflowError:
       parts.onWorkflowError ??
       ((e, context) =>
@@ -197,6 +197,23 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
     onReminderArmed: parts.onReminderArmed,
     machineClients: parts.machineClients,
   };
+}
+
+/**
+ * A function that starts or releases no execution has no workflow port: its bundle then leaves out the Step
+ * Functions client. Those that do (their `stateMachines` access in functions/registry.ts) install the Step Functions
+ * port when their module loads (`installWorkflow(stepFunctionsWorkflow)`), as the embedded platform does.
+ */
+const noWorkflow: WorkflowPort = {
+  start: () => Promise.reject(new Error('this function starts no execution: installWorkflow() was not called')),
+  release: () => Promise.reject(new Error('this function releases no execution: installWorkflow() was not called')),
+};
+let installedWorkflow: WorkflowPort = noWorkflow;
+
+/** The workflow port of every context built from now on, unless overridden (see `noWorkflow`). */
+export function installWorkflow(port: WorkflowPort): void {
+  installedWorkflow = port;
+  current = undefined;
 }
 
 let overrides: Partial<Infrastructure> | undefined;

@@ -265,6 +265,7 @@ export class DossierService {
       clock: {
         value: clock,
         moaSiret: dossier.parties.moa.siret,
+        serviceFinancierSiret: dossier.parties.serviceFinancier.siret,
         ...(dossier.pieces[0] ? { piece: { cadre: dossier.pieces[0].cadre, numero: dossier.pieces[0].numero } } : {}),
         echeance: clock.echeance,
         open: clockOpen,

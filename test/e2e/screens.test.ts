@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EcbRateStore } from '../../shared/adapters/dynamo/ecb-rate-store';
 import { newId } from '../../shared/adapters/ids';
 import type { WorkflowPort } from '../../shared/adapters/workflow';
+import { addDays, type CalendarDate, daysBetween } from '../../shared/domain/calendar';
+import { halfYearStartOf } from '../../shared/domain/dgp/ecb-rates';
 import { DEMO } from '../../shared/seed/demo';
 import { contextWith } from '../../shared/services/context';
 import { copyIndexEntry } from '../fixtures/index-copies';
@@ -9,6 +12,14 @@ import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, use
 /** The follow-up screens (Accueil, Synthèse, Tableau de bord, Délais, Marchés) on two deposited dossiers. */
 const noWorkflow: WorkflowPort = { start: async () => 'started', release: async () => true };
 let firstDossier = '';
+/** The days the two seeded dossiers' DGP started (their deposit). */
+const starts: CalendarDate[] = [];
+
+/** Cents as the portal writes them, « 1 188,00 € » (test oracle, written apart from web/src/ui/format.ts). */
+function euros(cents: number): string {
+  const whole = String(Math.floor(cents / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+  return `${whole},${String(cents % 100).padStart(2, '0')}\u00a0€`;
+}
 
 describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
   const portal = usePortal({
@@ -41,6 +52,7 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
           userId: DEMO.users.mandataire.id,
         });
         firstDossier ||= r.dossier.id;
+        starts.push(r.clock.start as CalendarDate);
         await p.advanceClock({ days: 2 });
       }
       // 120 waits for the MOA (copies of the MOE's first one): more than one page of the Synthèse
@@ -120,7 +132,6 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     expect(table).toContain(DEMO.numeroMarche);
     expect(table).not.toContain(firstDossier);
     await expectAccessible(page);
-    await screenshot(page, 'delais');
     // Every dossier listed opens for the MOA (an actor of the marché reads its dossiers).
     await page.getByRole('link', { name: 'A4 n° PDM-ECRAN-01' }).click();
     await page.waitForURL(`**/dossiers/${firstDossier}`);
@@ -146,5 +157,63 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await expectAccessible(page);
+  });
+
+  it('sums the late delays in the Délais totals, for the MOA and the service financier, one request a page', async () => {
+    const p = portal().platform;
+    const [start1, start2] = starts as [CalendarDate, CalendarDate];
+    // dgpJours 30 on the demo marché: the échéance is the 30th day after the start (day 0)
+    const [e1, e2] = [addDays(start1, 30), addDays(start2, 30)];
+    // Ten days after the later échéance, at noon (same calendar day in Paris)
+    const today = addDays(e2, 10);
+    await p.advanceClock({ to: `${today}T12:00:00Z` });
+    // The ECB rate of each half-year in which interest starts: recorded here when the seed does not hold it yet
+    const rates = new EcbRateStore(p.clients.document, p.tableName);
+    const rateOf = async (echeance: CalendarDate) => {
+      const half = halfYearStartOf(addDays(echeance, 1));
+      const known = await rates.get(half);
+      if (known) return known.rateBp;
+      await rates.record(
+        { halfYearStart: half, rateBp: 215, source: 'OPERATEUR', reference: 'essai' },
+        'essai',
+        p.clock.now(),
+      );
+      return 215;
+    };
+    const [r1, r2] = [(await rateOf(e1)) + 800, (await rateOf(e2)) + 800]; // ECB + 8 points, in basis points
+    // Days late: from the échéance to today, 10 for the later one, 10 + (start2 − start1) for the first
+    const [late1, late2] = [daysBetween(e1, today), daysBetween(e2, today)];
+    // Base = TTC − retenue de garantie 5 %: 118 800 − 5 940 = 112 860 ; 60 000 − 3 000 = 57 000 (cents).
+    // Interest = base × rate × days / (10 000 × 365), rounded half-up to the cent.
+    const interest = (base: number, rateBp: number, days: number) =>
+      Math.floor((2 * base * rateBp * days + 10_000 * 365) / (2 * 10_000 * 365));
+    const [i1, i2] = [interest(112_860, r1, late1), interest(57_000, r2, late2)];
+    for (const login of [DEMO_LOGINS.moa, DEMO_LOGINS.financier]) {
+      const page = await portal().newPage();
+      const reads: string[] = [];
+      page.on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (path.startsWith('/v1/dossiers/') || (path.startsWith('/v1/') && path.endsWith('/delais'))) reads.push(path);
+      });
+      await portal().signIn(login, { page });
+      await page.goto('/delais');
+      const rows = page.getByTestId('delais').locator('tbody tr');
+      await eventually(() => rows.count()).toBe(2);
+      // 2 late, interest i1 + i2, indemnity 2 × 40,00 € = 80,00 €, due i1 + i2 + 8 000 cents
+      await eventually(() => page.getByTestId('delais-totaux').textContent()).toBe(
+        `2 dossiers en retard sur 2 : intérêts moratoires courus à ce jour ${euros(i1 + i2)}, indemnités ` +
+          `forfaitaires ${euros(8_000)}, soit ${euros(i1 + i2 + 8_000)} dus au titre du retard.`,
+      );
+      const first = (await rows.first().textContent()) ?? '';
+      expect(first).toContain(`${late1}\u00a0jours de retard`);
+      expect(first).toContain(euros(i1));
+      expect(first).toContain(euros(i1 + 4_000));
+      await expectAccessible(page);
+      if (login === DEMO_LOGINS.moa) await screenshot(page, 'delais');
+      // Every row shows what it needs from the list itself: one read of the Délais, none per dossier
+      expect(reads).toEqual([
+        `/v1/structures/${login === DEMO_LOGINS.moa ? DEMO.sirets.moa : DEMO.sirets.serviceFinancier}/delais`,
+      ]);
+    }
   });
 });

@@ -29,7 +29,8 @@ export interface OpenClock {
 
 /**
  * The cross-dossier views the dossier saves keep up to date: "Tableau de bord" counts (GSI2 `BOARD#siret`),
- * "Synthèse" pending actions (GSI1 `PENDING#siret`) and a MOA's open DGP clocks (GSI1 `DGP#siret`). Each is one
+ * "Synthèse" pending actions (GSI1 `PENDING#siret`) and a public buyer's open DGP clocks (GSI1 `DGP#siret`: the MOA's
+ * and the service financier's). Each is one
  * Query on an index; none reads a dossier partition (the open dossiers: `OpenDossierIndex`).
  */
 export class DossierIndexes {
@@ -73,19 +74,22 @@ export class DossierIndexes {
     return this.gsi1Count(`PENDING#${siret}`);
   }
 
-  /** One page of a MOA's open DGP clocks by échéance, overdue first; `allOpenClocksOf` reads them all (totals). */
-  async openClocksOf(moaSiret: string, page: PageRequest = {}): Promise<Paged<OpenClock>> {
-    const { items, next } = await this.gsi1Page(`DGP#${moaSiret}`, page);
+  /**
+   * One page of a public buyer's open DGP clocks by échéance, overdue first (the dossiers it is the MOA or the service
+   * financier of); `allOpenClocksOf` reads them all (totals).
+   */
+  async openClocksOf(siret: string, page: PageRequest = {}): Promise<Paged<OpenClock>> {
+    const { items, next } = await this.gsi1Page(`DGP#${siret}`, page);
     return { items: items.map(openClockOf), ...(next ? { next } : {}) };
   }
 
-  /** Every open DGP clock of a MOA (what the totals of the Délais sum: all of them, not one page). */
-  async allOpenClocksOf(moaSiret: string): Promise<OpenClock[]> {
+  /** Every open DGP clock of a public buyer (what the totals of the Délais sum: all of them, not one page). */
+  async allOpenClocksOf(siret: string): Promise<OpenClock[]> {
     const items = await queryAll(this.client, {
       TableName: this.table,
       IndexName: gsi.name,
       KeyConditionExpression: `${gsi.partitionKey} = :pk`,
-      ExpressionAttributeValues: { ':pk': `DGP#${moaSiret}` },
+      ExpressionAttributeValues: { ':pk': `DGP#${siret}` },
     });
     return items.map(openClockOf);
   }

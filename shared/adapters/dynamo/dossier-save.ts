@@ -15,8 +15,8 @@ export interface SaveHead {
 
 /**
  * The items of one dossier save, in order: META (conditioned on the version and audit chain read), the new events,
- * the DGP clock, the pending action and its other actors' index entries, the board entries, then the typed co-writes
- * and the notification items. `firstCoWrite` is the position of the first co-write, to name the one that failed.
+ * the DGP clock (and its service financier's index item), the pending action and its other actors' index entries,
+ * the board entries, then the typed co-writes and the notification items. `firstCoWrite` is the position of the first co-write, to name the one that failed.
  */
 export function dossierSaveItems(
   table: string,
@@ -34,7 +34,7 @@ export function dossierSaveItems(
       },
     });
   }
-  if (w.clock) items.push(clockItem(table, w.dossierId, w.marcheId, w.clock));
+  if (w.clock) items.push(...clockItems(table, w.dossierId, w.marcheId, w.clock));
   items.push(...pendingItems(table, w));
   if (w.status !== w.previousStatus) {
     // One board entry per structure and dossier (not a shared counter: concurrent transactions on different
@@ -109,33 +109,57 @@ function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem 
   };
 }
 
-function clockItem(
+/**
+ * The CLOCK item, indexed under the MOA while the clock is open; and, when the service financier is another
+ * structure, its own index item (`CLOCK#siret`) put while the clock is open and deleted once it is not, so that both
+ * public buyers follow the delay in their « Délais ». The parties of a dossier are fixed when it opens.
+ */
+function clockItems(
   table: string,
   dossierId: string,
   marcheId: string,
   clock: NonNullable<DossierWrite['clock']>,
-): TransactItem {
-  // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
-  const index = clock.open && clock.echeance ? gsi1.dgpOf(clock.moaSiret, clock.echeance, dossierId) : null;
+): TransactItem[] {
+  const indexed = clock.open && clock.echeance ? clock.echeance : null;
+  const index = indexed ? gsi1.dgpOf(clock.moaSiret, indexed, dossierId) : null;
   // The marché and the opening piece name the dossier in the Délais view, read from the index alone
+  const copied = {
+    clock: clock.value,
+    interestBase: clock.interestBase ?? null,
+    marcheId,
+    ...(clock.piece ? { piece: { cadre: clock.piece.cadre, numero: clock.piece.numero } } : {}),
+  };
   const sets = ['#clock = :clock', 'interestBase = :base', 'marcheId = :marcheId'];
   if (clock.piece) sets.push('piece = :piece');
   if (index) sets.push('gsi1pk = :g1pk', 'gsi1sk = :g1sk');
-  return {
-    Update: {
-      TableName: table,
-      Key: keys.dgpClock(dossierId),
-      UpdateExpression: `SET ${sets.join(', ')}${index ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
-      ExpressionAttributeNames: { '#clock': 'clock' },
-      ExpressionAttributeValues: {
-        ':clock': clock.value,
-        ':base': clock.interestBase ?? null,
-        ':marcheId': marcheId,
-        ...(clock.piece ? { ':piece': { cadre: clock.piece.cadre, numero: clock.piece.numero } } : {}),
-        ...(index ? { ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk } : {}),
+  const items: TransactItem[] = [
+    {
+      // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
+      Update: {
+        TableName: table,
+        Key: keys.dgpClock(dossierId),
+        UpdateExpression: `SET ${sets.join(', ')}${index ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
+        ExpressionAttributeNames: { '#clock': 'clock' },
+        ExpressionAttributeValues: {
+          ':clock': copied.clock,
+          ':base': copied.interestBase,
+          ':marcheId': marcheId,
+          ...(copied.piece ? { ':piece': copied.piece } : {}),
+          ...(index ? { ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk } : {}),
+        },
       },
     },
-  };
+  ];
+  const sf = clock.serviceFinancierSiret;
+  if (sf && sf !== clock.moaSiret) {
+    const key = keys.dgpClockOf(dossierId, sf);
+    items.push(
+      indexed
+        ? { Put: { TableName: table, Item: { ...key, ...copied, ...gsi1.dgpOf(sf, indexed, dossierId) } } }
+        : { Delete: { TableName: table, Key: key } },
+    );
+  }
+  return items;
 }
 
 /** The PENDING item (conditioned on the task token read) and one index entry per other structure that may act. */

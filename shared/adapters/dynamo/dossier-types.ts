@@ -66,6 +66,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
   readonly clock?: {
     readonly value: C;
     readonly moaSiret: string;
+    /** The dossier's service financier: its « Délais » list the open clock too (one more index item, if not the MOA). */
+    readonly serviceFinancierSiret?: string;
     /** The dossier's opening piece (cadre and numéro), kept beside the clock so the Délais view names the dossier. */
     readonly piece?: { readonly cadre: string; readonly numero: string };
     readonly echeance?: string;

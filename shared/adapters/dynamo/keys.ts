@@ -7,7 +7,8 @@
  * | dossier with pieces, events, clock, pending     | Query pk = DOSSIER#id                                  |
  * | a structure's pending actions by deadline       | GSI1 pk = PENDING#siret, sk = deadline#dossier (one    |
  * |                                                 |   entry per structure that may act: PENDING[#siret])   |
- * | a MOA's open DGP clocks by échéance             | GSI1 pk = DGP#moaSiret, sk = echeance#dossier (sparse) |
+ * | a public buyer's open DGP clocks by échéance    | GSI1 pk = DGP#siret, sk = echeance#dossier (sparse;    |
+ * |   (the MOA's, and its service financier's)      |   item CLOCK for the MOA, CLOCK#siret for the SF)      |
  * | counts by status ("Tableau de bord")            | GSI2 pk = BOARD#siret, sk = status#dossier (keys only) |
  * | marchés of a structure                          | GSI2 pk = STRUCT#siret, sk begins_with MARCHE#         |
  * | a structure's draft pieces                      | GSI2 pk = STRUCT#siret, sk begins_with BROUILLON#      |
@@ -62,6 +63,11 @@ export const keys = {
     sk: `EVENT#${String(seq).padStart(6, '0')}`,
   }),
   dgpClock: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'CLOCK' }),
+  /**
+   * The same open clock, indexed for the dossier's service financier when it is not the MOA (its « Délais »): a copy
+   * of the clock kept only while the clock is open; the dossier's loader reads `CLOCK` alone.
+   */
+  dgpClockOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `CLOCK#${siret}` }),
   pendingAction: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'PENDING' }),
   /** The same wait, indexed for another structure that may act in it (e.g. the late MOE, the MOA). */
   pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
@@ -84,8 +90,8 @@ export const gsi1 = {
     gsi1pk: `PENDING#${siret}`,
     gsi1sk: `${typeof deadline === 'string' ? deadline : deadline.toISOString()}#${dossierId}`,
   }),
-  dgpOf: (moaSiret: string, echeance: string, dossierId: string) => ({
-    gsi1pk: `DGP#${moaSiret}`,
+  dgpOf: (buyerSiret: string, echeance: string, dossierId: string) => ({
+    gsi1pk: `DGP#${buyerSiret}`,
     gsi1sk: `${echeance}#${dossierId}`,
   }),
 } as const;

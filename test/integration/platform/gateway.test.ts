@@ -237,6 +237,14 @@ describe('local HTTP gateway', () => {
     }
   });
 
+  it('answers 431 problem+json EN_TETES_TROP_GRANDS for headers over 16 KB, instead of the bare 431 of Node', async () => {
+    // Found by the fuzzer (test/reliability): a 70,000-character Idempotency-Key; Node's limit is 16 KB of headers
+    const res = await fetch(`${platform.url}/v1/moi`, { headers: { 'idempotency-key': 'x'.repeat(70_000) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 431, code: 'EN_TETES_TROP_GRANDS' });
+  });
+
   it('builds payload 2.0 events: path parameters, joined query values, lowercased headers, cookies, base64 bodies', async () => {
     echoed.length = 0;
     await fetch(`${platform.url}/_test/echo/x%20y/p/q.pdf?b=1&b=2&c=%C3%A9`, {

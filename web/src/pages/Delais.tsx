@@ -1,6 +1,6 @@
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { useInfiniteQuery, useQueries } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
@@ -19,7 +19,8 @@ const HOLDERS: Record<string, string> = {
 
 /**
  * « Délais » (MOA, service financier): every open délai global de paiement of the structure, overdue first, with the
- * late-payment interest the API computed for each dossier (or the plain reason it cannot be computed).
+ * late-payment interest the API computed for each dossier (or the plain reason it cannot be computed). One request
+ * a page: each row holds what it shows (no per-dossier read).
  */
 export default function Delais() {
   usePageTitle('Délais de paiement');
@@ -42,13 +43,6 @@ export default function Delais() {
   });
   const first = q.data?.pages[0];
   const delais = q.data?.pages.flatMap((p) => p.delais) ?? [];
-  const details = useQueries({
-    queries: delais.map((d) => ({
-      queryKey: ['delai', d.dossierId],
-      queryFn: async () =>
-        unwrap(await api.GET('/v1/dossiers/{dossierId}/delai', { params: { path: { dossierId: d.dossierId } } })),
-    })),
-  });
   return (
     <>
       <h1>Délais de paiement</h1>
@@ -59,7 +53,10 @@ export default function Delais() {
       {q.isPending && siret ? <Loading /> : null}
       {q.error ? <ErrorNotice error={q.error} /> : null}
       {first && delais.length === 0 ? (
-        <p>Aucun délai de paiement en cours pour votre structure (seuls les maîtres d’ouvrage en suivent).</p>
+        <p>
+          Aucun délai de paiement en cours pour votre structure (seuls les maîtres d’ouvrage et les services financiers
+          en suivent).
+        </p>
       ) : null}
       {first && first.totaux.dossiersEnRetard > 0 ? (
         <div className="fr-callout fr-mb-3w" data-testid="delais-totaux">
@@ -93,10 +90,8 @@ export default function Delais() {
               </tr>
             </thead>
             <tbody>
-              {delais.map((d, i) => {
-                const detail = details[i]?.data;
-                const interets = detail?.interetsMoratoires;
-                const raison = detail?.interetsNonCalculables?.message;
+              {delais.map((d) => {
+                const raison = d.interetsNonCalculables?.message;
                 return (
                   <tr key={d.dossierId}>
                     <td>
@@ -125,19 +120,17 @@ export default function Delais() {
                     </td>
                     <td>{d.detenteur ? (HOLDERS[d.detenteur] ?? d.detenteur) : '—'}</td>
                     <td className="ft-amount">
-                      {details[i]?.isPending
-                        ? '…'
-                        : interets
-                          ? formatAmount(interets.montant)
-                          : d.enRetard
-                            ? (raison ?? 'Non calculables')
-                            : '—'}
+                      {d.interetsMoratoires
+                        ? formatAmount(d.interetsMoratoires)
+                        : d.enRetard
+                          ? (raison ?? 'Non calculables')
+                          : '—'}
                     </td>
                     <td className="ft-amount">
-                      {interets
-                        ? formatAmount(interets.total)
-                        : d.enRetard && detail?.indemniteForfaitaire
-                          ? `${formatAmount(detail.indemniteForfaitaire)} (indemnité seule)`
+                      {d.totalDu
+                        ? formatAmount(d.totalDu)
+                        : d.enRetard && d.indemniteForfaitaire
+                          ? `${formatAmount(d.indemniteForfaitaire)} (indemnité seule)`
                           : '—'}
                     </td>
                   </tr>

@@ -11,7 +11,7 @@ import { operations } from '../../../../shared/http/registry';
 import { actionBody } from '../../../../shared/schemas/dossier';
 import type { Json } from './client';
 
-/** The registry fragment, the routed handlers and the OpenAPI document say the same thing. */
+/** The registry fragment reads its routes from the routed handlers, and the OpenAPI document documents them. */
 const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly string[] }> = {
   dossiersRead: read.handler,
   dossiersAct: actions.handler,

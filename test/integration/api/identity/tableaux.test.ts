@@ -10,7 +10,7 @@ import type { ActResult } from '../../../../shared/services/decisions';
 import type { DossierService } from '../../../../shared/services/dossier-service';
 import { copyIndexEntry } from '../../../fixtures/index-copies';
 import { usePlatform } from '../../../setup/platform';
-import { call, exercised, expectProblem, login, newUser, seed } from './http';
+import { call, exercised, expectProblem, freshSiret, login, newUser, seed } from './http';
 
 /**
  * The structure's views answered from indexes (Synthèse, Tableau de bord, délais of the MOA), on dossiers opened
@@ -43,6 +43,8 @@ async function signInAll(): Promise<void> {
 
 let d1: ActResult;
 let d2: ActResult;
+const d1Piece = { cadre: 'A4', numero: 'PDM-TDB-01' };
+const d2Piece = { cadre: 'A4', numero: 'PDM-TDB-02' };
 
 beforeAll(async () => {
   const p = platform();
@@ -286,6 +288,84 @@ describe('GET /v1/structures/{siret}/delais: naming and opening each dossier', (
     );
     const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', { token, params: { dossierId: d1.dossier.id } });
     expect(opened.status).toBe(403);
+  });
+});
+
+describe('GET /v1/structures/{siret}/delais: the service financier follows its dossiers too', () => {
+  it('lists the same open delays to the dossiers’ service financier as to their MOA, with the same totals', async () => {
+    const p = platform();
+    await signInAll();
+    const sfToken = await login(p, DEMO.users.serviceFinancier.login);
+    const [moa, sf] = await Promise.all([
+      call(p, 'GET', '/v1/structures/{siret}/delais', { token: tokens.moa, params: { siret: s.moa } }),
+      call(p, 'GET', '/v1/structures/{siret}/delais', { token: sfToken, params: { siret: s.serviceFinancier } }),
+    ]);
+    expect(sf.status).toBe(200);
+    const today = parisDateOf(p.clock.now());
+    const pick = (d: Record<string, unknown>) => [d.dossierId, d.echeance, d.enRetard, d.joursDeRetard, d.piece];
+    // Both dossiers are late (moved 20 days past d1's échéance above): each is listed, d1 first
+    expect(sf.body.delais.map(pick)).toEqual([
+      [d1.dossier.id, d1.clock.echeance, true, daysBetween(d1.clock.echeance as CalendarDate, today), d1Piece],
+      [d2.dossier.id, d2.clock.echeance, true, daysBetween(d2.clock.echeance as CalendarDate, today), d2Piece],
+    ]);
+    expect(sf.body.delais.map(pick)).toEqual(
+      moa.body.delais.map((d: Record<string, unknown>) => pick({ ...d, piece: d.piece ?? d2Piece })),
+    );
+    expect(sf.body.total).toBe(2);
+    // No amount is known on either dossier (A4 without montants): no interest, the 40 € indemnity each,
+    // 2 × 40,00 € = 80,00 € due
+    expect(sf.body.totaux).toEqual({
+      dossiersEnRetard: 2,
+      interetsMoratoires: '0.00',
+      indemnitesForfaitaires: '80.00',
+      du: '80.00',
+      dossiersSansInterets: 2,
+    });
+    expect(sf.body.delais[0]).toMatchObject({ indemniteForfaitaire: '40.00' });
+    expect(sf.body.delais[0]).not.toHaveProperty('totalDu');
+    // Every dossier listed opens for the service financier
+    for (const d of sf.body.delais as { dossierId: string }[]) {
+      const opened = await call(p, 'GET', '/v1/dossiers/{dossierId}', {
+        token: sfToken,
+        params: { dossierId: d.dossierId },
+      });
+      expect(opened.status).toBe(200);
+    }
+  });
+
+  it('shows nothing to another service financier, and refuses its list to the first one', async () => {
+    const p = platform();
+    const other = await newUser(p, 'autre-sf');
+    const siret = freshSiret();
+    const created = await call(p, 'POST', '/v1/structures', {
+      token: other.token,
+      body: { siret, raisonSociale: 'Autre comptable public', type: 'PUBLIC', espaces: ['FACTURES_TRAVAUX'] },
+    });
+    expect(created.status).toBe(201);
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', { token: other.token, params: { siret } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ delais: [], total: 0, totaux: { dossiersEnRetard: 0, du: '0.00' } });
+    const sfToken = await login(p, DEMO.users.serviceFinancier.login);
+    expectProblem(
+      await call(p, 'GET', '/v1/structures/{siret}/delais', { token: sfToken, params: { siret } }),
+      403,
+      'UTILISATEUR_NON_RATTACHE',
+    );
+  });
+
+  it('lists a delay only to a public buyer of the marché: an index entry under its MOE is not shown', async () => {
+    const p = platform();
+    await signInAll();
+    // The MOE is an actor of the demo marché, but neither its MOA nor its service financier
+    await copyIndexEntry(p.clients.document, p.tableName, {
+      partition: `DGP#${s.serviceFinancier}`,
+      into: `DGP#${s.moe}`,
+      count: 1,
+      prefix: 'ZZ-MOE-DELAI',
+    });
+    const res = await call(p, 'GET', '/v1/structures/{siret}/delais', { token: tokens.moe, params: { siret: s.moe } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ delais: [], total: 0 });
   });
 });
 

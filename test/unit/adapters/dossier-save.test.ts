@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { dossierSaveItems } from '../../../shared/adapters/dynamo/dossier-save';
+import type { DossierWrite } from '../../../shared/adapters/dynamo/dossier-types';
+import type { TransactItem } from '../../../shared/adapters/dynamo/transactions';
+
+/** The DGP clock items of a dossier save: the MOA's CLOCK item, and its service financier's own index item. */
+
+const MOA = '21750001600019';
+const SF = '21750001608202';
+
+function write(clock: Partial<NonNullable<DossierWrite['clock']>>): DossierWrite {
+  return {
+    dossierId: 'DOS-1',
+    marcheId: 'M-1',
+    expectedVersion: 3,
+    status: 'MISE_A_DISPOSITION_MOA',
+    previousStatus: 'MISE_A_DISPOSITION_MOA',
+    open: true,
+    state: {},
+    structures: [MOA, SF],
+    clock: { value: { start: '2026-03-02' }, moaSiret: MOA, open: true, echeance: '2026-04-01', ...clock },
+    events: [],
+    lastEventSeq: 4,
+    lastEventHash: 'a'.repeat(64),
+    now: new Date('2026-03-10T09:00:00Z'),
+  };
+}
+
+const head = { version: 4, seq: 4, hash: 'a'.repeat(64), now: '2026-03-10T09:00:00.000Z' };
+
+function clockItems(w: DossierWrite): TransactItem[] {
+  return dossierSaveItems('t', w, head, []).items.filter((i) =>
+    String((i.Put?.Item ?? i.Update?.Key ?? i.Delete?.Key)?.sk).startsWith('CLOCK'),
+  );
+}
+
+describe('dossier save: the DGP clock for both public buyers', () => {
+  it('indexes an open clock under the MOA (CLOCK) and under its service financier (CLOCK#siret)', () => {
+    const items = clockItems(write({ serviceFinancierSiret: SF, piece: { cadre: 'A4', numero: 'N-1' } }));
+    expect(items).toHaveLength(2);
+    expect(items[0]?.Update?.Key).toEqual({ pk: 'DOSSIER#DOS-1', sk: 'CLOCK' });
+    expect(items[0]?.Update?.ExpressionAttributeValues).toMatchObject({ ':g1pk': `DGP#${MOA}` });
+    expect(items[1]?.Put?.Item).toEqual({
+      pk: 'DOSSIER#DOS-1',
+      sk: `CLOCK#${SF}`,
+      gsi1pk: `DGP#${SF}`,
+      gsi1sk: '2026-04-01#DOS-1',
+      clock: { start: '2026-03-02' },
+      interestBase: null,
+      marcheId: 'M-1',
+      piece: { cadre: 'A4', numero: 'N-1' },
+    });
+  });
+
+  it('deletes the service financier’s item once the clock is closed (paid), and unindexes the MOA’s', () => {
+    const items = clockItems(write({ serviceFinancierSiret: SF, open: false }));
+    expect(items[0]?.Update?.UpdateExpression).toContain('REMOVE gsi1pk, gsi1sk');
+    expect(items[1]).toEqual({ Delete: { TableName: 't', Key: { pk: 'DOSSIER#DOS-1', sk: `CLOCK#${SF}` } } });
+  });
+
+  it('writes one item when the MOA is its own service financier, or none is named', () => {
+    expect(clockItems(write({ serviceFinancierSiret: MOA }))).toHaveLength(1);
+    expect(clockItems(write({}))).toHaveLength(1);
+  });
+});
