@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type * as http from 'node:http';
 import { Transform } from 'node:stream';
-import busboy from 'busboy';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import { checkFileSize, checkPostForm, type PostPolicyOptions, type PostPolicyRejection } from './post-policy';
 
 /**
@@ -98,21 +98,26 @@ export function receiveBrowserPost(
       resolve(outcome);
     };
     const fail = (error: PostPolicyRejection) => finish({ ok: false, error });
-    let parser: busboy.Busboy;
+    let parser: BusboyInstance;
     try {
-      parser = busboy({ headers: req.headers, limits: LIMITS, preservePath: false });
+      const contentType = req.headers['content-type'] ?? '';
+      parser = new Busboy({
+        headers: { ...req.headers, 'content-type': contentType },
+        limits: LIMITS,
+        preservePath: false,
+      });
     } catch {
       fail(MALFORMED);
       return;
     }
     const fields = new Map<string, string>();
     let fileSeen = false;
-    parser.on('field', (name, value, info) => {
-      if (info.nameTruncated || info.valueTruncated) fail(MALFORMED);
+    parser.on('field', (name, value, nameTruncated, valueTruncated) => {
+      if (nameTruncated || valueTruncated) fail(MALFORMED);
       // S3 ignores what follows the file part
       else if (!fileSeen) fields.set(name, value);
     });
-    parser.on('file', (name, stream, info) => {
+    parser.on('file', (name, stream, filename) => {
       if (name !== 'file' || fileSeen || settled) {
         stream.resume();
         return;
@@ -131,7 +136,7 @@ export function receiveBrowserPost(
         return;
       }
       // S3 replaces the variable `${filename}` in the key with the file's name
-      const key = rawKey.replaceAll(FILENAME_VARIABLE, info.filename ?? '');
+      const key = rawKey.replaceAll(FILENAME_VARIABLE, filename ?? '');
       const cap = Math.min(form.range?.[1] ?? Number.POSITIVE_INFINITY, options.maxPostBytes);
       const hash = createHash('sha256');
       let size = 0;
@@ -189,7 +194,7 @@ export function receiveBrowserPost(
         });
     });
     parser.on('error', () => fail(MALFORMED));
-    parser.on('close', () => {
+    parser.on('finish', () => {
       if (!fileSeen)
         fail({ status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' });
     });
