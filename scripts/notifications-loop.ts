@@ -7,11 +7,13 @@
  *   npx tsx scripts/notifications-loop.ts                 20 runs, one extra busy core
  *   npx tsx scripts/notifications-loop.ts 5 --burn 0      5 runs, no extra load
  *
- * Prints each run's outcome and duration, the machine's load average, then the count of failures (exit code 1 if
- * any).
+ * Prints each run's outcome (exit code or signal) and duration, the machine's load average, then the count of
+ * failures (exit code 1 if any). Each run's whole output is kept in a temporary folder, named at the start.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 const TEST = 'test/integration/notifications/platform-delivery.test.ts';
@@ -29,34 +31,51 @@ function burner(): Worker {
   return new Worker('for (;;) { Math.sqrt(Math.random()); }', { eval: true });
 }
 
-function runOnce(): Promise<{ ok: boolean; seconds: number; tail: string }> {
+interface RunOutcome {
+  readonly ok: boolean;
+  readonly seconds: number;
+  /** How the run ended: its exit code, or the signal that ended it. */
+  readonly end: string;
+  readonly tail: string;
+}
+
+/** One run; its whole output (stdout and stderr, as they came) goes to `log`. */
+function runOnce(log: string): Promise<RunOutcome> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const child = spawn('npx', ['vitest', 'run', TEST], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const file = fs.createWriteStream(log);
     let out = '';
     const keep = (chunk: Buffer) => {
+      file.write(chunk);
       out = (out + chunk.toString()).slice(-4000);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    child.on('exit', (code) => resolve({ ok: code === 0, seconds: (Date.now() - t0) / 1000, tail: out }));
+    child.on('close', (code, signal) => {
+      const end = signal ? `signal ${signal}` : `exit code ${code}`;
+      file.end(`\n[notifications-loop] ${end} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      resolve({ ok: code === 0, seconds: (Date.now() - t0) / 1000, end, tail: out });
+    });
   });
 }
 
 async function main(): Promise<void> {
   const burners = Array.from({ length: burn }, burner);
+  const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'notifications-loop-'));
+  console.log(`each run's whole output: ${logs}/run-N.log`);
   let failures = 0;
   const durations: number[] = [];
   try {
     for (let i = 1; i <= runs; i++) {
-      const r = await runOnce();
+      const r = await runOnce(path.join(logs, `run-${i}.log`));
       durations.push(r.seconds);
       if (!r.ok) failures += 1;
       const load = os.loadavg().map((l) => l.toFixed(1));
       console.log(
-        `run ${i}/${runs}: ${r.ok ? 'ok' : 'ÉCHEC'} in ${r.seconds.toFixed(0)} s (load ${load.join(' ')}, ${burn} extra busy core(s))`,
+        `run ${i}/${runs}: ${r.ok ? 'ok' : `ÉCHEC (${r.end})`} in ${r.seconds.toFixed(0)} s (load ${load.join(' ')}, ${burn} extra busy core(s))`,
       );
-      if (!r.ok) console.log(r.tail);
+      if (!r.ok) console.log(`${r.tail}\n(whole output: ${path.join(logs, `run-${i}.log`)})`);
     }
   } finally {
     await Promise.all(burners.map((w) => w.terminate()));

@@ -57,10 +57,10 @@ function mailLines(p: Platform): string[] {
 }
 
 function clockNote(p: Platform): string {
-  const days = p.clock.offset / 86_400_000;
+  const days = Math.abs(p.clock.offset) / 86_400_000;
   if (p.clock.offset === 0) return p.dataDir ? ' = heure réelle' : ' = heure réelle (rien n’est gardé)';
   const kept = p.dataDir ? `, gardée dans ${path.relative(ROOT, path.join(p.dataDir, CLOCK_FILE))}` : '';
-  return ` = heure réelle + ${days.toFixed(days < 10 ? 2 : 1)} j${kept}`;
+  return ` = heure réelle ${p.clock.offset < 0 ? '−' : '+'} ${days.toFixed(days < 10 ? 2 : 1)} j${kept}`;
 }
 
 function resumeSummary(report: ResumeReport, messages: readonly string[]): string {
@@ -126,6 +126,8 @@ async function main(): Promise<void> {
       port: process.env.PORT ? Number(process.env.PORT) : 3000,
       inMemory: process.env.LOCAL_IN_MEMORY === '1',
       dataDir: process.env.LOCAL_DATA_DIR,
+      // e.g. LOCAL_START_AT=2027-03-01T10:00:00+01:00 (over kept data: forward only)
+      ...(process.env.LOCAL_START_AT ? { startAt: process.env.LOCAL_START_AT } : {}),
       servicePorts: { dynamodb: 8000, s3: 4569, stepfunctions: 8083 },
       verbose: true,
       notifications: process.env.LOCAL_MAIL === '0' ? false : { smtpPort: 1025 },

@@ -21,7 +21,7 @@ import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
 import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
-import { loadClockOffset, saveClockOffset } from './clock-store';
+import { saveClockOffset, startingClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
 import { answerClientError, type ComponentState, createGatewayHandler, type GatewayRoute } from './gateway';
@@ -46,6 +46,12 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RV
 export interface StartPlatformOptions {
   /** Gateway port (default: PORT, else 3000; 0: any free port). A taken port is an error. */
   readonly port?: number;
+  /**
+   * The instant the platform clock reads at start (ISO 8601 or a Date; default: real time, or the clock saved with
+   * the data). Tests that use absolute dates start here, so they read the same dates whatever the machine's date.
+   * Over saved data it may only move the saved clock forward.
+   */
+  readonly startAt?: Date | string;
   /** Keep nothing on disk (tests). Default false: data under `dataDir`. */
   readonly inMemory?: boolean;
   /** Where DynamoDB and S3 data live when not in memory (default `<repo>/.local/data`, git-ignored). */
@@ -175,8 +181,12 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   const dataDir = inMemory ? undefined : path.resolve(options.dataDir ?? path.join(ROOT, '.local', 'data'));
   const ports = options.servicePorts ?? {};
 
-  // The offset saved with the data comes back before anything reads the clock (clock-store.ts).
-  const clock = new ShiftableClock(systemClock, { initialOffsetMs: dataDir ? loadClockOffset(dataDir) : 0 });
+  // The offset saved with the data (or the one `startAt` asks for) comes before anything reads the clock
+  // (clock-store.ts); a start instant is saved at once, so that a restart without it carries on from there.
+  const clock = new ShiftableClock(systemClock, {
+    initialOffsetMs: startingClockOffset(dataDir, options.startAt, systemClock.now()),
+  });
+  if (dataDir && options.startAt !== undefined) saveClockOffset(dataDir, clock.offset, clock.now());
   const stopSavingClock = dataDir
     ? clock.onAdvance((now) => {
         try {

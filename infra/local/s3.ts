@@ -6,6 +6,7 @@ import type { CorsRule } from './cdk-model';
 import { closeServer, listen, listenPreferring } from './net';
 import type { PostPolicyRejection } from './post-policy';
 import { type BrowserPostOutcome, type BrowserPostStore, receiveBrowserPost } from './s3-post';
+import { presignedOnPlatformClock, toAmzDate } from './s3-presigned';
 
 /** One record of an S3 event notification, as AWS delivers it to Lambda. */
 export interface S3EventRecord {
@@ -115,10 +116,7 @@ function versionPath(bucket: string, key: string, versionId: string): string {
 
 /** `20261203T081500Z`, the machine's time (s3rver compares with it). */
 function amzDate(): string {
-  return new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  return toAmzDate(new Date());
 }
 
 /** Opaque, URL-safe and time-ordered, like S3's. */
@@ -360,7 +358,15 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
   const front = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://local');
+      // A presigned link expires on the platform clock, as the adapter dated it (s3-presigned.ts)
+      const presigned = presignedOnPlatformClock(req.url ?? '/', options.clock.now(), new Date());
+      if (!presigned.ok) {
+        sendError(req, res, presigned.error);
+        req.resume();
+        return;
+      }
+      req.url = presigned.url;
+      const url = new URL(req.url, 'http://local');
       const contentType = String(req.headers['content-type'] ?? '');
       const bucketPost = /^\/([^/]+)\/?$/.exec(url.pathname);
       if (req.method === 'POST' && bucketPost && url.search === '' && /^multipart\/form-data/i.test(contentType)) {

@@ -11,13 +11,22 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface ShiftableClockOptions {
   /**
-   * Offset to start from (ms, ≥ 0), e.g. the one a previous run of the embedded platform saved with its data, so
-   * that dossiers dated in that run's future stay in the past or present of this one. Default 0.
+   * Offset to start from (ms, finite, negative when a previous run started in the past), e.g. the one a previous run
+   * of the embedded platform saved with its data, so that dossiers dated in that run's future stay in the past or
+   * present of this one. Default 0.
    */
   readonly initialOffsetMs?: number;
+  /**
+   * The instant the clock reads when it is built, in the past or the future of the base clock (tests that must
+   * read the same dates whatever the machine's date). Overrides `initialOffsetMs`.
+   */
+  readonly startAt?: Date;
 }
 
-/** A clock running at real speed plus an offset that only moves forward. */
+/**
+ * A clock running at real speed plus an offset fixed at its start (any instant, before or after the base clock's)
+ * that then only moves forward.
+ */
 export class ShiftableClock implements Clock {
   private offsetMs: number;
   private readonly listeners = new Set<(now: Date) => void | Promise<void>>();
@@ -26,8 +35,9 @@ export class ShiftableClock implements Clock {
     private readonly base: Clock = systemClock,
     options: ShiftableClockOptions = {},
   ) {
-    const initial = options.initialOffsetMs ?? 0;
-    if (!Number.isFinite(initial) || initial < 0) throw new RangeError('the initial offset must be a finite ms ≥ 0');
+    const initial =
+      options.startAt === undefined ? (options.initialOffsetMs ?? 0) : options.startAt.getTime() - base.now().getTime();
+    if (!Number.isFinite(initial)) throw new RangeError('the start instant or initial offset must be finite');
     this.offsetMs = initial;
   }
 

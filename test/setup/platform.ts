@@ -2,6 +2,13 @@ import { afterAll, beforeAll } from 'vitest';
 import { type Platform, type StartPlatformOptions, startPlatform } from '../../infra/local/platform';
 
 /**
+ * Where the platform clock starts for the test files that move it to absolute dates (`advanceClock({ to })`): the
+ * machine's date when they were written, so that they read the same dates in every year they run (the clock moves
+ * forward only: started at the machine's date, a test going to 2027-03-01 would fail once the machine passes it).
+ */
+export const FIXED_START = '2026-12-03T09:00:00+01:00';
+
+/**
  * One in-memory platform for the calling test file: started in beforeAll on a free port, stopped in afterAll.
  * Returns a getter (the platform exists only once beforeAll has run).
  */

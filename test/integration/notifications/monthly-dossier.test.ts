@@ -105,4 +105,46 @@ describe('a monthly dossier and its e-mails', () => {
     const others = [DEMO.users.cotraitant.login, DEMO.users.sousTraitant.login];
     expect(ofDossier.filter((m) => m.to.some((to) => others.includes(to as never)))).toEqual([]);
   }, 180_000);
+
+  it('tells the sous-traitant, in French, that the titulaire’s silence accepted its payment request', async () => {
+    const p = platform();
+    const ST = 'MENS-ST';
+    const d = driver(platform, ST, dossierService(TEST_ECB_RATES));
+    const about = () =>
+      mails()
+        .filter((m) => m.subject.includes(`dossier ${ST} `))
+        .map((m) => `${m.to.join(',')}: ${m.subject.replace('[Factures de travaux] ', '').split(' — ')[0]}`);
+
+    // Monday 4 March 2030, 09:00 Paris: the sous-traitant (paiement direct) deposits its A10; the titulaire (the
+    // demo's mandataire) has 15 days to accept or refuse it: last day Tuesday 19 March (4 + 15)
+    await p.advanceClock(at('2030-03-04T08:00:00Z'));
+    await d.open('sousTraitant', {
+      type: 'DEPOSER',
+      dossierId: ST,
+      piece: { id: `${ST}-a10`, numero: `${ST}-A10`, cadre: 'A10', montants: montants(2_000_000) },
+    });
+    // Wednesday 20 March, 09:00 Paris: the 15 days ended at midnight; silence is acceptance, the MOE must now act
+    await p.advanceClock(at('2030-03-20T08:00:00Z'));
+    await quiet();
+
+    const sousTraitant = DEMO.users.sousTraitant.login;
+    const titulaire = 'titulaire@demo.test';
+    expect([...about()].sort()).toEqual(
+      [
+        `${titulaire}: Action attendue`, // asked to validate
+        `${titulaire}: Rappel : échéance le 19/03/2030`, // 3 days before: 0 h Paris on Saturday 16 March
+        `${sousTraitant}: Délai expiré`, // the depositor, told of its tacit acceptance
+        `${titulaire}: Délai expiré`, // the silent titulaire, told too
+        'moe@demo.test: Action attendue', // the piece has reached the MOE
+      ].sort(),
+    );
+    const [tacit] = mails().filter((m) => m.to.includes(sousTraitant) && m.subject.includes(`dossier ${ST} `));
+    expect(tacit?.subject).toBe(`[Factures de travaux] Délai expiré — dossier ${ST} (pièce n° ${ST}-A10)`);
+    // What silence did, in French, in both parts, with the link to the dossier
+    for (const body of [tacit?.text, tacit?.html]) {
+      expect(body).toMatch(/est expiré sans réponse/);
+      expect(body).toMatch(/accept/i);
+      expect(body).toContain(`http://localhost:${p.port}/dossiers/${ST}`);
+    }
+  }, 120_000);
 });

@@ -62,7 +62,23 @@ describe('platform clock kept with the data folder', () => {
     started.push(third);
     expect(third.clock.offset).toBe(31 * DAY + 12 * HOUR);
     await third.stop();
-  });
+  }, 120_000); // three boots in a row on kept data (each ~10 s under load)
+
+  it('starts a fresh data folder at an explicit past instant and keeps that negative offset', async () => {
+    const dataDir = freshDir('start-at');
+    // 2025-01-06T08:00Z is far before any machine running this: the offset is negative
+    const p = await startPlatform({ port: 0, dataDir, startAt: '2025-01-06T09:00:00+01:00' });
+    started.push(p);
+    const saved = loadClockOffset(dataDir);
+    expect(saved).toBeLessThan(0);
+    expect(saved).toBe(p.clock.offset);
+    await p.advanceClock({ days: 2 });
+    await p.stop();
+    expect(loadClockOffset(dataDir)).toBe(saved + 2 * DAY);
+    // the kept clock reads 2025-01-08 (+ the real seconds of the test): it cannot start back on the 6th
+    const error = await startPlatform({ port: 0, dataDir, startAt: '2025-01-06T09:00:00+01:00' }).catch((e) => e);
+    expect((error as PlatformError).code).toBe('HORLOGE_RECUL_INTERDIT');
+  }, 120_000);
 
   it('starts an in-memory platform from real time and keeps nothing, whatever the data folder holds', async () => {
     const dataDir = freshDir('in-memory');
@@ -78,7 +94,7 @@ describe('platform clock kept with the data folder', () => {
 
   it('refuses to start on a clock file it cannot read rather than going back to real time', async () => {
     const dataDir = freshDir('corrupt');
-    fs.writeFileSync(path.join(dataDir, CLOCK_FILE), '{"offsetMs": -5}');
+    fs.writeFileSync(path.join(dataDir, CLOCK_FILE), '{"offsetMs": 1e400}');
     const error = await startPlatform({ port: 0, dataDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as PlatformError).code).toBe('HORLOGE_ILLISIBLE');

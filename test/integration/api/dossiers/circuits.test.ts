@@ -3,6 +3,7 @@ import { IdentityStore } from '../../../../shared/adapters/dynamo/identity-store
 import { MarcheStore } from '../../../../shared/adapters/dynamo/marche-store';
 import { IdentityService } from '../../../../shared/services/identity-service';
 import { MarcheService } from '../../../../shared/services/marche-service';
+import { FIXED_START } from '../../../setup/platform';
 import { type Json, type Session, signInAs } from './client';
 import { DEMO, useWorld } from './world';
 
@@ -16,7 +17,8 @@ import { DEMO, useWorld } from './world';
  * Every figure is computed by hand in the comments (DGP day 0 = its start day; échéance = day 0 + 30, CCP
  * R2192-10; days per holder = days from the day the holder received the dossier to the day it passed it on).
  */
-const world = useWorld();
+// Absolute dates below: the clock starts at a fixed instant, whatever the machine's date
+const world = useWorld({ startAt: FIXED_START });
 const S = DEMO.sirets;
 const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { OperatorStore } from '../../../../shared/adapters/dynamo/operator-store';
+import { FIXED_START } from '../../../setup/platform';
 import { DEMO, useWorld } from './world';
 
 /**
@@ -10,7 +11,8 @@ import { DEMO, useWorld } from './world';
  * the interest base taken from it, and the cumul never decreasing from one acompte of the marché to the next.
  * Demo marché: TVA 20 %, retenue de garantie 5 %, DGP 30 days from the PDM's arrival at the MOE.
  */
-const world = useWorld();
+// Absolute dates below: the clock starts at a fixed instant, whatever the machine's date
+const world = useWorld({ startAt: FIXED_START });
 const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
 
 /** a = 100 000,00 − 40 000,00 = 60 000,00; d = 500,00; c = 1 000,00; e = 2 000,00; f = 1 500,00. */

@@ -1,5 +1,5 @@
 import { beforeAll } from 'vitest';
-import type { Platform } from '../../../../infra/local/platform';
+import type { Platform, StartPlatformOptions } from '../../../../infra/local/platform';
 import { IdentityStore } from '../../../../shared/adapters/dynamo/identity-store';
 import { MarcheStore } from '../../../../shared/adapters/dynamo/marche-store';
 import { DEMO, type DemoUserKey, seedDemo } from '../../../../shared/seed/demo';
@@ -36,8 +36,9 @@ export interface World {
   ): Promise<{ status: number; version: number; body: Json }>;
 }
 
-export function useWorld(): () => World {
-  const getPlatform = usePlatform();
+/** `options.startAt`: tests with absolute dates start the platform clock at an explicit instant. */
+export function useWorld(options: Omit<StartPlatformOptions, 'port' | 'inMemory'> = {}): () => World {
+  const getPlatform = usePlatform(options);
   let world: World | undefined;
   beforeAll(async () => {
     const p = getPlatform();

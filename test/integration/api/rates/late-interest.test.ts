@@ -6,6 +6,7 @@ import { type ChainedEvent, verifyTrail } from '../../../../shared/adapters/audi
 import { EcbRateStore } from '../../../../shared/adapters/dynamo/ecb-rate-store';
 import { OperatorStore } from '../../../../shared/adapters/dynamo/operator-store';
 import { extractPdfPages } from '../../../../shared/documents/pdf-text';
+import { FIXED_START } from '../../../setup/platform';
 import { unzip } from '../../../setup/zip';
 import { DEMO, useWorld } from '../dossiers/world';
 
@@ -14,7 +15,8 @@ import { DEMO, useWorld } from '../dossiers/world';
  * solde says its rate is unknown until `npm run taux-bce -- importer` brings the half-year, then every view shows the
  * interest, computed from the table.
  */
-const world = useWorld();
+// Absolute dates below: the clock starts at a fixed instant, whatever the machine's date
+const world = useWorld({ startAt: FIXED_START });
 const M = (ht: string, tva: string, ttc: string) => ({ ht, tva, ttc });
 let lateSolde: string | undefined;
 const CSV = fileURLToPath(new URL('../../../fixtures/ecb/mro-sdmx.csv', import.meta.url));
