@@ -3,12 +3,7 @@ import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { ReactNode } from 'react';
 import type { FieldMessage } from './errors';
-import {
-  type FacturationCotraitants,
-  type FicheForm,
-  type ModeGroupement,
-  TYPE_ACHETEUR_OPTIONS,
-} from './fiche-form';
+import { type FacturationCotraitants, type FicheForm, type ModeGroupement, TYPE_ACHETEUR_OPTIONS } from './fiche-form';
 
 type Text = {
   [K in keyof FicheForm]: FicheForm[K] extends string ? K : never;
