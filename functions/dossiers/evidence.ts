@@ -6,6 +6,7 @@ import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas
 import { serviceContext } from '../../shared/services/context';
 import { buildEvidencePack } from '../../shared/services/evidence/pack';
 import { storageOf } from '../../shared/services/pieces/context';
+import { lireCertificatDepot } from './certificate-read';
 import { actorToRead, asUnknownDossier, requestServices } from './support';
 
 /**
@@ -66,4 +67,4 @@ export const lireDossierDePreuve = httpHandler({
   },
 });
 
-export const handler = route(routesOf(lireDossierDePreuve));
+export const handler = route(routesOf(lireDossierDePreuve, lireCertificatDepot));

@@ -26,7 +26,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/read.ts',
     kind: 'http',
     description:
-      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, cadres déposables, certificats de dépôt, liens de téléchargement",
+      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, cadres déposables, liens de téléchargement",
     routes: httpRoutes(readHandler),
     access: { table: 'read', bucket: 'read' },
   },
@@ -41,7 +41,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/evidence.ts',
     kind: 'http',
     description:
-      'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket',
+      'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket ; certificats de depot (PDF)',
     routes: httpRoutes(evidenceHandler),
     // reads the documents, writes the ZIP under preuves/; streamed, so memory does not follow the dossier's size
     access: { table: 'read', bucket: 'readWrite' },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { daysBetween, parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { httpHandler } from '../../shared/http/handler';
-import { binary, ok } from '../../shared/http/results';
+import { ok } from '../../shared/http/results';
 import { siretParams } from '../../shared/schemas/identity';
 import {
   actingHeaders,
@@ -17,7 +17,6 @@ import {
 import type { Actor } from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
 import type { DraftPiece } from '../../shared/services/pieces';
-import { certificatePdf } from '../../shared/services/pieces/certificate';
 import { assertMemberOf } from '../api/lib';
 import { brouillonJson } from './piece-views';
 import { actorToRead, asUnknownPiece, type RequestServices, requestServices } from './support';
@@ -28,10 +27,11 @@ import { montantsJson } from './views';
  * its depositor structure (it is nobody else's business until sent): to others it does not exist.
  */
 
-const TAGS = ['Pièces'];
-const pieceParams = z.object({ dossierId, pieceId });
+export const TAGS = ['Pièces'];
+export const pieceParams = z.object({ dossierId, pieceId });
 
-async function readablePiece(
+/** The piece, if `who` may read it (a draft only by its depositor structure); shared with certificate-read.ts. */
+export async function readablePiece(
   svc: RequestServices,
   who: { userId: string; actingSiret?: string },
   ids: { dossierId: string; pieceId: string },
@@ -88,30 +88,6 @@ export const lienTelechargement = httpHandler({
       fileId: ctx.params.fichierId,
     });
     return ok({ url: link.url, expireLe: link.expiresAt });
-  },
-});
-
-export const lireCertificatDepot = httpHandler({
-  operationId: 'lireCertificatDepot',
-  summary: 'Certificat de dépôt d’une pièce envoyée (PDF)',
-  description:
-    'Le certificat de dépôt en PDF : son numéro, la phrase « La pièce n° X est validée… », la pièce (cadre, numéro, marché, dossier, déposant, montants) et chaque fichier avec son empreinte SHA-256. Pour qui peut lire la pièce.',
-  tags: TAGS,
-  method: 'GET',
-  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat',
-  auth: 'user',
-  params: pieceParams,
-  headers: actingHeaders,
-  responses: {
-    200: { description: 'Le certificat (PDF)', contentType: 'application/pdf' },
-    409: { description: 'La pièce n’est pas encore envoyée (PIECE_NON_ENVOYEE).' },
-  },
-  handler: async (ctx) => {
-    const svc = requestServices();
-    const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
-    const { draft } = await readablePiece(svc, who, ctx.params);
-    const pdf = await certificatePdf(draft, await svc.marche(draft.marcheId));
-    return binary(pdf, { contentType: 'application/pdf', fileName: `certificat-${draft.certificat}.pdf` });
   },
 });
 

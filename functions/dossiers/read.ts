@@ -12,7 +12,7 @@ import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas
 import { serviceContext } from '../../shared/services/context';
 import { lireCadresDeposables } from './cadres-read';
 import { historiqueJson } from './history-view';
-import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
+import { lienTelechargement, lireBrouillon, listerBrouillons } from './piece-reads';
 import { actorToRead, asUnknownDossier, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
@@ -174,7 +174,6 @@ export const handler = route(
     listerDossiers,
     lireBrouillon,
     lienTelechargement,
-    lireCertificatDepot,
     listerBrouillons,
     lireCadresDeposables,
   ),

@@ -1,0 +1,34 @@
+import { httpHandler } from '../../shared/http/handler';
+import { binary } from '../../shared/http/results';
+import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { certificatePdf } from '../../shared/services/pieces/certificate';
+import { pieceParams, readablePiece, TAGS } from './piece-reads';
+import { requestServices } from './support';
+
+/**
+ * The deposit certificate of a sent piece, as a PDF. Served by the evidence function (functions/dossiers/
+ * evidence.ts), which bundles the PDF library anyway: the dossiers' read function stays small.
+ */
+export const lireCertificatDepot = httpHandler({
+  operationId: 'lireCertificatDepot',
+  summary: 'Certificat de dépôt d’une pièce envoyée (PDF)',
+  description:
+    'Le certificat de dépôt en PDF : son numéro, la phrase « La pièce n° X est validée… », la pièce (cadre, numéro, marché, dossier, déposant, montants) et chaque fichier avec son empreinte SHA-256. Pour qui peut lire la pièce.',
+  tags: TAGS,
+  method: 'GET',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat',
+  auth: 'user',
+  params: pieceParams,
+  headers: actingHeaders,
+  responses: {
+    200: { description: 'Le certificat (PDF)', contentType: 'application/pdf' },
+    409: { description: 'La pièce n’est pas encore envoyée (PIECE_NON_ENVOYEE).' },
+  },
+  handler: async (ctx) => {
+    const svc = requestServices();
+    const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
+    const { draft } = await readablePiece(svc, who, ctx.params);
+    const pdf = await certificatePdf(draft, await svc.marche(draft.marcheId));
+    return binary(pdf, { contentType: 'application/pdf', fileName: `certificat-${draft.certificat}.pdf` });
+  },
+});
