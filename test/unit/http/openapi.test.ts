@@ -152,7 +152,18 @@ describe('OpenAPI document', () => {
   it('documents the problems each operation can meet', () => {
     const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
     expect(codes('/health', 'get')).toEqual(['200', '400', '500', '503']);
-    expect(codes('/v1/dossiers', 'post')).toEqual(['201', '400', '401', '403', '409', '415', '422', '428', '500', '503']);
+    expect(codes('/v1/dossiers', 'post')).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '415',
+      '422',
+      '428',
+      '500',
+      '503',
+    ]);
     expect(codes('/v1/dossiers/{dossierId}', 'patch')).toEqual(
       ['200', '400', '401', '403', '404', '412', '415', '422', '428', '500', '503'].sort(),
     );
