@@ -64,7 +64,7 @@ export const demanderRattachement = httpHandler({
     409: { description: 'Demande déjà en attente, ou déjà rattaché (RATTACHEMENT_EXISTANT).' },
   },
   handler: async (ctx) => {
-    const m = await services().identity.requestAttachment(
+    const m = await services().identity.memberships.requestAttachment(
       {
         userId: ctx.identity.userId,
         siret: ctx.params.siret,
@@ -96,7 +96,7 @@ export const decider = httpHandler({
     409: { description: 'Demande déjà traitée.' },
   },
   handler: async (ctx) => {
-    const m = await services().identity.decideAttachment(
+    const m = await services().identity.memberships.decideAttachment(
       {
         deciderId: ctx.identity.userId,
         siret: ctx.params.siret,
@@ -129,7 +129,7 @@ export const transfererGestionnairePrincipal = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const { from, to } = await services().identity.transferPrincipal(
+    const { from, to } = await services().identity.memberships.transferPrincipal(
       {
         actorId: ctx.identity.userId,
         siret: ctx.params.siret,
@@ -155,7 +155,7 @@ export const modifierRoleMembre = httpHandler({
     200: { description: 'Rôle modifié', schema: rattachementJson, headers: ETAG },
   },
   handler: async (ctx) => {
-    const m = await services().identity.setSecondaryManager({
+    const m = await services().identity.memberships.setSecondaryManager({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
       userId: ctx.params.userId,
@@ -180,7 +180,7 @@ export const gererEspacesMembre = httpHandler({
     200: { description: 'Abonnement enregistré', schema: rattachementJson, headers: ETAG },
   },
   handler: async (ctx) => {
-    const m = await services().identity.subscribeSpace({
+    const m = await services().identity.memberships.subscribeSpace({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
       userId: ctx.params.userId,

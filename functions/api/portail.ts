@@ -21,7 +21,7 @@ const TAGS = ['Portail'];
 function deps(): PortalViewDeps {
   const ctx = serviceContext();
   return {
-    dossiers: ctx.stores.dossiers,
+    dossiers: ctx.stores.dossiers.indexes,
     search: ctx.stores.dossierSearch,
     portal: new PortalStore(ctx.infra.dynamo, ctx.infra.tableName),
   };

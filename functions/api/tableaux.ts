@@ -116,8 +116,8 @@ export const lireSynthese = httpHandler({
     const { identityStore, dossiers } = services();
     await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
     const [page, total] = await Promise.all([
-      dossiers.pendingFor(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
-      dossiers.countPending(ctx.params.siret),
+      dossiers.indexes.pendingFor(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
+      dossiers.indexes.countPending(ctx.params.siret),
     ]);
     return ok({
       siret: ctx.params.siret,
@@ -148,7 +148,7 @@ export const lireTableauDeBord = httpHandler({
   handler: async (ctx) => {
     const { identityStore, dossiers } = services();
     await assertMemberOf(identityStore, ctx.identity.userId, ctx.params.siret);
-    const counts = await dossiers.countsByStatus(ctx.params.siret);
+    const counts = await dossiers.indexes.countsByStatus(ctx.params.siret);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     return ok({ siret: ctx.params.siret, total, parStatut: counts });
   },
@@ -228,8 +228,8 @@ export const lireDelais = httpHandler({
     await assertReaderOfDossiers(identityStore, ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
     const [page, all, ecbRates, marches] = await Promise.all([
-      dossiers.openClocksOf(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
-      dossiers.allOpenClocksOf(ctx.params.siret),
+      dossiers.indexes.openClocksOf(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
+      dossiers.indexes.allOpenClocksOf(ctx.params.siret),
       serviceContext().ecbRates.table(),
       marcheStore.marchesOfStructure(ctx.params.siret),
     ]);

@@ -78,7 +78,7 @@ export const lireMoi = httpHandler({
     const { identity } = services();
     const [user, memberships] = await Promise.all([
       identity.getUser(ctx.identity.userId),
-      identity.structuresOfUser(ctx.identity.userId),
+      identity.memberships.structuresOfUser(ctx.identity.userId),
     ]);
     return ok(
       {

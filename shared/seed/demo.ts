@@ -164,7 +164,7 @@ export async function seedDemo(stores: DemoStores, now: Date): Promise<{ created
   // Read-only user of the commune: requested, approved by the GP, CONSULTATION in « Factures de travaux »
   const consultation = await ensureRequest(identity, DEMO.users.consultation.id, DEMO.sirets.moa, 'CONSULTATION', now);
   if (consultation.status === 'PENDING') {
-    await identity.decideAttachment(
+    await identity.memberships.decideAttachment(
       {
         deciderId: DEMO.users.moa.id,
         siret: DEMO.sirets.moa,
@@ -192,5 +192,5 @@ export async function seedDemo(stores: DemoStores, now: Date): Promise<{ created
 async function ensureRequest(identity: IdentityService, userId: string, siret: string, mode: SpaceMode, now: Date) {
   const existing = await identity.store.getMembership(siret, userId);
   if (existing) return existing;
-  return identity.requestAttachment({ userId, siret, spaces: [{ space: 'FACTURES_TRAVAUX', mode }] }, now);
+  return identity.memberships.requestAttachment({ userId, siret, spaces: [{ space: 'FACTURES_TRAVAUX', mode }] }, now);
 }

@@ -1,4 +1,5 @@
-import type { DirectoryEntry, Stored } from '../adapters/dynamo/identity-store';
+import type { DirectoryEntry, IdentityStore, Stored } from '../adapters/dynamo/identity-store';
+import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
 import type { Space } from '../domain/roles';
 import {
   assertPrincipalOf,
@@ -21,6 +22,7 @@ import {
   deactivateAccount,
   resetTechnicalPassword as resetTechnicalPasswordOf,
 } from './accounts';
+import { activeUser } from './active-user';
 import { asActor, checkVersion, MembershipService, notFound } from './membership-service';
 
 /**
@@ -28,12 +30,27 @@ import { asActor, checkVersion, MembershipService, notFound } from './membership
  * `shared/domain/structures` need, applies them, and writes the outcome in ONE transaction conditioned on the
  * versions read, so that two concurrent gestionnaires cannot both win. The first argument names the caller
  * (`actorId` = the authenticated user id); a deactivated or unknown caller is refused before any rule. The
- * attachment operations live in `MembershipService` (membership-service.ts), which this service extends.
+ * attachment operations live in `MembershipService` (membership-service.ts), which this service holds as `memberships`.
  */
 
 export type { DeactivationResult } from './accounts';
 
-export class IdentityService extends MembershipService {
+export class IdentityService {
+  /** Attachments, gestionnaires and space subscriptions, on the same store and outbox. */
+  readonly memberships: MembershipService;
+
+  /** `outbox`: where notifications are written (none without it: seeds, tests). */
+  constructor(
+    readonly store: IdentityStore,
+    readonly outbox?: OutboxStore,
+  ) {
+    this.memberships = new MembershipService(store, outbox);
+  }
+
+  getStructure(siret: string): Promise<Stored<Structure>> {
+    return this.memberships.getStructure(siret);
+  }
+
   // ------------------------------------------------------------------------------------------------ users
 
   /** Creates the account of an authenticated person (`id` = the token's `sub`); the login address is unique. */
@@ -51,7 +68,7 @@ export class IdentityService extends MembershipService {
 
   /** Records a sign-in (the GP succession picks the most recent one). */
   async recordLogin(userId: string, now: Date): Promise<Stored<User>> {
-    const user = await this.activeUser(userId);
+    const user = await activeUser(this.store, userId);
     const next = recordLoginRule(user, now);
     await this.store.commit(this.store.userWrites(next, user.version));
     return { ...next, version: user.version + 1 };
@@ -63,7 +80,7 @@ export class IdentityService extends MembershipService {
     readonly contactAddress: string | undefined;
     readonly expectedVersion?: number;
   }): Promise<Stored<User>> {
-    const user = await this.activeUser(input.userId);
+    const user = await activeUser(this.store, input.userId);
     checkVersion(input.expectedVersion, user.version, `Le compte ${user.loginAddress}`);
     const next = changeContactAddressRule(user, input.contactAddress);
     await this.store.commit(this.store.userWrites(next, user.version));
@@ -85,7 +102,7 @@ export class IdentityService extends MembershipService {
     input: { readonly userId: string; readonly structure: CreateStructureInput },
     now: Date,
   ): Promise<{ structure: Stored<Structure>; membership: Stored<Membership> }> {
-    const creator = await this.activeUser(input.userId);
+    const creator = await activeUser(this.store, input.userId);
     const { structure, membership } = createStructureRule(input.structure, creator, now);
     await this.store.commit([...this.store.structureWrites(structure, 0), this.store.membershipWrite(membership, 0)]);
     return { structure: { ...structure, version: 1 }, membership: { ...membership, version: 1 } };
@@ -97,7 +114,7 @@ export class IdentityService extends MembershipService {
     readonly siret: string;
     readonly space: Space;
   }): Promise<Stored<Structure>> {
-    await this.activeUser(input.actorId);
+    await activeUser(this.store, input.actorId);
     const [structure, actor] = await Promise.all([
       this.getStructure(input.siret),
       this.store.getMembership(input.siret, input.actorId),
@@ -140,7 +157,7 @@ export class IdentityService extends MembershipService {
     },
     now: Date,
   ): Promise<SiretChange> {
-    await this.activeUser(input.actorId);
+    await activeUser(this.store, input.actorId);
     const [structure, members] = await Promise.all([this.getStructure(input.siret), this.store.membersOf(input.siret)]);
     checkVersion(input.expectedVersion, structure.version, `La structure ${structure.siret}`);
     const actor = members.find((m) => m.userId === input.actorId);

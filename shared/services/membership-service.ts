@@ -23,7 +23,7 @@ import { activeUser } from './active-user';
  * Attachments (rattachements) of users to structures (docs/rules/structures.md#managers): requests, decisions,
  * gestionnaires and space subscriptions. Each operation loads what the pure rules of `shared/domain/structures`
  * need, applies them, and writes the outcome in ONE transaction conditioned on the versions read. `IdentityService`
- * adds users and structures to these operations.
+ * (users and structures) holds one as its `memberships`.
  */
 
 export const notFound = (code: string, message: string) => new DomainError(code, message, 'NOT_FOUND');
@@ -55,7 +55,7 @@ export class MembershipService {
   ) {}
 
   /** The notification as an item of the caller's transaction, when notifications are on. */
-  protected notify(intent: NotificationIntent, at: Date): WriteOp[] {
+  private notify(intent: NotificationIntent, at: Date): WriteOp[] {
     return this.outbox ? [outboxWrite(this.outbox, intent, at)] : [];
   }
 
@@ -241,7 +241,7 @@ export class MembershipService {
   // -------------------------------------------------------------------------------------------- internals
 
   /** The caller's account, which must exist and be active (active-user.ts). */
-  protected activeUser(userId: string): Promise<Stored<User>> {
+  private activeUser(userId: string): Promise<Stored<User>> {
     return activeUser(this.store, userId);
   }
 }

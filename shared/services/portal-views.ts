@@ -1,6 +1,5 @@
-import type { PageRequest } from '../adapters/dynamo/dossier-indexes';
+import type { DossierIndexes, PageRequest } from '../adapters/dynamo/dossier-indexes';
 import type { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
-import type { DossierStore } from '../adapters/dynamo/dossier-store';
 import type { StoredPending } from '../adapters/dynamo/dossier-types';
 import { deadlineOf } from '../adapters/dynamo/pending';
 import type { PortalStore } from '../adapters/dynamo/portal-store';
@@ -17,7 +16,7 @@ import { eventLabel } from '../domain/circuits/event-labels';
  * Nothing is computed twice: deadlines, tacit outcomes and late flags are the rule book's, as stored with the wait.
  */
 export interface PortalViewDeps {
-  readonly dossiers: DossierStore;
+  readonly dossiers: DossierIndexes;
   readonly search: DossierSearchStore;
   readonly portal: PortalStore;
 }

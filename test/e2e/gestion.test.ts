@@ -42,7 +42,7 @@ describe('administration screens', { timeout: E2E_TIMEOUT }, () => {
       });
       const now = p.clock.now();
       await ctx.identity.registerUser({ id: COLLEGUE.id, loginAddress: COLLEGUE.login }, now);
-      await ctx.identity.requestAttachment(
+      await ctx.identity.memberships.requestAttachment(
         { userId: COLLEGUE.id, siret: S.mandataire, spaces: [{ space: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' }] },
         now,
       );

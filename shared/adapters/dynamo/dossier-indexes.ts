@@ -31,12 +31,13 @@ export interface OpenClock {
  * The cross-dossier views the dossier saves keep up to date: "Tableau de bord" counts (GSI2 `BOARD#siret`),
  * "Synthèse" pending actions (GSI1 `PENDING#siret`) and a public buyer's open DGP clocks (GSI1 `DGP#siret`: the MOA's
  * and the service financier's). Each is one
- * Query on an index; none reads a dossier partition (the open dossiers: `OpenDossierIndex`).
+ * Query on an index; none reads a dossier partition (the open dossiers: `OpenDossierIndex`). Held by
+ * `DossierStore` as its `indexes`.
  */
 export class DossierIndexes {
   constructor(
-    protected readonly client: DynamoDBDocumentClient,
-    protected readonly table: string,
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
   ) {}
 
   /** Counts by status for a structure ("Tableau de bord"): one Query on GSI2 (`BOARD#siret`), keys only. */

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ChainedEvent, chainAfter, GENESIS_HASH } from '../audit';
 import { DossierIndexes } from './dossier-indexes';
 import { concurrentChange, dossierSaveItems, metaConditionError } from './dossier-save';
@@ -23,9 +23,20 @@ import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } f
  * Persistence of a dossier aggregate: its META item (state + version), DGP clock, pending action, audit events and
  * the structures' status counters — always written together in ONE transaction, conditioned on the version read
  * (optimistic locking). Reads are one Query on the dossier partition; nothing here asks Step Functions. The
- * cross-dossier views (board, synthèse, DGP clocks, open dossiers) are read through `DossierIndexes`.
+ * cross-dossier views the saves keep up to date (board, synthèse, DGP clocks) are read through `indexes`, on the same
+ * table.
  */
-export class DossierStore extends DossierIndexes {
+export class DossierStore {
+  /** The cross-dossier views (« Tableau de bord », « Synthèse », a MOA's open DGP clocks). */
+  readonly indexes: DossierIndexes;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {
+    this.indexes = new DossierIndexes(client, table);
+  }
+
   async load<S, C>(dossierId: string): Promise<DossierSnapshot<S, C> | undefined> {
     const items = await queryAll(this.client, {
       TableName: this.table,

@@ -84,8 +84,8 @@ beforeEach(async () => {
     ['gs', 'GESTIONNAIRE_SECONDAIRE'],
     ['agent', undefined],
   ] as const) {
-    await svc.requestAttachment({ userId, siret: COMMUNE }, T0);
-    await svc.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId, decision: 'APPROVED', role }, T0);
+    await svc.memberships.requestAttachment({ userId, siret: COMMUNE }, T0);
+    await svc.memberships.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId, decision: 'APPROVED', role }, T0);
   }
   // What the set-up told (its own requests and decisions) is delivered and left aside
   await dispatcher.dispatchPending();
@@ -97,7 +97,7 @@ describe('rattachement notifications', () => {
   it('asks the GP and the GS to decide a request; the plain user and the requester are not told', async () => {
     const before = { gp: await kindsOf('gp'), gs: await kindsOf('gs'), agent: await kindsOf('agent') };
     clock.at = new Date('2025-01-07T10:00:00.000Z');
-    await svc.requestAttachment({ userId: 'demandeur', siret: COMMUNE }, clock.now());
+    await svc.memberships.requestAttachment({ userId: 'demandeur', siret: COMMUNE }, clock.now());
 
     // GP and GS: one notification each; nobody else
     expect(await dispatcher.dispatchPending()).toBe(2);
@@ -119,12 +119,15 @@ describe('rattachement notifications', () => {
   });
 
   it('tells the requester of the decision, and only the requester', async () => {
-    await svc.requestAttachment({ userId: 'demandeur', siret: COMMUNE }, new Date('2025-01-07T10:00:00.000Z'));
+    await svc.memberships.requestAttachment(
+      { userId: 'demandeur', siret: COMMUNE },
+      new Date('2025-01-07T10:00:00.000Z'),
+    );
     await dispatcher.dispatchPending();
     const gpBefore = await kindsOf('gp');
 
     clock.at = new Date('2025-01-08T08:30:00.000Z');
-    await svc.decideAttachment(
+    await svc.memberships.decideAttachment(
       { deciderId: 'gs', siret: COMMUNE, userId: 'demandeur', decision: 'REFUSED' },
       clock.now(),
     );
@@ -141,10 +144,13 @@ describe('rattachement notifications', () => {
   });
 
   it('writes no notification when the request is refused by the rules (nothing half written)', async () => {
-    await svc.requestAttachment({ userId: 'demandeur', siret: COMMUNE }, new Date('2025-01-07T10:00:00.000Z'));
+    await svc.memberships.requestAttachment(
+      { userId: 'demandeur', siret: COMMUNE },
+      new Date('2025-01-07T10:00:00.000Z'),
+    );
     await dispatcher.dispatchPending();
     // A second request while the first is pending is refused: no second notification
-    await expect(svc.requestAttachment({ userId: 'demandeur', siret: COMMUNE }, T0)).rejects.toMatchObject({
+    await expect(svc.memberships.requestAttachment({ userId: 'demandeur', siret: COMMUNE }, T0)).rejects.toMatchObject({
       code: 'RATTACHEMENT_EXISTANT',
     });
     expect(await outbox.pending()).toEqual([]);

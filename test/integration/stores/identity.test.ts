@@ -57,8 +57,8 @@ async function commune(gp = 'gp') {
 /** `userId` requests and the GP approves. */
 async function attach(userId: string, role?: 'GESTIONNAIRE_SECONDAIRE') {
   await register(userId);
-  await svc.requestAttachment({ userId, siret: COMMUNE }, T0);
-  return svc.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId, decision: 'APPROVED', role }, T0);
+  await svc.memberships.requestAttachment({ userId, siret: COMMUNE }, T0);
+  return svc.memberships.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId, decision: 'APPROVED', role }, T0);
 }
 
 describe('structures (docs/rules/structures.md)', () => {
@@ -133,8 +133,11 @@ describe('structures (docs/rules/structures.md)', () => {
       T0,
     );
     await register('u');
-    await svc.requestAttachment({ userId: 'u', siret: ENTREPRISE }, T0);
-    await svc.decideAttachment({ deciderId: 'gp', siret: ENTREPRISE, userId: 'u', decision: 'APPROVED' }, T0);
+    await svc.memberships.requestAttachment({ userId: 'u', siret: ENTREPRISE }, T0);
+    await svc.memberships.decideAttachment(
+      { deciderId: 'gp', siret: ENTREPRISE, userId: 'u', decision: 'APPROVED' },
+      T0,
+    );
     const refused = await domainErrorOf(
       svc.enableSpace({ actorId: 'u', siret: ENTREPRISE, space: 'FACTURES_TRAVAUX' }),
     );
@@ -181,31 +184,34 @@ describe('attachments (rattachements)', () => {
     await commune();
     await register('u');
     await register('plain');
-    await svc.requestAttachment({ userId: 'plain', siret: COMMUNE }, T0);
-    await svc.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId: 'plain', decision: 'APPROVED' }, T0);
+    await svc.memberships.requestAttachment({ userId: 'plain', siret: COMMUNE }, T0);
+    await svc.memberships.decideAttachment(
+      { deciderId: 'gp', siret: COMMUNE, userId: 'plain', decision: 'APPROVED' },
+      T0,
+    );
 
-    const request = await svc.requestAttachment(
+    const request = await svc.memberships.requestAttachment(
       { userId: 'u', siret: COMMUNE, spaces: [{ space: 'FACTURES_TRAVAUX', mode: 'CONSULTATION' }] },
       T1,
     );
     expect(request).toMatchObject({ status: 'PENDING', role: 'UTILISATEUR', version: 1 });
-    expect((await domainErrorOf(svc.requestAttachment({ userId: 'u', siret: COMMUNE }, T1))).code).toBe(
+    expect((await domainErrorOf(svc.memberships.requestAttachment({ userId: 'u', siret: COMMUNE }, T1))).code).toBe(
       'RATTACHEMENT_EXISTANT',
     );
     const notManager = await domainErrorOf(
-      svc.decideAttachment({ deciderId: 'plain', siret: COMMUNE, userId: 'u', decision: 'APPROVED' }, T1),
+      svc.memberships.decideAttachment({ deciderId: 'plain', siret: COMMUNE, userId: 'u', decision: 'APPROVED' }, T1),
     );
     expect(notManager.code).toBe('GESTION_RESERVEE_AUX_GESTIONNAIRES');
     expect(notManager.kind).toBe('FORBIDDEN');
 
-    const approved = await svc.decideAttachment(
+    const approved = await svc.memberships.decideAttachment(
       { deciderId: 'gp', siret: COMMUNE, userId: 'u', decision: 'APPROVED' },
       T2,
     );
     expect(approved).toMatchObject({ status: 'APPROVED', decidedBy: 'gp', version: 2 });
     expect((await store.getMembership(COMMUNE, 'u'))?.decidedAt).toEqual(T2);
     const again = await domainErrorOf(
-      svc.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId: 'u', decision: 'REFUSED' }, T2),
+      svc.memberships.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId: 'u', decision: 'REFUSED' }, T2),
     );
     expect(again.code).toBe('RATTACHEMENT_DEJA_TRAITE');
     expect((await store.membershipsOfUser('u')).map((m) => [m.siret, m.status])).toEqual([[COMMUNE, 'APPROVED']]);
@@ -214,9 +220,9 @@ describe('attachments (rattachements)', () => {
   it('lets a refused user ask again', async () => {
     await commune();
     await register('u');
-    await svc.requestAttachment({ userId: 'u', siret: COMMUNE }, T0);
-    await svc.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId: 'u', decision: 'REFUSED' }, T1);
-    const again = await svc.requestAttachment({ userId: 'u', siret: COMMUNE }, T2);
+    await svc.memberships.requestAttachment({ userId: 'u', siret: COMMUNE }, T0);
+    await svc.memberships.decideAttachment({ deciderId: 'gp', siret: COMMUNE, userId: 'u', decision: 'REFUSED' }, T1);
+    const again = await svc.memberships.requestAttachment({ userId: 'u', siret: COMMUNE }, T2);
     expect(again).toMatchObject({ status: 'PENDING', version: 3 });
   });
 
@@ -224,10 +230,10 @@ describe('attachments (rattachements)', () => {
     await commune();
     await attach('gs', 'GESTIONNAIRE_SECONDAIRE');
     await register('u');
-    await svc.requestAttachment({ userId: 'u', siret: COMMUNE }, T0);
+    await svc.memberships.requestAttachment({ userId: 'u', siret: COMMUNE }, T0);
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        svc.decideAttachment(
+        svc.memberships.decideAttachment(
           {
             deciderId: i % 2 === 0 ? 'gp' : 'gs',
             siret: COMMUNE,
@@ -254,7 +260,7 @@ describe('attachments (rattachements)', () => {
     await attach('u');
     await attach('v');
     const refused = await domainErrorOf(
-      svc.subscribeSpace({
+      svc.memberships.subscribeSpace({
         actorId: 'v',
         siret: COMMUNE,
         userId: 'u',
@@ -263,14 +269,14 @@ describe('attachments (rattachements)', () => {
       }),
     );
     expect(refused.code).toBe('GESTION_RESERVEE_AUX_GESTIONNAIRES');
-    await svc.subscribeSpace({
+    await svc.memberships.subscribeSpace({
       actorId: 'gp',
       siret: COMMUNE,
       userId: 'u',
       space: 'FACTURES_TRAVAUX',
       mode: 'CONSULTATION',
     });
-    const m = await svc.subscribeSpace({
+    const m = await svc.memberships.subscribeSpace({
       actorId: 'gp',
       siret: COMMUNE,
       userId: 'u',
@@ -288,7 +294,7 @@ describe('gestionnaire principal', () => {
   it('hands the role over: the former GP becomes gestionnaire secondaire', async () => {
     await commune();
     await attach('u');
-    const { from, to } = await svc.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }, T1);
+    const { from, to } = await svc.memberships.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }, T1);
     expect(from.role).toBe('GESTIONNAIRE_SECONDAIRE');
     expect(to.role).toBe('GESTIONNAIRE_PRINCIPAL');
     expect((await store.getMembership(COMMUNE, 'gp'))?.role).toBe('GESTIONNAIRE_SECONDAIRE');
@@ -297,7 +303,9 @@ describe('gestionnaire principal', () => {
     expect((await store.getStructure(COMMUNE))?.principalHistory).toEqual([
       { at: T1, from: 'gp', to: 'u', reason: 'TRANSFERT' },
     ]);
-    const again = await domainErrorOf(svc.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }, T1));
+    const again = await domainErrorOf(
+      svc.memberships.transferPrincipal({ actorId: 'gp', siret: COMMUNE, toUserId: 'u' }, T1),
+    );
     expect(again.code).toBe('GESTION_RESERVEE_AU_GP');
   });
 

@@ -114,11 +114,14 @@ describe("fiche d'identité du marché (docs/rules/marche.md)", () => {
     expect(e.code).toBe('CREATION_MARCHE_RESERVEE_MOA');
     expect(e.kind).toBe('FORBIDDEN');
     await ids.registerUser({ id: 'lecteur', loginAddress: 'lecteur@exemple.fr' }, T0);
-    await ids.requestAttachment(
+    await ids.memberships.requestAttachment(
       { userId: 'lecteur', siret: MOA, spaces: [{ space: 'FACTURES_TRAVAUX', mode: 'CONSULTATION' }] },
       T0,
     );
-    await ids.decideAttachment({ deciderId: 'moa', siret: MOA, userId: 'lecteur', decision: 'APPROVED' }, T0);
+    await ids.memberships.decideAttachment(
+      { deciderId: 'moa', siret: MOA, userId: 'lecteur', decision: 'APPROVED' },
+      T0,
+    );
     expect((await domainErrorOf(svc.createMarche({ userId: 'lecteur', marche: fiche() }, T0))).code).toBe(
       'CREATION_MARCHE_RESERVEE_MOA',
     );

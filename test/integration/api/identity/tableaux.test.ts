@@ -275,8 +275,8 @@ describe('GET /v1/structures/{siret}/delais: naming and opening each dossier', (
     });
     const now = p.clock.now();
     const member = await newUser(p, 'sans-espace');
-    await ctx.identity.requestAttachment({ userId: member.userId, siret: s.moa, spaces: [] }, now);
-    await ctx.identity.decideAttachment(
+    await ctx.identity.memberships.requestAttachment({ userId: member.userId, siret: s.moa, spaces: [] }, now);
+    await ctx.identity.memberships.decideAttachment(
       { deciderId: DEMO.users.moa.id, siret: s.moa, userId: member.userId, decision: 'APPROVED' },
       now,
     );
