@@ -59,7 +59,7 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/pieces.ts',
     kind: 'http',
     description:
-      'Pièces : brouillons (création, modification, suppression), formulaires de dépôt des fichiers, « Valider et envoyer »',
+      'Pièces : brouillons (création, modification, suppression), formulaires de dépôt des fichiers, retrait d un fichier, « Valider et envoyer »',
     routes: httpRoutes(piecesHandler),
     access: { table: 'readWrite', bucket: 'readWriteDelete', stateMachines: 'startAndCallback' },
   },

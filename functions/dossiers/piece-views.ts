@@ -37,6 +37,8 @@ const VERIFICATION: Record<FileRecord['status'], 'EN_ATTENTE' | 'VERIFIE' | 'REF
   REFUSE: 'REFUSE',
   EXPIRE: 'ABANDONNE',
   ANNULE: 'ABANDONNE',
+  // Never shown: a file removed from its draft is left out of it
+  RETIRE: 'ABANDONNE',
 };
 
 export function fichierJson(f: FileRecord): Out<typeof fichierOutput> {
@@ -73,7 +75,11 @@ export function brouillonJson(d: DraftPiece): Out<typeof brouillonOutput> {
     ...(d.montants ? { montants: montantsJson(d.montants) } : {}),
     ...(d.datePiece ? { datePiece: d.datePiece } : {}),
     ...(d.etatAcompte ? { etatAcompte: etatAcompteSaisiJson(d.etatAcompte) } : {}),
+    ...(d.addressee ? { destinataire: { ...d.addressee } } : {}),
     fichiers: d.files.map(fichierJson),
+    ...(d.removedFiles
+      ? { fichiersRetires: d.removedFiles.map((f) => ({ id: f.fileId, nom: f.fileName, retireLe: f.removedAt })) }
+      : {}),
     octetsReserves: d.reservedBytes,
     octetsMax: d.maxBytes,
     ...(suggestions ? { suggestions } : {}),

@@ -13,6 +13,7 @@ import {
   demandeFichierBody,
   dossierId,
   envoyerBody,
+  fichierId,
   formulaireDepotOutput,
   modifierBrouillonBody,
   pieceId,
@@ -214,7 +215,7 @@ export const modifierBrouillon = httpHandler({
   operationId: 'modifierBrouillon',
   summary: 'Modifier un brouillon (numéro, date, montants, suggestions du PDF)',
   description:
-    'Le déposant corrige son brouillon, ou accepte une à une (ou toutes) les valeurs lues dans le PDF principal (`appliquerSuggestions`). If-Match (version du brouillon, son ETag) et Idempotency-Key obligatoires.',
+    'Le déposant corrige son brouillon, ou accepte une à une (ou toutes) les valeurs lues dans le PDF principal (`appliquerSuggestions`) : numéro, date, montants, et le SIRET du destinataire et le numéro d’engagement, vérifiés contre le marché (422 SIRET_DESTINATAIRE_HORS_MARCHE ou ENGAGEMENT_DIFFERENT_DU_MARCHE sinon). If-Match (version du brouillon, son ETag) et Idempotency-Key obligatoires.',
   tags: TAGS,
   method: 'PATCH',
   path: '/v1/dossiers/{dossierId}/pieces/{pieceId}',
@@ -230,12 +231,11 @@ export const modifierBrouillon = httpHandler({
   handler: async (ctx) => {
     const svc = requestServices();
     const draft = await svc.pieces.getDraft(ctx.params.dossierId, ctx.params.pieceId);
-    const actor = await actorToAct(
-      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
-      await svc.marche(draft.marcheId),
-    );
+    const marche = await svc.marche(draft.marcheId);
+    const actor = await actorToAct({ ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) }, marche);
     const updated = await svc.pieces.updateDraft({
       actor: circuitActor(actor),
+      marche,
       dossierId: draft.dossierId,
       pieceId: draft.pieceId,
       expectedVersion: ctx.ifMatch,
@@ -280,6 +280,39 @@ export const supprimerBrouillon = httpHandler({
   },
 });
 
+export const retirerFichier = httpHandler({
+  operationId: 'retirerFichier',
+  summary: 'Retirer un fichier d’un brouillon',
+  description:
+    'Retire un fichier (principal ou pièce jointe) du brouillon : la place qu’il occupait sur les 120 Mo de la pièce est rendue, le fichier n’est plus servi et disparaît de la pièce (il reste tracé dans `fichiersRetires`). Un formulaire de dépôt encore inutilisé pour ce fichier est annulé. If-Match (version du brouillon) et Idempotency-Key obligatoires.',
+  tags: TAGS,
+  method: 'DELETE',
+  path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}',
+  auth: 'user',
+  params: pieceParams.extend({ fichierId }),
+  headers: actingHeaders,
+  requiresIfMatch: true,
+  idempotent: true,
+  responses: { 204: { description: 'Fichier retiré' } },
+  handler: async (ctx) => {
+    const svc = requestServices();
+    const draft = await svc.pieces.piece(ctx.params.dossierId, ctx.params.pieceId);
+    const actor = await actorToAct(
+      { ...who(ctx), hidden: asUnknownPiece(ctx.params.pieceId) },
+      await svc.marche(draft.marcheId),
+    );
+    await svc.pieces.removeFile({
+      actor: circuitActor(actor),
+      userId: actor.userId,
+      dossierId: draft.dossierId,
+      pieceId: draft.pieceId,
+      fileId: ctx.params.fichierId,
+      expectedVersion: ctx.ifMatch as number,
+    });
+    return noContent();
+  },
+});
+
 export const handler = route(
   routesOf(
     creerPremierePiece,
@@ -288,5 +321,6 @@ export const handler = route(
     envoyerPiece,
     modifierBrouillon,
     supprimerBrouillon,
+    retirerFichier,
   ),
 );

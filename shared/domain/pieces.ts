@@ -20,8 +20,11 @@ export const MAX_FILES_PER_PIECE = 40;
 
 export type PieceStatus = 'BROUILLON' | 'ENVOYEE';
 export type FileRole = 'MAIN' | 'ATTACHMENT';
-/** ATTENDU: form issued, object awaited; then verified, refused, expired unused, or cancelled (draft sent/deleted). */
-export type FileStatus = 'ATTENDU' | 'VERIFIE' | 'REFUSE' | 'EXPIRE' | 'ANNULE';
+/**
+ * ATTENDU: form issued, object awaited; then verified, refused, expired unused, or cancelled (draft sent/deleted);
+ * RETIRE: removed from its draft by the depositor (the record stays, the object is hidden).
+ */
+export type FileStatus = 'ATTENDU' | 'VERIFIE' | 'REFUSE' | 'EXPIRE' | 'ANNULE' | 'RETIRE';
 
 export interface PieceActor {
   readonly siret: string;
@@ -59,6 +62,19 @@ export interface FileRecord {
   readonly refusal?: FileRefusal;
   /** Added to a sent piece while its dossier is suspended: one of the missing documents (CCP R2192-28). */
   readonly supplement?: boolean;
+  /** RETIRE: when and by whom the file was removed from its draft, and the status it had. */
+  readonly removedAt?: string;
+  readonly removedBy?: string;
+  readonly removedFrom?: FileStatus;
+}
+
+/**
+ * The addressee's SIRET and the engagement number read in the main PDF that the depositor accepted, each checked
+ * against the marché (addressee-suggestions.ts).
+ */
+export interface PieceAddressee {
+  readonly siret?: string;
+  readonly engagementJuridique?: string;
 }
 
 export interface DraftPiece {
@@ -76,7 +92,11 @@ export interface DraftPiece {
   readonly datePiece?: CalendarDate;
   /** The état d'acompte lines typed on the draft (checked by the rule book, again when sent). */
   readonly etatAcompte?: EtatAcompteLignes;
+  /** The PDF's addressee SIRET and engagement number, accepted and found to agree with the marché. */
+  readonly addressee?: PieceAddressee;
   readonly files: FileRecord[];
+  /** Files the depositor removed from the draft: their trace (the files themselves are hidden). */
+  readonly removedFiles?: readonly { readonly fileId: string; readonly fileName: string; readonly removedAt: string }[];
   readonly reservedBytes: number;
   readonly maxBytes: number;
   /** Suggestions read in the verified main file, never applied by themselves. */
@@ -105,6 +125,7 @@ export interface PieceRecord {
   readonly montants?: Montants;
   readonly datePiece?: CalendarDate;
   readonly etatAcompte?: EtatAcompteLignes;
+  readonly addressee?: PieceAddressee;
   readonly reservedBytes: number;
   readonly fileCount: number;
   readonly mainFileId?: string;

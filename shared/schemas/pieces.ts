@@ -76,12 +76,12 @@ export const modifierBrouillonBody = z
     datePiece: calendarDate.optional(),
     etatAcompte: etatAcompteInput.optional(),
     appliquerSuggestions: z
-      .array(z.enum(['numero', 'datePiece', 'montants']))
-      .max(3)
+      .array(z.enum(['numero', 'datePiece', 'montants', 'siretDestinataire', 'engagementJuridique']))
+      .max(5)
       .optional()
       .meta({
         description:
-          'Suggestions du PDF principal acceptées (numero, datePiece, montants) ; une valeur saisie l’emporte sur sa suggestion.',
+          'Suggestions du PDF principal acceptées (numero, datePiece, montants, siretDestinataire, engagementJuridique) ; une valeur saisie l’emporte sur sa suggestion. Le SIRET lu doit être celui du maître d’ouvrage ou du service financier du marché, le numéro d’engagement celui du marché quand la fiche en indique un : sinon 422 et rien n’est écrit.',
       }),
   })
   .meta({ id: 'ModificationBrouillon' });
@@ -213,7 +213,20 @@ export const brouillonOutput = z
     montants: montantsOutput.optional(),
     datePiece: calendarDateString.optional(),
     etatAcompte: etatAcompteSaisiOutput.optional(),
+    destinataire: z
+      .object({ siret: z.string().optional(), engagementJuridique: z.string().optional() })
+      .optional()
+      .meta({
+        description:
+          'SIRET du destinataire et numéro d’engagement lus dans le PDF, acceptés par le déposant et conformes au marché.',
+      }),
     fichiers: z.array(fichierOutput),
+    fichiersRetires: z
+      .array(z.object({ id: z.string(), nom: z.string(), retireLe: z.string() }))
+      .optional()
+      .meta({
+        description: 'Fichiers retirés du brouillon par le déposant : qui ne sont plus dans la pièce, et quand.',
+      }),
     octetsReserves: z.int().meta({ description: 'Octets réservés par les fichiers de la pièce (120 Mo au plus).' }),
     octetsMax: z.int(),
     suggestions: suggestionsOutput

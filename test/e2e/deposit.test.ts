@@ -40,7 +40,7 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     const page = await portal().signIn(DEMO_LOGINS.sousTraitant);
     await page.getByRole('link', { name: 'Déposer', exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Déposer une pièce' }).waitFor();
-    await page.getByLabel('Marché').selectOption(DEMO.marcheId);
+    await page.getByLabel('Marché', { exact: true }).selectOption(DEMO.marcheId);
     // Only the sous-traitant's opening cadres are offered, each with its line; the others say why not
     const a9 = page.getByLabel(/^A9 — Facture du sous-traitant/);
     await a9.waitFor();
@@ -65,12 +65,14 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
         'Facture n° FAC-E2E-0042',
         'Date : 14/04/2025',
         `SIRET client : ${DEMO.sirets.serviceFinancier}`,
+        `Engagement juridique : ${DEMO.engagementJuridique}`,
         'Total HT : 2500,00',
         'TVA : 500,00',
         'Total TTC : 3000,00',
       ],
       3,
     );
+    const wrong = await textPdf(['Attachement d’un autre chantier']);
     const storage = storagePosts(page, portal().url);
     await page.getByLabel(/^Fichier principal/).setInputFiles(pdfFile('facture-st.pdf', main));
     await page
@@ -78,32 +80,50 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
       .setInputFiles([
         pdfFile('attachement-1.pdf', await textPdf(['Attachement n° 1 : situation de travaux'])),
         { name: 'releve.csv', mimeType: 'text/csv', buffer: Buffer.from('poste;quantite\nbeton;12\n') },
+        pdfFile('mauvais-chantier.pdf', wrong),
       ]);
     const rows = page.getByTestId('envoi');
-    await eventually(() => rows.filter({ hasText: 'envoyé à 100 %, vérifié' }).count()).toBe(3);
+    await eventually(() => rows.filter({ hasText: 'envoyé à 100 %, vérifié' }).count()).toBe(4);
     expect(
       await page
         .locator('[data-testid=envoi] progress')
         .evaluateAll((els) => els.map((e) => (e as unknown as { value: number }).value)),
-    ).toEqual([100, 100, 100]);
+    ).toEqual([100, 100, 100, 100]);
     // Each file went straight to storage, once
-    expect(storage).toHaveLength(3);
+    expect(storage).toHaveLength(4);
+    // The wrong attachment is removed from the piece: its room comes back, three files stay
+    const withWrong = await reserved(await st(), { dossierId, pieceId });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Retirer mauvais-chantier.pdf' }).click();
+    await eventually(() => page.getByTestId('fichier-retire').textContent()).toContain(
+      'Le fichier mauvais-chantier.pdf est retiré',
+    );
+    await eventually(() => rows.count()).toBe(3);
+    // Its verified size is given back: reserved = before − the attachment's bytes
+    expect(await reserved(await st(), { dossierId, pieceId })).toBe(withWrong - wrong.length);
 
     // The PDF's values, offered as suggestions: the numéro alone first, then all of them
     const suggestions = page.getByTestId('suggestions');
     await eventually(() => suggestions.textContent()).toContain('FAC-E2E-0042');
-    expect(await page.getByTestId('suggestions-destinataire').textContent()).toContain(DEMO.sirets.serviceFinancier);
+    // All five: numéro, date, amounts, and the addressee's SIRET and engagement (checked against the marché)
+    expect(await suggestions.textContent()).toContain(`SIRET du destinataire ${DEMO.sirets.serviceFinancier}`);
+    expect(await suggestions.textContent()).toContain(`engagement juridique ${DEMO.engagementJuridique}`);
     await expectAccessible(page);
     await screenshot(page, 'depot-2-fichiers');
-    await page.getByRole('button', { name: 'Accepter le numéro' }).click();
+    await page.getByRole('button', { name: 'Accepter le numéro', exact: true }).click();
     await eventually(() => page.getByLabel(/^Numéro de la pièce/).inputValue()).toBe('FAC-E2E-0042');
     await page.getByRole('button', { name: 'Accepter toutes les suggestions' }).click();
     await eventually(() => page.getByLabel(/^Montant TTC/).inputValue()).toBe('3000.00');
     expect(await page.getByLabel(/^Montant HT/).inputValue()).toBe('2500.00');
     expect(await page.getByLabel(/^Date de la pièce/).inputValue()).toBe('2025-04-14');
+    // The service financier's SIRET and the MOA's engagement are the marché's: confirmed
+    const confirmed = await page.getByTestId('destinataire-confirme').textContent();
+    expect(confirmed).toContain(`SIRET ${DEMO.sirets.serviceFinancier}`);
+    expect(confirmed).toContain(`engagement juridique ${DEMO.engagementJuridique}`);
 
     await page.getByRole('button', { name: 'Enregistrer en mode Brouillon' }).click();
-    await eventually(() => page.getByRole('status').first().textContent()).toContain(
+    await eventually(() => page.getByRole('status').filter({ hasText: 'Le brouillon n°' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Le brouillon n°' }).textContent()).toContain(
       'Le brouillon n° FAC-E2E-0042 est enregistré',
     );
 

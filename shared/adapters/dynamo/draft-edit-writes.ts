@@ -12,6 +12,8 @@ export interface DraftEdit {
   readonly montants?: unknown;
   readonly datePiece?: string;
   readonly etatAcompte?: unknown;
+  /** The accepted addressee SIRET / engagement number (the whole record, replaced). */
+  readonly addressee?: unknown;
 }
 
 export function draftEditWrites(
@@ -44,6 +46,10 @@ export function draftEditWrites(
   if (edit.etatAcompte !== undefined) {
     sets.push('etatAcompte = :ea');
     values[':ea'] = edit.etatAcompte;
+  }
+  if (edit.addressee !== undefined) {
+    sets.push('addressee = :ad');
+    values[':ad'] = edit.addressee;
   }
   if (edit.datePiece !== undefined) {
     sets.push('datePiece = :d');

@@ -5,6 +5,8 @@ import type { FileRecord, PieceFile, PieceRecord } from '../../domain/pieces';
 import type { Suggestions } from '../../domain/prefill';
 import { ROLES } from '../../domain/roles';
 
+const FILE_STATUSES = ['ATTENDU', 'VERIFIE', 'REFUSE', 'EXPIRE', 'ANNULE', 'RETIRE'] as const;
+
 /**
  * The items of a piece and its files, parsed at the adapter boundary (an item that does not match is a broken
  * record: it fails loudly rather than travelling up half-typed). Extra attributes (keys, index keys) are dropped.
@@ -26,6 +28,7 @@ const pieceItem = z.object({
   montants: montantsSchema.optional(),
   datePiece: calendarDate.optional(),
   etatAcompte: etatAcompteLignesSchema.optional(),
+  addressee: z.object({ siret: z.string().optional(), engagementJuridique: z.string().optional() }).optional(),
   reservedBytes: z.number(),
   fileCount: z.number(),
   mainFileId: z.string().optional(),
@@ -44,7 +47,7 @@ const fileItem = z.object({
   objectKey: z.string(),
   role: z.enum(['MAIN', 'ATTACHMENT']),
   fileName: z.string(),
-  status: z.enum(['ATTENDU', 'VERIFIE', 'REFUSE', 'EXPIRE', 'ANNULE']),
+  status: z.enum(FILE_STATUSES),
   declaredSize: z.number(),
   contentType: z.string(),
   declaredContentType: z.string().optional(),
@@ -60,6 +63,9 @@ const fileItem = z.object({
   suggestions: suggestions.optional(),
   refusal: refusal.optional(),
   supplement: z.boolean().optional(),
+  removedAt: z.string().optional(),
+  removedBy: z.string().optional(),
+  removedFrom: z.enum(FILE_STATUSES).optional(),
 });
 
 const uploadMapping = z.object({ dossierId: z.string(), pieceId: z.string(), fileId: z.string() });

@@ -6,7 +6,14 @@ import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
 import { previousEtatAcompte } from './etat-acompte-cumul';
 import { keys } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
-import { openStatus, pieceRelease, refusedWrites, type VerifiedContent, verifiedWrites } from './piece-writes';
+import {
+  openStatus,
+  pieceRelease,
+  refusedWrites,
+  removalWrites,
+  type VerifiedContent,
+  verifiedWrites,
+} from './piece-writes';
 import { queryAll } from './query';
 import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
@@ -284,6 +291,21 @@ export class PieceStore {
       if (e instanceof ConditionsFailed) return false;
       throw e;
     }
+  }
+
+  /**
+   * The depositor removes a file from its draft at the version it read (piece-writes.ts `removalWrites`): 'REMOVED',
+   * or 'FILE_MOVED' (its status changed meanwhile: read it again) or 'PIECE_REFUSED' (sent, deleted, another version).
+   */
+  removeFile(
+    file: PieceFile,
+    by: { readonly depositorSiret: string; readonly userId: string },
+    expectedVersion: number,
+    now: Date,
+  ): Promise<RecordOutcome | 'REMOVED'> {
+    return this.record(removalWrites(this.table, file, by, expectedVersion, now)).then((o) =>
+      o === 'RECORDED' ? 'REMOVED' : o,
+    );
   }
 
   // ------------------------------------------------------------------------------------------------ verification

@@ -152,3 +152,53 @@ export function pieceRelease(
 export function openStatus(file: Pick<PieceFile, 'supplement'>): 'BROUILLON' | 'ENVOYEE' {
   return file.supplement ? 'ENVOYEE' : 'BROUILLON';
 }
+
+/**
+ * The depositor removes one file from its draft, at the draft's version: [the file → RETIRE (kept, with who and
+ * when, hidden from the draft), the piece → the room the file held given back (its declared size while awaited,
+ * its real size once verified) and its main-file slot freed]. A refused, expired or cancelled file held no room.
+ */
+export function removalWrites(
+  table: string,
+  file: PieceFile,
+  by: { readonly depositorSiret: string; readonly userId: string },
+  expectedVersion: number,
+  now: Date,
+): [TransactItem, TransactItem] {
+  const at = now.toISOString();
+  const fileUpdate: TransactItem = {
+    Update: {
+      TableName: table,
+      Key: keys.pieceFile(file.dossierId, file.pieceId, file.fileId),
+      UpdateExpression: 'SET #status = :retire, removedAt = :now, removedBy = :by, removedFrom = :seen',
+      ConditionExpression: '#status = :seen',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':retire': 'RETIRE', ':now': at, ':by': by.userId, ':seen': file.status },
+    },
+  };
+  const held =
+    file.status === 'ATTENDU' ? file.declaredSize : file.status === 'VERIFIE' ? (file.size ?? file.declaredSize) : 0;
+  const main = held > 0 && file.role === 'MAIN';
+  const versionCheck = expectedVersion === 1 ? '(attribute_not_exists(version) OR version = :v)' : 'version = :v';
+  const pieceUpdate: TransactItem = {
+    Update: {
+      TableName: table,
+      Key: keys.piece(file.dossierId, file.pieceId),
+      UpdateExpression:
+        held > 0
+          ? `SET reservedBytes = reservedBytes - :size, fileCount = fileCount - :one, updatedAt = :now${main ? ' REMOVE mainFileId' : ''}`
+          : 'SET updatedAt = :now',
+      ConditionExpression: `#status = :brouillon AND depositorSiret = :siret AND ${versionCheck}${main ? ' AND mainFileId = :fid' : ''}`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':now': at,
+        ':brouillon': 'BROUILLON',
+        ':siret': by.depositorSiret,
+        ':v': expectedVersion,
+        ...(held > 0 ? { ':size': held, ':one': 1 } : {}),
+        ...(main ? { ':fid': file.fileId } : {}),
+      },
+    },
+  };
+  return [fileUpdate, pieceUpdate];
+}

@@ -7,7 +7,8 @@ export async function downloadUrl(
   input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string },
 ): Promise<{ url: string; expiresAt: string }> {
   const file = await deps.store.file(input.dossierId, input.pieceId, input.fileId);
-  if (!file) {
+  // A file the depositor removed from its draft is no longer part of the piece
+  if (!file || file.status === 'RETIRE') {
     throw new DomainError('FICHIER_INCONNU', `Le fichier ${input.fileId} n'existe pas dans cette pièce.`, 'NOT_FOUND');
   }
   if (file.status !== 'VERIFIE') {

@@ -1,10 +1,12 @@
 import { toFileRecord } from '../../adapters/dynamo/piece-items';
 import { newId } from '../../adapters/ids';
+import { checkSuggestedEngagement, checkSuggestedSiret } from '../../domain/addressee-suggestions';
 import { cadreByCode } from '../../domain/cadres';
 import { parisDateOf } from '../../domain/calendar';
 import { type CadreCode, checkDraftEtatAcompte } from '../../domain/circuits';
 import { MAX_PIECE_BYTES, validatePieceNumber } from '../../domain/documents';
 import { DomainError } from '../../domain/errors';
+import type { Marche } from '../../domain/marche';
 import { checkAmountSigns, checkPieceDate } from '../../domain/piece-inputs';
 import {
   assertDraftOf,
@@ -13,13 +15,14 @@ import {
   checkMontants,
   type DraftPiece,
   type PieceActor,
+  type PieceAddressee,
   type PieceFile,
   type PieceRecord,
   pieceNumberTaken,
   unknownPiece,
 } from '../../domain/pieces';
 import type { Suggestions } from '../../domain/prefill';
-import { suggestedFields } from './suggestions';
+import { type SuggestedFields, suggestedFields } from './suggestions';
 import type { CreateDraftInput, DraftEditInput, PieceDeps } from './types';
 
 /**
@@ -115,8 +118,10 @@ export async function updateDraft(deps: PieceDeps, input: DraftEditInput): Promi
   const lignes = input.etatAcompte ?? piece.etatAcompte;
   const etatAcompte =
     lignes === undefined ? undefined : checkDraftEtatAcompte(piece.cadre, lignes, montants ?? piece.montants);
+  const addressee = acceptedAddressee(piece, fromSuggestions, input.marche);
   const edit = {
     ...(numero !== undefined ? { numero } : {}),
+    ...(addressee !== undefined ? { addressee } : {}),
     ...(montants !== undefined ? { montants } : {}),
     ...(dateInput !== undefined ? { datePiece: checkDate(dateInput) } : {}),
     ...(input.etatAcompte !== undefined ? { etatAcompte } : {}),
@@ -173,13 +178,38 @@ function staleDraft(numero: string, version: number, expected: number | undefine
   return new DomainError('VERSION_PERIMEE', message, 'STALE');
 }
 
+/**
+ * The SIRET / engagement suggestions accepted, each checked against the marché (addressee-suggestions.ts), merged
+ * with those accepted before; undefined when this edit accepts neither.
+ */
+function acceptedAddressee(
+  piece: PieceRecord,
+  accepted: SuggestedFields,
+  marche: Marche | undefined,
+): PieceAddressee | undefined {
+  if (accepted.siretDestinataire === undefined && accepted.engagementJuridique === undefined) return undefined;
+  if (!marche) throw new Error('updateDraft: the marché is needed to check a SIRET or engagement suggestion');
+  return {
+    ...piece.addressee,
+    ...(accepted.siretDestinataire !== undefined
+      ? { siret: checkSuggestedSiret(marche, accepted.siretDestinataire) }
+      : {}),
+    ...(accepted.engagementJuridique !== undefined
+      ? { engagementJuridique: checkSuggestedEngagement(marche, accepted.engagementJuridique) }
+      : {}),
+  };
+}
+
 async function mainSuggestions(deps: PieceDeps, dossierId: string, pieceId: string): Promise<Suggestions | undefined> {
   const files = await deps.store.files(dossierId, pieceId);
   return files.find((f) => f.role === 'MAIN' && f.status === 'VERIFIE')?.suggestions;
 }
 
 export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftPiece {
-  const records = files.map(toFileRecord).sort((a, b) => (a.fileId < b.fileId ? -1 : 1));
+  const all = files.map(toFileRecord).sort((a, b) => (a.fileId < b.fileId ? -1 : 1));
+  // A file the depositor removed stays recorded, out of the draft's list
+  const records = all.filter((f) => f.status !== 'RETIRE');
+  const removed = all.filter((f) => f.status === 'RETIRE');
   const main = records.find((f) => f.role === 'MAIN' && f.status === 'VERIFIE');
   return {
     pieceId: piece.pieceId,
@@ -194,7 +224,17 @@ export function toDraft(piece: PieceRecord, files: readonly PieceFile[]): DraftP
     ...(piece.montants ? { montants: piece.montants } : {}),
     ...(piece.datePiece ? { datePiece: piece.datePiece } : {}),
     ...(piece.etatAcompte ? { etatAcompte: piece.etatAcompte } : {}),
+    ...(piece.addressee ? { addressee: piece.addressee } : {}),
     files: records,
+    ...(removed.length > 0
+      ? {
+          removedFiles: removed.map((f) => ({
+            fileId: f.fileId,
+            fileName: f.fileName,
+            removedAt: f.removedAt ?? '',
+          })),
+        }
+      : {}),
     reservedBytes: piece.reservedBytes,
     maxBytes: MAX_PIECE_BYTES,
     ...(main?.suggestions ? { suggestions: main.suggestions } : {}),

@@ -2,6 +2,7 @@ import { type DraftPiece, type PieceActor, type PieceRecord, unknownPiece } from
 import type { ActResult } from '../decisions';
 import { downloadUrl } from './downloads';
 import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
+import { type RemoveFileInput, removeFile } from './file-removal';
 import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { send } from './sending';
 import { type CompleteInput, completeWithFiles } from './supplements';
@@ -18,6 +19,7 @@ import type {
 import { releaseExpiredReservations, requestUploadForm } from './uploads';
 import { type DocumentVerifier, verifyUpload } from './verification';
 
+export type { RemoveFileInput } from './file-removal';
 export type { StoredFileCheck } from './replacement';
 export type { CompleteInput } from './supplements';
 export * from './types';
@@ -62,6 +64,11 @@ export class PieceService {
     readonly expectedVersion?: number;
   }) {
     return deleteDraft(this.deps, input);
+  }
+
+  /** Removes one file from a draft: its room given back, its object hidden, its record kept (RETIRE). */
+  removeFile(input: RemoveFileInput): Promise<void> {
+    return removeFile(this.deps, input);
   }
 
   requestUploadForm(input: UploadFormInput): Promise<UploadFormResult> {

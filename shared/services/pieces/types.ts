@@ -109,7 +109,13 @@ export type VerificationOutcome =
   | { readonly outcome: 'IGNORE'; readonly reason: string };
 
 /** Which suggestions read in the main PDF the depositor accepts on its draft. */
-export const SUGGESTION_FIELDS = ['numero', 'datePiece', 'montants'] as const;
+export const SUGGESTION_FIELDS = [
+  'numero',
+  'datePiece',
+  'montants',
+  'siretDestinataire',
+  'engagementJuridique',
+] as const;
 export type SuggestionField = (typeof SUGGESTION_FIELDS)[number];
 
 export interface DraftEditInput {
@@ -122,6 +128,8 @@ export interface DraftEditInput {
   readonly etatAcompte?: EtatAcompteLignes;
   /** Suggestions accepted (a field typed as well wins over its suggestion). */
   readonly applySuggestions?: readonly SuggestionField[];
+  /** The draft's marché: an accepted SIRET or engagement suggestion is checked against it. */
+  readonly marche?: Marche;
   /** The version read (If-Match); absent: whatever version is stored. */
   readonly expectedVersion?: number;
 }

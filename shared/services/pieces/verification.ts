@@ -37,9 +37,11 @@ export async function verifyUpload(
       }
       return { outcome: 'IGNORE', reason: 'déjà vérifié' };
     }
-    if (file.status === 'REFUSE' || file.status === 'ANNULE') {
+    if (file.status === 'REFUSE' || file.status === 'ANNULE' || file.status === 'RETIRE') {
+      // Refused, cancelled, or removed from its draft by the depositor: whatever lands under its key is hidden
       await deps.documents.hide(object.key);
-      return { outcome: 'IGNORE', reason: `fichier ${file.status === 'REFUSE' ? 'refusé' : 'annulé'}` };
+      const why = { REFUSE: 'refusé', ANNULE: 'annulé', RETIRE: 'retiré par le déposant' } as const;
+      return { outcome: 'IGNORE', reason: `fichier ${why[file.status]}` };
     }
     const head = await deps.documents.head(object.key, object.versionId);
     if (!head) return { outcome: 'IGNORE', reason: 'objet absent' };

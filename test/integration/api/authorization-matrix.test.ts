@@ -658,7 +658,7 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
     expect(wrong).toEqual([]);
   });
 
-  it('keeps drafts to their structure (list: members; edit, delete: depositors in MODIFICATION); certificates to readers', {
+  it('keeps drafts to their structure (list: members; edit, remove a file, delete: depositors in MODIFICATION); certificates to readers', {
     timeout: 120_000,
   }, async () => {
     const p = platform();
@@ -696,6 +696,19 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
         });
         if (mayEdit(x) ? r.status !== 200 : ok2xx(r)) wrong.push({ what: `${x.key} modifie`, status: r.status });
         if (ok2xx(r)) version++;
+      }
+    }
+    // Removing one of its files: the same depositors (a removal leaves the draft's version as it is)
+    for (const pass of ['refused', 'allowed'] as const) {
+      for (const x of PEOPLE.filter((y) => (pass === 'allowed') === mayEdit(y))) {
+        const r = await call(p, 'DELETE', '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}', {
+          token: x.token,
+          params: { ...params, fichierId: draft.draft.fichiers[0].id },
+          ifMatch: version,
+          idempotencyKey: randomUUID(),
+        });
+        if (mayEdit(x) ? r.status !== 204 : ok2xx(r)) wrong.push({ what: `${x.key} retire`, status: r.status });
+        if (ok2xx(r)) break;
       }
     }
     for (const pass of ['refused', 'allowed'] as const) {

@@ -11,7 +11,15 @@ import type { Brouillon } from './upload';
 
 export type FieldName = 'numero' | 'datePiece' | 'ht' | 'tva' | 'ttc';
 export type Typed = Partial<Record<FieldName, string>>;
-type SuggestionKey = 'numero' | 'datePiece' | 'montants';
+type SuggestionKey = 'numero' | 'datePiece' | 'montants' | 'siretDestinataire' | 'engagementJuridique';
+
+const ACCEPT_LABEL: Record<SuggestionKey, string> = {
+  numero: 'le numéro',
+  datePiece: 'la date',
+  montants: 'les montants',
+  siretDestinataire: 'le SIRET du destinataire',
+  engagementJuridique: 'l’engagement juridique',
+};
 
 export const fieldValue = (draft: Brouillon, typed: Typed, f: FieldName): string =>
   typed[f] ??
@@ -81,6 +89,20 @@ export function Champs(props: {
       where: `page ${s.montantTtc.page}`,
     });
   }
+  // The addressee's SIRET and the engagement number: checked against the marché when accepted (422 otherwise)
+  const confirmed = draft.destinataire;
+  if (s?.siretDestinataire && confirmed?.siret !== s.siretDestinataire.valeur)
+    offers.push({
+      key: 'siretDestinataire',
+      text: `SIRET du destinataire ${s.siretDestinataire.valeur}`,
+      where: `page ${s.siretDestinataire.page}`,
+    });
+  if (s?.engagementJuridique && confirmed?.engagementJuridique !== s.engagementJuridique.valeur)
+    offers.push({
+      key: 'engagementJuridique',
+      text: `engagement juridique ${s.engagementJuridique.valeur}`,
+      where: `page ${s.engagementJuridique.page}`,
+    });
   const fieldError = (f: FieldName) =>
     error instanceof ApiError
       ? (error.fieldMessage(f === 'numero' || f === 'datePiece' ? f : `montants.${f}`) ??
@@ -103,16 +125,14 @@ export function Champs(props: {
                   disabled={props.busy}
                   onClick={() => props.onAccept([o.key])}
                 >
-                  Accepter {o.key === 'numero' ? 'le numéro' : o.key === 'datePiece' ? 'la date' : 'les montants'}
+                  Accepter {ACCEPT_LABEL[o.key]}
                 </button>
               </li>
             ))}
           </ul>
           {s?.siretDestinataire || s?.engagementJuridique ? (
-            <p className="fr-text--sm" data-testid="suggestions-destinataire">
-              Lu aussi :{s.siretDestinataire ? ` SIRET du destinataire ${s.siretDestinataire.valeur}` : ''}
-              {s.engagementJuridique ? ` ; engagement juridique ${s.engagementJuridique.valeur}` : ''}. Le destinataire
-              est celui que désigne le marché : vérifiez que le PDF le nomme bien.
+            <p className="fr-text--sm">
+              Le SIRET et le numéro d’engagement acceptés sont vérifiés : ce doivent être ceux de l’acheteur du marché.
             </p>
           ) : null}
           {offers.length > 1 ? (
@@ -126,11 +146,18 @@ export function Champs(props: {
             </button>
           ) : null}
         </div>
-      ) : (
+      ) : s ? null : (
         <p className="fr-text--sm">
           Aucune valeur lue dans le PDF pour l’instant : elles apparaissent ici une fois le fichier principal vérifié.
         </p>
       )}
+      {confirmed?.siret || confirmed?.engagementJuridique ? (
+        <p className="fr-text--sm" data-testid="destinataire-confirme">
+          Destinataire confirmé d’après le PDF :{confirmed.siret ? ` SIRET ${confirmed.siret}` : ''}
+          {confirmed.siret && confirmed.engagementJuridique ? ' ;' : ''}
+          {confirmed.engagementJuridique ? ` engagement juridique ${confirmed.engagementJuridique}` : ''}.
+        </p>
+      ) : null}
       <div className="ft-fields">
         {(Object.keys(LABELS) as FieldName[]).map((f) => {
           const id = `champ-${f}`;

@@ -2,7 +2,15 @@ import './deposit.css';
 import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
 import { messageOf } from '../api/problem';
 import { formatMo, MAX_FILE_BYTES, refusalBeforeUpload } from './room';
-import { type Brouillon, postToStorage, type RoleFichier, requestForm, sha256Hex, UploadInterrupted } from './upload';
+import {
+  type Brouillon,
+  postToStorage,
+  type RoleFichier,
+  removeFromDraft,
+  requestForm,
+  sha256Hex,
+  UploadInterrupted,
+} from './upload';
 
 /**
  * The files of a draft: the main PDF and the attachments, chosen with the file input or dropped on their zone. Each
@@ -84,6 +92,22 @@ export function Files({
     }
   };
 
+  const [removal, setRemoval] = useState<{ busy?: string; error?: string; done?: string }>({});
+  /** Removes a file from the draft (not the documents of a sent piece): its room comes back, the draft is read again. */
+  const remove = async (fichierId: string, nom: string) => {
+    if (!window.confirm(`Retirer le fichier ${nom} de la pièce ?`)) return;
+    setRemoval({ busy: fichierId });
+    try {
+      await removeFromDraft(draft, fichierId);
+      setUploads((list) => list.filter((u) => u.fichierId !== fichierId));
+      setRemoval({ done: `Le fichier ${nom} est retiré de la pièce ; sa place est rendue.` });
+    } catch (e) {
+      setRemoval({ error: messageOf(e) });
+    }
+    onChanged();
+  };
+  const removable = (st: string | undefined) => !supplement && (st === 'VERIFIE' || st === 'REFUSE');
+
   const add = (files: readonly File[], role: RoleFichier) => {
     let inFlight = uploads.filter((u) => u.phase === 'empreinte').reduce((n, u) => n + u.file.size, 0);
     const added: Upload[] = [];
@@ -128,9 +152,30 @@ export function Files({
       {uploads.length > 0 ? (
         <ul className="ft-uploads" data-testid="envois">
           {uploads.map((u) => (
-            <UploadRow key={u.key} u={u} server={serverFile(u.fichierId)} onRetry={() => void send(u)} />
+            <UploadRow
+              key={u.key}
+              u={u}
+              server={serverFile(u.fichierId)}
+              onRetry={() => void send(u)}
+              onRemove={
+                u.fichierId && removable(serverFile(u.fichierId)?.verification.statut)
+                  ? () => void remove(u.fichierId as string, u.file.name)
+                  : undefined
+              }
+              removing={removal.busy !== undefined}
+            />
           ))}
         </ul>
+      ) : null}
+      {removal.error ? (
+        <p className="fr-error-text" role="alert">
+          {removal.error}
+        </p>
+      ) : null}
+      {removal.done ? (
+        <p className="fr-valid-text" role="status" data-testid="fichier-retire">
+          {removal.done}
+        </p>
       ) : null}
       {rows.length > 0 ? (
         <div className="fr-table fr-table--bordered ft-table-scroll" data-testid="fichiers-piece">
@@ -142,6 +187,7 @@ export function Files({
                 <th scope="col">Rôle</th>
                 <th scope="col">Taille</th>
                 <th scope="col">État</th>
+                {supplement ? null : <th scope="col">Action</th>}
               </tr>
             </thead>
             <tbody>
@@ -154,6 +200,20 @@ export function Files({
                     {STATUT[f.verification.statut]}
                     {f.verification.statut === 'REFUSE' && f.verification.message ? ` : ${f.verification.message}` : ''}
                   </td>
+                  {supplement ? null : (
+                    <td>
+                      {removable(f.verification.statut) ? (
+                        <button
+                          type="button"
+                          className="fr-btn fr-btn--sm fr-btn--tertiary"
+                          disabled={removal.busy !== undefined}
+                          onClick={() => void remove(f.id, f.nom)}
+                        >
+                          Retirer {f.nom}
+                        </button>
+                      ) : null}
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -168,10 +228,15 @@ function UploadRow({
   u,
   server,
   onRetry,
+  onRemove,
+  removing,
 }: {
   u: Upload;
   server: Brouillon['fichiers'][number] | undefined;
   onRetry: () => void;
+  /** Offered once the service verified or refused the file. */
+  onRemove?: () => void;
+  removing: boolean;
 }) {
   const id = useId();
   const verdict = u.phase === 'verification' ? server?.verification : undefined;
@@ -205,6 +270,11 @@ function UploadRow({
       {u.phase === 'interrompu' ? (
         <button type="button" className="fr-btn fr-btn--sm fr-btn--secondary" onClick={onRetry}>
           Réessayer l’envoi de {u.file.name}
+        </button>
+      ) : null}
+      {onRemove ? (
+        <button type="button" className="fr-btn fr-btn--sm fr-btn--tertiary" disabled={removing} onClick={onRemove}>
+          Retirer {u.file.name}
         </button>
       ) : null}
     </li>

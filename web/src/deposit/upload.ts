@@ -35,6 +35,18 @@ export async function requestForm(
   );
 }
 
+/** Removes one file from the draft, at the draft's version: its room is given back, the file leaves the piece. */
+export async function removeFromDraft(draft: Pick<Brouillon, 'dossierId' | 'id' | 'version'>, fichierId: string) {
+  unwrap(
+    await api.DELETE('/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}', {
+      params: {
+        path: { dossierId: draft.dossierId, pieceId: draft.id, fichierId },
+        header: { 'If-Match': `"${draft.version}"`, 'Idempotency-Key': crypto.randomUUID() },
+      },
+    }),
+  );
+}
+
 export class UploadInterrupted extends Error {
   override readonly name = 'UploadInterrupted';
 }

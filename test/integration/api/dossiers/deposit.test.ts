@@ -176,6 +176,159 @@ describe('drafts: list, edit, delete', () => {
     expect([403, 404]).toContain(foreign.status);
   });
 
+  it('accepts the PDF’s addressee SIRET and engagement when they are the marché’s, refuses others without writing', async () => {
+    const w = world();
+    const st = w.as.sousTraitant;
+    // Addressed to the MOE (a marché acteur, not its buyer) with an engagement the marché does not record
+    const wrong = await w.draft(st, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      cadre: 'A9',
+      numero: 'BR-DEST-1',
+      pdfLines: ['Facture n° FAC-DEST-1', `SIRET client : ${DEMO.sirets.moe}`, 'Engagement juridique : EJ-2024-999'],
+    });
+    const wrongPath = `/v1/dossiers/${wrong.dossierId}/pieces/${wrong.pieceId}`;
+    expect((await st.get(wrongPath)).body.suggestions.siretDestinataire.valeur).toBe(DEMO.sirets.moe);
+    const badSiret = await st.call('PATCH', wrongPath, {
+      body: { appliquerSuggestions: ['siretDestinataire'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-1',
+    });
+    expect(badSiret.status).toBe(422);
+    expect(badSiret.headers.get('content-type')).toContain(PROBLEM);
+    expect(badSiret.body.code).toBe('SIRET_DESTINATAIRE_HORS_MARCHE');
+    expect(badSiret.body.detail).toContain(DEMO.sirets.moa);
+    const badEngagement = await st.call('PATCH', wrongPath, {
+      body: { appliquerSuggestions: ['engagementJuridique'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-2',
+    });
+    expect(badEngagement.status).toBe(422);
+    expect(badEngagement.body.code).toBe('ENGAGEMENT_DIFFERENT_DU_MARCHE');
+    expect(badEngagement.body.detail).toContain(DEMO.engagementJuridique);
+    // « Accepter toutes » with one wrong value writes none of them: same version, same number
+    const all = await st.call('PATCH', wrongPath, {
+      body: { appliquerSuggestions: ['numero', 'siretDestinataire'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-3',
+    });
+    expect(all.status).toBe(422);
+    const unchanged = await st.get(wrongPath);
+    expect(unchanged.version).toBe(1);
+    expect(unchanged.body.numero).toBe('BR-DEST-1');
+    expect(unchanged.body.destinataire).toBeUndefined();
+
+    // The marché's buyer (the MOA) and its engagement number: accepted one by one, then kept together
+    const right = await w.draft(st, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      cadre: 'A9',
+      numero: 'BR-DEST-2',
+      pdfLines: [`SIRET client : ${DEMO.sirets.moa}`, `N° d'engagement juridique : ${DEMO.engagementJuridique}`],
+    });
+    const rightPath = `/v1/dossiers/${right.dossierId}/pieces/${right.pieceId}`;
+    const siret = await st.call('PATCH', rightPath, {
+      body: { appliquerSuggestions: ['siretDestinataire'] },
+      ifMatch: 1,
+      idempotencyKey: 'dest-4',
+    });
+    expect(siret.status, JSON.stringify(siret.body)).toBe(200);
+    expect(siret.body.destinataire).toEqual({ siret: DEMO.sirets.moa });
+    const engagement = await st.call('PATCH', rightPath, {
+      body: { appliquerSuggestions: ['engagementJuridique'] },
+      ifMatch: 2,
+      idempotencyKey: 'dest-5',
+    });
+    expect(engagement.status, JSON.stringify(engagement.body)).toBe(200);
+    expect(engagement.body.destinataire).toEqual({
+      siret: DEMO.sirets.moa,
+      engagementJuridique: DEMO.engagementJuridique,
+    });
+    expect(engagement.version).toBe(3);
+  });
+
+  it('removes one file from a draft at the version read: its room given back, its file hidden, its trace kept', async () => {
+    const w = world();
+    const st = w.as.sousTraitant;
+    const d = await w.draft(st, `/v1/marches/${DEMO.marcheId}/pieces`, { cadre: 'A9', numero: 'BR-RET-1' });
+    const path = `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`;
+    const main = d.draft.fichiers[0];
+    // A verified attachment, and an attachment's form taken and never used (5 000 bytes reserved)
+    const annexe = await textPdf(['Attachement n° 1']);
+    const annexeForm = await st.post(`${path}/fichiers`, {
+      nom: 'attachement.pdf',
+      taille: annexe.length,
+      type: 'application/pdf',
+      role: 'ANNEXE',
+      sha256: sha256Hex(annexe),
+    });
+    expect(await postForm(annexeForm.body, annexe, 'attachement.pdf')).toBeLessThan(300);
+    const unused = await st.post(`${path}/fichiers`, {
+      nom: 'plan.pdf',
+      taille: 5000,
+      type: 'application/pdf',
+      role: 'ANNEXE',
+    });
+    expect(unused.status).toBe(201);
+    await w.platform.settle();
+    const before = await st.get(path);
+    // main + attachment (real sizes, verified) + 5 000 declared
+    expect(before.body.octetsReserves).toBe(main.taille + annexe.length + 5000);
+    const file = (id: string) => `${path}/fichiers/${id}`;
+
+    // Without If-Match: 428; at a version that is not the draft's: 412; another structure: not theirs
+    expect((await st.call('DELETE', file(annexeForm.body.fichierId), { idempotencyKey: 'ret-0' })).status).toBe(428);
+    const stale = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 7, idempotencyKey: 'ret-1' });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toContain(PROBLEM);
+    const foreign = await w.as.mandataire.call('DELETE', file(annexeForm.body.fichierId), {
+      ifMatch: 1,
+      idempotencyKey: 'ret-2',
+    });
+    expect([403, 404]).toContain(foreign.status);
+    expect((await st.get(path)).body.octetsReserves).toBe(before.body.octetsReserves);
+
+    // The verified attachment: removed, its bytes given back, no longer served, traced
+    const removed = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-3' });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(204);
+    const replay = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-3' });
+    expect(replay.status).toBe(204);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const again = await st.call('DELETE', file(annexeForm.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-4' });
+    expect(again.status).toBe(404);
+    expect(again.body.code).toBe('FICHIER_INCONNU');
+    let after = await st.get(path);
+    expect(after.body.octetsReserves).toBe(main.taille + 5000);
+    expect(after.body.fichiers.map((f: { id: string }) => f.id)).not.toContain(annexeForm.body.fichierId);
+    expect(after.body.fichiersRetires).toEqual([
+      { id: annexeForm.body.fichierId, nom: 'attachement.pdf', retireLe: expect.any(String) },
+    ]);
+    expect(after.version).toBe(1);
+    expect((await st.get(`${file(annexeForm.body.fichierId)}/telechargement`)).status).toBe(404);
+
+    // The unused form: its 5 000 bytes given back; what it uploads later is hidden on arrival
+    expect((await st.call('DELETE', file(unused.body.fichierId), { ifMatch: 1, idempotencyKey: 'ret-5' })).status).toBe(
+      204,
+    );
+    expect(await postForm(unused.body, await textPdf(['Plan']), 'plan.pdf')).toBeLessThan(300);
+    await w.platform.settle();
+    after = await st.get(path);
+    expect(after.body.octetsReserves).toBe(main.taille);
+    expect(after.body.fichiers).toHaveLength(1);
+
+    // The main file: removed, the piece cannot be sent until a new one is verified, which it may then take
+    expect((await st.call('DELETE', file(main.id), { ifMatch: 1, idempotencyKey: 'ret-6' })).status).toBe(204);
+    expect((await st.get(path)).body.octetsReserves).toBe(0);
+    const send = await st.post(`${path}/envoyer`, {});
+    expect(send.status).toBe(409);
+    expect(send.body.code).toBe('FICHIER_PRINCIPAL_MANQUANT');
+    const pdf = await textPdf(['Facture n° BR-RET-1']);
+    const mainAgain = await st.post(`${path}/fichiers`, {
+      nom: 'facture.pdf',
+      taille: pdf.length,
+      type: 'application/pdf',
+      role: 'PRINCIPAL',
+      sha256: sha256Hex(pdf),
+    });
+    expect(mainAgain.status).toBe(201);
+  });
+
   it('deletes a draft at the version read: its number freed, its reservation gone, its files hidden', async () => {
     const w = world();
     const st = w.as.sousTraitant;
