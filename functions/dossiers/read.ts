@@ -132,9 +132,17 @@ export const lireHistorique = httpHandler({
             record.state.pieces.map((p) => p.id),
           )
         : undefined;
-    return ok(historiqueJson(record.dossierId, record.events, verifyTrail(record.events), files), {
-      etag: record.version,
-    });
+    return ok(
+      historiqueJson(
+        record.dossierId,
+        record.events,
+        verifyTrail(record.events, { seq: record.lastEventSeq, hash: record.lastEventHash }),
+        files,
+      ),
+      {
+        etag: record.version,
+      },
+    );
   },
 });
 

@@ -57,8 +57,15 @@ export type TrailVerification =
   | { ok: true; length: number; lastHash: string }
   | { ok: false; brokenAtSeq: number; reason: string };
 
-/** Recomputes the chain; reports the first event whose hash or link does not match. */
-export function verifyTrail(events: readonly ChainedEvent[]): TrailVerification {
+/**
+ * Recomputes the chain; reports the first event whose hash or link does not match. With `head` (the last event's
+ * number and hash as the dossier's own item records them at every write), events removed from the end of the chain
+ * are found too: a chain that stops short of its recorded head is broken at the first missing number.
+ */
+export function verifyTrail(
+  events: readonly ChainedEvent[],
+  head?: { readonly seq: number; readonly hash: string },
+): TrailVerification {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   for (const e of events) {
@@ -70,6 +77,20 @@ export function verifyTrail(events: readonly ChainedEvent[]): TrailVerification 
       return { ok: false, brokenAtSeq: e.seq, reason: 'contenu modifié (hash)' };
     prev = hash;
     expectedSeq++;
+  }
+  if (head && head.seq > events.length) {
+    return {
+      ok: false,
+      brokenAtSeq: events.length + 1,
+      reason: `événements ${events.length + 1} à ${head.seq} manquants (le dossier en enregistre ${head.seq})`,
+    };
+  }
+  if (head && head.seq === events.length && head.hash !== prev) {
+    return {
+      ok: false,
+      brokenAtSeq: head.seq,
+      reason: 'dernier événement différent de celui enregistré par le dossier',
+    };
   }
   return { ok: true, length: events.length, lastHash: prev };
 }

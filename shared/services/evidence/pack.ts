@@ -74,7 +74,7 @@ export async function buildEvidencePack(
 ): Promise<EvidencePack> {
   const now = deps.clock.now();
   const view = await deps.dossiers.currentClockView(record);
-  const verification = verifyTrail(record.events);
+  const verification = verifyTrail(record.events, { seq: record.lastEventSeq, hash: record.lastEventHash });
   const state = record.state;
   const pieceItems = (record.pieces ?? []) as { sk?: string; certificat?: string }[];
   const certificateOf = (pieceId: string) => pieceItems.find((p) => p.sk === `PIECE#${pieceId}`)?.certificat;
