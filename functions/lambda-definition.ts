@@ -1,7 +1,7 @@
 import type { RoutedHandler, RouteHandler } from '../shared/http/router';
 
 /** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
-export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue';
+export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue' | 'token';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,6 +23,8 @@ export interface LambdaDefinition {
     readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
     /** `resume`: start, and describe and stop the executions (the scheduled resume, shared/services/resume.ts). */
     readonly stateMachines?: 'start' | 'callback' | 'startAndCallback' | 'resume';
+    /** Creates the technical accounts' app clients of the user pool and renews their secrets (Api construct). */
+    readonly machineClients?: boolean;
   };
   /** `schedule` functions: when EventBridge Scheduler runs them (a Scheduler `cron(…)`/`rate(…)` expression). */
   readonly schedule?: { readonly expression: string; readonly timeZone?: string };

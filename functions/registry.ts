@@ -7,8 +7,10 @@
  * - `s3` functions receive the bucket's ObjectCreated notifications.
  * - `schedule` functions are run by EventBridge Scheduler on their `schedule` (on AWS only).
  * - `queue` functions read an SQS queue that a construct wires to them (on AWS only).
+ * - `token` functions are the Cognito user pool's token hook, wired by the Api construct (on AWS only).
  */
 import { API_LAMBDAS } from './api/lambdas';
+import { AUTH_LAMBDAS } from './auth/lambdas';
 import { DOCUMENT_LAMBDAS } from './documents/lambdas';
 import { DOSSIER_LAMBDAS } from './dossiers/lambdas';
 import { handler as healthHandler } from './http/health';
@@ -42,6 +44,7 @@ export const LAMBDAS = {
   ...DOSSIER_LAMBDAS,
   ...RATE_LAMBDAS,
   ...NOTIFICATION_LAMBDAS,
+  ...AUTH_LAMBDAS,
 } as const satisfies Record<string, LambdaDefinition>;
 
 export type LambdaKey = keyof typeof LAMBDAS;

@@ -21,7 +21,7 @@ export const API_LAMBDAS = {
     kind: 'http',
     description: 'Structures, services, espaces, changement de SIRET, compte technique, rattachements',
     routes: httpRoutes(structures),
-    access: { table: 'readWrite' },
+    access: { table: 'readWrite', machineClients: true },
     // scrypt of the technical password (N = 16384) needs memory and a little CPU
     memoryMb: 512,
   },

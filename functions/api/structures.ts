@@ -14,6 +14,7 @@ import {
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
+import { renouvelerClientTechnique } from './compte-technique';
 import { modifierService, modifierStructure, verifierSiret } from './gestion';
 import { addService, STALE_RESPONSE, services } from './lib';
 import {
@@ -233,6 +234,7 @@ export const handler = route(
     activerEspace,
     changerSiret,
     changerMotDePasseTechnique,
+    renouvelerClientTechnique,
     listerMembres,
     demanderRattachement,
     decider,

@@ -1,8 +1,9 @@
-import { CfnOutput, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Functions } from './functions';
@@ -41,7 +42,19 @@ export interface ApiProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Cognito user pool deletion protection (default: true). */
   readonly deletionProtection?: boolean;
+  /**
+   * Prefix of the user pool's Cognito domain, where the technical accounts ask for their tokens (unique in the
+   * region; default: derived from the construct's path).
+   */
+  readonly tokenDomainPrefix?: string;
 }
+
+/**
+ * The audience the token hook writes into the technical accounts' access tokens (their clients are created at run
+ * time, so the authorizer cannot list their ids), and the resource server of their one scope.
+ */
+export const TECHNICAL_API_AUDIENCE = 'factures-travaux-api';
+export const TECHNICAL_SCOPE_NAME = 'api';
 
 /**
  * The HTTP API: one route per registry route, a JWT authorizer on every non-public route, CORS, throttling and
@@ -52,6 +65,8 @@ export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly userPool?: cognito.UserPool;
   readonly userPoolClient?: cognito.UserPoolClient;
+  /** Where the technical accounts' clients get their tokens (client credentials), with the user pool. */
+  readonly tokenDomain?: cognito.UserPoolDomain;
   readonly authorizer: HttpJwtAuthorizer;
   readonly accessLogs: logs.LogGroup;
   /** The external issuer, when one replaces the user pool. */
@@ -110,7 +125,8 @@ export class Api extends Construct {
         refreshTokenValidity: Duration.days(1),
       });
       issuer = this.userPool.userPoolProviderUrl;
-      audience = [this.userPoolClient.userPoolClientId];
+      audience = [this.userPoolClient.userPoolClientId, TECHNICAL_API_AUDIENCE];
+      this.tokenDomain = this.technicalClients(this.userPool, props);
     }
     this.audiences.push(...audience);
     // Resolved at synthesis, so that clients created later (the portal's) can be accepted too.
@@ -201,6 +217,50 @@ export class Api extends Construct {
     new CfnOutput(this, 'Url', { value: this.httpApi.apiEndpoint });
     new CfnOutput(this, 'JwtIssuer', { value: issuer });
     if (this.userPoolClient) new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  /**
+   * The technical accounts' machine-to-machine access (docs/rules/structures.md#technical-account): a resource
+   * server with one scope, the pool's domain for the token endpoint, the token hook (event V3_0, which covers the
+   * client credentials grant) and, for the function that manages the clients, their rights on this pool only.
+   */
+  private technicalClients(pool: cognito.UserPool, props: ApiProps): cognito.UserPoolDomain {
+    const scope = new cognito.ResourceServerScope({
+      scopeName: TECHNICAL_SCOPE_NAME,
+      scopeDescription: 'Accès à l’API par le compte technique d’une structure',
+    });
+    const server = pool.addResourceServer('TechnicalApi', { identifier: TECHNICAL_API_AUDIENCE, scopes: [scope] });
+    const prefix =
+      props.tokenDomainPrefix ??
+      `ft-${Names.uniqueResourceName(this, { maxLength: 40, separator: '-' })}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '');
+    const domain = pool.addDomain('TokenDomain', { cognitoDomain: { domainPrefix: prefix } });
+    for (const [key, fn] of props.functions.entries()) {
+      const def = props.functions.definition(key);
+      if (def.kind === 'token') {
+        pool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn, cognito.LambdaVersion.V3_0);
+        fn.addEnvironment('API_AUDIENCE', TECHNICAL_API_AUDIENCE);
+      }
+      if (def.access?.machineClients) {
+        fn.addEnvironment('USER_POOL_ID', pool.userPoolId);
+        fn.addEnvironment('TECHNICAL_TOKEN_URL', `${domain.baseUrl()}/oauth2/token`);
+        fn.addEnvironment('TECHNICAL_SCOPE', `${server.userPoolResourceServerId}/${TECHNICAL_SCOPE_NAME}`);
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: [
+              'cognito-idp:CreateUserPoolClient',
+              'cognito-idp:AddUserPoolClientSecret',
+              'cognito-idp:ListUserPoolClientSecrets',
+              'cognito-idp:DeleteUserPoolClientSecret',
+            ],
+            resources: [pool.userPoolArn],
+          }),
+        );
+      }
+    }
+    new CfnOutput(this, 'TechnicalTokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
+    return domain;
   }
 
   /** Accepts the tokens of one more client of the user pool (its `client_id` claim, or `aud`). */

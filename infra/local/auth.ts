@@ -51,6 +51,26 @@ export class LocalAuth {
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
+  /**
+   * An access token of a technical account's machine client, shaped like the user pool's for the client credentials
+   * grant (`sub` = `client_id`, `token_use` access, the scope) with what the token hook adds: the account's login in
+   * `compte_technique`. One hour, like the clients' tokens on AWS.
+   */
+  async issueClientToken(clientId: string, login: string, scope: string): Promise<LocalToken> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = now + 3600;
+    const token = await new SignJWT({ client_id: clientId, token_use: 'access', scope, compte_technique: login })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setSubject(clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .setJti(randomBytes(12).toString('hex'))
+      .sign(this.secret);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
   /** The claims as the API Gateway JWT authorizer hands them over, or undefined when the token is refused. */
   async verify(
     authorization: string | undefined,

@@ -43,6 +43,11 @@ export interface GatewayOptions {
     password: string,
   ) => Promise<{ readonly userId: string } | { readonly code: string; readonly message: string }>;
   readonly maxBodyBytes?: number;
+  /**
+   * The token endpoint of the technical accounts' machine clients (`POST /_local/oauth2/token`, client credentials),
+   * standing in for the user pool's (infra/local/client-token.ts).
+   */
+  readonly clientToken?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
   /** Serves the portal (the built web app) for paths outside the API; false when the request is not its own. */
   readonly portal?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean>;
   /** The platform's own pages under `/_local/` (the local inbox); false when the request is not theirs. */
@@ -126,7 +131,7 @@ function apiGatewayTime(d: Date): string {
  * The gateway's own refusals, in the API's format (RFC 9457 problem+json, stable code, French detail), so that a
  * client handles them like the handlers' own: unknown route, missing token, malformed path, body too large.
  */
-function problem(
+export function problem(
   res: http.ServerResponse,
   status: number,
   code: string,
@@ -585,6 +590,9 @@ export function createGatewayHandler(options: GatewayOptions): http.RequestListe
         }
         if (url.pathname === '/_local/clock' && method === 'POST') return await moveClock(req, res);
         if (url.pathname === '/_local/login' && method === 'POST') return await login(req, res);
+        if (url.pathname === '/_local/oauth2/token' && method === 'POST' && options.clientToken) {
+          return await options.clientToken(req, res);
+        }
         await route(req, res, url);
       } catch (error) {
         if (res.headersSent) {

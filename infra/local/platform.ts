@@ -21,6 +21,7 @@ import type { FacturesTravauxStack } from '../stack';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
 import { buildLocalModel, type HttpCors, type LocalModel } from './cdk-model';
+import { clientTokenEndpoint, LocalMachineClients } from './client-token';
 import { saveClockOffset, startingClockOffset } from './clock-store';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import { PlatformError, portBusy } from './errors';
@@ -199,7 +200,10 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   // Handlers take their services from the composition root: they run on this platform's clock, and every one of
   // them (loaded on first call) talks to the local Step Functions
   installWorkflow(stepFunctionsWorkflow);
-  overrideContext({ clock });
+  // The technical accounts' machine clients, their token endpoint on this gateway (its address once it listens)
+  let gatewayUrl = 'http://127.0.0.1';
+  const machineClients = new LocalMachineClients(() => gatewayUrl);
+  overrideContext({ clock, machineClients });
   const activity = new Activity();
   const timers = new VirtualTimers(clock, activity);
   const auth = new LocalAuth(localJwtSecret(dataDir), clock);
@@ -253,6 +257,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         const user = await documentClient.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: keys.user(userId) }));
         return user.Item ? userId : undefined;
       },
+      clientToken: clientTokenEndpoint({ auth, clock, service: () => serviceContext().technicalClients }),
       signInTechnical: async (login, password) => {
         if (!documentClient) return { code: 'PLATEFORME_EN_DEMARRAGE', message: 'La plateforme démarre encore.' };
         try {
@@ -306,6 +311,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     }
     components.gateway = 'ok';
     const url = `http://127.0.0.1:${port}`;
+    gatewayUrl = url;
     options.onGatewayListening?.(url);
 
     // The JVM is the long pole (~2-3 s): start it first, build the rest meanwhile.
@@ -482,6 +488,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       // Handlers and tasks send through it, and tell it of each reminder armed
       overrideContext({
         clock,
+        machineClients,
         mailer: mail.mailer,
         mailQueue: mail.queue,
         onReminderArmed: mail.reminderArmed,

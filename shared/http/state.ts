@@ -83,6 +83,12 @@ function identityOf(event: HttpEvent | undefined): Identity | null {
     ?.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) return null;
+  // A technical account's machine-to-machine token (client credentials: `sub` is the client): the issuer's token
+  // hook names the account in `compte_technique` (docs/rules/structures.md#technical-account).
+  const technical = claims?.compte_technique;
+  if (typeof technical === 'string' && technical.length > 0 && claims?.client_id === sub) {
+    return { userId: technical, loginAddress: null };
+  }
   const email = claims?.email;
   return { userId: sub, loginAddress: typeof email === 'string' && email.length > 0 ? email : null };
 }

@@ -70,6 +70,9 @@ export const compteTechnique = z
     login: z.string(),
     motDePasseModifieLe: iso,
     expireLe: iso.meta({ description: 'Le mot de passe doit être changé avant cet instant (424 jours).' }),
+    clientId: z.string().optional().meta({
+      description: 'Client machine à machine (OAuth 2, client credentials) du compte technique, s’il existe.',
+    }),
   })
   .meta({ id: 'CompteTechnique', description: 'Compte technique (API) de la structure ; jamais son mot de passe.' });
 
@@ -213,6 +216,7 @@ export function toCompteTechniqueJson(a: TechnicalAccount): z.output<typeof comp
     login: a.login,
     motDePasseModifieLe: a.passwordChangedAt.toISOString(),
     expireLe: passwordExpiresAt(a).toISOString(),
+    ...(a.clientId ? { clientId: a.clientId } : {}),
   };
 }
 

@@ -147,7 +147,7 @@ export async function resetTechnicalPassword(
 }
 
 /** The GP's notice of this password, armed 30 days before it expires; it replaces the previous password's. */
-function technicalPasswordNoticeWrite(outbox: OutboxStore, account: TechnicalAccount): WriteOp {
+export function technicalPasswordNoticeWrite(outbox: OutboxStore, account: TechnicalAccount): WriteOp {
   return {
     item: outbox.technicalPasswordNoticeItem({
       siret: account.siret,

@@ -6,6 +6,7 @@ import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
+import { MachineClientStore } from '../adapters/dynamo/machine-client-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
 import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
 import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
@@ -15,6 +16,7 @@ import { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
 import { currentLogger } from '../adapters/logger';
+import type { MachineClients } from '../adapters/machine-clients';
 import type { MailPort, MailQueue } from '../adapters/mail';
 import { bucketName, type StorageClient, uploadPrefix } from '../adapters/s3';
 import type { WorkflowPort } from '../adapters/workflow';
@@ -27,6 +29,7 @@ import { MarcheService } from './marche-service';
 import { DossierNotifications } from './notifications/dossier-notifications';
 import { NotificationService } from './notifications/notification-service';
 import { StructureAdministration } from './structure-admin';
+import { TechnicalClientService } from './technical-client';
 
 /**
  * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
@@ -60,6 +63,11 @@ export interface Infrastructure {
   readonly portalUrl?: string;
   /** Told of each reminder armed (the embedded platform sets a timer on its clock). */
   readonly onReminderArmed?: (dueAt: Date) => void;
+  /**
+   * The technical accounts' machine clients put in place (the embedded platform's); else the function that
+   * manages them builds the Cognito user pool's from its environment (so no other bundle carries that client).
+   */
+  readonly machineClients?: MachineClients;
 }
 
 export interface Stores {
@@ -79,6 +87,8 @@ export interface Stores {
   readonly inbox: InboxStore;
   readonly ecbRates: EcbRateStore;
   readonly operators: OperatorStore;
+  /** Technical accounts' machine-to-machine clients → their accounts. */
+  readonly machineClients: MachineClientStore;
 }
 
 export interface ServiceContext {
@@ -93,6 +103,8 @@ export interface ServiceContext {
   readonly marches: MarcheService;
   readonly notifications: NotificationService;
   readonly ecbRates: EcbRateService;
+  /** The technical accounts' machine-to-machine clients: renewal by the GP, token issuance checks. */
+  readonly technicalClients: TechnicalClientService;
 }
 
 /** Builds every store and service on `infra` (each on first use). */
@@ -115,6 +127,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
     inbox: () => new InboxStore(infra.dynamo, infra.tableName),
     ecbRates: () => new EcbRateStore(infra.dynamo, infra.tableName),
     operators: () => new OperatorStore(infra.dynamo, infra.tableName),
+    machineClients: () => new MachineClientStore(infra.dynamo, infra.tableName),
   });
   const ctx: ServiceContext = lazyObject<ServiceContext>({
     infra: () => infra,
@@ -137,6 +150,13 @@ export function createContext(infra: Infrastructure): ServiceContext {
     marches: () => new MarcheService(stores.marches, stores.identity),
     notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
     ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
+    technicalClients: () =>
+      new TechnicalClientService({
+        identity: stores.identity,
+        clients: stores.machineClients,
+        provider: infra.machineClients,
+        outbox: stores.outbox,
+      }),
   });
   return ctx;
 }
@@ -175,6 +195,7 @@ export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infr
     mailer: parts.mailer,
     portalUrl: parts.portalUrl,
     onReminderArmed: parts.onReminderArmed,
+    machineClients: parts.machineClients,
   };
 }
 

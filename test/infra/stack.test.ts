@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
+import { TECHNICAL_API_AUDIENCE } from '../../infra/constructs/api';
 import type { FacturesTravauxStack } from '../../infra/stack';
 import { FIXTURE_REGISTRY } from './fixtures/registry';
 import { cleanupApps, makeFixtureStack, makeStack } from './helpers';
@@ -346,7 +347,8 @@ describe('Api', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
-        Audience: [clientRef(stack.api.userPoolClient), clientRef(stack.portal.client)],
+        // the technical accounts' tokens carry the API's audience, written by the token hook
+        Audience: [clientRef(stack.api.userPoolClient), TECHNICAL_API_AUDIENCE, clientRef(stack.portal.client)],
       },
     });
     // The portal's bearer is its ID token (the one carrying the e-mail the API knows a person by): it has no OAuth
@@ -360,6 +362,40 @@ describe('Api', () => {
       MfaConfiguration: 'ON',
       AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
     });
+  });
+
+  it('lets technical accounts get tokens by client credentials: scope, domain, V3 token hook, rights on the pool', () => {
+    const poolId = stack.getLogicalId(stack.api.userPool?.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: TECHNICAL_API_AUDIENCE,
+      Scopes: [Match.objectLike({ ScopeName: 'api' })],
+      UserPoolId: { Ref: poolId },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { UserPoolId: { Ref: poolId } });
+    const hook = stack.getLogicalId(stack.functions.get('tokenHook').node.defaultChild as never);
+    // event V3_0: the only version whose hook runs for the client credentials grant
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [hook, 'Arn'] }, LambdaVersion: 'V3_0' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ API_AUDIENCE: TECHNICAL_API_AUDIENCE }) },
+    });
+    // the function that manages the clients may create them and change their secrets, on this pool only
+    const managing = statementsOf(template, stack, 'dossiers').filter((st) =>
+      actionsOf([st]).some((a) => a.startsWith('cognito-idp:')),
+    );
+    expect(actionsOf(managing).sort()).toEqual([
+      'cognito-idp:AddUserPoolClientSecret',
+      'cognito-idp:CreateUserPoolClient',
+      'cognito-idp:DeleteUserPoolClientSecret',
+      'cognito-idp:ListUserPoolClientSecrets',
+    ]);
+    expect(managing.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [poolId, 'Arn'] }]);
+    // no other function touches the pool
+    for (const [key] of stack.functions.entries()) {
+      if ((key as string) === 'dossiers') continue;
+      expect(actionsOf(statementsOf(template, stack, key)).filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+    }
   });
 
   it('validates JWTs of any OIDC issuer by configuration, without a user pool', () => {

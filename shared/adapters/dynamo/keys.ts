@@ -79,6 +79,8 @@ export const keys = {
   }),
   uniqueLogin: (loginAddress: string): Keys => ({ pk: `UNIQ#LOGIN#${loginAddress.toLowerCase()}`, sk: 'UNIQ' }),
   uniqueSiret: (siret: string): Keys => ({ pk: `UNIQ#SIRET#${siret}`, sk: 'UNIQ' }),
+  /** A technical account's machine-to-machine client (OAuth 2 client credentials) → its account. */
+  machineClient: (clientId: string): Keys => ({ pk: `TECHCLIENT#${clientId}`, sk: 'TECHCLIENT' }),
   idempotency: (scope: string, key: string): Keys => ({ pk: `IDEMP#${scope}#${key}`, sk: 'IDEMP' }),
 } as const;
 

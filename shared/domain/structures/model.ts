@@ -81,5 +81,8 @@ export function recordPrincipalChange(structure: Structure, change: PrincipalCha
 export interface TechnicalAccount {
   readonly siret: string;
   readonly login: string;
+  /** When its credential (password, or the machine client's secret) last changed: the 424 days run from here. */
   readonly passwordChangedAt: Date;
+  /** Its machine-to-machine client (OAuth 2 client credentials), once the GP has created one. */
+  readonly clientId?: string;
 }

@@ -50,6 +50,20 @@ export function resetTechnicalPassword(
   return { ...account, passwordChangedAt: now };
 }
 
+/**
+ * Only the GP renews the technical account's machine-to-machine client (created on first renewal, its secret
+ * replaced on the next ones): like a new password, it restarts the 424 days. Chorus Pro: compte technique
+ */
+export function renewTechnicalClient(
+  account: TechnicalAccount,
+  actor: Membership,
+  clientId: string,
+  now: Date,
+): TechnicalAccount {
+  assertPrincipalOf(actor, account.siret);
+  return { ...account, clientId, passwordChangedAt: now };
+}
+
 /** The instant from which the password is expired: 424 × 24 h after its last change. */
 export function passwordExpiresAt(account: TechnicalAccount): Date {
   return new Date(account.passwordChangedAt.getTime() + TECHNICAL_PASSWORD_MAX_AGE_DAYS * DAY_MS);

@@ -631,6 +631,13 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
           }),
         expect: 200,
       },
+      {
+        what: `client technique ${siret}`,
+        allowed: (x: Persona) => isGp(x, siret),
+        run: (x: Persona) =>
+          call(p, 'POST', '/v1/structures/{siret}/compte-technique/client', { token: x.token, params: { siret } }),
+        expect: 200,
+      },
     ]);
     // docs/rules/structures.md#managers: an account is deactivated by the person itself or by the platform's
     // operators (the administration); no persona is an operator, and no manager deactivates its members' accounts

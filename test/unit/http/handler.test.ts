@@ -276,12 +276,24 @@ describe('httpHandler', () => {
     // The claims API Gateway's JWT authorizer hands over for each of Cognito's two tokens (same user, same client)
     const idToken = { sub, token_use: 'id', aud: 'portail-client', email: 'marie.durand@example.fr' };
     const accessToken = { sub, token_use: 'access', client_id: 'portail-client', scope: 'openid email' };
-    for (const claims of [idToken, accessToken]) {
+    // A technical account's client credentials token: `sub` is the client, the token hook names the account
+    const machine = {
+      sub: '3n4f8q2l0vexample',
+      client_id: '3n4f8q2l0vexample',
+      token_use: 'access',
+      scope: 'factures-travaux-api/api',
+      compte_technique: 'TECH_53819959700013',
+    };
+    // The same claim in a person's token (client ≠ sub) names nobody
+    const forged = { ...accessToken, compte_technique: 'TECH_53819959700013' };
+    for (const claims of [idToken, accessToken, machine, forged]) {
       const call = httpEvent({ method: 'GET', path: '/v1/qui-suis-je', claims });
       expect((await whoami(call, lambdaContext())).statusCode).toBe(200);
     }
     expect(seen).toEqual([
       { userId: sub, loginAddress: 'marie.durand@example.fr' },
+      { userId: sub, loginAddress: null },
+      { userId: 'TECH_53819959700013', loginAddress: null },
       { userId: sub, loginAddress: null },
     ]);
   });

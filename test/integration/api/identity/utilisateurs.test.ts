@@ -590,6 +590,83 @@ describe('the technical account (docs/rules/structures.md#technical-account)', (
     ).toBe(200);
     expect((await signIn('Compte-Technique-Demo-2')).status).toBe(200);
   });
+
+  it('gets tokens as a machine client (client credentials), acts for its structure, is refused past 424 days', {
+    timeout: 60_000,
+  }, async () => {
+    const p = platform();
+    const siret = DEMO.sirets.cotraitant;
+    const params = { siret };
+    // The clock may have been moved by the test above: sign in again
+    const gp = await login(p, DEMO.users.cotraitant.login);
+    const created = await call(p, 'POST', '/v1/structures/{siret}/compte-technique/client', { token: gp, params });
+    expect(created.status).toBe(200);
+    const { clientId, clientSecret, urlJeton, scope } = created.body;
+    expect(urlJeton).toBe(`${p.url}/_local/oauth2/token`);
+    const renewedAt = Date.parse(created.body.compteTechnique.motDePasseModifieLe);
+    // The due date: 424 days × 86 400 000 ms after the renewal; the members see the client
+    expect(Date.parse(created.body.compteTechnique.expireLe)).toBe(renewedAt + 424 * 86_400_000);
+    const seen = await call(p, 'GET', '/v1/structures/{siret}', { token: gp, params });
+    expect(seen.body.compteTechnique).toMatchObject({ login: `TECH_${siret}`, clientId });
+
+    const tokenOf = (id: string, secret: string) =>
+      fetch(urlJeton, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+      });
+    const wrong = await tokenOf(clientId, 'pas-le-bon-secret');
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe('IDENTIFIANTS_INVALIDES');
+    const granted = await tokenOf(clientId, clientSecret);
+    expect(granted.status).toBe(200);
+    const { access_token: access, token_type: type } = (await granted.json()) as Record<string, string>;
+    expect(type).toBe('Bearer');
+
+    // It acts as the technical account: a cotraitant's draft A12 on the demo marché
+    const numero = `M2M-${renewedAt % 100_000}`;
+    const draft = await call(p, 'POST', '/v1/marches/{marcheId}/pieces', {
+      token: access,
+      params: { marcheId: DEMO.marcheId },
+      body: { cadre: 'A12', numero },
+    });
+    expect(draft.status).toBe(201);
+    // … and only as a plain user: it cannot renew its own client
+    expectProblem(
+      await call(p, 'POST', '/v1/structures/{siret}/compte-technique/client', { token: access, params }),
+      403,
+      'GESTION_RESERVEE_AU_GP',
+    );
+
+    // A renewal replaces the secret: the old one no longer gets a token
+    const renewed = await call(p, 'POST', '/v1/structures/{siret}/compte-technique/client', { token: gp, params });
+    expect(renewed.body.clientId).toBe(clientId);
+    expect((await tokenOf(clientId, clientSecret)).status).toBe(401);
+    const fresh = renewed.body.clientSecret as string;
+    const lastRenewal = Date.parse(renewed.body.compteTechnique.motDePasseModifieLe);
+    // Day 423 + 23 h 30 after the renewal: a token still comes (valid one hour); day 424 + 1 min: that token has
+    // not expired but the account has, so the API refuses it, and no new token is issued
+    await p.advanceClock({ to: new Date(lastRenewal + 423 * 86_400_000 + 23.5 * 3_600_000) });
+    const late = await tokenOf(clientId, fresh);
+    expect(late.status).toBe(200);
+    const lateToken = ((await late.json()) as { access_token: string }).access_token;
+    await p.advanceClock({ to: new Date(lastRenewal + 424 * 86_400_000 + 60_000) });
+    expectProblem(
+      await call(p, 'POST', '/v1/marches/{marcheId}/pieces', {
+        token: lateToken,
+        params: { marcheId: DEMO.marcheId },
+        body: { cadre: 'A12', numero: `${numero}-2` },
+      }),
+      403,
+      'COMPTE_TECHNIQUE_EXPIRE',
+    );
+    const refused = await tokenOf(clientId, fresh);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { code: string }).code).toBe('COMPTE_TECHNIQUE_EXPIRE');
+  });
 });
 
 describe('documentation', () => {
@@ -605,6 +682,7 @@ describe('documentation', () => {
       'abonnerMembreEspace 200',
       'transfererGestionnairePrincipal 200',
       'desactiverMonCompte 200',
+      'renouvelerClientTechnique 200',
     ];
     expect(expected.filter((e) => !exercised.has(e))).toEqual([]);
   });

@@ -5,6 +5,7 @@ import {
   PRINCIPAL_HISTORY_MAX,
   passwordExpired,
   recordPrincipalChange,
+  renewTechnicalClient,
   resetTechnicalPassword,
   type Structure,
   type TechnicalAccount,
@@ -52,6 +53,17 @@ describe('technical account (docs/rules/structures.md#technical-account, Chorus 
       expect(errorCode(() => resetTechnicalPassword(account, actor, 'Nouveau-mdp-2025', T1))).toBe(
         'GESTION_RESERVEE_AU_GP',
       );
+    }
+  });
+
+  it('only the GP renews the machine client; the 424 days restart from the renewal', () => {
+    const gp = member('gp', 'GESTIONNAIRE_PRINCIPAL');
+    const renewed = renewTechnicalClient(account, gp, 'client-1', T1);
+    expect(renewed).toEqual({ ...account, clientId: 'client-1', passwordChangedAt: T1 });
+    // one due date for the account: 424 days after the renewal, not after the older password change
+    expect(passwordExpired(renewed, new Date(T1.getTime() + 424 * 86_400_000 - 1))).toBe(false);
+    for (const actor of [member('gs', 'GESTIONNAIRE_SECONDAIRE'), member('u', 'UTILISATEUR')]) {
+      expect(errorCode(() => renewTechnicalClient(account, actor, 'client-1', T1))).toBe('GESTION_RESERVEE_AU_GP');
     }
   });
 
