@@ -138,7 +138,7 @@ describe('notifications on the embedded platform', () => {
     // The local inbox page lists it
     const page = await fetch(`${p().url}/_local/mails`, { headers: { accept: 'text/html' } });
     expect(await page.text()).toContain('Action attendue — dossier NOTIF-1');
-  });
+  }, 90_000); // 14-18 s at a load average of 20, over 30 s at 25 (scripts/notifications-loop.ts)
 
   it('sends each reminder once, at its instant and before its deadline, through one 40-day clock jump', async () => {
     const { fired } = await p().advanceClock({ days: 40 });
