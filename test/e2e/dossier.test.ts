@@ -51,7 +51,7 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     dossierId = d.dossierId;
   }, 120_000);
 
-  it('the MOE finds the dossier in Rechercher, opens it and deposits the état d’acompte with corrected amounts', async () => {
+  it('the MOE sees the dossier in its Synthèse, finds it in Rechercher, deposits the état d’acompte with corrected amounts', async () => {
     // The MOE's draft état d'acompte corrects the amounts: 9 500,00 HT + 1 900,00 TVA = 11 400,00 € TTC
     await draft(await as(DEMO_LOGINS.moe), {
       cadre: 'A15',
@@ -61,6 +61,10 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
       etatAcompte: { lignes: [{ tauxTva: '20', cumulMoisHt: '9500.00', cumulPrecedentHt: '0' }] },
     });
     const page = await portal().signIn(DEMO_LOGINS.moe);
+    // What waits for the MOE: the titulaire's PDM, which opens from the Synthèse
+    await page.getByRole('link', { name: 'Synthèse' }).first().click();
+    await page.getByTestId('synthese').getByRole('link', { name: 'PDM-E2E-1' }).first().click();
+    await page.getByRole('heading', { level: 1, name: /PDM-E2E-1/ }).waitFor();
     await page.getByRole('link', { name: 'Rechercher' }).first().click();
     await page.getByLabel('Numéro de pièce (début)').fill('pdm-e2e');
     await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
@@ -115,9 +119,9 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole('button', { name: /^Suspendre/i }).click();
     await eventually(() => page.getByTestId('dossier-modifie').textContent()).toContain('modifié entre-temps');
     expect(await docs.inputValue()).toBe('RIB\nAttestation URSSAF');
-    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('SERVICE_FAIT');
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('Statut : Service fait');
     await page.getByRole('button', { name: /^Suspendre/i }).click();
-    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('SUSPENDUE');
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('Statut : Suspendue');
     await expectAccessible(page);
   });
 
@@ -139,7 +143,9 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     await platform.advanceClock({ days: 35 });
     const page = await openDossier(DEMO_LOGINS.financier);
     await page.getByRole('button', { name: /^Mettre en paiement/i }).click();
-    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('MISE_EN_PAIEMENT');
+    await eventually(() => page.getByTestId('etat-dossier').textContent()).toContain('Statut : Mise en paiement');
+    // The status in words, never a raw code
+    expect(await page.getByTestId('etat-dossier').textContent()).not.toMatch(/[A-Z]{3,}_[A-Z_]+/);
     const delai = (await dossier(DEMO_LOGINS.financier)).delai;
     // Completed on day 2 (after the clock's first move): new delay of 30 days → échéance day 32; paid day 37 → 5 days late.
     expect(delai.echeance).toBe(addDays(day0 as never, 32));

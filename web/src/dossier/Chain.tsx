@@ -4,7 +4,7 @@ import { api, type components } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { formatDate, formatDateTime, formatEuros, formatSiret } from '../ui/format';
 import { EtatAcompteTable } from './EtatAcompte';
-import { amountCents, eventLabel, ROLE_LABELS } from './labels';
+import { amountCents, eventLabel, FILE_CHECK_LABELS, ROLE_LABELS, statusLabel } from './labels';
 
 type Dossier = components['schemas']['Dossier'];
 type Piece = Dossier['pieces'][number];
@@ -41,7 +41,7 @@ function PieceCard({ dossierId, piece: p }: { dossierId: string; piece: Piece })
       </h3>
       <p className="fr-text--sm fr-mb-1w">
         Déposée le {formatDateTime(p.deposeeLe)} par {ROLE_LABELS[p.deposantRole] ?? p.deposantRole} (
-        {formatSiret(p.deposantSiret)}) · statut {p.statut}
+        {formatSiret(p.deposantSiret)}) · statut : {statusLabel(p.statut)}
         {p.montants ? (
           <>
             {' '}
@@ -100,7 +100,8 @@ function PieceFiles({ dossierId, pieceId }: { dossierId: string; pieceId: string
               Télécharger {f.nom}
             </button>{' '}
             <span className="fr-text--xs">
-              ({f.role === 'PRINCIPAL' ? 'fichier principal' : 'pièce jointe'}, vérification : {f.verification.statut}
+              ({f.role === 'PRINCIPAL' ? 'fichier principal' : 'pièce jointe'}, vérification :{' '}
+              {FILE_CHECK_LABELS[f.verification.statut] ?? f.verification.statut}
               {f.verification.sha256 ? `, SHA-256 ${f.verification.sha256.slice(0, 12)}…` : ''})
             </span>
           </li>

@@ -10,6 +10,7 @@ import { Actions } from './Actions';
 import { History, PendingStep, PieceChain } from './Chain';
 import { DgpPicture } from './DgpPicture';
 import { EvidencePack } from './EvidencePack';
+import { statusLabel } from './labels';
 
 /** The dossier screen: its chain of pieces, pending step, DGP picture, actions and history. */
 export function DossierPage() {
@@ -36,8 +37,8 @@ export function DossierPage() {
       <h1>Dossier {first ? `${first.cadre} n° ${first.numero}` : d.id}</h1>
       <p data-testid="etat-dossier">
         <span className={`fr-badge ${d.clos ? 'fr-badge--info' : 'fr-badge--new'} fr-mr-1w`}>{d.libelleEtat}</span>
-        Statut {d.statut} · {d.type === 'SOLDE' ? 'solde' : 'acompte mensuel'} · ouvert le {formatDate(d.ouvertLe)} ·
-        fournisseur {formatSiret(d.parties.fournisseur.siret)} ·{' '}
+        Statut : {statusLabel(d.statut)} · {d.type === 'SOLDE' ? 'solde' : 'acompte mensuel'} · ouvert le{' '}
+        {formatDate(d.ouvertLe)} · fournisseur {formatSiret(d.parties.fournisseur.siret)} ·{' '}
         <Link to={`/marches/${d.marcheId}`}>fiche du marché</Link>
       </p>
       {d.suspension ? (

@@ -47,3 +47,31 @@ export function amountCents(value: string | null | undefined): number | undefine
   const cents = Number(m[2]) * 100 + Number(m[3]);
   return m[1] ? -cents : cents;
 }
+
+const KEEP = new Set(['MOE', 'MOA', 'DG', 'DGD', 'TTC']);
+const ACCENTS: Record<string, string> = {
+  A: 'à',
+  DELAI: 'délai',
+  REGLEMENTAIRE: 'réglementaire',
+  VALIDEE: 'validée',
+  REFUSEE: 'refusée',
+  REJETEE: 'rejetée',
+  MANDATEE: 'mandatée',
+  SUSPENDUE: 'suspendue',
+  ASSOCIER: 'associer',
+};
+
+/** A dossier or piece status as words: `MISE_A_DISPOSITION_MOE` → « Mise à disposition MOE ». */
+export function statusLabel(status: string): string {
+  const words = status.split('_').map((w) => (KEEP.has(w) ? w : (ACCENTS[w] ?? w.toLowerCase())));
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** What the verification of an uploaded file concluded, in words. */
+export const FILE_CHECK_LABELS: Record<string, string> = {
+  EN_ATTENTE: 'en cours',
+  VERIFIE: 'vérifié',
+  REFUSE: 'refusé',
+  ABANDONNE: 'abandonné',
+};

@@ -3,17 +3,22 @@ import { RadioButtons } from '@codegouvfr/react-dsfr/RadioButtons';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import type { ReactNode } from 'react';
 import type { FieldMessage } from './errors';
-import {
-  type FacturationCotraitants,
-  type FicheForm,
-  type ModeGroupement,
-  TYPE_ACHETEUR_OPTIONS,
-  type TypeAcheteur,
-} from './fiche-form';
+import { type FacturationCotraitants, type FicheForm, type ModeGroupement, TYPE_ACHETEUR_OPTIONS } from './fiche-form';
 
 type Text = {
   [K in keyof FicheForm]: FicheForm[K] extends string ? K : never;
 }[keyof FicheForm];
+
+const CCAG_OPTIONS = [
+  ['2021', 'CCAG Travaux 2021'],
+  ['2009', 'CCAG Travaux 2009 (modifié en 2014)'],
+] as const satisfies readonly (readonly [FicheForm['ccagVersion'], string])[];
+
+const GROUPEMENT_OPTIONS = [
+  ['NONE', 'Pas de groupement'],
+  ['CONJOINT', 'Groupement conjoint'],
+  ['SOLIDAIRE', 'Groupement solidaire'],
+] as const satisfies readonly (readonly [ModeGroupement, string])[];
 
 const state = (message: string | undefined) => (message ? ('error' as const) : ('default' as const));
 
@@ -56,6 +61,52 @@ export function FicheFields({
       />
     </div>
   );
+  /** A two-row text area (the API's name for the field is the form's). */
+  const textArea = (name: Text, label: string, options: { hint?: ReactNode; maxLength: number }) => (
+    <div className="fr-fieldset__element">
+      <Input
+        label={label}
+        hintText={options.hint}
+        textArea
+        state={state(message(name))}
+        stateRelatedMessage={message(name)}
+        nativeTextAreaProps={{
+          name,
+          value: fiche[name] as string,
+          maxLength: options.maxLength,
+          rows: 2,
+          onChange: (ev) => onChange({ [name]: ev.target.value }),
+        }}
+      />
+    </div>
+  );
+  /** A list of choices; `path`: the API's name for the field, when it differs from the form's. */
+  const select = <K extends Text>(
+    name: K,
+    label: string,
+    choices: readonly (readonly [FicheForm[K], string])[],
+    options: { hint?: string; path?: string } = {},
+  ) => (
+    <div className="fr-fieldset__element">
+      <Select
+        label={label}
+        hint={options.hint}
+        state={state(message(options.path ?? name))}
+        stateRelatedMessage={message(options.path ?? name)}
+        nativeSelectProps={{
+          name,
+          value: fiche[name] as string,
+          onChange: (ev) => onChange({ [name]: ev.target.value } as Partial<FicheForm>),
+        }}
+      >
+        {choices.map(([value, text]) => (
+          <option key={String(value)} value={String(value)}>
+            {text}
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
   return (
     <>
       <fieldset className="fr-fieldset" aria-labelledby="marche-legend">
@@ -63,72 +114,13 @@ export function FicheFields({
           Le marché
         </legend>
         {input('numeroMarche', 'Numéro du marché', { maxLength: 100 })}
-        <div className="fr-fieldset__element">
-          <Input
-            label="Objet"
-            textArea
-            state={state(message('objet'))}
-            stateRelatedMessage={message('objet')}
-            nativeTextAreaProps={{
-              name: 'objet',
-              value: fiche.objet,
-              maxLength: 1000,
-              rows: 2,
-              onChange: (ev) => onChange({ objet: ev.target.value }),
-            }}
-          />
-        </div>
-        <div className="fr-fieldset__element">
-          <Input
-            label="Lots (facultatif)"
-            hintText="Un lot par ligne"
-            textArea
-            state={state(message('lots'))}
-            stateRelatedMessage={message('lots')}
-            nativeTextAreaProps={{
-              name: 'lots',
-              value: fiche.lots,
-              maxLength: 20_000,
-              rows: 2,
-              onChange: (ev) => onChange({ lots: ev.target.value }),
-            }}
-          />
-        </div>
+        {textArea('objet', 'Objet', { maxLength: 1000 })}
+        {textArea('lots', 'Lots (facultatif)', { hint: 'Un lot par ligne', maxLength: 20_000 })}
         {input('dateNotification', 'Date de notification (facultative)', { type: 'date', maxLength: 10 })}
-        <div className="fr-fieldset__element">
-          <Select
-            label="CCAG applicable"
-            state={state(message('ccagVersion'))}
-            stateRelatedMessage={message('ccagVersion')}
-            nativeSelectProps={{
-              name: 'ccagVersion',
-              value: fiche.ccagVersion,
-              onChange: (ev) => onChange({ ccagVersion: ev.target.value as FicheForm['ccagVersion'] }),
-            }}
-          >
-            <option value="2021">CCAG Travaux 2021</option>
-            <option value="2009">CCAG Travaux 2009 (modifié en 2014)</option>
-          </Select>
-        </div>
-        <div className="fr-fieldset__element">
-          <Select
-            label="Type d’acheteur"
-            hint="Il fixe le plafond du délai de paiement (CCP R2192-10 et R2192-11)."
-            state={state(message('typeAcheteur'))}
-            stateRelatedMessage={message('typeAcheteur')}
-            nativeSelectProps={{
-              name: 'typeAcheteur',
-              value: fiche.typeAcheteur,
-              onChange: (ev) => onChange({ typeAcheteur: ev.target.value as TypeAcheteur }),
-            }}
-          >
-            {TYPE_ACHETEUR_OPTIONS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </Select>
-        </div>
+        {select('ccagVersion', 'CCAG applicable', CCAG_OPTIONS)}
+        {select('typeAcheteur', 'Type d’acheteur', TYPE_ACHETEUR_OPTIONS, {
+          hint: 'Il fixe le plafond du délai de paiement (CCP R2192-10 et R2192-11).',
+        })}
       </fieldset>
       <fieldset className="fr-fieldset" aria-labelledby="finances-legend">
         <legend className="fr-fieldset__legend" id="finances-legend">
@@ -188,22 +180,7 @@ export function FicheFields({
         <legend className="fr-fieldset__legend" id="groupement-legend">
           Groupement d’entreprises
         </legend>
-        <div className="fr-fieldset__element">
-          <Select
-            label="Forme du groupement"
-            state={state(message('groupement'))}
-            stateRelatedMessage={message('groupement')}
-            nativeSelectProps={{
-              name: 'groupementMode',
-              value: fiche.groupementMode,
-              onChange: (ev) => onChange({ groupementMode: ev.target.value as ModeGroupement }),
-            }}
-          >
-            <option value="NONE">Pas de groupement</option>
-            <option value="CONJOINT">Groupement conjoint</option>
-            <option value="SOLIDAIRE">Groupement solidaire</option>
-          </Select>
-        </div>
+        {select('groupementMode', 'Forme du groupement', GROUPEMENT_OPTIONS, { path: 'groupement' })}
         {fiche.groupementMode !== 'NONE' ? (
           <div className="fr-fieldset__element">
             <Select

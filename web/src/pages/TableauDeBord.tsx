@@ -3,30 +3,11 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { useSiret } from '../app/structure';
+import { statusLabel } from '../dossier/labels';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Loading } from '../ui/Loading';
 import { NoStructure } from '../ui/NoStructure';
 import { usePageTitle } from '../ui/usePageTitle';
-
-const KEEP = new Set(['MOE', 'MOA', 'DG', 'DGD', 'TTC']);
-const ACCENTS: Record<string, string> = {
-  A: 'à',
-  DELAI: 'délai',
-  REGLEMENTAIRE: 'réglementaire',
-  VALIDEE: 'validée',
-  REFUSEE: 'refusée',
-  REJETEE: 'rejetée',
-  MANDATEE: 'mandatée',
-  SUSPENDUE: 'suspendue',
-  ASSOCIER: 'associer',
-};
-
-/** A piece status as words: `MISE_A_DISPOSITION_MOE` → « Mise à disposition MOE ». */
-export function statusLabel(status: string): string {
-  const words = status.split('_').map((w) => (KEEP.has(w) ? w : (ACCENTS[w] ?? w.toLowerCase())));
-  const text = words.join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 /** « Tableau de bord »: the structure's dossiers counted by status; a count opens the matching search. */
 export default function TableauDeBord() {
