@@ -13,7 +13,7 @@ import { serviceContext } from '../../shared/services/context';
 import { lireCadresDeposables } from './cadres-read';
 import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon, lireCertificatDepot, listerBrouillons } from './piece-reads';
-import { actorToRead, asUnknownDossier, readerOf, requestServices } from './support';
+import { actorToRead, asUnknownDossier, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
 /**
@@ -40,15 +40,11 @@ export const lireDossier = httpHandler({
     const svc = requestServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
-    const marche = await svc.marche(record.marcheId);
-    const { actor, membership } = await readerOf(
-      {
-        userId: ctx.identity.userId,
-        actingSiret: ctx.headers[STRUCTURE_HEADER],
-        hidden: asUnknownDossier(ctx.params.dossierId),
-      },
-      marche,
-    );
+    const { marche, actor, membership } = await svc.marcheAndReader(record.marcheId, {
+      userId: ctx.identity.userId,
+      actingSiret: ctx.headers[STRUCTURE_HEADER],
+      hidden: asUnknownDossier(ctx.params.dossierId),
+    });
     const pending = service.pendingOf(record, marche);
     const clock = await service.currentClockView(record);
     const view = dossierJson(record, pending, clock, actor.siret);
@@ -80,15 +76,11 @@ export const lireDelai = httpHandler({
     const svc = requestServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
-    const marche = await svc.marche(record.marcheId);
-    await actorToRead(
-      {
-        userId: ctx.identity.userId,
-        actingSiret: ctx.headers[STRUCTURE_HEADER],
-        hidden: asUnknownDossier(ctx.params.dossierId),
-      },
-      marche,
-    );
+    await svc.marcheAndReader(record.marcheId, {
+      userId: ctx.identity.userId,
+      actingSiret: ctx.headers[STRUCTURE_HEADER],
+      hidden: asUnknownDossier(ctx.params.dossierId),
+    });
     return ok(delaiJson(await service.currentClockView(record), record.state), { etag: record.version });
   },
 });
@@ -115,15 +107,11 @@ export const lireHistorique = httpHandler({
     const svc = requestServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
-    const marche = await svc.marche(record.marcheId);
-    await actorToRead(
-      {
-        userId: ctx.identity.userId,
-        actingSiret: ctx.headers[STRUCTURE_HEADER],
-        hidden: asUnknownDossier(ctx.params.dossierId),
-      },
-      marche,
-    );
+    await svc.marcheAndReader(record.marcheId, {
+      userId: ctx.identity.userId,
+      actingSiret: ctx.headers[STRUCTURE_HEADER],
+      hidden: asUnknownDossier(ctx.params.dossierId),
+    });
     // docs/rules/documents.md#retention-and-the-audit-trail: the trail is append-only and can be verified
     const files =
       ctx.query.fichiers === '1'

@@ -1,3 +1,4 @@
+import type { CallerAccess } from '../../shared/adapters/dynamo/access-reads';
 import { interpretCancellation, TransactionRace } from '../../shared/adapters/dynamo/transactions';
 import { DomainError, isDomainError } from '../../shared/domain/errors';
 import type { Marche } from '../../shared/domain/marche';
@@ -28,23 +29,48 @@ export interface RequestServices {
   readonly pieces: PieceService;
   /** The marché, read at most once per request (the handler authorizes with it, the service applies the rules). */
   marche(marcheId: string): Promise<Marche>;
+  /**
+   * The marché and whether `who` reads it, as `marche` then `readerOf`; when `who` names its structure (the portal
+   * always does), the marché and the caller's access are one read (shared/adapters/dynamo/access-reads.ts).
+   */
+  marcheAndReader(marcheId: string, who: Who): Promise<{ marche: Marche } & Reader>;
 }
+
+type Reader = { actor: Actor; membership: Membership | undefined };
+
+const unknownMarche = (marcheId: string) =>
+  new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
 
 export function requestServices(): RequestServices {
   const ctx = serviceContext();
   const cache = new Map<string, Promise<Marche | undefined>>();
+  const marche = async (marcheId: string) => {
+    let m = cache.get(marcheId);
+    if (!m) {
+      m = ctx.stores.marches.get(marcheId).then((s) => s?.marche);
+      cache.set(marcheId, m);
+    }
+    const found = await m;
+    if (!found) throw unknownMarche(marcheId);
+    return found;
+  };
   return {
     dossiers: ctx.dossiers,
     pieces: piecesOf(ctx),
-    marche: async (marcheId) => {
-      let m = cache.get(marcheId);
-      if (!m) {
-        m = ctx.stores.marches.get(marcheId).then((s) => s?.marche);
-        cache.set(marcheId, m);
+    marche,
+    marcheAndReader: async (marcheId, who) => {
+      if (!who.actingSiret || cache.has(marcheId)) {
+        const known = await marche(marcheId);
+        return { marche: known, ...(await readerOf(who, known)) };
       }
-      const marche = await m;
-      if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
-      return marche;
+      const read = ctx.stores.access.marcheWithAccess(marcheId, who.userId, who.actingSiret);
+      cache.set(
+        marcheId,
+        read.then((r) => r.marche?.marche),
+      );
+      const { marche: stored, access } = await read;
+      if (!stored) throw unknownMarche(marcheId);
+      return { marche: stored.marche, ...(await readerOf(who, stored.marche, access)) };
     },
   };
 }
@@ -81,22 +107,20 @@ export async function actorToRead(who: Who, marche: Marche): Promise<Actor> {
  * The reader and the attachment it reads through (its subscriptions tell which actions it may take): the access
  * facts are read once, then decided for each space in turn.
  */
-export async function readerOf(
-  who: Who,
-  marche: Marche,
-): Promise<{ actor: Actor; membership: Membership | undefined }> {
+export async function readerOf(who: Who, marche: Marche, preloaded?: CallerAccess): Promise<Reader> {
   try {
-    return await readerIn(who, marche);
+    return await readerIn(who, marche, preloaded);
   } catch (e) {
     if (!who.hidden) throw e;
     return hideOutsider(e, who.hidden);
   }
 }
 
-async function readerIn(who: Who, marche: Marche): Promise<{ actor: Actor; membership: Membership | undefined }> {
+async function readerIn(who: Who, marche: Marche, preloaded: CallerAccess | undefined): Promise<Reader> {
   const facts = await loadAccess(
     { userId: who.userId, marche, now: serviceContext().clock.now(), ...siretOf(who) },
     serviceContext().stores.identity,
+    preloaded,
   );
   let first: unknown;
   for (const space of SPACES) {

@@ -1,3 +1,4 @@
+import type { CallerAccess } from '../adapters/dynamo/access-reads';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { DomainError, isDomainError } from '../domain/errors';
 import { type Marche, rolesOf } from '../domain/marche';
@@ -192,7 +193,18 @@ export type LoadedAccess = Omit<AccessFacts, 'space' | 'need'>;
 export async function loadAccess(
   req: AccessRequest,
   s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
+  preloaded?: CallerAccess,
 ): Promise<LoadedAccess> {
+  if (req.actingSiret !== undefined && preloaded) {
+    // For a named structure, decideAccess looks at that attachment and that structure only: no other read
+    const { user, membership, structure } = preloaded;
+    return {
+      ...req,
+      user,
+      memberships: membership && membership.siret === req.actingSiret ? [membership] : [],
+      structures: structure && structure.siret === req.actingSiret ? [structure] : [],
+    };
+  }
   const [user, memberships] = await Promise.all([s.getUser(req.userId), s.membershipsOfUser(req.userId)]);
   const sirets =
     req.actingSiret !== undefined
@@ -215,8 +227,9 @@ export function actorFrom(facts: AccessFacts): Actor {
 export async function resolveActor(
   req: ActorRequest,
   s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
+  preloaded?: CallerAccess,
 ): Promise<Actor> {
-  return actorFrom({ ...(await loadAccess(req, s)), space: req.space, need: req.need });
+  return actorFrom({ ...(await loadAccess(req, s, preloaded)), space: req.space, need: req.need });
 }
 
 /**
@@ -269,9 +282,10 @@ export async function resolveActorOf(
   req: ActorRequest,
   s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
   hidden: (refusal: DomainError) => DomainError,
+  preloaded?: CallerAccess,
 ): Promise<Actor> {
   try {
-    return await resolveActor(req, s);
+    return await resolveActor(req, s, preloaded);
   } catch (e) {
     hideOutsider(e, hidden);
   }

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../adapters/clock';
+import { AccessReads } from '../adapters/dynamo/access-reads';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
@@ -71,6 +72,8 @@ export interface Infrastructure {
 }
 
 export interface Stores {
+  /** The marché and a caller's access items in one read (decisions and reads naming their structure). */
+  readonly access: AccessReads;
   readonly dossiers: DossierStore;
   /** « Rechercher »: a structure's dossiers from the indexes. */
   readonly dossierSearch: DossierSearchStore;
@@ -110,6 +113,7 @@ export interface ServiceContext {
 /** Builds every store and service on `infra` (each on first use). */
 export function createContext(infra: Infrastructure): ServiceContext {
   const stores = lazyObject<Stores>({
+    access: () => new AccessReads(infra.dynamo, infra.tableName),
     dossiers: () => new DossierStore(infra.dynamo, infra.tableName),
     dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
     marches: () => new MarcheStore(infra.dynamo, infra.tableName),
@@ -137,6 +141,10 @@ export function createContext(infra: Infrastructure): ServiceContext {
       new DossierService({
         store: stores.dossiers,
         loadMarche: async (id) => (await stores.marches.get(id))?.marche,
+        loadMarcheWithAccess: async (marcheId, userId, siret) => {
+          const read = await stores.access.marcheWithAccess(marcheId, userId, siret);
+          return { marche: read.marche?.marche, access: read.access };
+        },
         clock: infra.clock,
         workflow: infra.workflow,
         identityStore: stores.identity,

@@ -1,5 +1,6 @@
 import type { ChainedEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
+import type { CallerAccess } from '../adapters/dynamo/access-reads';
 import type { DossierStore } from '../adapters/dynamo/dossier-store';
 import {
   type DossierRecord as AppendedRecord,
@@ -57,6 +58,15 @@ import type { DossierNotifications } from './notifications/dossier-notifications
 export interface DossierServiceDeps {
   readonly store: DossierStore;
   readonly loadMarche: (marcheId: string) => Promise<Marche | undefined>;
+  /**
+   * The marché and the access items of a user acting for a named structure, in one read (shared/adapters/dynamo/
+   * access-reads.ts); without it, `loadMarche` then the identity store's reads.
+   */
+  readonly loadMarcheWithAccess?: (
+    marcheId: string,
+    userId: string,
+    siret: string,
+  ) => Promise<{ marche: Marche | undefined; access: CallerAccess }>;
   readonly clock: Clock;
   readonly workflow: WorkflowPort;
   /** Authorization of the users' decisions, and the addressees' directories. */
@@ -75,6 +85,7 @@ type Author = (
   record: DossierRecord | undefined,
   marche: Marche,
   identity: IdentityReads,
+  access: CallerAccess | undefined,
 ) => Promise<{ actor: ActorOrSystem } & Decision>;
 
 interface Target {
@@ -85,6 +96,8 @@ interface Target {
   /** A person's decision on an existing dossier names the version it read. */
   readonly versionRequired: boolean;
   readonly userId?: string;
+  /** The structure the user says it acts for (its access is then read with the marché). */
+  readonly actingSiret?: string;
   readonly fromWorkflow?: boolean;
 }
 
@@ -163,7 +176,7 @@ export class DossierService {
    */
   async decide(request: DecideRequest): Promise<ActResult> {
     const target: Target = { ...request, actionType: request.action.type, versionRequired: true };
-    return this.apply(target, async (record, marche, identity) => {
+    return this.apply(target, async (record, marche, identity, access) => {
       // an outsider to the marché of an existing dossier is answered as for a missing one (no existence leak)
       const actor = await resolveActorOf(
         {
@@ -176,6 +189,7 @@ export class DossierService {
         },
         identity,
         (refusal) => (record && request.dossierId ? unknownDossier(request.dossierId) : refusal),
+        access,
       );
       if (!record) assertMayOpenDossier(actor);
       const decision = request.prepare ? await request.prepare(actor) : request;
@@ -218,10 +232,14 @@ export class DossierService {
         { path: 'marcheId', message: 'requis' },
       ]);
     }
-    const marche = await this.deps.loadMarche(marcheId);
+    const withAccess =
+      target.userId && target.actingSiret && this.deps.loadMarcheWithAccess
+        ? await this.deps.loadMarcheWithAccess(marcheId, target.userId, target.actingSiret)
+        : undefined;
+    const marche = withAccess ? withAccess.marche : await this.deps.loadMarche(marcheId);
     if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
     const identity = readOnce(this.deps.identityStore);
-    const decision = await author(record, marche, identity);
+    const decision = await author(record, marche, identity, withAccess?.access);
     if (record && target.expectedVersion !== undefined && record.version !== target.expectedVersion) {
       throw new DomainError(
         'VERSION_PERIMEE',

@@ -39,6 +39,18 @@ import type { MarcheSummary, StoredMarche } from '../../domain/records';
 
 export type { MarcheSummary, StoredMarche };
 
+/** The marché's META item, read back. */
+export function marcheFrom(item: Record<string, unknown>): StoredMarche {
+  return {
+    // Stored already validated; parsing again keeps defaults of fields added since (the shape is a contract)
+    marche: parseMarche(item.marche),
+    version: item.version as number,
+    createdAt: item.createdAt as string,
+    createdBy: item.createdBy as string,
+    updatedAt: item.updatedAt as string,
+  };
+}
+
 export class MarcheStore {
   constructor(
     readonly client: DynamoDBDocumentClient,
@@ -49,15 +61,7 @@ export class MarcheStore {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: keys.marche(marcheId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    return {
-      // Stored already validated; parsing again keeps defaults of fields added since (the shape is a contract)
-      marche: parseMarche(Item.marche),
-      version: Item.version as number,
-      createdAt: Item.createdAt as string,
-      createdBy: Item.createdBy as string,
-      updatedAt: Item.updatedAt as string,
-    };
+    return Item ? marcheFrom(Item) : undefined;
   }
 
   /**

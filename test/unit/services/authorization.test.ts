@@ -10,6 +10,7 @@ import {
   assertMayOpenDossier,
   decideAccess,
   identityOf,
+  loadAccess,
 } from '../../../shared/services/authorization';
 
 const T0 = new Date('2025-03-03T09:00:00Z');
@@ -330,6 +331,49 @@ describe('decideAccess: no unauthorized success (random facts)', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('decides the same from the named structure’s access items alone (one read) as from every attachment and structure', async () => {
+    const named = factsArb.filter((r) => r.acting !== undefined);
+    await fc.assert(
+      fc.asyncProperty(named, async (r) => {
+        const acting = r.acting as string;
+        const memberships = r.memberships.map((m) => membership(m.siret, m.status, m.spaces, m.mine ? 'u-1' : 'u-2'));
+        const structures = POOL.map((s, i) => structure(s, r.structures[i]!.enabled, r.structures[i]!.active));
+        const stored = <T>(x: T) => ({ ...x, version: 1 });
+        const store = {
+          getUser: async () => stored(user(r.active)),
+          membershipsOfUser: async () => memberships.filter((m) => m.userId === 'u-1').map(stored),
+          getStructure: async (siret: string) => {
+            const found = structures.find((x) => x.siret === siret);
+            return found ? stored(found) : undefined;
+          },
+        };
+        // What the BatchGet of shared/adapters/dynamo/access-reads.ts returns: keys user, STRUCT#acting/MEMBER#u-1,
+        // STRUCT#acting/META
+        const mine = memberships.find((m) => m.userId === 'u-1' && m.siret === acting);
+        const card = structures.find((x) => x.siret === acting);
+        const preloaded = {
+          user: stored(user(r.active)),
+          membership: mine ? stored(mine) : undefined,
+          structure: card ? stored(card) : undefined,
+        };
+        const req = { userId: 'u-1', marche: MARCHE, actingSiret: acting, now: T0 };
+        const outcome = (d: ReturnType<typeof decideAccess>) =>
+          d.allowed ? { actor: d.actor } : { code: d.error.code, message: d.error.message };
+        const full = outcome(decideAccess({ ...(await loadAccess(req, store)), space: r.space, need: r.need }));
+        const noStore = {
+          getUser: () => Promise.reject(new Error('no read expected')),
+          membershipsOfUser: () => Promise.reject(new Error('no read expected')),
+          getStructure: () => Promise.reject(new Error('no read expected')),
+        };
+        const one = outcome(
+          decideAccess({ ...(await loadAccess(req, noStore, preloaded)), space: r.space, need: r.need }),
+        );
+        expect(one).toEqual(full);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '../../../../shared/adapters/dynamo/client';
+import { STRUCTURE_HEADER } from '../../../../shared/schemas/pieces';
 import { contextOverrides, overrideContext } from '../../../../shared/services/context';
 import { DEMO, useWorld } from './world';
 
@@ -71,28 +72,54 @@ describe('DynamoDB round trips per request (issue 16)', () => {
     expect(count(deposit.commands, 'TransactWriteItems')).toBe(1);
     await w.platform.settle();
 
+    // The portal names the structure the user acts for (X-Structure-Siret) on every request
     const decision = await roundTrips(() =>
       w.as.mandataire.post(
         `/v1/dossiers/${d.dossierId}/actions`,
         { type: 'VALIDER' },
-        { ifMatch: deposit.result.version as number },
+        { ifMatch: deposit.result.version as number, headers: { [STRUCTURE_HEADER]: DEMO.sirets.mandataire } },
       ),
     );
     expect(decision.result.status).toBe(200);
-    // Idempotency ×2, the dossier's partition (one Query), the marché, the user, its attachments, its structure, the
-    // transaction: 2 + 1 + 1 + 1 + 1 + 1 + 1 = 8 (was 9: the ECB rate table is no longer read per request)
-    expect(decision.commands, decision.commands.join(', ')).toHaveLength(8);
+    // Idempotency ×2, the dossier's partition (one Query), the marché with the user, its attachment to the named
+    // structure and that structure (one BatchGet), the transaction: 2 + 1 + 1 + 1 = 5 (was 8: the marché, the user,
+    // its attachments and its structure were four reads)
+    expect(decision.commands, decision.commands.join(', ')).toHaveLength(5);
     expect(count(decision.commands, 'Query DOSSIER')).toBe(1);
-    expect(count(decision.commands, 'GetItem MARCHE')).toBe(1);
+    expect(count(decision.commands, 'BatchGetItem')).toBe(1);
     expect(count(decision.commands, 'TransactWriteItems')).toBe(1);
     await w.platform.settle();
 
-    const get = await roundTrips(() => w.as.moe.get(`/v1/dossiers/${d.dossierId}`));
+    const get = await roundTrips(() =>
+      w.as.moe.get(`/v1/dossiers/${d.dossierId}`, { headers: { [STRUCTURE_HEADER]: DEMO.sirets.moe } }),
+    );
     expect(get.result.status).toBe(200);
-    // The dossier, the marché, the user, its attachments, its structure: 5 (was 7: no second read of the attachment,
-    // no ECB rate table)
-    expect(get.commands, get.commands.join(', ')).toHaveLength(5);
+    // The dossier (one Query), the marché with the caller's access (one BatchGet): 1 + 1 = 2 (was 5)
+    expect(get.commands, get.commands.join(', ')).toHaveLength(2);
     expect(count(get.commands, 'Query DOSSIER')).toBe(1);
-    expect(count(get.commands, 'GetItem MARCHE')).toBe(1);
+    expect(count(get.commands, 'BatchGetItem')).toBe(1);
+
+    // A client that names no structure: its attachments are looked up first (Query), then its structures on the
+    // marché: the dossier, the marché, the user, its attachments, its structure = 5
+    const anonymous = await roundTrips(() => w.as.moe.get(`/v1/dossiers/${d.dossierId}`));
+    expect(anonymous.result.status).toBe(200);
+    expect(anonymous.commands, anonymous.commands.join(', ')).toHaveLength(5);
+    expect(count(anonymous.commands, 'GetItem MARCHE')).toBe(1);
+
+    // The one read refuses as the four did: a structure the user is not attached to hides the dossier (404); a user
+    // subscribed to « Factures de travaux » only (in CONSULTATION) reads it, but does not validate (a « Factures à
+    // valider » action): 403
+    const foreign = await w.as.moe.get(`/v1/dossiers/${d.dossierId}`, {
+      headers: { [STRUCTURE_HEADER]: DEMO.sirets.mandataire },
+    });
+    expect([foreign.status, (foreign.body as { code?: string }).code]).toEqual([404, 'DOSSIER_INCONNU']);
+    const consult = { headers: { [STRUCTURE_HEADER]: DEMO.sirets.moa } };
+    expect((await w.as.consultation.get(`/v1/dossiers/${d.dossierId}`, consult)).status).toBe(200);
+    const refused = await w.as.consultation.post(
+      `/v1/dossiers/${d.dossierId}/actions`,
+      { type: 'VALIDER' },
+      { ifMatch: decision.result.version as number, ...consult },
+    );
+    expect([refused.status, (refused.body as { code?: string }).code]).toEqual([403, 'ESPACE_NON_SOUSCRIT']);
   });
 });
