@@ -33,13 +33,14 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   422: 'Données invalides (voir « fields »), ou clé d’idempotence déjà utilisée pour une autre requête.',
   428: 'En-tête obligatoire absent : If-Match ou Idempotency-Key.',
   500: 'Erreur interne : réessayez plus tard.',
+  503: 'Stockage momentanément saturé, rien n’a été enregistré : réessayez après Retry-After avec la même clé d’idempotence.',
 };
 
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** The problem statuses the chain can answer for an operation, whatever its handler does. */
 export function problemStatuses(op: OperationDescription): number[] {
-  const statuses = new Set<number>([400, 500]);
+  const statuses = new Set<number>([400, 500, 503]);
   const hasInput = op.body || op.query || op.params || op.headers;
   if (op.auth === 'user') statuses.add(401).add(403);
   if (pathParameterNames(op.path).length > 0) statuses.add(404);

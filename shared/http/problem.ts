@@ -67,7 +67,9 @@ export const PROBLEM_TITLES: Readonly<Record<number, string>> = {
   415: 'Type de contenu non pris en charge',
   422: 'Données invalides',
   428: 'Précondition requise',
+  431: 'En-têtes trop grands',
   500: 'Erreur interne',
+  503: 'Service momentanément saturé',
 };
 
 export const INTERNAL_ERROR_DETAIL =
@@ -142,7 +144,59 @@ export function mapError(error: unknown, instance: string): MappedError {
       expected: true,
     };
   }
+  const transient = transientStorageFault(error);
+  if (transient) return { ...transient, problem: { ...transient.problem, instance } };
   return internal(instance);
+}
+
+/** Errors of the table that outlast the SDK's own retries (its error names; the edge imports no SDK). */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+]);
+const CANCELLED_BY_THROTTLING = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/**
+ * Throttling of the table (plain, or as the cancellation reason of a transaction) is the storage being busy, not a
+ * bug: 503 SERVICE_SATURE with Retry-After, and since a 5xx releases the idempotency key, the client's retry with
+ * the same key does the work once. A transaction cancelled by a concurrent one that no store interpreted is a
+ * lost race: 409 MODIFICATION_CONCURRENTE. DynamoDB applies a transaction whole or not at all: nothing was written.
+ */
+function transientStorageFault(error: unknown): MappedError | undefined {
+  const e = error as { name?: unknown; CancellationReasons?: readonly { Code?: string }[] } | null;
+  const name = typeof e?.name === 'string' ? e.name : '';
+  const reasons = name === 'TransactionCanceledException' ? (e?.CancellationReasons ?? []).map((r) => r.Code) : [];
+  if (THROTTLING.has(name) || reasons.some((r) => r !== undefined && CANCELLED_BY_THROTTLING.has(r))) {
+    return {
+      problem: problem(
+        503,
+        'SERVICE_SATURE',
+        'Le stockage est momentanément saturé et rien n’a été enregistré : réessayez dans une seconde avec la même clé d’idempotence.',
+        '',
+      ),
+      headers: { 'Retry-After': '1' },
+      expected: true,
+    };
+  }
+  if (
+    name === 'TransactionConflictException' ||
+    name === 'TransactionRace' ||
+    reasons.includes('TransactionConflict')
+  ) {
+    return {
+      problem: problem(
+        409,
+        'MODIFICATION_CONCURRENTE',
+        'La ressource est modifiée au même moment par une autre requête et rien n’a été enregistré : relisez-la et refaites votre action si elle est toujours possible.',
+        '',
+      ),
+      headers: {},
+      expected: true,
+    };
+  }
+  return undefined;
 }
 
 function internal(instance: string): MappedError {

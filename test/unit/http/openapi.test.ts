@@ -151,10 +151,21 @@ describe('OpenAPI document', () => {
 
   it('documents the problems each operation can meet', () => {
     const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
-    expect(codes('/health', 'get')).toEqual(['200', '400', '500']);
-    expect(codes('/v1/dossiers', 'post')).toEqual(['201', '400', '401', '403', '409', '415', '422', '428', '500']);
+    expect(codes('/health', 'get')).toEqual(['200', '400', '500', '503']);
+    expect(codes('/v1/dossiers', 'post')).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '415',
+      '422',
+      '428',
+      '500',
+      '503',
+    ]);
     expect(codes('/v1/dossiers/{dossierId}', 'patch')).toEqual(
-      ['200', '400', '401', '403', '404', '412', '415', '422', '428', '500'].sort(),
+      ['200', '400', '401', '403', '404', '412', '415', '422', '428', '500', '503'].sort(),
     );
     const conflict = doc.paths['/v1/dossiers'].post.responses['409'];
     expect(conflict.description).toBe('Un dossier existe déjà pour ce marché.');
@@ -197,7 +208,7 @@ describe('OpenAPI document', () => {
     expect(() => buildOpenApi([OPS[0]!, { ...OPS[4]!, operationId: OPS[0]!.operationId }])).toThrow(/operationId/);
   });
 
-  it('problemStatuses: a bare public GET can still meet 400 and 500', () => {
-    expect(problemStatuses(OPS[4]!)).toEqual([400, 500]);
+  it('problemStatuses: a bare public GET can still meet 400, 500 and 503', () => {
+    expect(problemStatuses(OPS[4]!)).toEqual([400, 500, 503]);
   });
 });
