@@ -48,6 +48,11 @@ export const keys = {
     pk: `MARCHE#${marcheId}`,
     sk: `ETAT_ACOMPTE#${fournisseurSiret}#${dossierId}`,
   }),
+  /** The version of that sequence, bumped by every état d'acompte sent in it (etat-acompte-cumul.ts). */
+  etatAcompteSequence: (marcheId: string, fournisseurSiret: string): Keys => ({
+    pk: `MARCHE#${marcheId}`,
+    sk: `ETAT_ACOMPTE_SEQ#${fournisseurSiret}`,
+  }),
   dossier: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'META' }),
   /** Piece ids are time-ordered (shared/adapters/ids.ts), so pieces sort in deposit order. */
   piece: (dossierId: string, pieceId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PIECE#${pieceId}` }),

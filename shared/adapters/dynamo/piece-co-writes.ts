@@ -29,6 +29,16 @@ export type PieceCoWrite =
       readonly at: string;
     }
   | {
+      /** The company's sequence on the marché moves on: fails if another état was sent since it was read. */
+      readonly kind: 'ETAT_ACOMPTE_SEQUENCE';
+      readonly marcheId: string;
+      readonly fournisseurSiret: string;
+      readonly pieceId: string;
+      /** The version read with the neighbours (0: none yet). */
+      readonly expectedVersion: number;
+      readonly at: string;
+    }
+  | {
       readonly kind: 'UPLOAD_CANCELLED';
       readonly dossierId: string;
       readonly pieceId: string;
@@ -69,6 +79,22 @@ export function pieceCoWriteItem(table: string, w: PieceCoWrite): TransactItem {
           ...keys.etatAcompteCumul(w.marcheId, w.fournisseurSiret, w.dossierId),
           entity: 'ETAT_ACOMPTE',
           ...fields,
+        },
+      },
+    };
+  }
+  if (w.kind === 'ETAT_ACOMPTE_SEQUENCE') {
+    return {
+      Update: {
+        TableName: table,
+        Key: keys.etatAcompteSequence(w.marcheId, w.fournisseurSiret),
+        UpdateExpression: 'SET version = :next, entity = :entity, updatedAt = :now',
+        ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+        ExpressionAttributeValues: {
+          ':next': w.expectedVersion + 1,
+          ':entity': 'ETAT_ACOMPTE_SEQ',
+          ':now': w.at,
+          ...(w.expectedVersion === 0 ? {} : { ':expected': w.expectedVersion }),
         },
       },
     };

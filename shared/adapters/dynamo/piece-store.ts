@@ -1,9 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { EtatPrecedent } from '../../domain/circuits';
 import { DomainError } from '../../domain/errors';
 import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
 import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
-import { previousEtatAcompte } from './etat-acompte-cumul';
+import { type EtatAcompteNeighbours, etatAcompteNeighbours } from './etat-acompte-cumul';
 import { keys } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
 import {
@@ -54,13 +53,12 @@ export class PieceStore {
     return item ? parsePiece(item) : undefined;
   }
 
-  /** The latest état d'acompte of the company's acompte before this dossier, on the marché (etat-acompte-cumul.ts). */
-  previousEtatAcompte(
-    marcheId: string,
-    fournisseurSiret: string,
-    dossierId: string,
-  ): Promise<EtatPrecedent | undefined> {
-    return previousEtatAcompte(this.client, this.table, marcheId, fournisseurSiret, dossierId);
+  /**
+   * The latest états d'acompte of the company's acomptes just before and just after this dossier, on the marché, with
+   * the sequence's version to condition the send on (etat-acompte-cumul.ts).
+   */
+  etatAcompteNeighbours(marcheId: string, fournisseurSiret: string, dossierId: string): Promise<EtatAcompteNeighbours> {
+    return etatAcompteNeighbours(this.client, this.table, marcheId, fournisseurSiret, dossierId);
   }
 
   async file(dossierId: string, pieceId: string, fileId: string): Promise<PieceFile | undefined> {

@@ -157,15 +157,23 @@ export interface EtatPrecedent {
 /**
  * The cumul of a marché's décomptes only grows from one acompte to the next (CCAG-T 2014 art. 13.1.1, 2021 art.
  * 12.1.1: each monthly décompte states the cumulative amount of the work done since the start): an état d'acompte
- * whose cumul is lower than the latest état of the previous acompte of the marché is refused. Within one dossier the
- * MOE and the MOA may still correct the PDM's cumul downwards.
+ * whose cumul is lower than the latest état of the previous acompte of the marché, or higher than the latest état of
+ * a later acompte already sent (dossiers may be sent out of order), is refused. Within one dossier the MOE and the
+ * MOA may still correct the PDM's cumul downwards.
  */
-export function checkCumulMarche(lignes: EtatAcompteLignes, precedent: EtatPrecedent | undefined): void {
-  if (!precedent) return;
+export function checkCumulMarche(
+  lignes: EtatAcompteLignes,
+  precedent: EtatPrecedent | undefined,
+  suivant?: EtatPrecedent,
+): void {
   const cumul = cumulHtOf(lignes);
-  if (cumul < precedent.cumulHtCents) {
+  if (precedent && cumul < precedent.cumulHtCents) {
     const message = `Le cumul HT de cet état d'acompte (${cumul} centimes) est inférieur à celui de l'état d'acompte précédent du marché, n° ${precedent.numero} du dossier ${precedent.dossierId} (${precedent.cumulHtCents} centimes) : un montant cumulé ne diminue jamais d'un acompte à l'autre ; corrigez les cumuls du mois.`;
     refuse('CUMUL_INFERIEUR_ETAT_PRECEDENT', message, [{ path: 'etatAcompte.lignes', message }]);
+  }
+  if (suivant && cumul > suivant.cumulHtCents) {
+    const message = `Le cumul HT de cet état d'acompte (${cumul} centimes) dépasse celui de l'état d'acompte suivant du marché, déjà envoyé, n° ${suivant.numero} du dossier ${suivant.dossierId} (${suivant.cumulHtCents} centimes) : un montant cumulé ne diminue jamais d'un acompte à l'autre ; corrigez les cumuls du mois.`;
+    refuse('CUMUL_SUPERIEUR_ETAT_SUIVANT', message, [{ path: 'etatAcompte.lignes', message }]);
   }
 }
 

@@ -117,7 +117,9 @@ export async function updateDraft(deps: PieceDeps, input: DraftEditInput): Promi
   // The lines and the amounts agree, whichever of them this edit changes (the marché's rates: see createDraft)
   const lignes = input.etatAcompte ?? piece.etatAcompte;
   const etatAcompte =
-    lignes === undefined ? undefined : checkDraftEtatAcompte(piece.cadre, lignes, montants ?? piece.montants);
+    lignes === undefined
+      ? undefined
+      : checkDraftEtatAcompte(piece.cadre, lignes, montants ?? piece.montants, input.marche);
   const addressee = acceptedAddressee(piece, fromSuggestions, input.marche);
   const edit = {
     ...(numero !== undefined ? { numero } : {}),

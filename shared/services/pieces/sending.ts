@@ -103,18 +103,25 @@ async function prepareSend(
 
 /**
  * A piece with état d'acompte lines: its cumul may not be lower than the latest état of the company's previous
- * acompte on the marché (checkCumulMarche); once sent, it is the dossier's cumul in that sequence.
+ * acompte on the marché, nor higher than that of a later one already sent (checkCumulMarche); once sent, it is the
+ * dossier's cumul in that sequence, whose version the send moves on (a concurrent send then fails and is redone).
  */
 async function etatAcompteCumul(deps: PieceDeps, piece: PieceRecord, at: string): Promise<PieceCoWrite[]> {
   if (!piece.etatAcompte) return [];
   const fournisseurSiret = piece.newDossier
     ? piece.depositorSiret
     : (await deps.dossiers.load(piece.dossierId)).state.parties.fournisseur.siret;
-  checkCumulMarche(
-    piece.etatAcompte,
-    await deps.store.previousEtatAcompte(piece.marcheId, fournisseurSiret, piece.dossierId),
-  );
+  const around = await deps.store.etatAcompteNeighbours(piece.marcheId, fournisseurSiret, piece.dossierId);
+  checkCumulMarche(piece.etatAcompte, around.previous, around.next);
   return [
+    {
+      kind: 'ETAT_ACOMPTE_SEQUENCE',
+      marcheId: piece.marcheId,
+      fournisseurSiret,
+      pieceId: piece.pieceId,
+      expectedVersion: around.sequenceVersion,
+      at,
+    },
     {
       kind: 'ETAT_ACOMPTE_CUMUL',
       marcheId: piece.marcheId,
@@ -164,6 +171,11 @@ async function explainSendFailure(deps: PieceDeps, e: unknown, input: SendInput)
   if (!recoverable) return e;
   const now = await deps.store.piece(input.dossierId, input.pieceId);
   if (now && now.status !== 'BROUILLON') return alreadySent(now);
+  if (e instanceof CoWriteConflict && e.coWrite.kind === 'ETAT_ACOMPTE_SEQUENCE') {
+    const message =
+      "Un autre état d'acompte de votre entreprise sur ce marché a été envoyé au même moment : renvoyez la pièce, ses cumuls seront comparés à ceux de cet état.";
+    return new DomainError('ETAT_ACOMPTE_CONCURRENT', message, 'CONFLICT');
+  }
   if (e instanceof CoWriteConflict) {
     const message =
       'Un fichier de la pièce a été déposé pendant l’envoi : patientez quelques secondes puis renvoyez-la.';

@@ -217,6 +217,18 @@ describe('the cumul from one acompte to the next', () => {
     const draft = (await w.as.mandataire.get(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`)).body;
     expect(draft.statut).toBe('BROUILLON');
 
+    // A PATCH is held to the marché's TVA rates like the creation: 5,5 % is not the demo marché's (20 %), even with
+    // amounts coherent with the lines (a = 25 000,00; b = 5,5 % × 25 000,00 = 1 375,00; TTC = 26 375,00)
+    const foreign = await w.as.mandataire.call('PATCH', `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`, {
+      ifMatch: draft.version,
+      idempotencyKey: randomUUID(),
+      body: {
+        montants: M('25000.00', '1375.00', '26375.00'),
+        etatAcompte: { lignes: [{ tauxTva: '5.5', cumulMoisHt: '120000.00', cumulPrecedentHt: '95000.00' }] },
+      },
+    });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.code).toBe('ETAT_ACOMPTE_INVALIDE');
     // a = 120 000,00 − 95 000,00 = 25 000,00; b = 5 000,00; TTC = 30 000,00
     const edited = await w.as.mandataire.call('PATCH', `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`, {
       ifMatch: draft.version,
@@ -229,5 +241,45 @@ describe('the cumul from one acompte to the next', () => {
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
     const sent = await w.as.mandataire.post(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`, {});
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+  });
+
+  it('keeps the cumul growing when two acomptes of the marché are sent at the same instant', async () => {
+    const w = world();
+    await at('2027-06-12T10:00:00+02:00');
+    // Two acomptes drafted in this order, both above the last sent cumul (120 000,00 €), but the earlier one above
+    // the later one: 150 000,00 € then 130 000,00 €. Whichever is sent first, the other breaks the sequence.
+    const spec = (numero: string, cumul: string, ht: string, tva: string, ttc: string) => ({
+      cadre: 'A4',
+      numero,
+      montants: M(ht, tva, ttc),
+      etatAcompte: { lignes: [{ tauxTva: '20', cumulMoisHt: cumul, cumulPrecedentHt: '120000.00' }] },
+    });
+    // a = 150 000,00 − 120 000,00 = 30 000,00; b = 6 000,00; TTC = 36 000,00
+    const earlier = await w.draft(w.as.mandataire, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      ...spec('PDM-EA-04', '150000.00', '30000.00', '6000.00', '36000.00'),
+    });
+    // a = 130 000,00 − 120 000,00 = 10 000,00; b = 2 000,00; TTC = 12 000,00
+    const later = await w.draft(w.as.mandataire, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      ...spec('PDM-EA-05', '130000.00', '10000.00', '2000.00', '12000.00'),
+    });
+    const send = (d: { dossierId: string; pieceId: string }) =>
+      w.as.mandataire.post(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`, {});
+    const outcomes = await Promise.all([send(earlier), send(later)]);
+    const statuses = outcomes.map((r) => r.status);
+    // One is sent; the other is refused, by the cumul check (422) or, having lost the race, as concurrent (409)
+    expect(
+      statuses.filter((x) => x === 201),
+      JSON.stringify(outcomes.map((r) => r.body)),
+    ).toHaveLength(1);
+    const loserIndex = statuses.findIndex((x) => x !== 201);
+    const loser = outcomes[loserIndex];
+    expect([422, 409]).toContain(loser?.status);
+    expect(['CUMUL_INFERIEUR_ETAT_PRECEDENT', 'CUMUL_SUPERIEUR_ETAT_SUIVANT', 'ETAT_ACOMPTE_CONCURRENT']).toContain(
+      loser?.body.code,
+    );
+    // Sent again, the loser now meets the winner's cumul and is refused by the rule, never accepted
+    const again = await send(loserIndex === 0 ? earlier : later);
+    expect(again.status).toBe(422);
+    expect(again.body.code).toBe(loserIndex === 0 ? 'CUMUL_SUPERIEUR_ETAT_SUIVANT' : 'CUMUL_INFERIEUR_ETAT_PRECEDENT');
   });
 });

@@ -210,6 +210,15 @@ describe("état d'acompte: the cadres that carry it and the cumul of the marché
     expect(() => checkCumulMarche(PDM, undefined)).not.toThrow();
   });
 
+  it("refuses a cumul above a later acompte's latest état already sent (dossiers sent out of order)", () => {
+    const next = { dossierId: 'D3', numero: 'EA-3', cumulHtCents: 18_000_000 };
+    // cumul of PDM = 18 000 000: equal to the later one, accepted; one cent less there and it is refused
+    expect(() => checkCumulMarche(PDM, undefined, next)).not.toThrow();
+    const e = refusal(() => checkCumulMarche(PDM, undefined, { ...next, cumulHtCents: 17_999_999 }));
+    expect(e.code).toBe('CUMUL_SUPERIEUR_ETAT_SUIVANT');
+    expect(e.message).toMatch(/n° EA-3 du dossier D3/);
+  });
+
   it('checks a draft’s TVA rates against the marché', () => {
     const marche = { tauxTvaBp: [2000], retenueGarantieBp: 500 };
     const e = refusal(() => checkDraftEtatAcompte('A4', PDM, undefined, marche));
