@@ -151,6 +151,9 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
       .map((p) => p.text)
       .join('\n');
     expect(text).toContain('FAC-E2E-0042');
+    // The addressee confirmed from the PDF: the service financier's SIRET, the marché's engagement number
+    expect(text).toContain(`SIRET ${DEMO.sirets.serviceFinancier}`);
+    expect(text).toContain(DEMO.engagementJuridique);
     // Nothing left in Brouillons for it
     const s = await st();
     const drafts = await s.get(`/v1/structures/${DEMO.sirets.sousTraitant}/brouillons`);
@@ -256,22 +259,40 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     const opened = await titulaire.post(`/v1/dossiers/${a4.dossierId}/pieces/${a4.pieceId}/envoyer`, {});
     expect(opened.status).toBe(201);
     const id = a4.dossierId;
-    let version = opened.version as number;
-    for (const [login, cadre, numero, type] of [
-      [DEMO_LOGINS.moe, 'A15', 'EA-E2E-SUSP', 'DEPOSER_ETAT_ACOMPTE'],
-      [DEMO_LOGINS.moa, 'A19', 'EAV-E2E-SUSP', 'VALIDER_ETAT_ACOMPTE'],
-    ] as const) {
-      const s = await as(login);
-      const d = await draftWithMainFile(
-        s,
-        `/v1/dossiers/${id}/pieces`,
-        { cadre, numero, montants: amounts },
-        pollVerified(s),
-      );
-      const sent = await s.post(`/v1/dossiers/${id}/pieces/${d.pieceId}/envoyer`, { type }, { ifMatch: version });
-      expect(sent.status, JSON.stringify(sent.body)).toBe(200);
-      version = sent.version as number;
-    }
+    // The MOE's état d'acompte (A15), a follow-up piece: its draft reopened in « Déposer » and sent from there
+    const moe = await as(DEMO_LOGINS.moe);
+    const a15 = await draftWithMainFile(
+      moe,
+      `/v1/dossiers/${id}/pieces`,
+      { cadre: 'A15', numero: 'EA-E2E-SUSP', montants: amounts },
+      pollVerified(moe),
+    );
+    const moePage = await p.signIn(DEMO_LOGINS.moe);
+    await moePage.goto(`/deposer/${id}/${a15.pieceId}`);
+    const suite = moePage.getByTestId('suite');
+    await suite.waitFor();
+    expect(await suite.textContent()).toMatch(/état d.acompte/i);
+    await expectAccessible(moePage);
+    await moePage.getByRole('button', { name: 'Valider et envoyer' }).click();
+    await eventually(() => moePage.getByTestId('recap').textContent()).toContain(
+      'La pièce n° EA-E2E-SUSP est validée, elle est en cours de transmission au service concerné',
+    );
+    await moePage.context().close();
+    let version = (await moe.get(`/v1/dossiers/${id}`)).version as number;
+    const moa = await as(DEMO_LOGINS.moa);
+    const a19 = await draftWithMainFile(
+      moa,
+      `/v1/dossiers/${id}/pieces`,
+      { cadre: 'A19', numero: 'EAV-E2E-SUSP', montants: amounts },
+      pollVerified(moa),
+    );
+    const validated = await moa.post(
+      `/v1/dossiers/${id}/pieces/${a19.pieceId}/envoyer`,
+      { type: 'VALIDER_ETAT_ACOMPTE' },
+      { ifMatch: version },
+    );
+    expect(validated.status, JSON.stringify(validated.body)).toBe(200);
+    version = validated.version as number;
     // Day 10: the service financier suspends, listing two documents
     await p.platform.advanceClock({ to: new Date(start.getTime() + 10 * 86_400_000) });
     const sf = await as(DEMO_LOGINS.financier);

@@ -52,6 +52,12 @@ export function certificateSections(piece: DraftPiece, marche: Marche): Section[
         ...(m
           ? [`Montants : ${formatEuros(m.htCents)} HT, ${formatEuros(m.tvaCents)} TVA, ${formatEuros(m.ttcCents)} TTC`]
           : []),
+        ...(piece.addressee?.siret
+          ? [`Destinataire lu dans le PDF, conforme au marché : SIRET ${piece.addressee.siret}`]
+          : []),
+        ...(piece.addressee?.engagementJuridique
+          ? [`Numéro d'engagement juridique lu dans le PDF : ${piece.addressee.engagementJuridique}`]
+          : []),
         `Déposant : SIRET ${piece.depositorSiret} (${piece.depositorRole})`,
         `Marché n° ${marche.numeroMarche} — ${marche.objet}`,
         `Dossier de facturation : ${piece.dossierId} ; pièce : ${piece.pieceId}`,

@@ -9,6 +9,8 @@ import { Loading } from '../ui/Loading';
 import { usePageTitle } from '../ui/usePageTitle';
 import { Champs, editOf, patchDraft, type Typed } from './Champs';
 import { Files } from './Files';
+import { FollowUp } from './FollowUp';
+import { chosenAction, type FollowUpChoice, followUpBody } from './follow-up';
 import { Recap } from './Recap';
 import { STEPS } from './steps';
 import type { Brouillon } from './upload';
@@ -40,7 +42,18 @@ export default function DepotBrouillon() {
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
   const [sent, setSent] = useState<Resultat>();
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['piece', dossierId, pieceId] });
+  const [choice, setChoice] = useState<FollowUpChoice>({});
+  // A follow-up piece is sent by an action of its dossier, at the dossier's version: read it
+  const followUp = q.data !== undefined && !q.data.nouveauDossier && !q.data.envoyee;
+  const dossierQ = useQuery({
+    queryKey: ['dossier', dossierId],
+    enabled: followUp,
+    queryFn: async () => unwrap(await api.GET('/v1/dossiers/{dossierId}', { params: { path: { dossierId } } })),
+  });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['piece', dossierId, pieceId] });
+    if (followUp) void queryClient.invalidateQueries({ queryKey: ['dossier', dossierId] });
+  };
 
   if (sent && q.data) return <Recap draft={q.data} result={sent} />;
   if (q.isPending) return <Loading />;
@@ -99,15 +112,22 @@ export default function DepotBrouillon() {
   const send = () =>
     run(async (d) => {
       const updated = await saved(d);
+      // First piece: opens the dossier. Follow-up piece: the chosen action, at the dossier's version read
+      const type = d.nouveauDossier ? undefined : chosenAction(dossierQ.data, choice);
+      if (!d.nouveauDossier && (!type || !dossierQ.data)) return;
       const result = unwrap(
         await api.POST('/v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer', {
           params: {
             path: { dossierId: updated.dossierId, pieceId: updated.id },
-            header: { 'Idempotency-Key': crypto.randomUUID() },
+            header: {
+              'Idempotency-Key': crypto.randomUUID(),
+              ...(type && dossierQ.data ? { 'If-Match': `"${dossierQ.data.version}"` } : {}),
+            },
           },
-          body: {},
+          body: (type ? followUpBody(type, choice) : {}) as never,
         }),
       );
+      void queryClient.invalidateQueries({ queryKey: ['dossier', dossierId] });
       queryClient.setQueryData(['piece', dossierId, pieceId], { ...updated, envoyee: true });
       void queryClient.invalidateQueries({ queryKey: ['brouillons'] });
       setSent(result);
@@ -132,6 +152,7 @@ export default function DepotBrouillon() {
 
   const main = draft.fichiers.find((f) => f.role === 'PRINCIPAL' && f.verification.statut === 'VERIFIE');
   const waiting = uploading;
+  const sendable = draft.nouveauDossier || chosenAction(dossierQ.data, choice) !== undefined;
   return (
     <>
       <h1>
@@ -148,9 +169,22 @@ export default function DepotBrouillon() {
         busy={busy}
         onAccept={(w) => void accept(w)}
       />
+      {draft.nouveauDossier ? null : (
+        <FollowUp
+          dossier={dossierQ.data}
+          loading={dossierQ.isPending}
+          choice={choice}
+          onChoice={setChoice}
+          error={error}
+        />
+      )}
       {error ? (
         <div className="fr-alert fr-alert--error fr-mb-2w" role="alert">
-          <p>{messageOf(error)}</p>
+          <p>
+            {error instanceof ApiError && error.status === 412 && !draft.nouveauDossier
+              ? 'Le dossier a été modifié entre-temps : il vient d’être relu, votre saisie est conservée. Vérifiez l’action proposée, puis validez à nouveau.'
+              : messageOf(error)}
+          </p>
         </div>
       ) : null}
       {notice ? (
@@ -179,15 +213,14 @@ export default function DepotBrouillon() {
           </button>
         </li>
         <li>
-          {draft.nouveauDossier ? (
-            <button type="button" className="fr-btn" disabled={busy || !main || waiting} onClick={() => void send()}>
-              Valider et envoyer
-            </button>
-          ) : (
-            <Link className="fr-btn" to={`/dossiers/${encodeURIComponent(draft.dossierId)}`}>
-              Envoyer depuis le dossier
-            </Link>
-          )}
+          <button
+            type="button"
+            className="fr-btn"
+            disabled={busy || !main || waiting || !sendable}
+            onClick={() => void send()}
+          >
+            Valider et envoyer
+          </button>
         </li>
       </ul>
     </>
