@@ -39,9 +39,24 @@ interface RunOutcome {
   readonly tail: string;
 }
 
+/**
+ * When `npm ci` last wrote node_modules. A run during which it changed (an `npm ci` in the same folder, e.g. by a
+ * landing) fails for that reason alone ("npx canceled due to missing packages", a CDK asset not found): such a run
+ * says so instead of passing for a failure of the test.
+ */
+function modulesStamp(): string {
+  try {
+    const stat = fs.statSync(path.join('node_modules', '.package-lock.json'));
+    return `${stat.ino}:${stat.mtimeMs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
 /** One run; its whole output (stdout and stderr, as they came) goes to `log`. */
 function runOnce(log: string): Promise<RunOutcome> {
   const t0 = Date.now();
+  const modules = modulesStamp();
   return new Promise((resolve) => {
     const child = spawn('npx', ['vitest', 'run', TEST], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const file = fs.createWriteStream(log);
@@ -53,7 +68,8 @@ function runOnce(log: string): Promise<RunOutcome> {
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('close', (code, signal) => {
-      const end = signal ? `signal ${signal}` : `exit code ${code}`;
+      const replaced = modulesStamp() !== modules ? ', node_modules replaced during the run (npm ci?)' : '';
+      const end = `${signal ? `signal ${signal}` : `exit code ${code}`}${replaced}`;
       file.end(`\n[notifications-loop] ${end} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       resolve({ ok: code === 0, seconds: (Date.now() - t0) / 1000, end, tail: out });
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReceivedMail } from '../../../infra/local/mail/smtp';
 import { DEMO } from '../../../shared/seed/demo';
+import { FIXED_START } from '../../setup/platform';
 import { at, dossierService, driver, montants, TEST_ECB_RATES, useWorkflowPlatform } from '../workflows/helpers';
 
 /**
@@ -8,7 +9,8 @@ import { at, dossierService, driver, montants, TEST_ECB_RATES, useWorkflowPlatfo
  * the local SMTP server once, in French, addressed to the users of the structures concerned, with the dossier's
  * link; a structure that is not concerned is never written to. Dates are 2030 (Paris: CET = UTC+1 until 31 March).
  */
-const platform = useWorkflowPlatform({ notifications: { pollMs: 200 } });
+// Absolute dates: the clock starts at a fixed instant, whatever the machine's date
+const platform = useWorkflowPlatform({ notifications: { pollMs: 200 }, startAt: FIXED_START });
 const ID = 'MENS-1';
 
 const mails = (): readonly ReceivedMail[] => platform().notifications?.smtp.messages() ?? [];

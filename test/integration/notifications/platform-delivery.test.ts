@@ -7,7 +7,7 @@ import { type Platform, startPlatform } from '../../../infra/local/platform';
 import type { MailPort, OutgoingMail } from '../../../shared/adapters/mail';
 import { DEMO, seedDemo } from '../../../shared/seed/demo';
 import { serviceContext } from '../../../shared/services/context';
-import { localToken } from '../../setup/platform';
+import { FIXED_START, localToken } from '../../setup/platform';
 import { at, dossierService, driver, montants } from '../workflows/helpers';
 
 /**
@@ -46,6 +46,7 @@ class FaultyMailer implements MailPort {
 }
 
 let platform: Platform | undefined;
+let restarted = false;
 let mailer: FaultyMailer | undefined;
 const p = () => platform as Platform;
 
@@ -53,6 +54,8 @@ async function start(wrap: boolean): Promise<Platform> {
   return startPlatform({
     port: 0,
     dataDir,
+    // Dates are absolute: the first start sets the clock at a fixed instant, the restart reads it from the folder
+    ...(platform || restarted ? {} : { startAt: FIXED_START }),
     notifications: {
       pollMs: 200,
       ...(wrap ? { wrapMailer: (real: MailPort) => (mailer = new FaultyMailer(real)) } : {}),
@@ -135,7 +138,7 @@ describe('notifications on the embedded platform', () => {
     // The local inbox page lists it
     const page = await fetch(`${p().url}/_local/mails`, { headers: { accept: 'text/html' } });
     expect(await page.text()).toContain('Action attendue — dossier NOTIF-1');
-  });
+  }, 90_000); // 14-18 s at a load average of 20, over 30 s at 25 (scripts/notifications-loop.ts)
 
   it('sends each reminder once, at its instant and before its deadline, through one 40-day clock jump', async () => {
     const { fired } = await p().advanceClock({ days: 40 });
@@ -191,6 +194,7 @@ describe('notifications on the embedded platform', () => {
     expect(about('NOTIF-2', 'moe@demo.test')).toEqual([]);
     await p().stop();
     platform = undefined;
+    restarted = true;
 
     // Same data folder: the claim is still held; once its lease (5 minutes) has passed, the e-mail goes out once
     platform = await start(false);

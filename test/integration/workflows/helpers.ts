@@ -11,7 +11,7 @@ import { DEMO, type DemoUserKey, seedDemo } from '../../../shared/seed/demo';
 import { contextWith, serviceContext } from '../../../shared/services/context';
 import type { DossierRecord } from '../../../shared/services/decisions';
 import type { DossierService } from '../../../shared/services/dossier-service';
-import { usePlatform } from '../../setup/platform';
+import { FIXED_START, usePlatform } from '../../setup/platform';
 
 /**
  * The embedded platform with the demo marché seeded (docs/rules/actors.md roles: MOA, MOE, mandataire, cotraitant,
@@ -20,7 +20,8 @@ import { usePlatform } from '../../setup/platform';
  * did is read back from DynamoDB and from the local Step Functions.
  */
 export function useWorkflowPlatform(options: Omit<StartPlatformOptions, 'port' | 'inMemory'> = {}): () => Platform {
-  const platform = usePlatform(options);
+  // The workflow tests move the clock to absolute dates (2030): it starts at a fixed instant, whatever the machine's
+  const platform = usePlatform({ startAt: FIXED_START, ...options });
   beforeAll(async () => {
     const p = platform();
     const { stores } = serviceContext();

@@ -8,6 +8,7 @@ import { seedDemo } from '../../../shared/seed/demo';
 import { serviceContext } from '../../../shared/services/context';
 import { resumeOpenDossiers } from '../../../shared/services/resume';
 import { DOSSIER_WAIT_STATES as W } from '../../../workflows/dossier';
+import { FIXED_START } from '../../setup/platform';
 import {
   at,
   days,
@@ -33,8 +34,10 @@ const platform = () => {
   return current;
 };
 async function restart(): Promise<Platform> {
+  // Absolute dates (2030): the first start sets the clock at a fixed instant; the restarts read it from the folder
+  const first = current === undefined;
   await current?.stop();
-  current = await startPlatform({ port: 0, inMemory: false, dataDir });
+  current = await startPlatform({ port: 0, inMemory: false, dataDir, ...(first ? { startAt: FIXED_START } : {}) });
   return current;
 }
 afterAll(async () => {
