@@ -223,12 +223,13 @@ async function main(): Promise<void> {
     console.log(
       `Plateforme en mémoire prête en ${((Date.now() - t0) / 1000).toFixed(1)} s ; ${seed.created.length} éléments de démonstration.`,
     );
+    // Each user names the structure it acts for (X-Structure-Siret), as the portal does on every request
     const as: Actors = {
-      st: await signInAs(p.url, DEMO.users.sousTraitant.login),
-      tit: await signInAs(p.url, DEMO.users.mandataire.login),
-      moe: await signInAs(p.url, DEMO.users.moe.login),
-      moa: await signInAs(p.url, DEMO.users.moa.login),
-      sf: await signInAs(p.url, DEMO.users.serviceFinancier.login),
+      st: actingFor(await signInAs(p.url, DEMO.users.sousTraitant.login), DEMO.sirets.sousTraitant),
+      tit: actingFor(await signInAs(p.url, DEMO.users.mandataire.login), DEMO.sirets.mandataire),
+      moe: actingFor(await signInAs(p.url, DEMO.users.moe.login), DEMO.sirets.moe),
+      moa: actingFor(await signInAs(p.url, DEMO.users.moa.login), DEMO.sirets.moa),
+      sf: actingFor(await signInAs(p.url, DEMO.users.serviceFinancier.login), DEMO.sirets.serviceFinancier),
     };
     const settle = () => p.settle();
 
@@ -302,3 +303,15 @@ main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });
+
+/** `s`, every request naming the structure it acts for. */
+function actingFor(s: Session, siret: string): Session {
+  const call = s.call.bind(s);
+  return Object.assign(Object.create(s) as Session, {
+    call: ((method, path, options = {}) =>
+      call(method, path, {
+        ...options,
+        headers: { 'x-structure-siret': siret, ...options.headers },
+      })) as Session['call'],
+  });
+}
