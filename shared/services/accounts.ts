@@ -116,18 +116,7 @@ export async function resetTechnicalPassword(
   /** Where the GP's notice 30 days before the expiry is armed (issue 13); none without it. */
   outbox?: OutboxStore,
 ): Promise<TechnicalAccount> {
-  const gp = await activeUser(store, input.actorId, now);
-  const [structure, actor] = await Promise.all([
-    store.getStructure(input.siret),
-    store.getMembership(input.siret, input.actorId),
-  ]);
-  if (!structure) {
-    throw new DomainError('STRUCTURE_INCONNUE', `Aucune structure de SIRET ${input.siret}.`, 'NOT_FOUND');
-  }
-  assertStructureActive(structure);
-  const a = asActor(actor, input.siret, input.actorId);
-  const login = structure.compteTechnique?.login ?? technicalLoginOf(structure.siret);
-  const account = structure.compteTechnique ?? { siret: structure.siret, login, passwordChangedAt: now };
+  const { gp, structure, actor: a, account, login } = await technicalAccountOf(store, input, now);
   const next = resetTechnicalPasswordRule(account, a, input.password, now);
   const [hash, existingUser, existingMembership] = await Promise.all([
     hashPassword(input.password),
@@ -144,6 +133,34 @@ export async function resetTechnicalPassword(
     ...(outbox ? [technicalPasswordNoticeWrite(outbox, next)] : []),
   ]);
   return next;
+}
+
+/**
+ * What a change of the structure's technical account starts from: the acting user (active), the structure (known,
+ * active), the actor's membership, and the account as stored, or as it would be created now.
+ */
+export async function technicalAccountOf(
+  store: IdentityStore,
+  input: { readonly actorId: string; readonly siret: string },
+  now: Date,
+) {
+  const gp = await activeUser(store, input.actorId, now);
+  const [structure, membership] = await Promise.all([
+    store.getStructure(input.siret),
+    store.getMembership(input.siret, input.actorId),
+  ]);
+  if (!structure) {
+    throw new DomainError('STRUCTURE_INCONNUE', `Aucune structure de SIRET ${input.siret}.`, 'NOT_FOUND');
+  }
+  assertStructureActive(structure);
+  const actor = asActor(membership, input.siret, input.actorId);
+  const login = structure.compteTechnique?.login ?? technicalLoginOf(structure.siret);
+  const account: TechnicalAccount = structure.compteTechnique ?? {
+    siret: structure.siret,
+    login,
+    passwordChangedAt: now,
+  };
+  return { gp, structure, actor, account, login };
 }
 
 /** The GP's notice of this password, armed 30 days before it expires; it replaces the previous password's. */

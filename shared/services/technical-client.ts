@@ -5,16 +5,13 @@ import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store'
 import type { MachineClients } from '../adapters/machine-clients';
 import { DomainError } from '../domain/errors';
 import {
-  assertStructureActive,
   renewTechnicalClient as renewTechnicalClientRule,
   type TechnicalAccount,
-  technicalLoginOf,
   technicalMembership,
   technicalUser,
 } from '../domain/structures';
-import { technicalPasswordNoticeWrite } from './accounts';
+import { technicalAccountOf, technicalPasswordNoticeWrite } from './accounts';
 import { activeUser } from './active-user';
-import { asActor } from './membership-service';
 import { hashPassword, verifyPassword } from './technical-password';
 
 /**
@@ -61,18 +58,7 @@ export async function renewTechnicalClient(
       'CONFLICT',
     );
   }
-  const gp = await activeUser(store, input.actorId, now);
-  const [structure, actor] = await Promise.all([
-    store.getStructure(input.siret),
-    store.getMembership(input.siret, input.actorId),
-  ]);
-  if (!structure) {
-    throw new DomainError('STRUCTURE_INCONNUE', `Aucune structure de SIRET ${input.siret}.`, 'NOT_FOUND');
-  }
-  assertStructureActive(structure);
-  const a = asActor(actor, input.siret, input.actorId);
-  const login = structure.compteTechnique?.login ?? technicalLoginOf(structure.siret);
-  const account = structure.compteTechnique ?? { siret: structure.siret, login, passwordChangedAt: now };
+  const { gp, structure, actor: a, account, login } = await technicalAccountOf(store, input, now);
   // Only the GP goes further (checked before the identity provider is touched).
   renewTechnicalClientRule(account, a, account.clientId ?? 'pending', now);
   const secret = randomBytes(32).toString('hex');
