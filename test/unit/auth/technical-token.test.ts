@@ -38,8 +38,7 @@ function hook(access: TechnicalClientService['access']) {
 }
 
 describe('the user pool token hook', () => {
-  it('names the technical account and the API audience in a client credentials token', async () => {
-    process.env.API_AUDIENCE = 'factures-travaux-api';
+  it('names the technical account in a client credentials token, and no claim Cognito keeps for itself', async () => {
     const asked: unknown[] = [];
     const out = await hook(async (...args) => {
       asked.push(args);
@@ -49,8 +48,8 @@ describe('the user pool token hook', () => {
     expect(asked).toEqual([['client-1', undefined, NOW]]);
     expect(out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
       compte_technique: 'TECH_53819959700013',
-      aud: 'factures-travaux-api',
     });
+    // `aud` and `client_id` cannot be set by a token hook: the API's Lambda authorizer accepts these tokens instead
   });
 
   it('lets a person’s tokens through untouched', async () => {
