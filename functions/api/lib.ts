@@ -1,15 +1,7 @@
 import * as z from 'zod';
 import type { IdentityStore, Stored } from '../../shared/adapters/dynamo/identity-store';
 import { DomainError } from '../../shared/domain/errors';
-import {
-  addService as addServiceRule,
-  changeContactAddress,
-  type Membership,
-  type Structure,
-  type StructureService,
-  type User,
-  updateUser,
-} from '../../shared/domain/structures';
+import { changeContactAddress, type Membership, type User, updateUser } from '../../shared/domain/structures';
 import { siret } from '../../shared/schemas/common';
 import { serviceContext } from '../../shared/services/context';
 
@@ -92,47 +84,6 @@ export async function assertReaderOfDossiers(store: IdentityStore, userId: strin
       'FORBIDDEN',
     );
   }
-}
-
-/**
- * A gestionnaire adds a service (code service) to its structure: the rule book's `addService`, written in one
- * transaction conditioned on the structure's and the gestionnaire's versions.
- * TO MOVE into IdentityService (shared/services/identity-service.ts), which has no such operation yet.
- */
-export async function addService(
-  store: IdentityStore,
-  input: { readonly actorId: string; readonly siret: string; readonly service: StructureService },
-): Promise<Stored<Structure>> {
-  const [user, structure, actor] = await Promise.all([
-    store.getUser(input.actorId),
-    store.getStructure(input.siret),
-    store.getMembership(input.siret, input.actorId),
-  ]);
-  if (!user?.active) {
-    throw new DomainError('UTILISATEUR_INCONNU', "Votre compte n'est pas enregistré ou est désactivé.", 'FORBIDDEN');
-  }
-  if (!structure) {
-    throw new DomainError(
-      'STRUCTURE_INCONNUE',
-      `Aucune structure de SIRET ${input.siret} n'est enregistrée.`,
-      'NOT_FOUND',
-    );
-  }
-  const a: Stored<Membership> = actor ?? {
-    siret: input.siret,
-    userId: input.actorId,
-    status: 'REFUSED',
-    role: 'UTILISATEUR',
-    spaces: [],
-    requestedAt: new Date(0),
-    version: 0,
-  };
-  const next = addServiceRule(structure, a, input.service);
-  await store.commit([
-    ...store.structureWrites(next, structure.version, structure),
-    store.membershipCheck(a, a.version),
-  ]);
-  return { ...next, version: structure.version + 1 };
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 } from './accounts';
 import { activeUser } from './active-user';
 import { asActor, checkVersion, MembershipService, notFound } from './membership-service';
+import { retryOnStale } from './stale-retry';
 
 /**
  * Structures, users and attachments (docs/rules/structures.md#managers): each operation loads what the pure rules of
@@ -109,24 +110,27 @@ export class IdentityService {
   }
 
   /** A gestionnaire enables a space on its structure. */
-  async enableSpace(input: {
+  enableSpace(input: {
     readonly actorId: string;
     readonly siret: string;
     readonly space: Space;
   }): Promise<Stored<Structure>> {
-    await activeUser(this.store, input.actorId);
-    const [structure, actor] = await Promise.all([
-      this.getStructure(input.siret),
-      this.store.getMembership(input.siret, input.actorId),
-    ]);
-    const a = asActor(actor, input.siret, input.actorId);
-    const next = enableSpaceRule(structure, a, input.space);
-    if (next === structure) return structure;
-    await this.store.commit([
-      ...this.store.structureWrites(next, structure.version, structure),
-      this.store.membershipCheck(a, a.version),
-    ]);
-    return { ...next, version: structure.version + 1 };
+    // no If-Match: read again when another change of the structure went first (stale-retry.ts)
+    return retryOnStale(async () => {
+      await activeUser(this.store, input.actorId);
+      const [structure, actor] = await Promise.all([
+        this.getStructure(input.siret),
+        this.store.getMembership(input.siret, input.actorId),
+      ]);
+      const a = asActor(actor, input.siret, input.actorId);
+      const next = enableSpaceRule(structure, a, input.space);
+      if (next === structure) return structure;
+      await this.store.commit([
+        ...this.store.structureWrites(next, structure.version, structure),
+        this.store.membershipCheck(a, a.version),
+      ]);
+      return { ...next, version: structure.version + 1 };
+    });
   }
 
   /** Active public structures by name prefix (case-insensitive). */
