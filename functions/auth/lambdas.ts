@@ -17,7 +17,8 @@ export const AUTH_LAMBDAS = {
   autorisationApi: {
     entry: 'functions/auth/api-authorizer.ts',
     kind: 'authorizer',
-    description: "Autorisation des appels à l'API : jetons des personnes et des clients techniques du groupe d'utilisateurs",
+    description:
+      "Autorisation des appels à l'API : jetons des personnes et des clients techniques du groupe d'utilisateurs",
     access: { table: 'read' },
     timeoutSeconds: 10,
     memoryMb: 256,

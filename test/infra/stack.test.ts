@@ -354,7 +354,9 @@ describe('Api', () => {
       EnableSimpleResponses: true,
       IdentitySource: ['$request.header.Authorization'],
       AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
-      AuthorizerUri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }])]) }),
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }])]),
+      }),
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },

@@ -139,7 +139,11 @@ describe('the API authorizer: technical accounts (client credentials)', () => {
 
   it('refuses with 401 an unknown or replaced client, a token without the API scope, or not of a client', async () => {
     const unknown = deps(async () => {
-      throw new DomainError('IDENTIFIANTS_INVALIDES', 'Identifiant ou secret du client technique invalide.', 'FORBIDDEN');
+      throw new DomainError(
+        'IDENTIFIANTS_INVALIDES',
+        'Identifiant ou secret du client technique invalide.',
+        'FORBIDDEN',
+      );
     });
     await expect(authorize(unknown, await machineToken())).rejects.toThrow(/^Unauthorized$/);
     await expect(authorize(deps(), await machineToken({ scope: 'aws.cognito.signin.user.admin' }))).rejects.toThrow(
@@ -187,13 +191,15 @@ describe('the handler', () => {
 
 describe('the identity the functions read', () => {
   it('comes from the Lambda authorizer’s context, or from a JWT authorizer’s claims', () => {
-    expect(
-      identityFromRequestContext({ authorizer: { lambda: { userId: 'u1', loginAddress: 'a@b.fr' } } }),
-    ).toEqual({ userId: 'u1', loginAddress: 'a@b.fr' });
+    expect(identityFromRequestContext({ authorizer: { lambda: { userId: 'u1', loginAddress: 'a@b.fr' } } })).toEqual({
+      userId: 'u1',
+      loginAddress: 'a@b.fr',
+    });
     expect(identityFromRequestContext({ authorizer: { lambda: { userId: '' } } })).toBeNull();
-    expect(
-      identityFromRequestContext({ authorizer: { jwt: { claims: { sub: 'u2', email: 'c@d.fr' } } } }),
-    ).toEqual({ userId: 'u2', loginAddress: 'c@d.fr' });
+    expect(identityFromRequestContext({ authorizer: { jwt: { claims: { sub: 'u2', email: 'c@d.fr' } } } })).toEqual({
+      userId: 'u2',
+      loginAddress: 'c@d.fr',
+    });
     // the embedded platform's client token names the technical account
     expect(
       identityFromRequestContext({

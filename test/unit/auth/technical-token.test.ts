@@ -2,8 +2,10 @@ import {
   AddUserPoolClientSecretCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -106,6 +108,25 @@ describe('CognitoMachineClients', () => {
     });
     expect(cognito.commandCalls(DeleteUserPoolClientSecretCommand).map((c) => c.args[0].input.ClientSecretId)).toEqual([
       'old',
+    ]);
+    cognito.restore();
+  });
+
+  it('deletes an orphan client; one already gone counts as deleted, another failure is reported', async () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    const clients = new CognitoMachineClients(config, new CognitoIdentityProviderClient({}));
+    cognito.on(DeleteUserPoolClientCommand, { ClientId: 'orphan' }).resolves({});
+    cognito
+      .on(DeleteUserPoolClientCommand, { ClientId: 'gone' })
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    cognito.on(DeleteUserPoolClientCommand, { ClientId: 'throttled' }).rejects(new Error('TooManyRequests'));
+    await clients.delete('orphan');
+    await clients.delete('gone');
+    await expect(clients.delete('throttled')).rejects.toThrow('TooManyRequests');
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input)).toEqual([
+      { UserPoolId: 'eu-west-3_pool', ClientId: 'orphan' },
+      { UserPoolId: 'eu-west-3_pool', ClientId: 'gone' },
+      { UserPoolId: 'eu-west-3_pool', ClientId: 'throttled' },
     ]);
     cognito.restore();
   });
