@@ -27,19 +27,7 @@ import { startStorage } from './platform-storage';
 import { startWorkflows } from './platform-workflows';
 import { VirtualTimers } from './timers';
 
-export {
-  type ClockAdvance,
-  LOCAL_ACCOUNT,
-  LOCAL_BUCKET_NAME,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  LOCAL_TABLE_NAME,
-  type LocalNotificationOptions,
-  localS3ClientConfig,
-  type Platform,
-  ROOT,
-  type StartPlatformOptions,
-} from './platform-options';
+export { localS3ClientConfig, type Platform, ROOT, type StartPlatformOptions } from './platform-options';
 export { PlatformError };
 
 /** What the boot works with from its first instant: options resolved, the clock, timers, sign-in, the gateway. */
