@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../adapters/clock';
 import { AccessReads } from '../adapters/dynamo/access-reads';
+import { AwaitedUploads } from '../adapters/dynamo/awaited-uploads';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
 import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
@@ -81,6 +82,8 @@ export interface Stores {
   readonly identity: IdentityStore;
   readonly directory: DirectoryStore;
   readonly pieces: PieceStore;
+  /** Upload forms awaiting their file, by expiry (the sweeper of lost S3 events). */
+  readonly awaitedUploads: AwaitedUploads;
   readonly dossierLists: DossierListStore;
   /** Open dossiers and timers due, walked page by page (resume). */
   readonly openDossiers: OpenDossierIndex;
@@ -120,6 +123,7 @@ export function createContext(infra: Infrastructure): ServiceContext {
     identity: () => new IdentityStore(infra.dynamo, infra.tableName),
     directory: () => new DirectoryStore(infra.dynamo, infra.tableName),
     pieces: () => new PieceStore(infra.dynamo, infra.tableName),
+    awaitedUploads: () => new AwaitedUploads(infra.dynamo, infra.tableName),
     dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
     openDossiers: () => new OpenDossierIndex(infra.dynamo, infra.tableName),
     idempotency: () =>
