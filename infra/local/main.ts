@@ -9,6 +9,7 @@
  * Step Functions execution was lost with the previous run (executions live in memory) is given a new one.
  */
 import * as path from 'node:path';
+import { IndexMaintenance } from '../../shared/adapters/dynamo/index-maintenance';
 import { demoAccounts, seedOnBoot } from '../../shared/seed/boot';
 import { serviceContext } from '../../shared/services/context';
 import { type ResumeReport, resumeOpenDossiers } from '../../shared/services/resume';
@@ -149,6 +150,13 @@ async function main(): Promise<void> {
           enabled: process.env.LOCAL_SEED !== '0',
         });
         after.push(seed.banner);
+        // A data folder written before the structures' counters: built once from the index entries (idempotent)
+        const upgraded = await new IndexMaintenance(p.clients.document, p.tableName).upgrade();
+        if (upgraded && upgraded.drifts.length > 0) {
+          after.push(
+            `Compteurs des structures : ${upgraded.drifts.length} compteur(s) recalculé(s) (npm run compteurs).`,
+          );
+        }
         const messages: string[] = [];
         try {
           const ctx = serviceContext();
