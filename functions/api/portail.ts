@@ -8,7 +8,7 @@ import { amountString, calendarDateString, cursorParam, nextCursor, toAmountStri
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
 import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';
-import { assertMemberOf } from './lib';
+import { assertMemberOf } from '../../shared/services/structure-readers';
 
 /**
  * The reads of the portal's first screens (shared/services/portal-views.ts): « Synthèse » rows with their dossier,

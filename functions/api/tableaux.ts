@@ -13,7 +13,8 @@ import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { serviceContext } from '../../shared/services/context';
-import { assertMemberOf, assertReaderOfDossiers, services } from './lib';
+import { assertMemberOf, assertReaderOfDossiers } from '../../shared/services/structure-readers';
+import { services } from './lib';
 
 /**
  * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by

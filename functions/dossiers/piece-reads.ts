@@ -17,7 +17,7 @@ import {
 import type { Actor } from '../../shared/services/authorization';
 import { serviceContext } from '../../shared/services/context';
 import type { DraftPiece } from '../../shared/services/pieces';
-import { assertMemberOf } from '../api/lib';
+import { assertMemberOf } from '../../shared/services/structure-readers';
 import { brouillonJson } from './piece-views';
 import { actorToRead, asUnknownPiece, type RequestServices, requestServices } from './support';
 import { montantsJson } from './views';

@@ -10,7 +10,7 @@ import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { rechercheOutput, rechercheQuery } from '../../shared/schemas/search';
 import { serviceContext } from '../../shared/services/context';
 import { type SearchHit, searchDossiers } from '../../shared/services/dossier-search';
-import { assertMemberOf } from '../api/lib';
+import { assertMemberOf } from '../../shared/services/structure-readers';
 
 /**
  * « Rechercher » (GET /v1/dossiers): the dossiers of the caller's structure across every marché it is a party to,
