@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { currentLogger } from '../adapters/logger';
-import { serviceContext } from '../services/context';
+import { infrastructure } from '../services/wiring';
 import type { HttpEvent, HttpRequest, Identity } from './types';
 
 /**
@@ -52,7 +52,7 @@ export function stateOf(request: Pick<HttpRequest, 'event' | 'context'>): HttpSt
   if (!state) {
     state = {
       requestId: requestIdOf(event, request.context?.awsRequestId),
-      now: serviceContext().clock.now(),
+      now: infrastructure().clock.now(),
       headers: normalizeHeaders(event?.headers),
       identity: identityOf(event),
       logger: currentLogger(),
