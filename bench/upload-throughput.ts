@@ -16,6 +16,7 @@ import * as http from 'node:http';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startPlatform } from '../infra/local/platform';
+import { rootLogger } from '../shared/adapters/logger';
 import { presignUploadForm } from '../shared/adapters/s3';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../shared/domain/documents';
 import { rolesOf } from '../shared/domain/marche';
@@ -52,9 +53,11 @@ function median(values: number[]): number {
 }
 
 async function main() {
-  // Keep the figures readable: the verifier logs each file at INFO (read when the platform's functions load)
-  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  // Keep the figures readable: the verifier logs each file at INFO. The process's root logger was created when the
+  // handlers were imported (shared/http/handler.ts), before any line of this function ran: set its level itself.
+  process.env.LOCAL_LOG_LEVEL = 'WARN';
   const platform = await startPlatform({ port: 0, inMemory: true });
+  rootLogger().setLogLevel('WARN');
   try {
     const ctx = serviceContext();
     const marches = ctx.stores.marches;

@@ -12,7 +12,8 @@ import {
   toResumeMarcheJson,
   toWireFields,
 } from '../../shared/schemas/marche';
-import { actingSiretHeaders, assertMemberOf, STALE_RESPONSE, services } from './lib';
+import { assertMemberOf } from '../../shared/services/structure-readers';
+import { actingSiretHeaders, STALE_RESPONSE, services } from './lib';
 
 /**
  * The fiche d'identité du marché (docs/rules/marche.md): created and amended (avenant) by the MOA, read by every acteur of

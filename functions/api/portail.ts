@@ -6,8 +6,8 @@ import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
 import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';
+import { assertMemberOf } from '../../shared/services/structure-readers';
 import { dossierSearchStore, dossierStore, identityStore, portalStore } from '../../shared/services/wiring';
-import { assertMemberOf } from './lib';
 
 /**
  * The reads of the portal's first screens (shared/services/portal-views.ts): « Synthèse » rows with their dossier,

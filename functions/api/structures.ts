@@ -14,9 +14,10 @@ import {
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
+import { structureAdministration } from '../../shared/services/wiring';
 import { renouvelerClientTechnique } from './compte-technique';
 import { modifierService, modifierStructure, verifierSiret } from './gestion';
-import { addService, STALE_RESPONSE, services } from './lib';
+import { STALE_RESPONSE, services } from './lib';
 import {
   decider,
   demanderRattachement,
@@ -125,7 +126,7 @@ export const ajouterService = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const structure = await addService(services().identityStore, {
+    const structure = await structureAdministration().addService({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
       service: ctx.body,

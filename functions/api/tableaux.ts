@@ -12,8 +12,9 @@ import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
+import { assertMemberOf, assertReaderOfDossiers } from '../../shared/services/structure-readers';
 import { ecbRateService } from '../../shared/services/wiring';
-import { assertMemberOf, assertReaderOfDossiers, services } from './lib';
+import { services } from './lib';
 
 /**
  * What a structure sees at a glance, every view answered from an index (one Query each, keys.ts): its waits by

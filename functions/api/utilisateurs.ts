@@ -7,7 +7,7 @@ import { route, routesOf } from '../../shared/http/router';
 import { moiJson, toRattachementJson, toUtilisateurJson, utilisateurJson } from '../../shared/schemas/identity';
 import { enregistrerConnexion } from './compte';
 import { desactiverMonCompte, desactiverUtilisateur } from './desactivation';
-import { STALE_RESPONSE, services, updateMe } from './lib';
+import { STALE_RESPONSE, services } from './lib';
 
 /** Users (docs/rules/structures.md#users): registration of the authenticated person, and its own profile. */
 
@@ -112,8 +112,7 @@ export const modifierMoi = httpHandler({
     409: { description: 'L’adresse de connexion ne peut pas changer.' },
   },
   handler: async (ctx) => {
-    const { identityStore } = services();
-    const user = await updateMe(identityStore, {
+    const user = await services().identity.updateProfile({
       userId: ctx.identity.userId,
       ...(ctx.body.adresseConnexion !== undefined ? { loginAddress: ctx.body.adresseConnexion } : {}),
       ...(ctx.body.adresseContact !== undefined ? { contactAddress: ctx.body.adresseContact } : {}),

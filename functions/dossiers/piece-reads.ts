@@ -16,8 +16,8 @@ import {
 } from '../../shared/schemas/pieces';
 import type { Actor } from '../../shared/services/authorization';
 import type { DraftPiece } from '../../shared/services/pieces';
+import { assertMemberOf } from '../../shared/services/structure-readers';
 import { identityStore } from '../../shared/services/wiring';
-import { assertMemberOf } from '../api/lib';
 import { brouillonJson } from './piece-views';
 import { actorToRead, asUnknownPiece, type RequestServices, requestServices } from './support';
 import { montantsJson } from './views';

@@ -9,8 +9,8 @@ import { toAmountString } from '../../shared/schemas/common';
 import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { rechercheOutput, rechercheQuery } from '../../shared/schemas/search';
 import { type SearchHit, searchDossiers } from '../../shared/services/dossier-search';
+import { assertMemberOf } from '../../shared/services/structure-readers';
 import { dossierSearchStore, identityStore, infrastructure } from '../../shared/services/wiring';
-import { assertMemberOf } from '../api/lib';
 
 /**
  * « Rechercher » (GET /v1/dossiers): the dossiers of the caller's structure across every marché it is a party to,

@@ -19,6 +19,7 @@ import {
 } from '../domain/structures';
 import { activeUser } from './active-user';
 import { asActor } from './membership-service';
+import { retryOnStale } from './stale-retry';
 import { hashPassword, verifyPassword } from './technical-password';
 
 /**
@@ -116,23 +117,28 @@ export async function resetTechnicalPassword(
   /** Where the GP's notice 30 days before the expiry is armed (issue 13); none without it. */
   outbox?: OutboxStore,
 ): Promise<TechnicalAccount> {
-  const { gp, structure, actor: a, account, login } = await technicalAccountOf(store, input, now);
-  const next = resetTechnicalPasswordRule(account, a, input.password, now);
-  const [hash, existingUser, existingMembership] = await Promise.all([
-    hashPassword(input.password),
-    store.getUser(login),
-    store.getMembership(structure.siret, login),
-  ]);
-  const user = technicalUser(next, existingUser, gp.contactAddress);
-  await store.commit([
-    ...store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
-    store.credentialWrite(structure.siret, next.login, hash, now),
-    store.membershipCheck(a, a.version),
-    ...store.userWrites(user, existingUser?.version ?? 0),
-    ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
-    ...(outbox ? [technicalPasswordNoticeWrite(outbox, next)] : []),
-  ]);
-  return next;
+  let hash: Promise<string> | undefined;
+  // no If-Match: read again when another change of the structure went first (stale-retry.ts)
+  return retryOnStale(async () => {
+    const { gp, structure, actor: a, account, login } = await technicalAccountOf(store, input, now);
+    const next = resetTechnicalPasswordRule(account, a, input.password, now);
+    hash ??= hashPassword(input.password); // once, and only for a password the rule accepted
+    const [passwordHash, existingUser, existingMembership] = await Promise.all([
+      hash,
+      store.getUser(login),
+      store.getMembership(structure.siret, login),
+    ]);
+    const user = technicalUser(next, existingUser, gp.contactAddress);
+    await store.commit([
+      ...store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
+      store.credentialWrite(structure.siret, next.login, passwordHash, now),
+      store.membershipCheck(a, a.version),
+      ...store.userWrites(user, existingUser?.version ?? 0),
+      ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
+      ...(outbox ? [technicalPasswordNoticeWrite(outbox, next)] : []),
+    ]);
+    return next;
+  });
 }
 
 /**

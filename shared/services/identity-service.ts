@@ -1,5 +1,6 @@
 import type { DirectoryEntry, IdentityStore, Stored } from '../adapters/dynamo/identity-store';
 import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { DomainError } from '../domain/errors';
 import type { Space } from '../domain/roles';
 import {
   assertPrincipalOf,
@@ -16,6 +17,7 @@ import {
   type Structure,
   type TechnicalAccount,
   type User,
+  updateUser as updateUserRule,
 } from '../domain/structures';
 import {
   type DeactivationResult,
@@ -24,6 +26,7 @@ import {
 } from './accounts';
 import { activeUser } from './active-user';
 import { asActor, checkVersion, MembershipService, notFound } from './membership-service';
+import { retryOnStale } from './stale-retry';
 
 /**
  * Structures, users and attachments (docs/rules/structures.md#managers): each operation loads what the pure rules of
@@ -74,15 +77,30 @@ export class IdentityService {
     return { ...next, version: user.version + 1 };
   }
 
-  /** The user changes its own contact address (`undefined`: back to the login address). */
-  async changeContactAddress(input: {
+  /**
+   * The user changes its profile: the login address may be sent back unchanged but never changed (`updateUser`);
+   * `contactAddress: null` returns to the login address, `undefined` leaves it. Written only at `expectedVersion`.
+   */
+  async updateProfile(input: {
     readonly userId: string;
-    readonly contactAddress: string | undefined;
-    readonly expectedVersion?: number;
+    readonly loginAddress?: string;
+    readonly contactAddress?: string | null;
+    readonly expectedVersion: number;
   }): Promise<Stored<User>> {
-    const user = await activeUser(this.store, input.userId);
-    checkVersion(input.expectedVersion, user.version, `Le compte ${user.loginAddress}`);
-    const next = changeContactAddressRule(user, input.contactAddress);
+    const user = await this.store.getUser(input.userId);
+    if (!user) {
+      throw new DomainError(
+        'UTILISATEUR_INCONNU',
+        "Votre compte n'est pas enregistré : créez-le d'abord.",
+        'NOT_FOUND',
+      );
+    }
+    if (!user.active) {
+      throw new DomainError('UTILISATEUR_DESACTIVE', `Le compte ${user.loginAddress} est désactivé.`, 'FORBIDDEN');
+    }
+    checkVersion(input.expectedVersion, user.version, 'Votre compte');
+    let next = updateUserRule(user, input.loginAddress !== undefined ? { loginAddress: input.loginAddress } : {});
+    if (input.contactAddress !== undefined) next = changeContactAddressRule(next, input.contactAddress ?? undefined);
     await this.store.commit(this.store.userWrites(next, user.version));
     return { ...next, version: user.version + 1 };
   }
@@ -109,24 +127,27 @@ export class IdentityService {
   }
 
   /** A gestionnaire enables a space on its structure. */
-  async enableSpace(input: {
+  enableSpace(input: {
     readonly actorId: string;
     readonly siret: string;
     readonly space: Space;
   }): Promise<Stored<Structure>> {
-    await activeUser(this.store, input.actorId);
-    const [structure, actor] = await Promise.all([
-      this.getStructure(input.siret),
-      this.store.getMembership(input.siret, input.actorId),
-    ]);
-    const a = asActor(actor, input.siret, input.actorId);
-    const next = enableSpaceRule(structure, a, input.space);
-    if (next === structure) return structure;
-    await this.store.commit([
-      ...this.store.structureWrites(next, structure.version, structure),
-      this.store.membershipCheck(a, a.version),
-    ]);
-    return { ...next, version: structure.version + 1 };
+    // no If-Match: read again when another change of the structure went first (stale-retry.ts)
+    return retryOnStale(async () => {
+      await activeUser(this.store, input.actorId);
+      const [structure, actor] = await Promise.all([
+        this.getStructure(input.siret),
+        this.store.getMembership(input.siret, input.actorId),
+      ]);
+      const a = asActor(actor, input.siret, input.actorId);
+      const next = enableSpaceRule(structure, a, input.space);
+      if (next === structure) return structure;
+      await this.store.commit([
+        ...this.store.structureWrites(next, structure.version, structure),
+        this.store.membershipCheck(a, a.version),
+      ]);
+      return { ...next, version: structure.version + 1 };
+    });
   }
 
   /** Active public structures by name prefix (case-insensitive). */

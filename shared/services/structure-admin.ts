@@ -2,15 +2,18 @@ import type { IdentityStore, Stored } from '../adapters/dynamo/identity-store';
 import { staleError } from '../adapters/dynamo/write-ops';
 import { DomainError } from '../domain/errors';
 import {
+  addService as addServiceRule,
   assertManagerOf,
   type Membership,
   type Structure,
   type StructureCardPatch,
+  type StructureService,
   type User,
   updateService as updateServiceRule,
   updateStructureCard as updateStructureCardRule,
 } from '../domain/structures';
 import { activeUser } from './active-user';
+import { retryOnStale } from './stale-retry';
 
 /**
  * What the *Activités du gestionnaire* screens need beside IdentityService (docs/rules/structures.md#managers): the
@@ -51,8 +54,31 @@ export class StructureAdministration {
     return { ...next, version: structure.version + 1 };
   }
 
-  /** A gestionnaire renames a service or switches it on or off (If-Match optional: the structure's version). */
-  async updateService(input: {
+  /**
+   * A gestionnaire adds a service (code service) to its structure: one transaction conditioned on the structure's and
+   * the gestionnaire's versions, read again when another change of the structure went first (no If-Match here).
+   */
+  addService(input: {
+    readonly actorId: string;
+    readonly siret: string;
+    readonly service: StructureService;
+  }): Promise<Stored<Structure>> {
+    return retryOnStale(async () => {
+      const { structure, actor } = await this.load(input.actorId, input.siret);
+      const next = addServiceRule(structure, actor, input.service);
+      await this.store.commit([
+        ...this.store.structureWrites(next, structure.version, structure),
+        this.store.membershipCheck(actor, actor.version),
+      ]);
+      return { ...next, version: structure.version + 1 };
+    });
+  }
+
+  /**
+   * A gestionnaire renames a service or switches it on or off. If-Match optional: with it, the structure's version
+   * it read (412 otherwise); without it, the change applies to the structure as it is when written.
+   */
+  updateService(input: {
     readonly actorId: string;
     readonly siret: string;
     readonly code: string;
@@ -60,19 +86,24 @@ export class StructureAdministration {
     readonly active?: boolean;
     readonly expectedVersion?: number;
   }): Promise<Stored<Structure>> {
-    const { structure, actor } = await this.load(input.actorId, input.siret);
-    if (input.expectedVersion !== undefined && structure.version !== input.expectedVersion) {
-      throw staleError(`La structure ${structure.siret}`);
-    }
-    const next = updateServiceRule(structure, actor, input.code, {
-      ...(input.libelle !== undefined ? { libelle: input.libelle } : {}),
-      ...(input.active !== undefined ? { active: input.active } : {}),
-    });
-    await this.store.commit([
-      ...this.store.structureWrites(next, structure.version, structure),
-      this.store.membershipCheck(actor, actor.version),
-    ]);
-    return { ...next, version: structure.version + 1 };
+    return retryOnStale(
+      async () => {
+        const { structure, actor } = await this.load(input.actorId, input.siret);
+        if (input.expectedVersion !== undefined && structure.version !== input.expectedVersion) {
+          throw staleError(`La structure ${structure.siret}`);
+        }
+        const next = updateServiceRule(structure, actor, input.code, {
+          ...(input.libelle !== undefined ? { libelle: input.libelle } : {}),
+          ...(input.active !== undefined ? { active: input.active } : {}),
+        });
+        await this.store.commit([
+          ...this.store.structureWrites(next, structure.version, structure),
+          this.store.membershipCheck(actor, actor.version),
+        ]);
+        return { ...next, version: structure.version + 1 };
+      },
+      input.expectedVersion === undefined ? undefined : 1,
+    );
   }
 
   /** A gestionnaire lists the members and requests of its structure, each with its account. */

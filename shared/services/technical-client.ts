@@ -12,6 +12,7 @@ import {
 } from '../domain/structures';
 import { technicalAccountOf, technicalPasswordNoticeWrite } from './accounts';
 import { activeUser } from './active-user';
+import { retryOnStale } from './stale-retry';
 import { hashPassword, verifyPassword } from './technical-password';
 
 /**
@@ -58,29 +59,39 @@ export async function renewTechnicalClient(
       'CONFLICT',
     );
   }
-  const { gp, structure, actor: a, account, login } = await technicalAccountOf(store, input, now);
+  const first = await technicalAccountOf(store, input, now);
   // Only the GP goes further (checked before the identity provider is touched).
-  renewTechnicalClientRule(account, a, account.clientId ?? 'pending', now);
+  renewTechnicalClientRule(first.account, first.actor, first.account.clientId ?? 'pending', now);
   const secret = randomBytes(32).toString('hex');
-  let clientId = account.clientId;
-  if (clientId) await provider.rotate(clientId, secret);
-  else clientId = await provider.create(login, secret);
-  const next = renewTechnicalClientRule(account, a, clientId, now);
-  const [secretHash, existingUser, existingMembership] = await Promise.all([
-    provider.keepsSecretHash ? hashPassword(secret) : Promise.resolve(undefined),
-    store.getUser(login),
-    store.getMembership(structure.siret, login),
-  ]);
-  const record = { clientId, siret: structure.siret, login, createdAt: now, ...(secretHash ? { secretHash } : {}) };
-  await store.commit([
-    ...store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
-    deps.clients.putWrite(record, account.clientId !== undefined),
-    store.membershipCheck(a, a.version),
-    ...store.userWrites(technicalUser(next, existingUser, gp.contactAddress), existingUser?.version ?? 0),
-    ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
-    ...(deps.outbox ? [technicalPasswordNoticeWrite(deps.outbox, next)] : []),
-  ]);
-  return { account: next, clientId, clientSecret: secret, tokenUrl: provider.tokenUrl, scope: provider.scope };
+  const clientId = first.account.clientId ?? (await provider.create(first.login, secret));
+  if (first.account.clientId) await provider.rotate(clientId, secret);
+  const secretHash = provider.keepsSecretHash ? await hashPassword(secret) : undefined;
+  // The provider is called once; the table write reads again when another change of the structure went first (no
+  // If-Match here, stale-retry.ts). A client another request created meanwhile is then replaced by this one.
+  return retryOnStale(async (attempt) => {
+    const {
+      gp,
+      structure,
+      actor: a,
+      account,
+      login,
+    } = attempt === 0 ? first : await technicalAccountOf(store, input, now);
+    const next = renewTechnicalClientRule(account, a, clientId, now);
+    const [existingUser, existingMembership] = await Promise.all([
+      store.getUser(login),
+      store.getMembership(structure.siret, login),
+    ]);
+    const record = { clientId, siret: structure.siret, login, createdAt: now, ...(secretHash ? { secretHash } : {}) };
+    await store.commit([
+      ...store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
+      deps.clients.putWrite(record, account.clientId === clientId),
+      store.membershipCheck(a, a.version),
+      ...store.userWrites(technicalUser(next, existingUser, gp.contactAddress), existingUser?.version ?? 0),
+      ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
+      ...(deps.outbox ? [technicalPasswordNoticeWrite(deps.outbox, next)] : []),
+    ]);
+    return { account: next, clientId, clientSecret: secret, tokenUrl: provider.tokenUrl, scope: provider.scope };
+  });
 }
 
 /**

@@ -164,14 +164,14 @@ describe('users and login addresses', () => {
 
   it('changes the contact address, refusing a change made on a stale version', async () => {
     await register('u');
-    const next = await svc.changeContactAddress({
+    const next = await svc.updateProfile({
       userId: 'u',
       contactAddress: 'bureau@exemple.fr',
       expectedVersion: 1,
     });
     expect(next).toMatchObject({ contactAddress: 'bureau@exemple.fr', loginAddress: 'u@exemple.fr', version: 2 });
     const stale = await domainErrorOf(
-      svc.changeContactAddress({ userId: 'u', contactAddress: 'x@exemple.fr', expectedVersion: 1 }),
+      svc.updateProfile({ userId: 'u', contactAddress: 'x@exemple.fr', expectedVersion: 1 }),
     );
     expect(stale.code).toBe('VERSION_PERIMEE');
     expect(stale.kind).toBe('STALE');

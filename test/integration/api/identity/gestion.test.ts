@@ -188,6 +188,39 @@ describe('PATCH /v1/structures/{siret}/services/{code}', () => {
   });
 });
 
+describe('changes of one structure sent at the same moment without If-Match', () => {
+  it('applies every one of them, each on the structure as the others left it (no 412 for a version nobody named)', {
+    timeout: 60_000,
+  }, async () => {
+    const p = platform();
+    const before = await readStructure(gp.token);
+    const codes = ['SIMUL-1', 'SIMUL-2', 'SIMUL-3', 'SIMUL-4'];
+    const replies = await Promise.all([
+      ...codes.map((code, i) =>
+        call(p, 'POST', '/v1/structures/{siret}/services', {
+          token: (i % 2 === 0 ? gp : gs).token,
+          params: { siret },
+          body: { code, libelle: `Service ${code}` },
+        }),
+      ),
+      call(p, 'POST', '/v1/structures/{siret}/compte-technique/mot-de-passe', {
+        token: gp.token,
+        params: { siret },
+        body: { motDePasse: 'Simultane-Technique-1' },
+      }),
+      call(p, 'POST', '/v1/structures/{siret}/compte-technique/client', { token: gp.token, params: { siret } }),
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201, 200, 200]);
+    const after = await readStructure(gp.token);
+    // each of the 6 changes is one write of the structure: its version moved on by exactly 6
+    expect(after.body.version).toBe(before.body.version + 6);
+    expect(after.body.services.map((s: { code: string }) => s.code)).toEqual(
+      expect.arrayContaining(['VOIRIE', ...codes]),
+    );
+    expect(after.body.compteTechnique).toMatchObject({ clientId: replies[5]?.body.clientId });
+  });
+});
+
 describe('GET /v1/structures/{siret}/membres', () => {
   it('shows the gestionnaires each member’s account; refuses a plain member', async () => {
     const p = platform();
