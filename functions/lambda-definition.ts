@@ -1,7 +1,7 @@
 import type { RoutedHandler, RouteHandler } from '../shared/http/router';
 
 /** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
-export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue' | 'token';
+export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue' | 'token' | 'authorizer';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -2,12 +2,13 @@
  * Every Lambda function of the product, once. The CDK stack builds one NodejsFunction per entry; the embedded
  * platform imports the same entry file and calls the same export in-process. Keys are stable identifiers.
  *
- * - `http` functions are reached through the HTTP API (`routes`); `public` routes skip the JWT authorizer.
+ * - `http` functions are reached through the HTTP API (`routes`); `public` routes skip the authorizer.
  * - `task` functions are Step Functions tasks.
  * - `s3` functions receive the bucket's ObjectCreated notifications.
  * - `schedule` functions are run by EventBridge Scheduler on their `schedule` (on AWS only).
  * - `queue` functions read an SQS queue that a construct wires to them (on AWS only).
  * - `token` functions are the Cognito user pool's token hook, wired by the Api construct (on AWS only).
+ * - `authorizer` functions are the HTTP API's Lambda authorizer with the user pool, wired by the Api construct.
  */
 import { API_LAMBDAS } from './api/lambdas';
 import { AUTH_LAMBDAS } from './auth/lambdas';

@@ -4,15 +4,16 @@ import { isDomainError } from '../../shared/domain/errors';
 import type { ServiceContext } from '../../shared/services/context';
 import { infrastructure, technicalClientService } from '../../shared/services/wiring';
 
-/** The claim that names the technical account in its access token (read by shared/http/state.ts). */
+/** The claim that names the technical account in its access token (informative: the API's authorizer looks up the client). */
 export const TECHNICAL_CLAIM = 'compte_technique';
 
 /**
  * The user pool's pre token generation trigger (event V3_0) on AWS (docs/rules/structures.md#technical-account):
  * for a client credentials grant, the client must be the current one of an active structure's technical account
  * still inside its 424 days, else Cognito issues no token (the error's French message); the token then names the
- * account (`compte_technique`) and carries the API's audience (`aud`, which the HTTP API's JWT authorizer checks in
- * place of the client id, since the clients are created at run time). Tokens of people pass unchanged.
+ * account (`compte_technique`). Cognito lets no hook set `aud` or `client_id`, so the HTTP API accepts these tokens
+ * through the product's Lambda authorizer (functions/auth/api-authorizer.ts), which checks the client again at each
+ * request. Tokens of people pass unchanged.
  */
 export function technicalTokenHandler(
   context: () => Pick<ServiceContext, 'technicalClients' | 'clock'> = () => ({
@@ -25,11 +26,10 @@ export function technicalTokenHandler(
     const ctx = context();
     try {
       const { login } = await ctx.technicalClients.access(event.callerContext.clientId, undefined, ctx.clock.now());
-      const audience = process.env.API_AUDIENCE;
       event.response = {
         claimsAndScopeOverrideDetails: {
           accessTokenGeneration: {
-            claimsToAddOrOverride: { [TECHNICAL_CLAIM]: login, ...(audience ? { aud: audience } : {}) },
+            claimsToAddOrOverride: { [TECHNICAL_CLAIM]: login },
           },
         },
       };

@@ -1,6 +1,10 @@
 import { CfnOutput, Duration, Lazy, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -49,17 +53,23 @@ export interface ApiProps {
   readonly tokenDomainPrefix?: string;
 }
 
-/**
- * The audience the token hook writes into the technical accounts' access tokens (their clients are created at run
- * time, so the authorizer cannot list their ids), and the resource server of their one scope.
- */
-export const TECHNICAL_API_AUDIENCE = 'factures-travaux-api';
+/** The resource server of the technical accounts' one scope (`factures-travaux-api/api`). */
+export const TECHNICAL_RESOURCE_SERVER = 'factures-travaux-api';
 export const TECHNICAL_SCOPE_NAME = 'api';
 
 /**
- * The HTTP API: one route per registry route, a JWT authorizer on every non-public route, CORS, throttling and
- * JSON access logs on the `$default` stage. Tokens come from a Cognito user pool (created here, MFA required) or,
- * by configuration, from any OpenID Connect issuer.
+ * How long API Gateway keeps the Lambda authorizer's answer for one `Authorization` header: a technical account
+ * that passes its 424 days or a structure deactivated is refused at most this long after (the functions check the
+ * account at each request anyway).
+ */
+export const AUTHORIZER_CACHE_SECONDS = 300;
+
+/**
+ * The HTTP API: one route per registry route, an authorizer on every non-public route, CORS, throttling and JSON
+ * access logs on the `$default` stage. Tokens come from a Cognito user pool (created here, MFA required), checked by
+ * the product's Lambda authorizer (people's tokens and the technical accounts' client credentials tokens,
+ * docs/rules/structures.md#technical-account), or, by configuration, from any OpenID Connect issuer, checked by a JWT
+ * authorizer.
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
@@ -67,7 +77,8 @@ export class Api extends Construct {
   readonly userPoolClient?: cognito.UserPoolClient;
   /** Where the technical accounts' clients get their tokens (client credentials), with the user pool. */
   readonly tokenDomain?: cognito.UserPoolDomain;
-  readonly authorizer: HttpJwtAuthorizer;
+  /** The Lambda authorizer with the user pool; the JWT authorizer with an external issuer. */
+  readonly authorizer: HttpLambdaAuthorizer | HttpJwtAuthorizer;
   readonly accessLogs: logs.LogGroup;
   /** The external issuer, when one replaces the user pool. */
   readonly auth?: JwtAuthConfig;
@@ -125,14 +136,14 @@ export class Api extends Construct {
         refreshTokenValidity: Duration.days(1),
       });
       issuer = this.userPool.userPoolProviderUrl;
-      audience = [this.userPoolClient.userPoolClientId, TECHNICAL_API_AUDIENCE];
+      audience = [this.userPoolClient.userPoolClientId];
       this.tokenDomain = this.technicalClients(this.userPool, props);
     }
     this.audiences.push(...audience);
-    // Resolved at synthesis, so that clients created later (the portal's) can be accepted too.
-    this.authorizer = new HttpJwtAuthorizer('Jwt', issuer, {
-      jwtAudience: Lazy.list({ produce: () => [...this.audiences] }),
-    });
+    // The audiences are resolved at synthesis, so that clients created later (the portal's) are accepted too.
+    this.authorizer = this.userPool
+      ? this.lambdaAuthorizer(this.userPool, props)
+      : new HttpJwtAuthorizer('Jwt', issuer, { jwtAudience: Lazy.list({ produce: () => [...this.audiences] }) });
 
     this.httpApi = new apigw.HttpApi(this, 'Http', {
       description: 'Factures de travaux (CCAG Travaux)',
@@ -166,6 +177,7 @@ export class Api extends Construct {
         responseLength: '$context.responseLength',
         latencyMs: '$context.responseLatency',
         sub: '$context.authorizer.claims.sub',
+        user: '$context.authorizer.userId',
         authorizerError: '$context.authorizer.error',
         integrationError: '$context.integrationErrorMessage',
       }),
@@ -229,7 +241,7 @@ export class Api extends Construct {
       scopeName: TECHNICAL_SCOPE_NAME,
       scopeDescription: 'Accès à l’API par le compte technique d’une structure',
     });
-    const server = pool.addResourceServer('TechnicalApi', { identifier: TECHNICAL_API_AUDIENCE, scopes: [scope] });
+    const server = pool.addResourceServer('TechnicalApi', { identifier: TECHNICAL_RESOURCE_SERVER, scopes: [scope] });
     const prefix =
       props.tokenDomainPrefix ??
       `ft-${Names.uniqueResourceName(this, { maxLength: 40, separator: '-' })}`
@@ -240,7 +252,9 @@ export class Api extends Construct {
       const def = props.functions.definition(key);
       if (def.kind === 'token') {
         pool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn, cognito.LambdaVersion.V3_0);
-        fn.addEnvironment('API_AUDIENCE', TECHNICAL_API_AUDIENCE);
+      }
+      if (def.kind === 'authorizer') {
+        fn.addEnvironment('TECHNICAL_SCOPE', `${server.userPoolResourceServerId}/${TECHNICAL_SCOPE_NAME}`);
       }
       if (def.access?.machineClients) {
         fn.addEnvironment('USER_POOL_ID', pool.userPoolId);
@@ -253,6 +267,7 @@ export class Api extends Construct {
               'cognito-idp:AddUserPoolClientSecret',
               'cognito-idp:ListUserPoolClientSecrets',
               'cognito-idp:DeleteUserPoolClientSecret',
+              'cognito-idp:DeleteUserPoolClient',
             ],
             resources: [pool.userPoolArn],
           }),
@@ -261,6 +276,24 @@ export class Api extends Construct {
     }
     new CfnOutput(this, 'TechnicalTokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
     return domain;
+  }
+
+  /**
+   * The Lambda authorizer of every non-public route with the user pool (functions/auth/api-authorizer.ts): the
+   * pool's keys, the people's clients (the API's, the portal's, resolved at synthesis) and the technical scope in
+   * its environment; its answer cached per `Authorization` header for `AUTHORIZER_CACHE_SECONDS`.
+   */
+  private lambdaAuthorizer(pool: cognito.UserPool, props: ApiProps): HttpLambdaAuthorizer {
+    const entry = props.functions.entries().find(([key]) => props.functions.definition(key).kind === 'authorizer');
+    if (!entry) throw new Error('the registry declares no function of kind "authorizer" for the user pool');
+    const [, fn] = entry;
+    fn.addEnvironment('USER_POOL_ID', pool.userPoolId);
+    fn.addEnvironment('USER_CLIENT_IDS', Lazy.string({ produce: () => this.audiences.join(',') }));
+    return new HttpLambdaAuthorizer('Authorizer', fn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
+    });
   }
 
   /** Accepts the tokens of one more client of the user pool (its `client_id` claim, or `aud`). */

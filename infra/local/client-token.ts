@@ -31,6 +31,9 @@ export class LocalMachineClients implements MachineClients {
 
   /** The new secret's hash is written by the renewal itself; nothing else holds the old one. */
   async rotate(): Promise<void> {}
+
+  /** The platform holds nothing of a client but the record the renewal writes: an unrecorded id is already gone. */
+  async delete(): Promise<void> {}
 }
 
 const oauthProblem = (res: http.ServerResponse, status: number, code: string, detail: string) =>

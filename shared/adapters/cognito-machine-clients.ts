@@ -2,8 +2,10 @@ import {
   AddUserPoolClientSecretCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { MachineClients } from './machine-clients';
 
@@ -19,7 +21,8 @@ export interface CognitoMachineClientsConfig {
 
 /**
  * The technical accounts' clients as app clients of the Cognito user pool: client credentials only, the API's scope
- * only, a secret set by the product, no refresh token. Rotation adds the new secret, then deletes the others.
+ * only, a secret set by the product, no refresh token. Rotation adds the new secret, then deletes the others. A
+ * client whose record could not be written is deleted again (app clients per pool are limited, 1,000 by default).
  */
 export class CognitoMachineClients implements MachineClients {
   readonly keepsSecretHash = false;
@@ -66,6 +69,16 @@ export class CognitoMachineClients implements MachineClients {
       if (s.ClientSecretId && s.ClientSecretId !== keep) {
         await this.client.send(new DeleteUserPoolClientSecretCommand({ ...ids, ClientSecretId: s.ClientSecretId }));
       }
+    }
+  }
+
+  async delete(clientId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteUserPoolClientCommand({ UserPoolId: this.config.userPoolId, ClientId: clientId }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   }
 }

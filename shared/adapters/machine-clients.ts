@@ -8,6 +8,8 @@ export interface MachineClients {
   create(name: string, secret: string): Promise<string>;
   /** Gives the client `secret` and withdraws every other secret it had. */
   rotate(clientId: string, secret: string): Promise<void>;
+  /** Removes a client the product created but could not record (an orphan); done when it no longer exists. */
+  delete(clientId: string): Promise<void>;
   /** Where the client asks for its tokens (`grant_type=client_credentials`). */
   readonly tokenUrl: string;
   /** The scope to ask for, which every route accepts. */

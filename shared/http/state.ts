@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { currentLogger } from '../adapters/logger';
 import { infrastructure } from '../services/wiring';
+import { identityFromRequestContext } from './identity';
 import type { HttpEvent, HttpRequest, Identity } from './types';
 
 /**
@@ -54,7 +55,7 @@ export function stateOf(request: Pick<HttpRequest, 'event' | 'context'>): HttpSt
       requestId: requestIdOf(event, request.context?.awsRequestId),
       now: infrastructure().clock.now(),
       headers: normalizeHeaders(event?.headers),
-      identity: identityOf(event),
+      identity: identityFromRequestContext(event?.requestContext),
       logger: currentLogger(),
     };
     states.set(holder, state);
@@ -75,20 +76,4 @@ export function normalizeHeaders(headers: unknown): Record<string, string> {
     if (typeof value === 'string') out[name.toLowerCase()] = value;
   }
   return out;
-}
-
-/** JWT authorizer claims (API Gateway HTTP API, payload 2.0): `requestContext.authorizer.jwt.claims`. */
-function identityOf(event: HttpEvent | undefined): Identity | null {
-  const claims = (event?.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } } | undefined)
-    ?.authorizer?.jwt?.claims;
-  const sub = claims?.sub;
-  if (typeof sub !== 'string' || sub.length === 0) return null;
-  // A technical account's machine-to-machine token (client credentials: `sub` is the client): the issuer's token
-  // hook names the account in `compte_technique` (docs/rules/structures.md#technical-account).
-  const technical = claims?.compte_technique;
-  if (typeof technical === 'string' && technical.length > 0 && claims?.client_id === sub) {
-    return { userId: technical, loginAddress: null };
-  }
-  const email = claims?.email;
-  return { userId: sub, loginAddress: typeof email === 'string' && email.length > 0 ? email : null };
 }

@@ -6,7 +6,7 @@ import type * as z from 'zod';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AuthMode = 'public' | 'user';
 
-/** The authenticated caller, from the JWT authorizer's claims (`sub`, `email`). */
+/** The authenticated caller, as the API's authorizer resolved it (shared/http/identity.ts). */
 export interface Identity {
   readonly userId: string;
   /** The `email` claim; null when the token carries none (e.g. a Cognito access token). */

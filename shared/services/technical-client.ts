@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import type { MachineClientStore } from '../adapters/dynamo/machine-client-store';
 import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import { currentLogger } from '../adapters/logger';
 import type { MachineClients } from '../adapters/machine-clients';
-import { DomainError } from '../domain/errors';
+import { DomainError, isDomainError } from '../domain/errors';
 import {
   renewTechnicalClient as renewTechnicalClientRule,
   type TechnicalAccount,
@@ -63,35 +64,58 @@ export async function renewTechnicalClient(
   // Only the GP goes further (checked before the identity provider is touched).
   renewTechnicalClientRule(first.account, first.actor, first.account.clientId ?? 'pending', now);
   const secret = randomBytes(32).toString('hex');
+  const created = first.account.clientId === undefined;
   const clientId = first.account.clientId ?? (await provider.create(first.login, secret));
-  if (first.account.clientId) await provider.rotate(clientId, secret);
-  const secretHash = provider.keepsSecretHash ? await hashPassword(secret) : undefined;
-  // The provider is called once; the table write reads again when another change of the structure went first (no
-  // If-Match here, stale-retry.ts). A client another request created meanwhile is then replaced by this one.
-  return retryOnStale(async (attempt) => {
-    const {
-      gp,
-      structure,
-      actor: a,
-      account,
-      login,
-    } = attempt === 0 ? first : await technicalAccountOf(store, input, now);
-    const next = renewTechnicalClientRule(account, a, clientId, now);
-    const [existingUser, existingMembership] = await Promise.all([
-      store.getUser(login),
-      store.getMembership(structure.siret, login),
-    ]);
-    const record = { clientId, siret: structure.siret, login, createdAt: now, ...(secretHash ? { secretHash } : {}) };
-    await store.commit([
-      ...store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
-      deps.clients.putWrite(record, account.clientId === clientId),
-      store.membershipCheck(a, a.version),
-      ...store.userWrites(technicalUser(next, existingUser, gp.contactAddress), existingUser?.version ?? 0),
-      ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
-      ...(deps.outbox ? [technicalPasswordNoticeWrite(deps.outbox, next)] : []),
-    ]);
-    return { account: next, clientId, clientSecret: secret, tokenUrl: provider.tokenUrl, scope: provider.scope };
-  });
+  try {
+    if (!created) await provider.rotate(clientId, secret);
+    const secretHash = provider.keepsSecretHash ? await hashPassword(secret) : undefined;
+    // The provider is called once; the table write reads again when another change of the structure went first (no
+    // If-Match here, stale-retry.ts). A client another request created meanwhile is then replaced by this one.
+    return await retryOnStale(async (attempt) => {
+      const {
+        gp,
+        structure,
+        actor: a,
+        account,
+        login,
+      } = attempt === 0 ? first : await technicalAccountOf(store, input, now);
+      const next = renewTechnicalClientRule(account, a, clientId, now);
+      const [existingUser, existingMembership] = await Promise.all([
+        store.getUser(login),
+        store.getMembership(structure.siret, login),
+      ]);
+      const record = { clientId, siret: structure.siret, login, createdAt: now, ...(secretHash ? { secretHash } : {}) };
+      await store.commit([
+        ...store.structureWrites({ ...structure, compteTechnique: next }, structure.version, structure),
+        deps.clients.putWrite(record, account.clientId === clientId),
+        store.membershipCheck(a, a.version),
+        ...store.userWrites(technicalUser(next, existingUser, gp.contactAddress), existingUser?.version ?? 0),
+        ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
+        ...(deps.outbox ? [technicalPasswordNoticeWrite(deps.outbox, next)] : []),
+      ]);
+      return { account: next, clientId, clientSecret: secret, tokenUrl: provider.tokenUrl, scope: provider.scope };
+    });
+  } catch (error) {
+    // A client created here but recorded nowhere would stay in the identity provider with a working secret and no
+    // account (and count against its limit): it is deleted again; the renewal's own failure is what the GP sees.
+    if (created) await deleteOrphan(provider, clientId, error);
+    throw error;
+  }
+}
+
+async function deleteOrphan(provider: MachineClients, clientId: string, cause: unknown): Promise<void> {
+  try {
+    await provider.delete(clientId);
+    currentLogger().warn('client technique créé puis supprimé : son enregistrement a échoué', {
+      clientId,
+      cause: isDomainError(cause) ? cause.code : String(cause),
+    });
+  } catch (error) {
+    currentLogger().error('client technique orphelin : ni enregistré ni supprimé, à supprimer à la main', {
+      clientId,
+      error: String(error),
+    });
+  }
 }
 
 /**

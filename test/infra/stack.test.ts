@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
-import { TECHNICAL_API_AUDIENCE } from '../../infra/constructs/api';
+import { AUTHORIZER_CACHE_SECONDS, TECHNICAL_RESOURCE_SERVER } from '../../infra/constructs/api';
 import type { FacturesTravauxStack } from '../../infra/stack';
 import { FIXTURE_REGISTRY } from './fixtures/registry';
 import { cleanupApps, makeFixtureStack, makeStack } from './helpers';
@@ -299,7 +299,7 @@ describe('Api', () => {
   const routes = (t: Template) =>
     Object.values(t.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r as Resource).Properties);
 
-  it('puts the JWT authorizer on every non-public route and none on /health', () => {
+  it('puts the Lambda authorizer on every non-public route and none on /health', () => {
     const all = routes(template);
     const expected = Object.values(FIXTURE_REGISTRY as Record<string, LambdaDefinition>).flatMap((d) => d.routes ?? []);
     // the registry's routes, plus $default (below)
@@ -310,7 +310,7 @@ describe('Api', () => {
         expect(found).toMatchObject({ AuthorizationType: 'NONE' });
         expect(found?.AuthorizerId).toBeUndefined();
       } else {
-        expect(found).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.any(String) } });
+        expect(found).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: expect.any(String) } });
       }
     }
     expect(all.find((r) => r.RouteKey === 'GET /health')).toMatchObject({ AuthorizationType: 'NONE' });
@@ -332,25 +332,45 @@ describe('Api', () => {
     for (const def of Object.values(LAMBDAS as Record<string, LambdaDefinition>)) {
       for (const route of def.routes ?? []) {
         const found = all.find((r) => r.RouteKey === `${route.method} ${route.path}`);
-        expect(found?.AuthorizationType).toBe(route.public ? 'NONE' : 'JWT');
+        expect(found?.AuthorizationType).toBe(route.public ? 'NONE' : 'CUSTOM');
       }
     }
   });
 
-  it('validates JWTs of the Cognito user pool by default (its API client and the portal), MFA required', () => {
+  it('checks the user pool’s tokens with the Lambda authorizer (people’s clients, technical scope), MFA required', () => {
     const poolId = stack.getLogicalId(stack.api.userPool?.node.defaultChild as never);
     const clientRef = (c: unknown) => ({
       Ref: stack.getLogicalId((c as { node: { defaultChild: never } }).node.defaultChild),
     });
+    const fnId = stack.getLogicalId(stack.functions.get('authorizer').node.defaultChild as never);
+    // Cognito lets no token hook set `aud` or `client_id`, so the JWT authorizer (a fixed audience list) could not
+    // accept the technical accounts' clients created at run time: a REQUEST authorizer, simple answers, cached per
+    // Authorization header for at most 5 minutes
+    expect(AUTHORIZER_CACHE_SECONDS).toBeLessThanOrEqual(300);
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'JWT',
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
-        // the technical accounts' tokens carry the API's audience, written by the token hook
-        Audience: [clientRef(stack.api.userPoolClient), TECHNICAL_API_AUDIENCE, clientRef(stack.portal.client)],
-      },
+      AuthorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }])]),
+      }),
     });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
+    // the people's clients (the API's and the portal's) and the technical scope, in the authorizer's environment
+    const env = (
+      template.findResources('AWS::Lambda::Function')[fnId] as { Properties: { Environment: { Variables: never } } }
+    ).Properties.Environment.Variables as Record<string, unknown>;
+    expect(env.USER_POOL_ID).toEqual({ Ref: poolId });
+    expect(env.USER_CLIENT_IDS).toEqual({
+      'Fn::Join': ['', [clientRef(stack.api.userPoolClient), ',', clientRef(stack.portal.client)]],
+    });
+    expect(JSON.stringify(env.TECHNICAL_SCOPE)).toContain('/api');
     // The portal's bearer is its ID token (the one carrying the e-mail the API knows a person by): it has no OAuth
     // scopes, so no route may require any.
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
@@ -367,7 +387,7 @@ describe('Api', () => {
   it('lets technical accounts get tokens by client credentials: scope, domain, V3 token hook, rights on the pool', () => {
     const poolId = stack.getLogicalId(stack.api.userPool?.node.defaultChild as never);
     template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
-      Identifier: TECHNICAL_API_AUDIENCE,
+      Identifier: TECHNICAL_RESOURCE_SERVER,
       Scopes: [Match.objectLike({ ScopeName: 'api' })],
       UserPoolId: { Ref: poolId },
     });
@@ -377,16 +397,14 @@ describe('Api', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: { 'Fn::GetAtt': [hook, 'Arn'] }, LambdaVersion: 'V3_0' } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ API_AUDIENCE: TECHNICAL_API_AUDIENCE }) },
-    });
-    // the function that manages the clients may create them and change their secrets, on this pool only
+    // the function that manages the clients may create them, change their secrets and delete an orphan, on this pool only
     const managing = statementsOf(template, stack, 'dossiers').filter((st) =>
       actionsOf([st]).some((a) => a.startsWith('cognito-idp:')),
     );
     expect(actionsOf(managing).sort()).toEqual([
       'cognito-idp:AddUserPoolClientSecret',
       'cognito-idp:CreateUserPoolClient',
+      'cognito-idp:DeleteUserPoolClient',
       'cognito-idp:DeleteUserPoolClientSecret',
       'cognito-idp:ListUserPoolClientSecrets',
     ]);

@@ -2,8 +2,10 @@ import {
   AddUserPoolClientSecretCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
   DeleteUserPoolClientSecretCommand,
   ListUserPoolClientSecretsCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -38,8 +40,7 @@ function hook(access: TechnicalClientService['access']) {
 }
 
 describe('the user pool token hook', () => {
-  it('names the technical account and the API audience in a client credentials token', async () => {
-    process.env.API_AUDIENCE = 'factures-travaux-api';
+  it('names the technical account in a client credentials token, and no claim Cognito keeps for itself', async () => {
     const asked: unknown[] = [];
     const out = await hook(async (...args) => {
       asked.push(args);
@@ -49,8 +50,8 @@ describe('the user pool token hook', () => {
     expect(asked).toEqual([['client-1', undefined, NOW]]);
     expect(out.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
       compte_technique: 'TECH_53819959700013',
-      aud: 'factures-travaux-api',
     });
+    // `aud` and `client_id` cannot be set by a token hook: the API's Lambda authorizer accepts these tokens instead
   });
 
   it('lets a person’s tokens through untouched', async () => {
@@ -107,6 +108,25 @@ describe('CognitoMachineClients', () => {
     });
     expect(cognito.commandCalls(DeleteUserPoolClientSecretCommand).map((c) => c.args[0].input.ClientSecretId)).toEqual([
       'old',
+    ]);
+    cognito.restore();
+  });
+
+  it('deletes an orphan client; one already gone counts as deleted, another failure is reported', async () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    const clients = new CognitoMachineClients(config, new CognitoIdentityProviderClient({}));
+    cognito.on(DeleteUserPoolClientCommand, { ClientId: 'orphan' }).resolves({});
+    cognito
+      .on(DeleteUserPoolClientCommand, { ClientId: 'gone' })
+      .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    cognito.on(DeleteUserPoolClientCommand, { ClientId: 'throttled' }).rejects(new Error('TooManyRequests'));
+    await clients.delete('orphan');
+    await clients.delete('gone');
+    await expect(clients.delete('throttled')).rejects.toThrow('TooManyRequests');
+    expect(cognito.commandCalls(DeleteUserPoolClientCommand).map((c) => c.args[0].input)).toEqual([
+      { UserPoolId: 'eu-west-3_pool', ClientId: 'orphan' },
+      { UserPoolId: 'eu-west-3_pool', ClientId: 'gone' },
+      { UserPoolId: 'eu-west-3_pool', ClientId: 'throttled' },
     ]);
     cognito.restore();
   });
