@@ -34,7 +34,7 @@ export function dossierSaveItems(
       },
     });
   }
-  if (w.clock) items.push(...clockItems(table, w.dossierId, w.marcheId, w.clock));
+  if (w.clock) items.push(...clockItems(table, w.dossierId, w.marcheId, w.clock, w.clockView));
   items.push(...pendingItems(table, w));
   if (w.status !== w.previousStatus) {
     // One board entry per structure and dossier (not a shared counter: concurrent transactions on different
@@ -119,6 +119,7 @@ function clockItems(
   dossierId: string,
   marcheId: string,
   clock: NonNullable<DossierWrite['clock']>,
+  view: DossierWrite['clockView'],
 ): TransactItem[] {
   const indexed = clock.open && clock.echeance ? clock.echeance : null;
   const index = indexed ? gsi1.dgpOf(clock.moaSiret, indexed, dossierId) : null;
@@ -131,17 +132,19 @@ function clockItems(
   };
   const sets = ['#clock = :clock', 'interestBase = :base', 'marcheId = :marcheId'];
   if (clock.piece) sets.push('piece = :piece');
+  if (view) sets.push('#view = :view');
   if (index) sets.push('gsi1pk = :g1pk', 'gsi1sk = :g1sk');
   const items: TransactItem[] = [
     {
-      // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
+      // An Update, not a Put: the recorded view (`view`) stays until a change records the next
       Update: {
         TableName: table,
         Key: keys.dgpClock(dossierId),
         UpdateExpression: `SET ${sets.join(', ')}${index ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
-        ExpressionAttributeNames: { '#clock': 'clock' },
+        ExpressionAttributeNames: { '#clock': 'clock', ...(view ? { '#view': 'view' } : {}) },
         ExpressionAttributeValues: {
           ':clock': copied.clock,
+          ...(view ? { ':view': view } : {}),
           ':base': copied.interestBase,
           ':marcheId': marcheId,
           ...(copied.piece ? { ':piece': copied.piece } : {}),

@@ -75,6 +75,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
     /** Base of late interest kept beside the clock, so that the MOA's Délais view computes it from its index alone. */
     readonly interestBase?: { readonly amountDueCents: number; readonly retenueGarantieCents: number };
   };
+  /** The DGP clock view recorded with this change (« Mettre à jour le délai de paiement »), kept on the clock item. */
+  readonly clockView?: RecordedClockView;
   /** `null` removes the pending action; `undefined` leaves it untouched. */
   readonly pending?: StoredPending | null;
   /**
