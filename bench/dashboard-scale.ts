@@ -75,27 +75,63 @@ function dossierWrite(n: number, parties: { titulaire: string; moe: string; moa:
   };
 }
 
-/** A save's items as plain puts: its Puts as they are, its Updates (a new item's) applied to their key. */
-function asPuts(items: readonly TransactItem[]): Record<string, unknown>[] {
-  return items.map((item) => {
-    if (item.Put) return item.Put.Item as Record<string, unknown>;
+/**
+ * A save's items as plain puts: its Puts as they are, its Updates (a new item's) applied to their key; the counter
+ * `ADD`s of many saves summed into one item per key (`counters`).
+ */
+function asPuts(
+  items: readonly TransactItem[],
+  counters: Map<string, Record<string, unknown>>,
+): Record<string, unknown>[] {
+  const puts: Record<string, unknown>[] = [];
+  for (const item of items) {
+    if (item.Put) {
+      puts.push(item.Put.Item as Record<string, unknown>);
+      continue;
+    }
     const update = item.Update;
     if (!update) throw new Error('the first save of a dossier only puts and updates');
-    const out: Record<string, unknown> = { ...(update.Key as Record<string, unknown>) };
+    const key = update.Key as Record<string, unknown>;
+    const names = update.ExpressionAttributeNames ?? {};
+    const values = update.ExpressionAttributeValues ?? {};
+    const attribute = (name: string) => (name.startsWith('#') ? (names[name] as string) : name);
+    const added = /^ADD (.*)$/.exec(update.UpdateExpression ?? '')?.[1];
+    if (added) {
+      const id = `${key.pk}|${key.sk}`;
+      const out = counters.get(id) ?? { ...key };
+      for (const term of added.split(', ')) {
+        const [name, value] = term.split(' ') as [string, string];
+        out[attribute(name)] = Number(out[attribute(name)] ?? 0) + Number(values[value]);
+      }
+      counters.set(id, out);
+      continue;
+    }
+    const out: Record<string, unknown> = { ...key };
     const set = /^SET (.*?)(?: REMOVE .*)?$/.exec(update.UpdateExpression ?? '')?.[1] ?? '';
     for (const assignment of set.split(', ')) {
       const [name, value] = assignment.split(' = ') as [string, string];
-      const attribute = name.startsWith('#') ? (update.ExpressionAttributeNames?.[name] as string) : name;
-      out[attribute] = update.ExpressionAttributeValues?.[value];
+      out[attribute(name)] = values[value];
     }
-    return out;
-  });
+    puts.push(out);
+  }
+  return puts;
 }
 
+/** The counter items loaded so far, by key: later loads add to them. */
+const loadedCounters = new Map<string, Record<string, unknown>>();
+
 async function load(doc: DynamoDBDocumentClient, table: string, writes: DossierWrite[]): Promise<void> {
+  const counters = new Map<string, Record<string, unknown>>();
   const items = writes.flatMap((w) =>
-    asPuts(dossierSaveItems(table, w, { version: 1, seq: 0, hash: '', now: w.now.toISOString() }, []).items),
+    asPuts(dossierSaveItems(table, w, { version: 1, seq: 0, hash: '', now: w.now.toISOString() }, []).items, counters),
   );
+  // Loaded in steps, a structure's counters add to what the earlier steps loaded
+  for (const [id, item] of counters) {
+    const before = loadedCounters.get(id);
+    for (const [k, v] of Object.entries(before ?? {})) if (typeof v === 'number') item[k] = Number(item[k] ?? 0) + v;
+    loadedCounters.set(id, item);
+    items.push(item);
+  }
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;

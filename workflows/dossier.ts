@@ -13,20 +13,22 @@ import { WORKFLOW_ERRORS } from '../shared/domain/workflow';
 /**
  * The dossier de facturation's circuit (docs/rules/circuits.md) as ONE Standard state machine: one execution per dossier,
  * started by its first deposit and named after it. The same definition starts and resumes: its first state reads the
- * dossier from DynamoDB (the source of truth) and a Choice sends the execution to the wait of the dossier's current
- * step (after recording its DGP clock). Each human step is a `.waitForTaskToken` task whose timeout is the deadline the rule book gives, read from
- * the data (TimeoutSecondsPath); when it passes, the tacit outcome of the rule book is applied. The rules live in
- * shared/domain only: this graph routes, it decides nothing. JSONPath only, no `$$.State`.
+ * dossier from DynamoDB (the source of truth), recording its DGP clock, and a Choice sends the execution to the wait
+ * of the dossier's current step. Each human step is a `.waitForTaskToken` task whose timeout is the deadline the rule
+ * book gives, read from the data (TimeoutSecondsPath); when it passes, the tacit outcome of the rule book is applied.
+ * A decision records its clock in its own transaction and hands the wait back the dossier's new situation with the
+ * token, so that the execution goes from one wait to the next through one Choice. The rules live in shared/domain
+ * only: this graph routes, it decides nothing. JSONPath only, no `$$.State`.
  *
- * State shape: `{ dossierId, dossier: <situation from the tasks>, erreur?: { Error, Cause } }`.
+ * State shape: `{ dossierId, dossier: <situation from the tasks and the decisions>, erreur?: { Error, Cause } }`.
  */
 export interface DossierFunctions {
-  /** Reads the dossier: `{ closed, delaiExpire, step, version, timeoutSeconds, aTransmettre, … }`. */
+  /** Reads the dossier and records its clock: `{ closed, delaiExpire, step, version, timeoutSeconds, aTransmettre, … }`. */
   readonly charger: lambda.IFunction;
   /** Receives `{ dossierId, step, version, taskToken }` and records the token on the pending action. */
   readonly enregistrerAttente: lambda.IFunction;
+  /** Applies the tacit outcome of a passed deadline; returns the situation after it. */
   readonly issueTacite: lambda.IFunction;
-  readonly delaiPaiement: lambda.IFunction;
   readonly transmettre: lambda.IFunction;
   readonly clore: lambda.IFunction;
   readonly echec: lambda.IFunction;
@@ -55,8 +57,6 @@ export const DOSSIER_STATE_NAMES = {
   charger: 'Charger le dossier',
   ouEnEst: 'Où en est le dossier ?',
   issueTacite: "Appliquer l'issue tacite",
-  delaiPaiement: 'Mettre à jour le délai de paiement',
-  aTransmettre: 'À transmettre au service financier ?',
   transmettre: 'Transmettre au service financier',
   clore: 'Clore le dossier',
   clos: 'Dossier clos',
@@ -148,10 +148,8 @@ export function buildDossierDefinition(scope: Construct, fns: DossierFunctions):
     N.issueTacite,
     fns.issueTacite,
     { step: sfn.JsonPath.stringAt('$.dossier.step'), version: sfn.JsonPath.numberAt('$.dossier.version') },
-    sfn.JsonPath.DISCARD,
+    '$.dossier',
   );
-  const delaiPaiement = lambdaTask('MettreAJourDelaiPaiement', N.delaiPaiement, fns.delaiPaiement, {}, '$.dossier');
-  const aTransmettre = new sfn.Choice(scope, 'ATransmettre', { stateName: N.aTransmettre });
   const transmettre = lambdaTask('Transmettre', N.transmettre, fns.transmettre, {}, '$.dossier');
   const clore = lambdaTask(
     'CloreDossier',
@@ -170,7 +168,10 @@ export function buildDossierDefinition(scope: Construct, fns: DossierFunctions):
     resultPath: '$.erreur',
   });
 
-  /** A person's step: wait for the decision until the deadline the data gives; its passing applies the rule. */
+  /**
+   * A person's step: wait for the decision until the deadline the data gives; the decision hands back the dossier's
+   * new situation with the token (`$.dossier`), the passing of the deadline applies the rule.
+   */
   const humanWait = (step: keyof typeof DOSSIER_WAIT_STATES) => {
     const t = new tasks.LambdaInvoke(scope, `Attente${step}`, {
       stateName: DOSSIER_WAIT_STATES[step],
@@ -183,34 +184,36 @@ export function buildDossierDefinition(scope: Construct, fns: DossierFunctions):
         step: sfn.JsonPath.stringAt('$.dossier.step'),
         version: sfn.JsonPath.numberAt('$.dossier.version'),
       }),
-      // The deadline from shared/domain, as seconds left (Charger le dossier / Mettre à jour le délai de paiement)
+      // The deadline from shared/domain, as seconds left (the situation read or handed back)
       taskTimeout: sfn.Timeout.at('$.dossier.timeoutSeconds'),
-      resultPath: sfn.JsonPath.DISCARD,
+      resultPath: '$.dossier',
     });
     // Retry the recording of the token only; a deadline passing is not a failure (no States.Timeout here)
     t.addRetry({ ...RETRY, errors: [...TRANSIENT_ERRORS] });
-    t.addCatch(delaiPaiement, { errors: [STALE_WAIT_ERROR], resultPath: sfn.JsonPath.DISCARD });
+    t.addCatch(charger, { errors: [STALE_WAIT_ERROR], resultPath: sfn.JsonPath.DISCARD });
     t.addCatch(issueTacite, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
     t.addCatch(echec, { errors: [sfn.Errors.ALL], resultPath: '$.erreur' });
-    t.next(delaiPaiement);
+    t.next(ouEnEst);
     return t;
   };
 
+  // The piece that has just reached the service financier is transmitted first; a situation without a step (a wait
+  // released without one) is read again from the dossier
   ouEnEst
+    .when(sfn.Condition.booleanEquals('$.dossier.aTransmettre', true), transmettre)
     .when(sfn.Condition.booleanEquals('$.dossier.closed', true), clore)
-    .when(sfn.Condition.booleanEquals('$.dossier.delaiExpire', true), issueTacite);
+    .when(sfn.Condition.booleanEquals('$.dossier.delaiExpire', true), issueTacite)
+    .when(sfn.Condition.isNotPresent('$.dossier.step'), charger);
   for (const step of Object.keys(DOSSIER_WAIT_STATES) as (keyof typeof DOSSIER_WAIT_STATES)[]) {
     ouEnEst.when(sfn.Condition.stringEquals('$.dossier.step', step), humanWait(step));
   }
   ouEnEst.otherwise(etapeInconnue);
   etapeInconnue.next(echec);
 
-  issueTacite.next(delaiPaiement);
-  delaiPaiement.next(aTransmettre);
-  aTransmettre.when(sfn.Condition.booleanEquals('$.dossier.aTransmettre', true), transmettre).otherwise(ouEnEst);
+  issueTacite.next(ouEnEst);
   transmettre.next(ouEnEst);
   clore.next(clos);
 
-  // On entry (first deposit or resume) the clock is recorded as it stands, then the dossier goes to its wait
-  return charger.next(delaiPaiement);
+  // On entry (first deposit, resume, a stale wait) the dossier is read and its clock recorded, then it goes to its wait
+  return charger.next(ouEnEst);
 }

@@ -13,8 +13,8 @@ export const WORKFLOW_LAMBDAS = {
     entry,
     exportName: 'chargerDossier',
     kind: 'task',
-    description: 'Circuit du dossier : lit le dossier, son étape, son délai restant',
-    access: { table: 'read' },
+    description: 'Circuit du dossier : lit le dossier, son étape, son délai restant ; enregistre le délai de paiement',
+    access: { table: 'readWrite' },
   },
   dossierEnregistrerAttente: {
     entry,
@@ -28,13 +28,6 @@ export const WORKFLOW_LAMBDAS = {
     exportName: 'appliquerIssueTacite',
     kind: 'task',
     description: "Circuit du dossier : applique l'issue tacite d'un délai expiré",
-    access: { table: 'readWrite' },
-  },
-  dossierDelaiPaiement: {
-    entry,
-    exportName: 'mettreAJourDelaiPaiement',
-    kind: 'task',
-    description: 'Circuit du dossier : enregistre le délai global de paiement après un changement',
     access: { table: 'readWrite' },
   },
   dossierTransmettre: {
@@ -65,7 +58,6 @@ export const DOSSIER_TASK_KEYS = {
   charger: 'dossierCharger',
   enregistrerAttente: 'dossierEnregistrerAttente',
   issueTacite: 'dossierIssueTacite',
-  delaiPaiement: 'dossierDelaiPaiement',
   transmettre: 'dossierTransmettre',
   clore: 'dossierClore',
   echec: 'dossierEchec',

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
-import { serviceContext } from '../../shared/services/context';
 import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
+import { dossierWorkflow } from '../../shared/services/wiring';
 
 /**
  * The Lambda tasks of the dossier's state machine (workflows/dossier.ts). Thin: each parses its input and calls the
@@ -11,7 +11,7 @@ import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
  * optimistic locking). The service comes from the composition root at each invocation.
  */
 function service(): DossierWorkflow {
-  return serviceContext().dossierWorkflow;
+  return dossierWorkflow();
 }
 
 /**
@@ -49,9 +49,12 @@ function summary(input: unknown): Record<string, unknown> {
 const dossierId = z.string().min(1);
 const version = z.number().int().min(1);
 
-/** « Charger le dossier »: where the dossier stands and how long its wait may last. */
+/**
+ * « Charger le dossier »: where the dossier stands and how long its wait may last, its DGP clock recorded as it
+ * stands (« Mettre à jour le délai de paiement ») when time alone moved it.
+ */
 export const chargerDossier = task('chargerDossier', z.object({ dossierId }), ({ dossierId }) =>
-  service().situation(dossierId),
+  service().recordClockView(dossierId),
 );
 
 /** Every human wait: records the wait's task token on the pending action (fails with StaleWait if it moved on). */
@@ -64,16 +67,11 @@ export const enregistrerAttente = task(
   },
 );
 
-/** « Appliquer l'issue tacite »: the wait's deadline passed. */
+/** « Appliquer l'issue tacite »: the wait's deadline passed. Returns the situation after it. */
 export const appliquerIssueTacite = task(
   'appliquerIssueTacite',
   z.object({ dossierId, step: z.string().min(1), version }),
   ({ dossierId, step, version }) => service().applyTimeout(dossierId, step, version),
-);
-
-/** « Mettre à jour le délai de paiement » */
-export const mettreAJourDelaiPaiement = task('mettreAJourDelaiPaiement', z.object({ dossierId }), ({ dossierId }) =>
-  service().recordClockView(dossierId),
 );
 
 /** « Transmettre au service financier » */

@@ -58,7 +58,6 @@ export class Workflows extends Construct {
       charger: fn('charger'),
       enregistrerAttente: fn('enregistrerAttente'),
       issueTacite: fn('issueTacite'),
-      delaiPaiement: fn('delaiPaiement'),
       transmettre: fn('transmettre'),
       clore: fn('clore'),
       echec: fn('echec'),

@@ -1,3 +1,4 @@
+import { IndexMaintenance } from '../../shared/adapters/dynamo/index-maintenance';
 import { seedOnBoot } from '../../shared/seed/boot';
 import { serviceContext } from '../../shared/services/context';
 import { resumeOpenDossiers } from '../../shared/services/resume';
@@ -5,7 +6,8 @@ import { resumeSummary } from './banner';
 import type { Platform } from './platform';
 
 /**
- * `npm start`, before the API opens: the demo marché is seeded (idempotent; LOCAL_SEED=0: not at all) and every
+ * `npm start`, before the API opens: the demo marché is seeded (idempotent; LOCAL_SEED=0: not at all), a data folder
+ * of an older layout is brought up to date once (the structures' counters, index-maintenance.ts), and every
  * open dossier whose Step Functions execution was lost with the previous run (executions live in memory) is given a
  * new one. Resolves with the texts to print after the banner.
  */
@@ -19,6 +21,11 @@ export async function seedAndResume(p: Platform): Promise<string[]> {
     enabled: process.env.LOCAL_SEED !== '0',
   });
   after.push(seed.banner);
+  // A data folder written before the structures' counters: built once from the index entries (idempotent)
+  const upgraded = await new IndexMaintenance(p.clients.document, p.tableName).upgrade();
+  if (upgraded && upgraded.drifts.length > 0) {
+    after.push(`Compteurs des structures : ${upgraded.drifts.length} compteur(s) recalculé(s) (npm run compteurs).`);
+  }
   const messages: string[] = [];
   try {
     const ctx = serviceContext();

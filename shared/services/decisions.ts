@@ -13,6 +13,7 @@ import {
 } from '../domain/circuits';
 import type { DgpClock } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
+import type { DossierSituation } from '../domain/workflow';
 import type { Actor } from './authorization';
 
 /**
@@ -80,6 +81,8 @@ export interface ActResult {
   readonly clock: DgpClock;
   readonly events: readonly ChainedEvent[];
   readonly previousStatus: string | null;
+  /** Where the dossier now stands for its execution (undefined if its pending action is incoherent). */
+  readonly situation?: DossierSituation;
 }
 
 /** The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's). */

@@ -38,7 +38,7 @@ import {
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
 import { assertAddresseeParameters } from '../domain/structures';
-import { executionName } from '../domain/workflow';
+import { type DossierSituation, executionName } from '../domain/workflow';
 import { assertMayOpenDossier, resolveActorOf } from './authorization';
 import { buyerParamsOf } from './buyer-params';
 import {
@@ -54,6 +54,7 @@ import {
   unknownDossier,
 } from './decisions';
 import type { DossierNotifications } from './notifications/dossier-notifications';
+import { clockRecordDue, dossierHead, sameClock, situationOf } from './situation';
 
 export interface DossierServiceDeps {
   readonly store: DossierStore;
@@ -271,6 +272,12 @@ export class DossierService {
       now,
     });
 
+    // « Mettre à jour le délai de paiement » in this transaction: a new clock status, échéance or holder is recorded
+    const clockRecord = this.clockRecordAfter(record, dossier, clock, version, now);
+    const ecbRates = clockRecord ? await this.ecbRates() : undefined;
+    const recorded = ecbRates ? this.clockRecordAfter(record, dossier, clock, version, now, ecbRates) : undefined;
+    const pending = result.pending ? toStoredPending(result.pending) : null;
+
     const saved = await this.deps.store.save<Dossier, DgpClock>({
       dossierId: dossier.id,
       marcheId,
@@ -288,11 +295,16 @@ export class DossierService {
         echeance: clock.echeance,
         open: clockOpen,
         ...interestBaseOf(dossier),
+        unchanged: sameClock(record, clock, dossier),
       },
-      pending: result.pending ? toStoredPending(result.pending) : null,
+      pending,
       expectedTaskToken: record ? (record.pending?.taskToken ?? null) : undefined,
       previousPending: record?.pending,
-      events: result.events.map((e) => toAuditEvent(e, target.userId, decision.fileHashes)),
+      events: [
+        ...result.events.map((e) => toAuditEvent(e, target.userId, decision.fileHashes)),
+        ...(recorded ? [recorded.event] : []),
+      ],
+      clockView: recorded?.snapshot,
       lastEventSeq: record?.lastEventSeq ?? 0,
       lastEventHash: record?.lastEventHash ?? '0'.repeat(64),
       coWrites: decision.coWrites,
@@ -301,10 +313,14 @@ export class DossierService {
     });
     this.deps.notifications?.armed(notified?.reminderAt ?? null);
 
-    if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version);
+    const situation = this.safely(dossier.id, () =>
+      situationOf({ ...dossierHead(dossier, saved.version), pending, workflow: { ...record?.workflow } }, now),
+    );
+    if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version, situation);
     return {
       dossier,
       version: saved.version,
+      situation,
       pending: result.pending,
       clock,
       events: saved.events,
@@ -333,13 +349,48 @@ export class DossierService {
     });
   }
 
-  /** Starts the execution of a new dossier, or releases the wait of the previous step. */
-  private async notifyWorkflow(dossier: Dossier, before: DossierRecord | undefined, version: number): Promise<void> {
+  /** The DGP clock record a saved change brings, if its status, échéance or holder moved (rates: for interest). */
+  private clockRecordAfter(
+    record: DossierRecord | undefined,
+    dossier: Dossier,
+    clock: DgpClock,
+    version: number,
+    now: Date,
+    ecbRates: EcbRateTable = [],
+  ) {
+    if (dossier.closed || !clock.start) return undefined;
+    const after = { ...record, state: dossier, clock } as DossierRecord;
+    const view = this.clockView(after, parisDateOf(now), { ecbRates });
+    return clockRecordDue(view, version, record?.clockRecord, now);
+  }
+
+  /** What `run` gives, or undefined when it throws (the error goes to `onWorkflowError`). */
+  private safely<T>(dossierId: string, run: () => T): T | undefined {
+    try {
+      return run();
+    } catch (e) {
+      this.deps.onWorkflowError?.(e, `dossier ${dossierId}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Starts the execution of a new dossier, or releases the wait of the previous step with the dossier's new
+   * situation (the execution goes straight to its next wait; without one, it reads the dossier).
+   */
+  private async notifyWorkflow(
+    dossier: Dossier,
+    before: DossierRecord | undefined,
+    version: number,
+    situation: DossierSituation | undefined,
+  ): Promise<void> {
     try {
       if (!before) {
         await this.deps.workflow.start(dossier.id, executionName(dossier.id, 0));
       } else if (before.pending?.taskToken) {
-        await this.deps.workflow.release(before.pending.taskToken, { dossierId: dossier.id, version });
+        await this.deps.workflow.release(before.pending.taskToken, {
+          ...(situation ?? { dossierId: dossier.id, version }),
+        });
       }
     } catch (e) {
       // DynamoDB already holds the new state; a lost execution is rebuilt by resume (shared/services/resume.ts).

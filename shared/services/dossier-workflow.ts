@@ -2,20 +2,13 @@ import type { AuditEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
 import type { DossierStore } from '../adapters/dynamo/dossier-store';
 import { RecordConflict } from '../adapters/dynamo/dossier-types';
-import { deadlineOf } from '../adapters/dynamo/pending';
 import { type Dossier, NOTHING_TO_APPLY_ON_TIMEOUT, needsTransmission, transmissionKey } from '../domain/circuits';
-import { clockDetails, clockRecordKey, clockSnapshot } from '../domain/dgp';
+import { clockDetails, clockSnapshot } from '../domain/dgp';
 import { DomainError, isDomainError } from '../domain/errors';
-import {
-  CLOSED_STEP,
-  type DossierSituation,
-  MAX_WAIT_SECONDS,
-  StaleWait,
-  WORKFLOW_EVENT_TYPES,
-  WorkflowRecordConflict,
-} from '../domain/workflow';
+import { type DossierSituation, StaleWait, WORKFLOW_EVENT_TYPES, WorkflowRecordConflict } from '../domain/workflow';
 import type { DossierRecord } from './decisions';
 import type { DossierService } from './dossier-service';
+import { clockRecordDue, situationOf } from './situation';
 
 /**
  * The workflow's steps: what the tasks of the dossier's state machine do (functions/workflow/tasks.ts). Each reads
@@ -53,17 +46,23 @@ export class DossierWorkflow {
 
   /**
    * The deadline of the wait `step` at `version` has passed: the system applies the rule book's tacit outcome
-   * (DELAI_EXPIRE). Nothing happens when the dossier has moved on, or when the rule finds nothing to apply (no
-   * deadline runs, not yet expired): the workflow then reads the dossier and waits again.
+   * (DELAI_EXPIRE), its clock record in the same transaction. Nothing happens when the dossier has moved on, or when
+   * the rule finds nothing to apply (no deadline runs, not yet expired): the clock is then recorded as it stands.
+   * Returns where the dossier now stands, for the execution's next state.
    */
   async applyTimeout(
     dossierId: string,
     step: string,
     version: number,
-  ): Promise<{ applied: boolean; reason?: string; version: number }> {
+  ): Promise<DossierSituation & { applied: boolean; reason?: string }> {
     const record = await this.deps.dossiers.load(dossierId);
+    const notApplied = async (reason: string) => ({
+      ...(await this.recordClockView(dossierId)),
+      applied: false,
+      reason,
+    });
     if (!record.open || record.version !== version || record.state.state !== step) {
-      return { applied: false, reason: 'DOSSIER_DEJA_AVANCE', version: record.version };
+      return notApplied('DOSSIER_DEJA_AVANCE');
     }
     try {
       const result = await this.deps.dossiers.act({
@@ -73,34 +72,33 @@ export class DossierWorkflow {
         expectedVersion: version,
         fromWorkflow: true,
       });
-      return { applied: true, version: result.version };
+      return { ...(result.situation ?? (await this.situation(dossierId))), applied: true };
     } catch (e) {
       const code = isDomainError(e) ? e.code : undefined;
-      if (code && NOTHING_TO_APPLY_ON_TIMEOUT.includes(code))
-        return { applied: false, reason: code, version: record.version };
+      if (code && NOTHING_TO_APPLY_ON_TIMEOUT.includes(code)) return notApplied(code);
       throw e;
     }
   }
 
   /**
-   * « Mettre à jour le délai de paiement »: records the DGP clock as it stands after a change (status, échéance,
-   * holder, days used by each actor, lateness and interest) on the clock item, with an audit event, when its status,
-   * échéance or holder changed since the last record. Returns the situation.
+   * « Charger le dossier » and « Mettre à jour le délai de paiement » on entering the circuit (first deposit, resume,
+   * a wait found stale): records the DGP clock as it stands (status, échéance, holder, days used by each actor,
+   * lateness and interest) on the clock item, with an audit event, when its status, échéance or holder changed since
+   * the last record (a decision records it in its own transaction; time alone may move it). Returns the situation.
    */
   async recordClockView(dossierId: string): Promise<DossierSituation> {
     return this.withFreshRecord(dossierId, async (record) => {
       if (!record.open || !record.clock?.start) return undefined;
       const view = await this.deps.dossiers.currentClockView(record);
-      if (!view) return undefined;
-      const snapshot = clockSnapshot(view, record.version);
-      if (record.clockRecord && clockRecordKey(record.clockRecord) === clockRecordKey(snapshot)) return undefined;
+      const due = clockRecordDue(view, record.version, record.clockRecord, this.deps.clock.now());
+      if (!due) return undefined;
       await this.deps.store.appendRecord({
         dossierId,
         expectedVersion: record.version,
         lastEventSeq: record.lastEventSeq,
         lastEventHash: record.lastEventHash,
-        events: [this.systemEvent(WORKFLOW_EVENT_TYPES.clock, clockDetails(view))],
-        clockView: snapshot,
+        events: [due.event],
+        clockView: due.snapshot,
       });
       return undefined;
     });
@@ -224,52 +222,7 @@ export class DossierWorkflow {
 
   /** The situation of a loaded dossier (pure but for the clock). */
   situationOf(record: DossierRecord): DossierSituation {
-    const d = record.state;
-    const base = {
-      dossierId: record.dossierId,
-      version: record.version,
-      status: record.status,
-      outcome: d.outcome ?? null,
-    };
-    if (!record.open || d.closed) {
-      return {
-        ...base,
-        closed: true,
-        step: CLOSED_STEP,
-        actorSiret: null,
-        allowedActions: [],
-        deadlineAt: null,
-        timeoutSeconds: 1,
-        delaiExpire: false,
-        aTransmettre: false,
-      };
-    }
-    const pending = record.pending;
-    // The pending action is written with the dossier, in the same transaction: a mismatch is a broken record, and
-    // waiting on it would loop (the recording would find the wait stale, again and again)
-    if (!pending || pending.step !== d.state || pending.dossierVersion !== record.version) {
-      throw new DomainError(
-        'ATTENTE_INCOHERENTE',
-        `Le dossier ${record.dossierId} (étape ${d.state}, version ${record.version}) n'a pas d'action attendue correspondante.`,
-        'CONFLICT',
-      );
-    }
-    const deadlineAt = deadlineOf(pending);
-    const remaining =
-      deadlineAt === null
-        ? MAX_WAIT_SECONDS
-        : Math.ceil((Date.parse(deadlineAt) - this.deps.clock.now().getTime()) / 1000);
-    return {
-      ...base,
-      closed: false,
-      step: d.state,
-      actorSiret: pending.actorSiret,
-      allowedActions: (pending.allowedActions as string[] | undefined) ?? [],
-      deadlineAt,
-      timeoutSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(1, remaining)),
-      delaiExpire: deadlineAt !== null && remaining <= 0,
-      aTransmettre: needsTransmission(d, record.workflow.transmittedFor),
-    };
+    return situationOf(record, this.deps.clock.now());
   }
 
   /**

@@ -71,7 +71,8 @@ export async function renewTechnicalClient(
     const secretHash = provider.keepsSecretHash ? await hashPassword(secret) : undefined;
     // The provider is called once; the table write reads again when another change of the structure went first (no
     // If-Match here, stale-retry.ts). A client another request created meanwhile is then replaced by this one.
-    return await retryOnStale(async (attempt) => {
+    let replaced: string | undefined;
+    const renewed = await retryOnStale(async (attempt) => {
       const {
         gp,
         structure,
@@ -93,8 +94,13 @@ export async function renewTechnicalClient(
         ...(existingMembership ? [] : [store.membershipWrite(technicalMembership(structure, next, now), 0)]),
         ...(deps.outbox ? [technicalPasswordNoticeWrite(deps.outbox, next)] : []),
       ]);
+      replaced = account.clientId !== clientId ? account.clientId : undefined;
       return { account: next, clientId, clientSecret: secret, tokenUrl: provider.tokenUrl, scope: provider.scope };
     });
+    // The client that a concurrent first creation recorded just before, replaced by this one: no token is issued to
+    // it any more (technicalClientAccess), so it leaves the identity provider too.
+    if (replaced) await deleteOrphan(provider, replaced, 'remplacé par une création concurrente');
+    return renewed;
   } catch (error) {
     // A client created here but recorded nowhere would stay in the identity provider with a working secret and no
     // account (and count against its limit): it is deleted again; the renewal's own failure is what the GP sees.
@@ -103,10 +109,11 @@ export async function renewTechnicalClient(
   }
 }
 
+/** Best effort: a failure to delete is logged for the operator, never put in place of the renewal's own outcome. */
 async function deleteOrphan(provider: MachineClients, clientId: string, cause: unknown): Promise<void> {
   try {
     await provider.delete(clientId);
-    currentLogger().warn('client technique créé puis supprimé : son enregistrement a échoué', {
+    currentLogger().warn('client technique supprimé du fournisseur d’identité : il n’est plus enregistré', {
       clientId,
       cause: isDomainError(cause) ? cause.code : String(cause),
     });

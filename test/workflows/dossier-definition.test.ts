@@ -48,8 +48,25 @@ describe('the Dossier state machine definition', () => {
 
   it('starts by reading the dossier, so that the same definition starts and resumes', () => {
     expect(definition.StartAt).toBe('Charger le dossier');
-    expect(definition.States['Charger le dossier']?.Next).toBe('Mettre à jour le délai de paiement');
-    expect(definition.States['Mettre à jour le délai de paiement']?.Next).toBe('À transmettre au service financier ?');
+    expect(definition.States['Charger le dossier']?.Next).toBe('Où en est le dossier ?');
+  });
+
+  it('goes from one wait to the next through one Choice: transmission first, then the end, the tacit outcome', () => {
+    type Choice = { Variable: string; BooleanEquals?: boolean; IsPresent?: boolean; Next: string };
+    const choices = (definition.States['Où en est le dossier ?'] as State & { Choices: Choice[] }).Choices;
+    expect(choices.slice(0, 4).map((c) => [c.Variable, c.BooleanEquals ?? c.IsPresent, c.Next])).toEqual([
+      ['$.dossier.aTransmettre', true, DOSSIER_STATE_NAMES.transmettre],
+      ['$.dossier.closed', true, DOSSIER_STATE_NAMES.clore],
+      ['$.dossier.delaiExpire', true, DOSSIER_STATE_NAMES.issueTacite],
+      // A wait released without the situation (an older caller) reads the dossier again
+      ['$.dossier.step', false, DOSSIER_STATE_NAMES.charger],
+    ]);
+    // Every task that returns a situation goes back to the Choice: no second Choice, no clock task between waits
+    for (const name of [DOSSIER_STATE_NAMES.transmettre, DOSSIER_STATE_NAMES.issueTacite]) {
+      expect(definition.States[name]?.Next, name).toBe(DOSSIER_STATE_NAMES.ouEnEst);
+      expect(definition.States[name]?.ResultPath, name).toBe('$.dossier');
+    }
+    expect(states().filter(([, s]) => s.Type === 'Choice')).toHaveLength(1);
   });
 
   it('gives every Task a time limit and a retry policy with backoff', () => {
@@ -91,8 +108,10 @@ describe('the Dossier state machine definition', () => {
       expect(errorsOf(state.Retry), name).not.toContain('States.Timeout');
       expect(errorsOf(state.Retry), name).not.toContain('States.ALL');
       // The wait the dossier already left ends at once, and the execution reads the dossier again
-      expect(catchTo(state, STALE_WAIT_ERROR), name).toBe(DOSSIER_STATE_NAMES.delaiPaiement);
-      expect(state.Next, name).toBe(DOSSIER_STATE_NAMES.delaiPaiement);
+      expect(catchTo(state, STALE_WAIT_ERROR), name).toBe(DOSSIER_STATE_NAMES.charger);
+      // The decision hands back the dossier's situation with the token: straight to the Choice
+      expect(state.ResultPath, name).toBe('$.dossier');
+      expect(state.Next, name).toBe(DOSSIER_STATE_NAMES.ouEnEst);
       const payload = (state.Parameters as { Payload: Record<string, string> }).Payload;
       expect(payload['taskToken.$'], name).toBe('$$.Task.Token');
     }

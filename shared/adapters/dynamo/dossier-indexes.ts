@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoredPending } from './dossier-types';
-import { gsi2, TABLE_KEYS } from './keys';
-import { type KeyedPage, queryAll, queryCount, queryPage, type RawItem } from './query';
+import { keys, TABLE_KEYS } from './keys';
+import { type KeyedPage, queryAll, queryPage, type RawItem } from './query';
+import { type StructureCounts, sumCounters } from './structure-counters';
 
 const gsi = TABLE_KEYS.gsi1;
 
@@ -28,11 +29,11 @@ export interface OpenClock {
 }
 
 /**
- * The cross-dossier views the dossier saves keep up to date: "Tableau de bord" counts (GSI2 `BOARD#siret`),
- * "Synthèse" pending actions (GSI1 `PENDING#siret`) and a public buyer's open DGP clocks (GSI1 `DGP#siret`: the MOA's
- * and the service financier's). Each is one
- * Query on an index; none reads a dossier partition (the open dossiers: `OpenDossierIndex`). Held by
- * `DossierStore` as its `indexes`.
+ * The cross-dossier views the dossier saves keep up to date: "Tableau de bord" counts and the Synthèse's total (the
+ * structure's counters, `COUNT#siret`), "Synthèse" pending actions (GSI1 `PENDING#siret`) and a public buyer's open
+ * DGP clocks (GSI1 `DGP#siret`: the MOA's and the service financier's). Each is one Query, bounded whatever the
+ * structure's size; none reads a dossier partition (the open dossiers: `OpenDossierIndex`). Held by `DossierStore`
+ * as its `indexes`.
  */
 export class DossierIndexes {
   constructor(
@@ -40,19 +41,19 @@ export class DossierIndexes {
     private readonly table: string,
   ) {}
 
-  /** Counts by status for a structure ("Tableau de bord"): one Query on GSI2 (`BOARD#siret`), keys only. */
+  /** Counts by status for a structure ("Tableau de bord"): the sum of its counter shards, one Query. */
   async countsByStatus(siret: string): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    const items = await queryAll(this.client, {
+    return { ...(await this.countersOf(siret)).byStatus };
+  }
+
+  /** A structure's counters (dossiers by status, pending actions): one Query on `COUNT#siret`, its shards summed. */
+  async countersOf(siret: string): Promise<StructureCounts> {
+    const shards = await queryAll(this.client, {
       TableName: this.table,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': gsi2.boardOf(siret, '', '').gsi2pk },
-      ProjectionExpression: '#s',
-      ExpressionAttributeNames: { '#s': 'status' },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.structureCounter(siret, 0).pk },
     });
-    for (const i of items) out[String(i.status)] = (out[String(i.status)] ?? 0) + 1;
-    return out;
+    return sumCounters(shards);
   }
 
   /**
@@ -70,9 +71,9 @@ export class DossierIndexes {
     };
   }
 
-  /** How many pending actions a structure has (a count Query on its Synthèse partition). */
-  countPending(siret: string): Promise<number> {
-    return this.gsi1Count(`PENDING#${siret}`);
+  /** How many pending actions a structure has (its counters, kept by the dossier saves). */
+  async countPending(siret: string): Promise<number> {
+    return (await this.countersOf(siret)).pending;
   }
 
   /**
@@ -114,15 +115,6 @@ export class DossierIndexes {
         },
       },
     );
-  }
-
-  private gsi1Count(partition: string): Promise<number> {
-    return queryCount(this.client, {
-      TableName: this.table,
-      IndexName: gsi.name,
-      KeyConditionExpression: `${gsi.partitionKey} = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
-    });
   }
 }
 

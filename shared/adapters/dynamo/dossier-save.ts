@@ -3,6 +3,7 @@ import type { DossierWrite, StoredPending } from './dossier-types';
 import { gsi1, gsi2, keys } from './keys';
 import { OPEN_DOSSIERS_PARTITION } from './open-dossiers';
 import { pieceCoWriteItem } from './piece-co-writes';
+import { counterDeltas, counterItems } from './structure-counters';
 import type { TransactItem } from './transactions';
 
 /** The new head of the dossier once saved: its version and the end of its audit chain. */
@@ -16,7 +17,7 @@ export interface SaveHead {
 /**
  * The items of one dossier save, in order: META (conditioned on the version and audit chain read), the new events,
  * the DGP clock (and its service financier's index item), the pending action and its other actors' index entries,
- * the board entries, then the typed co-writes and the notification items. `firstCoWrite` is the position of the first co-write, to name the one that failed.
+ * the board entries, the structures' counters, then the typed co-writes and the notification items. `firstCoWrite` is the position of the first co-write, to name the one that failed.
  */
 export function dossierSaveItems(
   table: string,
@@ -34,25 +35,21 @@ export function dossierSaveItems(
       },
     });
   }
-  if (w.clock) items.push(...clockItems(table, w.dossierId, w.marcheId, w.clock));
+  if (w.clock) items.push(...clockItems(table, w.dossierId, w.marcheId, w.clock, w.clockView));
   items.push(...pendingItems(table, w));
   if (w.status !== w.previousStatus) {
-    // One board entry per structure and dossier (not a shared counter: concurrent transactions on different
-    // dossiers of the same structure never touch the same item, so they cannot conflict).
+    // One board entry per structure and dossier, its status in its key: what « Rechercher » reads by status
     for (const siret of new Set(w.structures)) {
       items.push({
         Put: {
           TableName: table,
-          Item: {
-            ...keys.boardEntry(w.dossierId, siret),
-            ...gsi2.boardOf(siret, w.status, w.dossierId),
-            status: w.status,
-            open: w.open,
-          },
+          Item: { ...keys.boardEntry(w.dossierId, siret), ...gsi2.boardOf(siret, w.status, w.dossierId) },
         },
       });
     }
   }
+  // The structures' counters (Tableau de bord, Synthèse total), moved in the same transaction
+  items.push(...counterItems(table, w.dossierId, counterDeltas(w)));
   const firstCoWrite = items.length;
   items.push(...(w.coWrites ?? []).map((c) => pieceCoWriteItem(table, c)));
   items.push(...(w.notificationItems ?? []));
@@ -119,7 +116,24 @@ function clockItems(
   dossierId: string,
   marcheId: string,
   clock: NonNullable<DossierWrite['clock']>,
+  view: DossierWrite['clockView'],
 ): TransactItem[] {
+  if (clock.unchanged) {
+    // Only the recorded view, if any: the clock, its index entries and the service financier's copy stand as read
+    return view
+      ? [
+          {
+            Update: {
+              TableName: table,
+              Key: keys.dgpClock(dossierId),
+              UpdateExpression: 'SET #view = :view',
+              ExpressionAttributeNames: { '#view': 'view' },
+              ExpressionAttributeValues: { ':view': view },
+            },
+          },
+        ]
+      : [];
+  }
   const indexed = clock.open && clock.echeance ? clock.echeance : null;
   const index = indexed ? gsi1.dgpOf(clock.moaSiret, indexed, dossierId) : null;
   // The marché and the opening piece name the dossier in the Délais view, read from the index alone
@@ -131,17 +145,19 @@ function clockItems(
   };
   const sets = ['#clock = :clock', 'interestBase = :base', 'marcheId = :marcheId'];
   if (clock.piece) sets.push('piece = :piece');
+  if (view) sets.push('#view = :view');
   if (index) sets.push('gsi1pk = :g1pk', 'gsi1sk = :g1sk');
   const items: TransactItem[] = [
     {
-      // An Update, not a Put: the view the workflow recorded on the item (`view`) stays until it records the next
+      // An Update, not a Put: the recorded view (`view`) stays until a change records the next
       Update: {
         TableName: table,
         Key: keys.dgpClock(dossierId),
         UpdateExpression: `SET ${sets.join(', ')}${index ? '' : ' REMOVE gsi1pk, gsi1sk'}`,
-        ExpressionAttributeNames: { '#clock': 'clock' },
+        ExpressionAttributeNames: { '#clock': 'clock', ...(view ? { '#view': 'view' } : {}) },
         ExpressionAttributeValues: {
           ':clock': copied.clock,
+          ...(view ? { ':view': view } : {}),
           ':base': copied.interestBase,
           ':marcheId': marcheId,
           ...(copied.piece ? { ':piece': copied.piece } : {}),

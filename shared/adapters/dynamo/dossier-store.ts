@@ -19,6 +19,17 @@ import { CoWriteConflict } from './piece-co-writes';
 import { queryAll } from './query';
 import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
+/** How many times a save is sent when concurrent transactions cancel it (TransactionConflict). */
+const SAVE_ATTEMPTS = 4;
+
+const defaultBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+
+export interface DossierStoreOptions {
+  /** Pause before sending again a save a concurrent transaction cancelled (default: a few random milliseconds). */
+  readonly backoff?: (attempt: number) => Promise<void>;
+}
+
 /**
  * Persistence of a dossier aggregate: its META item (state + version), DGP clock, pending action, audit events and
  * the structures' status counters — always written together in ONE transaction, conditioned on the version read
@@ -29,12 +40,15 @@ import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } f
 export class DossierStore {
   /** The cross-dossier views (« Tableau de bord », « Synthèse », a MOA's open DGP clocks). */
   readonly indexes: DossierIndexes;
+  private readonly backoff: (attempt: number) => Promise<void>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
+    options: DossierStoreOptions = {},
   ) {
     this.indexes = new DossierIndexes(client, table);
+    this.backoff = options.backoff ?? defaultBackoff;
   }
 
   async load<S, C>(dossierId: string): Promise<DossierSnapshot<S, C> | undefined> {
@@ -89,12 +103,21 @@ export class DossierStore {
     const { chained, seq, hash } = chainAfter(w.events, { seq: w.lastEventSeq, hash: w.lastEventHash });
     const head = { version, seq, hash, now: w.now.toISOString() };
     const { items, firstCoWrite } = dossierSaveItems(this.table, w, head, chained);
-    try {
-      await transactWrite(this.client, items);
-    } catch (e) {
-      throw await this.saveError(e, w, items, firstCoWrite);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await transactWrite(this.client, items);
+        return { version, events: chained };
+      } catch (e) {
+        // A concurrent transaction on a shared item (a structure's counter shard) cancelled this one before any
+        // condition was evaluated: nothing was written, so the same items are sent again; a concurrent change of
+        // this very dossier then fails its version condition instead.
+        if (e instanceof TransactionRace && attempt < SAVE_ATTEMPTS) {
+          await this.backoff(attempt);
+          continue;
+        }
+        throw await this.saveError(e, w, items, firstCoWrite);
+      }
     }
-    return { version, events: chained };
   }
 
   /** What a failed save means, from the cancellation reasons the transactions module read. */

@@ -9,7 +9,9 @@
  * |                                                 |   entry per structure that may act: PENDING[#siret])   |
  * | a public buyer's open DGP clocks by échéance    | GSI1 pk = DGP#siret, sk = echeance#dossier (sparse;    |
  * |   (the MOA's, and its service financier's)      |   item CLOCK for the MOA, CLOCK#siret for the SF)      |
- * | counts by status ("Tableau de bord")            | GSI2 pk = BOARD#siret, sk = status#dossier (keys only) |
+ * | counts by status ("Tableau de bord") and of     | Query pk = COUNT#siret: the structure's counter shards |
+ * |   pending actions (the Synthèse's total)        |   (structure-counters.ts), summed on read              |
+ * | a structure's dossiers by status (Rechercher)   | GSI2 pk = BOARD#siret, sk = status#dossier (keys only) |
  * | marchés of a structure                          | GSI2 pk = STRUCT#siret, sk begins_with MARCHE#         |
  * | a structure's draft pieces                      | GSI2 pk = STRUCT#siret, sk begins_with BROUILLON#      |
  * | dossiers of a marché / of a structure           | GSI2 pk = MARCHE#id or STRUCT#siret, sk = DOSSIER#date |
@@ -80,6 +82,16 @@ export const keys = {
   pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
   /** A structure's view of a dossier's status, for its "Tableau de bord". */
   boardEntry: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `BOARD#${siret}` }),
+  /**
+   * One write shard of a structure's counters (dossiers by status, pending actions), kept by the dossier saves in
+   * their own transaction; a view sums the shards (structure-counters.ts).
+   */
+  structureCounter: (siret: string, shard: number): Keys => ({
+    pk: `COUNT#${siret}`,
+    sk: `SHARD#${String(shard).padStart(2, '0')}`,
+  }),
+  /** Which layout of the maintained index items the table holds (index-maintenance.ts). */
+  indexLayout: (): Keys => ({ pk: 'TABLE#LAYOUT', sk: 'LAYOUT' }),
   uniquePieceNumber: (depositorSiret: string, numero: string): Keys => ({
     pk: `UNIQ#PIECE#${depositorSiret}#${numero.toUpperCase()}`,
     sk: 'UNIQ',
@@ -123,3 +135,16 @@ export const gsi2 = {
     gsi2sk: `${name.toUpperCase()}#${siret}`,
   }),
 } as const;
+
+/**
+ * Which of `shards` write shards an id falls in: FNV-1a (32 bits) of its characters, modulo `shards`. Stable across
+ * runs, so a dossier always writes the same shard of a sharded key.
+ */
+export function shardOf(id: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shards;
+}

@@ -123,3 +123,28 @@ describe('a machine client whose record cannot be written', () => {
     expect((await store.getStructure(COMMUNE))?.compteTechnique?.clientId).toBe(first.clientId);
   });
 });
+
+describe('two first creations of one structure’s client at once', () => {
+  it('keeps the one written last and deletes the other from the identity provider', async () => {
+    const provider = new LocalMachineClients(() => 'http://127.0.0.1:1');
+    const created = vi.spyOn(provider, 'create');
+    const deleted = vi.spyOn(provider, 'delete');
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const write = store.commit.bind(store);
+    let raced = false;
+    // Request B runs whole between request A's creation of its client and A's write: A's write then finds the
+    // structure changed, reads it again and replaces B's client by its own.
+    vi.spyOn(store, 'commit').mockImplementation(async (writes) => {
+      if (!raced) {
+        raced = true;
+        await renew(provider);
+      }
+      return write(writes);
+    });
+    const a = await renew(provider);
+    const [first, second] = await Promise.all(created.mock.results.map((r) => r.value));
+    expect(a.clientId).toBe(first);
+    expect(deleted.mock.calls).toEqual([[second]]);
+    expect((await store.getStructure(COMMUNE))?.compteTechnique?.clientId).toBe(first);
+  });
+});

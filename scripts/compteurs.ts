@@ -1,0 +1,74 @@
+/**
+ * `npm run compteurs -- <commande>`: the structures' counters (« Tableau de bord » by status, the Synthèse's total)
+ * that the dossier saves keep, recounted from the index entries they count. For a table written before the counters
+ * existed, or to check them after an incident. On AWS:
+ *
+ *   TABLE_NAME=<table of the stack> AWS_REGION=eu-west-3 npm run compteurs -- verifier
+ *
+ *   verifier   recounts every structure and prints the counters that differ (exit code 1 if any)
+ *   reparer    the same, then brings each differing counter to its recount (run it again: it finds nothing)
+ *
+ * It reads the whole table (a Scan): run it when few users act, and `verifier` again after `reparer`.
+ * `npm start` does the repair once by itself when it opens a data folder written before the counters.
+ * Target: as `npm run operateurs` (scripts/table-target.ts): TABLE_NAME and the AWS environment, else `npm start`.
+ */
+import * as path from 'node:path';
+import { IndexMaintenance, type MaintenanceReport } from '../shared/adapters/dynamo/index-maintenance';
+import { explainUnreachable, tableTarget } from './table-target';
+
+const USAGE = [
+  'Usage : npm run compteurs -- verifier | reparer',
+  '  verifier  recompte les dossiers par statut et les attentes de chaque structure, affiche les écarts',
+  '  reparer   recompte, puis corrige les compteurs en écart',
+].join('\n');
+
+function printReport(report: MaintenanceReport, print: (line: string) => void, repaired: boolean): void {
+  print(`${report.scanned} éléments lus, ${report.structures} structures recomptées.`);
+  for (const d of report.drifts) {
+    const what = d.counter === 'pending' ? 'attentes' : `dossiers au statut ${d.counter.slice('st#'.length)}`;
+    print(`  ${d.siret} — ${what} : compteur ${d.stored}, recompte ${d.counted}${repaired ? ' → corrigé' : ''}`);
+  }
+  if (report.drifts.length === 0) print('Aucun écart : les compteurs sont exacts.');
+  else if (repaired) print(`${report.drifts.length} compteur(s) corrigé(s).`);
+  else print(`${report.drifts.length} écart(s) : « npm run compteurs -- reparer » les corrige.`);
+}
+
+/** Runs one command; returns the exit code (0 exact or repaired, 1 drift found by `verifier`, 2 usage). */
+export async function runCompteurs(
+  argv: readonly string[],
+  deps: { readonly maintenance: IndexMaintenance; readonly print: (line: string) => void },
+): Promise<number> {
+  switch (argv[0]) {
+    case 'verifier': {
+      const report = await deps.maintenance.verify();
+      printReport(report, deps.print, false);
+      return report.drifts.length === 0 ? 0 : 1;
+    }
+    case 'reparer': {
+      printReport(await deps.maintenance.repair(), deps.print, true);
+      return 0;
+    }
+  }
+  deps.print(USAGE);
+  return 2;
+}
+
+async function main(): Promise<void> {
+  const target = tableTarget();
+  console.log(target.banner);
+  try {
+    process.exitCode = await runCompteurs(process.argv.slice(2), {
+      maintenance: new IndexMaintenance(target.doc, target.tableName),
+      print: (line) => console.log(line),
+    });
+  } catch (e) {
+    if (!explainUnreachable(target, e)) console.error(e);
+    process.exitCode = 1;
+  } finally {
+    target.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  void main();
+}

@@ -1,0 +1,152 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { keys } from './keys';
+import type { RawItem } from './query';
+import { PENDING_COUNTER, statusCounter } from './structure-counters';
+
+/**
+ * Upkeep of what the dossier saves maintain beside the dossiers, for data written before they did or drifted since
+ * (`npm run compteurs -- verifier | reparer`, and once when `npm start` opens a data folder of an older layout):
+ * the structures' counters (structure-counters.ts), recounted from the index entries they count (board entries,
+ * pending entries).
+ *
+ * It reads the whole table (a parallel Scan: an operator's command, never a user's path). The recount and the stored
+ * counters are read in the same pass, so a save that lands during it can make a counter look off by one: run it on
+ * a quiet table, or run `verifier` again after `reparer`.
+ */
+export interface CounterDrift {
+  readonly siret: string;
+  /** `st#STATUS` (dossiers in that status) or `pending` (waits). */
+  readonly counter: string;
+  readonly stored: number;
+  readonly counted: number;
+}
+
+export interface MaintenanceReport {
+  /** Items read by the Scan. */
+  readonly scanned: number;
+  /** Structures whose counters were checked. */
+  readonly structures: number;
+  readonly drifts: CounterDrift[];
+}
+
+/** The data layout this code writes; a data folder marked with an older one is brought up to it once. */
+export const INDEX_LAYOUT = 1;
+
+const SEGMENTS = 4;
+
+type Tally = Map<string, Map<string, number>>;
+
+function add(t: Tally, siret: string, counter: string, by: number): void {
+  const of = t.get(siret) ?? new Map<string, number>();
+  of.set(counter, (of.get(counter) ?? 0) + by);
+  t.set(siret, of);
+}
+
+export class IndexMaintenance {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Recounts every structure's counters and says which differ from the stored ones; writes nothing. */
+  async verify(): Promise<MaintenanceReport> {
+    const { counted, stored, scanned } = await this.survey();
+    const sirets = new Set([...counted.keys(), ...stored.keys()]);
+    const drifts: CounterDrift[] = [];
+    for (const siret of [...sirets].sort()) {
+      const c = counted.get(siret) ?? new Map<string, number>();
+      const s = stored.get(siret) ?? new Map<string, number>();
+      for (const counter of [...new Set([...c.keys(), ...s.keys()])].sort()) {
+        const drift = { siret, counter, stored: s.get(counter) ?? 0, counted: c.get(counter) ?? 0 };
+        if (drift.stored !== drift.counted) drifts.push(drift);
+      }
+    }
+    return { scanned, structures: sirets.size, drifts };
+  }
+
+  /**
+   * Verifies, then brings each drifted counter to its recount by adding the difference to the structure's first
+   * shard (an `ADD`, so that a save landing meanwhile is not overwritten). Idempotent: a second run finds nothing.
+   */
+  async repair(): Promise<MaintenanceReport> {
+    const report = await this.verify();
+    for (const d of report.drifts) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.structureCounter(d.siret, 0),
+          UpdateExpression: 'ADD #c :by',
+          ExpressionAttributeNames: { '#c': d.counter },
+          ExpressionAttributeValues: { ':by': d.counted - d.stored },
+        }),
+      );
+    }
+    return report;
+  }
+
+  /**
+   * Brings the table to the current layout once: repairs when the table's layout mark is older (or absent), then
+   * marks it. Returns the repair's report, or null when the table was already up to date.
+   */
+  async upgrade(): Promise<MaintenanceReport | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: keys.indexLayout(), ConsistentRead: true }),
+    );
+    if (typeof Item?.layout === 'number' && Item.layout >= INDEX_LAYOUT) return null;
+    const report = await this.repair();
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.indexLayout(), layout: INDEX_LAYOUT } }),
+    );
+    return report;
+  }
+
+  /** One parallel Scan: the counts the index entries give, and the stored counters summed over their shards. */
+  private async survey(): Promise<{ counted: Tally; stored: Tally; scanned: number }> {
+    const counted: Tally = new Map();
+    const stored: Tally = new Map();
+    let scanned = 0;
+    const visit = (i: RawItem) => {
+      const pk = String(i.pk);
+      const sk = String(i.sk);
+      if (pk.startsWith('COUNT#')) {
+        const siret = pk.slice('COUNT#'.length);
+        for (const [name, value] of Object.entries(i)) {
+          if (typeof value === 'number' && (name === PENDING_COUNTER || name.startsWith('st#'))) {
+            add(stored, siret, name, value);
+          }
+        }
+      } else if (sk.startsWith('BOARD#') && typeof i.gsi2sk === 'string') {
+        add(counted, sk.slice('BOARD#'.length), statusCounter(i.gsi2sk.split('#')[0] ?? ''), 1);
+      } else if ((sk === 'PENDING' || sk.startsWith('PENDING#')) && typeof i.gsi1pk === 'string') {
+        add(counted, i.gsi1pk.slice('PENDING#'.length), PENDING_COUNTER, 1);
+      }
+    };
+    await Promise.all(
+      Array.from({ length: SEGMENTS }, async (_, segment) => {
+        const pages = paginateScan(
+          { client: this.client },
+          {
+            TableName: this.table,
+            Segment: segment,
+            TotalSegments: SEGMENTS,
+            FilterExpression: 'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending)',
+            ExpressionAttributeValues: { ':count': 'COUNT#', ':board': 'BOARD#', ':pending': 'PENDING' },
+          },
+        );
+        for await (const page of pages) {
+          scanned += page.ScannedCount ?? 0;
+          for (const i of page.Items ?? []) visit(i as RawItem);
+        }
+      }),
+    );
+    // A stored counter at zero is no drift from an absent count
+    for (const t of [stored, counted]) for (const of of t.values()) for (const [k, v] of of) if (v === 0) of.delete(k);
+    return { counted, stored, scanned };
+  }
+}

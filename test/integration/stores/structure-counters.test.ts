@@ -1,0 +1,202 @@
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCompteurs } from '../../../scripts/compteurs';
+import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
+import type { DossierWrite, StoredPending } from '../../../shared/adapters/dynamo/dossier-types';
+import { IndexMaintenance } from '../../../shared/adapters/dynamo/index-maintenance';
+import { keys } from '../../../shared/adapters/dynamo/keys';
+import { COUNTER_SHARDS } from '../../../shared/adapters/dynamo/structure-counters';
+import { type LocalDynamo, startLocalDynamo } from './local-table';
+
+/**
+ * A structure's counters (Tableau de bord by status, the Synthèse's total) against DynamoDB Local: kept by the
+ * dossier saves in their own transactions, exact when many saves of different dossiers of one structure run at
+ * once (they share the structure's counter items), and rebuilt by the maintenance recount.
+ */
+const T0 = new Date('2026-03-02T09:00:00Z');
+const T1 = new Date('2026-03-09T09:00:00Z');
+const TITULAIRE = '53819959700013';
+const MOE = '83876704400012';
+const MOA = '21300202500012';
+const DOSSIERS = 12;
+
+let dynamo: LocalDynamo;
+let table: string;
+let store: DossierStore;
+let maintenance: IndexMaintenance;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => {
+  await dynamo?.stop();
+});
+beforeEach(async () => {
+  ({ table } = await dynamo.freshTable());
+  store = new DossierStore(dynamo.doc, table);
+  maintenance = new IndexMaintenance(dynamo.doc, table);
+});
+
+const idOf = (n: number) => `DOS-01JZ0COUNTERS${String(n).padStart(10, '0')}`;
+const wait = (actorSiret: string, others: string[] = []): StoredPending => ({
+  step: 'EXAMEN',
+  actorSiret,
+  deadlineAt: '2026-03-20T22:59:59.999Z',
+  otherActors: others.map((s) => ({ actorSiret: s, actorRole: 'MOA', allowedActions: ['VALIDER'] })),
+});
+
+function write(n: number, patch: Partial<DossierWrite>): DossierWrite {
+  return {
+    dossierId: idOf(n),
+    marcheId: 'MAR-1',
+    expectedVersion: 0,
+    status: 'A_VALIDER_1',
+    open: true,
+    state: { n },
+    structures: [TITULAIRE, MOE, MOA],
+    events: [],
+    lastEventSeq: 0,
+    lastEventHash: '0'.repeat(64),
+    now: T0,
+    ...patch,
+  };
+}
+
+/** Every dossier opened at once, waiting for the MOE; then every one decided at once. */
+async function openAndDecideAll(): Promise<void> {
+  const opened = Array.from({ length: DOSSIERS }, (_, n) => write(n, { pending: wait(MOE) }));
+  await Promise.all(opened.map((w) => store.save(w)));
+  // Even dossiers go to the MOA (the MOE may still act beside it), odd ones are decided with nothing left to wait for
+  await Promise.all(
+    opened.map((w, n) =>
+      store.save({
+        ...w,
+        expectedVersion: 1,
+        previousStatus: 'A_VALIDER_1',
+        status: n % 2 === 0 ? 'MISE_A_DISPOSITION_MOA' : 'REJETEE',
+        open: n % 2 === 0,
+        pending: n % 2 === 0 ? wait(MOA, [MOE]) : null,
+        previousPending: w.pending as StoredPending,
+        expectedTaskToken: null,
+        now: T1,
+      }),
+    ),
+  );
+}
+
+describe('structure counters kept by the dossier saves', () => {
+  it('stay exact when the decisions on twelve dossiers of the same structures land at once', async () => {
+    await openAndDecideAll();
+    // 12 dossiers, all three structures party to each: 6 even → MISE_A_DISPOSITION_MOA, 6 odd → REJETEE
+    for (const siret of [TITULAIRE, MOE, MOA]) {
+      expect(await store.indexes.countsByStatus(siret)).toEqual({ MISE_A_DISPOSITION_MOA: 6, REJETEE: 6 });
+    }
+    // The 6 even dossiers wait for the MOA, and for the MOE beside it; the titulaire waits on none
+    expect(await store.indexes.countPending(MOA)).toBe(6);
+    expect(await store.indexes.countPending(MOE)).toBe(6);
+    expect(await store.indexes.countPending(TITULAIRE)).toBe(0);
+    // …and they equal a full recount of the index entries
+    expect((await maintenance.verify()).drifts).toEqual([]);
+  });
+
+  it('count one change when many writers race on the same dossier (one wins, the others are refused)', async () => {
+    await store.save(write(0, { pending: wait(MOE) }));
+    const racing = Array.from({ length: 8 }, () =>
+      store.save(
+        write(0, {
+          expectedVersion: 1,
+          previousStatus: 'A_VALIDER_1',
+          status: 'REJETEE',
+          open: false,
+          pending: null,
+          previousPending: wait(MOE),
+          expectedTaskToken: null,
+          now: T1,
+        }),
+      ),
+    );
+    const outcomes = await Promise.allSettled(racing);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    // 1 dossier, once: A_VALIDER_1 (−1 +0) → REJETEE (+1); the MOE's wait removed once (1 − 1 = 0)
+    expect(await store.indexes.countsByStatus(MOE)).toEqual({ REJETEE: 1 });
+    expect(await store.indexes.countPending(MOE)).toBe(0);
+    expect((await maintenance.verify()).drifts).toEqual([]);
+  });
+
+  it('spread a structure’s writes over its shards, read back with one Query', async () => {
+    await openAndDecideAll();
+    const { Items } = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `COUNT#${MOE}` },
+      }),
+    );
+    expect(Items?.length).toBeGreaterThan(1);
+    expect(Items?.length).toBeLessThanOrEqual(COUNTER_SHARDS);
+  });
+});
+
+describe('npm run compteurs: recount and repair', () => {
+  it('finds the drifted counters, repairs them, and a second run finds nothing', async () => {
+    await openAndDecideAll();
+    // Drift: the MOE's shards deleted (data written before the counters), 5 phantom waits added to the MOA
+    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+      await dynamo.doc.send(new DeleteCommand({ TableName: table, Key: keys.structureCounter(MOE, shard) }));
+    }
+    await dynamo.doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.structureCounter(MOA, 3),
+        UpdateExpression: 'ADD #p :five',
+        ExpressionAttributeNames: { '#p': 'pending' },
+        ExpressionAttributeValues: { ':five': 5 },
+      }),
+    );
+
+    const found = await maintenance.verify();
+    expect(found.drifts).toEqual([
+      // MOA: 6 waits counted, 6 + 5 stored
+      { siret: MOA, counter: 'pending', stored: 11, counted: 6 },
+      { siret: MOE, counter: 'pending', stored: 0, counted: 6 },
+      { siret: MOE, counter: 'st#MISE_A_DISPOSITION_MOA', stored: 0, counted: 6 },
+      { siret: MOE, counter: 'st#REJETEE', stored: 0, counted: 6 },
+    ]);
+    expect(found.structures).toBe(3);
+
+    await maintenance.repair();
+    expect((await maintenance.verify()).drifts).toEqual([]);
+    expect(await store.indexes.countsByStatus(MOE)).toEqual({ MISE_A_DISPOSITION_MOA: 6, REJETEE: 6 });
+    expect(await store.indexes.countPending(MOA)).toBe(6);
+    expect((await maintenance.repair()).drifts).toEqual([]);
+  });
+
+  it('brings an older data folder up to the layout once (boot step), then leaves it alone', async () => {
+    await openAndDecideAll();
+    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+      await dynamo.doc.send(new DeleteCommand({ TableName: table, Key: keys.structureCounter(TITULAIRE, shard) }));
+    }
+    const first = await maintenance.upgrade();
+    // The titulaire's two statuses, 6 dossiers each
+    expect(first?.drifts).toHaveLength(2);
+    expect(await store.indexes.countsByStatus(TITULAIRE)).toEqual({ MISE_A_DISPOSITION_MOA: 6, REJETEE: 6 });
+    expect(await maintenance.upgrade()).toBeNull();
+  });
+
+  it('runs as « npm run compteurs -- verifier | reparer », in French, exit 1 when verifier finds drift', async () => {
+    await openAndDecideAll();
+    for (let shard = 0; shard < COUNTER_SHARDS; shard++) {
+      await dynamo.doc.send(new DeleteCommand({ TableName: table, Key: keys.structureCounter(MOA, shard) }));
+    }
+    const lines: string[] = [];
+    const deps = { maintenance, print: (l: string) => lines.push(l) };
+    expect(await runCompteurs(['verifier'], deps)).toBe(1);
+    expect(lines).toContain(`  ${MOA} — dossiers au statut REJETEE : compteur 0, recompte 6`);
+    expect(lines.at(-1)).toBe('3 écart(s) : « npm run compteurs -- reparer » les corrige.');
+    expect(await runCompteurs(['reparer'], deps)).toBe(0);
+    lines.length = 0;
+    expect(await runCompteurs(['verifier'], deps)).toBe(0);
+    expect(lines.at(-1)).toBe('Aucun écart : les compteurs sont exacts.');
+    expect(await runCompteurs(['autre'], deps)).toBe(2);
+  });
+});
