@@ -1,5 +1,6 @@
 import type { Clock } from '../adapters/clock';
 import type { AccessReads } from '../adapters/dynamo/access-reads';
+import type { AwaitedUploads } from '../adapters/dynamo/awaited-uploads';
 import type { DirectoryStore } from '../adapters/dynamo/directory-store';
 import type { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import type { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
@@ -59,6 +60,8 @@ export interface Stores {
   readonly identity: IdentityStore;
   readonly directory: DirectoryStore;
   readonly pieces: PieceStore;
+  /** Upload forms awaiting their file, by expiry (the sweeper of lost S3 events). */
+  readonly awaitedUploads: AwaitedUploads;
   readonly dossierLists: DossierListStore;
   /** Open dossiers and timers due, walked page by page (resume). */
   readonly openDossiers: OpenDossierIndex;
@@ -119,6 +122,9 @@ function contextOf(s: Scope): ServiceContext {
     },
     get pieces() {
       return wiring.pieceStore(s);
+    },
+    get awaitedUploads() {
+      return wiring.awaitedUploads(s);
     },
     get dossierLists() {
       return wiring.dossierListStore(s);

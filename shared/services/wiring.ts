@@ -1,4 +1,5 @@
 import { AccessReads } from '../adapters/dynamo/access-reads';
+import { AwaitedUploads } from '../adapters/dynamo/awaited-uploads';
 import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
@@ -75,6 +76,11 @@ export function directoryStore(s: Scope = processScope()): DirectoryStore {
 
 export function pieceStore(s: Scope = processScope()): PieceStore {
   return tableStore(s, pieceStore, PieceStore);
+}
+
+/** Upload forms awaiting their file, by expiry (the sweeper of lost S3 events). */
+export function awaitedUploads(s: Scope = processScope()): AwaitedUploads {
+  return tableStore(s, awaitedUploads, AwaitedUploads);
 }
 
 export function dossierListStore(s: Scope = processScope()): DossierListStore {
