@@ -76,14 +76,16 @@ module.exports = {
     {
       name: 'aws-sdk-in-adapters-only',
       severity: 'error',
-      comment: 'Only shared/adapters and infra talk to AWS.',
+      comment:
+        'Only shared/adapters and infra talk to AWS. Type-only imports count too: a type needed above the adapters is an adapter type (e.g. DocumentClient in shared/adapters/dynamo/client.ts).',
       from: { path: '^(shared|functions|workflows)/', pathNot: '^shared/adapters/' },
-      to: { dependencyTypes: ['npm', 'npm-dev'], path: '(^|/)node_modules/@aws-sdk/' },
+      to: { path: '(^|/)node_modules/@aws-sdk/|^@aws-sdk/' },
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|cdk\\.out|\\.local|web/dist|dist)' },
+    // node_modules stays in the graph (not followed), so that rules on packages (the AWS SDK) see their imports
+    exclude: { path: '^(cdk\\.out|\\.local|web/dist|dist)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -11,7 +11,7 @@ import { ok, text } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { siret } from '../../shared/schemas/common';
 import { entreeAnnuaire, toEntreeAnnuaireJson } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
+import { directoryStore } from '../../shared/services/wiring';
 
 /**
  * The public directory of structures (docs/rules/structures.md#directory), read WITHOUT a token, as on Chorus Pro
@@ -83,7 +83,7 @@ export const chercherAnnuaire = httpHandler({
   query: annuaireQuery,
   responses: { 200: { description: 'Structures trouvées', schema: annuaireOutput } },
   handler: async (ctx) => {
-    const directory = serviceContext().stores.directory;
+    const directory = directoryStore();
     const q = ctx.query;
     if (q.siret !== undefined) {
       const entry = await directory.bySiret(q.siret);
@@ -118,10 +118,7 @@ export const telechargerAnnuaire = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const { entries, truncated } = await serviceContext().stores.directory.all(
-      ctx.query.nom ?? '',
-      DIRECTORY_CSV_MAX_ROWS,
-    );
+    const { entries, truncated } = await directoryStore().all(ctx.query.nom ?? '', DIRECTORY_CSV_MAX_ROWS);
     return text(directoryCsv(entries), DIRECTORY_CSV_MEDIA_TYPE, {
       headers: {
         'Content-Disposition': 'attachment; filename="annuaire.csv"',

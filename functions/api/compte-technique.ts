@@ -3,7 +3,7 @@ import { cognitoMachineClientsFromEnv } from '../../shared/adapters/cognito-mach
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { compteTechnique, siretParams, toCompteTechniqueJson } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
+import { technicalClientService } from '../../shared/services/wiring';
 import { STALE_RESPONSE } from './lib';
 
 /**
@@ -37,7 +37,7 @@ export const renouvelerClientTechnique = httpHandler({
     409: { description: 'Aucun fournisseur de clients techniques configuré (CLIENT_TECHNIQUE_INDISPONIBLE).' },
   },
   handler: async (ctx) => {
-    const renewed = await serviceContext().technicalClients.renew(
+    const renewed = await technicalClientService().renew(
       { actorId: ctx.identity.userId, siret: ctx.params.siret },
       ctx.now,
       cognitoMachineClientsFromEnv,

@@ -3,8 +3,8 @@ import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { toUtilisateurJson, userId, utilisateurJson } from '../../shared/schemas/identity';
 import type { DeactivationResult } from '../../shared/services/accounts';
-import { serviceContext } from '../../shared/services/context';
 import { resolveOperator } from '../../shared/services/operator-authorization';
+import { identityService, identityStore, operatorStore } from '../../shared/services/wiring';
 import { services } from './lib';
 
 /**
@@ -82,9 +82,8 @@ export const desactiverUtilisateur = httpHandler({
   params: z.object({ userId }),
   responses: { ...RESPONSES, 404: { description: 'Aucun compte de cet identifiant (UTILISATEUR_INCONNU).' } },
   handler: async (ctx) => {
-    const c = serviceContext();
-    await resolveOperator(ctx.identity.userId, { identity: c.stores.identity, operators: c.stores.operators });
-    const result = await c.identity.deactivateUser(
+    await resolveOperator(ctx.identity.userId, { identity: identityStore(), operators: operatorStore() });
+    const result = await identityService().deactivateUser(
       { actorId: ctx.identity.userId, userId: ctx.params.userId, asAdministrator: true },
       ctx.now,
     );

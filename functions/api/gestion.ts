@@ -4,7 +4,7 @@ import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { CODE_TEXT_MAX, SIRET_TEXT_MAX, siret } from '../../shared/schemas/common';
 import { parametresAnnuaire, siretParams, structureJson, toStructureJson } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
+import { structureAdministration } from '../../shared/services/wiring';
 import { STALE_RESPONSE, services } from './lib';
 
 /**
@@ -85,7 +85,7 @@ export const modifierStructure = httpHandler({
     409: { description: 'Structure désactivée (STRUCTURE_INACTIVE).' },
   },
   handler: async (ctx) => {
-    const structure = await serviceContext().structureAdmin.updateCard({
+    const structure = await structureAdministration().updateCard({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
       patch: {
@@ -115,7 +115,7 @@ export const modifierService = httpHandler({
     409: { description: 'Structure désactivée (STRUCTURE_INACTIVE).' },
   },
   handler: async (ctx) => {
-    const structure = await serviceContext().structureAdmin.updateService({
+    const structure = await structureAdministration().updateService({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
       code: ctx.params.code,

@@ -1,16 +1,25 @@
 import * as z from 'zod';
 import { siret } from '../../shared/schemas/common';
-import { serviceContext } from '../../shared/services/context';
+import { dossierStore, identityService, identityStore, marcheService, marcheStore } from '../../shared/services/wiring';
 
-/** What the API handlers of this concern share: the process's services (shared/services/context.ts). */
+/** What the API handlers of this concern share: the process's services (shared/services/wiring.ts), built on first use. */
 export function services() {
-  const ctx = serviceContext();
   return {
-    identityStore: ctx.stores.identity,
-    identity: ctx.identity,
-    marches: ctx.marches,
-    marcheStore: ctx.stores.marches,
-    dossiers: ctx.stores.dossiers,
+    get identityStore() {
+      return identityStore();
+    },
+    get identity() {
+      return identityService();
+    },
+    get marches() {
+      return marcheService();
+    },
+    get marcheStore() {
+      return marcheStore();
+    },
+    get dossiers() {
+      return dossierStore();
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import {
   toRattachementJson,
   userId,
 } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
+import { structureAdministration } from '../../shared/services/wiring';
 import { STALE_RESPONSE, services } from './lib';
 
 /**
@@ -39,7 +39,7 @@ export const listerMembres = httpHandler({
     200: { description: 'Les rattachements', schema: z.object({ membres: z.array(membreJson) }) },
   },
   handler: async (ctx) => {
-    const members = await serviceContext().structureAdmin.membersWithAccounts({
+    const members = await structureAdministration().membersWithAccounts({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
     });

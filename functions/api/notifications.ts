@@ -4,8 +4,8 @@ import { DELIVERY_MODES, NOTIFICATION_KINDS } from '../../shared/domain/notifica
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
-import { serviceContext } from '../../shared/services/context';
 import { MAX_PAGE } from '../../shared/services/notifications/notification-service';
+import { notificationService } from '../../shared/services/wiring';
 
 /** My notifications (issue 13): unread first, a count for the portal's header, mark read, e-mail preferences. */
 
@@ -100,7 +100,7 @@ export const lireMesNotifications = httpHandler({
   }),
   responses: { 200: { description: 'Une page de notifications', schema: listeJson } },
   handler: async (ctx) => {
-    const page = await serviceContext().notifications.list(ctx.identity.userId, {
+    const page = await notificationService().list(ctx.identity.userId, {
       limit: ctx.query.limite,
       cursor: ctx.query.curseur,
     });
@@ -116,7 +116,7 @@ export const compterMesNotifications = httpHandler({
   path: '/v1/moi/notifications/non-lues',
   auth: 'user',
   responses: { 200: { description: 'Le compte', schema: compteJson } },
-  handler: async (ctx) => ok({ nonLues: await serviceContext().notifications.unreadCount(ctx.identity.userId) }),
+  handler: async (ctx) => ok({ nonLues: await notificationService().unreadCount(ctx.identity.userId) }),
 });
 
 export const marquerNotificationLue = httpHandler({
@@ -132,7 +132,7 @@ export const marquerNotificationLue = httpHandler({
     404: { description: 'Pas de telle notification pour cet utilisateur.' },
   },
   handler: async (ctx) =>
-    ok(toJson(await serviceContext().notifications.markRead(ctx.identity.userId, ctx.params.notificationId))),
+    ok(toJson(await notificationService().markRead(ctx.identity.userId, ctx.params.notificationId))),
 });
 
 export const lirePreferencesNotifications = httpHandler({
@@ -143,7 +143,7 @@ export const lirePreferencesNotifications = httpHandler({
   path: '/v1/moi/preferences-notifications',
   auth: 'user',
   responses: { 200: { description: 'Le mode de chaque type de notification', schema: preferencesJson } },
-  handler: async (ctx) => ok({ preferences: await serviceContext().notifications.preferences(ctx.identity.userId) }),
+  handler: async (ctx) => ok({ preferences: await notificationService().preferences(ctx.identity.userId) }),
 });
 
 export const modifierPreferencesNotifications = httpHandler({
@@ -162,7 +162,7 @@ export const modifierPreferencesNotifications = httpHandler({
     }),
   responses: { 200: { description: 'Les préférences enregistrées', schema: preferencesJson } },
   handler: async (ctx) =>
-    ok({ preferences: await serviceContext().notifications.updatePreferences(ctx.identity.userId, ctx.body) }),
+    ok({ preferences: await notificationService().updatePreferences(ctx.identity.userId, ctx.body) }),
 });
 
 export const handler = route(

@@ -1,14 +1,13 @@
 import * as z from 'zod';
-import { PortalStore } from '../../shared/adapters/dynamo/portal-store';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
 import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';
 import { assertMemberOf } from '../../shared/services/structure-readers';
+import { dossierSearchStore, dossierStore, identityStore, portalStore } from '../../shared/services/wiring';
 
 /**
  * The reads of the portal's first screens (shared/services/portal-views.ts): « Synthèse » rows with their dossier,
@@ -19,12 +18,7 @@ import { assertMemberOf } from '../../shared/services/structure-readers';
 const TAGS = ['Portail'];
 
 function deps(): PortalViewDeps {
-  const ctx = serviceContext();
-  return {
-    dossiers: ctx.stores.dossiers.indexes,
-    search: ctx.stores.dossierSearch,
-    portal: new PortalStore(ctx.infra.dynamo, ctx.infra.tableName),
-  };
+  return { dossiers: dossierStore().indexes, search: dossierSearchStore(), portal: portalStore() };
 }
 
 const instant = z.iso.datetime({ offset: true });
@@ -82,7 +76,7 @@ export const lireATraiter = httpHandler({
   query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(200), suivant: cursorParam }),
   responses: { 200: { description: 'Une page des lignes de la synthèse', schema: aTraiterJson } },
   handler: async (ctx) => {
-    await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
+    await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
     const views = deps();
     const [page, total] = await Promise.all([
@@ -130,7 +124,7 @@ export const lireEvenements = httpHandler({
   query: z.object({ limite: z.coerce.number().int().min(1).max(50).default(20) }),
   responses: { 200: { description: 'Les événements, du plus récent au plus ancien', schema: evenementsJson } },
   handler: async (ctx) => {
-    await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
+    await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);
     const evenements = await recentEvents(deps(), ctx.params.siret, {
       dossiers: 20,
       perDossier: 5,

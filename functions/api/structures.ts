@@ -14,7 +14,7 @@ import {
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
+import { structureAdministration } from '../../shared/services/wiring';
 import { renouvelerClientTechnique } from './compte-technique';
 import { modifierService, modifierStructure, verifierSiret } from './gestion';
 import { STALE_RESPONSE, services } from './lib';
@@ -126,7 +126,7 @@ export const ajouterService = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const structure = await serviceContext().structureAdmin.addService({
+    const structure = await structureAdministration().addService({
       actorId: ctx.identity.userId,
       siret: ctx.params.siret,
       service: ctx.body,

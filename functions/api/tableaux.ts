@@ -12,8 +12,8 @@ import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
-import { serviceContext } from '../../shared/services/context';
 import { assertMemberOf, assertReaderOfDossiers } from '../../shared/services/structure-readers';
+import { ecbRateService } from '../../shared/services/wiring';
 import { services } from './lib';
 
 /**
@@ -231,7 +231,7 @@ export const lireDelais = httpHandler({
     const [page, all, ecbRates, marches] = await Promise.all([
       dossiers.indexes.openClocksOf(ctx.params.siret, { limit: ctx.query.limite, cursor: ctx.query.suivant }),
       dossiers.indexes.allOpenClocksOf(ctx.params.siret),
-      serviceContext().ecbRates.table(),
+      ecbRateService().table(),
       marcheStore.marchesOfStructure(ctx.params.siret),
     ]);
     // Every actor of the marché reads its dossiers (docs/rules/circuits.md): a delay is listed only while the

@@ -6,8 +6,8 @@ import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { calendarDateString } from '../../shared/schemas/common';
-import { serviceContext } from '../../shared/services/context';
 import { resolveOperator } from '../../shared/services/operator-authorization';
+import { ecbRateService, identityStore, operatorStore } from '../../shared/services/wiring';
 
 /**
  * The ECB rate table for platform operators (docs/ecb-rates.md): read it, record a half-year's rate by hand. The
@@ -46,8 +46,7 @@ export function tauxBceJson(r: RecordedEcbRate): z.infer<typeof tauxJson> {
 }
 
 function stores() {
-  const ctx = serviceContext();
-  return { access: { identity: ctx.stores.identity, operators: ctx.stores.operators }, service: ctx.ecbRates };
+  return { access: { identity: identityStore(), operators: operatorStore() }, service: ecbRateService() };
 }
 
 export const listerTauxBce = httpHandler({

@@ -4,7 +4,8 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { currentLogger } from '../../shared/adapters/logger';
 import { isDomainError } from '../../shared/domain/errors';
 import { identityFromClaims } from '../../shared/http/identity';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import type { ServiceContext } from '../../shared/services/context';
+import { infrastructure, technicalClientService } from '../../shared/services/wiring';
 
 /**
  * What the authorizer hands the API's functions (`requestContext.authorizer.lambda`, read by
@@ -103,7 +104,7 @@ export function apiAuthorizerDepsFromEnv(env = process.env): ApiAuthorizerDeps {
     verify: async (token) => (await verifier.verify(token)) as Readonly<Record<string, unknown>>,
     userClientIds: new Set(USER_CLIENT_IDS.split(',').filter(Boolean)),
     technicalScope: TECHNICAL_SCOPE,
-    context: serviceContext,
+    context: () => ({ technicalClients: technicalClientService(), clock: infrastructure().clock }),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { currentLogger } from '../../shared/adapters/logger';
 import { isDomainError } from '../../shared/domain/errors';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import type { ServiceContext } from '../../shared/services/context';
+import { infrastructure, technicalClientService } from '../../shared/services/wiring';
 
 /** The claim that names the technical account in its access token (informative: the API's authorizer looks up the client). */
 export const TECHNICAL_CLAIM = 'compte_technique';
@@ -15,7 +16,10 @@ export const TECHNICAL_CLAIM = 'compte_technique';
  * request. Tokens of people pass unchanged.
  */
 export function technicalTokenHandler(
-  context: () => Pick<ServiceContext, 'technicalClients' | 'clock'> = serviceContext,
+  context: () => Pick<ServiceContext, 'technicalClients' | 'clock'> = () => ({
+    technicalClients: technicalClientService(),
+    clock: infrastructure().clock,
+  }),
 ) {
   return async (event: PreTokenGenerationV3TriggerEvent): Promise<PreTokenGenerationV3TriggerEvent> => {
     if (event.triggerSource !== 'TokenGeneration_ClientCredentials') return event;

@@ -12,4 +12,16 @@ export const DOCUMENT_LAMBDAS = {
     timeoutSeconds: 60,
     memoryMb: 1024,
   },
+  documentsBalayage: {
+    entry: 'functions/documents/sweep-uploads.ts',
+    kind: 'schedule',
+    description:
+      "Balayage des dépôts : vérifie les fichiers déposés dont l'événement S3 n'est jamais arrivé, libère les formulaires expirés sans fichier",
+    // Forms live 5 minutes and are released 15 minutes after their expiry: a lost event waits 35 minutes at most
+    schedule: { expression: 'rate(15 minutes)' },
+    access: { table: 'readWrite', bucket: 'readWriteDelete' },
+    // Up to 50 files a run, each possibly a 10 MB PDF read whole (as documentsObjectCreated)
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+  },
 } as const satisfies Record<string, LambdaDefinition>;

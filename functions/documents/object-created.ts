@@ -1,7 +1,6 @@
 import type { Context, S3Event } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { verifyDocument } from '../../shared/documents/verify';
-import { serviceContext } from '../../shared/services/context';
 import type { PieceService, VerificationOutcome } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
 
@@ -18,7 +17,7 @@ export function decodeEventKey(key: string): string {
 
 /** The handler, on the services `context` gives (the composition root's by default). */
 export function objectCreatedHandler(
-  context: () => { readonly pieces: PieceService } = () => ({ pieces: piecesOf(serviceContext()) }),
+  context: () => { readonly pieces: PieceService } = () => ({ pieces: piecesOf() }),
 ) {
   return async (event: S3Event, lambdaContext?: Context): Promise<VerificationOutcome[]> => {
     const outcomes: VerificationOutcome[] = [];

@@ -12,7 +12,7 @@ import {
   toCircuitAction,
 } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
-import { installWorkflow } from '../../shared/services/context';
+import { installWorkflow } from '../../shared/services/infrastructure';
 import { raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
 

@@ -6,7 +6,7 @@ import { id } from '../../shared/schemas/common';
 import { actingHeaders, cadresDeposablesOutput, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
 import { buyerParamsOf } from '../../shared/services/buyer-params';
-import { serviceContext } from '../../shared/services/context';
+import { identityStore } from '../../shared/services/wiring';
 import { actorToAct, requestServices } from './support';
 
 /**
@@ -31,7 +31,7 @@ export const lireCadresDeposables = httpHandler({
     const actor = await actorToAct({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
     // docs/rules/structures.md#siret-change: a structure deactivated by a SIRET change opens no new dossier
     assertMayOpenDossier(actor);
-    const circuit = circuitOf(marche, await buyerParamsOf(marche, serviceContext().stores.identity));
+    const circuit = circuitOf(marche, await buyerParamsOf(marche, identityStore()));
     return ok({
       marcheId: marche.id,
       siret: actor.siret,

@@ -3,9 +3,9 @@ import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
-import { serviceContext } from '../../shared/services/context';
 import { buildEvidencePack } from '../../shared/services/evidence/pack';
 import { storageOf } from '../../shared/services/pieces/context';
+import { infrastructure } from '../../shared/services/wiring';
 import { lireCertificatDepot } from './certificate-read';
 import { actorToRead, asUnknownDossier, requestServices } from './support';
 
@@ -50,9 +50,9 @@ export const lireDossierDePreuve = httpHandler({
       },
       marche,
     );
-    const c = serviceContext();
+    const infra = infrastructure();
     const pack = await buildEvidencePack(
-      { dossiers: svc.dossiers, s3: storageOf(c.infra), bucket: c.infra.bucketName, clock: c.clock },
+      { dossiers: svc.dossiers, s3: storageOf(infra), bucket: infra.bucketName, clock: infra.clock },
       record,
       marche,
     );

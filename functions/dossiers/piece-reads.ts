@@ -15,9 +15,9 @@ import {
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import type { Actor } from '../../shared/services/authorization';
-import { serviceContext } from '../../shared/services/context';
 import type { DraftPiece } from '../../shared/services/pieces';
 import { assertMemberOf } from '../../shared/services/structure-readers';
+import { identityStore } from '../../shared/services/wiring';
 import { brouillonJson } from './piece-views';
 import { actorToRead, asUnknownPiece, type RequestServices, requestServices } from './support';
 import { montantsJson } from './views';
@@ -104,7 +104,7 @@ export const listerBrouillons = httpHandler({
   query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(50) }),
   responses: { 200: { description: 'Les brouillons', schema: brouillonsOutput } },
   handler: async (ctx) => {
-    await assertMemberOf(serviceContext().stores.identity, ctx.identity.userId, ctx.params.siret);
+    await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
     const drafts = await requestServices().pieces.listDrafts(ctx.params.siret, ctx.query.limite);
     return ok({

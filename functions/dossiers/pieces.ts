@@ -21,7 +21,7 @@ import {
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
-import { installWorkflow } from '../../shared/services/context';
+import { installWorkflow } from '../../shared/services/infrastructure';
 import { brouillonJson } from './piece-views';
 import { actorToAct, asUnknownDossier, asUnknownPiece, circuitActor, raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';

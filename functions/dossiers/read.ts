@@ -9,7 +9,7 @@ import { id } from '../../shared/schemas/common';
 import { delaiOutput, dossierOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
 import { historiqueOutput } from '../../shared/schemas/history';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
-import { serviceContext } from '../../shared/services/context';
+import { dossierListStore } from '../../shared/services/wiring';
 import { lireCadresDeposables } from './cadres-read';
 import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon, listerBrouillons } from './piece-reads';
@@ -156,7 +156,7 @@ export const listerDossiers = httpHandler({
   handler: async (ctx) => {
     const marche = await requestServices().marche(ctx.params.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
-    const page = await serviceContext().stores.dossierLists.ofMarche(marche.id, {
+    const page = await dossierListStore().ofMarche(marche.id, {
       status: ctx.query.statut,
       open: ctx.query.ouvert,
       limit: ctx.query.limite,

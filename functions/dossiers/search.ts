@@ -8,9 +8,9 @@ import { route, routesOf } from '../../shared/http/router';
 import { toAmountString } from '../../shared/schemas/common';
 import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { rechercheOutput, rechercheQuery } from '../../shared/schemas/search';
-import { serviceContext } from '../../shared/services/context';
 import { type SearchHit, searchDossiers } from '../../shared/services/dossier-search';
 import { assertMemberOf } from '../../shared/services/structure-readers';
+import { dossierSearchStore, identityStore, infrastructure } from '../../shared/services/wiring';
 
 /**
  * « Rechercher » (GET /v1/dossiers): the dossiers of the caller's structure across every marché it is a party to,
@@ -20,12 +20,12 @@ import { assertMemberOf } from '../../shared/services/structure-readers';
 
 /** The structure the search is for: the header's, or the caller's only structure. */
 async function structureOf(userId: string, header: string | undefined): Promise<string> {
-  const identityStore = serviceContext().stores.identity;
+  const identities = identityStore();
   if (header) {
-    await assertMemberOf(identityStore, userId, header);
+    await assertMemberOf(identities, userId, header);
     return header;
   }
-  const approved = (await identityStore.membershipsOfUser(userId)).filter((m) => m.status === 'APPROVED');
+  const approved = (await identities.membershipsOfUser(userId)).filter((m) => m.status === 'APPROVED');
   if (approved.length === 1) return approved[0]!.siret;
   const message =
     approved.length === 0
@@ -79,9 +79,8 @@ export const rechercherDossiers = httpHandler({
   handler: async (ctx) => {
     const siret = await structureOf(ctx.identity.userId, ctx.headers[STRUCTURE_HEADER]);
     const q = ctx.query;
-    const services = serviceContext();
-    const today: CalendarDate = parisDateOf(services.clock.now());
-    const page = await searchDossiers(services.stores.dossierSearch, {
+    const today: CalendarDate = parisDateOf(infrastructure().clock.now());
+    const page = await searchDossiers(dossierSearchStore(), {
       siret,
       criteria: {
         ...(q.marche ? { marcheId: q.marche } : {}),

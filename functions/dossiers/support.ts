@@ -13,11 +13,11 @@ import {
   resolveActor,
   resolveActorOf,
 } from '../../shared/services/authorization';
-import { serviceContext } from '../../shared/services/context';
 import { unknownDossier } from '../../shared/services/decisions';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
+import { accessReads, dossierService, identityStore, infrastructure, marcheStore } from '../../shared/services/wiring';
 
 /**
  * What every dossier and piece handler shares: the services of the process (shared/services/context.ts), the
@@ -42,12 +42,13 @@ const unknownMarche = (marcheId: string) =>
   new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
 
 export function requestServices(): RequestServices {
-  const ctx = serviceContext();
   const cache = new Map<string, Promise<Marche | undefined>>();
   const marche = async (marcheId: string) => {
     let m = cache.get(marcheId);
     if (!m) {
-      m = ctx.stores.marches.get(marcheId).then((s) => s?.marche);
+      m = marcheStore()
+        .get(marcheId)
+        .then((s) => s?.marche);
       cache.set(marcheId, m);
     }
     const found = await m;
@@ -55,15 +56,19 @@ export function requestServices(): RequestServices {
     return found;
   };
   return {
-    dossiers: ctx.dossiers,
-    pieces: piecesOf(ctx),
+    get dossiers() {
+      return dossierService();
+    },
+    get pieces() {
+      return piecesOf();
+    },
     marche,
     marcheAndReader: async (marcheId, who) => {
       if (!who.actingSiret || cache.has(marcheId)) {
         const known = await marche(marcheId);
         return { marche: known, ...(await readerOf(who, known)) };
       }
-      const read = ctx.stores.access.marcheWithAccess(marcheId, who.userId, who.actingSiret);
+      const read = accessReads().marcheWithAccess(marcheId, who.userId, who.actingSiret);
       cache.set(
         marcheId,
         read.then((r) => r.marche?.marche),
@@ -91,8 +96,8 @@ export const asUnknownDossier = (dossierId: string) => () => unknownDossier(doss
 export const asUnknownPiece = (pieceId: string) => () => unknownPiece(pieceId);
 
 export async function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
-  const req = { userId: who.userId, marche, space, need: 'act' as const, now: serviceContext().clock.now() };
-  const store = serviceContext().stores.identity;
+  const req = { userId: who.userId, marche, space, need: 'act' as const, now: infrastructure().clock.now() };
+  const store = identityStore();
   return who.hidden
     ? resolveActorOf({ ...req, ...siretOf(who) }, store, who.hidden)
     : resolveActor({ ...req, ...siretOf(who) }, store);
@@ -118,8 +123,8 @@ export async function readerOf(who: Who, marche: Marche, preloaded?: CallerAcces
 
 async function readerIn(who: Who, marche: Marche, preloaded: CallerAccess | undefined): Promise<Reader> {
   const facts = await loadAccess(
-    { userId: who.userId, marche, now: serviceContext().clock.now(), ...siretOf(who) },
-    serviceContext().stores.identity,
+    { userId: who.userId, marche, now: infrastructure().clock.now(), ...siretOf(who) },
+    identityStore(),
     preloaded,
   );
   let first: unknown;

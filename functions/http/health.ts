@@ -3,7 +3,7 @@ import { tableReachable } from '../../shared/adapters/dynamo/health';
 import { HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
-import { serviceContext } from '../../shared/services/context';
+import { infrastructure } from '../../shared/services/wiring';
 
 /** Liveness: the function answers and its table is reachable (503 problem otherwise). */
 export const handler = httpHandler({
@@ -30,7 +30,7 @@ export const handler = httpHandler({
     const started = Date.now();
     // A process without its table configured is as unhealthy as an unreachable table
     const reachable = await Promise.resolve()
-      .then(() => tableReachable(serviceContext().infra.dynamo, serviceContext().infra.tableName))
+      .then(() => tableReachable(infrastructure().dynamo, infrastructure().tableName))
       .catch(() => false);
     if (!reachable) {
       throw new HttpProblem(503, 'SERVICE_DEGRADE', 'La table de l’application est injoignable : réessayez plus tard.');

@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { Clock } from '../../shared/adapters/clock';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
-import { serviceContext } from '../../shared/services/context';
+import { processScope } from '../../shared/services/infrastructure';
 import { notificationDelivery } from '../../shared/services/notifications/delivery';
 import type { MailSender } from '../../shared/services/notifications/mail-sender';
 
@@ -18,8 +18,8 @@ const mailJob = z.object({ userId: z.string().min(1).max(200), notificationId: z
  */
 export function sendHandler(
   context: () => { readonly mailSender: MailSender; readonly clock: Clock } = () => {
-    const ctx = serviceContext();
-    return { mailSender: notificationDelivery(ctx).sender, clock: ctx.clock };
+    const s = processScope();
+    return { mailSender: notificationDelivery(s).sender, clock: s.infra.clock };
   },
 ) {
   return async (event: SQSEvent, lambdaContext?: Context): Promise<SQSBatchResponse> => {

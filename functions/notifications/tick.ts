@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import { processScope, type Scope } from '../../shared/services/infrastructure';
 import { notificationDelivery } from '../../shared/services/notifications/delivery';
 import { notificationTick, type TickResult } from '../../shared/services/notifications/tick';
 
@@ -10,12 +10,12 @@ import { notificationTick, type TickResult } from '../../shared/services/notific
  * `notificationsEnvoi` reads, e-mails left unsent for longer than their claim back to the queue, due digests out.
  * The embedded platform runs the same `notificationTick` (infra/local/mail/notifications.ts). Idempotent.
  */
-export function tickHandler(context: () => ServiceContext = serviceContext) {
+export function tickHandler(context: () => Scope = processScope) {
   return async (_event?: unknown, lambdaContext?: Context): Promise<TickResult> => {
     const ctx = context();
     const log = invocationLogger({
       operation: 'tickNotifications',
-      correlationId: lambdaContext?.awsRequestId ?? `tick-${ctx.clock.now().toISOString()}`,
+      correlationId: lambdaContext?.awsRequestId ?? `tick-${ctx.infra.clock.now().toISOString()}`,
       ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
     });
     const delivery = notificationDelivery(ctx);

@@ -2,8 +2,9 @@ import type { Context } from 'aws-lambda';
 import { ecbApiUrl, ecbSeriesReader } from '../../shared/adapters/ecb-api';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { ECB_RATE_METRICS, emfMetrics, type MetricsPort } from '../../shared/adapters/metrics';
-import { type ServiceContext, serviceContext } from '../../shared/services/context';
+import type { ServiceContext } from '../../shared/services/context';
 import { EcbRateImport, type ScheduledFetchOutcome } from '../../shared/services/ecb-rate-import';
+import { ecbRateService, infrastructure } from '../../shared/services/wiring';
 
 /**
  * The scheduled fetch of the ECB rates on AWS (docs/ecb-rates.md), run by EventBridge Scheduler
@@ -15,7 +16,11 @@ import { EcbRateImport, type ScheduledFetchOutcome } from '../../shared/services
 export const SCHEDULED_FETCH_BY = 'SYSTEME:releve-planifie';
 
 export function scheduledFetchHandler(
-  context: () => Pick<ServiceContext, 'ecbRates' | 'clock' | 'infra'> = serviceContext,
+  context: () => Pick<ServiceContext, 'ecbRates' | 'clock' | 'infra'> = () => ({
+    ecbRates: ecbRateService(),
+    clock: infrastructure().clock,
+    infra: infrastructure(),
+  }),
   metrics: () => MetricsPort = emfMetrics,
 ) {
   return async (_event?: unknown, lambdaContext?: Context): Promise<ScheduledFetchOutcome> => {

@@ -1,9 +1,13 @@
 import type { Context } from 'aws-lambda';
+import type { Clock } from '../../shared/adapters/clock';
+import type { DossierStore } from '../../shared/adapters/dynamo/dossier-store';
+import type { OpenDossierIndex } from '../../shared/adapters/dynamo/open-dossiers';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { executionRenewalCutoff } from '../../shared/domain/workflow';
-import { installWorkflow, type ServiceContext, serviceContext } from '../../shared/services/context';
+import { type Infrastructure, installWorkflow, processScope } from '../../shared/services/infrastructure';
 import { resumeOpenDossiers } from '../../shared/services/resume';
+import { dossierStore, openDossierIndex } from '../../shared/services/wiring';
 
 // The resume starts, describes and stops executions (stateMachines access)
 installWorkflow(stepFunctionsWorkflow);
@@ -24,9 +28,23 @@ export interface ScheduledResumeOutcome {
  * one-year limit ends it. Idempotent: a dossier whose execution runs is left alone; two runs racing start one
  * execution. A walk cut short throws (Scheduler retries; the next day's run walks again from the start).
  */
-export function scheduledResumeHandler(
-  context: () => Pick<ServiceContext, 'stores' | 'infra' | 'clock'> = serviceContext,
-) {
+/** What the resume reads and starts with (a `ServiceContext` is one). */
+export interface ResumeContext {
+  readonly clock: Clock;
+  readonly infra: Pick<Infrastructure, 'workflow'>;
+  readonly stores: { readonly dossiers: DossierStore; readonly openDossiers: OpenDossierIndex };
+}
+
+function processResumeContext(): ResumeContext {
+  const s = processScope();
+  return {
+    clock: s.infra.clock,
+    infra: s.infra,
+    stores: { dossiers: dossierStore(s), openDossiers: openDossierIndex(s) },
+  };
+}
+
+export function scheduledResumeHandler(context: () => ResumeContext = processResumeContext) {
   return async (_event?: unknown, lambdaContext?: Context): Promise<ScheduledResumeOutcome> => {
     const ctx = context();
     const now = ctx.clock.now();

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
-import { serviceContext } from '../../shared/services/context';
 import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
+import { dossierWorkflow } from '../../shared/services/wiring';
 
 /**
  * The Lambda tasks of the dossier's state machine (workflows/dossier.ts). Thin: each parses its input and calls the
@@ -11,7 +11,7 @@ import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
  * optimistic locking). The service comes from the composition root at each invocation.
  */
 function service(): DossierWorkflow {
-  return serviceContext().dossierWorkflow;
+  return dossierWorkflow();
 }
 
 /**

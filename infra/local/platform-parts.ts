@@ -41,6 +41,8 @@ export interface PlatformParts {
   mail?: LocalNotifications;
   /** Puts back the process environment the handlers' environment replaced. */
   restoreEnv?: () => void;
+  /** Stops the schedule functions the platform runs itself (platform-schedules.ts). */
+  stopSchedules?: () => void;
 }
 
 export function emptyParts(): PlatformParts {
@@ -70,6 +72,7 @@ export async function stopPlatform(parts: PlatformParts, fixtures: PlatformFixtu
   parts.stopped = true;
   parts.ready = false;
   parts.sfn?.stop();
+  parts.stopSchedules?.();
   fixtures.timers.stop();
   fixtures.stopSavingClock();
   await parts.mail?.stop();

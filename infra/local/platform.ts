@@ -23,6 +23,7 @@ import {
   type StartPlatformOptions,
 } from './platform-options';
 import { emptyParts, type PlatformParts, stopPlatform } from './platform-parts';
+import { startLocalSchedules } from './platform-schedules';
 import { startStorage } from './platform-storage';
 import { startWorkflows } from './platform-workflows';
 import { VirtualTimers } from './timers';
@@ -129,6 +130,12 @@ async function bootParts(boot: Boot): Promise<Platform> {
   parts.clients = clients;
   await prepareTable(clients, model, log);
   parts.components.dynamodb = 'ok';
+  parts.stopSchedules = startLocalSchedules({
+    clock,
+    activity: boot.activity,
+    runtime,
+    functionKeys: model.functionKeys,
+  });
   for (const failure of await preloading) {
     console.warn(`plateforme locale : le gestionnaire ${failure.key} ne se charge pas :`, failure.error);
   }

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { rootLogger, runWithLogger } from '../adapters/logger';
-import { serviceContext } from '../services/context';
+import { idempotencyStore } from '../services/wiring';
 import { authentication } from './middlewares/authentication';
 import { errorMapping } from './middlewares/error-mapping';
 import { idempotency } from './middlewares/idempotency';
@@ -94,7 +94,7 @@ export function httpHandler<
           idempotency({
             operationId: spec.operationId,
             method: spec.method,
-            store: () => deps.idempotencyStore ?? serviceContext().stores.idempotency,
+            store: () => deps.idempotencyStore ?? idempotencyStore(),
           }),
         ]
       : []),

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { currentLogger } from '../adapters/logger';
-import { serviceContext } from '../services/context';
+import { infrastructure } from '../services/wiring';
 import { identityFromRequestContext } from './identity';
 import type { HttpEvent, HttpRequest, Identity } from './types';
 
@@ -53,7 +53,7 @@ export function stateOf(request: Pick<HttpRequest, 'event' | 'context'>): HttpSt
   if (!state) {
     state = {
       requestId: requestIdOf(event, request.context?.awsRequestId),
-      now: serviceContext().clock.now(),
+      now: infrastructure().clock.now(),
       headers: normalizeHeaders(event?.headers),
       identity: identityFromRequestContext(event?.requestContext),
       logger: currentLogger(),

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../adapters/dynamo/client';
 import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
 import { IdentityStore } from '../adapters/dynamo/identity-store';
 import { MarcheStore } from '../adapters/dynamo/marche-store';
@@ -18,7 +18,7 @@ import { seedEcbRates } from './ecb-rates';
  * `LOCAL_SEED=0` skips it (`enabled: process.env.LOCAL_SEED !== '0'`).
  */
 export interface SeedOnBootDeps {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
   readonly now: Date;
   /** Where the gateway answers, for the sign-in instructions (default http://localhost:3000). */

@@ -1,76 +1,55 @@
-import { type Clock, systemClock } from '../adapters/clock';
-import { AccessReads } from '../adapters/dynamo/access-reads';
-import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
-import { DirectoryStore } from '../adapters/dynamo/directory-store';
-import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
-import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
-import { DossierStore } from '../adapters/dynamo/dossier-store';
-import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
-import { IdentityStore } from '../adapters/dynamo/identity-store';
-import { MachineClientStore } from '../adapters/dynamo/machine-client-store';
-import { MarcheStore } from '../adapters/dynamo/marche-store';
-import { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
-import { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
-import { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
-import { OperatorStore } from '../adapters/dynamo/operator-store';
-import { PieceStore } from '../adapters/dynamo/piece-store';
+import type { Clock } from '../adapters/clock';
+import type { AccessReads } from '../adapters/dynamo/access-reads';
+import type { AwaitedUploads } from '../adapters/dynamo/awaited-uploads';
+import type { DirectoryStore } from '../adapters/dynamo/directory-store';
+import type { DossierListStore } from '../adapters/dynamo/dossier-list-store';
+import type { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
+import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import type { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
+import type { IdentityStore } from '../adapters/dynamo/identity-store';
+import type { MachineClientStore } from '../adapters/dynamo/machine-client-store';
+import type { MarcheStore } from '../adapters/dynamo/marche-store';
+import type { InboxStore } from '../adapters/dynamo/notifications/inbox-store';
+import type { OutboxStore } from '../adapters/dynamo/notifications/outbox-store';
+import type { OpenDossierIndex } from '../adapters/dynamo/open-dossiers';
+import type { OperatorStore } from '../adapters/dynamo/operator-store';
+import type { PieceStore } from '../adapters/dynamo/piece-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
-import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
-import { currentLogger } from '../adapters/logger';
-import type { MachineClients } from '../adapters/machine-clients';
-import type { MailPort, MailQueue } from '../adapters/mail';
-import { bucketName, type StorageClient, uploadPrefix } from '../adapters/s3';
-import type { WorkflowPort } from '../adapters/workflow';
-import type { EcbRateTable } from '../domain/dgp';
-import { DossierService } from './dossier-service';
-import { DossierWorkflow } from './dossier-workflow';
-import { EcbRateService } from './ecb-rate-service';
-import { IdentityService } from './identity-service';
-import { MarcheService } from './marche-service';
-import { DossierNotifications } from './notifications/dossier-notifications';
-import { NotificationService } from './notifications/notification-service';
-import { StructureAdministration } from './structure-admin';
-import { TechnicalClientService } from './technical-client';
+import type { DossierService } from './dossier-service';
+import type { DossierWorkflow } from './dossier-workflow';
+import type { EcbRateService } from './ecb-rate-service';
+import type { IdentityService } from './identity-service';
+import {
+  contextOverrides,
+  type Infrastructure,
+  infrastructureFromEnv,
+  processScope,
+  type Scope,
+  scopeOn,
+} from './infrastructure';
+import type { MarcheService } from './marche-service';
+import type { NotificationService } from './notifications/notification-service';
+import type { StructureAdministration } from './structure-admin';
+import type { TechnicalClientService } from './technical-client';
+import * as wiring from './wiring';
+
+export {
+  contextOverrides,
+  type Infrastructure,
+  infrastructureFromEnv,
+  installWorkflow,
+  overrideContext,
+  type Scope,
+} from './infrastructure';
 
 /**
- * The composition root: the one place that builds the stores and services, each with all its dependencies. Handlers,
- * workflow tasks and the object-created handler take their services from `serviceContext()`; the embedded platform
- * and the tests override what differs (`overrideContext({ clock })`) instead of setting process-wide globals.
+ * Every store and service of a scope at once, for the embedded platform, the tests, the benchmarks and the scripts:
+ * `serviceContext()` is this process's (the embedded platform and the tests override what differs with
+ * `overrideContext({ clock })` instead of setting process-wide globals), `contextWith(parts)` one of its own.
  *
- * Built lazily and never when a module loads: the embedded platform imports the handlers before it sets the table
- * name and the endpoints. The context built from the environment is rebuilt when those change (a new platform in
- * the same process).
+ * Each property is the wiring function of `wiring.ts` on this scope, so a service read here is the one the handlers
+ * use. Lambda functions do not import this view: it names every service, so their bundles would carry them all.
  */
-export interface Infrastructure {
-  readonly dynamo: DocumentClient;
-  readonly tableName: string;
-  /** The S3 client put in place (embedded platform, tests); else the environment's, built where files are touched (services/pieces/context.ts). */
-  readonly s3?: StorageClient;
-  readonly bucketName: string;
-  readonly uploadPrefix: string;
-  readonly clock: Clock;
-  readonly workflow: WorkflowPort;
-  /** Where a failed notification of a dossier's execution is reported (the execution is rebuilt by resume). */
-  readonly onWorkflowError: (e: unknown, context: string) => void;
-  /** A fixed ECB rate table in place of the one held in the table (tests); default: the table's. */
-  readonly ecbRates?: EcbRateTable;
-  /** Reads the ECB's MRO series for the scheduled fetch (default: the ECB Data Portal API at ECB_API_URL). */
-  readonly ecbSeries?: () => Promise<string>;
-  /** Where e-mails wait to be sent (default: SQS at MAIL_QUEUE_URL, else sent at once by this process). */
-  readonly mailQueue?: MailQueue;
-  /** How e-mails leave (default: MAIL_SMTP_URL, else SES). */
-  readonly mailer?: MailPort;
-  /** The portal's address, for links in e-mails (default: PORTAL_URL). */
-  readonly portalUrl?: string;
-  /** Told of each reminder armed (the embedded platform sets a timer on its clock). */
-  readonly onReminderArmed?: (dueAt: Date) => void;
-  /**
-   * The technical accounts' machine clients put in place (the embedded platform's); else the function that
-   * manages them builds the Cognito user pool's from its environment (so no other bundle carries that client).
-   */
-  readonly machineClients?: MachineClients;
-}
-
 export interface Stores {
   /** The marché and a caller's access items in one read (decisions and reads naming their structure). */
   readonly access: AccessReads;
@@ -81,6 +60,8 @@ export interface Stores {
   readonly identity: IdentityStore;
   readonly directory: DirectoryStore;
   readonly pieces: PieceStore;
+  /** Upload forms awaiting their file, by expiry (the sweeper of lost S3 events). */
+  readonly awaitedUploads: AwaitedUploads;
   readonly dossierLists: DossierListStore;
   /** Open dossiers and timers due, walked page by page (resume). */
   readonly openDossiers: OpenDossierIndex;
@@ -94,8 +75,7 @@ export interface Stores {
   readonly machineClients: MachineClientStore;
 }
 
-export interface ServiceContext {
-  readonly infra: Infrastructure;
+export interface ServiceContext extends Scope {
   readonly clock: Clock;
   readonly stores: Stores;
   readonly dossiers: DossierService;
@@ -110,180 +90,107 @@ export interface ServiceContext {
   readonly technicalClients: TechnicalClientService;
 }
 
-/** Builds every store and service on `infra` (each on first use). */
+/** Every store and service on a new scope on `infra` (each built on first use). */
 export function createContext(infra: Infrastructure): ServiceContext {
-  const stores = lazyObject<Stores>({
-    access: () => new AccessReads(infra.dynamo, infra.tableName),
-    dossiers: () => new DossierStore(infra.dynamo, infra.tableName),
-    dossierSearch: () => new DossierSearchStore(infra.dynamo, infra.tableName),
-    marches: () => new MarcheStore(infra.dynamo, infra.tableName),
-    identity: () => new IdentityStore(infra.dynamo, infra.tableName),
-    directory: () => new DirectoryStore(infra.dynamo, infra.tableName),
-    pieces: () => new PieceStore(infra.dynamo, infra.tableName),
-    dossierLists: () => new DossierListStore(infra.dynamo, infra.tableName),
-    openDossiers: () => new OpenDossierIndex(infra.dynamo, infra.tableName),
-    idempotency: () =>
-      new DynamoIdempotencyStore(
-        () => infra.dynamo,
-        () => infra.tableName,
-      ),
-    outbox: () => new OutboxStore(infra.dynamo, infra.tableName),
-    inbox: () => new InboxStore(infra.dynamo, infra.tableName),
-    ecbRates: () => new EcbRateStore(infra.dynamo, infra.tableName),
-    operators: () => new OperatorStore(infra.dynamo, infra.tableName),
-    machineClients: () => new MachineClientStore(infra.dynamo, infra.tableName),
-  });
-  const ctx: ServiceContext = lazyObject<ServiceContext>({
-    infra: () => infra,
-    clock: () => infra.clock,
-    stores: () => stores,
-    dossiers: () =>
-      new DossierService({
-        store: stores.dossiers,
-        loadMarche: async (id) => (await stores.marches.get(id))?.marche,
-        loadMarcheWithAccess: async (marcheId, userId, siret) => {
-          const read = await stores.access.marcheWithAccess(marcheId, userId, siret);
-          return { marche: read.marche?.marche, access: read.access };
-        },
-        clock: infra.clock,
-        workflow: infra.workflow,
-        identityStore: stores.identity,
-        onWorkflowError: infra.onWorkflowError,
-        ...(infra.ecbRates ? { ecbRates: infra.ecbRates } : { loadEcbRates: () => ctx.ecbRates.table() }),
-        notifications: new DossierNotifications({ outbox: stores.outbox, onReminderArmed: infra.onReminderArmed }),
-      }),
-    dossierWorkflow: () => new DossierWorkflow({ dossiers: ctx.dossiers, store: stores.dossiers, clock: infra.clock }),
-    identity: () => new IdentityService(stores.identity, stores.outbox),
-    structureAdmin: () => new StructureAdministration(stores.identity),
-    marches: () => new MarcheService(stores.marches, stores.identity),
-    notifications: () => new NotificationService({ inbox: stores.inbox, clock: infra.clock }),
-    ecbRates: () => new EcbRateService({ store: stores.ecbRates }),
-    technicalClients: () =>
-      new TechnicalClientService({
-        identity: stores.identity,
-        clients: stores.machineClients,
-        provider: infra.machineClients,
-        outbox: stores.outbox,
-      }),
-  });
+  return contextOf(scopeOn(infra));
+}
+
+const views = new WeakMap<Scope, ServiceContext>();
+
+/** The view of `scope`'s services. */
+function contextOf(s: Scope): ServiceContext {
+  const known = views.get(s);
+  if (known) return known;
+  const stores: Stores = {
+    get access() {
+      return wiring.accessReads(s);
+    },
+    get dossiers() {
+      return wiring.dossierStore(s);
+    },
+    get dossierSearch() {
+      return wiring.dossierSearchStore(s);
+    },
+    get marches() {
+      return wiring.marcheStore(s);
+    },
+    get identity() {
+      return wiring.identityStore(s);
+    },
+    get directory() {
+      return wiring.directoryStore(s);
+    },
+    get pieces() {
+      return wiring.pieceStore(s);
+    },
+    get awaitedUploads() {
+      return wiring.awaitedUploads(s);
+    },
+    get dossierLists() {
+      return wiring.dossierListStore(s);
+    },
+    get openDossiers() {
+      return wiring.openDossierIndex(s);
+    },
+    get idempotency() {
+      return wiring.idempotencyStore(s);
+    },
+    get outbox() {
+      return wiring.outboxStore(s);
+    },
+    get inbox() {
+      return wiring.inboxStore(s);
+    },
+    get ecbRates() {
+      return wiring.ecbRateStore(s);
+    },
+    get operators() {
+      return wiring.operatorStore(s);
+    },
+    get machineClients() {
+      return wiring.machineClientStore(s);
+    },
+  };
+  const ctx: ServiceContext = {
+    infra: s.infra,
+    components: s.components,
+    clock: s.infra.clock,
+    stores,
+    get dossiers() {
+      return wiring.dossierService(s);
+    },
+    get dossierWorkflow() {
+      return wiring.dossierWorkflow(s);
+    },
+    get identity() {
+      return wiring.identityService(s);
+    },
+    get structureAdmin() {
+      return wiring.structureAdministration(s);
+    },
+    get marches() {
+      return wiring.marcheService(s);
+    },
+    get notifications() {
+      return wiring.notificationService(s);
+    },
+    get ecbRates() {
+      return wiring.ecbRateService(s);
+    },
+    get technicalClients() {
+      return wiring.technicalClientService(s);
+    },
+  };
+  views.set(s, ctx);
   return ctx;
 }
 
-/**
- * The infrastructure of this process, from its environment (AWS, or the embedded platform's endpoints), with the
- * given parts in place of the environment's. Read on use: building it asks nothing of the environment yet.
- */
-export function infrastructureFromEnv(parts: Partial<Infrastructure> = {}): Infrastructure {
-  return {
-    get dynamo() {
-      return parts.dynamo ?? dynamoClient();
-    },
-    get tableName() {
-      return parts.tableName ?? tableName();
-    },
-    s3: parts.s3,
-    get bucketName() {
-      return parts.bucketName ?? bucketName();
-    },
-    get uploadPrefix() {
-      return parts.uploadPrefix ?? uploadPrefix();
-    },
-    clock: parts.clock ?? systemClock,
-    workflow: parts.workflow ?? installedWorkflow,
-    onWorkflowError:
-      parts.onWorkflowError ??
-      ((e, context) =>
-        currentLogger().warn('circuit non notifié ; la reprise le reconstruira depuis la table', {
-          context,
-          error: String(e),
-        })),
-    ecbRates: parts.ecbRates,
-    ecbSeries: parts.ecbSeries,
-    mailQueue: parts.mailQueue,
-    mailer: parts.mailer,
-    portalUrl: parts.portalUrl,
-    onReminderArmed: parts.onReminderArmed,
-    machineClients: parts.machineClients,
-  };
-}
-
-/**
- * A function that starts or releases no execution has no workflow port: its bundle then leaves out the Step
- * Functions client. Those that do (their `stateMachines` access in functions/registry.ts) install the Step Functions
- * port when their module loads (`installWorkflow(stepFunctionsWorkflow)`), as the embedded platform does.
- */
-const noWorkflow: WorkflowPort = {
-  start: () => Promise.reject(new Error('this function starts no execution: installWorkflow() was not called')),
-  release: () => Promise.reject(new Error('this function releases no execution: installWorkflow() was not called')),
-};
-let installedWorkflow: WorkflowPort = noWorkflow;
-
-/** The workflow port of every context built from now on, unless overridden (see `noWorkflow`). */
-export function installWorkflow(port: WorkflowPort): void {
-  installedWorkflow = port;
-  current = undefined;
-}
-
-let overrides: Partial<Infrastructure> | undefined;
-let current: { readonly key: string; readonly ctx: ServiceContext } | undefined;
-
-/** The services of this process. */
+/** The services of this process (the scope the handlers use). */
 export function serviceContext(): ServiceContext {
-  const key = environmentKey();
-  if (!current || current.key !== key) {
-    current = { key, ctx: createContext(infrastructureFromEnv(overrides)) };
-  }
-  return current.ctx;
+  return contextOf(processScope());
 }
 
 /** A context of its own on this process's infrastructure, with `parts` in place (tests, benchmarks, scripts). */
 export function contextWith(parts: Partial<Infrastructure>): ServiceContext {
-  return createContext(infrastructureFromEnv({ ...overrides, ...parts }));
-}
-
-/** What the embedded platform or a test has put in place of the environment's infrastructure. */
-export function contextOverrides(): Partial<Infrastructure> {
-  return { ...overrides };
-}
-
-/**
- * Replaces parts of the infrastructure for every service built from now on (the embedded platform's clock, a
- * test's fake workflow); `undefined` goes back to the environment's.
- */
-export function overrideContext(parts: Partial<Infrastructure> | undefined): void {
-  overrides = parts;
-  current = undefined;
-}
-
-/** What the context built from the environment depends on. */
-function environmentKey(): string {
-  const env = process.env;
-  return [
-    env.TABLE_NAME,
-    env.BUCKET_NAME,
-    env.UPLOAD_PREFIX,
-    env.AWS_ENDPOINT_URL_DYNAMODB,
-    env.AWS_ENDPOINT_URL_S3,
-    env.AWS_ENDPOINT_URL_SFN,
-  ].join('|');
-}
-
-/** An object whose properties are built on first read, once. */
-function lazyObject<T extends object>(factories: { readonly [K in keyof T]: () => T[K] }): T {
-  const out = {} as T;
-  for (const name of Object.keys(factories) as (keyof T)[]) {
-    let built = false;
-    let value: T[typeof name];
-    Object.defineProperty(out, name, {
-      enumerable: true,
-      get() {
-        if (!built) {
-          value = factories[name]();
-          built = true;
-        }
-        return value;
-      },
-    });
-  }
-  return out;
+  return createContext(infrastructureFromEnv({ ...contextOverrides(), ...parts }));
 }

@@ -54,7 +54,7 @@ import {
   unknownDossier,
 } from './decisions';
 import type { DossierNotifications } from './notifications/dossier-notifications';
-import { clockRecordDue, dossierHead, situationOf } from './situation';
+import { clockRecordDue, dossierHead, sameClock, situationOf } from './situation';
 
 export interface DossierServiceDeps {
   readonly store: DossierStore;
@@ -272,8 +272,7 @@ export class DossierService {
       now,
     });
 
-    // « Mettre à jour le délai de paiement » in the decision's own transaction (docs/rules/dgp.md): the clock's new
-    // status, échéance or holder is recorded with the change that moved it
+    // « Mettre à jour le délai de paiement » in this transaction: a new clock status, échéance or holder is recorded
     const clockRecord = this.clockRecordAfter(record, dossier, clock, version, now);
     const ecbRates = clockRecord ? await this.ecbRates() : undefined;
     const recorded = ecbRates ? this.clockRecordAfter(record, dossier, clock, version, now, ecbRates) : undefined;
@@ -296,6 +295,7 @@ export class DossierService {
         echeance: clock.echeance,
         open: clockOpen,
         ...interestBaseOf(dossier),
+        unchanged: sameClock(record, clock, dossier),
       },
       pending,
       expectedTaskToken: record ? (record.pending?.taskToken ?? null) : undefined,

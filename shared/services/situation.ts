@@ -1,10 +1,11 @@
-import type { AuditEvent } from '../adapters/audit';
+import { type AuditEvent, canonicalJson } from '../adapters/audit';
 import type { RecordedClockView, StoredPending } from '../adapters/dynamo/dossier-types';
 import { deadlineOf } from '../adapters/dynamo/pending';
 import { type Dossier, needsTransmission } from '../domain/circuits';
-import { clockDetails, clockRecordKey, clockSnapshot, type DgpClockView } from '../domain/dgp';
+import { clockDetails, clockRecordKey, clockSnapshot, type DgpClock, type DgpClockView } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
 import { CLOSED_STEP, type DossierSituation, MAX_WAIT_SECONDS, WORKFLOW_EVENT_TYPES } from '../domain/workflow';
+import { interestBaseOf } from './decisions';
 
 /** What the situation of a dossier is computed from: the dossier as read, or as a decision has just saved it. */
 export interface SituationSource {
@@ -96,4 +97,20 @@ export function clockRecordDue(
     },
     snapshot,
   };
+}
+
+/**
+ * A change leaves the DGP clock as it was read (same clock, same interest base; the parties and the opening piece
+ * are fixed when the dossier opens): its items need not be written again.
+ */
+export function sameClock(
+  before: { readonly clock?: DgpClock; readonly state: Dossier } | undefined,
+  clock: DgpClock,
+  after: Dossier,
+): boolean {
+  if (!before?.clock) return false;
+  return (
+    canonicalJson(before.clock) === canonicalJson(clock) &&
+    canonicalJson(interestBaseOf(before.state)) === canonicalJson(interestBaseOf(after))
+  );
 }

@@ -54,3 +54,42 @@ describe('Scheduled resume of open dossiers', () => {
     expect(JSON.stringify(executions?.Resource)).toContain(`{"Ref":"${machineId}"}`);
   });
 });
+
+/** The sweep of lost S3 events on AWS (issue 15): its schedule, its rights on the table and the bucket. */
+describe('Scheduled sweep of uploads whose S3 event never arrived', () => {
+  let stack: FacturesTravauxStack;
+  let template: Template;
+  let fnId: string;
+  beforeAll(() => {
+    stack = makeStack({});
+    template = Template.fromStack(stack);
+    fnId = stack.getLogicalId(stack.functions.get('documentsBalayage').node.defaultChild as never);
+  });
+
+  it('runs every 15 minutes, with 5 minutes and the verifier’s memory for a run', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } }),
+    });
+    const fn = template.findResources('AWS::Lambda::Function')[fnId] as Resource;
+    expect(fn.Properties.Timeout).toBe(300);
+    expect(fn.Properties.MemorySize).toBe(1024);
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toHaveProperty('TABLE_NAME');
+    expect(variables).toHaveProperty('BUCKET_NAME');
+  });
+
+  it('may read and write the table and read, write and delete in the bucket, as the verifying function may', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[fnId] as Resource;
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string;
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify((p as Resource).Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((p) => ((p as Resource).Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+      .flatMap((s) => [s.Action].flat() as string[]);
+    // Query the index, update the file and its piece; read the object (HEAD, GET of a version), hide a refused one
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 's3:GetObjectVersion', 's3:DeleteObject']),
+    );
+    expect(actions.some((x) => x.startsWith('states:'))).toBe(false);
+  });
+});

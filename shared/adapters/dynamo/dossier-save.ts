@@ -118,6 +118,22 @@ function clockItems(
   clock: NonNullable<DossierWrite['clock']>,
   view: DossierWrite['clockView'],
 ): TransactItem[] {
+  if (clock.unchanged) {
+    // Only the recorded view, if any: the clock, its index entries and the service financier's copy stand as read
+    return view
+      ? [
+          {
+            Update: {
+              TableName: table,
+              Key: keys.dgpClock(dossierId),
+              UpdateExpression: 'SET #view = :view',
+              ExpressionAttributeNames: { '#view': 'view' },
+              ExpressionAttributeValues: { ':view': view },
+            },
+          },
+        ]
+      : [];
+  }
   const indexed = clock.open && clock.echeance ? clock.echeance : null;
   const index = indexed ? gsi1.dgpOf(clock.moaSiret, indexed, dossierId) : null;
   // The marché and the opening piece name the dossier in the Délais view, read from the index alone

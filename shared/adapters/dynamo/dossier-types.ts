@@ -74,6 +74,11 @@ export interface DossierWrite<S = unknown, C = unknown> {
     readonly open: boolean;
     /** Base of late interest kept beside the clock, so that the MOA's Délais view computes it from its index alone. */
     readonly interestBase?: { readonly amountDueCents: number; readonly retenueGarantieCents: number };
+    /**
+     * The clock and its interest base are the ones read at `expectedVersion`: its items (and their index entries)
+     * are not written again; the version condition on META keeps them from going stale.
+     */
+    readonly unchanged?: boolean;
   };
   /** The DGP clock view recorded with this change (« Mettre à jour le délai de paiement »), kept on the clock item. */
   readonly clockView?: RecordedClockView;

@@ -17,6 +17,8 @@
  * | dossiers of a marché / of a structure           | GSI2 pk = MARCHE#id or STRUCT#siret, sk = DOSSIER#date |
  * | structures a user is attached to                | GSI2 pk = USER#id, sk = MEMBER#siret                   |
  * | public structures directory                     | GSI2 pk = DIRECTORY#PUBLIC, sk = name#siret            |
+ * | upload forms awaiting their file, by expiry     | GSI1 pk = UPLOAD#ATTENDU, sk = expiresAt#file (sparse; |
+ * |   (the sweeper of lost S3 events)               |   set on the file item at reservation)                 |
  * | uniqueness (piece number, login, SIRET)         | conditional Put on pk = UNIQ#…                         |
  * | idempotency records                             | pk = IDEMP#scope#key, with `ttl`                       |
  */
@@ -103,6 +105,10 @@ export const keys = {
 
 /** GSI1 values: "what is due, for whom, by when". */
 export const gsi1 = {
+  uploadAwaited: (expiresAt: string, fileId: string) => ({
+    gsi1pk: 'UPLOAD#ATTENDU',
+    gsi1sk: `${expiresAt}#${fileId}`,
+  }),
   pendingFor: (siret: string, deadline: Date | string, dossierId: string) => ({
     gsi1pk: `PENDING#${siret}`,
     gsi1sk: `${typeof deadline === 'string' ? deadline : deadline.toISOString()}#${dossierId}`,

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors';
 import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
 import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
 import { type EtatAcompteNeighbours, etatAcompteNeighbours } from './etat-acompte-cumul';
-import { keys } from './keys';
+import { gsi1, keys } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
 import {
   openStatus,
@@ -243,7 +243,13 @@ export class PieceStore {
         {
           Put: {
             TableName: this.table,
-            Item: { ...keys.pieceFile(file.dossierId, file.pieceId, file.fileId), entity: 'FILE', ...file },
+            Item: {
+              ...keys.pieceFile(file.dossierId, file.pieceId, file.fileId),
+              entity: 'FILE',
+              ...file,
+              // Found by the sweeper if its object's event never arrives (awaited-uploads.ts)
+              ...gsi1.uploadAwaited(file.expiresAt, file.fileId),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

@@ -1,13 +1,14 @@
 import { currentLogger } from '../../adapters/logger';
 import { type MailJob, type MailQueue, mailerFromEnv, SqsMailQueue } from '../../adapters/mail';
-import type { ServiceContext } from '../context';
+import { component, processScope, type Scope } from '../infrastructure';
+import { dossierStore, identityStore, inboxStore, marcheStore, outboxStore } from '../wiring';
 import { NotificationDispatcher } from './dispatcher';
 import { MailSender } from './mail-sender';
 import { ReminderService } from './reminders';
 
 /**
  * Delivering notifications: the dispatcher (outbox → inbox and e-mail jobs), the e-mail sender, the queue between
- * them and the reminders. Built beside the composition root rather than in it, so that only the processes that
+ * them and the reminders. Wired like the services of `../wiring.ts`, beside them, so that only the processes that
  * deliver (the notifications Lambda, the embedded platform) bundle the mail libraries (nodemailer, SES, SQS): an
  * actor's decision only writes the outbox, in its own transaction.
  */
@@ -18,22 +19,18 @@ export interface NotificationDelivery {
   readonly reminders: ReminderService;
 }
 
-const built = new WeakMap<ServiceContext, NotificationDelivery>();
-
-/** The delivery services on `ctx`'s stores and infrastructure, built once per context. */
-export function notificationDelivery(ctx: ServiceContext): NotificationDelivery {
-  let delivery = built.get(ctx);
-  if (!delivery) {
-    delivery = createDelivery(ctx);
-    built.set(ctx, delivery);
-  }
-  return delivery;
+/** The delivery services on a scope's stores and infrastructure (this process's by default), built once per scope. */
+export function notificationDelivery(s: Scope = processScope()): NotificationDelivery {
+  return component(s, notificationDelivery, () => createDelivery(s));
 }
 
-function createDelivery(ctx: ServiceContext): NotificationDelivery {
-  const { infra, stores } = ctx;
+function createDelivery(s: Scope): NotificationDelivery {
+  const { infra } = s;
+  const inbox = inboxStore(s);
+  const outbox = outboxStore(s);
+  const identity = identityStore(s);
   const sender = new MailSender({
-    inbox: stores.inbox,
+    inbox,
     mailer: infra.mailer ?? mailerFromEnv(),
     clock: infra.clock,
     portalUrl: infra.portalUrl ?? process.env.PORTAL_URL ?? 'http://localhost:3000',
@@ -45,18 +42,18 @@ function createDelivery(ctx: ServiceContext): NotificationDelivery {
     sender,
     queue,
     dispatcher: new NotificationDispatcher({
-      outbox: stores.outbox,
-      inbox: stores.inbox,
-      directory: stores.identity,
+      outbox,
+      inbox,
+      directory: identity,
       mailQueue: queue,
       clock: infra.clock,
     }),
     reminders: new ReminderService({
-      outbox: stores.outbox,
+      outbox,
       clock: infra.clock,
-      loadDossier: (id) => stores.dossiers.load(id),
-      loadMarche: async (id) => (await stores.marches.get(id))?.marche,
-      loadStructure: (siret) => stores.identity.getStructure(siret),
+      loadDossier: (id) => dossierStore(s).load(id),
+      loadMarche: async (id) => (await marcheStore(s).get(id))?.marche,
+      loadStructure: (siret) => identity.getStructure(siret),
     }),
   };
 }

@@ -1,29 +1,27 @@
 import { DocumentBucket } from '../../adapters/document-bucket';
 import { type StorageClient, s3Client } from '../../adapters/s3';
-import type { Infrastructure, ServiceContext } from '../context';
+import { component, type Infrastructure, processScope, type Scope } from '../infrastructure';
+import { dossierService, pieceStore } from '../wiring';
 import { PieceService } from '.';
 
 /**
- * The piece service on a context's stores, and the storage client of its infrastructure. Beside the composition
- * root rather than in it, so that only the functions that touch files (pieces, downloads, verification, the
- * dossier de preuve) bundle the S3 client and its presigners.
+ * The piece service on a scope's stores (this process's by default), and the storage client of its infrastructure:
+ * wired like the services of `../wiring.ts`, beside them so that only the functions that touch files (pieces,
+ * downloads, verification, the dossier de preuve) bundle the S3 client and its presigners.
  */
-const built = new WeakMap<ServiceContext, PieceService>();
-
-export function piecesOf(ctx: ServiceContext): PieceService {
-  let pieces = built.get(ctx);
-  if (!pieces) {
-    const { infra } = ctx;
-    pieces = new PieceService({
-      store: ctx.stores.pieces,
-      documents: new DocumentBucket(storageOf(infra), infra.bucketName, infra.clock),
-      dossiers: ctx.dossiers,
-      clock: infra.clock,
-      uploadPrefix: infra.uploadPrefix,
-    });
-    built.set(ctx, pieces);
-  }
-  return pieces;
+export function piecesOf(s: Scope = processScope()): PieceService {
+  return component(
+    s,
+    piecesOf,
+    (infra) =>
+      new PieceService({
+        store: pieceStore(s),
+        documents: new DocumentBucket(storageOf(infra), infra.bucketName, infra.clock),
+        dossiers: dossierService(s),
+        clock: infra.clock,
+        uploadPrefix: infra.uploadPrefix,
+      }),
+  );
 }
 
 /** The infrastructure's S3 client: the one put in place (embedded platform, tests), else the environment's. */

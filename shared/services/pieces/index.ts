@@ -1,3 +1,4 @@
+import type { AwaitedUploads } from '../../adapters/dynamo/awaited-uploads';
 import { type DraftPiece, type PieceActor, type PieceRecord, unknownPiece } from '../../domain/pieces';
 import type { ActResult } from '../decisions';
 import { downloadUrl } from './downloads';
@@ -6,6 +7,7 @@ import { type RemoveFileInput, removeFile } from './file-removal';
 import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { send } from './sending';
 import { type CompleteInput, completeWithFiles } from './supplements';
+import { type SweepReport, sweepUploads } from './sweep';
 import type {
   CreateDraftInput,
   DraftEditInput,
@@ -22,6 +24,7 @@ import { type DocumentVerifier, verifyUpload } from './verification';
 export type { RemoveFileInput } from './file-removal';
 export type { StoredFileCheck } from './replacement';
 export type { CompleteInput } from './supplements';
+export type { SweepReport } from './sweep';
 export * from './types';
 export type { DocumentVerifier } from './verification';
 
@@ -84,6 +87,11 @@ export class PieceService {
     verifyDocument: DocumentVerifier,
   ): Promise<VerificationOutcome> {
     return verifyUpload(this.deps, object, verifyDocument);
+  }
+
+  /** Settles the uploads whose S3 event never arrived (sweep.ts). */
+  sweepUploads(awaited: AwaitedUploads, verifyDocument: DocumentVerifier): Promise<SweepReport> {
+    return sweepUploads(this.deps, awaited, verifyDocument);
   }
 
   downloadUrl(input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string }) {

@@ -62,4 +62,29 @@ describe('dossier save: the DGP clock for both public buyers', () => {
     expect(clockItems(write({ serviceFinancierSiret: MOA }))).toHaveLength(1);
     expect(clockItems(write({}))).toHaveLength(1);
   });
+
+  it('writes neither clock item again when the change left the clock as read, but for a view to record', () => {
+    expect(clockItems(write({ serviceFinancierSiret: SF, unchanged: true }))).toEqual([]);
+    const view = { forVersion: 4, statut: 'EN_COURS', echeance: '2026-04-01', detenteur: 'MOA' };
+    const items = clockItems({ ...write({ serviceFinancierSiret: SF, unchanged: true }), clockView: view });
+    // The view alone, on the MOA's item: its index keys and the service financier's copy stand as read
+    expect(items).toEqual([
+      {
+        Update: {
+          TableName: 't',
+          Key: { pk: 'DOSSIER#DOS-1', sk: 'CLOCK' },
+          UpdateExpression: 'SET #view = :view',
+          ExpressionAttributeNames: { '#view': 'view' },
+          ExpressionAttributeValues: { ':view': view },
+        },
+      },
+    ]);
+  });
+
+  it('records the view with the clock when the clock changed', () => {
+    const view = { forVersion: 4, statut: 'EN_COURS', echeance: '2026-04-01', detenteur: 'MOA' };
+    const [moa] = clockItems({ ...write({}), clockView: view });
+    expect(moa?.Update?.UpdateExpression).toContain('#view = :view');
+    expect(moa?.Update?.ExpressionAttributeValues).toMatchObject({ ':view': view, ':clock': { start: '2026-03-02' } });
+  });
 });

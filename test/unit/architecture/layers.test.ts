@@ -52,6 +52,39 @@ describe('layer rules (dependency-cruiser)', () => {
     expect(check(dir).status).toBe(0);
   });
 
+  /** A stand-in for the SDK package, installed in the scratch tree's node_modules. */
+  const sdk = {
+    'package.json': JSON.stringify({ dependencies: { '@aws-sdk/lib-dynamodb': '3.0.0' } }),
+    'node_modules/@aws-sdk/lib-dynamodb/package.json': JSON.stringify({
+      name: '@aws-sdk/lib-dynamodb',
+      main: 'index.js',
+      types: 'index.d.ts',
+    }),
+    'node_modules/@aws-sdk/lib-dynamodb/index.js': 'exports.GetCommand = class {};\n',
+    'node_modules/@aws-sdk/lib-dynamodb/index.d.ts':
+      'export declare class GetCommand {}\nexport declare class DynamoDBDocumentClient {}\n',
+    'functions/handler.ts': 'export const handler = () => 1;\n',
+  };
+
+  it('fails a type-only import of the AWS SDK outside shared/adapters/', () => {
+    const dir = tree({
+      ...sdk,
+      'shared/seed/boot.ts':
+        "import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport type C = DynamoDBDocumentClient;\n",
+    });
+    const result = check(dir);
+    expect(result.status).not.toBe(0);
+    expect(result.text).toContain('aws-sdk-in-adapters-only');
+  });
+
+  it('fails a value import of the AWS SDK in functions/, not the same import in shared/adapters/', () => {
+    const get = "import { GetCommand } from '@aws-sdk/lib-dynamodb';\nexport const G = GetCommand;\n";
+    const result = check(tree({ ...sdk, 'functions/get.ts': get, 'shared/adapters/get.ts': get }));
+    expect(result.status).not.toBe(0);
+    expect(result.text).toMatch(/aws-sdk-in-adapters-only: functions\/get\.ts/);
+    expect(result.text).not.toContain('shared/adapters/get.ts');
+  });
+
   it('fails a cycle made of type-only imports', () => {
     const dir = tree({
       'functions/handler.ts': 'export const handler = () => 1;\n',

@@ -296,5 +296,21 @@ describe('httpHandler', () => {
       { userId: 'TECH_53819959700013', loginAddress: null },
       { userId: sub, loginAddress: null },
     ]);
+
+    // On AWS with the user pool, the product's Lambda authorizer has resolved the caller already
+    // (functions/auth/api-authorizer.ts): `requestContext.authorizer.lambda`, for a person and a technical account
+    seen.length = 0;
+    for (const lambda of [
+      { userId: sub, loginAddress: 'marie.durand@example.fr' },
+      { userId: 'TECH_53819959700013', clientId: '3n4f8q2l0vexample' },
+    ]) {
+      const call = httpEvent({ method: 'GET', path: '/v1/qui-suis-je' });
+      (call.requestContext as { authorizer?: unknown }).authorizer = { lambda };
+      expect((await whoami(call, lambdaContext())).statusCode).toBe(200);
+    }
+    expect(seen).toEqual([
+      { userId: sub, loginAddress: 'marie.durand@example.fr' },
+      { userId: 'TECH_53819959700013', loginAddress: null },
+    ]);
   });
 });
