@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { LAMBDAS, type LambdaDefinition } from '../functions/registry';
-import { LAMBDA_BUNDLE } from '../infra/constructs/bundling';
+import { bundleDefine, LAMBDA_BUNDLE } from '../infra/constructs/bundling';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -40,7 +40,13 @@ interface Bundle {
   readonly file: string;
 }
 
-async function bundle(key: string, entry: string, kind: string, outDir: string): Promise<Bundle> {
+async function bundle(
+  key: string,
+  entry: string,
+  kind: string,
+  outDir: string,
+  define: Record<string, string> = {},
+): Promise<Bundle> {
   const outfile = path.join(outDir, key, 'index.mjs');
   const result = await build({
     entryPoints: [entry],
@@ -54,6 +60,7 @@ async function bundle(key: string, entry: string, kind: string, outDir: string):
     external: [...LAMBDA_BUNDLE.externalModules],
     banner: { js: LAMBDA_BUNDLE.banner },
     alias: { ...LAMBDA_BUNDLE.alias },
+    define,
     metafile: true,
     logLevel: 'silent',
   });
@@ -95,7 +102,7 @@ async function main(): Promise<void> {
     let over = 0;
     const entries = Object.entries(LAMBDAS) as [string, LambdaDefinition][];
     for (const [key, def] of entries) {
-      const b = await bundle(key, path.join(ROOT, def.entry), def.kind, outDir);
+      const b = await bundle(key, path.join(ROOT, def.entry), def.kind, outDir, bundleDefine(def));
       const ms = importMs(b.file);
       const ratio = ms / emptyMs;
       const fails = def.kind === 'http' && (b.bytes > SIZE_TARGET || ratio > IMPORT_RATIO_TARGET);

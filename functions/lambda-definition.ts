@@ -29,6 +29,11 @@ export interface LambdaDefinition {
   /** `schedule` functions: when EventBridge Scheduler runs them (a Scheduler `cron(…)`/`rate(…)` expression). */
   readonly schedule?: { readonly expression: string; readonly timeZone?: string };
   readonly timeoutSeconds?: number;
+  /**
+   * The bundle carries the API's OpenAPI document, built at synth from every operation's declaration
+   * (functions/api/openapi-operation.ts), so that the function need not load every handler.
+   */
+  readonly embedsOpenApi?: boolean;
   readonly memoryMb?: number;
 }
 

@@ -79,5 +79,6 @@ export const API_LAMBDAS = {
     kind: 'http',
     description: "GET /v1/openapi.json : le document OpenAPI 3.1 de toute l'API",
     routes: httpRoutes(lireOpenApi),
+    embedsOpenApi: true,
   },
 } as const satisfies Record<string, LambdaDefinition>;

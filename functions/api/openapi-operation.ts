@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { httpHandler } from '../../shared/http/handler';
 import { buildOpenApi, type JsonObject, type OpenApiOptions } from '../../shared/http/openapi';
@@ -5,18 +6,47 @@ import { operations } from '../../shared/http/registry';
 import { ok } from '../../shared/http/results';
 
 /**
- * GET /v1/openapi.json, and the document it serves: every operation registered in this process. The operation
- * does not load the other functions itself (functions/registry.ts reads its route from here, and loading the
- * registry from here would close a cycle); the entry functions/api/openapi.ts loads them through functions/catalog.ts.
+ * GET /v1/openapi.json, and the document it serves.
+ *
+ * On AWS the document is built when the stack is synthesized, from every operation's declaration (the CDK app loads
+ * every handler to read their routes), and written into this function's bundle (`openApiBundleDefine`, used by
+ * infra/constructs/functions.ts and bench/bundles.ts): the function does not load the other handlers, so its bundle
+ * and its cold start are those of one small operation. Elsewhere (the embedded platform, the tests, the scripts),
+ * every handler is loaded in the process and the document is built from the registered operations
+ * (functions/catalog.ts loads them all).
  */
+
+/** The expression the bundler replaces with the built document (gzipped JSON, base64). */
+export const EMBEDDED_OPENAPI = 'process.env.FACTURES_TRAVAUX_OPENAPI_GZ';
+
+/** The esbuild `define` that embeds `document` into a bundle of this operation. */
+export function openApiBundleDefine(document: JsonObject): Record<string, string> {
+  const packed = gzipSync(Buffer.from(JSON.stringify(document), 'utf8'), { level: 9 }).toString('base64');
+  return { [EMBEDDED_OPENAPI]: JSON.stringify(packed) };
+}
+
+/** The document embedded at bundling, if any. Must read `process.env.FACTURES_TRAVAUX_OPENAPI_GZ` literally. */
+function embeddedDocument(): JsonObject | undefined {
+  const packed = process.env.FACTURES_TRAVAUX_OPENAPI_GZ;
+  if (!packed) return undefined;
+  return JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as JsonObject;
+}
 
 let cached: JsonObject | undefined;
 
-/** The OpenAPI 3.1 document of every operation loaded in this process (built once per process). */
+/** The OpenAPI 3.1 document of the API: the embedded one, else built from the operations loaded in this process. */
 export function openApiDocument(options?: OpenApiOptions): JsonObject {
   if (options) return buildOpenApi(operations(), options);
-  cached ??= buildOpenApi(operations());
+  cached ??= embeddedDocument() ?? builtHere();
   return cached;
+}
+
+function builtHere(): JsonObject {
+  // A Lambda bundle without the embedded document knows one operation: serving that would be a wrong contract
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    throw new Error('OpenAPI document not embedded in this bundle (see openApiBundleDefine)');
+  }
+  return buildOpenApi(operations());
 }
 
 /** The OpenAPI 3.1 document of every operation of the API, public and cacheable. */

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openApiBundleDefine } from '../../functions/api/openapi-operation';
+import { openApiDocument } from '../../functions/catalog';
+import type { LambdaDefinition } from '../../functions/lambda-definition';
 
 /**
  * How every Lambda function is bundled, declared once: the CDK construct (`functions.ts`) passes these options to
@@ -35,4 +38,13 @@ export const LAMBDA_BUNDLE = {
  */
 export function sourceMapsWanted(prop: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
   return prop ?? env.SOURCE_MAPS === 'true';
+}
+
+/**
+ * What esbuild replaces in a function's bundle: for the OpenAPI function, the document built now from every
+ * operation's declaration (this process has loaded every handler), so that the function serves it without loading
+ * them (functions/api/openapi-operation.ts).
+ */
+export function bundleDefine(def: Pick<LambdaDefinition, 'embedsOpenApi'>): Record<string, string> {
+  return def.embedsOpenApi ? openApiBundleDefine(openApiDocument()) : {};
 }

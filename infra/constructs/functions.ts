@@ -10,7 +10,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LAMBDAS, type LambdaDefinition, type LambdaKey } from '../../functions/registry';
-import { LAMBDA_BUNDLE, sourceMapsWanted } from './bundling';
+import { bundleDefine, LAMBDA_BUNDLE, sourceMapsWanted } from './bundling';
 import { acknowledgeNag, iam5Resource } from './nag';
 import { type Storage, UPLOAD_PREFIX } from './storage';
 
@@ -142,6 +142,7 @@ export class Functions extends Construct {
           externalModules: [...LAMBDA_BUNDLE.externalModules],
           mainFields: [...LAMBDA_BUNDLE.mainFields],
           banner: LAMBDA_BUNDLE.banner,
+          define: bundleDefine(def),
           esbuildArgs: Object.fromEntries(
             Object.entries(LAMBDA_BUNDLE.alias).map(([name, target]) => [`--alias:${name}`, target]),
           ),
