@@ -8,6 +8,7 @@ import {
   type Dossier,
   type InterestBasis,
   interestBasisOf,
+  isPieceAction,
   type Montants,
   miseEnPaiementRemontee,
   type PendingAction,
@@ -43,7 +44,7 @@ export function montantsJson(m: Montants | undefined) {
 }
 
 function actionsJson(types: readonly ActionType[]) {
-  return types.map((type) => ({ type, libelle: ACTION_LABELS[type] }));
+  return types.map((type) => ({ type, libelle: ACTION_LABELS[type], envoieUnePiece: isPieceAction(type) }));
 }
 
 function pendingActorJson(p: PendingActor) {

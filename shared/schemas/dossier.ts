@@ -173,10 +173,20 @@ export function toCircuitAction(body: Exclude<ActionBody, { pieceId: string }>):
 
 const party = z.object({ siret: z.string(), role: z.string() });
 
+/** An action a structure may take now. */
+const actionOffered = z.object({
+  type: z.string(),
+  libelle: z.string(),
+  envoieUnePiece: z.boolean().meta({
+    description:
+      'Vrai quand l’action envoie une pièce : elle nomme un brouillon de la structure et passe par POST /v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer ; faux quand elle passe par POST /v1/dossiers/{dossierId}/actions.',
+  }),
+});
+
 const pendingActor = z.object({
   siret: z.string(),
   role: z.string(),
-  actions: z.array(z.object({ type: z.string(), libelle: z.string() })),
+  actions: z.array(actionOffered),
 });
 
 export const attenteOutput = z
@@ -323,9 +333,7 @@ export const dossierOutput = z
       .array(z.object({ id: z.string(), cadre: z.string(), numero: z.string(), creeLe: z.string().optional() }))
       .meta({ description: 'Pièces non envoyées de votre structure (visibles d’elle seule).' }),
     attente: attenteOutput.nullable(),
-    mesActions: z
-      .array(z.object({ type: z.string(), libelle: z.string() }))
-      .meta({ description: 'Les actions que votre structure peut faire maintenant.' }),
+    mesActions: z.array(actionOffered).meta({ description: 'Les actions que votre structure peut faire maintenant.' }),
     suspension: z
       .object({
         le: calendarDateString,

@@ -128,6 +128,14 @@ export const PIECE_ACTION_TYPES = [
 ] as const satisfies readonly Extract<Action, { piece: unknown }>['type'][];
 export type PieceActionType = (typeof PIECE_ACTION_TYPES)[number];
 
+/**
+ * Whether an action sends a piece (one of PIECE_ACTION_TYPES): it names one of the structure's drafts and goes
+ * through the piece's « envoyer ». The API says it of each action it offers (`envoieUnePiece`).
+ */
+export function isPieceAction(type: string): type is PieceActionType {
+  return (PIECE_ACTION_TYPES as readonly string[]).includes(type);
+}
+
 /** The only fields a recycled piece may change (Chorus Pro « recycler »; docs/rules/circuits.md#service-financier). */
 export const RECYCLABLE_FIELDS = ['siret', 'codeService', 'engagementJuridique'] as const;
 

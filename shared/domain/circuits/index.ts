@@ -8,6 +8,7 @@ export {
   type ActionOf,
   type ActionType,
   actionSchema,
+  isPieceAction,
   MOTIFS_MONTANT,
   MOTIFS_REFUS,
   type MotifRefus,

@@ -1,7 +1,7 @@
 import { CoWriteConflict, type PieceCoWrite } from '../../adapters/dynamo/piece-co-writes';
 import { newId } from '../../adapters/ids';
 import { type Action, checkCumulMarche, cumulHtOf } from '../../domain/circuits';
-import { PIECE_ACTION_TYPES } from '../../domain/circuits/actions';
+import { isPieceAction, PIECE_ACTION_TYPES } from '../../domain/circuits/actions';
 import { DomainError } from '../../domain/errors';
 import {
   alreadySent,
@@ -157,7 +157,7 @@ function buildAction(piece: PieceRecord, fields: SendActionFields | undefined): 
       ...(rest.pdfRecuMoaLe !== undefined ? { pdfRecuMoaLe: rest.pdfRecuMoaLe as string } : {}),
     } as Action;
   }
-  if (!(PIECE_ACTION_TYPES as readonly unknown[]).includes(type)) {
+  if (typeof type !== 'string' || !isPieceAction(type)) {
     const message = `Indiquez l'action de cette pièce suivante parmi : ${PIECE_ACTION_TYPES.join(', ')}.`;
     throw new DomainError('ACTION_INVALIDE', message, 'INVALID', [{ path: 'action.type', message }]);
   }

@@ -1,22 +1,12 @@
 /** Which dossier action sends a follow-up piece from « Déposer », and with which body (FollowUp.tsx). */
 
-/** What is read of the dossier (`Dossier` of the API): the actions the structure may take now. */
+/**
+ * What is read of the dossier (`Dossier` of the API): the actions the structure may take now, each saying whether it sends a piece
+ * (`envoieUnePiece`, which the API derives from the circuits' rule; the portal keeps no list of its own).
+ */
 interface Dossier {
-  readonly mesActions: readonly { readonly type: string; readonly libelle: string }[];
+  readonly mesActions: readonly { readonly type: string; readonly libelle: string; readonly envoieUnePiece: boolean }[];
 }
-
-/** The dossier actions that send a piece (shared/domain/circuits/actions.ts PIECE_ACTION_TYPES). */
-const PIECE_ACTION_TYPES = new Set([
-  'DEPOSER_ETAT_ACOMPTE',
-  'VALIDER_ETAT_ACOMPTE',
-  'DEPOSER_ETAT_ACOMPTE_VALIDE',
-  'DEPOSER_PROJET_DECOMPTE_GENERAL',
-  'NOTIFIER_DECOMPTE_GENERAL',
-  'SIGNER_DG',
-  'SIGNER_DG_AVEC_RESERVES',
-  'DEPOSER_PROJET_DG_TACITE',
-  'DEPOSER_DGD_TACITE',
-]);
 
 export interface FollowUpChoice {
   readonly type?: string;
@@ -25,7 +15,7 @@ export interface FollowUpChoice {
 }
 
 export const pieceActionsOf = (dossier: Dossier | undefined) =>
-  dossier?.mesActions.filter((a) => PIECE_ACTION_TYPES.has(a.type)) ?? [];
+  dossier?.mesActions.filter((a) => a.envoieUnePiece) ?? [];
 
 /** The action chosen: the only one offered, or the one picked among several. */
 export const chosenAction = (dossier: Dossier | undefined, choice: FollowUpChoice) => {

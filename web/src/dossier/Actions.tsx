@@ -71,18 +71,6 @@ const FIELDS: Record<string, readonly Field[]> = {
   ],
 };
 
-/** Actions that send a piece: they name one of the structure's drafts of this dossier. */
-const PIECE_ACTIONS = new Set([
-  'DEPOSER_ETAT_ACOMPTE',
-  'DEPOSER_PROJET_DECOMPTE_GENERAL',
-  'VALIDER_ETAT_ACOMPTE',
-  'NOTIFIER_DECOMPTE_GENERAL',
-  'SIGNER_DG',
-  'SIGNER_DG_AVEC_RESERVES',
-  'DEPOSER_PROJET_DG_TACITE',
-  'DEPOSER_DGD_TACITE',
-]);
-
 /** Every action the API offers the structure now, each as a form (If-Match + a fresh Idempotency-Key per submission). */
 export function Actions({ dossier }: { dossier: Dossier }) {
   return (
@@ -107,7 +95,8 @@ export function Actions({ dossier }: { dossier: Dossier }) {
 function ActionForm({ dossier, action }: { dossier: Dossier; action: Action }) {
   const queryClient = useQueryClient();
   const fields = FIELDS[action.type] ?? [];
-  const withPiece = PIECE_ACTIONS.has(action.type);
+  // An action that sends a piece names one of the structure's drafts of this dossier
+  const withPiece = action.envoieUnePiece;
   const [values, setValues] = useState<Record<string, string>>({});
   const [pieceId, setPieceId] = useState<string>(dossier.brouillons[0]?.id ?? '');
   const [busy, setBusy] = useState(false);

@@ -162,6 +162,12 @@ describe('a marché without a maître d’œuvre (A5 → A6)', () => {
     expect(opened.body.delai).toMatchObject({ debut: '2027-03-01', echeance: '2027-03-31', detenteur: 'MOA' });
     const moaView = await w.as.moa.get(`/v1/dossiers/${opened.id}`);
     expect(types(moaView.body.mesActions)).toEqual(['VALIDER_ETAT_ACOMPTE_FOURNISSEUR', 'REFUSER_MOA', 'SUSPENDRE']);
+    // The MOA's decisions send no piece: they go through /actions
+    expect(moaView.body.mesActions.map((a: { envoieUnePiece: boolean }) => a.envoieUnePiece)).toEqual([
+      false,
+      false,
+      false,
+    ]);
 
     // Friday 5 March: the MOA validates, correcting the amounts (9 500 + 1 900 = 11 400)
     await at('2027-03-05T10:00:00+01:00');
@@ -171,8 +177,9 @@ describe('a marché without a maître d’œuvre (A5 → A6)', () => {
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ etat: 'DEPOT_ETAT_ACOMPTE_VALIDE', statut: 'A_ASSOCIER_FOURNISSEUR' });
-    expect(types((await w.as.mandataire.get(`/v1/dossiers/${opened.id}`)).body.mesActions)).toEqual([
-      'DEPOSER_ETAT_ACOMPTE_VALIDE',
+    // The A6 is a piece: the API says so, and the portal sends it through the piece's « envoyer »
+    expect((await w.as.mandataire.get(`/v1/dossiers/${opened.id}`)).body.mesActions).toEqual([
+      { type: 'DEPOSER_ETAT_ACOMPTE_VALIDE', libelle: "déposer l'état d'acompte validé (A6)", envoieUnePiece: true },
     ]);
 
     // Tuesday 9 March: the titulaire deposits the état d'acompte validé (A6) with the validated amounts
