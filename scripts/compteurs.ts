@@ -5,8 +5,10 @@
  *
  *   TABLE_NAME=<table of the stack> AWS_REGION=eu-west-3 npm run compteurs -- verifier
  *
- *   verifier   recounts every structure and prints the counters that differ (exit code 1 if any)
- *   reparer    the same, then brings each differing counter to its recount (run it again: it finds nothing)
+ *   verifier   recounts every structure and prints the counters that differ, and how many open dossiers are still
+ *              indexed under the unsharded open-dossiers key (exit code 1 if anything is to repair)
+ *   reparer    the same, then brings each differing counter to its recount and moves those open dossiers to their
+ *              shard (run it again: it finds nothing)
  *
  * It reads the whole table (a Scan): run it when few users act, and `verifier` again after `reparer`.
  * `npm start` does the repair once by itself when it opens a data folder written before the counters.
@@ -19,7 +21,7 @@ import { explainUnreachable, tableTarget } from './table-target';
 const USAGE = [
   'Usage : npm run compteurs -- verifier | reparer',
   '  verifier  recompte les dossiers par statut et les attentes de chaque structure, affiche les écarts',
-  '  reparer   recompte, puis corrige les compteurs en écart',
+  '  reparer   recompte, puis corrige les compteurs en écart (et range les dossiers ouverts par partition)',
 ].join('\n');
 
 function printReport(report: MaintenanceReport, print: (line: string) => void, repaired: boolean): void {
@@ -28,7 +30,13 @@ function printReport(report: MaintenanceReport, print: (line: string) => void, r
     const what = d.counter === 'pending' ? 'attentes' : `dossiers au statut ${d.counter.slice('st#'.length)}`;
     print(`  ${d.siret} — ${what} : compteur ${d.stored}, recompte ${d.counted}${repaired ? ' → corrigé' : ''}`);
   }
-  if (report.drifts.length === 0) print('Aucun écart : les compteurs sont exacts.');
+  const unsharded = report.unshardedOpenDossiers;
+  if (unsharded > 0) {
+    print(
+      `${unsharded} dossier(s) ouvert(s) sous l'ancienne clé OPEN_DOSSIERS${repaired ? ' : rangé(s) dans leur partition.' : '.'}`,
+    );
+  }
+  if (report.drifts.length === 0 && unsharded === 0) print('Aucun écart : les compteurs sont exacts.');
   else if (repaired) print(`${report.drifts.length} compteur(s) corrigé(s).`);
   else print(`${report.drifts.length} écart(s) : « npm run compteurs -- reparer » les corrige.`);
 }
@@ -42,7 +50,7 @@ export async function runCompteurs(
     case 'verifier': {
       const report = await deps.maintenance.verify();
       printReport(report, deps.print, false);
-      return report.drifts.length === 0 ? 0 : 1;
+      return report.drifts.length === 0 && report.unshardedOpenDossiers === 0 ? 0 : 1;
     }
     case 'reparer': {
       printReport(await deps.maintenance.repair(), deps.print, true);

@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors';
 import type { DossierWrite, StoredPending } from './dossier-types';
 import { gsi1, gsi2, keys } from './keys';
-import { OPEN_DOSSIERS_PARTITION } from './open-dossiers';
+import { openDossiersPartition } from './open-dossiers';
 import { pieceCoWriteItem } from './piece-co-writes';
 import { counterDeltas, counterItems } from './structure-counters';
 import type { TransactItem } from './transactions';
@@ -78,7 +78,7 @@ function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem 
           ...metaAttrs,
           createdAt: head.now,
           ...gsi2.dossierOfMarche(w.marcheId, head.now),
-          ...(w.open ? { gsi1pk: OPEN_DOSSIERS_PARTITION, gsi1sk: `${head.now}#${w.dossierId}` } : {}),
+          ...(w.open ? { gsi1pk: openDossiersPartition(w.dossierId), gsi1sk: `${head.now}#${w.dossierId}` } : {}),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { keys } from './keys';
+import { LEGACY_OPEN_DOSSIERS_PARTITION, openDossiersPartition } from './open-dossiers';
 import type { RawItem } from './query';
 import { PENDING_COUNTER, statusCounter } from './structure-counters';
 
@@ -13,7 +15,8 @@ import { PENDING_COUNTER, statusCounter } from './structure-counters';
  * Upkeep of what the dossier saves maintain beside the dossiers, for data written before they did or drifted since
  * (`npm run compteurs -- verifier | reparer`, and once when `npm start` opens a data folder of an older layout):
  * the structures' counters (structure-counters.ts), recounted from the index entries they count (board entries,
- * pending entries).
+ * pending entries), and the open dossiers still indexed under the single key they had before it was sharded
+ * (open-dossiers.ts), moved to their shard.
  *
  * It reads the whole table (a parallel Scan: an operator's command, never a user's path). The recount and the stored
  * counters are read in the same pass, so a save that lands during it can make a counter look off by one: run it on
@@ -33,10 +36,12 @@ export interface MaintenanceReport {
   /** Structures whose counters were checked. */
   readonly structures: number;
   readonly drifts: CounterDrift[];
+  /** Open dossiers indexed under the unsharded `OPEN_DOSSIERS` key (moved by `repair`). */
+  readonly unshardedOpenDossiers: number;
 }
 
 /** The data layout this code writes; a data folder marked with an older one is brought up to it once. */
-export const INDEX_LAYOUT = 1;
+export const INDEX_LAYOUT = 2;
 
 const SEGMENTS = 4;
 
@@ -56,7 +61,11 @@ export class IndexMaintenance {
 
   /** Recounts every structure's counters and says which differ from the stored ones; writes nothing. */
   async verify(): Promise<MaintenanceReport> {
-    const { counted, stored, scanned } = await this.survey();
+    return (await this.check()).report;
+  }
+
+  private async check(): Promise<{ report: MaintenanceReport; unsharded: string[] }> {
+    const { counted, stored, scanned, unsharded } = await this.survey();
     const sirets = new Set([...counted.keys(), ...stored.keys()]);
     const drifts: CounterDrift[] = [];
     for (const siret of [...sirets].sort()) {
@@ -67,15 +76,17 @@ export class IndexMaintenance {
         if (drift.stored !== drift.counted) drifts.push(drift);
       }
     }
-    return { scanned, structures: sirets.size, drifts };
+    return { report: { scanned, structures: sirets.size, drifts, unshardedOpenDossiers: unsharded.length }, unsharded };
   }
 
   /**
    * Verifies, then brings each drifted counter to its recount by adding the difference to the structure's first
-   * shard (an `ADD`, so that a save landing meanwhile is not overwritten). Idempotent: a second run finds nothing.
+   * shard (an `ADD`, so that a save landing meanwhile is not overwritten), and moves the unsharded open dossiers to
+   * their shard. Idempotent: a second run finds nothing.
    */
   async repair(): Promise<MaintenanceReport> {
-    const report = await this.verify();
+    const { report, unsharded } = await this.check();
+    await this.shardOpenDossiers(unsharded);
     for (const d of report.drifts) {
       await this.client.send(
         new UpdateCommand({
@@ -107,14 +118,17 @@ export class IndexMaintenance {
   }
 
   /** One parallel Scan: the counts the index entries give, and the stored counters summed over their shards. */
-  private async survey(): Promise<{ counted: Tally; stored: Tally; scanned: number }> {
+  private async survey(): Promise<{ counted: Tally; stored: Tally; scanned: number; unsharded: string[] }> {
     const counted: Tally = new Map();
     const stored: Tally = new Map();
+    const unsharded: string[] = [];
     let scanned = 0;
     const visit = (i: RawItem) => {
       const pk = String(i.pk);
       const sk = String(i.sk);
-      if (pk.startsWith('COUNT#')) {
+      if (i.gsi1pk === LEGACY_OPEN_DOSSIERS_PARTITION && sk === 'META') {
+        unsharded.push(pk.slice('DOSSIER#'.length));
+      } else if (pk.startsWith('COUNT#')) {
         const siret = pk.slice('COUNT#'.length);
         for (const [name, value] of Object.entries(i)) {
           if (typeof value === 'number' && (name === PENDING_COUNTER || name.startsWith('st#'))) {
@@ -135,8 +149,14 @@ export class IndexMaintenance {
             TableName: this.table,
             Segment: segment,
             TotalSegments: SEGMENTS,
-            FilterExpression: 'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending)',
-            ExpressionAttributeValues: { ':count': 'COUNT#', ':board': 'BOARD#', ':pending': 'PENDING' },
+            FilterExpression:
+              'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending) OR gsi1pk = :open',
+            ExpressionAttributeValues: {
+              ':count': 'COUNT#',
+              ':board': 'BOARD#',
+              ':pending': 'PENDING',
+              ':open': LEGACY_OPEN_DOSSIERS_PARTITION,
+            },
           },
         );
         for await (const page of pages) {
@@ -147,6 +167,31 @@ export class IndexMaintenance {
     );
     // A stored counter at zero is no drift from an absent count
     for (const t of [stored, counted]) for (const of of t.values()) for (const [k, v] of of) if (v === 0) of.delete(k);
-    return { counted, stored, scanned };
+    return { counted, stored, scanned, unsharded };
+  }
+
+  /**
+   * Moves each unsharded open dossier's index entry to its shard, only if it is still under the old key (a save
+   * closing the dossier meanwhile removes it: then there is nothing to move). The dossier's version is untouched.
+   */
+  private async shardOpenDossiers(unsharded: readonly string[]): Promise<void> {
+    for (const dossierId of unsharded) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.dossier(dossierId),
+            UpdateExpression: 'SET gsi1pk = :shard',
+            ConditionExpression: 'gsi1pk = :legacy',
+            ExpressionAttributeValues: {
+              ':shard': openDossiersPartition(dossierId),
+              ':legacy': LEGACY_OPEN_DOSSIERS_PARTITION,
+            },
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      }
+    }
   }
 }
