@@ -17,6 +17,7 @@ export interface ScheduledResumeOutcome {
   readonly seen: number;
   readonly resumed: number;
   readonly renewed: number;
+  readonly rearmed: number;
   readonly running: number;
   readonly failed: readonly { readonly dossierId: string; readonly error: string }[];
 }
@@ -59,6 +60,8 @@ export function scheduledResumeHandler(context: () => ResumeContext = processRes
         open: ctx.stores.openDossiers,
         workflow: ctx.infra.workflow,
         renewStartedBefore: executionRenewalCutoff(now),
+        // A wait still without its token an hour after the dossier's last change: its release was lost
+        rearmWaitsWithoutTokenSince: new Date(now.getTime() - 3_600_000),
         // Powertools reserves the key `message`: the French sentences go under `detail`.
         log: (detail) => log.info('reprise', { detail }),
       }),
@@ -67,6 +70,7 @@ export function scheduledResumeHandler(context: () => ResumeContext = processRes
       seen: report.seen,
       resumed: report.resumed.length,
       renewed: report.renewed.length,
+      rearmed: report.rearmed.length,
       running: report.running.length,
       failed: report.failed,
     };

@@ -34,6 +34,13 @@ export interface ResumeOptions {
    * Functions' one-year limit ends them. Needs the port's `startedAt`.
    */
   readonly renewStartedBefore?: Date;
+  /**
+   * Replace the running executions whose dossier's wait has had no task token since before this instant: the call
+   * that should have released their wait (SendTaskSuccess) was lost, and the execution still waits in an older step.
+   * Default: none (at boot every execution is lost anyway). The nightly resume gives it an hour's margin, since an
+   * execution records the token of a new wait within moments of the decision.
+   */
+  readonly rearmWaitsWithoutTokenSince?: Date;
   /** Progress messages (e.g. console.log at boot). */
   readonly log?: (message: string) => void;
   /** Go on from this cursor (a previous report's `cursor`) instead of the first open dossier. */
@@ -53,6 +60,8 @@ export interface ResumeReport {
   readonly running: string[];
   /** Dossiers whose running execution was replaced by a new one because of its age (`renewStartedBefore`). */
   readonly renewed: string[];
+  /** Dossiers whose running execution waited in an older step (`rearmWaitsWithoutTokenSince`), replaced. */
+  readonly rearmed: string[];
   readonly failed: { readonly dossierId: string; readonly error: string }[];
   /** Open dossiers read from the index by this walk, and the pages read. */
   seen: number;
@@ -65,7 +74,7 @@ export interface ResumeReport {
 
 export async function resumeOpenDossiers(options: ResumeOptions): Promise<ResumeReport> {
   const log = options.log ?? (() => undefined);
-  const report: ResumeReport = { resumed: [], running: [], renewed: [], failed: [], seen: 0, pages: 0 };
+  const report: ResumeReport = { resumed: [], running: [], renewed: [], rearmed: [], failed: [], seen: 0, pages: 0 };
   const concurrency = Math.max(1, options.concurrency ?? 8);
   let cursor = options.from;
   do {
@@ -107,7 +116,8 @@ async function resumeOne(
     const state = port.describe ? await port.describe(current) : 'MISSING';
     if (state === 'RUNNING') {
       const renew = !options.replaceRunning && (await tooOld(options, current));
-      if (!options.replaceRunning && !renew) {
+      const rearm = !options.replaceRunning && !renew && (await waitLost(options, dossierId));
+      if (!options.replaceRunning && !renew && !rearm) {
         report.running.push(dossierId);
         return;
       }
@@ -115,9 +125,12 @@ async function resumeOne(
         current,
         renew
           ? "Renouvellement de l'exécution avant sa limite d'un an"
-          : 'Reprise du dossier sur une nouvelle exécution',
+          : rearm
+            ? "Reprise du dossier : l'exécution attendait une étape passée (jeton jamais renvoyé)"
+            : 'Reprise du dossier sur une nouvelle exécution',
       );
       if (renew) report.renewed.push(dossierId);
+      if (rearm) report.rearmed.push(dossierId);
     }
     const next = open.executionGeneration + 1;
     if (!(await options.store.setExecutionGeneration(dossierId, next))) {
@@ -134,6 +147,14 @@ async function resumeOne(
     report.failed.push({ dossierId, error });
     log(`Dossier ${dossierId} non repris : ${error}`);
   }
+}
+
+/** The dossier's wait has had no task token since before `rearmWaitsWithoutTokenSince`. */
+async function waitLost(options: ResumeOptions, dossierId: string): Promise<boolean> {
+  const cutoff = options.rearmWaitsWithoutTokenSince;
+  if (!cutoff) return false;
+  const wait = await options.store.waitWithoutToken(dossierId);
+  return wait !== undefined && Date.parse(wait.since) < cutoff.getTime();
 }
 
 /** The running execution started before `renewStartedBefore`. */

@@ -149,6 +149,28 @@ export class DossierStore {
     });
   }
 
+  /**
+   * The dossier's current wait when its execution never recorded a task token for it (a lost SendTaskSuccess leaves
+   * the execution in an older wait), with the instant of the dossier's last change; undefined when the wait has its
+   * token, or there is no wait.
+   */
+  async waitWithoutToken(dossierId: string): Promise<{ readonly step: string; readonly since: string } | undefined> {
+    const get = (key: { pk: string; sk: string }, projection: string) =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: key,
+          ConsistentRead: true,
+          ProjectionExpression: projection,
+        }),
+      );
+    const { Item: wait } = await get(keys.pendingAction(dossierId), 'pending, taskToken');
+    if (!wait || wait.taskToken) return undefined;
+    const { Item: meta } = await get(keys.dossier(dossierId), 'updatedAt');
+    const step = (wait.pending as { step?: unknown } | undefined)?.step;
+    return { step: typeof step === 'string' ? step : '', since: String(meta?.updatedAt ?? '') };
+  }
+
   /** The META condition failed: true when the version is still the one read (only the audit chain moved on). */
   private async onlyChainMoved(w: DossierWrite<unknown, unknown>): Promise<boolean> {
     const { Item } = await this.client.send(

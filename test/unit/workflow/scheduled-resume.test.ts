@@ -51,6 +51,10 @@ function setUp(executions: Record<string, { state: 'RUNNING' | 'ENDED'; startedA
         count: async () => open.length,
       },
       dossiers: {
+        // Every wait holds its token (a lost one: test/integration/workflows/lost-calls.test.ts)
+        async waitWithoutToken() {
+          return undefined;
+        },
         async setExecutionGeneration(dossierId: string, generation: number) {
           if (generations.get(dossierId) !== generation - 1) return false;
           generations.set(dossierId, generation);
@@ -74,7 +78,7 @@ describe('scheduled resume (EventBridge Scheduler, daily)', () => {
 
     const outcome = await handler();
 
-    expect(outcome).toEqual({ seen: 3, resumed: 2, renewed: 1, running: 1, failed: [] });
+    expect(outcome).toEqual({ seen: 3, resumed: 2, renewed: 1, rearmed: 0, running: 1, failed: [] });
     expect(stopped).toEqual([executionName('ANCIEN', 1)]);
     expect(started.sort()).toEqual([executionName('ANCIEN', 2), executionName('PERDU', 2)].sort());
   });
@@ -87,7 +91,7 @@ describe('scheduled resume (EventBridge Scheduler, daily)', () => {
     };
     const { handler, started, stopped } = setUp(executions);
 
-    expect(await handler()).toEqual({ seen: 3, resumed: 0, renewed: 0, running: 3, failed: [] });
+    expect(await handler()).toEqual({ seen: 3, resumed: 0, renewed: 0, rearmed: 0, running: 3, failed: [] });
     expect(started).toEqual([]);
     expect(stopped).toEqual([]);
   });
