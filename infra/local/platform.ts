@@ -104,8 +104,20 @@ function readStack(boot: Boot): {
   return { model, runtime, preloading: runtime.preload() };
 }
 
-/** Every part up, in the order that keeps the boot short; the platform as handed back (not yet ready). */
-async function bootParts(boot: Boot): Promise<Platform> {
+/** The services up and their addresses, with what the stack gave. */
+interface Started {
+  readonly url: string;
+  readonly port: number;
+  readonly endpoints: Platform['endpoints'];
+  readonly stateMachineArns: Platform['stateMachineArns'];
+  readonly dynamodbPid: number;
+  readonly model: LocalModel;
+  readonly runtime: LambdaRuntime;
+  readonly preloading: ReturnType<LambdaRuntime['preload']>;
+}
+
+/** The gateway, then the services, in the order that keeps the boot short. */
+async function startServices(boot: Boot): Promise<Started> {
   const { parts, clock, timers, ports, dataDir, log } = boot;
   const { url, port } = await openGateway(boot.gateway, parts, boot.options.port);
   boot.options.onGatewayListening?.(url);
@@ -122,26 +134,29 @@ async function bootParts(boot: Boot): Promise<Platform> {
   parts.components.s3 = 'ok';
   const dynamoDb = await dynamo.starting;
   parts.dynamo = dynamoDb;
-
   const endpoints = { gateway: url, dynamodb: dynamoDb.endpoint, s3: s3.endpoint, stepfunctions: workflows.endpoint };
   const { stateMachineArns } = workflows;
+  return { url, port, endpoints, stateMachineArns, dynamodbPid: dynamoDb.pid, model, runtime, preloading };
+}
+
+/** Every part up; the platform as handed back (not yet ready). */
+async function bootParts(boot: Boot): Promise<Platform> {
+  const { parts, clock, timers, dataDir, log, activity } = boot;
+  const started = await startServices(boot);
+  const { model, runtime, endpoints, stateMachineArns } = started;
   parts.restoreEnv = installProcessEnv(handlerEnvironment({ model, stateMachineArns, endpoints }));
   const clients = localClients(endpoints);
   parts.clients = clients;
   await prepareTable(clients, model, log);
   parts.components.dynamodb = 'ok';
-  parts.stopSchedules = startLocalSchedules({
-    clock,
-    activity: boot.activity,
-    runtime,
-    functionKeys: model.functionKeys,
-  });
-  for (const failure of await preloading) {
+  parts.stopSchedules = startLocalSchedules({ clock, activity, runtime, functionKeys: model.functionKeys });
+  for (const failure of await started.preloading) {
     console.warn(`plateforme locale : le gestionnaire ${failure.key} ne se charge pas :`, failure.error);
   }
   const notifications = boot.options.notifications;
   if (notifications) {
-    const { activity, machineClients } = boot;
+    const { machineClients } = boot;
+    const { port } = started;
     parts.mail = await startPlatformMail({
       notifications,
       dataDir,
@@ -154,8 +169,8 @@ async function bootParts(boot: Boot): Promise<Platform> {
     });
   }
   return {
-    url,
-    port,
+    url: started.url,
+    port: started.port,
     endpoints,
     region: LOCAL_REGION,
     tableName: LOCAL_TABLE_NAME,
@@ -163,14 +178,14 @@ async function bootParts(boot: Boot): Promise<Platform> {
     stateMachineArns,
     inMemory: boot.options.inMemory ?? false,
     dataDir,
-    dynamodbPid: dynamoDb.pid,
+    dynamodbPid: started.dynamodbPid,
     clock,
     stepFunctions: parts.sfn as Platform['stepFunctions'],
     clients,
     model,
     notifications: parts.mail,
-    advanceClock: clockAdvancer(clock, timers, boot.activity),
-    settle: () => boot.activity.settle(),
+    advanceClock: clockAdvancer(clock, timers, activity),
+    settle: () => activity.settle(),
     stop: () => stopPlatform(parts, boot),
   };
 }
