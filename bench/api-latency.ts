@@ -45,6 +45,12 @@ const fullTrips = new Map<string, number>();
 const order: string[] = [];
 
 let commands: string[] = [];
+/** Wall time of each round trip of `commands`, in order (overlapping ones, e.g. in Promise.all, each count whole). */
+let commandMs: number[] = [];
+/** Every round trip's wall time by command, over the whole run (what each kind costs on DynamoDB Local). */
+const byCommandMs = new Map<string, number[]>();
+/** Per step: the sum of its round trips' wall times, per sample of the latency passes. */
+const inDynamo = new Map<string, number[]>();
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -72,6 +78,7 @@ async function measure<T>(
   if (!order.includes(name)) order.push(name);
   await settle();
   commands = [];
+  commandMs = [];
   const t0 = performance.now();
   const res = await work();
   const ms = performance.now() - t0;
@@ -79,6 +86,8 @@ async function measure<T>(
   const during = commands.length;
   if (phase.counting === 'latency') {
     (samples.get(name) ?? samples.set(name, []).get(name)!).push(ms);
+    const dynamoMs = commandMs.slice(0, during).reduce((a, b) => a + b, 0);
+    (inDynamo.get(name) ?? inDynamo.set(name, []).get(name)!).push(dynamoMs);
     await settle();
     fullTrips.set(name, Math.max(fullTrips.get(name) ?? 0, commands.length));
   } else {
@@ -214,8 +223,17 @@ async function main(): Promise<void> {
     const client = dynamoClient();
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        commands.push(String(context.commandName ?? '?').replace(/Command$/, ''));
-        return next(args);
+        const command = String(context.commandName ?? '?').replace(/Command$/, '');
+        commands.push(command);
+        const slot = commandMs.push(0) - 1;
+        const r0 = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          const took = performance.now() - r0;
+          commandMs[slot] = took;
+          (byCommandMs.get(command) ?? byCommandMs.set(command, []).get(command)!).push(took);
+        }
       },
       { step: 'deserialize', name: 'benchCountRoundTrips' },
     );
@@ -248,6 +266,7 @@ async function main(): Promise<void> {
       overrideContext(platformParts);
     }
 
+    const perCommand = [...byCommandMs].sort(([x], [y]) => x.localeCompare(y)); // the API's, before the raw reads
     const raw: number[] = [];
     for (let i = 0; i < RAW_GETS; i++) {
       const r0 = performance.now();
@@ -267,6 +286,10 @@ async function main(): Promise<void> {
         p50: percentile(s, 50),
         p99: percentile(s, 99),
         api: api?.total ?? 0,
+        dynamoP50: percentile(
+          [...(inDynamo.get(name) ?? [])].sort((x, y) => x - y),
+          50,
+        ),
         wf: Math.max(0, full - (api?.total ?? 0)),
         detail: api
           ? Object.entries(api.byCommand)
@@ -291,6 +314,21 @@ async function main(): Promise<void> {
     console.log(
       `${'GetItem brut (même client)'.padEnd(32)}${rawP50.toFixed(2).padStart(9)}${percentile(raw, 99).toFixed(2).padStart(9)}${'1'.padStart(10)}   (${RAW_GETS} appels)`,
     );
+    console.log(
+      `\nTemps passé dans DynamoDB (somme des allers-retours de la requête, p50) et p50 / cette somme — la cible du ticket est ≤ 2 × :`,
+    );
+    for (const r of rows) {
+      console.log(
+        `  ${r.name.padEnd(32)}${`${r.dynamoP50.toFixed(1)} ms`.padStart(10)}${`${(r.p50 / r.dynamoP50).toFixed(1)}×`.padStart(8)}`,
+      );
+    }
+    console.log('Aller-retour par commande (p50 / p99 ms, toute la mesure) :');
+    for (const [command, list] of perCommand) {
+      const sorted = [...list].sort((a, b) => a - b);
+      console.log(
+        `  ${command.padEnd(22)}${percentile(sorted, 50).toFixed(2).padStart(8)}${percentile(sorted, 99).toFixed(2).padStart(9)}   (${list.length})`,
+      );
+    }
     console.log(
       `\nDynamoDB : allers-retours de la requête elle-même (circuit remplacé par un no-op). + circuit : ce que les tâches Step Functions ajoutent ensuite (mesuré jusqu’au repos). p50 sans circuit : la même requête sans appel à Step Functions (${COUNT_PASSES} passages).`,
     );

@@ -7,6 +7,9 @@
  * The bundles are built with esbuild and the options of `infra/constructs/bundling.ts` (those the CDK stack uses), so
  * the figures are those of `npm run synth` without the CDK around them. Targets (issue "Performance"): every API
  * function ≤ 500 KB, its import ≤ 2 × the empty handler's. Import time is the median of RUNS fresh processes.
+ *
+ * `BUNDLES_DETAIL=health,dossiersAct` (or `all`) also prints, under those functions, what weighs in their bundle:
+ * the minified bytes of each package and of each folder of ours (esbuild's metafile, after tree shaking).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SIZE_TARGET = 500 * 1024;
 const IMPORT_RATIO_TARGET = 2;
+const DETAIL = new Set((process.env.BUNDLES_DETAIL ?? '').split(',').filter(Boolean));
+const DETAIL_LINES = 14;
 
 /** What the functions read from their environment at import time on AWS (values do not matter, presence does). */
 const LAMBDA_ENV = {
@@ -38,6 +43,18 @@ interface Bundle {
   readonly bytes: number;
   readonly pdf: boolean;
   readonly file: string;
+  /** Minified bytes by package (node_modules) or by folder of ours, largest first. */
+  readonly weights: readonly (readonly [string, number])[];
+}
+
+/** The package of a bundled module (`@scope/name` or `name`), or its folder in this repository. */
+function origin(input: string): string {
+  const at = input.lastIndexOf('node_modules/');
+  if (at >= 0) {
+    const [first, second] = input.slice(at + 'node_modules/'.length).split('/');
+    return first?.startsWith('@') ? `${first}/${second}` : (first as string);
+  }
+  return path.dirname(input);
 }
 
 async function bundle(
@@ -65,7 +82,14 @@ async function bundle(
     logLevel: 'silent',
   });
   const pdf = Object.keys(result.metafile.inputs).some((input) => input.includes('pdfjs-dist'));
-  return { key, kind, bytes: statSync(outfile).size, pdf, file: outfile };
+  const weights = new Map<string, number>();
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, use] of Object.entries(output.inputs)) {
+      weights.set(origin(input), (weights.get(origin(input)) ?? 0) + use.bytesInOutput);
+    }
+  }
+  const sorted = [...weights].filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]);
+  return { key, kind, bytes: statSync(outfile).size, pdf, file: outfile, weights: sorted };
 }
 
 /** Milliseconds to `import()` the bundle in a new Node process, median of RUNS processes. */
@@ -110,6 +134,11 @@ async function main(): Promise<void> {
       console.log(
         `  ${key.padEnd(28)} ${def.kind.padEnd(5)} ${kb(b.bytes).padStart(8)}  ${(b.pdf ? 'oui' : 'non').padEnd(6)}  ${`${ms.toFixed(1)} ms`.padStart(9)}  ${ratio.toFixed(2)}${fails ? '  ← au-delà de la cible' : ''}`,
       );
+      if (DETAIL.has(key) || DETAIL.has('all')) {
+        for (const [name, bytes] of b.weights.slice(0, DETAIL_LINES)) {
+          console.log(`      ${`${(bytes / 1024).toFixed(1)} KB`.padStart(9)}  ${name}`);
+        }
+      }
     }
     console.log(
       `\n  cible : fonctions d'API ≤ ${kb(SIZE_TARGET)} et import ≤ ${IMPORT_RATIO_TARGET} × le gestionnaire vide — ${over === 0 ? 'atteinte' : `${over} fonction(s) au-delà`}`,

@@ -8,7 +8,8 @@
  *   verifier   recounts every structure and prints the counters that differ, and how many open dossiers are still
  *              indexed under the unsharded open-dossiers key (exit code 1 if anything is to repair)
  *   reparer    the same, then brings each differing counter to its recount and moves those open dossiers to their
- *              shard (run it again: it finds nothing)
+ *              shard, and lists under their status the dossiers missing from their marché's list by status
+ *              (run it again: it finds nothing)
  *
  * It reads the whole table (a Scan): run it when few users act, and `verifier` again after `reparer`.
  * `npm start` does the repair once by itself when it opens a data folder written before the counters.
@@ -36,7 +37,13 @@ function printReport(report: MaintenanceReport, print: (line: string) => void, r
       `${unsharded} dossier(s) ouvert(s) sous l'ancienne clé OPEN_DOSSIERS${repaired ? ' : rangé(s) dans leur partition.' : '.'}`,
     );
   }
-  if (report.drifts.length === 0 && unsharded === 0) print('Aucun écart : les compteurs sont exacts.');
+  if (report.unlistedByStatus > 0) {
+    print(
+      `${report.unlistedByStatus} dossier(s) absent(s) de la liste de leur marché par statut${repaired ? ' : ajouté(s).' : '.'}`,
+    );
+  }
+  if (report.drifts.length === 0 && unsharded === 0 && report.unlistedByStatus === 0)
+    print('Aucun écart : les compteurs sont exacts.');
   else if (repaired) print(`${report.drifts.length} compteur(s) corrigé(s).`);
   else print(`${report.drifts.length} écart(s) : « npm run compteurs -- reparer » les corrige.`);
 }
@@ -50,7 +57,8 @@ export async function runCompteurs(
     case 'verifier': {
       const report = await deps.maintenance.verify();
       printReport(report, deps.print, false);
-      return report.drifts.length === 0 && report.unshardedOpenDossiers === 0 ? 0 : 1;
+      const clean = report.drifts.length === 0 && report.unshardedOpenDossiers === 0 && report.unlistedByStatus === 0;
+      return clean ? 0 : 1;
     }
     case 'reparer': {
       printReport(await deps.maintenance.repair(), deps.print, true);

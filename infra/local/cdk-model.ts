@@ -84,8 +84,8 @@ export interface LocalModelOptions {
 
 /**
  * Builds the product stack in memory with bundling turned off (no synth, no asset staging: ~150 ms) and reads
- * from its constructs, through `stack.resolve`, the properties the local services need (local-stack-notes §3,
- * recipe A2).
+ * from its constructs, through `stack.resolve`, the properties the local services need: the
+ * same definitions as AWS runs, none copied by hand.
  */
 export function buildLocalModel(options: LocalModelOptions): LocalModel {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'factures-travaux-local-cdk-'));

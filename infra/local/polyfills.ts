@@ -1,4 +1,4 @@
-// aws-local-stepfunctions 3.x calls Promise.withResolvers, which Node 20 lacks (local-stack-notes §3).
+// aws-local-stepfunctions 3.x calls Promise.withResolvers, which Node 20 lacks.
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Checks a browser POST upload the way S3 does (s3rver ignores the policy, local-stack-notes §2): the SigV4
+ * Checks a browser POST upload the way S3 does (s3rver ignores the policy): the SigV4
  * signature of the base64 policy, its expiration, every condition (exact match, `eq`, `starts-with`,
  * `content-length-range`) and that no form field escapes the conditions. The fields are checked when the file part
  * starts (`checkPostForm`), the size as the bytes stream and at their end (`checkFileSize`, s3-post.ts).

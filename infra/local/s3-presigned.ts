@@ -5,7 +5,7 @@ import type { PostPolicyRejection } from './post-policy';
  * the platform's instant (`X-Amz-Date`); s3rver would compare `X-Amz-Date + X-Amz-Expires` with the machine's time,
  * so a platform started in the past (or moved into the future) would see its links expired at once (or never). The
  * front checks the expiry as S3 would, on the platform clock, then hands s3rver the same request dated at the
- * machine's time (s3rver checks no SigV4 signature, local-stack-notes §2, only the dates).
+ * machine's time (s3rver checks no SigV4 signature, only the dates).
  */
 export type PresignedCheck =
   | { readonly ok: true; readonly url: string }

@@ -190,7 +190,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
           headers: {
             ...headers,
             ...(body ? {} : { 'content-length': '0' }),
-            // s3rver checks the key id only, not a SigV4 signature (local-stack-notes §2)
+            // s3rver checks the key id only, not a SigV4 signature
             authorization: `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${amzDate().slice(0, 8)}/${options.region}/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
             'x-amz-date': amzDate(),
             'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',

@@ -26,7 +26,7 @@ interface Entry {
   readonly fire: () => void | Promise<void>;
 }
 
-/** Node fires any setTimeout above 2^31-1 ms at once: the real-time wake-up is capped well below (local-stack-notes §3). */
+/** Node fires any setTimeout above 2^31-1 ms at once: the real-time wake-up is capped well below. */
 const MAX_REAL_DELAY_MS = 60 * 60_000;
 const FIRED_LOG_SIZE = 1000;
 

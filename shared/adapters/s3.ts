@@ -16,8 +16,8 @@ export const DEFAULT_UPLOAD_PREFIX = 'uploads/';
 
 /**
  * Client settings from the environment. In AWS the defaults. When `AWS_ENDPOINT_URL_S3` points elsewhere (the
- * embedded platform's s3rver), path-style addressing and checksums only when required (local-stack-notes §2:
- * s3rver stores corrupted bodies otherwise).
+ * embedded platform's s3rver), path-style addressing and checksums only when required
+ * (s3rver stores corrupted bodies otherwise).
  */
 export function s3ClientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
   if (!env.AWS_ENDPOINT_URL_S3) return {};

@@ -284,6 +284,7 @@ export class DossierService {
       expectedVersion: record?.version ?? 0,
       status: dossier.status,
       previousStatus: record?.status,
+      ...(record ? { createdAt: record.createdAt } : {}),
       open: !dossier.closed,
       state: dossier,
       structures: structuresOf(dossier),

@@ -11,7 +11,7 @@ export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
 /*
  * The JVM runs under a small sh watchdog in its own process group: the watchdog holds our stdin pipe and kills
  * the JVM when it reaches end-of-file, which happens however this process dies (even SIGKILL), so no JVM is left
- * holding its port or its database (local-stack-notes §1b). Being in its own group, it does not get the terminal's
+ * holding its port or its database. Being in its own group, it does not get the terminal's
  * Ctrl-C either: we stop it ourselves, after the rest.
  */
 const WATCHDOG = [

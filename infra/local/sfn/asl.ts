@@ -1,6 +1,6 @@
 /**
  * Prepares an ASL definition for aws-local-stepfunctions so that every timer runs on the platform clock
- * (local-stack-notes §3): Task TimeoutSeconds/TimeoutSecondsPath and HeartbeatSeconds/HeartbeatSecondsPath are
+ * (the library would wait in real time): Task TimeoutSeconds/TimeoutSecondsPath and HeartbeatSeconds/HeartbeatSecondsPath are
  * taken out and handed to the adapter; Wait states become Tasks the adapter completes when their instant passes;
  * the machine's own TimeoutSeconds is taken out too. The library keeps a harmless 24.8-day real-time race (its
  * default would be 60 s, and anything above 2^31-1 ms fires at once).

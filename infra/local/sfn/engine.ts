@@ -112,7 +112,7 @@ function validName(name: string): boolean {
 
 /**
  * Step Functions on one machine: aws-local-stepfunctions runs the states; this adapter adds what it lacks
- * (local-stack-notes §3, recipe B): task tokens and `.waitForTaskToken`, heartbeats, timers on the platform clock,
+ * (infra/local/README.md, « Local differences »): task tokens and `.waitForTaskToken`, heartbeats, timers on the platform clock,
  * Lambda tasks run in-process, idempotent named executions, and an AWS-shaped history.
  */
 export class LocalStepFunctions {

@@ -47,6 +47,19 @@ export function dossierSaveItems(
         },
       });
     }
+    // The dossier under its new status in its marché's list (replaces the entry under the previous one)
+    const createdAt = w.expectedVersion === 0 ? head.now : w.createdAt;
+    if (createdAt) {
+      items.push({
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.marcheStatusEntry(w.dossierId),
+            ...gsi2.dossierOfMarcheInStatus(w.marcheId, w.status, createdAt),
+          },
+        },
+      });
+    }
   }
   // The structures' counters (Tableau de bord, Synthèse total), moved in the same transaction
   items.push(...counterItems(table, w.dossierId, counterDeltas(w)));

@@ -60,6 +60,8 @@ export interface DossierWrite<S = unknown, C = unknown> {
   readonly status: string;
   readonly open: boolean;
   readonly state: S;
+  /** When the dossier was created (read with it; a new dossier's is the save's `now`): its marché lists' sort key. */
+  readonly createdAt?: string;
   /** Structures that see this dossier in their "Tableau de bord". */
   readonly structures: readonly string[];
   readonly previousStatus?: string;

@@ -6,17 +6,19 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys';
+import { gsi2, keys } from './keys';
 import { LEGACY_OPEN_DOSSIERS_PARTITION, openDossiersPartition } from './open-dossiers';
 import type { RawItem } from './query';
 import { PENDING_COUNTER, statusCounter } from './structure-counters';
+import { ConditionsFailed, TransactionRace, transactWrite } from './transactions';
 
 /**
  * Upkeep of what the dossier saves maintain beside the dossiers, for data written before they did or drifted since
  * (`npm run compteurs -- verifier | reparer`, and once when `npm start` opens a data folder of an older layout):
  * the structures' counters (structure-counters.ts), recounted from the index entries they count (board entries,
- * pending entries), and the open dossiers still indexed under the single key they had before it was sharded
- * (open-dossiers.ts), moved to their shard.
+ * pending entries), the open dossiers still indexed under the single key they had before it was sharded
+ * (open-dossiers.ts), moved to their shard, and the dossiers' entries under their status in their marché's list
+ * (dossier-list-store.ts), written where missing.
  *
  * It reads the whole table (a parallel Scan: an operator's command, never a user's path). The recount and the stored
  * counters are read in the same pass, so a save that lands during it can make a counter look off by one: run it on
@@ -38,10 +40,20 @@ export interface MaintenanceReport {
   readonly drifts: CounterDrift[];
   /** Open dossiers indexed under the unsharded `OPEN_DOSSIERS` key (moved by `repair`). */
   readonly unshardedOpenDossiers: number;
+  /** Dossiers missing from their marché's list under their status, or listed under another (written by `repair`). */
+  readonly unlistedByStatus: number;
+}
+
+/** A dossier's marché list entry under its status, as its META item says it should be. */
+interface StatusEntry {
+  readonly dossierId: string;
+  readonly marcheId: string;
+  readonly status: string;
+  readonly createdAt: string;
 }
 
 /** The data layout this code writes; a data folder marked with an older one is brought up to it once. */
-export const INDEX_LAYOUT = 2;
+export const INDEX_LAYOUT = 3;
 
 const SEGMENTS = 4;
 
@@ -64,8 +76,8 @@ export class IndexMaintenance {
     return (await this.check()).report;
   }
 
-  private async check(): Promise<{ report: MaintenanceReport; unsharded: string[] }> {
-    const { counted, stored, scanned, unsharded } = await this.survey();
+  private async check(): Promise<{ report: MaintenanceReport; unsharded: string[]; unlisted: StatusEntry[] }> {
+    const { counted, stored, scanned, unsharded, unlisted } = await this.survey();
     const sirets = new Set([...counted.keys(), ...stored.keys()]);
     const drifts: CounterDrift[] = [];
     for (const siret of [...sirets].sort()) {
@@ -76,17 +88,28 @@ export class IndexMaintenance {
         if (drift.stored !== drift.counted) drifts.push(drift);
       }
     }
-    return { report: { scanned, structures: sirets.size, drifts, unshardedOpenDossiers: unsharded.length }, unsharded };
+    return {
+      report: {
+        scanned,
+        structures: sirets.size,
+        drifts,
+        unshardedOpenDossiers: unsharded.length,
+        unlistedByStatus: unlisted.length,
+      },
+      unsharded,
+      unlisted,
+    };
   }
 
   /**
    * Verifies, then brings each drifted counter to its recount by adding the difference to the structure's first
-   * shard (an `ADD`, so that a save landing meanwhile is not overwritten), and moves the unsharded open dossiers to
-   * their shard. Idempotent: a second run finds nothing.
+   * shard (an `ADD`, so that a save landing meanwhile is not overwritten), moves the unsharded open dossiers to
+   * their shard and lists the unlisted dossiers under their status. Idempotent: a second run finds nothing.
    */
   async repair(): Promise<MaintenanceReport> {
-    const { report, unsharded } = await this.check();
+    const { report, unsharded, unlisted } = await this.check();
     await this.shardOpenDossiers(unsharded);
+    await this.listByStatus(unlisted);
     for (const d of report.drifts) {
       await this.client.send(
         new UpdateCommand({
@@ -118,16 +141,31 @@ export class IndexMaintenance {
   }
 
   /** One parallel Scan: the counts the index entries give, and the stored counters summed over their shards. */
-  private async survey(): Promise<{ counted: Tally; stored: Tally; scanned: number; unsharded: string[] }> {
+  private async survey(): Promise<{
+    counted: Tally;
+    stored: Tally;
+    scanned: number;
+    unsharded: string[];
+    unlisted: StatusEntry[];
+  }> {
     const counted: Tally = new Map();
     const stored: Tally = new Map();
     const unsharded: string[] = [];
+    const expectedEntries: StatusEntry[] = [];
+    const listedUnder = new Map<string, string>();
     let scanned = 0;
     const visit = (i: RawItem) => {
       const pk = String(i.pk);
       const sk = String(i.sk);
-      if (i.gsi1pk === LEGACY_OPEN_DOSSIERS_PARTITION && sk === 'META') {
-        unsharded.push(pk.slice('DOSSIER#'.length));
+      if (pk.startsWith('DOSSIER#') && sk === 'META') {
+        const dossierId = pk.slice('DOSSIER#'.length);
+        if (i.gsi1pk === LEGACY_OPEN_DOSSIERS_PARTITION) unsharded.push(dossierId);
+        const { marcheId, status, createdAt } = i;
+        if (typeof marcheId === 'string' && typeof status === 'string' && typeof createdAt === 'string') {
+          expectedEntries.push({ dossierId, marcheId, status, createdAt });
+        }
+      } else if (sk === keys.marcheStatusEntry('').sk) {
+        listedUnder.set(pk.slice('DOSSIER#'.length), String(i.gsi2pk));
       } else if (pk.startsWith('COUNT#')) {
         const siret = pk.slice('COUNT#'.length);
         for (const [name, value] of Object.entries(i)) {
@@ -150,12 +188,15 @@ export class IndexMaintenance {
             Segment: segment,
             TotalSegments: SEGMENTS,
             FilterExpression:
-              'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending) OR gsi1pk = :open',
+              'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending) OR ' +
+              '(begins_with(pk, :dossier) AND sk IN (:meta, :listed))',
             ExpressionAttributeValues: {
               ':count': 'COUNT#',
               ':board': 'BOARD#',
               ':pending': 'PENDING',
-              ':open': LEGACY_OPEN_DOSSIERS_PARTITION,
+              ':dossier': 'DOSSIER#',
+              ':meta': 'META',
+              ':listed': keys.marcheStatusEntry('').sk,
             },
           },
         );
@@ -167,7 +208,43 @@ export class IndexMaintenance {
     );
     // A stored counter at zero is no drift from an absent count
     for (const t of [stored, counted]) for (const of of t.values()) for (const [k, v] of of) if (v === 0) of.delete(k);
-    return { counted, stored, scanned, unsharded };
+    const unlisted = expectedEntries.filter(
+      (e) => listedUnder.get(e.dossierId) !== gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, '').gsi2pk,
+    );
+    return { counted, stored, scanned, unsharded, unlisted };
+  }
+
+  /**
+   * Lists each dossier under its status in its marché's list, only if its status is still the one read (a save
+   * landing meanwhile writes the entry itself, in its own transaction).
+   */
+  private async listByStatus(unlisted: readonly StatusEntry[]): Promise<void> {
+    for (const e of unlisted) {
+      try {
+        await transactWrite(this.client, [
+          {
+            ConditionCheck: {
+              TableName: this.table,
+              Key: keys.dossier(e.dossierId),
+              ConditionExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': e.status },
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...keys.marcheStatusEntry(e.dossierId),
+                ...gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, e.createdAt),
+              },
+            },
+          },
+        ]);
+      } catch (error) {
+        if (!(error instanceof ConditionsFailed || error instanceof TransactionRace)) throw error;
+      }
+    }
   }
 
   /**

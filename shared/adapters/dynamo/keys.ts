@@ -15,6 +15,8 @@
  * | marchés of a structure                          | GSI2 pk = STRUCT#siret, sk begins_with MARCHE#         |
  * | a structure's draft pieces                      | GSI2 pk = STRUCT#siret, sk begins_with BROUILLON#      |
  * | dossiers of a marché / of a structure           | GSI2 pk = MARCHE#id or STRUCT#siret, sk = DOSSIER#date |
+ * | dossiers of a marché in a status                | GSI2 pk = MARCHE#id#STATUT#status, sk = DOSSIER#date   |
+ * |                                                 |   (item MARCHE_STATUT of the dossier, keys only)       |
  * | structures a user is attached to                | GSI2 pk = USER#id, sk = MEMBER#siret                   |
  * | public structures directory                     | GSI2 pk = DIRECTORY#PUBLIC, sk = name#siret            |
  * | upload forms awaiting their file, by expiry     | GSI1 pk = UPLOAD#ATTENDU, sk = expiresAt#file (sparse; |
@@ -80,6 +82,8 @@ export const keys = {
   pendingAction: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'PENDING' }),
   /** The same wait, indexed for another structure that may act in it (e.g. the late MOE, the MOA). */
   pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
+  /** The dossier under its status in its marché's list (the list's `statut` filter, served by the key). */
+  marcheStatusEntry: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'MARCHE_STATUT' }),
   /** A structure's view of a dossier's status, for its "Tableau de bord". */
   boardEntry: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `BOARD#${siret}` }),
   /**
@@ -123,6 +127,10 @@ export const gsi1 = {
 export const gsi2 = {
   dossierOfMarche: (marcheId: string, createdAt: string) => ({
     gsi2pk: `MARCHE#${marcheId}`,
+    gsi2sk: `DOSSIER#${createdAt}`,
+  }),
+  dossierOfMarcheInStatus: (marcheId: string, status: string, createdAt: string) => ({
+    gsi2pk: `MARCHE#${marcheId}#STATUT#${status}`,
     gsi2sk: `DOSSIER#${createdAt}`,
   }),
   boardOf: (siret: string, status: string, dossierId: string) => ({

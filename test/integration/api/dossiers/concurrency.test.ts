@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { IndexMaintenance } from '../../../../shared/adapters/dynamo/index-maintenance';
+import { DEMO } from '../../../../shared/seed/demo';
 import { useWorld } from './world';
 
 /**
@@ -90,6 +92,36 @@ describe('50 conflicting actions with the same If-Match', () => {
     const trail = await trailOf(opened.dossierId);
     expect(trail.verification.integre).toBe(true);
     expect(count(trail.evenements, 'PIECE_VALIDEE') + count(trail.evenements, 'PIECE_REFUSEE')).toBe(1);
+  });
+});
+
+describe('decisions on several dossiers of one structure at once', () => {
+  it('all land, and the structures’ counters (Tableau de bord, Synthèse) equal a full recount', async () => {
+    const w = world();
+    const opened = [];
+    for (const n of [1, 2, 3, 4]) {
+      opened.push(await w.open(w.as.sousTraitant, { cadre: 'A9', numero: `ST-COMPTEURS-${n}`, montants: M }));
+    }
+    const board = async () =>
+      (await w.as.mandataire.get(`/v1/structures/${DEMO.sirets.mandataire}/tableau-de-bord`)).body;
+    const before = await board();
+    // The mandataire's structure validates the four pieces at the same moment: four transactions on its counters
+    const responses = await Promise.all(
+      opened.map((o) =>
+        w.as.mandataire.post(`/v1/dossiers/${o.dossierId}/actions`, { type: 'VALIDER' }, { ifMatch: o.version }),
+      ),
+    );
+    await w.platform.settle();
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const after = await board();
+    const from = opened[0]?.body.statut as string;
+    const to = responses[0]?.body.statut as string;
+    // 4 dossiers moved from `from` to `to`: −4 and +4, the total unchanged
+    expect(after.total).toBe(before.total);
+    expect(after.parStatut[to]).toBe((before.parStatut[to] ?? 0) + 4);
+    expect(after.parStatut[from] ?? 0).toBe(before.parStatut[from] - 4);
+    const recount = await new IndexMaintenance(w.platform.clients.document, w.platform.tableName).verify();
+    expect(recount.drifts).toEqual([]);
   });
 });
 

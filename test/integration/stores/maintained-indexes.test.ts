@@ -1,6 +1,7 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCompteurs } from '../../../scripts/compteurs';
+import { DossierListStore } from '../../../shared/adapters/dynamo/dossier-list-store';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import type { DossierWrite, StoredPending } from '../../../shared/adapters/dynamo/dossier-types';
 import { IndexMaintenance } from '../../../shared/adapters/dynamo/index-maintenance';
@@ -9,9 +10,10 @@ import { COUNTER_SHARDS } from '../../../shared/adapters/dynamo/structure-counte
 import { type LocalDynamo, startLocalDynamo } from './local-table';
 
 /**
- * A structure's counters (Tableau de bord by status, the Synthèse's total) against DynamoDB Local: kept by the
- * dossier saves in their own transactions, exact when many saves of different dossiers of one structure run at
- * once (they share the structure's counter items), and rebuilt by the maintenance recount.
+ * What the dossier saves maintain beside the dossiers, against DynamoDB Local: a structure's counters (Tableau de
+ * bord by status, the Synthèse's total), kept in the saves' own transactions, exact when many saves of different
+ * dossiers of one structure run at once (they share the structure's counter items), and rebuilt by the maintenance
+ * recount; and a marché's list by status, served by its key.
  */
 const T0 = new Date('2026-03-02T09:00:00Z');
 const T1 = new Date('2026-03-09T09:00:00Z');
@@ -78,6 +80,7 @@ async function openAndDecideAll(): Promise<void> {
         pending: n % 2 === 0 ? wait(MOA, [MOE]) : null,
         previousPending: w.pending as StoredPending,
         expectedTaskToken: null,
+        createdAt: T0.toISOString(),
         now: T1,
       }),
     ),
@@ -198,5 +201,45 @@ describe('npm run compteurs: recount and repair', () => {
     expect(await runCompteurs(['verifier'], deps)).toBe(0);
     expect(lines.at(-1)).toBe('Aucun écart : les compteurs sont exacts.');
     expect(await runCompteurs(['autre'], deps)).toBe(2);
+  });
+});
+
+describe('a marché’s dossiers in one status', () => {
+  /** Every page of the list filtered on `status`, `limit` per page. */
+  async function walk(status: string, limit: number) {
+    const list = new DossierListStore(dynamo.doc, table);
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list.ofMarche('MAR-1', { status, limit, ...(cursor ? { cursor } : {}) });
+      pages.push(page.items.map((i) => `${String(i.pk).slice('DOSSIER#'.length)} ${String(i.status)}`));
+      cursor = page.next;
+    } while (cursor);
+    return pages;
+  }
+
+  it('reads only dossiers in that status, so each page of 2 holds 2 of them', async () => {
+    await openAndDecideAll();
+    // 12 dossiers interleaved: 6 REJETEE (odd), 6 MISE_A_DISPOSITION_MOA (even); pages of 2 → 2, 2, 2 (then the end)
+    const pages = (await walk('REJETEE', 2)).filter((p) => p.length > 0);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 2]);
+    const odd = Array.from({ length: DOSSIERS }, (_, n) => n).filter((n) => n % 2 === 1);
+    expect(pages.flat().sort()).toEqual(odd.map((n) => `${idOf(n)} REJETEE`).sort());
+    // A status no dossier is in: one empty page, no cursor
+    expect(await walk('MISE_EN_PAIEMENT', 2)).toEqual([[]]);
+  });
+
+  it('lists again, after a repair, the dossiers of a table written before the list by status', async () => {
+    await openAndDecideAll();
+    for (const n of [1, 3]) {
+      await dynamo.doc.send(
+        new DeleteCommand({ TableName: table, Key: { pk: `DOSSIER#${idOf(n)}`, sk: 'MARCHE_STATUT' } }),
+      );
+    }
+    expect((await walk('REJETEE', 10)).flat()).toHaveLength(4);
+    expect((await maintenance.verify()).unlistedByStatus).toBe(2);
+    await maintenance.repair();
+    expect((await walk('REJETEE', 10)).flat()).toHaveLength(6);
+    expect((await maintenance.verify()).unlistedByStatus).toBe(0);
   });
 });
