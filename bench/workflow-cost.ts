@@ -1,8 +1,9 @@
 /**
  * What a dossier costs on AWS, per path of docs/rules/circuits.md: Step Functions state transitions (counted from the local
  * runner's history of the real definition), Lambda task invocations, and DynamoDB capacity units (as DynamoDB Local
- * reports them with ReturnConsumedCapacity=INDEXES: 1 unit per KB written, twice in a transaction, index writes
- * included; reads: strongly consistent 4 KB units). Split between the API side (DossierService.decide, what the
+ * reports them with ReturnConsumedCapacity=INDEXES: 1 unit per KB written, index writes included; reads: strongly
+ * consistent 4 KB units), except transactions: DynamoDB Local reports one of their items only, so their units are
+ * estimated from the items' sizes before and after (transaction-capacity.ts: 2 units per KB, each item and index entry). Split between the API side (DossierService.decide, what the
  * people's calls write) and the workflow side (the state machine's tasks).
  *
  *   npx tsx bench/workflow-cost.ts
@@ -10,7 +11,7 @@
  * Prices assumed (AWS public list prices, us-east-1, on-demand, no free tier; check your region before using them):
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WORKFLOW_LAMBDAS } from '../functions/workflow/lambdas';
 import * as workflowTasks from '../functions/workflow/tasks';
@@ -21,6 +22,7 @@ import type { Action } from '../shared/domain/circuits';
 import { DEMO, type DemoUserKey, seedDemo } from '../shared/seed/demo';
 import { contextOverrides, overrideContext, serviceContext } from '../shared/services/context';
 import type { DossierService } from '../shared/services/dossier-service';
+import { type CapacityEstimator, capacityEstimator } from './transaction-capacity';
 
 const PRICES = {
   /** Step Functions Standard: $0.025 per 1,000 state transitions. */
@@ -70,11 +72,26 @@ interface Consumed {
 
 /** A table client that asks DynamoDB for the capacity each call consumed and adds it to the current meter. */
 function meteredDocumentClient(endpoint: string, region: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const config = { endpoint, region, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+  const client = new DynamoDBClient(config);
+  // DynamoDB Local reports a transaction's capacity as if it held one item: transactions are estimated instead
+  // (transaction-capacity.ts), with reads of their items by a client of their own, not metered
+  const raw = new DynamoDBClient(config);
+  const estimators = new Map<string, Promise<CapacityEstimator>>();
+  const estimatorOf = (table: string) => {
+    let e = estimators.get(table);
+    if (!e) {
+      e = raw.send(new DescribeTableCommand({ TableName: table })).then(({ Table }) =>
+        capacityEstimator(
+          raw,
+          (Table?.KeySchema ?? []).map((k) => k.AttributeName ?? ''),
+          Table?.GlobalSecondaryIndexes ?? [],
+        ),
+      );
+      estimators.set(table, e);
+    }
+    return e;
+  };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = (context as { commandName?: string }).commandName ?? '';
@@ -82,9 +99,20 @@ function meteredDocumentClient(endpoint: string, region: string): DynamoDBDocume
       if (write || READ_COMMANDS.has(name)) {
         (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
       }
+      const m = meter[source.getStore() ?? 'api'];
+      if (name === 'TransactWriteItemsCommand') {
+        const items = (args.input as { TransactItems: TransactWriteItem[] }).TransactItems;
+        const table = items[0]?.Put?.TableName ?? items[0]?.Update?.TableName ?? items[0]?.Delete?.TableName ?? '';
+        const after = await (await estimatorOf(table || items[0]?.ConditionCheck?.TableName || '')).before(items);
+        const result = await next(args);
+        const units = await after();
+        m.wcu += units.table + units.indexes;
+        m.wcuIndexes += units.indexes;
+        m.writes += 1;
+        return result;
+      }
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
-      const m = meter[source.getStore() ?? 'api'];
       for (const c of [consumed ?? []].flat()) {
         const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((s, i) => s + (i.CapacityUnits ?? 0), 0);
         if (write) {
