@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DEMO } from '../../shared/seed/demo';
+import { signInAs } from '../integration/api/dossiers/client';
 import { usePlatform } from '../setup/platform';
-import { formatStats, runFuzz } from './fuzz/runner';
+import { identityMutation } from './fuzz/requests';
+import { formatStats, fuzzRequests, runFuzz } from './fuzz/runner';
 import { prepareFuzzWorld, tableSnapshot } from './fuzz/world';
 
 /**
@@ -13,10 +16,16 @@ const REQUESTS = 240;
 
 describe('schema-driven fuzz of the API', () => {
   const platform = usePlatform();
+  // One world per platform (its accounts and dossiers are created once)
+  let prepared: ReturnType<typeof prepareFuzzWorld> | undefined;
+  const fuzzWorld = () => {
+    prepared ??= prepareFuzzWorld(platform());
+    return prepared;
+  };
 
   it(`answers ${REQUESTS} generated requests without a 5xx, in problem+json, writing nothing when it refuses`, async () => {
     const p = platform();
-    const world = await prepareFuzzWorld(p);
+    const world = await fuzzWorld();
     const document = await (await fetch(`${p.url}/v1/openapi.json`)).json();
     const stats = await runFuzz({
       baseUrl: p.url,
@@ -37,5 +46,33 @@ describe('schema-driven fuzz of the API', () => {
     expect(stats.writesOnRefusal, report).toEqual([]);
     // Refusals of each kind were exercised, not only successes
     for (const status of ['400', '401', '404', '422']) expect(stats.byStatus[status] ?? 0, report).toBeGreaterThan(0);
+    // The demo accounts are intact: the operations that change accounts were signed by, and named, throw-away ones
+    for (const u of Object.values(DEMO.users)) {
+      const me = await fetch(`${p.url}/v1/moi`, {
+        headers: { authorization: `Bearer ${(await signInAs(p.url, u.login)).token}` },
+      });
+      expect(me.status, `${u.login} ${report}`).toBe(200);
+    }
   }, 120_000);
+
+  it('signs every request that changes an account with a throw-away account, naming only throw-away users', async () => {
+    const p = platform();
+    const world = await fuzzWorld();
+    const document = await (await fetch(`${p.url}/v1/openapi.json`)).json();
+    const throwAway = new Set(Object.keys(world.identity.throwAway?.tokens ?? {}));
+    expect(throwAway.size).toBe(4);
+    // (a request whose path was broken on purpose is told apart by its operation's path, not its own)
+    const requests = fuzzRequests(document, world.identity, 3000, 7).filter(
+      (r) => r.kind !== 'chemin' && identityMutation({ method: r.method, path: r.url.split('?')[0] ?? '' }),
+    );
+    // /v1/moi (deactivation, profile, sign-ins), /v1/utilisateurs, members, attachments, principal manager
+    expect(new Set(requests.map((r) => r.operationId)).size).toBeGreaterThanOrEqual(5);
+    for (const r of requests) {
+      expect(
+        throwAway.has(r.who) || r.who === 'jeton-invalide' || r.who === 'sans-jeton',
+        `${r.who} ${r.operationId} ${r.method} ${r.url}`,
+      ).toBe(true);
+      for (const u of Object.values(DEMO.users)) expect(`${r.url} ${r.body ?? ''}`).not.toContain(u.id);
+    }
+  });
 });

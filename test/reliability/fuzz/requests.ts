@@ -43,6 +43,27 @@ export interface FuzzIdentity {
   readonly badTokens: readonly string[];
   /** Known-good values by parameter or property name (ids and SIRETs of the seeded data). */
   readonly hints: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * Throw-away accounts for the operations that change accounts (`identityMutation`): they sign those requests and
+   * are the users they name, so that the demo accounts are never deactivated, demoted or handed a structure.
+   */
+  readonly throwAway?: {
+    readonly tokens: Readonly<Record<string, string>>;
+    readonly hints: Readonly<Record<string, readonly unknown[]>>;
+  };
+}
+
+/**
+ * An operation that changes an account or a membership: a write on /v1/moi (but its notifications) or
+ * /v1/utilisateurs, or on a structure's members, attachment requests or principal manager.
+ */
+export function identityMutation(op: Pick<FuzzOperation, 'method' | 'path'>): boolean {
+  if (op.method === 'GET' || op.method === 'HEAD' || op.method === 'OPTIONS') return false;
+  if (/^\/v1\/moi\/notifications/.test(op.path)) return false;
+  return (
+    /^\/v1\/(moi|utilisateurs)(\/|$)/.test(op.path) ||
+    /\/(membres|rattachements|gestionnaire-principal)(\/|$)/.test(op.path)
+  );
 }
 
 type OpenApiDocument = {
@@ -134,8 +155,16 @@ const RAW_BODIES = ['{', 'null', '[]', '"x"', '', '{"a":1,"a":2}', '\u0000', '{"
 export function requestArbitrary(
   op: FuzzOperation,
   components: Record<string, JsonSchema>,
-  who: FuzzIdentity,
+  identity: FuzzIdentity,
 ): fc.Arbitrary<FuzzRequest> {
+  const who =
+    identity.throwAway && identityMutation(op)
+      ? {
+          ...identity,
+          tokens: identity.throwAway.tokens,
+          hints: { ...identity.hints, ...identity.throwAway.hints },
+        }
+      : identity;
   const logins = Object.keys(who.tokens);
   const kinds: RequestKind[] = ['valide', 'valide', 'parametre', 'en-tete', 'jeton', 'chemin'];
   if (op.body) kinds.push('corps', 'corps');

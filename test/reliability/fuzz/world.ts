@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../../infra/local/platform';
 import { seedOnBoot } from '../../../shared/seed/boot';
 import { DEMO } from '../../../shared/seed/demo';
+import { contextWith } from '../../../shared/services/context';
 import { draftWithMainFile, signInAs } from '../../integration/api/dossiers/client';
 import type { FuzzIdentity } from './requests';
 
@@ -52,6 +53,7 @@ export async function prepareFuzzWorld(p: Platform): Promise<FuzzWorld> {
     { cadre: 'A9', numero: 'FUZZ-ST-1', montants: M },
     settle,
   );
+  const throwAway = await throwAwayAccounts(p);
   const fileIds = [sent, draft].flatMap((d) => ((d.draft?.fichiers ?? []) as { id: string }[]).map((f) => f.id));
   const anyToken = tokens[DEMO.users.mandataire.login] ?? '';
   return {
@@ -76,8 +78,34 @@ export async function prepareFuzzWorld(p: Platform): Promise<FuzzWorld> {
         userId: Object.values(DEMO.users).map((u) => u.id),
         code: [DEMO.codeService],
       },
+      throwAway,
     },
   };
+}
+
+/** Throw-away accounts, members of the mandataire's structure, for the operations that change accounts. */
+const THROW_AWAY = 4;
+
+async function throwAwayAccounts(p: Platform): Promise<NonNullable<FuzzIdentity['throwAway']>> {
+  const { identity } = contextWith({});
+  const now = p.clock.now();
+  const tokens: Record<string, string> = {};
+  const ids: string[] = [];
+  for (let i = 1; i <= THROW_AWAY; i++) {
+    const user = { id: `fuzz-jetable-${i}`, loginAddress: `jetable-${i}@fuzz.test` };
+    await identity.registerUser(user, now);
+    await identity.memberships.requestAttachment(
+      { userId: user.id, siret: DEMO.sirets.mandataire, spaces: [{ space: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' }] },
+      now,
+    );
+    await identity.memberships.decideAttachment(
+      { deciderId: DEMO.users.mandataire.id, siret: DEMO.sirets.mandataire, userId: user.id, decision: 'APPROVED' },
+      now,
+    );
+    tokens[user.loginAddress] = (await signInAs(p.url, user.loginAddress)).token;
+    ids.push(user.id);
+  }
+  return { tokens, hints: { userId: ids } };
 }
 
 /** Every item of the table but idempotency records (their bookkeeping is the point of a refusal's replay). */
