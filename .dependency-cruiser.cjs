@@ -27,6 +27,14 @@ module.exports = {
       to: { path: '^(functions|infra|workflows|web|scripts|bench|test)/' },
     },
     {
+      name: 'functions-wire-what-they-use',
+      severity: 'error',
+      comment:
+        'A Lambda takes its services from shared/services/wiring.ts, only those it uses: the serviceContext() view names every service, so importing it puts them all in the bundle (types are fine).',
+      from: { path: '^(functions|shared/http)/' },
+      to: { path: '^shared/services/context\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'domain-is-pure',
       severity: 'error',
       comment: 'shared/domain imports nothing but itself, node built-ins and small pure libraries.',

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { verifyDocument } from '../../shared/documents/verify';
-import { serviceContext } from '../../shared/services/context';
 import type { SweepReport } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
+import { awaitedUploads } from '../../shared/services/wiring';
 
 /**
  * Scheduled sweep of lost S3 events (shared/services/pieces/sweep.ts): the uploads still awaited past their form's
@@ -17,8 +17,7 @@ export async function handler(_event: unknown, lambdaContext?: Context): Promise
     ...(lambdaContext?.awsRequestId ? { context: lambdaContext } : {}),
   });
   return runWithLogger(log, async () => {
-    const ctx = serviceContext();
-    const report = await piecesOf(ctx).sweepUploads(ctx.stores.awaitedUploads, verifyDocument);
+    const report = await piecesOf().sweepUploads(awaitedUploads(), verifyDocument);
     if (report.verified.length + report.refused.length + report.expired.length > 0) {
       // A verified or refused file here is an event S3 did not deliver
       log.warn('dépôts sans événement S3 réglés par le balayage', { ...report });

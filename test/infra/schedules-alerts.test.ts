@@ -49,7 +49,14 @@ describe('Schedules: EventBridge Scheduler runs each schedule function', () => {
   });
 
   it('refuses a schedule function without a schedule', () => {
-    const broken = { lost: { entry: 'test/infra/fixtures/handler.ts', kind: 'schedule', description: 'no schedule' } };
+    // the API's authorizer stays (the stack refuses a user pool without one before it looks at schedules)
+    const authorizers = Object.entries(LAMBDAS as Record<string, LambdaDefinition>).filter(
+      ([, def]) => def.kind === 'authorizer',
+    );
+    const broken = {
+      ...Object.fromEntries(authorizers),
+      lost: { entry: 'test/infra/fixtures/handler.ts', kind: 'schedule', description: 'no schedule' },
+    };
     expect(() => makeStack({ registry: broken as Record<string, LambdaDefinition> })).toThrow(/has no schedule/);
   });
 });
