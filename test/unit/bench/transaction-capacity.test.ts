@@ -31,7 +31,11 @@ describe('capacityEstimator', () => {
     const client = {
       send: async (command: { input: { Key: { pk: { S: string } } } }) => ({ Item: state[command.input.Key.pk.S] }),
     } as unknown as DynamoDBClient;
-    const estimator = capacityEstimator(client, ['pk'], [{ IndexName: 'G', KeySchema: [{ AttributeName: 'g' }] }]);
+    const estimator = capacityEstimator(
+      client,
+      ['pk'],
+      [{ IndexName: 'G', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }] }],
+    );
     const measure = await estimator.before([
       { Update: { TableName: 't', Key: { pk: 'A' } as never, UpdateExpression: 'SET g = :g' } },
       { Update: { TableName: 't', Key: { pk: 'B' } as never, UpdateExpression: 'SET g = :g' } },
