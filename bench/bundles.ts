@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { LAMBDAS, type LambdaDefinition } from '../functions/registry';
-import { bundleDefine, LAMBDA_BUNDLE } from '../infra/constructs/bundling';
+import { bundleDefine, esbuildOptionsOf, LAMBDA_BUNDLE } from '../infra/constructs/bundling';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -65,22 +65,7 @@ async function bundle(
   define: Record<string, string> = {},
 ): Promise<Bundle> {
   const outfile = path.join(outDir, key, 'index.mjs');
-  const result = await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: LAMBDA_BUNDLE.format,
-    target: LAMBDA_BUNDLE.target,
-    minify: LAMBDA_BUNDLE.minify,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.externalModules],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    alias: { ...LAMBDA_BUNDLE.alias },
-    define,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await build(esbuildOptionsOf(entry, outfile, define));
   const pdf = Object.keys(result.metafile.inputs).some((input) => input.includes('pdfjs-dist'));
   const weights = new Map<string, number>();
   for (const output of Object.values(result.metafile.outputs)) {

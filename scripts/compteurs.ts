@@ -15,9 +15,8 @@
  * `npm start` does the repair once by itself when it opens a data folder written before the counters.
  * Target: as `npm run operateurs` (scripts/table-target.ts): TABLE_NAME and the AWS environment, else `npm start`.
  */
-import * as path from 'node:path';
 import { IndexMaintenance, type MaintenanceReport } from '../shared/adapters/dynamo/index-maintenance';
-import { explainUnreachable, tableTarget } from './table-target';
+import { runOnTable } from './table-target';
 
 const USAGE = [
   'Usage : npm run compteurs -- verifier | reparer',
@@ -69,22 +68,10 @@ export async function runCompteurs(
   return 2;
 }
 
-async function main(): Promise<void> {
-  const target = tableTarget();
+runOnTable(import.meta.url, (target) => {
   console.log(target.banner);
-  try {
-    process.exitCode = await runCompteurs(process.argv.slice(2), {
-      maintenance: new IndexMaintenance(target.doc, target.tableName),
-      print: (line) => console.log(line),
-    });
-  } catch (e) {
-    if (!explainUnreachable(target, e)) console.error(e);
-    process.exitCode = 1;
-  } finally {
-    target.close();
-  }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  void main();
-}
+  return runCompteurs(process.argv.slice(2), {
+    maintenance: new IndexMaintenance(target.doc, target.tableName),
+    print: (line) => console.log(line),
+  });
+});

@@ -12,12 +12,11 @@
  * Target: as `npm run taux-bce` (scripts/table-target.ts): TABLE_NAME and the AWS environment, else `npm start`.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { IdentityStore } from '../shared/adapters/dynamo/identity-store';
 import { OperatorStore } from '../shared/adapters/dynamo/operator-store';
 import { isDomainError } from '../shared/domain/errors';
 import { grantOperator, revokeOperator } from '../shared/services/operator-authorization';
-import { explainUnreachable, tableTarget } from './table-target';
+import { runOnTable } from './table-target';
 
 export interface OperateursDeps {
   readonly identity: IdentityStore;
@@ -79,25 +78,13 @@ export async function runOperateurs(argv: readonly string[], deps: OperateursDep
   }
 }
 
-async function main(): Promise<void> {
-  const target = tableTarget();
+runOnTable(import.meta.url, (target) => {
   console.log(target.banner);
-  try {
-    process.exitCode = await runOperateurs(process.argv.slice(2), {
-      identity: new IdentityStore(target.doc, target.tableName),
-      operators: new OperatorStore(target.doc, target.tableName),
-      now: target.now,
-      print: (line) => console.log(line),
-      ...(process.env.OPERATEUR_ACCORDE_PAR ? { by: process.env.OPERATEUR_ACCORDE_PAR } : {}),
-    });
-  } catch (e) {
-    if (!explainUnreachable(target, e)) console.error(e);
-    process.exitCode = 1;
-  } finally {
-    target.close();
-  }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  void main();
-}
+  return runOperateurs(process.argv.slice(2), {
+    identity: new IdentityStore(target.doc, target.tableName),
+    operators: new OperatorStore(target.doc, target.tableName),
+    now: target.now,
+    print: (line) => console.log(line),
+    ...(process.env.OPERATEUR_ACCORDE_PAR ? { by: process.env.OPERATEUR_ACCORDE_PAR } : {}),
+  });
+});

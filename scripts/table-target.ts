@@ -53,6 +53,27 @@ export function explainUnreachable(target: TableTarget, e: unknown): boolean {
   return false;
 }
 
+/**
+ * The command line of an operator's script: when `moduleUrl` is the file node was started with (not when a test
+ * imports it), runs `run` on the table target and exits with its code; a target that does not answer is explained
+ * in French, any other error printed (exit 1); the client is closed in every case.
+ */
+export function runOnTable(moduleUrl: string, run: (target: TableTarget) => Promise<number>): void {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== path.resolve(new URL(moduleUrl).pathname)) return;
+  const target = tableTarget();
+  void run(target)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => {
+        if (!explainUnreachable(target, e)) console.error(e);
+        process.exitCode = 1;
+      },
+    )
+    .finally(() => target.close());
+}
+
 /** The platform clock of `npm start` (real time + the saved offset), so that "today" is the platform's. */
 function localNow(): () => Date {
   const dir = path.resolve(process.env.LOCAL_DATA_DIR ?? path.join(process.cwd(), '.local', 'data'));

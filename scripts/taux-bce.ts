@@ -20,7 +20,7 @@ import { formatRate } from '../shared/domain/money';
 import { ECB_CSV_MAX_BYTES, ECB_RATE_SOURCE_LABELS } from '../shared/domain/rates';
 import { EcbRateImport } from '../shared/services/ecb-rate-import';
 import { EcbRateService, type RecordReport } from '../shared/services/ecb-rate-service';
-import { explainUnreachable, tableTarget } from './table-target';
+import { runOnTable } from './table-target';
 
 export interface TauxBceDeps {
   readonly store: EcbRateStore;
@@ -112,8 +112,7 @@ function printReport(report: RecordReport, print: (line: string) => void): void 
   if (report.enregistres.length === 0 && report.refuses.length === 0) print('Rien de nouveau : la table était à jour.');
 }
 
-async function main(): Promise<void> {
-  const target = tableTarget();
+runOnTable(import.meta.url, (target) => {
   const deps: TauxBceDeps = {
     store: new EcbRateStore(target.doc, target.tableName),
     now: target.now,
@@ -121,16 +120,5 @@ async function main(): Promise<void> {
     ...(process.env.TAUX_BCE_OPERATEUR ? { by: process.env.TAUX_BCE_OPERATEUR } : {}),
   };
   if (target.local) console.log(target.banner);
-  try {
-    process.exitCode = await runTauxBce(process.argv.slice(2), deps);
-  } catch (e) {
-    if (!explainUnreachable(target, e)) console.error(e);
-    process.exitCode = 1;
-  } finally {
-    target.close();
-  }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  void main();
-}
+  return runTauxBce(process.argv.slice(2), deps);
+});

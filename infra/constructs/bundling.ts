@@ -33,6 +33,29 @@ export const LAMBDA_BUNDLE = {
 } as const;
 
 /**
+ * The same bundle as the stack's, as esbuild options, with its metafile: `bench/bundles.ts` and the bundle tests
+ * build it directly to measure and inspect what a function holds.
+ */
+export function esbuildOptionsOf(entry: string, outfile: string, define: Record<string, string>) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node' as const,
+    format: LAMBDA_BUNDLE.format,
+    target: LAMBDA_BUNDLE.target,
+    minify: LAMBDA_BUNDLE.minify,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    external: [...LAMBDA_BUNDLE.externalModules],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    alias: { ...LAMBDA_BUNDLE.alias },
+    define,
+    metafile: true as const,
+    logLevel: 'silent' as const,
+  };
+}
+
+/**
  * Source maps make stack traces readable but weigh several times the code and slow the cold start
  * (`--enable-source-maps`). Off by default; `SOURCE_MAPS=true` at synth (or the `sourceMaps` prop) turns them on.
  */

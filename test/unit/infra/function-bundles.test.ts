@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../functions/catalog';
 import { LAMBDAS, type LambdaDefinition } from '../../../functions/registry';
-import { bundleDefine, LAMBDA_BUNDLE } from '../../../infra/constructs/bundling';
+import { bundleDefine, esbuildOptionsOf } from '../../../infra/constructs/bundling';
 
 /** A function bundled as the stack bundles it (infra/constructs/functions.ts), with the modules it holds. */
 const outDir = mkdtempSync(path.join(tmpdir(), 'function-bundles-'));
@@ -14,22 +14,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 async function bundleOf(key: string, def: LambdaDefinition): Promise<{ file: string; inputs: string[] }> {
   const file = path.join(outDir, key, 'index.mjs');
-  const result = await build({
-    entryPoints: [path.resolve(def.entry)],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: LAMBDA_BUNDLE.format,
-    target: LAMBDA_BUNDLE.target,
-    minify: LAMBDA_BUNDLE.minify,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.externalModules],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    alias: { ...LAMBDA_BUNDLE.alias },
-    define: bundleDefine(def),
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await build(esbuildOptionsOf(path.resolve(def.entry), file, bundleDefine(def)));
   // the modules with code in the output (the metafile's `inputs` also lists what tree shaking dropped)
   const output = Object.values(result.metafile.outputs)[0]!;
   const inputs = Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0);
