@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../shared/seed/demo';
+import { contextWith } from '../../shared/services/context';
 import { signInAs } from '../integration/api/dossiers/client';
 import { usePlatform } from '../setup/platform';
-import { identityMutation } from './fuzz/requests';
+import { identityMutation, structureMutation } from './fuzz/requests';
 import { formatStats, fuzzRequests, runFuzz } from './fuzz/runner';
 import { prepareFuzzWorld, tableSnapshot } from './fuzz/world';
 
@@ -13,6 +14,15 @@ import { prepareFuzzWorld, tableSnapshot } from './fuzz/world';
  * compared after every request: a refused request never wrote anything.
  */
 const REQUESTS = 240;
+
+/** The version of each demo structure and of the demo marché: any accepted change moves one. */
+async function demoVersions(): Promise<Record<string, number | undefined>> {
+  const { stores } = contextWith({});
+  const out: Record<string, number | undefined> = {};
+  for (const siret of Object.values(DEMO.sirets)) out[siret] = (await stores.identity.getStructure(siret))?.version;
+  out[DEMO.marcheId] = (await stores.marches.get(DEMO.marcheId))?.version;
+  return out;
+}
 
 describe('schema-driven fuzz of the API', () => {
   const platform = usePlatform();
@@ -27,6 +37,7 @@ describe('schema-driven fuzz of the API', () => {
     const p = platform();
     const world = await fuzzWorld();
     const document = await (await fetch(`${p.url}/v1/openapi.json`)).json();
+    const demoBefore = await demoVersions();
     const stats = await runFuzz({
       baseUrl: p.url,
       document,
@@ -53,7 +64,39 @@ describe('schema-driven fuzz of the API', () => {
       });
       expect(me.status, `${u.login} ${report}`).toBe(200);
     }
+    // … and so are the demo structures and the demo marché: their changes were signed by, and named, a throw-away
+    // structure's GP (their versions would have moved with any accepted change)
+    expect(await demoVersions(), report).toEqual(demoBefore);
   }, 120_000);
+
+  it('signs every request that changes a structure or a marché with the throw-away structure’s GP, naming no demo structure', async () => {
+    const p = platform();
+    const world = await fuzzWorld();
+    const document = await (await fetch(`${p.url}/v1/openapi.json`)).json();
+    const gp = new Set(Object.keys(world.identity.throwAwayStructure?.tokens ?? {}));
+    expect(gp.size).toBe(1);
+    // the operations that change a structure or a marché, by their declared path
+    const paths = (document as { paths: Record<string, Record<string, { operationId?: string }>> }).paths;
+    const mutating = new Set(
+      Object.entries(paths).flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([method]) => structureMutation({ method: method.toUpperCase(), path }))
+          .map(([, op]) => op.operationId),
+      ),
+    );
+    const requests = fuzzRequests(document, world.identity, 3000, 11).filter(
+      (r) => r.kind !== 'chemin' && mutating.has(r.operationId),
+    );
+    // structures (card, services, spaces, technical account, SIRET change, creation) and marchés (creation, avenant)
+    expect(new Set(requests.map((r) => r.operationId)).size).toBeGreaterThanOrEqual(8);
+    for (const r of requests) {
+      expect(gp.has(r.who) || r.who === 'jeton-invalide' || r.who === 'sans-jeton', `${r.who} ${r.operationId}`).toBe(
+        true,
+      );
+      expect(r.url, r.operationId).not.toContain(DEMO.marcheId);
+      for (const siret of Object.values(DEMO.sirets)) expect(r.url, r.operationId).not.toContain(siret);
+    }
+  });
 
   it('signs every request that changes an account with a throw-away account, naming only throw-away users', async () => {
     const p = platform();

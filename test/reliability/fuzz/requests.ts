@@ -51,6 +51,15 @@ export interface FuzzIdentity {
     readonly tokens: Readonly<Record<string, string>>;
     readonly hints: Readonly<Record<string, readonly unknown[]>>;
   };
+  /**
+   * A throw-away structure and its GP for the operations that change a structure or a marché
+   * (`structureMutation`): they sign those requests and name that structure (and a marché that does not exist), so
+   * that the demo structures and the demo marché are never changed.
+   */
+  readonly throwAwayStructure?: {
+    readonly tokens: Readonly<Record<string, string>>;
+    readonly hints: Readonly<Record<string, readonly unknown[]>>;
+  };
 }
 
 /**
@@ -64,6 +73,16 @@ export function identityMutation(op: Pick<FuzzOperation, 'method' | 'path'>): bo
     /^\/v1\/(moi|utilisateurs)(\/|$)/.test(op.path) ||
     /\/(membres|rattachements|gestionnaire-principal)(\/|$)/.test(op.path)
   );
+}
+
+/**
+ * An operation that changes a structure or a marché: a write under /v1/structures or /v1/marches, but the account
+ * operations above and the pieces deposited on a marché (they open the fuzz's own dossiers).
+ */
+export function structureMutation(op: Pick<FuzzOperation, 'method' | 'path'>): boolean {
+  if (op.method === 'GET' || op.method === 'HEAD' || op.method === 'OPTIONS') return false;
+  if (identityMutation(op) || /^\/v1\/marches\/\{marcheId\}\/pieces/.test(op.path)) return false;
+  return /^\/v1\/(structures|marches)(\/|$)/.test(op.path);
 }
 
 type OpenApiDocument = {
@@ -157,14 +176,13 @@ export function requestArbitrary(
   components: Record<string, JsonSchema>,
   identity: FuzzIdentity,
 ): fc.Arbitrary<FuzzRequest> {
-  const who =
+  const stand =
     identity.throwAway && identityMutation(op)
-      ? {
-          ...identity,
-          tokens: identity.throwAway.tokens,
-          hints: { ...identity.hints, ...identity.throwAway.hints },
-        }
-      : identity;
+      ? identity.throwAway
+      : identity.throwAwayStructure && structureMutation(op)
+        ? identity.throwAwayStructure
+        : undefined;
+  const who = stand ? { ...identity, tokens: stand.tokens, hints: { ...identity.hints, ...stand.hints } } : identity;
   const logins = Object.keys(who.tokens);
   const kinds: RequestKind[] = ['valide', 'valide', 'parametre', 'en-tete', 'jeton', 'chemin'];
   if (op.body) kinds.push('corps', 'corps');

@@ -5,6 +5,7 @@ import { seedOnBoot } from '../../../shared/seed/boot';
 import { DEMO } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
 import { draftWithMainFile, signInAs } from '../../integration/api/dossiers/client';
+import { siretFrom } from '../../integration/api/identity/http';
 import type { FuzzIdentity } from './requests';
 
 /**
@@ -54,6 +55,7 @@ export async function prepareFuzzWorld(p: Platform): Promise<FuzzWorld> {
     settle,
   );
   const throwAway = await throwAwayAccounts(p);
+  const throwAwayStructure = await throwAwayStructureOf(p);
   const fileIds = [sent, draft].flatMap((d) => ((d.draft?.fichiers ?? []) as { id: string }[]).map((f) => f.id));
   const anyToken = tokens[DEMO.users.mandataire.login] ?? '';
   return {
@@ -66,7 +68,8 @@ export async function prepareFuzzWorld(p: Platform): Promise<FuzzWorld> {
         'Bearer',
         'Bearer x.y.z',
         `Basic ${Buffer.from('moa@demo.test:x').toString('base64')}`,
-        anyToken,
+        // (not the bare token: API Gateway, and so the local gateway, accepts a token without its Bearer prefix —
+        // that one is a valid demo token, and it deactivated the mandataire's GP in the fuzz)
       ],
       hints: {
         dossierId: [sent.dossierId, draft.dossierId],
@@ -79,6 +82,7 @@ export async function prepareFuzzWorld(p: Platform): Promise<FuzzWorld> {
         code: [DEMO.codeService],
       },
       throwAway,
+      throwAwayStructure,
     },
   };
 }
@@ -106,6 +110,39 @@ async function throwAwayAccounts(p: Platform): Promise<NonNullable<FuzzIdentity[
     ids.push(user.id);
   }
   return { tokens, hints: { userId: ids } };
+}
+
+/** The throw-away structure's SIRET (its Luhn key computed by the tests' own oracle). */
+export const THROW_AWAY_SIRET = siretFrom('1000026120300');
+
+/** A public structure whose GP is a throw-away account, for the operations that change a structure or a marché. */
+async function throwAwayStructureOf(p: Platform): Promise<NonNullable<FuzzIdentity['throwAwayStructure']>> {
+  const { identity } = contextWith({});
+  const now = p.clock.now();
+  const gp = { id: 'fuzz-jetable-gp', loginAddress: 'jetable-gp@fuzz.test' };
+  await identity.registerUser(gp, now);
+  await identity.createStructure(
+    {
+      userId: gp.id,
+      structure: {
+        siret: THROW_AWAY_SIRET,
+        raisonSociale: 'Structure jetable du fuzz',
+        type: 'PUBLIC',
+        services: [{ code: 'FUZZ', libelle: 'Service jetable', active: true }],
+        spaces: ['FACTURES_TRAVAUX'],
+      },
+    },
+    now,
+  );
+  return {
+    tokens: { [gp.loginAddress]: (await signInAs(p.url, gp.loginAddress)).token },
+    hints: {
+      siret: [THROW_AWAY_SIRET],
+      'x-structure-siret': [THROW_AWAY_SIRET],
+      code: ['FUZZ'],
+      marcheId: ['MARCHE-JETABLE-INEXISTANT'],
+    },
+  };
 }
 
 /** Every item of the table but idempotency records (their bookkeeping is the point of a refusal's replay). */
