@@ -63,6 +63,8 @@ describe('schema-driven fuzz of the API', () => {
         headers: { authorization: `Bearer ${(await signInAs(p.url, u.login)).token}` },
       });
       expect(me.status, `${u.login} ${report}`).toBe(200);
+      // (a deactivated account still reads its own profile: its flag says it)
+      expect(((await me.json()) as { utilisateur: { actif: boolean } }).utilisateur.actif, u.login).toBe(true);
     }
     // … and so are the demo structures and the demo marché: their changes were signed by, and named, a throw-away
     // structure's GP (their versions would have moved with any accepted change)
