@@ -1,4 +1,5 @@
 import type { AuditEvent, ChainedEvent } from '../adapters/audit';
+import type { CallerAccess } from '../adapters/dynamo/access-reads';
 import type { DossierSnapshot } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
@@ -13,6 +14,7 @@ import {
 } from '../domain/circuits';
 import type { DgpClock } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
+import type { Marche } from '../domain/marche';
 import type { DossierSituation } from '../domain/workflow';
 import type { Actor } from './authorization';
 
@@ -127,4 +129,25 @@ export function interestBaseOf(d: Dossier): {
   return due === undefined
     ? {}
     : { interestBase: { amountDueCents: due, retenueGarantieCents: retenueGarantie(d, due) } };
+}
+
+/** Who acts, decided on the dossier and marché as read: a fixed actor (`act`) or an authorized user (`decide`). */
+export type Author = (
+  record: DossierRecord | undefined,
+  marche: Marche,
+  identity: IdentityReads,
+  access: CallerAccess | undefined,
+) => Promise<{ actor: ActorOrSystem } & Decision>;
+
+export interface Target {
+  readonly dossierId?: string;
+  readonly marcheId?: string;
+  readonly actionType: string;
+  readonly expectedVersion?: number;
+  /** A person's decision on an existing dossier names the version it read. */
+  readonly versionRequired: boolean;
+  readonly userId?: string;
+  /** The structure the user says it acts for (its access is then read with the marché). */
+  readonly actingSiret?: string;
+  readonly fromWorkflow?: boolean;
 }

@@ -13,7 +13,6 @@ import type { WorkflowPort } from '../adapters/workflow';
 import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import {
   type Action,
-  type ActorOrSystem,
   addresseeSetBy,
   amountDue,
   type Dossier,
@@ -44,12 +43,13 @@ import { buyerParamsOf } from './buyer-params';
 import {
   type ActRequest,
   type ActResult,
+  type Author,
   type DecideRequest,
-  type Decision,
   type DossierRecord,
   type IdentityReads,
   interestBaseOf,
   readOnce,
+  type Target,
   toAuditEvent,
   unknownDossier,
 } from './decisions';
@@ -79,27 +79,6 @@ export interface DossierServiceDeps {
   readonly ecbRates?: EcbRateTable;
   /** The notifications (outbox entries, reminder) written with each transition; none when absent. */
   readonly notifications?: DossierNotifications;
-}
-
-/** Who acts, decided on the dossier and marché as read: a fixed actor (`act`) or an authorized user (`decide`). */
-type Author = (
-  record: DossierRecord | undefined,
-  marche: Marche,
-  identity: IdentityReads,
-  access: CallerAccess | undefined,
-) => Promise<{ actor: ActorOrSystem } & Decision>;
-
-interface Target {
-  readonly dossierId?: string;
-  readonly marcheId?: string;
-  readonly actionType: string;
-  readonly expectedVersion?: number;
-  /** A person's decision on an existing dossier names the version it read. */
-  readonly versionRequired: boolean;
-  readonly userId?: string;
-  /** The structure the user says it acts for (its access is then read with the marché). */
-  readonly actingSiret?: string;
-  readonly fromWorkflow?: boolean;
 }
 
 /**
