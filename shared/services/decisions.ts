@@ -3,6 +3,7 @@ import type { CallerAccess } from '../adapters/dynamo/access-reads';
 import type { DossierSnapshot } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
+import type { TransactItem } from '../adapters/dynamo/transactions';
 import {
   type Action,
   type ActorOrSystem,
@@ -46,6 +47,9 @@ export interface ActRequest {
    * has just left (that wait's token timed out).
    */
   readonly fromWorkflow?: boolean;
+  /** The dossier already read (first attempt only: a retry reads it again). */
+  readonly record?: DossierRecord;
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }
 
 /** A decision once its author is known: what `decide` applies. */
@@ -73,7 +77,14 @@ export interface DecideRequest {
    * Builds the decision once the user is authorized (a piece sent with its action: the draft must be the actor's,
    * its files verified). Default: `action`, `fileHashes` and `coWrites` as given.
    */
-  readonly prepare?: (actor: Actor) => Promise<Decision>;
+  readonly prepare?: (actor: Actor, record: DossierRecord | undefined) => Promise<Decision>;
+  /** The dossier as the caller read it (with its pieces and files), so that the decision does not read it again. */
+  readonly record?: DossierRecord;
+  /**
+   * The request's completed idempotency record, built from the decision's result before it is written, and written
+   * in the same transaction (shared/http/middlewares/idempotency.ts).
+   */
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }
 
 export interface ActResult {
@@ -150,4 +161,7 @@ export interface Target {
   /** The structure the user says it acts for (its access is then read with the marché). */
   readonly actingSiret?: string;
   readonly fromWorkflow?: boolean;
+  /** The dossier already read (first attempt only: a retry reads it again). */
+  readonly record?: DossierRecord;
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }

@@ -1,10 +1,11 @@
 import type { ChainedEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
 import type { CallerAccess } from '../adapters/dynamo/access-reads';
-import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import type { DossierPartition, DossierStore } from '../adapters/dynamo/dossier-store';
 import {
   type DossierRecord as AppendedRecord,
   AuditChainMoved,
+  type SavedDossier,
   TaskTokenChanged,
 } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
@@ -100,6 +101,11 @@ export class DossierService {
     return this.deps.store.load<Dossier, DgpClock>(dossierId);
   }
 
+  /** The dossier (none before its first deposit) with its pieces and files, drafts included: one read. */
+  partition(dossierId: string): Promise<DossierPartition<Dossier, DgpClock>> {
+    return this.deps.store.partition<Dossier, DgpClock>(dossierId);
+  }
+
   /** Appends audit events to the dossier's trail without changing it (a fact about its files, e.g.). */
   appendRecord(record: AppendedRecord): Promise<{ events: ChainedEvent[] }> {
     return this.deps.store.appendRecord(record);
@@ -172,7 +178,7 @@ export class DossierService {
         access,
       );
       if (!record) assertMayOpenDossier(actor);
-      const decision = request.prepare ? await request.prepare(actor) : request;
+      const decision = request.prepare ? await request.prepare(actor, record) : request;
       return { actor: { siret: actor.siret, roles: actor.roles }, ...decision };
     });
   }
@@ -184,7 +190,7 @@ export class DossierService {
   private async apply(target: Target, author: Author): Promise<ActResult> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.applyOnce(target, author);
+        return await this.applyOnce(attempt === 0 ? target : { ...target, record: undefined }, author);
       } catch (e) {
         if ((e instanceof TaskTokenChanged || e instanceof AuditChainMoved) && attempt < 3) continue;
         throw e;
@@ -194,7 +200,7 @@ export class DossierService {
 
   private async applyOnce(target: Target, author: Author): Promise<ActResult> {
     const now = this.deps.clock.now();
-    const record = target.dossierId ? await this.find(target.dossierId) : undefined;
+    const record = target.record ?? (target.dossierId ? await this.find(target.dossierId) : undefined);
     if (target.dossierId && !record && (target.versionRequired || target.actionType !== 'DEPOSER')) {
       throw unknownDossier(target.dossierId);
     }
@@ -256,6 +262,19 @@ export class DossierService {
     const ecbRates = clockRecord ? await this.ecbRates() : undefined;
     const recorded = ecbRates ? this.clockRecordAfter(record, dossier, clock, version, now, ecbRates) : undefined;
     const pending = result.pending ? toStoredPending(result.pending) : null;
+    const resultOf = (saved: SavedDossier): ActResult => ({
+      dossier,
+      version: saved.version,
+      situation: this.safely(dossier.id, () =>
+        situationOf({ ...dossierHead(dossier, saved.version), pending, workflow: { ...record?.workflow } }, now),
+      ),
+      pending: result.pending,
+      clock,
+      events: saved.events,
+      previousStatus: record?.status ?? null,
+    });
+    const completion = target.completion;
+    let built: ActResult | undefined;
 
     const saved = await this.deps.store.save<Dossier, DgpClock>({
       dossierId: dossier.id,
@@ -289,23 +308,22 @@ export class DossierService {
       lastEventHash: record?.lastEventHash ?? '0'.repeat(64),
       coWrites: decision.coWrites,
       notificationItems: notified?.items,
+      // The request's idempotency record, with the response built from this very result
+      ...(completion
+        ? {
+            completion: async (s: SavedDossier) => {
+              built = resultOf(s);
+              return completion(built);
+            },
+          }
+        : {}),
       now,
     });
     this.deps.notifications?.armed(notified?.reminderAt ?? null);
 
-    const situation = this.safely(dossier.id, () =>
-      situationOf({ ...dossierHead(dossier, saved.version), pending, workflow: { ...record?.workflow } }, now),
-    );
-    if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version, situation);
-    return {
-      dossier,
-      version: saved.version,
-      situation,
-      pending: result.pending,
-      clock,
-      events: saved.events,
-      previousStatus: record?.status ?? null,
-    };
+    const out = built ?? resultOf(saved);
+    if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version, out.situation);
+    return out;
   }
 
   /**
