@@ -1,5 +1,5 @@
 import type { AuditEvent, ChainedEvent } from '../adapters/audit';
-import type { CallerAccess } from '../adapters/dynamo/access-reads';
+import type { CallerAccess, StructureCardWanted } from '../adapters/dynamo/access-reads';
 import type { DossierSnapshot } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
@@ -16,6 +16,8 @@ import {
 import type { DgpClock } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
+import type { Stored } from '../domain/records';
+import type { Structure } from '../domain/structures';
 import type { DossierSituation } from '../domain/workflow';
 import type { Actor } from './authorization';
 
@@ -98,15 +100,34 @@ export interface ActResult {
   readonly situation?: DossierSituation;
 }
 
-/** The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's). */
-export type IdentityReads = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>;
+/**
+ * The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's);
+ * `preload` reads several structures' cards in one round trip for the `getStructure` calls that follow.
+ */
+export type IdentityReads = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'> & {
+  preload(wanted: readonly StructureCardWanted[]): Promise<void>;
+};
 
-export function readOnce(store: IdentityStore): IdentityReads {
+/** Structures' cards in one read, each with the one service named (AccessReads.structureCards). */
+export type StructureCards = (
+  wanted: readonly StructureCardWanted[],
+) => Promise<Map<string, Stored<Structure> | undefined>>;
+
+/**
+ * `cards`, when given, answers `preload` of two structures or more; a preloaded card carries only the service its
+ * caller named, which is all the directory checks read (shared/services/directories.ts).
+ */
+export function readOnce(store: IdentityStore, cards?: StructureCards): IdentityReads {
   const structures = new Map<string, ReturnType<IdentityStore['getStructure']>>();
   return {
     getUser: (userId) => store.getUser(userId),
     membershipsOfUser: (userId) => store.membershipsOfUser(userId),
     getStructure: (siret) => structures.get(siret) ?? structures.set(siret, store.getStructure(siret)).get(siret)!,
+    preload: async (wanted) => {
+      const missing = wanted.filter((w) => !structures.has(w.siret));
+      if (!cards || missing.length < 2) return;
+      for (const [siret, card] of await cards(missing)) structures.set(siret, Promise.resolve(card));
+    },
   };
 }
 

@@ -14,7 +14,6 @@ import type { WorkflowPort } from '../adapters/workflow';
 import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import {
   type Action,
-  addresseeSetBy,
   amountDue,
   type Dossier,
   dgpKindOf,
@@ -37,7 +36,6 @@ import {
 } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
-import { assertAddresseeParameters } from '../domain/structures';
 import { type DossierSituation, executionName } from '../domain/workflow';
 import { assertMayOpenDossier, resolveActorOf } from './authorization';
 import { buyerParamsOf } from './buyer-params';
@@ -47,13 +45,14 @@ import {
   type Author,
   type DecideRequest,
   type DossierRecord,
-  type IdentityReads,
   interestBaseOf,
   readOnce,
+  type StructureCards,
   type Target,
   toAuditEvent,
   unknownDossier,
 } from './decisions';
+import { assertAddressee, readDirectories } from './directories';
 import type { DossierNotifications } from './notifications/dossier-notifications';
 import { clockRecordDue, dossierHead, sameClock, situationOf } from './situation';
 
@@ -69,6 +68,8 @@ export interface DossierServiceDeps {
     userId: string,
     siret: string,
   ) => Promise<{ marche: Marche | undefined; access: CallerAccess }>;
+  /** Several structures' cards in one read (AccessReads.structureCards); without it, one read each. */
+  readonly structureCards?: StructureCards;
   readonly clock: Clock;
   readonly workflow: WorkflowPort;
   /** Authorization of the users' decisions, and the addressees' directories. */
@@ -224,7 +225,7 @@ export class DossierService {
         : undefined;
     const marche = withAccess ? withAccess.marche : await this.deps.loadMarche(marcheId);
     if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
-    const identity = readOnce(this.deps.identityStore);
+    const identity = readOnce(this.deps.identityStore, this.deps.structureCards);
     const decision = await author(record, marche, identity, withAccess?.access);
     if (record && target.expectedVersion !== undefined && record.version !== target.expectedVersion) {
       throw new DomainError(
@@ -235,9 +236,9 @@ export class DossierService {
     }
 
     // The action's shape first (parseAction), then the addressee's directory, then the rule book.
-    if (decision.actor !== 'SYSTEM') {
-      await this.assertAddressee(marche, record?.state, parseAction(decision.action), identity);
-    }
+    const action = decision.actor === 'SYSTEM' ? undefined : parseAction(decision.action);
+    await readDirectories(identity, marche, record?.state, action);
+    if (action) await assertAddressee(marche, record?.state, action, identity);
     // A new dossier's circuit follows the buyer's directory of the day; an open one keeps its own
     const buyer = record ? undefined : await buyerParamsOf(marche, identity);
     const result = transition(marche, record?.state, decision.actor, decision.action, now, undefined, buyer);
@@ -324,27 +325,6 @@ export class DossierService {
     const out = built ?? resultOf(saved);
     if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version, out.situation);
     return out;
-  }
-
-  /**
-   * A deposit addressed to a public structure is refused when a reference its directory makes mandatory is missing:
-   * checked when the addressee is set, against the structure's parameters of the day (they may have changed since
-   * the marché was set up). An addressee not registered here has no directory to check.
-   */
-  private async assertAddressee(
-    marche: Marche,
-    dossier: Dossier | undefined,
-    action: Action,
-    identity: IdentityReads,
-  ): Promise<void> {
-    const target = addresseeSetBy(marche, dossier, action);
-    if (!target) return;
-    const structure = await identity.getStructure(target.siret);
-    if (structure?.type !== 'PUBLIC') return;
-    assertAddresseeParameters(structure, {
-      codeService: target.codeService,
-      engagementJuridique: target.engagementJuridique,
-    });
   }
 
   /** The DGP clock record a saved change brings, if its status, échéance or holder moved (rates: for interest). */

@@ -33,7 +33,7 @@ class TransactionalStore extends InMemoryIdempotencyStore {
 
   /** The decision's transaction: its effect and the record, together or not at all. */
   async commit(item: TransactItem, effect: () => void): Promise<void> {
-    const { record, now } = item.Put?.Item as { record: CompletedRecord; now: Date };
+    const { record, now } = (item.Put as unknown as { Item: { record: CompletedRecord; now: Date } }).Item;
     await this.saveCompletedIfAbsent(record, now);
     effect();
   }

@@ -70,12 +70,13 @@ describe('DynamoDB round trips per request (issue 16)', () => {
     expect(deposit.result.status).toBe(201);
     // The idempotency record (read; written in the transaction), the draft with its files (the dossier's partition,
     // one Query), the marché with the user's access (one BatchGet), the MOA's and the service financier's directories
-    // (addressee and circuit), the transaction: 1 + 1 + 1 + 2 + 1 = 6 (was 8: the idempotency record was written
-    // twice, the draft and its files were two reads)
-    expect(deposit.commands, deposit.commands.join(', ')).toHaveLength(6);
+    // (addressee and circuit, one BatchGet), the transaction: 1 + 1 + 1 + 1 + 1 = 5 (was 8: the idempotency record
+    // was written twice, the draft and its files were two reads, each directory one Query)
+    expect(deposit.commands, deposit.commands.join(', ')).toHaveLength(5);
     expect(count(deposit.commands, 'GetItem IDEMP')).toBe(1);
     expect(count(deposit.commands, 'Query DOSSIER')).toBe(1);
-    expect(count(deposit.commands, 'BatchGetItem')).toBe(1);
+    expect(count(deposit.commands, 'BatchGetItem')).toBe(2);
+    expect(deposit.commands.filter((c) => c.startsWith('Query STRUCT'))).toEqual([]);
     expect(count(deposit.commands, 'TransactWriteItems')).toBe(1);
     expect(deposit.commands.filter((c) => c.startsWith('PutItem'))).toEqual([]);
     await w.platform.settle();
