@@ -92,7 +92,8 @@ export function meteredDocumentClient(
         units += c.CapacityUnits ?? 0;
         indexes += Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((s, i) => s + (i.CapacityUnits ?? 0), 0);
       }
-      if (write) onUnits({ kind: 'write', command, items: [{ key: keyOfInput(input), table: units - indexes, indexes }] });
+      if (write)
+        onUnits({ kind: 'write', command, items: [{ key: keyOfInput(input), table: units - indexes, indexes }] });
       else if (READ_COMMANDS.has(command)) onUnits({ kind: 'read', command, units });
       return result;
     },

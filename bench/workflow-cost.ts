@@ -330,7 +330,8 @@ async function main() {
       for (const [key, def] of Object.entries(WORKFLOW_LAMBDAS)) {
         const real = (workflowTasks as Record<string, unknown>)[def.exportName] as LocalLambdaHandler;
         const logicalId = stack.getLogicalId(stack.functions.get(key).node.defaultChild as never);
-        handlers[logicalId] = (event, context) => source.run({ source: 'workflow', task: key }, () => real(event, context));
+        handlers[logicalId] = (event, context) =>
+          source.run({ source: 'workflow', task: key }, () => real(event, context));
       }
       return { lambdaHandlers: handlers };
     },

@@ -34,11 +34,28 @@ export class WriteLedger {
   report(title: string): string[] {
     const total = this.rows.reduce((s, r) => s + r.table + r.indexes, 0);
     const lines = [`\nDétail des écritures : ${title} (${total} WCU)\n`];
-    lines.push(...table('type d’élément (pk|sk)', group(this.rows, (r) => r.kind)));
+    lines.push(
+      ...table(
+        'type d’élément (pk|sk)',
+        group(this.rows, (r) => r.kind),
+      ),
+    );
     lines.push('');
-    lines.push(...table('étape (décision ou tâche)', group(this.rows, (r) => r.step), false));
+    lines.push(
+      ...table(
+        'étape (décision ou tâche)',
+        group(this.rows, (r) => r.step),
+        false,
+      ),
+    );
     lines.push('');
-    lines.push(...table('étape × type', group(this.rows, (r) => `${r.step} · ${r.kind}`), false));
+    lines.push(
+      ...table(
+        'étape × type',
+        group(this.rows, (r) => `${r.step} · ${r.kind}`),
+        false,
+      ),
+    );
     return lines;
   }
 }
@@ -65,8 +82,7 @@ function table(title: string, groups: Group[], sort = true): string[] {
   return [
     `${title.padEnd(72)} ${'écritures'.padStart(9)} ${'WCU table'.padStart(9)} ${'WCU GSI'.padStart(7)} ${'total'.padStart(6)}`,
     ...sorted.map(
-      (g) =>
-        `${g.name.padEnd(72)} ${n(g.items, 9)} ${n(g.table, 9)} ${n(g.indexes, 7)} ${n(g.table + g.indexes, 6)}`,
+      (g) => `${g.name.padEnd(72)} ${n(g.items, 9)} ${n(g.table, 9)} ${n(g.indexes, 7)} ${n(g.table + g.indexes, 6)}`,
     ),
   ];
 }
