@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors';
+import { encodeDossierState } from './dossier-state-codec';
 import type { DossierWrite, StoredPending } from './dossier-types';
 import { gsi1, gsi2, keys } from './keys';
 import { openDossiersPartition } from './open-dossiers';
@@ -75,7 +76,7 @@ function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem 
     marcheId: w.marcheId,
     status: w.status,
     open: w.open,
-    state: w.state,
+    state: encodeDossierState(w.state),
     version: head.version,
     structures: [...w.structures],
     updatedAt: head.now,
