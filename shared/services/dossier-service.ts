@@ -263,7 +263,7 @@ export class DossierService {
       expectedVersion: record?.version ?? 0,
       status: dossier.status,
       previousStatus: record?.status,
-      ...(record ? { createdAt: record.createdAt } : {}),
+      ...(record ? { createdAt: record.createdAt, previousOpen: record.open } : {}),
       open: !dossier.closed,
       state: dossier,
       structures: structuresOf(dossier),
