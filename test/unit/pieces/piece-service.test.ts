@@ -19,6 +19,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DocumentBucket } from '../../../shared/adapters/document-bucket';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
+import { S3DocumentObjects } from '../../../shared/adapters/s3-objects';
 import { verifyDocument } from '../../../shared/documents/verify';
 import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
@@ -98,14 +99,11 @@ beforeEach(() => {
   const decide = vi.fn(async (request: { prepare: (a: typeof actor) => Promise<object> }) =>
     act({ ...request, ...(await request.prepare(actor)) }),
   );
+  const client = new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
   service = new PieceService({
     dossiers: { decide, find: vi.fn() } as unknown as DossierService,
     store: new PieceStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })), TABLE, { backoff }),
-    documents: new DocumentBucket(
-      new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
-      BUCKET,
-      { now: () => NOW },
-    ),
+    documents: new DocumentBucket(client, BUCKET, { now: () => NOW }, () => new S3DocumentObjects(client, BUCKET)),
     clock: { now: () => NOW },
     uploadPrefix: 'uploads/',
   });
