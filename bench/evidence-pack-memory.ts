@@ -19,7 +19,8 @@ import { rolesOf } from '../shared/domain/marche';
 import { DEMO, seedDemo } from '../shared/seed/demo';
 import { serviceContext } from '../shared/services/context';
 import { buildEvidencePack } from '../shared/services/evidence/pack';
-import { piecesOf, storageOf } from '../shared/services/pieces/context';
+import { piecesOf } from '../shared/services/pieces/context';
+import { storageOf } from '../shared/services/pieces/storage';
 import { largeTextPdf, textPdf } from '../test/fixtures/documents/generate';
 
 const MIB = 1024 * 1024;

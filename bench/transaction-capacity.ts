@@ -17,7 +17,7 @@ import {
   type GlobalSecondaryIndexDescription,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 type Item = Record<string, AttributeValue>;
 
@@ -41,9 +41,18 @@ export function itemSize(item: Item | undefined): number {
 
 const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
+export interface ItemUnits {
+  /** The item's primary key (plain values), as the transaction names it. */
+  readonly key: Record<string, unknown> | undefined;
+  readonly table: number;
+  readonly indexes: number;
+}
+
 export interface TransactionUnits {
   readonly table: number;
   readonly indexes: number;
+  /** The same units, item by item, in the transaction's order. */
+  readonly items: readonly ItemUnits[];
 }
 
 /** Items and keys as the document client gives them (plain values), in DynamoDB's own form. */
@@ -95,21 +104,26 @@ export function capacityEstimator(
       const old = await Promise.all(targets.map((t) => get(t.table, t.key)));
       return async () => {
         const now = await Promise.all(targets.map((t) => (t.check ? undefined : get(t.table, t.key))));
-        let table = 0;
-        let idx = 0;
-        targets.forEach((t, i) => {
+        const perItem = targets.map((t, i): ItemUnits => {
           const a = old[i];
           const b = t.check ? a : now[i];
-          table += 2 * kb(Math.max(itemSize(a), itemSize(b)));
-          if (t.check) return;
+          const key = t.key ? unmarshall(t.key) : undefined;
+          const table = 2 * kb(Math.max(itemSize(a), itemSize(b)));
+          if (t.check) return { key, table, indexes: 0 };
+          let idx = 0;
           for (const index of indexes) {
             const ka = indexKey(index, a);
             const kb2 = indexKey(index, b);
             if (ka && ka !== kb2) idx += 2 * kb(itemSize(a)); // the old entry removed
             if (kb2 && JSON.stringify(a) !== JSON.stringify(b)) idx += 2 * kb(itemSize(b)); // the entry written
           }
+          return { key, table, indexes: idx };
         });
-        return { table, indexes: idx };
+        return {
+          table: perItem.reduce((s, i) => s + i.table, 0),
+          indexes: perItem.reduce((s, i) => s + i.indexes, 0),
+          items: perItem,
+        };
       };
     },
   };

@@ -11,8 +11,6 @@
  * Prices assumed (AWS public list prices, us-east-1, on-demand, no free tier; check your region before using them):
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DescribeTableCommand, DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WORKFLOW_LAMBDAS } from '../functions/workflow/lambdas';
 import * as workflowTasks from '../functions/workflow/tasks';
 import { type Platform, startPlatform } from '../infra/local/platform';
@@ -22,7 +20,8 @@ import type { Action } from '../shared/domain/circuits';
 import { DEMO, type DemoUserKey, seedDemo } from '../shared/seed/demo';
 import { contextOverrides, overrideContext, serviceContext } from '../shared/services/context';
 import type { DossierService } from '../shared/services/dossier-service';
-import { type CapacityEstimator, capacityEstimator } from './transaction-capacity';
+import { type Consumption, meteredDocumentClient } from './metered-dynamo';
+import { WriteLedger } from './write-breakdown';
 
 const PRICES = {
   /** Step Functions Standard: $0.025 per 1,000 state transitions. */
@@ -38,7 +37,8 @@ const PRICES = {
 const LAMBDA_GB_SECONDS_PER_INVOCATION = 0.5 * 0.1;
 
 type Source = 'api' | 'workflow';
-const source = new AsyncLocalStorage<Source>();
+/** Who is writing: an actor's decision (api) or a task of the state machine (workflow, with its function's key). */
+const source = new AsyncLocalStorage<{ readonly source: Source; readonly task?: string }>();
 
 interface Units {
   wcu: number;
@@ -48,86 +48,23 @@ interface Units {
 }
 const zero = (): Units => ({ wcu: 0, wcuIndexes: 0, rcu: 0, writes: 0 });
 let meter: Record<Source, Units> = { api: zero(), workflow: zero() };
+/** The step of the path being run (its action), for the detail by step. */
+let currentStep = '';
+const ledger = new WriteLedger();
 
-const WRITE_COMMANDS = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'TransactWriteItemsCommand',
-  'BatchWriteItemCommand',
-]);
-const READ_COMMANDS = new Set([
-  'GetItemCommand',
-  'QueryCommand',
-  'BatchGetItemCommand',
-  'TransactGetItemsCommand',
-  'ScanCommand',
-]);
-
-interface Consumed {
-  CapacityUnits?: number;
-  Table?: { CapacityUnits?: number };
-  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
-}
-
-/** A table client that asks DynamoDB for the capacity each call consumed and adds it to the current meter. */
-function meteredDocumentClient(endpoint: string, region: string): DynamoDBDocumentClient {
-  const config = { endpoint, region, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
-  const client = new DynamoDBClient(config);
-  // DynamoDB Local reports a transaction's capacity as if it held one item: transactions are estimated instead
-  // (transaction-capacity.ts), with reads of their items by a client of their own, not metered
-  const raw = new DynamoDBClient(config);
-  const estimators = new Map<string, Promise<CapacityEstimator>>();
-  const estimatorOf = (table: string) => {
-    let e = estimators.get(table);
-    if (!e) {
-      e = raw.send(new DescribeTableCommand({ TableName: table })).then(({ Table }) =>
-        capacityEstimator(
-          raw,
-          (Table?.KeySchema ?? []).map((k) => k.AttributeName ?? ''),
-          Table?.GlobalSecondaryIndexes ?? [],
-        ),
-      );
-      estimators.set(table, e);
-    }
-    return e;
-  };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = (context as { commandName?: string }).commandName ?? '';
-      const write = WRITE_COMMANDS.has(name);
-      if (write || READ_COMMANDS.has(name)) {
-        (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'INDEXES';
-      }
-      const m = meter[source.getStore() ?? 'api'];
-      if (name === 'TransactWriteItemsCommand') {
-        const items = (args.input as { TransactItems: TransactWriteItem[] }).TransactItems;
-        const table = items[0]?.Put?.TableName ?? items[0]?.Update?.TableName ?? items[0]?.Delete?.TableName ?? '';
-        const after = await (await estimatorOf(table || items[0]?.ConditionCheck?.TableName || '')).before(items);
-        const result = await next(args);
-        const units = await after();
-        m.wcu += units.table + units.indexes;
-        m.wcuIndexes += units.indexes;
-        m.writes += 1;
-        return result;
-      }
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
-      for (const c of [consumed ?? []].flat()) {
-        const indexes = Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((s, i) => s + (i.CapacityUnits ?? 0), 0);
-        if (write) {
-          m.wcu += c.CapacityUnits ?? 0;
-          m.wcuIndexes += indexes;
-        } else m.rcu += c.CapacityUnits ?? 0;
-      }
-      if (write) m.writes += 1;
-      return result;
-    },
-    { step: 'initialize', name: 'consumedCapacityMeter' },
-  );
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+function record(c: Consumption): void {
+  const who = source.getStore() ?? { source: 'api' };
+  const m = meter[who.source];
+  if (c.kind === 'read') {
+    m.rcu += c.units;
+    return;
+  }
+  m.writes += 1;
+  for (const i of c.items) {
+    m.wcu += i.table + i.indexes;
+    m.wcuIndexes += i.indexes;
+  }
+  ledger.add(`${currentStep} → ${who.task ?? 'décision'}`, c.items);
 }
 
 // --- the paths -----------------------------------------------------------------------------------------------------
@@ -330,10 +267,15 @@ interface Figures {
 async function runPath(platform: Platform, service: DossierService, path: Path, index: number, base: Date) {
   const id = `BENCH-${String(index + 1).padStart(2, '0')}`;
   meter = { api: zero(), workflow: zero() };
+  ledger.reset();
   for (const step of path.steps) {
+    currentStep = `j+${step.day} ${step.action ? step.action(id).type : 'délai'}`;
     const at = new Date(base.getTime() + step.day * 86_400_000);
     if (at > platform.clock.now()) await platform.advanceClock({ to: at });
-    if (!step.who || !step.action) continue;
+    if (!step.who || !step.action) {
+      await platform.settle();
+      continue;
+    }
     let action = step.action(id);
     if (action.type === 'DEPOSER' && action.piece.cadre === 'A7') {
       // A7: the réception was notified 10 days before the deposit
@@ -341,7 +283,7 @@ async function runPath(platform: Platform, service: DossierService, path: Path, 
       action = { ...action, receptionNotifieeLe: reception };
     }
     const record = await service.find(id);
-    await source.run('api', () =>
+    await source.run({ source: 'api' }, () =>
       service.decide({
         dossierId: record ? id : undefined,
         marcheId: DEMO.marcheId,
@@ -375,6 +317,9 @@ function costOf(f: Figures) {
   return { sfn, ddb, lambda, total: sfn + ddb + lambda };
 }
 
+/** WORKFLOW_COST_DETAIL=1,5: the paths (numbered from 1) whose writes are detailed by item kind and step. */
+const detail = (process.env.WORKFLOW_COST_DETAIL ?? '').split(',').filter(Boolean).map(Number);
+
 async function main() {
   const platform = await startPlatform({
     port: 0,
@@ -385,7 +330,8 @@ async function main() {
       for (const [key, def] of Object.entries(WORKFLOW_LAMBDAS)) {
         const real = (workflowTasks as Record<string, unknown>)[def.exportName] as LocalLambdaHandler;
         const logicalId = stack.getLogicalId(stack.functions.get(key).node.defaultChild as never);
-        handlers[logicalId] = (event, context) => source.run('workflow', () => real(event, context));
+        handlers[logicalId] = (event, context) =>
+          source.run({ source: 'workflow', task: key }, () => real(event, context));
       }
       return { lambdaHandlers: handlers };
     },
@@ -393,7 +339,7 @@ async function main() {
   try {
     overrideContext({
       ...contextOverrides(),
-      dynamo: meteredDocumentClient(platform.endpoints.dynamodb, platform.region),
+      dynamo: meteredDocumentClient(platform.endpoints.dynamodb, platform.region, record),
     });
     await platform.advanceClock({ to: '2030-01-07T08:00:00Z' });
     const ctx = serviceContext();
@@ -405,6 +351,7 @@ async function main() {
       // One path every 13 weeks, each starting on a Monday at 09:00 Paris
       const base = new Date(Date.parse('2030-01-14T08:00:00Z') + i * 91 * 86_400_000);
       rows.push(await runPath(platform, service, path, i, base));
+      if (detail.includes(i + 1)) console.log(ledger.report(`${i + 1}. ${path.name}`).join('\n'));
     }
 
     const n = (v: number, w: number) => String(v).padStart(w);

@@ -8,8 +8,9 @@
  *   verifier   recounts every structure and prints the counters that differ, and how many open dossiers are still
  *              indexed under the unsharded open-dossiers key (exit code 1 if anything is to repair)
  *   reparer    the same, then brings each differing counter to its recount and moves those open dossiers to their
- *              shard, and lists under their status the dossiers missing from their marché's list by status
- *              (run it again: it finds nothing)
+ *              shard, lists under their status (and open or closed) the dossiers missing from their marché's
+ *              lists, and moves the board entries of closed dossiers to their structure's closed board (run it
+ *              again: it finds nothing)
  *
  * It reads the whole table (a Scan): run it when few users act, and `verifier` again after `reparer`.
  * `npm start` does the repair once by itself when it opens a data folder written before the counters.
@@ -38,14 +39,21 @@ function printReport(report: MaintenanceReport, print: (line: string) => void, r
   }
   if (report.unlistedByStatus > 0) {
     print(
-      `${report.unlistedByStatus} dossier(s) absent(s) de la liste de leur marché par statut${repaired ? ' : ajouté(s).' : '.'}`,
+      `${report.unlistedByStatus} dossier(s) absent(s) des listes de leur marché par statut ou par état (ouvert, clos)${repaired ? ' : ajouté(s).' : '.'}`,
     );
   }
-  if (report.drifts.length === 0 && unsharded === 0 && report.unlistedByStatus === 0)
-    print('Aucun écart : les compteurs sont exacts.');
+  if (report.misplacedBoardEntries > 0) {
+    print(
+      `${report.misplacedBoardEntries} entrée(s) de tableau de bord hors de la liste des dossiers ouverts ou clos de leur structure${repaired ? ' : déplacée(s).' : '.'}`,
+    );
+  }
+  if (isClean(report)) print('Aucun écart : les compteurs sont exacts.');
   else if (repaired) print(`${report.drifts.length} compteur(s) corrigé(s).`);
   else print(`${report.drifts.length} écart(s) : « npm run compteurs -- reparer » les corrige.`);
 }
+
+const isClean = (r: MaintenanceReport): boolean =>
+  r.drifts.length === 0 && r.unshardedOpenDossiers === 0 && r.unlistedByStatus === 0 && r.misplacedBoardEntries === 0;
 
 /** Runs one command; returns the exit code (0 exact or repaired, 1 drift found by `verifier`, 2 usage). */
 export async function runCompteurs(
@@ -56,8 +64,7 @@ export async function runCompteurs(
     case 'verifier': {
       const report = await deps.maintenance.verify();
       printReport(report, deps.print, false);
-      const clean = report.drifts.length === 0 && report.unshardedOpenDossiers === 0 && report.unlistedByStatus === 0;
-      return clean ? 0 : 1;
+      return isClean(report) ? 0 : 1;
     }
     case 'reparer': {
       printReport(await deps.maintenance.repair(), deps.print, true);

@@ -1,8 +1,13 @@
 import type { Context, S3Event } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { verifyDocument } from '../../shared/documents/verify';
+import { installDocumentObjects } from '../../shared/services/infrastructure';
 import type { PieceService, VerificationOutcome } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
+import { s3DocumentObjects } from '../../shared/services/pieces/storage';
+
+// Verification reads the uploaded object and hides a refused one
+installDocumentObjects(s3DocumentObjects);
 
 /**
  * S3 ObjectCreated under `uploads/` (docs/DESIGN.md#how-a-dossier-flows step 2): each uploaded object is verified

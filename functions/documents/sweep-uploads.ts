@@ -1,9 +1,14 @@
 import type { Context } from 'aws-lambda';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { verifyDocument } from '../../shared/documents/verify';
+import { installDocumentObjects } from '../../shared/services/infrastructure';
 import type { SweepReport } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
+import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { awaitedUploads } from '../../shared/services/wiring';
+
+// The sweep looks up, reads and hides the objects of uploads whose event was lost
+installDocumentObjects(s3DocumentObjects);
 
 /**
  * Scheduled sweep of lost S3 events (shared/services/pieces/sweep.ts): the uploads still awaited past their form's

@@ -14,13 +14,16 @@ import {
 } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { type ActResult, unknownDossier } from '../../shared/services/decisions';
-import { installWorkflow } from '../../shared/services/infrastructure';
+import { installDocumentObjects, installWorkflow } from '../../shared/services/infrastructure';
 import type { SendResult } from '../../shared/services/pieces';
+import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
 
 // A decision releases the wait of the dossier's execution (functions/dossiers/lambdas.ts: stateMachines access)
 installWorkflow(stepFunctionsWorkflow);
+// Sending a piece looks up the objects of its awaited files
+installDocumentObjects(s3DocumentObjects);
 
 /**
  * POST /v1/dossiers/{dossierId}/actions: an actor acts on a dossier. DossierService.decide authorizes the user for

@@ -4,10 +4,14 @@ import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { buildEvidencePack } from '../../shared/services/evidence/pack';
-import { storageOf } from '../../shared/services/pieces/context';
+import { installDocumentObjects } from '../../shared/services/infrastructure';
+import { s3DocumentObjects, storageOf } from '../../shared/services/pieces/storage';
 import { infrastructure } from '../../shared/services/wiring';
 import { lireCertificatDepot } from './certificate-read';
 import { actorToRead, asUnknownDossier, requestServices } from './support';
+
+// Reads the stored documents (and the certificate's piece)
+installDocumentObjects(s3DocumentObjects);
 
 /**
  * GET /v1/dossiers/{id}/dossier-de-preuve (docs/evidence-pack.md): builds the ZIP from what the table and the bucket

@@ -1,6 +1,7 @@
 import { httpRoutes, type LambdaDefinition } from '../lambda-definition';
 import { handler as actionsHandler } from './actions';
 import { handler as evidenceHandler } from './evidence';
+import { handler as historyHandler } from './history';
 import { handler as piecesHandler } from './pieces';
 import { handler as readHandler } from './read';
 import { handler as searchHandler } from './search';
@@ -15,7 +16,8 @@ import { handler as searchHandler } from './search';
  *
  * Access, least privilege:
  * - dossiersRead writes nothing (GETs are not idempotent-recorded); `bucket: 'read'` because a presigned GET link is
- *   executed with the signing role's rights.
+ *   executed with the signing role's rights (signed without the S3 client: its bundle leaves the client out).
+ * - dossiersAudit reads the audit trail and, on demand, every stored file of the dossier again (bucket read).
  * - dossiersAct writes the dossier (and idempotency records), sends piece drafts (which looks up awaited objects:
  *   bucket read), starts / releases the dossier's execution.
  * - dossiersPieces also issues presigned POST forms (executed with its rights: PutObject) and deletes a deleted
@@ -26,8 +28,15 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/read.ts',
     kind: 'http',
     description:
-      "Dossiers : lecture, liste par marché, délai global de paiement, piste d'audit, pièces, brouillons, cadres déposables, liens de téléchargement",
+      'Dossiers : lecture, liste par marché, délai global de paiement, pièces, brouillons, cadres déposables, liens de téléchargement',
     routes: httpRoutes(readHandler),
+    access: { table: 'read', bucket: 'read' },
+  },
+  dossiersAudit: {
+    entry: 'functions/dossiers/history.ts',
+    kind: 'http',
+    description: "Dossiers : piste d'audit chainee et verification des fichiers conserves",
+    routes: httpRoutes(historyHandler),
     access: { table: 'read', bucket: 'read' },
   },
   dossiersSearch: {

@@ -23,14 +23,17 @@ import {
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
-import { installWorkflow } from '../../shared/services/infrastructure';
+import { installDocumentObjects, installWorkflow } from '../../shared/services/infrastructure';
 import type { SendResult } from '../../shared/services/pieces';
+import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { brouillonJson } from './piece-views';
 import { actorToAct, asUnknownDossier, asUnknownPiece, circuitActor, raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
 
 // « Valider et envoyer » starts the dossier's execution or releases its wait (stateMachines access)
 installWorkflow(stepFunctionsWorkflow);
+// Forms, sending and removal look up the objects of awaited files; a deleted draft's objects are hidden
+installDocumentObjects(s3DocumentObjects);
 
 /**
  * Pieces before they enter the circuit (docs/rules/circuits.md, docs/rules/documents.md#drafts-and-sending): a draft opens a new dossier or follows the previous piece

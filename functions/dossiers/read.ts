@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { verifyTrail } from '../../shared/adapters/audit';
 import { PIECE_STATUSES, spaceOfAction } from '../../shared/domain/circuits';
 import { canAct } from '../../shared/domain/structures';
 import { httpHandler } from '../../shared/http/handler';
@@ -7,18 +6,17 @@ import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { id } from '../../shared/schemas/common';
 import { delaiOutput, dossierOutput, listeDossiersOutput } from '../../shared/schemas/dossier';
-import { historiqueOutput } from '../../shared/schemas/history';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { dossierListStore } from '../../shared/services/wiring';
 import { lireCadresDeposables } from './cadres-read';
-import { historiqueJson } from './history-view';
 import { lienTelechargement, lireBrouillon, listerBrouillons } from './piece-reads';
 import { actorToRead, asUnknownDossier, requestServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
 /**
  * Reads of a dossier (docs/rules/circuits.md, docs/rules/dgp.md, docs/rules/documents.md): any actor of the marché reads its dossiers, in either space.
- * Function `dossiersRead` (functions/dossiers/lambdas.ts); writes nothing.
+ * Function `dossiersRead` (functions/dossiers/lambdas.ts); writes nothing. It hands out download links, signed without
+ * the S3 client; the audit trail, which reads stored files again, is in `history.ts` (function `dossiersAudit`).
  */
 
 const TAGS = ['Dossiers'];
@@ -85,55 +83,6 @@ export const lireDelai = httpHandler({
   },
 });
 
-export const lireHistorique = httpHandler({
-  operationId: 'lireHistoriqueDossier',
-  summary: 'Piste d’audit du dossier',
-  description:
-    'Chaque événement (qui, quand, quoi, empreinte des fichiers) chaîné par SHA-256 à son prédécesseur, et le résultat de la vérification de la chaîne. Avec `fichiers=1`, chaque fichier vérifié des pièces est relu dans le stockage et son empreinte comparée à celle enregistrée.',
-  tags: TAGS,
-  method: 'GET',
-  path: '/v1/dossiers/{dossierId}/historique',
-  auth: 'user',
-  params,
-  query: z.object({
-    fichiers: z
-      .enum(['0', '1'])
-      .optional()
-      .meta({ description: '1 : relire aussi les fichiers stockés et vérifier leur empreinte.' }),
-  }),
-  headers: actingHeaders,
-  responses: { 200: { description: 'La piste d’audit et sa vérification', schema: historiqueOutput } },
-  handler: async (ctx) => {
-    const svc = requestServices();
-    const service = svc.dossiers;
-    const record = await service.load(ctx.params.dossierId);
-    await svc.marcheAndReader(record.marcheId, {
-      userId: ctx.identity.userId,
-      actingSiret: ctx.headers[STRUCTURE_HEADER],
-      hidden: asUnknownDossier(ctx.params.dossierId),
-    });
-    // docs/rules/documents.md#retention-and-the-audit-trail: the trail is append-only and can be verified
-    const files =
-      ctx.query.fichiers === '1'
-        ? await svc.pieces.checkStoredFiles(
-            record.dossierId,
-            record.state.pieces.map((p) => p.id),
-          )
-        : undefined;
-    return ok(
-      historiqueJson(
-        record.dossierId,
-        record.events,
-        verifyTrail(record.events, { seq: record.lastEventSeq, hash: record.lastEventHash }),
-        files,
-      ),
-      {
-        etag: record.version,
-      },
-    );
-  },
-});
-
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const listerDossiers = httpHandler({
@@ -170,7 +119,6 @@ export const handler = route(
   routesOf(
     lireDossier,
     lireDelai,
-    lireHistorique,
     listerDossiers,
     lireBrouillon,
     lienTelechargement,

@@ -1,7 +1,8 @@
 import './polyfills';
 import * as path from 'node:path';
 import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
-import { installWorkflow, overrideContext } from '../../shared/services/context';
+import { installDocumentObjects, installWorkflow, overrideContext } from '../../shared/services/context';
+import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
 import { buildLocalModel, type LocalModel } from './cdk-model';
@@ -54,6 +55,7 @@ function prepareBoot(options: StartPlatformOptions): Boot {
   // Handlers take their services from the composition root: they run on this platform's clock, and every one of
   // them (loaded on first call) talks to the local Step Functions
   installWorkflow(stepFunctionsWorkflow);
+  installDocumentObjects(s3DocumentObjects);
   // The technical accounts' machine clients, their token endpoint on this gateway (its address once it listens)
   const machineClients = new LocalMachineClients(() => parts.gatewayUrl);
   overrideContext({ clock, machineClients });

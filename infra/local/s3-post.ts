@@ -7,36 +7,27 @@ import { checkFileSize, checkPostForm, type PostPolicyOptions, type PostPolicyRe
 /**
  * A browser POST upload (presigned form) checked while it streams, as S3 does: the form fields (which S3 requires
  * before the file) are checked against the signed policy as soon as the file part starts; the file's bytes are then
- * counted and hashed on the fly and streamed to a hidden version copy, the upload cut off with `EntityTooLarge` the
- * moment it passes the policy's `content-length-range` (or the front's own cap); at the end the smallest size and
- * the declared SHA-256 are checked (`EntityTooSmall`, `BadDigest`). Only then is the version published under its
- * key (a copy inside the local S3), so that nothing of a refused upload is ever visible and its event (the one the
- * document verifier runs on) fires only for accepted bytes. Nothing is held in memory beyond a chunk.
+ * counted and hashed on the fly (SHA-256 for the check, MD5 for the ETag, in the same pass) and streamed to a hidden
+ * version copy, the upload cut off with `EntityTooLarge` the moment it passes the policy's `content-length-range` (or
+ * the front's own cap); at the end the smallest size and the declared SHA-256 are checked (`EntityTooSmall`,
+ * `BadDigest`). Only then is the version published under its key, so that nothing of a refused upload is ever
+ * visible and its event (the one the document verifier runs on) fires only for accepted bytes. Nothing is held in
+ * memory beyond a chunk (and what the store lets wait for the disk).
  */
 export interface BrowserPostStore {
-  /**
-   * Streams `body` to the hidden copy of version `versionId` of `key`; resolves once stored. `declaredSha256` is the
-   * form's `x-amz-checksum-sha256` when it has one: the bytes are published only if they match it, so it can be
-   * stored with them at once (no second write to record the checksum once known).
-   */
-  storeVersion(
-    bucket: string,
-    key: string,
-    versionId: string,
-    body: NodeJS.ReadableStream,
-    headers: Record<string, string>,
-    declaredSha256: string | undefined,
-  ): Promise<void>;
+  /** Streams `body` to the hidden copy of version `versionId` of `key`; resolves once every byte is stored. */
+  storeVersion(bucket: string, key: string, versionId: string, body: NodeJS.ReadableStream): Promise<void>;
   /** Removes a hidden version copy (a refused upload). */
   removeVersion(bucket: string, key: string, versionId: string): Promise<void>;
   /** Publishes the version under its key: the object and its ObjectCreated event appear now. Returns its ETag. */
   publish(bucket: string, key: string, versionId: string, stored: StoredUpload): Promise<string>;
 }
 
-/** What was received: its size, its SHA-256 (base64) and the object's headers (type, user metadata). */
+/** What was received: its size, its SHA-256 (base64), its MD5 (hex) and the object's headers (type, user metadata). */
 export interface StoredUpload {
   readonly bytes: number;
   readonly sha256: string;
+  readonly md5: string;
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -139,6 +130,7 @@ export function receiveBrowserPost(
       const key = rawKey.replaceAll(FILENAME_VARIABLE, filename ?? '');
       const cap = Math.min(form.range?.[1] ?? Number.POSITIVE_INFINITY, options.maxPostBytes);
       const hash = createHash('sha256');
+      const md5 = createHash('md5');
       let size = 0;
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -148,6 +140,7 @@ export function receiveBrowserPost(
             return;
           }
           hash.update(chunk);
+          md5.update(chunk);
           callback(null, chunk);
         },
       });
@@ -166,7 +159,7 @@ export function receiveBrowserPost(
         stream.resume();
       });
       store
-        .storeVersion(bucket, key, versionId, meter, headers, fields.get('x-amz-checksum-sha256'))
+        .storeVersion(bucket, key, versionId, meter)
         .then(async () => {
           if (failedWith) throw new Error('refused');
           const digest = hash.digest('base64');
@@ -184,7 +177,7 @@ export function receiveBrowserPost(
             throw new Error('refused');
           }
           const etag = await options.inKeyOrder(`${bucket}/${key}`, () =>
-            store.publish(bucket, key, versionId, { bytes: size, sha256: digest, headers }),
+            store.publish(bucket, key, versionId, { bytes: size, sha256: digest, md5: md5.digest('hex'), headers }),
           );
           finish({ ok: true, bucket, key, versionId, etag, fields });
         })

@@ -5,27 +5,18 @@ import type { Clock } from '../../shared/adapters/clock';
 import type { CorsRule } from './cdk-model';
 import { closeServer, listen, listenPreferring } from './net';
 import type { PostPolicyRejection } from './post-policy';
-import { type BrowserPostOutcome, type BrowserPostStore, receiveBrowserPost } from './s3-post';
-import { presignedOnPlatformClock, toAmzDate } from './s3-presigned';
+import { encodeEventKey, type S3EventRecord } from './s3-events';
+import { type BrowserPostOutcome, receiveBrowserPost } from './s3-post';
+import { presignedOnPlatformClock } from './s3-presigned';
+import { keyOrder, LOCAL_CHECKSUM, newVersionId, VERSIONS_PREFIX, versionPath, versionStore } from './s3-versions';
+import { storedObjects, storeOf } from './s3rver-store';
 
-/** One record of an S3 event notification, as AWS delivers it to Lambda. */
-export interface S3EventRecord {
-  eventVersion: string;
-  eventSource: 'aws:s3';
-  awsRegion: string;
-  eventTime: string;
-  eventName: string;
-  s3: {
-    s3SchemaVersion: string;
-    configurationId: string;
-    bucket: { name: string; arn: string; ownerIdentity: { principalId: string } };
-    object: { key: string; size?: number; eTag?: string; versionId?: string; sequencer: string };
-  };
-  [other: string]: unknown;
-}
+export type { S3EventRecord } from './s3-events';
+export { VERSIONS_PREFIX } from './s3-versions';
 
 interface S3rverInstance {
   httpServer?: http.Server;
+  readonly store?: unknown;
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
   on(event: 'event', listener: (event: { Records: S3EventRecord[] }) => void): void;
@@ -91,44 +82,11 @@ function corsXml(rules: readonly CorsRule[]): string | undefined {
   );
 }
 
-/** Keys in S3 event notifications are URL-encoded, spaces as `+`. */
-function encodeEventKey(key: string): string {
-  return key
-    .split('/')
-    .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
-    .join('/');
-}
-
-/**
- * Object versions, as on the versioned bucket of AWS (s3rver has none): every browser POST upload also stores its
- * bytes under `.versions/<key>/<versionId>`, its event and answer carry that `versionId`, and a GET, HEAD or DELETE
- * with `?versionId=` reaches that copy. So a download pinned to the verified version keeps serving the verified
- * bytes even if other bytes are posted later under the same key (a form stays usable until it expires).
- */
-export const VERSIONS_PREFIX = '.versions/';
-
-/** The metadata under which a version keeps its SHA-256 (base64), served as `x-amz-checksum-sha256`. */
-const LOCAL_CHECKSUM = 'x-amz-meta-local-checksum-sha256';
-
-function versionPath(bucket: string, key: string, versionId: string): string {
-  return `/${bucket}/${[...`${VERSIONS_PREFIX}${key}/${versionId}`.split('/')].map(encodeURIComponent).join('/')}`;
-}
-
-/** `20261203T081500Z`, the machine's time (s3rver compares with it). */
-function amzDate(): string {
-  return toAmzDate(new Date());
-}
-
-/** Opaque, URL-safe and time-ordered, like S3's. */
-function newVersionId(): string {
-  return `${Date.now().toString(36).padStart(9, '0')}${randomBytes(12).toString('base64url')}`;
-}
-
 /**
  * s3rver on an internal port behind a small front on the public one. The front checks browser POST uploads
- * against their signed policy and their declared SHA-256 (s3rver checks neither), answering S3's XML errors, and
- * keeps object versions (above); everything else is piped through. s3rver's object events, fixed to look like
- * AWS's, go to `onEvent`.
+ * against their signed policy and their declared SHA-256 (s3rver checks neither), answering S3's XML errors, writes
+ * them into s3rver's store itself and keeps object versions (s3-versions.ts); everything else is piped through.
+ * s3rver's object events and the front's own, fixed to look like AWS's, go to `onEvent`.
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const require = createRequire(import.meta.url);
@@ -142,133 +100,31 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     configureBuckets: [{ name: options.bucket, configs: cors ? [cors] : [] }],
   });
   const completing = new Set<string>();
-  /** bucket/key of browser POSTs being published (their copy's event is renamed Post). */
-  const posting = new Set<string>();
-  /** bucket/key → version ids of POSTs forwarded to s3rver whose event has not come yet (one POST per key at once). */
-  const pendingVersions = new Map<string, string[]>();
-  const keyQueues = new Map<string, Promise<unknown>>();
+  /** Every record, s3rver's or the front's own, as AWS would deliver it. */
+  const deliver = (record: S3EventRecord) => {
+    const name = record.s3.bucket.name;
+    record.awsRegion = options.region;
+    record.eventTime = options.clock.now().toISOString();
+    record.s3.bucket.arn = `arn:aws:s3:::${name}`;
+    record.s3.object.key = encodeEventKey(record.s3.object.key);
+    options.onEvent(record);
+  };
   server.on('event', (event) => {
     for (const record of event.Records) {
       const rawKey = record.s3.object.key;
-      const name = record.s3.bucket.name;
       if (rawKey.startsWith(VERSIONS_PREFIX)) continue; // the version copies are ours, not the application's
-      const pending = pendingVersions.get(`${name}/${rawKey}`);
-      const versionId = record.eventName.startsWith('ObjectCreated:') ? pending?.shift() : undefined;
-      if (versionId) record.s3.object.versionId = versionId;
-      if (record.eventName === 'ObjectCreated:Post' && completing.has(`${name}/${rawKey}`)) {
+      if (record.eventName === 'ObjectCreated:Post' && completing.has(`${record.s3.bucket.name}/${rawKey}`)) {
         record.eventName = 'ObjectCreated:CompleteMultipartUpload';
       }
-      // A browser POST is published by copying its checked version (s3-post.ts): AWS names that event Post
-      if (record.eventName === 'ObjectCreated:Copy' && posting.has(`${name}/${rawKey}`)) {
-        record.eventName = 'ObjectCreated:Post';
-      }
-      record.awsRegion = options.region;
-      record.eventTime = options.clock.now().toISOString();
-      record.s3.bucket.arn = `arn:aws:s3:::${name}`;
-      record.s3.object.key = encodeEventKey(rawKey);
-      options.onEvent(record);
+      deliver(record);
     }
   });
   const { port: internalPort } = await server.run();
   const maxPostBytes = options.maxPostBytes ?? 64 * 1024 * 1024;
   const agent = new http.Agent({ keepAlive: true });
-  /** A request straight to s3rver (s3rver checks no signature: the front is the only way in). */
-  const internal = (
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body?: NodeJS.ReadableStream,
-  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> =>
-    new Promise((resolve, reject) => {
-      const request = http.request(
-        {
-          host: '127.0.0.1',
-          port: internalPort,
-          method,
-          path,
-          agent,
-          headers: {
-            ...headers,
-            ...(body ? {} : { 'content-length': '0' }),
-            // s3rver checks the key id only, not a SigV4 signature
-            authorization: `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${amzDate().slice(0, 8)}/${options.region}/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
-            'x-amz-date': amzDate(),
-            'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-          },
-        },
-        (up) => {
-          const chunks: Buffer[] = [];
-          up.on('data', (chunk: Buffer) => chunks.push(chunk));
-          up.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const status = up.statusCode ?? 500;
-            if (status < 300) resolve({ status, headers: up.headers, text });
-            else reject(new Error(`s3rver ${method} ${path}: ${status} ${text.slice(0, 200)}`));
-          });
-        },
-      );
-      request.on('error', reject);
-      if (body) {
-        body.on('error', (error) => request.destroy(error));
-        body.pipe(request);
-      } else request.end();
-    });
   const objectPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-
-  /** Where checked browser uploads go (s3-post.ts): a hidden version copy first, published under its key once checked. */
-  /** Versions stored with their (declared) SHA-256 already in their metadata. */
-  const storedWithChecksum = new Set<string>();
-  const versions: BrowserPostStore = {
-    storeVersion: async (bucket, key, versionId, body, headers, declaredSha256) => {
-      const checksum: Record<string, string> = declaredSha256 ? { [LOCAL_CHECKSUM]: declaredSha256 } : {};
-      await internal('PUT', versionPath(bucket, key, versionId), { ...headers, ...checksum }, body);
-      if (declaredSha256) storedWithChecksum.add(versionId);
-    },
-    removeVersion: async (bucket, key, versionId) => {
-      storedWithChecksum.delete(versionId);
-      await internal('DELETE', versionPath(bucket, key, versionId), {});
-    },
-    publish: async (bucket, key, versionId, stored) => {
-      const hidden = versionPath(bucket, key, versionId);
-      // s3rver answers a PUT before its file is flushed: wait until the stored size is the received one
-      for (let attempt = 0; ; attempt++) {
-        const head = await internal('HEAD', hidden, {});
-        if (Number(head.headers['content-length']) === stored.bytes) break;
-        if (attempt >= 200) throw new Error(`version ${versionId} of ${key} not stored whole`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      // The version keeps its SHA-256 (served with x-amz-checksum-mode): stored with the bytes when the form declared
-      // it (they matched, or we would not publish), else recorded now by a copy onto itself
-      if (!storedWithChecksum.delete(versionId)) {
-        await internal('PUT', hidden, {
-          ...stored.headers,
-          [LOCAL_CHECKSUM]: stored.sha256,
-          'x-amz-copy-source': hidden,
-          'x-amz-metadata-directive': 'REPLACE',
-        });
-      }
-      posting.add(`${bucket}/${key}`);
-      const queue = pendingVersions.get(`${bucket}/${key}`) ?? [];
-      queue.push(versionId);
-      pendingVersions.set(`${bucket}/${key}`, queue);
-      try {
-        const copied = await internal('PUT', objectPath(bucket, key), { 'x-amz-copy-source': hidden });
-        return /<ETag>([^<]*)<\/ETag>/.exec(copied.text)?.[1]?.replaceAll('&quot;', '"') ?? '""';
-      } finally {
-        posting.delete(`${bucket}/${key}`);
-        if (queue.length === 0) pendingVersions.delete(`${bucket}/${key}`);
-      }
-    },
-  };
-  const inKeyOrder = <T>(id: string, publish: () => Promise<T>): Promise<T> => {
-    const turn = (keyQueues.get(id) ?? Promise.resolve()).then(publish);
-    const settled = turn.catch(() => undefined);
-    keyQueues.set(id, settled);
-    void settled.then(() => {
-      if (keyQueues.get(id) === settled) keyQueues.delete(id);
-    });
-    return turn;
-  };
+  const versions = versionStore(storedObjects(storeOf(server)), deliver);
+  const inKeyOrder = keyOrder();
 
   const allowedOrigin = (origin: string | undefined) => {
     if (!origin) return undefined;

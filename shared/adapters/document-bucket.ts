@@ -1,17 +1,18 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
 import type { Clock } from './clock';
 import {
   type DownloadRequest,
+  type PresignWith,
   presignDownload,
   presignUploadForm,
-  sha256Base64ToHex,
   type UploadForm,
   type UploadFormRequest,
 } from './s3';
 
 /**
- * The documents bucket as the pieces use it: presigned upload forms and download links (on the platform clock),
- * what an uploaded object is (size, version, checksum), its bytes, and hiding it. Nothing else reaches S3.
+ * The documents bucket as the pieces use it: presigned upload forms and download links (on the platform clock,
+ * signed without an S3 client: shared/adapters/s3-presign.ts), and its stored objects — what an uploaded object is
+ * (size, version, checksum), its bytes, and hiding it — through the S3 client of `s3-objects.ts`, given only to the
+ * functions that touch objects. Nothing else reaches S3.
  */
 export interface ObjectHead {
   readonly size: number;
@@ -20,50 +21,41 @@ export interface ObjectHead {
   readonly sha256?: string;
 }
 
-export class DocumentBucket {
+/** The stored objects of the bucket (S3DocumentObjects in `s3-objects.ts`). */
+export interface DocumentObjects {
+  /** The object as stored; undefined when there is none (yet). */
+  head(key: string, versionId?: string): Promise<ObjectHead | undefined>;
+  bytes(key: string, versionId?: string): Promise<Uint8Array>;
+  /** Hides an object: on the versioned, locked bucket a delete marker (the locked version stays, unreachable). */
+  hide(key: string): Promise<void>;
+}
+
+export class DocumentBucket implements DocumentObjects {
   constructor(
-    private readonly client: S3Client,
+    private readonly signer: PresignWith,
     readonly bucket: string,
     private readonly clock: Clock,
+    /** The stored objects, asked for on first use (a function that hands out links only has none). */
+    private readonly objects: () => DocumentObjects,
   ) {}
 
   uploadForm(request: Omit<UploadFormRequest, 'bucket'>): Promise<UploadForm> {
-    return presignUploadForm(this.client, { ...request, bucket: this.bucket }, this.clock);
+    return presignUploadForm(this.signer, { ...request, bucket: this.bucket }, this.clock);
   }
 
   downloadLink(request: Omit<DownloadRequest, 'bucket'>): Promise<{ url: string; expiresAt: Date }> {
-    return presignDownload(this.client, { ...request, bucket: this.bucket }, this.clock);
+    return presignDownload(this.signer, { ...request, bucket: this.bucket }, this.clock);
   }
 
-  /** The object as stored; undefined when there is none (yet). */
-  async head(key: string, versionId?: string): Promise<ObjectHead | undefined> {
-    try {
-      const h = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }),
-      );
-      return {
-        size: h.ContentLength ?? 0,
-        versionId: h.VersionId ?? undefined,
-        sha256: h.ChecksumSHA256 && !h.ChecksumSHA256.includes('-') ? sha256Base64ToHex(h.ChecksumSHA256) : undefined,
-      };
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+  head(key: string, versionId?: string): Promise<ObjectHead | undefined> {
+    return this.objects().head(key, versionId);
   }
 
-  async bytes(key: string, versionId?: string): Promise<Uint8Array> {
-    const body = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
-    return (await body.Body?.transformToByteArray()) ?? new Uint8Array(0);
+  bytes(key: string, versionId?: string): Promise<Uint8Array> {
+    return this.objects().bytes(key, versionId);
   }
 
-  /** Hides an object: on the versioned, locked bucket a delete marker (the locked version stays, unreachable). */
-  async hide(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  hide(key: string): Promise<void> {
+    return this.objects().hide(key);
   }
-}
-
-function isNotFound(e: unknown): boolean {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e instanceof NotFound || err?.name === 'NoSuchKey' || err?.$metadata?.httpStatusCode === 404;
 }

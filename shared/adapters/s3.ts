@@ -1,14 +1,14 @@
-import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Clock } from './clock';
+import { presignGetObject, presignPostPolicy, type SigningTarget, signingTargetOf } from './s3-presign';
 
 /**
  * The documents bucket, seen from the application: one S3 client per process built from the environment, and the
  * two presigned requests the browser uses — a POST form to upload (the policy is the guard: key, type, size range,
  * checksum, expiry; docs/DESIGN.md#how-a-dossier-flows step 1) and a short GET to download. Nothing reaches S3
- * through a Lambda. Presigning follows the process clock (`shared/adapters/clock.ts`), so that on the embedded
- * platform a form expires when the shiftable clock says so.
+ * through a Lambda. Presigning (`s3-presign.ts`) needs no S3 client: a function that only hands out links and forms
+ * signs them with its credentials (`signingTargetFromEnv`) and does not bundle the client. It follows the process
+ * clock (`shared/adapters/clock.ts`), so that on the embedded platform a form expires when the shiftable clock says so.
  */
 
 /** Key prefix of browser uploads; the verifying function is notified for objects created under it. */
@@ -85,13 +85,17 @@ export interface UploadForm {
   readonly expiresAt: Date;
 }
 
-/** Offset between the process clock and the machine's, for the SDK's signing date. */
-function clockOffsetMs(c: Clock): number {
-  return c.now().getTime() - Date.now();
-}
+/** Where forms and links are signed: a target, or an S3 client put in place (its region, endpoint, credentials). */
+export type PresignWith = SigningTarget | S3Client;
+
+const targetOf = (w: PresignWith): SigningTarget => ('config' in w ? signingTargetOf(w) : w);
 
 /** A presigned POST form: the policy fixes the key, the content type, the size range, the checksum and the expiry. */
-export async function presignUploadForm(client: S3Client, request: UploadFormRequest, c: Clock): Promise<UploadForm> {
+export async function presignUploadForm(
+  signer: PresignWith,
+  request: UploadFormRequest,
+  c: Clock,
+): Promise<UploadForm> {
   const now = c.now();
   const fields: Record<string, string> = { 'Content-Type': request.contentType, 'x-amz-checksum-algorithm': 'SHA256' };
   const conditions: unknown[] = [
@@ -103,16 +107,11 @@ export async function presignUploadForm(client: S3Client, request: UploadFormReq
   } else {
     conditions.push(['starts-with', '$x-amz-checksum-sha256', '']);
   }
-  // The presigner signs with Date.now() + systemClockOffset: hand it a view of the client on the process clock,
-  // without touching the shared client (whose other requests must keep the machine's time).
-  const view = { config: { ...client.config, systemClockOffset: clockOffsetMs(c) } } as unknown as S3Client;
-  const form = await createPresignedPost(view, {
-    Bucket: request.bucket,
-    Key: request.key,
-    Conditions: conditions as Parameters<typeof createPresignedPost>[1]['Conditions'],
-    Fields: fields,
-    Expires: request.expiresInSeconds,
-  });
+  const form = await presignPostPolicy(
+    targetOf(signer),
+    { bucket: request.bucket, key: request.key, conditions, fields, expiresInSeconds: request.expiresInSeconds },
+    now,
+  );
   return { url: form.url, fields: form.fields, expiresAt: new Date(now.getTime() + request.expiresInSeconds * 1000) };
 }
 
@@ -141,21 +140,24 @@ export function attachmentDisposition(fileName: string): string {
 
 /** A short-lived presigned GET of one object version, saved under its original name. */
 export async function presignDownload(
-  client: S3Client,
+  signer: PresignWith,
   request: DownloadRequest,
   c: Clock,
 ): Promise<{ url: string; expiresAt: Date }> {
   const now = c.now();
-  const url = await getSignedUrl(
-    client,
-    new GetObjectCommand({
-      Bucket: request.bucket,
-      Key: request.key,
-      VersionId: request.versionId,
-      ResponseContentDisposition: attachmentDisposition(request.fileName),
-      ResponseContentType: request.contentType,
-    }),
-    { expiresIn: request.expiresInSeconds, signingDate: now },
+  const url = await presignGetObject(
+    targetOf(signer),
+    {
+      bucket: request.bucket,
+      key: request.key,
+      query: {
+        ...(request.versionId ? { versionId: request.versionId } : {}),
+        'response-content-disposition': attachmentDisposition(request.fileName),
+        'response-content-type': request.contentType,
+      },
+      expiresInSeconds: request.expiresInSeconds,
+    },
+    now,
   );
   return { url, expiresAt: new Date(now.getTime() + request.expiresInSeconds * 1000) };
 }

@@ -23,12 +23,14 @@ import {
   contextOverrides,
   type Infrastructure,
   infrastructureFromEnv,
+  installDocumentObjects,
   processScope,
   type Scope,
   scopeOn,
 } from './infrastructure';
 import type { MarcheService } from './marche-service';
 import type { NotificationService } from './notifications/notification-service';
+import { s3DocumentObjects } from './pieces/storage';
 import type { StructureAdministration } from './structure-admin';
 import type { TechnicalClientService } from './technical-client';
 import * as wiring from './wiring';
@@ -37,6 +39,7 @@ export {
   contextOverrides,
   type Infrastructure,
   infrastructureFromEnv,
+  installDocumentObjects,
   installWorkflow,
   overrideContext,
   type Scope,
@@ -50,6 +53,9 @@ export {
  * Each property is the wiring function of `wiring.ts` on this scope, so a service read here is the one the handlers
  * use. Lambda functions do not import this view: it names every service, so their bundles would carry them all.
  */
+// Whoever sees every service touches stored objects too (the platform, tests, scripts): through the S3 client
+installDocumentObjects(s3DocumentObjects);
+
 export interface Stores {
   /** The marché and a caller's access items in one read (decisions and reads naming their structure). */
   readonly access: AccessReads;

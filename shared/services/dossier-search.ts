@@ -8,7 +8,8 @@ import { DomainError } from '../domain/errors';
  * « Rechercher »: a structure's dossiers across every marché it acts on, newest (or oldest) first, one bounded page
  * at a time. Candidates come from the structure's board index by status, in id (= creation) order; the criteria of
  * the rule book (shared/domain/circuits/search.ts) keep or drop each one. A page examines at most
- * `MAX_EXAMINED_PER_PAGE` dossiers: a selective search may return a short page with a cursor to go on.
+ * `MAX_EXAMINED_PER_PAGE` dossiers: a selective search may return a short page with a cursor to go on. The `ouvert`
+ * criterion is served by the index (open and closed dossiers sit on separate boards), not by reading and dropping.
  */
 export const MAX_EXAMINED_PER_PAGE = 500;
 /** Dossiers read per round trip (index Query per status, then one BatchGet). */
@@ -90,6 +91,7 @@ export async function searchDossiers(store: DossierSearchStore, r: SearchRequest
       limit: size,
       order: r.order,
       ...(afterId ? { afterId } : {}),
+      ...(r.criteria.ouvert !== undefined ? { open: r.criteria.ouvert } : {}),
     });
     exhausted = batch.length < size;
     const states = await store.dossiers(batch.map((b) => b.dossierId));

@@ -13,7 +13,6 @@ import { toStoredPending } from '../adapters/dynamo/pending';
 import type { WorkflowPort } from '../adapters/workflow';
 import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import {
-  type Action,
   amountDue,
   type Dossier,
   dgpKindOf,
@@ -283,7 +282,7 @@ export class DossierService {
       expectedVersion: record?.version ?? 0,
       status: dossier.status,
       previousStatus: record?.status,
-      ...(record ? { createdAt: record.createdAt } : {}),
+      ...(record ? { createdAt: record.createdAt, previousOpen: record.open } : {}),
       open: !dossier.closed,
       state: dossier,
       structures: structuresOf(dossier),

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../adapters/clock';
+import type { DocumentObjects } from '../adapters/document-bucket';
 import { type DocumentClient, dynamoClient, tableName } from '../adapters/dynamo/client';
 import { currentLogger } from '../adapters/logger';
 import type { MachineClients } from '../adapters/machine-clients';
@@ -118,6 +119,27 @@ let installedWorkflow: WorkflowPort = noWorkflow;
 export function installWorkflow(port: WorkflowPort): void {
   installedWorkflow = port;
   current = undefined;
+}
+
+/**
+ * The stored objects of the documents bucket (head, read, hide), for the functions that touch them: they install
+ * the S3 ones when their module loads (`installDocumentObjects(s3DocumentObjects)`, shared/services/pieces/storage.ts),
+ * as the embedded platform and `context.ts` do. A function that only hands out links and upload forms signs them
+ * without the S3 client and installs nothing: its bundle leaves the client out.
+ */
+export type DocumentObjectsOf = (infra: Infrastructure) => DocumentObjects;
+
+let installedObjects: DocumentObjectsOf = () => {
+  throw new Error('this function touches no stored object: installDocumentObjects() was not called');
+};
+
+export function installDocumentObjects(objects: DocumentObjectsOf): void {
+  installedObjects = objects;
+}
+
+/** The stored objects of `infra`'s bucket, through what the process installed. */
+export function documentObjectsOf(infra: Infrastructure): DocumentObjects {
+  return installedObjects(infra);
 }
 
 let overrides: Partial<Infrastructure> | undefined;

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors';
+import { encodeDossierState } from './dossier-state-codec';
 import type { DossierWrite, StoredPending } from './dossier-types';
 import { gsi1, gsi2, keys } from './keys';
 import { openDossiersPartition } from './open-dossiers';
@@ -37,30 +38,9 @@ export function dossierSaveItems(
   }
   if (w.clock) items.push(...clockItems(table, w.dossierId, w.marcheId, w.clock, w.clockView));
   items.push(...pendingItems(table, w));
-  if (w.status !== w.previousStatus) {
-    // One board entry per structure and dossier, its status in its key: what « Rechercher » reads by status
-    for (const siret of new Set(w.structures)) {
-      items.push({
-        Put: {
-          TableName: table,
-          Item: { ...keys.boardEntry(w.dossierId, siret), ...gsi2.boardOf(siret, w.status, w.dossierId) },
-        },
-      });
-    }
-    // The dossier under its new status in its marché's list (replaces the entry under the previous one)
-    const createdAt = w.expectedVersion === 0 ? head.now : w.createdAt;
-    if (createdAt) {
-      items.push({
-        Put: {
-          TableName: table,
-          Item: {
-            ...keys.marcheStatusEntry(w.dossierId),
-            ...gsi2.dossierOfMarcheInStatus(w.marcheId, w.status, createdAt),
-          },
-        },
-      });
-    }
-  }
+  const openChanged = w.previousOpen !== undefined && w.open !== w.previousOpen;
+  if (w.status !== w.previousStatus || openChanged) items.push(...statusEntries(table, w, head));
+  if (w.previousOpen === undefined || openChanged) items.push(...stateEntry(table, w, head));
   // The structures' counters (Tableau de bord, Synthèse total), moved in the same transaction
   items.push(...counterItems(table, w.dossierId, counterDeltas(w)));
   const firstCoWrite = items.length;
@@ -69,13 +49,55 @@ export function dossierSaveItems(
   return { items, firstCoWrite };
 }
 
+/**
+ * The dossier's entries under its status and open or closed state, rewritten when either changes: one board entry per
+ * structure (what « Rechercher » reads by status: its open board, or once closed its closed board, so that the open
+ * board holds only the open dossiers), and its entry in its marché's list by status (each Put replaces the entry
+ * under the previous ones).
+ */
+function statusEntries(table: string, w: DossierWrite, head: SaveHead): TransactItem[] {
+  const items: TransactItem[] = [...new Set(w.structures)].map((siret) => ({
+    Put: {
+      TableName: table,
+      Item: { ...keys.boardEntry(w.dossierId, siret), ...gsi2.boardOf(siret, w.status, w.dossierId, w.open) },
+    },
+  }));
+  const createdAt = w.expectedVersion === 0 ? head.now : w.createdAt;
+  if (createdAt) {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.marcheStatusEntry(w.dossierId),
+          ...gsi2.dossierOfMarcheInStatus(w.marcheId, w.status, createdAt),
+        },
+      },
+    });
+  }
+  return items;
+}
+
+/**
+ * The dossier among its marché's open or closed dossiers: a separate item, written when the dossier opens and when
+ * it closes only (on the status's item, every status change would rewrite its GSI1 entry too).
+ */
+function stateEntry(table: string, w: DossierWrite, head: SaveHead): TransactItem[] {
+  const createdAt = w.expectedVersion === 0 ? head.now : w.createdAt;
+  if (!createdAt) return [];
+  const item = {
+    ...keys.marcheStateEntry(w.dossierId),
+    ...gsi1.dossierOfMarcheOpenOrClosed(w.marcheId, w.open, createdAt),
+  };
+  return [{ Put: { TableName: table, Item: item } }];
+}
+
 function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem {
   const metaKey = keys.dossier(w.dossierId);
   const metaAttrs = {
     marcheId: w.marcheId,
     status: w.status,
     open: w.open,
-    state: w.state,
+    state: encodeDossierState(w.state),
     version: head.version,
     structures: [...w.structures],
     updatedAt: head.now,

@@ -5,13 +5,15 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Dossier } from '../../domain/circuits';
+import { CLOSING_STATUSES, type Dossier } from '../../domain/circuits';
+import { decodeDossierState } from './dossier-state-codec';
 import { gsi2, keys, TABLE_KEYS } from './keys';
 
 /**
  * The reads behind « Rechercher » (a structure's dossiers across its marchés), from the indexes only (keys.ts):
- * - the structure's board entries (GSI2 pk = BOARD#siret, sk = status#dossierId: one per dossier it is a party to),
- *   read per status below a cursor and merged newest first (dossier ids are time-ordered);
+ * - the structure's board entries (GSI2 pk = BOARD#siret for its open dossiers, BOARD_CLOS#siret for its closed
+ *   ones, sk = status#dossierId: one per dossier it is a party to), read per status below a cursor and merged newest
+ *   first (dossier ids are time-ordered); the closed board is read only for the statuses a dossier can close in;
  * - the dossiers' META items by key (BatchGet);
  * - the dossiers waiting for the structure (GSI1 pk = PENDING#siret).
  * No Scan; every call is bounded by its `limit`.
@@ -26,6 +28,8 @@ export type SearchOrder = 'RECENT' | 'ANCIEN';
 /** Characters above every id character: `status#~` ends a status's key range. */
 const HIGH = '~';
 
+const CLOSING: ReadonlySet<string> = new Set(CLOSING_STATUSES);
+
 export class DossierSearchStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -34,17 +38,22 @@ export class DossierSearchStore {
 
   /**
    * At most `limit` of the structure's dossiers, in `order` of their ids, strictly after `afterId` when given,
-   * restricted to `statuses`: one Query per status (each with Limit), merged.
+   * restricted to `statuses`, and to its open (or closed) ones when `open` is given: one Query per status and board
+   * (each with Limit), merged.
    */
   async board(
     siret: string,
     statuses: readonly string[],
-    opts: { readonly limit: number; readonly order: SearchOrder; readonly afterId?: string },
+    opts: { readonly limit: number; readonly order: SearchOrder; readonly afterId?: string; readonly open?: boolean },
   ): Promise<BoardHit[]> {
-    const { gsi2pk } = gsi2.boardOf(siret, '', '');
+    const queries = [
+      ...(opts.open !== false ? statuses.map((status) => ({ status, open: true })) : []),
+      ...(opts.open !== true ? statuses.filter((s) => CLOSING.has(s)).map((status) => ({ status, open: false })) : []),
+    ];
     const recent = opts.order === 'RECENT';
     const pages = await Promise.all(
-      statuses.map(async (status) => {
+      queries.map(async ({ status, open }) => {
+        const { gsi2pk } = gsi2.boardOf(siret, '', '', open);
         const lo = recent ? `${status}#` : `${status}#${opts.afterId ?? ''}`;
         const hi = recent && opts.afterId ? `${status}#${opts.afterId}` : `${status}#${HIGH}`;
         const page = await this.client.send(
@@ -86,7 +95,7 @@ export class DossierSearchStore {
     for (let attempt = 0; request && Object.keys(request).length > 0 && attempt < 5; attempt++) {
       const res: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of res.Responses?.[this.table] ?? []) {
-        const state = item.state as Dossier | undefined;
+        const state = decodeDossierState(item.state) as Dossier | undefined;
         if (state?.id) out.set(state.id, { state, version: Number(item.version) });
       }
       request = res.UnprocessedKeys;

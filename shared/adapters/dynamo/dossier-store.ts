@@ -5,6 +5,7 @@ import { IdempotencyRecordExistsError } from '../idempotency-records';
 import { isIdempotencyWrite } from '../idempotency-store';
 import { DossierIndexes } from './dossier-indexes';
 import { concurrentChange, dossierSaveItems, metaConditionError } from './dossier-save';
+import { decodeDossierState } from './dossier-state-codec';
 import {
   AuditChainMoved,
   type DossierRecord,
@@ -288,7 +289,7 @@ function snapshotOf<S, C>(
     marcheId: meta.marcheId as string,
     status: meta.status as string,
     open: meta.open as boolean,
-    state: meta.state as S,
+    state: decodeDossierState(meta.state) as S,
     clock: clockItem?.clock as C | undefined,
     pending: pendingItem
       ? ({

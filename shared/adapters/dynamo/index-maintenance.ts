@@ -6,7 +6,7 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { gsi2, keys } from './keys';
+import { gsi1, gsi2, keys } from './keys';
 import { LEGACY_OPEN_DOSSIERS_PARTITION, openDossiersPartition } from './open-dossiers';
 import type { RawItem } from './query';
 import { PENDING_COUNTER, statusCounter } from './structure-counters';
@@ -17,8 +17,9 @@ import { ConditionsFailed, TransactionRace, transactWrite } from './transactions
  * (`npm run compteurs -- verifier | reparer`, and once when `npm start` opens a data folder of an older layout):
  * the structures' counters (structure-counters.ts), recounted from the index entries they count (board entries,
  * pending entries), the open dossiers still indexed under the single key they had before it was sharded
- * (open-dossiers.ts), moved to their shard, and the dossiers' entries under their status in their marché's list
- * (dossier-list-store.ts), written where missing.
+ * (open-dossiers.ts), moved to their shard, the dossiers' entries under their status and open or closed state in their
+ * marché's list (dossier-list-store.ts), written where missing, and the board entries of closed dossiers still on
+ * their structure's open board (dossier-search-store.ts), moved to its closed board.
  *
  * It reads the whole table (a parallel Scan: an operator's command, never a user's path). The recount and the stored
  * counters are read in the same pass, so a save that lands during it can make a counter look off by one: run it on
@@ -40,8 +41,13 @@ export interface MaintenanceReport {
   readonly drifts: CounterDrift[];
   /** Open dossiers indexed under the unsharded `OPEN_DOSSIERS` key (moved by `repair`). */
   readonly unshardedOpenDossiers: number;
-  /** Dossiers missing from their marché's list under their status, or listed under another (written by `repair`). */
+  /**
+   * Dossiers missing from their marché's list under their status and open or closed state, or listed under others
+   * (written by `repair`).
+   */
   readonly unlistedByStatus: number;
+  /** Board entries on the open board of a closed dossier, or the reverse (moved by `repair`). */
+  readonly misplacedBoardEntries: number;
 }
 
 /** A dossier's marché list entry under its status, as its META item says it should be. */
@@ -49,15 +55,32 @@ interface StatusEntry {
   readonly dossierId: string;
   readonly marcheId: string;
   readonly status: string;
+  readonly open: boolean;
   readonly createdAt: string;
 }
 
+/** A board entry on the wrong board for its dossier's open or closed state. */
+interface MisplacedBoardEntry {
+  readonly dossierId: string;
+  readonly siret: string;
+  readonly status: string;
+  readonly open: boolean;
+}
+
 /** The data layout this code writes; a data folder marked with an older one is brought up to it once. */
-export const INDEX_LAYOUT = 3;
+export const INDEX_LAYOUT = 4;
 
 const SEGMENTS = 4;
 
 type Tally = Map<string, Map<string, number>>;
+
+/** A dossier's entries in its marché's lists, by status (GSI2) and by open or closed state (GSI1), as they should be. */
+function listItems(e: StatusEntry): [RawItem & { gsi2pk: string }, RawItem & { gsi1pk: string }] {
+  return [
+    { ...keys.marcheStatusEntry(e.dossierId), ...gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, e.createdAt) },
+    { ...keys.marcheStateEntry(e.dossierId), ...gsi1.dossierOfMarcheOpenOrClosed(e.marcheId, e.open, e.createdAt) },
+  ];
+}
 
 function add(t: Tally, siret: string, counter: string, by: number): void {
   const of = t.get(siret) ?? new Map<string, number>();
@@ -76,8 +99,13 @@ export class IndexMaintenance {
     return (await this.check()).report;
   }
 
-  private async check(): Promise<{ report: MaintenanceReport; unsharded: string[]; unlisted: StatusEntry[] }> {
-    const { counted, stored, scanned, unsharded, unlisted } = await this.survey();
+  private async check(): Promise<{
+    report: MaintenanceReport;
+    unsharded: string[];
+    unlisted: StatusEntry[];
+    misplaced: MisplacedBoardEntry[];
+  }> {
+    const { counted, stored, scanned, unsharded, unlisted, misplaced } = await this.survey();
     const sirets = new Set([...counted.keys(), ...stored.keys()]);
     const drifts: CounterDrift[] = [];
     for (const siret of [...sirets].sort()) {
@@ -95,9 +123,11 @@ export class IndexMaintenance {
         drifts,
         unshardedOpenDossiers: unsharded.length,
         unlistedByStatus: unlisted.length,
+        misplacedBoardEntries: misplaced.length,
       },
       unsharded,
       unlisted,
+      misplaced,
     };
   }
 
@@ -107,9 +137,9 @@ export class IndexMaintenance {
    * their shard and lists the unlisted dossiers under their status. Idempotent: a second run finds nothing.
    */
   async repair(): Promise<MaintenanceReport> {
-    const { report, unsharded, unlisted } = await this.check();
+    const { report, unsharded, unlisted, misplaced } = await this.check();
     await this.shardOpenDossiers(unsharded);
-    await this.listByStatus(unlisted);
+    await this.placeEntries(unlisted, misplaced);
     for (const d of report.drifts) {
       await this.client.send(
         new UpdateCommand({
@@ -147,12 +177,15 @@ export class IndexMaintenance {
     scanned: number;
     unsharded: string[];
     unlisted: StatusEntry[];
+    misplaced: MisplacedBoardEntry[];
   }> {
     const counted: Tally = new Map();
     const stored: Tally = new Map();
     const unsharded: string[] = [];
     const expectedEntries: StatusEntry[] = [];
     const listedUnder = new Map<string, string>();
+    const openOf = new Map<string, boolean>();
+    const boardEntries: { dossierId: string; siret: string; status: string; board: string }[] = [];
     let scanned = 0;
     const visit = (i: RawItem) => {
       const pk = String(i.pk);
@@ -160,12 +193,18 @@ export class IndexMaintenance {
       if (pk.startsWith('DOSSIER#') && sk === 'META') {
         const dossierId = pk.slice('DOSSIER#'.length);
         if (i.gsi1pk === LEGACY_OPEN_DOSSIERS_PARTITION) unsharded.push(dossierId);
-        const { marcheId, status, createdAt } = i;
-        if (typeof marcheId === 'string' && typeof status === 'string' && typeof createdAt === 'string') {
-          expectedEntries.push({ dossierId, marcheId, status, createdAt });
+        const { marcheId, status, createdAt, open } = i;
+        if (typeof open === 'boolean') openOf.set(dossierId, open);
+        if (
+          typeof marcheId === 'string' &&
+          typeof status === 'string' &&
+          typeof createdAt === 'string' &&
+          typeof open === 'boolean'
+        ) {
+          expectedEntries.push({ dossierId, marcheId, status, open, createdAt });
         }
-      } else if (sk === keys.marcheStatusEntry('').sk) {
-        listedUnder.set(pk.slice('DOSSIER#'.length), String(i.gsi2pk));
+      } else if (sk === keys.marcheStatusEntry('').sk || sk === keys.marcheStateEntry('').sk) {
+        listedUnder.set(`${pk} ${sk}`, String(sk === keys.marcheStatusEntry('').sk ? i.gsi2pk : i.gsi1pk));
       } else if (pk.startsWith('COUNT#')) {
         const siret = pk.slice('COUNT#'.length);
         for (const [name, value] of Object.entries(i)) {
@@ -174,7 +213,10 @@ export class IndexMaintenance {
           }
         }
       } else if (sk.startsWith('BOARD#') && typeof i.gsi2sk === 'string') {
-        add(counted, sk.slice('BOARD#'.length), statusCounter(i.gsi2sk.split('#')[0] ?? ''), 1);
+        const siret = sk.slice('BOARD#'.length);
+        const status = i.gsi2sk.split('#')[0] ?? '';
+        add(counted, siret, statusCounter(status), 1);
+        boardEntries.push({ dossierId: pk.slice('DOSSIER#'.length), siret, status, board: String(i.gsi2pk) });
       } else if ((sk === 'PENDING' || sk.startsWith('PENDING#')) && typeof i.gsi1pk === 'string') {
         add(counted, i.gsi1pk.slice('PENDING#'.length), PENDING_COUNTER, 1);
       }
@@ -189,7 +231,7 @@ export class IndexMaintenance {
             TotalSegments: SEGMENTS,
             FilterExpression:
               'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending) OR ' +
-              '(begins_with(pk, :dossier) AND sk IN (:meta, :listed))',
+              '(begins_with(pk, :dossier) AND sk IN (:meta, :listed, :stated))',
             ExpressionAttributeValues: {
               ':count': 'COUNT#',
               ':board': 'BOARD#',
@@ -197,6 +239,7 @@ export class IndexMaintenance {
               ':dossier': 'DOSSIER#',
               ':meta': 'META',
               ':listed': keys.marcheStatusEntry('').sk,
+              ':stated': keys.marcheStateEntry('').sk,
             },
           },
         );
@@ -208,42 +251,56 @@ export class IndexMaintenance {
     );
     // A stored counter at zero is no drift from an absent count
     for (const t of [stored, counted]) for (const of of t.values()) for (const [k, v] of of) if (v === 0) of.delete(k);
-    const unlisted = expectedEntries.filter(
-      (e) => listedUnder.get(e.dossierId) !== gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, '').gsi2pk,
+    const unlisted = expectedEntries.filter((e) =>
+      listItems(e).some((item) => listedUnder.get(`${item.pk} ${item.sk}`) !== (item.gsi2pk ?? item.gsi1pk)),
     );
-    return { counted, stored, scanned, unsharded, unlisted };
+    const misplaced = boardEntries.flatMap(({ dossierId, siret, status, board }) => {
+      const open = openOf.get(dossierId);
+      return open !== undefined && board !== gsi2.boardOf(siret, status, dossierId, open).gsi2pk
+        ? [{ dossierId, siret, status, open }]
+        : [];
+    });
+    return { counted, stored, scanned, unsharded, unlisted, misplaced };
   }
 
   /**
-   * Lists each dossier under its status in its marché's list, only if its status is still the one read (a save
-   * landing meanwhile writes the entry itself, in its own transaction).
+   * Lists each dossier under its status and open or closed state in its marché's list, and puts each misplaced board
+   * entry on the board its dossier's state says; each only if the dossier's status and state are still the ones read
+   * (a save changing them rewrites the entry itself, in its own transaction).
    */
-  private async listByStatus(unlisted: readonly StatusEntry[]): Promise<void> {
+  private async placeEntries(
+    unlisted: readonly StatusEntry[],
+    misplaced: readonly MisplacedBoardEntry[],
+  ): Promise<void> {
     for (const e of unlisted) {
-      try {
-        await transactWrite(this.client, [
-          {
-            ConditionCheck: {
-              TableName: this.table,
-              Key: keys.dossier(e.dossierId),
-              ConditionExpression: '#status = :status',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':status': e.status },
-            },
+      await this.putIfStill(e, listItems(e));
+    }
+    for (const e of misplaced) {
+      await this.putIfStill(e, [
+        { ...keys.boardEntry(e.dossierId, e.siret), ...gsi2.boardOf(e.siret, e.status, e.dossierId, e.open) },
+      ]);
+    }
+  }
+
+  private async putIfStill(
+    e: { readonly dossierId: string; readonly status: string; readonly open: boolean },
+    items: readonly RawItem[],
+  ): Promise<void> {
+    try {
+      await transactWrite(this.client, [
+        {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: keys.dossier(e.dossierId),
+            ConditionExpression: '#status = :status AND #open = :open',
+            ExpressionAttributeNames: { '#status': 'status', '#open': 'open' },
+            ExpressionAttributeValues: { ':status': e.status, ':open': e.open },
           },
-          {
-            Put: {
-              TableName: this.table,
-              Item: {
-                ...keys.marcheStatusEntry(e.dossierId),
-                ...gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, e.createdAt),
-              },
-            },
-          },
-        ]);
-      } catch (error) {
-        if (!(error instanceof ConditionsFailed || error instanceof TransactionRace)) throw error;
-      }
+        },
+        ...items.map((Item) => ({ Put: { TableName: this.table, Item } })),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ConditionsFailed || error instanceof TransactionRace)) throw error;
     }
   }
 

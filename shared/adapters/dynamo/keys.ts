@@ -11,12 +11,16 @@
  * |   (the MOA's, and its service financier's)      |   item CLOCK for the MOA, CLOCK#siret for the SF)      |
  * | counts by status ("Tableau de bord") and of     | Query pk = COUNT#siret: the structure's counter shards |
  * |   pending actions (the Synthèse's total)        |   (structure-counters.ts), summed on read              |
- * | a structure's dossiers by status (Rechercher)   | GSI2 pk = BOARD#siret, sk = status#dossier (keys only) |
+ * | a structure's open dossiers by status           | GSI2 pk = BOARD#siret, sk = status#dossier (keys only; |
+ * |   (Rechercher)                                  |   the dossier's item BOARD#siret, moved at its close)  |
+ * | a structure's closed dossiers by status         | GSI2 pk = BOARD_CLOS#siret, sk = status#dossier        |
  * | marchés of a structure                          | GSI2 pk = STRUCT#siret, sk begins_with MARCHE#         |
  * | a structure's draft pieces                      | GSI2 pk = STRUCT#siret, sk begins_with BROUILLON#      |
  * | dossiers of a marché / of a structure           | GSI2 pk = MARCHE#id or STRUCT#siret, sk = DOSSIER#date |
  * | dossiers of a marché in a status                | GSI2 pk = MARCHE#id#STATUT#status, sk = DOSSIER#date   |
  * |                                                 |   (item MARCHE_STATUT of the dossier, keys only)       |
+ * | open (or closed) dossiers of a marché           | GSI1 pk = MARCHE#id#OUVERT or MARCHE#id#CLOS,          |
+ * |                                                 |   sk = DOSSIER#date (item MARCHE_ETAT, keys only)      |
  * | structures a user is attached to                | GSI2 pk = USER#id, sk = MEMBER#siret                   |
  * | public structures directory                     | GSI2 pk = DIRECTORY#PUBLIC, sk = name#siret            |
  * | upload forms awaiting their file, by expiry     | GSI1 pk = UPLOAD#ATTENDU, sk = expiresAt#file (sparse; |
@@ -84,6 +88,8 @@ export const keys = {
   pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
   /** The dossier under its status in its marché's list (the list's `statut` filter, served by the key). */
   marcheStatusEntry: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'MARCHE_STATUT' }),
+  /** The dossier among its marché's open or closed ones (the list's `ouvert` filter), rewritten only when it closes. */
+  marcheStateEntry: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'MARCHE_ETAT' }),
   /** A structure's view of a dossier's status, for its "Tableau de bord". */
   boardEntry: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `BOARD#${siret}` }),
   /**
@@ -121,6 +127,11 @@ export const gsi1 = {
     gsi1pk: `DGP#${buyerSiret}`,
     gsi1sk: `${echeance}#${dossierId}`,
   }),
+  /** The dossier among its marché's open ones, or its closed ones (the list's `ouvert` filter, served by the key). */
+  dossierOfMarcheOpenOrClosed: (marcheId: string, open: boolean, createdAt: string) => ({
+    gsi1pk: `MARCHE#${marcheId}#${open ? 'OUVERT' : 'CLOS'}`,
+    gsi1sk: `DOSSIER#${createdAt}`,
+  }),
 } as const;
 
 /** GSI2 values: "which things belong to whom". */
@@ -133,8 +144,9 @@ export const gsi2 = {
     gsi2pk: `MARCHE#${marcheId}#STATUT#${status}`,
     gsi2sk: `DOSSIER#${createdAt}`,
   }),
-  boardOf: (siret: string, status: string, dossierId: string) => ({
-    gsi2pk: `BOARD#${siret}`,
+  /** A structure's open dossier under its status (its board); once closed, under its closed board. */
+  boardOf: (siret: string, status: string, dossierId: string, open = true) => ({
+    gsi2pk: `${open ? 'BOARD' : 'BOARD_CLOS'}#${siret}`,
     gsi2sk: `${status}#${dossierId}`,
   }),
   membershipOfUser: (userId: string, siret: string) => ({ gsi2pk: `USER#${userId}`, gsi2sk: `MEMBER#${siret}` }),

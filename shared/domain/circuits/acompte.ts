@@ -21,7 +21,7 @@ import {
 import { moaStepHolder } from './organisation';
 import { currentPiece } from './permissions';
 import { refusal } from './refusals';
-import type { Destinataire, Dossier, DossierOutcome, Piece, PieceStatus } from './types';
+import type { ClosingStatus, Destinataire, Dossier, DossierOutcome, Piece } from './types';
 
 /** Monthly acompte: MOE → MOA (docs/rules/circuits.md; CCAG-T 2014 art. 13.1, 13.2 / 2021 art. 12.1, 12.2). */
 
@@ -47,7 +47,7 @@ export function refusalCloses(
   ctx: Ctx,
   motif: MotifRefus,
   commentaire: string | undefined,
-  status: PieceStatus,
+  status: ClosingStatus,
   outcome: DossierOutcome,
 ): Change {
   const d = ctx.dossier;

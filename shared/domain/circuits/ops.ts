@@ -11,6 +11,7 @@ import { moaStepHolder } from './organisation';
 import { refusal } from './refusals';
 import type {
   CircuitOptions,
+  ClosingStatus,
   Destinataire,
   Dossier,
   DossierEventType,
@@ -139,7 +140,7 @@ export function moveTo(
   return { ...d, state, status, currentPieceId, wait: { since, lateSince: null } };
 }
 
-export function close(d: Dossier, outcome: DossierOutcome, status: PieceStatus, today: CalendarDate): Dossier {
+export function close(d: Dossier, outcome: DossierOutcome, status: ClosingStatus, today: CalendarDate): Dossier {
   return { ...d, state: 'CLOS', status, closed: true, outcome, wait: { since: today, lateSince: null } };
 }
 

@@ -57,6 +57,23 @@ export const PIECE_STATUSES = [
 ] as const;
 export type PieceStatus = (typeof PIECE_STATUSES)[number];
 
+/**
+ * The statuses a dossier can close in (`close` takes no other): the refusals, the mandatement when the buyer does not
+ * report the payment, the mise en paiement and the rejection (docs/rules/circuits.md). The closed dossiers' board is
+ * read for these alone.
+ */
+export const CLOSING_STATUSES = [
+  'REFUSEE_1',
+  'REFUSEE_2',
+  'REFUSEE_MOE',
+  'REFUSEE_MOA',
+  'REFUSEE_FOURNISSEUR',
+  'MANDATEE',
+  'MISE_EN_PAIEMENT',
+  'REJETEE',
+] as const satisfies readonly PieceStatus[];
+export type ClosingStatus = (typeof CLOSING_STATUSES)[number];
+
 /** How a closed dossier ended. */
 export const DOSSIER_OUTCOMES = [
   'PAYE',

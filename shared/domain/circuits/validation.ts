@@ -14,7 +14,7 @@ import {
   setPieceStatus,
   startClock,
 } from './ops';
-import type { Dossier, PieceStatus } from './types';
+import type { ClosingStatus, Dossier, PieceStatus } from './types';
 
 /**
  * Validation of a sous-traitant's or cotraitant's piece by its valideur(s) (docs/rules/circuits.md#validation; CCP R2193-11 to
@@ -143,7 +143,7 @@ export function refuser(ctx: Ctx, action: ActionOf<'REFUSER'>): Change {
   const d = ctx.dossier;
   const niveau = niveauOf(d);
   const by = actorOf(ctx);
-  const status: PieceStatus = niveau === 1 ? 'REFUSEE_1' : 'REFUSEE_2';
+  const status: ClosingStatus = niveau === 1 ? 'REFUSEE_1' : 'REFUSEE_2';
   const dossier: Dossier = {
     ...close(setPieceStatus(d, d.currentPieceId, status), 'REFUSE_VALIDEUR', status, ctx.today),
     validations: [

@@ -1,13 +1,14 @@
 import { DocumentBucket } from '../../adapters/document-bucket';
-import { type StorageClient, s3Client } from '../../adapters/s3';
-import { component, type Infrastructure, processScope, type Scope } from '../infrastructure';
+import { signingTargetFromEnv } from '../../adapters/s3-presign';
+import { component, documentObjectsOf, processScope, type Scope } from '../infrastructure';
 import { dossierService, pieceStore } from '../wiring';
 import { PieceService } from '.';
 
 /**
- * The piece service on a scope's stores (this process's by default), and the storage client of its infrastructure:
- * wired like the services of `../wiring.ts`, beside them so that only the functions that touch files (pieces,
- * downloads, verification, the dossier de preuve) bundle the S3 client and its presigners.
+ * The piece service on a scope's stores (this process's by default): wired like the services of `../wiring.ts`.
+ * Its forms and links are signed with the S3 client put in place (embedded platform, tests), else with the
+ * function's own credentials, without an S3 client; its stored objects are those the process installed
+ * (`installDocumentObjects`, `storage.ts`), so that a function that only hands out links does not bundle the client.
  */
 export function piecesOf(s: Scope = processScope()): PieceService {
   return component(
@@ -16,15 +17,12 @@ export function piecesOf(s: Scope = processScope()): PieceService {
     (infra) =>
       new PieceService({
         store: pieceStore(s),
-        documents: new DocumentBucket(storageOf(infra), infra.bucketName, infra.clock),
+        documents: new DocumentBucket(infra.s3 ?? signingTargetFromEnv(), infra.bucketName, infra.clock, () =>
+          documentObjectsOf(infra),
+        ),
         dossiers: dossierService(s),
         clock: infra.clock,
         uploadPrefix: infra.uploadPrefix,
       }),
   );
-}
-
-/** The infrastructure's S3 client: the one put in place (embedded platform, tests), else the environment's. */
-export function storageOf(infra: Infrastructure): StorageClient {
-  return infra.s3 ?? s3Client();
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
@@ -67,7 +68,7 @@ async function post(
   for (const [k, v] of Object.entries({ ...form.fields, ...override })) body.append(k, v);
   body.append('file', new Blob([Buffer.alloc(size, 0x25)], { type: 'application/pdf' }), 'piece.pdf');
   const res = await fetch(form.url, { method: 'POST', body });
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), versionId: res.headers.get('x-amz-version-id') };
 }
 
 async function stored(key: string): Promise<number | undefined> {
@@ -98,6 +99,10 @@ describe('local S3: presigned POST policies are enforced like S3', () => {
       awsRegion: platform.region,
       s3: { bucket: { name: platform.bucketName, arn: `arn:aws:s3:::${platform.bucketName}` }, object: { size: MB10 } },
     });
+    // The record names the version the answer named, and carries the bytes' MD5 as S3's ETag
+    expect(res.versionId).toMatch(/^[\w-]{20,}$/);
+    expect(record?.s3.object.versionId).toBe(res.versionId);
+    expect(record?.s3.object.eTag).toBe(createHash('md5').update(Buffer.alloc(MB10, 0x25)).digest('hex'));
   });
 
   it('refuses 10 MB + 1 byte with EntityTooLarge and stores nothing', async () => {

@@ -1,12 +1,14 @@
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCompteurs } from '../../../scripts/compteurs';
 import { DossierListStore } from '../../../shared/adapters/dynamo/dossier-list-store';
+import { DossierSearchStore } from '../../../shared/adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import type { DossierWrite, StoredPending } from '../../../shared/adapters/dynamo/dossier-types';
 import { IndexMaintenance } from '../../../shared/adapters/dynamo/index-maintenance';
-import { keys } from '../../../shared/adapters/dynamo/keys';
+import { gsi2, keys } from '../../../shared/adapters/dynamo/keys';
 import { COUNTER_SHARDS } from '../../../shared/adapters/dynamo/structure-counters';
+import { PIECE_STATUSES } from '../../../shared/domain/circuits';
 import { type LocalDynamo, startLocalDynamo } from './local-table';
 
 /**
@@ -241,5 +243,127 @@ describe('a marché’s dossiers in one status', () => {
     await maintenance.repair();
     expect((await walk('REJETEE', 10)).flat()).toHaveLength(6);
     expect((await maintenance.verify()).unlistedByStatus).toBe(0);
+  });
+});
+
+describe('open and closed dossiers on separate keys', () => {
+  /** The Query calls made through the test's client while `run` runs, and the items they returned. */
+  async function queriesOf(run: () => Promise<unknown>): Promise<{ queries: number; itemsRead: number }> {
+    const send = vi.spyOn(dynamo.doc, 'send');
+    try {
+      await run();
+      const queries = send.mock.calls.map(([c]) => c).filter((c) => c instanceof QueryCommand);
+      const results = await Promise.all(
+        send.mock.results.filter((_, i) => send.mock.calls[i]?.[0] instanceof QueryCommand).map((r) => r.value),
+      );
+      const itemsRead = results.reduce((n, r: { Items?: unknown[] }) => n + (r.Items?.length ?? 0), 0);
+      return { queries: queries.length, itemsRead };
+    } finally {
+      send.mockRestore();
+    }
+  }
+
+  /** Every page of the marché's list with only open (or closed) dossiers, `limit` per page. */
+  async function walkOpen(open: boolean, limit: number) {
+    const list = new DossierListStore(dynamo.doc, table);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list.ofMarche('MAR-1', { open, limit, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((i) => `${String(i.pk).slice('DOSSIER#'.length)} ${String(i.open)}`));
+      cursor = page.next;
+    } while (cursor);
+    return ids;
+  }
+
+  const even = Array.from({ length: DOSSIERS }, (_, n) => n).filter((n) => n % 2 === 0);
+  const odd = Array.from({ length: DOSSIERS }, (_, n) => n).filter((n) => n % 2 === 1);
+
+  it('a marché’s list with « ouvert » reads only dossiers in that state, whatever the others', async () => {
+    await openAndDecideAll();
+    let ids: string[] = [];
+    const { queries, itemsRead } = await queriesOf(async () => {
+      ids = await walkOpen(true, 2);
+    });
+    expect(ids.sort()).toEqual(even.map((n) => `${idOf(n)} true`).sort());
+    // 6 open dossiers by pages of 2: 3 full pages, and at most one empty one after them (a page that stops at its
+    // limit cannot know it was the last); a filter after the limit would read the 12 entries, 2 a page: 6 Queries
+    expect(queries).toBeLessThanOrEqual(4);
+    expect(itemsRead).toBe(6);
+    expect((await walkOpen(false, 4)).sort()).toEqual(odd.map((n) => `${idOf(n)} false`).sort());
+  });
+
+  it('a marché with no open dossier answers « ouvert » with one Query that reads nothing', async () => {
+    await openAndDecideAll();
+    const list = new DossierListStore(dynamo.doc, table);
+    // Close the 6 even dossiers too: MISE_A_DISPOSITION_MOA → REJETEE at version 2
+    for (const n of even) {
+      await store.save(
+        write(n, {
+          expectedVersion: 2,
+          lastEventSeq: 0,
+          previousStatus: 'MISE_A_DISPOSITION_MOA',
+          previousOpen: true,
+          status: 'REJETEE',
+          open: false,
+          pending: null,
+          previousPending: wait(MOA, [MOE]),
+          expectedTaskToken: null,
+          createdAt: T0.toISOString(),
+          now: T1,
+        }),
+      );
+    }
+    const { queries, itemsRead } = await queriesOf(() => list.ofMarche('MAR-1', { open: true, limit: 2 }));
+    expect({ queries, itemsRead }).toEqual({ queries: 1, itemsRead: 0 });
+    expect(await list.ofMarche('MAR-1', { open: true, limit: 2 })).toEqual({ items: [] });
+  });
+
+  it('a structure’s board holds its open dossiers only: a close moves the entry to its closed board', async () => {
+    await openAndDecideAll();
+    const search = new DossierSearchStore(dynamo.doc, table);
+    const order = { limit: 20, order: 'RECENT' as const };
+    const ids = (hits: { dossierId: string }[]) => hits.map((h) => h.dossierId).sort();
+    const openRead = await queriesOf(async () => {
+      expect(ids(await search.board(MOE, PIECE_STATUSES, { ...order, open: true }))).toEqual(even.map(idOf).sort());
+    });
+    // The 6 open dossiers' entries, nothing of the 6 closed ones
+    expect(openRead.itemsRead).toBe(6);
+    expect(ids(await search.board(MOE, PIECE_STATUSES, { ...order, open: false }))).toEqual(odd.map(idOf).sort());
+    expect(ids(await search.board(MOE, PIECE_STATUSES, order))).toHaveLength(DOSSIERS);
+    // Closed: one Query per status a dossier can close in (8), not one per status (28)
+    const closedRead = await queriesOf(() => search.board(MOE, PIECE_STATUSES, { ...order, open: false }));
+    expect(closedRead.queries).toBe(8);
+  });
+
+  it('an older table: the repair moves closed dossiers’ board entries and lists dossiers by state', async () => {
+    await openAndDecideAll();
+    // As written before: every board entry on the open board, no entry in the marché's open or closed dossiers
+    for (const n of Array.from({ length: DOSSIERS }, (_, i) => i)) {
+      const status = n % 2 === 0 ? 'MISE_A_DISPOSITION_MOA' : 'REJETEE';
+      for (const siret of [TITULAIRE, MOE, MOA]) {
+        await dynamo.doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.boardEntry(idOf(n), siret), ...gsi2.boardOf(siret, status, idOf(n)) },
+          }),
+        );
+      }
+      await dynamo.doc.send(new DeleteCommand({ TableName: table, Key: keys.marcheStateEntry(idOf(n)) }));
+    }
+    const search = new DossierSearchStore(dynamo.doc, table);
+    expect(await search.board(MOE, PIECE_STATUSES, { limit: 20, order: 'RECENT', open: false })).toEqual([]);
+    const found = await maintenance.verify();
+    // 6 closed dossiers × 3 structures; 12 dossiers not listed by state
+    expect({ misplaced: found.misplacedBoardEntries, unlisted: found.unlistedByStatus }).toEqual({
+      misplaced: 18,
+      unlisted: 12,
+    });
+    await maintenance.repair();
+    const hits = await search.board(MOE, PIECE_STATUSES, { limit: 20, order: 'RECENT', open: false });
+    expect(hits.map((h) => h.dossierId).sort()).toEqual(odd.map(idOf).sort());
+    expect((await walkOpen(true, 20)).sort()).toEqual(even.map((n) => `${idOf(n)} true`).sort());
+    const after = await maintenance.verify();
+    expect([after.misplacedBoardEntries, after.unlistedByStatus, after.drifts.length]).toEqual([0, 0, 0]);
   });
 });

@@ -88,3 +88,39 @@ describe('dossier save: the DGP clock for both public buyers', () => {
     expect(moa?.Update?.ExpressionAttributeValues).toMatchObject({ ':view': view, ':clock': { start: '2026-03-02' } });
   });
 });
+
+describe('dossier save: the entries under its status and open or closed state', () => {
+  const entries = (w: DossierWrite) =>
+    dossierSaveItems('t', { ...w, createdAt: '2026-03-02T09:00:00.000Z' }, head, [])
+      .items.map((i) => i.Put?.Item)
+      .filter((i) => i !== undefined && (String(i.sk).startsWith('BOARD#') || String(i.sk).startsWith('MARCHE_')));
+
+  it('moves them to the closed keys when the dossier closes in the status it had (a mandatement, the last news)', () => {
+    const closing = { ...write({}), status: 'MANDATEE', previousStatus: 'MANDATEE', previousOpen: true, open: false };
+    expect(entries(closing)).toEqual([
+      { pk: 'DOSSIER#DOS-1', sk: `BOARD#${MOA}`, gsi2pk: `BOARD_CLOS#${MOA}`, gsi2sk: 'MANDATEE#DOS-1' },
+      { pk: 'DOSSIER#DOS-1', sk: `BOARD#${SF}`, gsi2pk: `BOARD_CLOS#${SF}`, gsi2sk: 'MANDATEE#DOS-1' },
+      {
+        pk: 'DOSSIER#DOS-1',
+        sk: 'MARCHE_STATUT',
+        gsi2pk: 'MARCHE#M-1#STATUT#MANDATEE',
+        gsi2sk: 'DOSSIER#2026-03-02T09:00:00.000Z',
+      },
+      {
+        pk: 'DOSSIER#DOS-1',
+        sk: 'MARCHE_ETAT',
+        gsi1pk: 'MARCHE#M-1#CLOS',
+        gsi1sk: 'DOSSIER#2026-03-02T09:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('writes none when neither the status nor the state moves', () => {
+    expect(entries({ ...write({}), previousOpen: true })).toEqual([]);
+  });
+
+  it('leaves the open or closed entry alone when only the status moves', () => {
+    const moved = { ...write({}), previousStatus: 'MISE_A_DISPOSITION_MOE', previousOpen: true };
+    expect(entries(moved).map((i) => i?.sk)).toEqual([`BOARD#${MOA}`, `BOARD#${SF}`, 'MARCHE_STATUT']);
+  });
+});

@@ -45,6 +45,14 @@ describe('capacityEstimator', () => {
     state = after;
     // table: A 1,5xx bytes after → 2 KB → 4; B 2 KB → 4; C checked, 2 KB → 4; D 1 KB → 2: 14
     // index G: A enters (2 KB → 4); B moves from old to new (removal 4 + entry 4); C and D carry no g: 12
-    expect(await measure()).toEqual({ table: 14, indexes: 12 });
+    const units = await measure();
+    expect({ table: units.table, indexes: units.indexes }).toEqual({ table: 14, indexes: 12 });
+    // the same, item by item: A 4 + 4, B 4 + 8, C 4 + 0, D 2 + 0
+    expect(units.items).toEqual([
+      { key: { pk: 'A' }, table: 4, indexes: 4 },
+      { key: { pk: 'B' }, table: 4, indexes: 8 },
+      { key: { pk: 'C' }, table: 4, indexes: 0 },
+      { key: { pk: 'D' }, table: 2, indexes: 0 },
+    ]);
   });
 });

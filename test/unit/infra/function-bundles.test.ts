@@ -40,6 +40,16 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(inputs, 'shared/services/dossier-service.ts')).toBe(false);
     expect(has(inputs, '@aws-sdk/client-s3')).toBe(false);
   });
+
+  it('the dossier reads sign their download links without the S3 client; the audit trail, which reads files, has it', async () => {
+    const read = await bundleOf('dossiersRead', LAMBDAS.dossiersRead);
+    expect(has(read.inputs, 'shared/adapters/s3-presign.ts')).toBe(true);
+    expect(has(read.inputs, '@aws-sdk/client-s3')).toBe(false);
+    expect(has(read.inputs, '@aws-sdk/s3-request-presigner')).toBe(false);
+    const audit = await bundleOf('dossiersAudit', LAMBDAS.dossiersAudit);
+    expect(has(audit.inputs, 'shared/adapters/s3-objects.ts')).toBe(true);
+    expect(has(audit.inputs, '@aws-sdk/client-s3')).toBe(true);
+  });
 });
 
 describe('the OpenAPI function', () => {

@@ -20,6 +20,7 @@ import { DocumentBucket } from '../../../shared/adapters/document-bucket';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
+import { S3DocumentObjects } from '../../../shared/adapters/s3-objects';
 import { verifyDocument } from '../../../shared/documents/verify';
 import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
@@ -99,17 +100,14 @@ beforeEach(() => {
   const decide = vi.fn(async (request: { prepare: (a: typeof actor) => Promise<object> }) =>
     act({ ...request, ...(await request.prepare(actor)) }),
   );
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
   // The draft and its files come from the dossier's partition (one Query), read by the real store
-  const partition = (dossierId: string) => new DossierStore(client, TABLE).partition(dossierId);
+  const partition = (dossierId: string) => new DossierStore(db, TABLE).partition(dossierId);
+  const client = new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
   service = new PieceService({
     dossiers: { decide, find: vi.fn(), partition } as unknown as DossierService,
-    store: new PieceStore(client, TABLE, { backoff }),
-    documents: new DocumentBucket(
-      new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } }),
-      BUCKET,
-      { now: () => NOW },
-    ),
+    store: new PieceStore(db, TABLE, { backoff }),
+    documents: new DocumentBucket(client, BUCKET, { now: () => NOW }, () => new S3DocumentObjects(client, BUCKET)),
     clock: { now: () => NOW },
     uploadPrefix: 'uploads/',
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as actions from '../../../../functions/dossiers/actions';
 import * as evidence from '../../../../functions/dossiers/evidence';
+import * as history from '../../../../functions/dossiers/history';
 import { DOSSIER_LAMBDAS } from '../../../../functions/dossiers/lambdas';
 import * as pieces from '../../../../functions/dossiers/pieces';
 import * as read from '../../../../functions/dossiers/read';
@@ -18,6 +19,7 @@ const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly strin
   dossiersPieces: pieces.handler,
   dossiersSearch: search.handler,
   dossiersEvidence: evidence.handler,
+  dossiersAudit: history.handler,
 };
 
 describe('functions/dossiers registry fragment', () => {
@@ -26,7 +28,7 @@ describe('functions/dossiers registry fragment', () => {
       const declared = def.routes.map((r) => `${r.method} ${r.path}`).sort();
       expect(declared, key).toEqual([...handlers[key as keyof typeof handlers].routeKeys].sort());
       expect(def.entry).toBe(
-        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces', dossiersSearch: 'search', dossiersEvidence: 'evidence' }[key as keyof typeof handlers]}.ts`,
+        `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces', dossiersSearch: 'search', dossiersEvidence: 'evidence', dossiersAudit: 'history' }[key as keyof typeof handlers]}.ts`,
       );
     }
   });
@@ -34,6 +36,7 @@ describe('functions/dossiers registry fragment', () => {
   it('gives write access only to the functions that write', () => {
     expect(DOSSIER_LAMBDAS.dossiersRead.access).toEqual({ table: 'read', bucket: 'read' });
     expect(DOSSIER_LAMBDAS.dossiersRead).not.toHaveProperty('access.stateMachines');
+    expect(DOSSIER_LAMBDAS.dossiersAudit.access).toEqual({ table: 'read', bucket: 'read' });
     expect(DOSSIER_LAMBDAS.dossiersSearch.access).toEqual({ table: 'read' });
     expect(DOSSIER_LAMBDAS.dossiersAct.access.table).toBe('readWrite');
     expect(DOSSIER_LAMBDAS.dossiersPieces.access.bucket).toBe('readWriteDelete');
