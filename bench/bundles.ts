@@ -7,13 +7,15 @@
  * The bundles are built with esbuild and the options of `infra/constructs/bundling.ts` (those the CDK stack uses), so
  * the figures are those of `npm run synth` without the CDK around them. Targets (issue "Performance"): every API
  * function ≤ 500 KB, its import ≤ 2 × the empty handler's. Import time is the median of RUNS fresh processes.
+ * The floor is printed beside them: handlers that import only the DynamoDB document client, and it with the S3
+ * client; what they take over the empty handler is the SDK's own import, under every function that reads the table.
  *
  * `BUNDLES_DETAIL=health,dossiersAct` (or `all`) also prints, under those functions, what weighs in their bundle:
  * the minified bytes of each package and of each folder of ours (esbuild's metafile, after tree shaking).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -95,6 +97,48 @@ function importMs(file: string): number {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
+/**
+ * The floor under the import target: handlers that only import the SDK clients the functions use (clients built
+ * on first call, as ours are), bundled and measured the same way. What they take over the empty handler is the
+ * SDK's own import time, which no function that talks to the table can go below.
+ */
+const FLOORS: Record<string, string> = {
+  'client DynamoDB (document)': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+let doc;
+export const handler = async () => (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
+`,
+  'client DynamoDB + client S3': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+let doc, s3;
+export const handler = async () => [
+  await (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } })),
+  await (s3 ??= new S3Client({})).send(new HeadObjectCommand({ Bucket: 'b', Key: 'k' })),
+];
+`,
+};
+
+/** The floors' lines: size, import time and its ratio to the empty handler. */
+async function printFloors(emptyMs: number): Promise<void> {
+  // under the repository, so that esbuild finds the SDK in its node_modules
+  const dir = path.join(ROOT, '.tmp', 'bundles-floors');
+  mkdirSync(dir, { recursive: true });
+  try {
+    for (const [i, [name, source]] of Object.entries(FLOORS).entries()) {
+      const entry = path.join(dir, `floor-${i}.mjs`);
+      writeFileSync(entry, source);
+      const b = await bundle(`floor-${i}`, entry, 'baseline', dir);
+      const ms = importMs(b.file);
+      console.log(
+        `  plancher, ${name.padEnd(27)} ${kb(b.bytes).padStart(8)}  import ${`${ms.toFixed(1)} ms`.padStart(9)}  ${(ms / emptyMs).toFixed(2)} × vide`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'bundles-'));
   try {
@@ -104,7 +148,15 @@ async function main(): Promise<void> {
     const empty = await bundle('empty', emptyEntry, 'baseline', outDir);
     const emptyMs = importMs(empty.file);
     console.log(`Bundles (esbuild ${LAMBDA_BUNDLE.format}, ${LAMBDA_BUNDLE.target}, minified, no source map)`);
-    console.log(`  empty handler: ${kb(empty.bytes)}, import ${emptyMs.toFixed(1)} ms (median of ${RUNS} processes)\n`);
+    // the machine is shared: import times follow its load
+    console.log(
+      `  charge de la machine (1, 5, 15 min) : ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
+    console.log(`  empty handler: ${kb(empty.bytes)}, import ${emptyMs.toFixed(1)} ms (median of ${RUNS} processes)`);
+    await printFloors(emptyMs);
+    console.log('');
     console.log(
       `  ${'function'.padEnd(28)} ${'kind'.padEnd(5)} ${'size'.padStart(8)}  pdf.js  ${'import'.padStart(9)}  ×empty`,
     );

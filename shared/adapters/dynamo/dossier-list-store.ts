@@ -6,6 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor';
+import { withDecodedState } from './dossier-state-codec';
 import { gsi1, gsi2, TABLE_KEYS } from './keys';
 
 /**
@@ -77,7 +78,7 @@ export class DossierListStore {
     );
     const next = page.LastEvaluatedKey ? { next: encodeCursor(page.LastEvaluatedKey) } : {};
     const found = (page.Items ?? []) as Record<string, unknown>[];
-    if (metas) return { items: found, ...next };
+    if (metas) return { items: found.map(withDecodedState), ...next };
     const byPk = await this.metas(found.map((i) => String(i.pk)));
     const items = found
       .map((i) => byPk.get(String(i.pk)))
@@ -94,7 +95,7 @@ export class DossierListStore {
     // Unprocessed keys (throttling) are asked again, a bounded number of times
     for (let attempt = 0; request && Object.keys(request).length > 0 && attempt < 5; attempt++) {
       const res: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of res.Responses?.[this.table] ?? []) out.set(String(item.pk), item);
+      for (const item of res.Responses?.[this.table] ?? []) out.set(String(item.pk), withDecodedState(item));
       request = res.UnprocessedKeys;
     }
     return out;

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors';
+import { encodeDossierState } from './dossier-state-codec';
 import type { DossierWrite, StoredPending } from './dossier-types';
 import { gsi1, gsi2, keys } from './keys';
 import { openDossiersPartition } from './open-dossiers';
@@ -39,6 +40,7 @@ export function dossierSaveItems(
   items.push(...pendingItems(table, w));
   const openChanged = w.previousOpen !== undefined && w.open !== w.previousOpen;
   if (w.status !== w.previousStatus || openChanged) items.push(...statusEntries(table, w, head));
+  if (w.previousOpen === undefined || openChanged) items.push(...stateEntry(table, w, head));
   // The structures' counters (Tableau de bord, Synthèse total), moved in the same transaction
   items.push(...counterItems(table, w.dossierId, counterDeltas(w)));
   const firstCoWrite = items.length;
@@ -50,8 +52,8 @@ export function dossierSaveItems(
 /**
  * The dossier's entries under its status and open or closed state, rewritten when either changes: one board entry per
  * structure (what « Rechercher » reads by status: its open board, or once closed its closed board, so that the open
- * board holds only the open dossiers), and its entry in its marché's list by status and by open or closed (each Put
- * replaces the entry under the previous ones).
+ * board holds only the open dossiers), and its entry in its marché's list by status (each Put replaces the entry
+ * under the previous ones).
  */
 function statusEntries(table: string, w: DossierWrite, head: SaveHead): TransactItem[] {
   const items: TransactItem[] = [...new Set(w.structures)].map((siret) => ({
@@ -68,12 +70,25 @@ function statusEntries(table: string, w: DossierWrite, head: SaveHead): Transact
         Item: {
           ...keys.marcheStatusEntry(w.dossierId),
           ...gsi2.dossierOfMarcheInStatus(w.marcheId, w.status, createdAt),
-          ...gsi1.dossierOfMarcheOpenOrClosed(w.marcheId, w.open, createdAt),
         },
       },
     });
   }
   return items;
+}
+
+/**
+ * The dossier among its marché's open or closed dossiers: a separate item, written when the dossier opens and when
+ * it closes only (on the status's item, every status change would rewrite its GSI1 entry too).
+ */
+function stateEntry(table: string, w: DossierWrite, head: SaveHead): TransactItem[] {
+  const createdAt = w.expectedVersion === 0 ? head.now : w.createdAt;
+  if (!createdAt) return [];
+  const item = {
+    ...keys.marcheStateEntry(w.dossierId),
+    ...gsi1.dossierOfMarcheOpenOrClosed(w.marcheId, w.open, createdAt),
+  };
+  return [{ Put: { TableName: table, Item: item } }];
 }
 
 function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem {
@@ -82,7 +97,7 @@ function metaItem(table: string, w: DossierWrite, head: SaveHead): TransactItem 
     marcheId: w.marcheId,
     status: w.status,
     open: w.open,
-    state: w.state,
+    state: encodeDossierState(w.state),
     version: head.version,
     structures: [...w.structures],
     updatedAt: head.now,

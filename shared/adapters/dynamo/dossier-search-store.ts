@@ -6,6 +6,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CLOSING_STATUSES, type Dossier } from '../../domain/circuits';
+import { decodeDossierState } from './dossier-state-codec';
 import { gsi2, keys, TABLE_KEYS } from './keys';
 
 /**
@@ -94,7 +95,7 @@ export class DossierSearchStore {
     for (let attempt = 0; request && Object.keys(request).length > 0 && attempt < 5; attempt++) {
       const res: BatchGetCommandOutput = await this.client.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of res.Responses?.[this.table] ?? []) {
-        const state = item.state as Dossier | undefined;
+        const state = decodeDossierState(item.state) as Dossier | undefined;
         if (state?.id) out.set(state.id, { state, version: Number(item.version) });
       }
       request = res.UnprocessedKeys;

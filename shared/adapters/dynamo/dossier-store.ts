@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { type ChainedEvent, chainAfter, GENESIS_HASH } from '../audit';
 import { DossierIndexes } from './dossier-indexes';
 import { concurrentChange, dossierSaveItems, metaConditionError } from './dossier-save';
+import { decodeDossierState } from './dossier-state-codec';
 import {
   AuditChainMoved,
   type DossierRecord,
@@ -68,7 +69,7 @@ export class DossierStore {
       marcheId: meta.marcheId as string,
       status: meta.status as string,
       open: meta.open as boolean,
-      state: meta.state as S,
+      state: decodeDossierState(meta.state) as S,
       clock: clockItem?.clock as C | undefined,
       pending: pendingItem
         ? ({

@@ -65,7 +65,10 @@ export interface DossierWrite<S = unknown, C = unknown> {
   /** Structures that see this dossier in their "Tableau de bord". */
   readonly structures: readonly string[];
   readonly previousStatus?: string;
-  /** Whether the dossier was open when read (absent on a creation): a close moves its board and list entries. */
+  /**
+   * Whether the dossier was open when read (absent on a creation): a close moves its board and list entries. Absent
+   * on an update, its entry in the marché's open or closed dossiers is written again.
+   */
   readonly previousOpen?: boolean;
   readonly clock?: {
     readonly value: C;

@@ -74,9 +74,13 @@ const SEGMENTS = 4;
 
 type Tally = Map<string, Map<string, number>>;
 
-/** Where a dossier's MARCHE_STATUT entry should be: its GSI2 and GSI1 partitions. */
-const listedAs = (e: StatusEntry): string =>
-  `${gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, '').gsi2pk} ${gsi1.dossierOfMarcheOpenOrClosed(e.marcheId, e.open, '').gsi1pk}`;
+/** A dossier's entries in its marché's lists, by status (GSI2) and by open or closed state (GSI1), as they should be. */
+function listItems(e: StatusEntry): [RawItem & { gsi2pk: string }, RawItem & { gsi1pk: string }] {
+  return [
+    { ...keys.marcheStatusEntry(e.dossierId), ...gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, e.createdAt) },
+    { ...keys.marcheStateEntry(e.dossierId), ...gsi1.dossierOfMarcheOpenOrClosed(e.marcheId, e.open, e.createdAt) },
+  ];
+}
 
 function add(t: Tally, siret: string, counter: string, by: number): void {
   const of = t.get(siret) ?? new Map<string, number>();
@@ -199,8 +203,8 @@ export class IndexMaintenance {
         ) {
           expectedEntries.push({ dossierId, marcheId, status, open, createdAt });
         }
-      } else if (sk === keys.marcheStatusEntry('').sk) {
-        listedUnder.set(pk.slice('DOSSIER#'.length), `${String(i.gsi2pk)} ${String(i.gsi1pk)}`);
+      } else if (sk === keys.marcheStatusEntry('').sk || sk === keys.marcheStateEntry('').sk) {
+        listedUnder.set(`${pk} ${sk}`, String(sk === keys.marcheStatusEntry('').sk ? i.gsi2pk : i.gsi1pk));
       } else if (pk.startsWith('COUNT#')) {
         const siret = pk.slice('COUNT#'.length);
         for (const [name, value] of Object.entries(i)) {
@@ -227,7 +231,7 @@ export class IndexMaintenance {
             TotalSegments: SEGMENTS,
             FilterExpression:
               'begins_with(pk, :count) OR begins_with(sk, :board) OR begins_with(sk, :pending) OR ' +
-              '(begins_with(pk, :dossier) AND sk IN (:meta, :listed))',
+              '(begins_with(pk, :dossier) AND sk IN (:meta, :listed, :stated))',
             ExpressionAttributeValues: {
               ':count': 'COUNT#',
               ':board': 'BOARD#',
@@ -235,6 +239,7 @@ export class IndexMaintenance {
               ':dossier': 'DOSSIER#',
               ':meta': 'META',
               ':listed': keys.marcheStatusEntry('').sk,
+              ':stated': keys.marcheStateEntry('').sk,
             },
           },
         );
@@ -246,7 +251,9 @@ export class IndexMaintenance {
     );
     // A stored counter at zero is no drift from an absent count
     for (const t of [stored, counted]) for (const of of t.values()) for (const [k, v] of of) if (v === 0) of.delete(k);
-    const unlisted = expectedEntries.filter((e) => listedUnder.get(e.dossierId) !== listedAs(e));
+    const unlisted = expectedEntries.filter((e) =>
+      listItems(e).some((item) => listedUnder.get(`${item.pk} ${item.sk}`) !== (item.gsi2pk ?? item.gsi1pk)),
+    );
     const misplaced = boardEntries.flatMap(({ dossierId, siret, status, board }) => {
       const open = openOf.get(dossierId);
       return open !== undefined && board !== gsi2.boardOf(siret, status, dossierId, open).gsi2pk
@@ -266,23 +273,18 @@ export class IndexMaintenance {
     misplaced: readonly MisplacedBoardEntry[],
   ): Promise<void> {
     for (const e of unlisted) {
-      await this.putIfStill(e, {
-        ...keys.marcheStatusEntry(e.dossierId),
-        ...gsi2.dossierOfMarcheInStatus(e.marcheId, e.status, e.createdAt),
-        ...gsi1.dossierOfMarcheOpenOrClosed(e.marcheId, e.open, e.createdAt),
-      });
+      await this.putIfStill(e, listItems(e));
     }
     for (const e of misplaced) {
-      await this.putIfStill(e, {
-        ...keys.boardEntry(e.dossierId, e.siret),
-        ...gsi2.boardOf(e.siret, e.status, e.dossierId, e.open),
-      });
+      await this.putIfStill(e, [
+        { ...keys.boardEntry(e.dossierId, e.siret), ...gsi2.boardOf(e.siret, e.status, e.dossierId, e.open) },
+      ]);
     }
   }
 
   private async putIfStill(
     e: { readonly dossierId: string; readonly status: string; readonly open: boolean },
-    item: RawItem,
+    items: readonly RawItem[],
   ): Promise<void> {
     try {
       await transactWrite(this.client, [
@@ -295,7 +297,7 @@ export class IndexMaintenance {
             ExpressionAttributeValues: { ':status': e.status, ':open': e.open },
           },
         },
-        { Put: { TableName: this.table, Item: item } },
+        ...items.map((Item) => ({ Put: { TableName: this.table, Item } })),
       ]);
     } catch (error) {
       if (!(error instanceof ConditionsFailed || error instanceof TransactionRace)) throw error;

@@ -20,7 +20,7 @@
  * | dossiers of a marché in a status                | GSI2 pk = MARCHE#id#STATUT#status, sk = DOSSIER#date   |
  * |                                                 |   (item MARCHE_STATUT of the dossier, keys only)       |
  * | open (or closed) dossiers of a marché           | GSI1 pk = MARCHE#id#OUVERT or MARCHE#id#CLOS,          |
- * |                                                 |   sk = DOSSIER#date (the same MARCHE_STATUT item)      |
+ * |                                                 |   sk = DOSSIER#date (item MARCHE_ETAT, keys only)      |
  * | structures a user is attached to                | GSI2 pk = USER#id, sk = MEMBER#siret                   |
  * | public structures directory                     | GSI2 pk = DIRECTORY#PUBLIC, sk = name#siret            |
  * | upload forms awaiting their file, by expiry     | GSI1 pk = UPLOAD#ATTENDU, sk = expiresAt#file (sparse; |
@@ -88,6 +88,8 @@ export const keys = {
   pendingActionOf: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `PENDING#${siret}` }),
   /** The dossier under its status in its marché's list (the list's `statut` filter, served by the key). */
   marcheStatusEntry: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'MARCHE_STATUT' }),
+  /** The dossier among its marché's open or closed ones (the list's `ouvert` filter), rewritten only when it closes. */
+  marcheStateEntry: (dossierId: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: 'MARCHE_ETAT' }),
   /** A structure's view of a dossier's status, for its "Tableau de bord". */
   boardEntry: (dossierId: string, siret: string): Keys => ({ pk: `DOSSIER#${dossierId}`, sk: `BOARD#${siret}` }),
   /**

@@ -93,7 +93,7 @@ describe('dossier save: the entries under its status and open or closed state', 
   const entries = (w: DossierWrite) =>
     dossierSaveItems('t', { ...w, createdAt: '2026-03-02T09:00:00.000Z' }, head, [])
       .items.map((i) => i.Put?.Item)
-      .filter((i) => i !== undefined && (String(i.sk).startsWith('BOARD#') || i.sk === 'MARCHE_STATUT'));
+      .filter((i) => i !== undefined && (String(i.sk).startsWith('BOARD#') || String(i.sk).startsWith('MARCHE_')));
 
   it('moves them to the closed keys when the dossier closes in the status it had (a mandatement, the last news)', () => {
     const closing = { ...write({}), status: 'MANDATEE', previousStatus: 'MANDATEE', previousOpen: true, open: false };
@@ -105,6 +105,10 @@ describe('dossier save: the entries under its status and open or closed state', 
         sk: 'MARCHE_STATUT',
         gsi2pk: 'MARCHE#M-1#STATUT#MANDATEE',
         gsi2sk: 'DOSSIER#2026-03-02T09:00:00.000Z',
+      },
+      {
+        pk: 'DOSSIER#DOS-1',
+        sk: 'MARCHE_ETAT',
         gsi1pk: 'MARCHE#M-1#CLOS',
         gsi1sk: 'DOSSIER#2026-03-02T09:00:00.000Z',
       },
@@ -113,5 +117,10 @@ describe('dossier save: the entries under its status and open or closed state', 
 
   it('writes none when neither the status nor the state moves', () => {
     expect(entries({ ...write({}), previousOpen: true })).toEqual([]);
+  });
+
+  it('leaves the open or closed entry alone when only the status moves', () => {
+    const moved = { ...write({}), previousStatus: 'MISE_A_DISPOSITION_MOE', previousOpen: true };
+    expect(entries(moved).map((i) => i?.sk)).toEqual([`BOARD#${MOA}`, `BOARD#${SF}`, 'MARCHE_STATUT']);
   });
 });
