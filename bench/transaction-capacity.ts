@@ -7,8 +7,10 @@
  * index whose key the item carries, 2 units per KB of the entry written (a key change writes the old entry's deletion
  * and the new one). Item size as DynamoDB counts it: attribute names + values (strings and binaries their bytes,
  * numbers ~1 byte per 2 significant digits + 1, lists and maps 3 bytes + their elements + 1 byte each).
- * Index entries are sized as the whole item (every index of the table projects ALL attributes; the estimator does
- * not look at projections).
+ * Index entries are sized as what the index projects (ALL: the whole item; KEYS_ONLY: the table's and the index's
+ * keys; INCLUDE: those and the listed attributes), and an item whose key and projected attributes stay as they were
+ * writes nothing to the index. Index writes inside a transaction are counted at 2 units per KB like the table's:
+ * conservative, AWS's documentation does not say whether an index write of a transaction is billed double.
  */
 import {
   type AttributeValue,
@@ -40,6 +42,10 @@ export function itemSize(item: Item | undefined): number {
 }
 
 const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/** An item as text with its attributes in name order (DynamoDB returns them in any order). */
+const canonical = (item: Item | undefined) =>
+  item ? JSON.stringify(Object.entries(item).sort(([x], [y]) => (x < y ? -1 : 1))) : '';
 
 export interface ItemUnits {
   /** The item's primary key (plain values), as the transaction names it. */
@@ -98,6 +104,17 @@ export function capacityEstimator(
     const parts = (index.KeySchema ?? []).map((k) => item[k.AttributeName ?? '']);
     return parts.every((p) => p !== undefined) ? JSON.stringify(parts) : undefined;
   };
+  /** An item's index entry: what the index projects of it (ALL: the whole item; else the keys and INCLUDE's list). */
+  const entryOf = (index: GlobalSecondaryIndexDescription, item: Item | undefined): Item | undefined => {
+    const type = index.Projection?.ProjectionType ?? 'ALL';
+    if (!item || type === 'ALL') return item;
+    const names = new Set([
+      ...keyNames,
+      ...(index.KeySchema ?? []).map((k) => k.AttributeName ?? ''),
+      ...(type === 'INCLUDE' ? (index.Projection?.NonKeyAttributes ?? []) : []),
+    ]);
+    return Object.fromEntries(Object.entries(item).filter(([name]) => names.has(name)));
+  };
   return {
     async before(items) {
       const targets = targetsOf(items).map((t) => ({ ...t, key: t.key ?? keyOf(t.put) }));
@@ -114,8 +131,10 @@ export function capacityEstimator(
           for (const index of indexes) {
             const ka = indexKey(index, a);
             const kb2 = indexKey(index, b);
-            if (ka && ka !== kb2) idx += 2 * kb(itemSize(a)); // the old entry removed
-            if (kb2 && JSON.stringify(a) !== JSON.stringify(b)) idx += 2 * kb(itemSize(b)); // the entry written
+            const [ea, eb] = [entryOf(index, a), entryOf(index, b)];
+            if (ka && ka !== kb2) idx += 2 * kb(itemSize(ea)); // the old entry removed
+            // the entry written: a new key, or a projected attribute changed (an entry that stays as it was is not)
+            if (kb2 && (ka !== kb2 || canonical(ea) !== canonical(eb))) idx += 2 * kb(itemSize(eb));
           }
           return { key, table, indexes: idx };
         });

@@ -1,16 +1,11 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { compressJson, decompressJson, type JsonFormat } from './compressed-json';
 
 /**
- * How the dossier's state is stored on its META item (docs/DESIGN.md#the-table): compressed, as a binary attribute.
- * The state (parties, parameters, every piece with its amounts) is 1.5–2.5 KB as a DynamoDB map, rewritten by every
- * decision and copied into both indexes; compressed it is ~300 bytes, so the META item stays under 1 KB, the
- * size of one write unit. AWS documents the practice: "Best practices for storing large items and attributes",
- * compressing large attribute values and storing them as binary.
- *
- * Format: one byte naming the encoding, then the body. `1`: JSON, DEFLATE (raw) with the preset dictionary below.
- * The dictionary is part of the format: it must never change (a new dictionary is a new format byte, the old one
- * kept for reading). A state stored as a map (the layout before this one) is read as it is; the next save of the
- * dossier writes it in this format.
+ * How the dossier's state is stored on its META item (docs/DESIGN.md#the-table): compressed, as a binary attribute
+ * (compressed-json.ts). The state (parties, parameters, every piece with its amounts) is 1.5–2.5 KB as a DynamoDB
+ * map, rewritten by every decision and copied into both indexes; compressed it is ~300 bytes, so the META item stays
+ * under 1 KB, the size of one write unit. Format `1`: the preset dictionary below, frozen. A state stored as a map
+ * (the layout before this one) is read as it is; the next save of the dossier writes it in this format.
  */
 const FORMAT_DEFLATE_DICTIONARY_1 = 1;
 
@@ -42,20 +37,16 @@ const DICTIONARY_1 = Buffer.from(
   ].join(''),
 );
 
+const FORMAT_1: JsonFormat = { byte: FORMAT_DEFLATE_DICTIONARY_1, dictionary: DICTIONARY_1 };
+
 /** The state as the META item stores it. */
 export function encodeDossierState(state: unknown): Uint8Array {
-  const body = deflateRawSync(JSON.stringify(state), { level: 9, dictionary: DICTIONARY_1 });
-  return Buffer.concat([Buffer.of(FORMAT_DEFLATE_DICTIONARY_1), body]);
+  return compressJson(state, FORMAT_1);
 }
 
 /** The state from the META item's `state` attribute, in this format or as the map the previous layout stored. */
 export function decodeDossierState(stored: unknown): unknown {
-  if (!(stored instanceof Uint8Array)) return stored;
-  if (stored[0] !== FORMAT_DEFLATE_DICTIONARY_1) {
-    throw new Error(`Unknown dossier state format: ${String(stored[0])}`);
-  }
-  const json = inflateRawSync(stored.subarray(1), { dictionary: DICTIONARY_1 }).toString('utf8');
-  return JSON.parse(json);
+  return decompressJson(stored, [FORMAT_1]);
 }
 
 /** A META item (as read from the table or an index) with its state decoded. */

@@ -56,3 +56,47 @@ describe('capacityEstimator', () => {
     ]);
   });
 });
+
+describe('capacityEstimator, with projections', () => {
+  it('sizes an index entry as what the index projects, and bills none when the projection stays as it was', async () => {
+    const big = 'x'.repeat(1500);
+    const item = (pk: string, extra: Record<string, string>) =>
+      Object.fromEntries(Object.entries({ pk, ...extra }).map(([k, v]) => [k, { S: v }]));
+    // E in the keys-only index K; F and G in the index I, which also projects x
+    let state: Record<string, Record<string, { S: string }>> = {
+      E: item('E', { k: 'a', v: big }),
+      F: item('F', { i: 'b', x: '1', v: big }),
+      G: item('G', { i: 'b', x: '1', v: big }),
+    };
+    const client = {
+      send: async (command: { input: { Key: { pk: { S: string } } } }) => ({ Item: state[command.input.Key.pk.S] }),
+    } as unknown as DynamoDBClient;
+    const estimator = capacityEstimator(
+      client,
+      ['pk'],
+      [
+        {
+          IndexName: 'K',
+          KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'I',
+          KeySchema: [{ AttributeName: 'i', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['x'] },
+        },
+      ],
+    );
+    const update = (pk: string) => ({
+      Update: { TableName: 't', Key: { pk } as never, UpdateExpression: 'SET v = :v' },
+    });
+    const measure = await estimator.before([update('E'), update('F'), update('G')]);
+    state = {
+      E: item('E', { k: 'a', v: `${big}!` }), // v is not projected by K: its entry stays
+      F: item('F', { i: 'b', x: '2', v: big }), // x is: its entry is written again, pk + i + x, a few bytes → 1 KB → 2
+      G: item('G', { i: 'b', x: '1', v: `${big}!` }), // only v moved: I's entry stays
+    };
+    // table: each item ~1.5 KB → 2 KB → 4 units, three items: 12
+    expect(await measure()).toMatchObject({ table: 12, indexes: 2 });
+  });
+});

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { NotificationIntent } from '../../../domain/notifications';
+import { decodeIntent, encodeIntent } from './intent-codec';
 import { NOTICES, notificationIndexes, notificationKeys, OUTBOX_INDEX, REMINDERS } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -52,7 +53,7 @@ export class OutboxStore {
         Item: {
           ...notificationKeys.outbox(intent.source, intent.kind),
           ...notificationIndexes.outbox(createdAt, intent.source, intent.kind),
-          intent,
+          intent: encodeIntent(intent),
           createdAt,
         },
         ...(once ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
@@ -98,7 +99,7 @@ export class OutboxStore {
         Limit: limit,
       }),
     );
-    return (page.Items ?? []).map((i) => ({ intent: i.intent as NotificationIntent, createdAt: String(i.createdAt) }));
+    return (page.Items ?? []).map((i) => ({ intent: decodeIntent(i.intent), createdAt: String(i.createdAt) }));
   }
 
   /** The entry is delivered to every user: it leaves the index of pending entries (kept as a record). */
