@@ -3,6 +3,7 @@ import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
+import { withinTransaction } from '../../shared/http/within-transaction';
 import {
   type ActionBody,
   actionBody,
@@ -12,7 +13,9 @@ import {
   toCircuitAction,
 } from '../../shared/schemas/dossier';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
+import { type ActResult, unknownDossier } from '../../shared/services/decisions';
 import { installDocumentObjects, installWorkflow } from '../../shared/services/infrastructure';
+import type { SendResult } from '../../shared/services/pieces';
 import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { raceAsConflict, requestServices } from './support';
 import { resultatJson, viewAfter } from './views';
@@ -46,6 +49,7 @@ export const agir = httpHandler({
   headers: actingHeaders,
   body: actionBody,
   requiresIfMatch: true,
+  idempotencyInTransaction: true,
   responses: {
     200: {
       description: 'Action appliquée : le nouvel état du dossier',
@@ -57,49 +61,71 @@ export const agir = httpHandler({
     const body = ctx.body as ActionBody;
     const svc = requestServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
+    const acting = who.actingSiret ? { actingSiret: who.actingSiret } : {};
+    // Each response is built before the decision is written: the idempotency record holds it, in the same transaction
+    const respond = async (result: ActResult) =>
+      ok(resultatJson(result, await viewAfter(svc.dossiers, result)), { etag: result.version });
     if (isPieceAction(body)) {
       const { pieceId, ...rest } = body;
-      const record = await svc.dossiers.load(ctx.params.dossierId);
-      // Authorization and the rule book in DossierService.decide, through PieceService.send
-      const sent = await raceAsConflict(() =>
-        svc.pieces.send({
-          userId: who.userId,
-          ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
-          dossierId: record.dossierId,
-          pieceId,
-          expectedVersion: ctx.ifMatch,
-          action: pieceActionExtras(rest),
-        }),
+      // The draft and its dossier in one read; authorization and the rule book in DossierService.decide
+      const loaded = await svc.pieces.draftToSend(ctx.params.dossierId, pieceId);
+      if (!loaded.partition.snapshot) throw unknownDossier(ctx.params.dossierId);
+      return withinTransaction<SendResult>(
+        ctx,
+        (completion) =>
+          raceAsConflict(() =>
+            svc.pieces.send({
+              userId: who.userId,
+              ...acting,
+              dossierId: ctx.params.dossierId,
+              pieceId,
+              expectedVersion: ctx.ifMatch,
+              action: pieceActionExtras(rest),
+              loaded,
+              ...(completion ? { completion } : {}),
+            }),
+          ),
+        async (sent) =>
+          ok(resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent), {
+            etag: sent.dossier.version,
+          }),
       );
-      return ok(resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent), {
-        etag: sent.dossier.version,
-      });
     }
     if (body.type === 'COMPLETER' && body.fichiers?.length) {
       // The answer to a suspension names the files added to the suspended piece (checked once authorized)
-      const result = await raceAsConflict(() =>
-        svc.pieces.completeWithFiles({
-          userId: who.userId,
-          ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
-          dossierId: ctx.params.dossierId,
-          expectedVersion: ctx.ifMatch,
-          documents: body.documents ?? [],
-          fileIds: body.fichiers ?? [],
-        }),
+      return withinTransaction<ActResult>(
+        ctx,
+        (completion) =>
+          raceAsConflict(() =>
+            svc.pieces.completeWithFiles({
+              userId: who.userId,
+              ...acting,
+              dossierId: ctx.params.dossierId,
+              expectedVersion: ctx.ifMatch,
+              documents: body.documents ?? [],
+              fileIds: body.fichiers ?? [],
+              ...(completion ? { completion } : {}),
+            }),
+          ),
+        respond,
       );
-      return ok(resultatJson(result, await viewAfter(svc.dossiers, result)), { etag: result.version });
     }
     // Authorization (user → structure → roles → space in MODIFICATION) then the rule book, in DossierService.decide
-    const result = await raceAsConflict(() =>
-      svc.dossiers.decide({
-        dossierId: ctx.params.dossierId,
-        userId: who.userId,
-        ...(who.actingSiret ? { actingSiret: who.actingSiret } : {}),
-        action: toCircuitAction(body.type === 'COMPLETER' ? { ...body, documents: body.documents ?? [] } : body),
-        expectedVersion: ctx.ifMatch,
-      }),
+    return withinTransaction<ActResult>(
+      ctx,
+      (completion) =>
+        raceAsConflict(() =>
+          svc.dossiers.decide({
+            dossierId: ctx.params.dossierId,
+            userId: who.userId,
+            ...acting,
+            action: toCircuitAction(body.type === 'COMPLETER' ? { ...body, documents: body.documents ?? [] } : body),
+            expectedVersion: ctx.ifMatch,
+            ...(completion ? { completion } : {}),
+          }),
+        ),
+      respond,
     );
-    return ok(resultatJson(result, await viewAfter(svc.dossiers, result)), { etag: result.version });
   },
 });
 

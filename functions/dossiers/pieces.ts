@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
+import { unknownPiece } from '../../shared/domain/pieces';
 import { HTTP_CODES, HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { created, noContent, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
+import { withinTransaction } from '../../shared/http/within-transaction';
 import { id } from '../../shared/schemas/common';
 import { pieceActionExtras, resultatActionOutput } from '../../shared/schemas/dossier';
 import {
@@ -22,6 +24,7 @@ import {
 } from '../../shared/schemas/pieces';
 import { assertMayOpenDossier } from '../../shared/services/authorization';
 import { installDocumentObjects, installWorkflow } from '../../shared/services/infrastructure';
+import type { SendResult } from '../../shared/services/pieces';
 import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { brouillonJson } from './piece-views';
 import { actorToAct, asUnknownDossier, asUnknownPiece, circuitActor, raceAsConflict, requestServices } from './support';
@@ -169,6 +172,7 @@ export const envoyerPiece = httpHandler({
   params: pieceParams,
   headers: actingHeaders,
   body: envoyerBody.optional(),
+  idempotencyInTransaction: true,
   responses: {
     200: {
       description: 'Pièce suivante envoyée : le nouvel état du dossier',
@@ -184,7 +188,9 @@ export const envoyerPiece = httpHandler({
   handler: async (ctx) => {
     const body = ctx.body ?? {};
     const svc = requestServices();
-    const draft = await svc.pieces.piece(ctx.params.dossierId, ctx.params.pieceId);
+    const loaded = await svc.pieces.draftToSend(ctx.params.dossierId, ctx.params.pieceId);
+    const draft = loaded.piece;
+    if (!draft) throw unknownPiece(ctx.params.pieceId);
     if (!draft.newDossier && ctx.ifMatch === undefined) {
       throw new HttpProblem(
         428,
@@ -198,19 +204,27 @@ export const envoyerPiece = httpHandler({
           ...(body.receptionNotifieeLe ? { receptionNotifieeLe: body.receptionNotifieeLe } : {}),
           ...(body.pdfRecuMoaLe ? { pdfRecuMoaLe: body.pdfRecuMoaLe } : {}),
         };
-    const sent = await raceAsConflict(() =>
-      svc.pieces.send({
-        ...who(ctx),
-        dossierId: draft.dossierId,
-        pieceId: draft.pieceId,
-        ...(draft.newDossier ? {} : { expectedVersion: ctx.ifMatch }),
-        action,
-        piece: draft,
-      }),
+    // The response is built before the decision is written: the idempotency record holds it, in the same transaction
+    return withinTransaction<SendResult>(
+      ctx,
+      (completion) =>
+        raceAsConflict(() =>
+          svc.pieces.send({
+            ...who(ctx),
+            dossierId: draft.dossierId,
+            pieceId: draft.pieceId,
+            ...(draft.newDossier ? {} : { expectedVersion: ctx.ifMatch }),
+            action,
+            loaded,
+            ...(completion ? { completion } : {}),
+          }),
+        ),
+      async (sent) => {
+        const json = resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent);
+        const etag = sent.dossier.version;
+        return draft.newDossier ? created(json, `/v1/dossiers/${draft.dossierId}`, { etag }) : ok(json, { etag });
+      },
     );
-    const json = resultatJson(sent.dossier, await viewAfter(svc.dossiers, sent.dossier), sent);
-    const etag = sent.dossier.version;
-    return draft.newDossier ? created(json, `/v1/dossiers/${draft.dossierId}`, { etag }) : ok(json, { etag });
   },
 });
 

@@ -6,6 +6,8 @@
  *
  * Implementations: `DynamoIdempotencyStore` (shared/adapters/idempotency-store.ts) and `InMemoryIdempotencyStore`.
  */
+import type { TransactItem } from './dynamo/transactions';
+
 export type IdempotencyStatus = 'IN_PROGRESS' | 'COMPLETED';
 
 export interface StoredResponse {
@@ -27,7 +29,12 @@ export interface IdempotencyRecord {
   readonly response?: StoredResponse;
 }
 
-/** `saveInProgress` lost: a live record already holds this key. */
+/** A record once the request is answered: the response to replay. */
+export type CompletedRecord = Omit<IdempotencyRecord, 'status' | 'lockExpiresAt'> & {
+  readonly response: StoredResponse;
+};
+
+/** `saveInProgress` or a conditional completed write lost: a live record already holds this key. */
 export class IdempotencyRecordExistsError extends Error {
   override readonly name = 'IdempotencyRecordExistsError';
   constructor(
@@ -46,9 +53,17 @@ export interface IdempotencyStore {
    */
   saveInProgress(record: Omit<IdempotencyRecord, 'status' | 'response'>, now: Date): Promise<void>;
   /** Marks the record COMPLETED with the response to replay. */
-  saveCompleted(
-    record: Omit<IdempotencyRecord, 'status' | 'lockExpiresAt'> & { response: StoredResponse },
-  ): Promise<void>;
+  saveCompleted(record: CompletedRecord): Promise<void>;
+  /**
+   * Writes the COMPLETED record unless a live one holds the key (a request that took no IN_PROGRESS record).
+   * @throws IdempotencyRecordExistsError when a live record holds the key.
+   */
+  saveCompletedIfAbsent(record: CompletedRecord, now: Date): Promise<void>;
+  /**
+   * The same conditional write as an item of the request's own DynamoDB transaction, for the stores that can: the
+   * record then exists if and only if the decision does. A store that cannot has no such method.
+   */
+  readonly completedWrite?: (record: CompletedRecord, now: Date) => TransactItem;
   /** The live record, if any (consistent read). */
   get(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
   /** Removes an IN_PROGRESS record so that the client may retry (a COMPLETED one is kept). */

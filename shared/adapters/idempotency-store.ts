@@ -2,7 +2,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, TABLE_KEYS } from './dynamo/keys';
+import type { TransactItem } from './dynamo/transactions';
 import {
+  type CompletedRecord,
   type IdempotencyRecord,
   IdempotencyRecordExistsError,
   type IdempotencyStatus,
@@ -37,6 +39,51 @@ interface Item {
  */
 export const COMPRESS_FROM = 16 * 1024;
 
+/**
+ * A write inside a transaction bills 2 units per KB (a plain Put 1): the record a decision's transaction writes is
+ * gzipped from 1 KB, so that its response (2–4 KB of JSON, a few hundred bytes gzipped) costs 2 units, not 6 to 8.
+ */
+export const COMPRESS_IN_TRANSACTION_FROM = 1024;
+
+/** Whether a transaction item is an idempotency record's write (its failed condition: a live record holds the key). */
+export function isIdempotencyWrite(item: TransactItem): boolean {
+  return String(item.Put?.Item?.pk ?? '').startsWith(IDEMPOTENCY_PK_PREFIX);
+}
+
+const IDEMPOTENCY_PK_PREFIX = `${keys.idempotency('scope', 'key').pk.split('#')[0]}#`;
+
+/** The condition of a write that takes the key: no record, or a dead one (TTL passed, or IN_PROGRESS with its lock expired). */
+function unlessLive(now: Date) {
+  return {
+    ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :nowS OR (#status = :inProgress AND #lock <= :nowMs)',
+    ExpressionAttributeNames: {
+      '#pk': TABLE_KEYS.partitionKey,
+      '#ttl': TABLE_KEYS.ttlAttribute,
+      '#status': 'status',
+      '#lock': 'lockExpiresAt',
+    },
+    ExpressionAttributeValues: {
+      ':nowS': Math.floor(now.getTime() / 1000),
+      ':nowMs': now.getTime(),
+      ':inProgress': 'IN_PROGRESS',
+    },
+  };
+}
+
+function completedItem(record: CompletedRecord, compressFrom = COMPRESS_FROM): Item {
+  const { body, ...head } = record.response;
+  const large = body !== undefined && Buffer.byteLength(body) > compressFrom;
+  return {
+    ...keys.idempotency(record.scope, record.key),
+    status: 'COMPLETED',
+    payloadHash: record.payloadHash,
+    [TABLE_KEYS.ttlAttribute]: record.expiresAt,
+    lockExpiresAt: 0,
+    response: large ? head : record.response,
+    ...(large ? { bodyGzip: gzipSync(body) } : {}),
+  };
+}
+
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly client: () => DynamoDBDocumentClient,
@@ -51,48 +98,31 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       [TABLE_KEYS.ttlAttribute]: record.expiresAt,
       lockExpiresAt: record.lockExpiresAt,
     };
+    await this.putUnlessLive(item, record, now);
+  }
+
+  async saveCompleted(record: CompletedRecord): Promise<void> {
+    await this.client().send(new PutCommand({ TableName: this.table(), Item: completedItem(record) }));
+  }
+
+  async saveCompletedIfAbsent(record: CompletedRecord, now: Date): Promise<void> {
+    await this.putUnlessLive(completedItem(record), record, now);
+  }
+
+  /** The COMPLETED record as a Put of the decision's own transaction, on the condition that no live record exists. */
+  readonly completedWrite = (record: CompletedRecord, now: Date): TransactItem => ({
+    Put: { TableName: this.table(), Item: completedItem(record, COMPRESS_IN_TRANSACTION_FROM), ...unlessLive(now) },
+  });
+
+  /** One conditional Put: succeeds when no record exists or the existing one is dead. */
+  private async putUnlessLive(item: Item, record: { scope: string; key: string }, now: Date): Promise<void> {
     try {
-      await this.client().send(
-        new PutCommand({
-          TableName: this.table(),
-          Item: item,
-          ConditionExpression:
-            'attribute_not_exists(#pk) OR #ttl <= :nowS OR (#status = :inProgress AND #lock <= :nowMs)',
-          ExpressionAttributeNames: {
-            '#pk': TABLE_KEYS.partitionKey,
-            '#ttl': TABLE_KEYS.ttlAttribute,
-            '#status': 'status',
-            '#lock': 'lockExpiresAt',
-          },
-          ExpressionAttributeValues: {
-            ':nowS': Math.floor(now.getTime() / 1000),
-            ':nowMs': now.getTime(),
-            ':inProgress': 'IN_PROGRESS',
-          },
-        }),
-      );
+      await this.client().send(new PutCommand({ TableName: this.table(), Item: item, ...unlessLive(now) }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new IdempotencyRecordExistsError(record.scope, record.key);
       throw error;
     }
-  }
-
-  async saveCompleted(
-    record: Omit<IdempotencyRecord, 'status' | 'lockExpiresAt'> & { response: StoredResponse },
-  ): Promise<void> {
-    const { body, ...head } = record.response;
-    const large = body !== undefined && Buffer.byteLength(body) > COMPRESS_FROM;
-    const item: Item = {
-      ...keys.idempotency(record.scope, record.key),
-      status: 'COMPLETED',
-      payloadHash: record.payloadHash,
-      [TABLE_KEYS.ttlAttribute]: record.expiresAt,
-      lockExpiresAt: 0,
-      response: large ? head : record.response,
-      ...(large ? { bodyGzip: gzipSync(body) } : {}),
-    };
-    await this.client().send(new PutCommand({ TableName: this.table(), Item: item }));
   }
 
   async get(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {

@@ -37,3 +37,15 @@ export const HTTP_CODES = {
   REQUETE_EN_COURS: 'REQUETE_EN_COURS',
   ERREUR_INTERNE: 'ERREUR_INTERNE',
 } as const;
+
+/**
+ * 409 REQUETE_EN_COURS: a request with this Idempotency-Key is being processed, or a duplicate's decision committed
+ * first (its response is then replayed: shared/http/middlewares/idempotency.ts).
+ */
+export function requestInProgress(): HttpProblem {
+  return new HttpProblem(
+    409,
+    HTTP_CODES.REQUETE_EN_COURS,
+    'Une requête avec cette clé d’idempotence est déjà en cours de traitement : réessayez dans quelques secondes.',
+  );
+}

@@ -78,6 +78,7 @@ export function httpHandler<
       requestId: state.requestId,
       logger: state.logger,
       lambdaContext: context,
+      ...(state.idempotencySlot ? { idempotency: state.idempotencySlot } : {}),
     };
     // Services and stores log through `currentLogger()`: this request's logger, not another one's
     return runWithLogger(state.logger, async () => toHttpResponse(await handler(ctx as never)));
@@ -95,6 +96,7 @@ export function httpHandler<
             operationId: spec.operationId,
             method: spec.method,
             store: () => deps.idempotencyStore ?? idempotencyStore(),
+            inTransaction: spec.idempotencyInTransaction ?? false,
           }),
         ]
       : []),

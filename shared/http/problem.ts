@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { IdempotencyRecordExistsError } from '../adapters/idempotency-records';
 import { type DomainErrorKind, type FieldIssue, isDomainError } from '../domain/errors';
-import { HTTP_CODES, isHttpProblem } from './errors';
+import { HTTP_CODES, isHttpProblem, requestInProgress } from './errors';
 
 /**
  * RFC 9457 "Problem Details for HTTP APIs". Every refusal leaves the API as `application/problem+json` with a
@@ -132,6 +133,8 @@ export interface MappedError {
 }
 
 export function mapError(error: unknown, instance: string): MappedError {
+  // A duplicate of the request committed its decision first: the idempotency middleware replays its response
+  if (error instanceof IdempotencyRecordExistsError) return mapError(requestInProgress(), instance);
   if (isDomainError(error)) {
     const status = STATUS_BY_KIND[error.kind] ?? 500;
     if (status === 500) return internal(instance);

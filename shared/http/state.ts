@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { currentLogger } from '../adapters/logger';
 import { infrastructure } from '../services/wiring';
 import { identityFromRequestContext } from './identity';
-import type { HttpEvent, HttpRequest, Identity } from './types';
+import type { HttpEvent, HttpRequest, IdempotencySlot, Identity } from './types';
 
 /**
  * What the middlewares learn about one request, shared along the chain and read by the final handler, which only
@@ -31,7 +31,13 @@ export interface HttpState {
     readonly key: string;
     readonly payloadHash: string;
     readonly expiresAt: number;
+    /** No IN_PROGRESS record was taken: the decision's transaction writes the completed one (or the outcome after). */
+    readonly inTransaction?: boolean;
+    /** The transaction wrote the completed record. */
+    written?: boolean;
   };
+  /** What the handler's transaction writes the record with (`idempotencyInTransaction` operations). */
+  idempotencySlot?: IdempotencySlot;
 }
 
 const states = new WeakMap<object, HttpState>();

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import type { TransactItem } from '../adapters/dynamo/transactions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AuthMode = 'public' | 'user';
@@ -75,6 +76,16 @@ export interface HttpContext<
   readonly requestId: string;
   readonly logger: Logger;
   readonly lambdaContext: Context;
+  /** Offered when the operation writes its idempotency record in its own transaction (`idempotencyInTransaction`). */
+  readonly idempotency?: IdempotencySlot;
+}
+
+/** The request's completed idempotency record, for the decision's transaction to write with its effect. */
+export interface IdempotencySlot {
+  /** The record holding this response, as a write of the transaction (conditioned: no live record holds the key). */
+  recordFor(response: HttpResponse): TransactItem;
+  /** The transaction carrying `recordFor(response)` committed: nothing more to write. */
+  written(): void;
 }
 
 /** What a handler returns; `ok()`, `created()`, `noContent()` build it. `body` is serialized as JSON. */
@@ -98,6 +109,11 @@ export interface OperationSpec<
   readonly query?: Q;
   readonly params?: P;
   readonly headers?: H;
+  /**
+   * The operation's effect is one DynamoDB transaction that also writes its completed idempotency record (its
+   * handler builds the response inside it, through `withinTransaction`): no IN_PROGRESS record is written first.
+   */
+  readonly idempotencyInTransaction?: boolean;
   readonly handler: (
     ctx: HttpContext<
       Out<B>,

@@ -17,12 +17,18 @@ export async function buyerParamsOf(
     const structure = await identity.getStructure(siret);
     return structure?.type === 'PUBLIC' ? structure.directory : undefined;
   };
-  const [moa, sf] = await Promise.all([
-    publicDirectory(acteursOf(marche, 'MOA')[0]?.siret),
-    publicDirectory(acteursOf(marche, 'SERVICE_FINANCIER')[0]?.siret),
-  ]);
+  const buyer = buyerSirets(marche);
+  const [moa, sf] = await Promise.all([publicDirectory(buyer.moa), publicDirectory(buyer.serviceFinancier)]);
   return {
     moaPresente: moa?.moaPresente ?? DEFAULT_BUYER_PARAMS.moaPresente,
     statutMiseEnPaiementRemonte: sf?.statutMiseEnPaiementRemonte ?? DEFAULT_BUYER_PARAMS.statutMiseEnPaiementRemonte,
+  };
+}
+
+/** The structures whose directories choose a new dossier's circuit: the marché's MOA and service financier. */
+export function buyerSirets(marche: Marche): { moa?: string; serviceFinancier?: string } {
+  return {
+    moa: acteursOf(marche, 'MOA')[0]?.siret,
+    serviceFinancier: acteursOf(marche, 'SERVICE_FINANCIER')[0]?.siret,
   };
 }

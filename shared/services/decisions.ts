@@ -1,8 +1,9 @@
 import type { AuditEvent, ChainedEvent } from '../adapters/audit';
-import type { CallerAccess } from '../adapters/dynamo/access-reads';
+import type { CallerAccess, StructureCardWanted } from '../adapters/dynamo/access-reads';
 import type { DossierSnapshot } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import type { PieceCoWrite } from '../adapters/dynamo/piece-co-writes';
+import type { TransactItem } from '../adapters/dynamo/transactions';
 import {
   type Action,
   type ActorOrSystem,
@@ -15,6 +16,8 @@ import {
 import type { DgpClock } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
+import type { Stored } from '../domain/records';
+import type { Structure } from '../domain/structures';
 import type { DossierSituation } from '../domain/workflow';
 import type { Actor } from './authorization';
 
@@ -46,6 +49,9 @@ export interface ActRequest {
    * has just left (that wait's token timed out).
    */
   readonly fromWorkflow?: boolean;
+  /** The dossier already read (first attempt only: a retry reads it again). */
+  readonly record?: DossierRecord;
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }
 
 /** A decision once its author is known: what `decide` applies. */
@@ -73,7 +79,14 @@ export interface DecideRequest {
    * Builds the decision once the user is authorized (a piece sent with its action: the draft must be the actor's,
    * its files verified). Default: `action`, `fileHashes` and `coWrites` as given.
    */
-  readonly prepare?: (actor: Actor) => Promise<Decision>;
+  readonly prepare?: (actor: Actor, record: DossierRecord | undefined) => Promise<Decision>;
+  /** The dossier as the caller read it (with its pieces and files), so that the decision does not read it again. */
+  readonly record?: DossierRecord;
+  /**
+   * The request's completed idempotency record, built from the decision's result before it is written, and written
+   * in the same transaction (shared/http/middlewares/idempotency.ts).
+   */
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }
 
 export interface ActResult {
@@ -87,15 +100,34 @@ export interface ActResult {
   readonly situation?: DossierSituation;
 }
 
-/** The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's). */
-export type IdentityReads = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>;
+/**
+ * The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's);
+ * `preload` reads several structures' cards in one round trip for the `getStructure` calls that follow.
+ */
+export type IdentityReads = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'> & {
+  preload(wanted: readonly StructureCardWanted[]): Promise<void>;
+};
 
-export function readOnce(store: IdentityStore): IdentityReads {
+/** Structures' cards in one read, each with the one service named (AccessReads.structureCards). */
+export type StructureCards = (
+  wanted: readonly StructureCardWanted[],
+) => Promise<Map<string, Stored<Structure> | undefined>>;
+
+/**
+ * `cards`, when given, answers `preload` of two structures or more; a preloaded card carries only the service its
+ * caller named, which is all the directory checks read (shared/services/directories.ts).
+ */
+export function readOnce(store: IdentityStore, cards?: StructureCards): IdentityReads {
   const structures = new Map<string, ReturnType<IdentityStore['getStructure']>>();
   return {
     getUser: (userId) => store.getUser(userId),
     membershipsOfUser: (userId) => store.membershipsOfUser(userId),
     getStructure: (siret) => structures.get(siret) ?? structures.set(siret, store.getStructure(siret)).get(siret)!,
+    preload: async (wanted) => {
+      const missing = wanted.filter((w) => !structures.has(w.siret));
+      if (!cards || missing.length < 2) return;
+      for (const [siret, card] of await cards(missing)) structures.set(siret, Promise.resolve(card));
+    },
   };
 }
 
@@ -150,4 +182,7 @@ export interface Target {
   /** The structure the user says it acts for (its access is then read with the marché). */
   readonly actingSiret?: string;
   readonly fromWorkflow?: boolean;
+  /** The dossier already read (first attempt only: a retry reads it again). */
+  readonly record?: DossierRecord;
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }

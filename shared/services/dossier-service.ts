@@ -1,10 +1,11 @@
 import type { ChainedEvent } from '../adapters/audit';
 import type { Clock } from '../adapters/clock';
 import type { CallerAccess } from '../adapters/dynamo/access-reads';
-import type { DossierStore } from '../adapters/dynamo/dossier-store';
+import type { DossierPartition, DossierStore } from '../adapters/dynamo/dossier-store';
 import {
   type DossierRecord as AppendedRecord,
   AuditChainMoved,
+  type SavedDossier,
   TaskTokenChanged,
 } from '../adapters/dynamo/dossier-types';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
@@ -12,8 +13,6 @@ import { toStoredPending } from '../adapters/dynamo/pending';
 import type { WorkflowPort } from '../adapters/workflow';
 import { type CalendarDate, parisDateOf } from '../domain/calendar';
 import {
-  type Action,
-  addresseeSetBy,
   amountDue,
   type Dossier,
   dgpKindOf,
@@ -36,7 +35,6 @@ import {
 } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
-import { assertAddresseeParameters } from '../domain/structures';
 import { type DossierSituation, executionName } from '../domain/workflow';
 import { assertMayOpenDossier, resolveActorOf } from './authorization';
 import { buyerParamsOf } from './buyer-params';
@@ -46,13 +44,14 @@ import {
   type Author,
   type DecideRequest,
   type DossierRecord,
-  type IdentityReads,
   interestBaseOf,
   readOnce,
+  type StructureCards,
   type Target,
   toAuditEvent,
   unknownDossier,
 } from './decisions';
+import { assertAddressee, readDirectories } from './directories';
 import type { DossierNotifications } from './notifications/dossier-notifications';
 import { clockRecordDue, dossierHead, sameClock, situationOf } from './situation';
 
@@ -68,6 +67,8 @@ export interface DossierServiceDeps {
     userId: string,
     siret: string,
   ) => Promise<{ marche: Marche | undefined; access: CallerAccess }>;
+  /** Several structures' cards in one read (AccessReads.structureCards); without it, one read each. */
+  readonly structureCards?: StructureCards;
   readonly clock: Clock;
   readonly workflow: WorkflowPort;
   /** Authorization of the users' decisions, and the addressees' directories. */
@@ -98,6 +99,11 @@ export class DossierService {
 
   async find(dossierId: string): Promise<DossierRecord | undefined> {
     return this.deps.store.load<Dossier, DgpClock>(dossierId);
+  }
+
+  /** The dossier (none before its first deposit) with its pieces and files, drafts included: one read. */
+  partition(dossierId: string): Promise<DossierPartition<Dossier, DgpClock>> {
+    return this.deps.store.partition<Dossier, DgpClock>(dossierId);
   }
 
   /** Appends audit events to the dossier's trail without changing it (a fact about its files, e.g.). */
@@ -172,7 +178,7 @@ export class DossierService {
         access,
       );
       if (!record) assertMayOpenDossier(actor);
-      const decision = request.prepare ? await request.prepare(actor) : request;
+      const decision = request.prepare ? await request.prepare(actor, record) : request;
       return { actor: { siret: actor.siret, roles: actor.roles }, ...decision };
     });
   }
@@ -184,7 +190,7 @@ export class DossierService {
   private async apply(target: Target, author: Author): Promise<ActResult> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.applyOnce(target, author);
+        return await this.applyOnce(attempt === 0 ? target : { ...target, record: undefined }, author);
       } catch (e) {
         if ((e instanceof TaskTokenChanged || e instanceof AuditChainMoved) && attempt < 3) continue;
         throw e;
@@ -194,7 +200,7 @@ export class DossierService {
 
   private async applyOnce(target: Target, author: Author): Promise<ActResult> {
     const now = this.deps.clock.now();
-    const record = target.dossierId ? await this.find(target.dossierId) : undefined;
+    const record = target.record ?? (target.dossierId ? await this.find(target.dossierId) : undefined);
     if (target.dossierId && !record && (target.versionRequired || target.actionType !== 'DEPOSER')) {
       throw unknownDossier(target.dossierId);
     }
@@ -218,7 +224,7 @@ export class DossierService {
         : undefined;
     const marche = withAccess ? withAccess.marche : await this.deps.loadMarche(marcheId);
     if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
-    const identity = readOnce(this.deps.identityStore);
+    const identity = readOnce(this.deps.identityStore, this.deps.structureCards);
     const decision = await author(record, marche, identity, withAccess?.access);
     if (record && target.expectedVersion !== undefined && record.version !== target.expectedVersion) {
       throw new DomainError(
@@ -229,9 +235,9 @@ export class DossierService {
     }
 
     // The action's shape first (parseAction), then the addressee's directory, then the rule book.
-    if (decision.actor !== 'SYSTEM') {
-      await this.assertAddressee(marche, record?.state, parseAction(decision.action), identity);
-    }
+    const action = decision.actor === 'SYSTEM' ? undefined : parseAction(decision.action);
+    await readDirectories(identity, marche, record?.state, action);
+    if (action) await assertAddressee(marche, record?.state, action, identity);
     // A new dossier's circuit follows the buyer's directory of the day; an open one keeps its own
     const buyer = record ? undefined : await buyerParamsOf(marche, identity);
     const result = transition(marche, record?.state, decision.actor, decision.action, now, undefined, buyer);
@@ -256,6 +262,19 @@ export class DossierService {
     const ecbRates = clockRecord ? await this.ecbRates() : undefined;
     const recorded = ecbRates ? this.clockRecordAfter(record, dossier, clock, version, now, ecbRates) : undefined;
     const pending = result.pending ? toStoredPending(result.pending) : null;
+    const resultOf = (saved: SavedDossier): ActResult => ({
+      dossier,
+      version: saved.version,
+      situation: this.safely(dossier.id, () =>
+        situationOf({ ...dossierHead(dossier, saved.version), pending, workflow: { ...record?.workflow } }, now),
+      ),
+      pending: result.pending,
+      clock,
+      events: saved.events,
+      previousStatus: record?.status ?? null,
+    });
+    const completion = target.completion;
+    let built: ActResult | undefined;
 
     const saved = await this.deps.store.save<Dossier, DgpClock>({
       dossierId: dossier.id,
@@ -289,44 +308,22 @@ export class DossierService {
       lastEventHash: record?.lastEventHash ?? '0'.repeat(64),
       coWrites: decision.coWrites,
       notificationItems: notified?.items,
+      // The request's idempotency record, with the response built from this very result
+      ...(completion
+        ? {
+            completion: async (s: SavedDossier) => {
+              built = resultOf(s);
+              return completion(built);
+            },
+          }
+        : {}),
       now,
     });
     this.deps.notifications?.armed(notified?.reminderAt ?? null);
 
-    const situation = this.safely(dossier.id, () =>
-      situationOf({ ...dossierHead(dossier, saved.version), pending, workflow: { ...record?.workflow } }, now),
-    );
-    if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version, situation);
-    return {
-      dossier,
-      version: saved.version,
-      situation,
-      pending: result.pending,
-      clock,
-      events: saved.events,
-      previousStatus: record?.status ?? null,
-    };
-  }
-
-  /**
-   * A deposit addressed to a public structure is refused when a reference its directory makes mandatory is missing:
-   * checked when the addressee is set, against the structure's parameters of the day (they may have changed since
-   * the marché was set up). An addressee not registered here has no directory to check.
-   */
-  private async assertAddressee(
-    marche: Marche,
-    dossier: Dossier | undefined,
-    action: Action,
-    identity: IdentityReads,
-  ): Promise<void> {
-    const target = addresseeSetBy(marche, dossier, action);
-    if (!target) return;
-    const structure = await identity.getStructure(target.siret);
-    if (structure?.type !== 'PUBLIC') return;
-    assertAddresseeParameters(structure, {
-      codeService: target.codeService,
-      engagementJuridique: target.engagementJuridique,
-    });
+    const out = built ?? resultOf(saved);
+    if (!target.fromWorkflow) await this.notifyWorkflow(dossier, record, saved.version, out.situation);
+    return out;
   }
 
   /** The DGP clock record a saved change brings, if its status, échéance or holder moved (rates: for interest). */

@@ -143,6 +143,7 @@ export function dossierService(s: Scope = processScope()): DossierService {
         const read = await access.marcheWithAccess(marcheId, userId, siret);
         return { marche: read.marche?.marche, access: read.access };
       },
+      structureCards: (wanted) => access.structureCards(wanted),
       clock: infra.clock,
       workflow: infra.workflow,
       identityStore: identityStore(s),

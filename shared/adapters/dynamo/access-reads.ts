@@ -1,10 +1,10 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stored, StoredMarche } from '../../domain/records';
 import type { Membership, Structure, User } from '../../domain/structures';
 import { membershipFrom, structureFrom, userFrom } from './identity-items';
 import { type Keys, keys } from './keys';
 import { marcheFrom } from './marche-store';
-import type { RawItem } from './query';
+import { batchGetItems, foundKey, type RawItem } from './query';
 
 /**
  * What decides a caller's access for the structure it names (its acting SIRET): its account, its attachment to that
@@ -39,8 +39,8 @@ export class AccessReads {
       membership: keys.membership(siret, userId),
       structure: keys.structure(siret),
     };
-    const found = await this.batchGet(Object.values(wanted));
-    const at = (k: Keys) => found.get(`${k.pk}\u0000${k.sk}`);
+    const found = await batchGetItems(this.client, this.table, Object.values(wanted));
+    const at = (k: Keys) => found.get(foundKey(k));
     const marche = at(wanted.marche);
     const user = at(wanted.user);
     const membership = at(wanted.membership);
@@ -55,19 +55,36 @@ export class AccessReads {
     };
   }
 
-  /** The items found, by `pk NUL sk`; keys DynamoDB leaves unprocessed are asked again. */
-  private async batchGet(wanted: readonly Keys[]): Promise<Map<string, RawItem>> {
-    const found = new Map<string, RawItem>();
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [this.table]: { Keys: wanted.map((k) => ({ pk: k.pk, sk: k.sk })), ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const page = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of (page.Responses?.[this.table] ?? []) as RawItem[]) {
-        found.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
-      }
-      request = page.UnprocessedKeys as typeof request;
+  /**
+   * Structures' cards, each with the one service a decision names (its addressee's code service), in ONE BatchGet
+   * where each would cost a Query: what a new dossier's rules read of its MOA's and service financier's directories
+   * (issue "Performance"). A card carries no other service; a structure whose named service is missing or inactive
+   * is left out (its full read says which codes exist); an unregistered one is `undefined`.
+   */
+  async structureCards(wanted: readonly StructureCardWanted[]): Promise<Map<string, Stored<Structure> | undefined>> {
+    const serviceKey = (w: StructureCardWanted) =>
+      w.serviceCode ? [keys.structureService(w.siret, w.serviceCode)] : [];
+    const found = await batchGetItems(
+      this.client,
+      this.table,
+      wanted.flatMap((w) => [keys.structure(w.siret), ...serviceKey(w)]),
+    );
+    const cards = new Map<string, Stored<Structure> | undefined>();
+    for (const w of wanted) {
+      const meta = found.get(foundKey(keys.structure(w.siret)));
+      const services = serviceKey(w).flatMap((k): RawItem[] => {
+        const item = found.get(foundKey(k));
+        return item ? [item] : [];
+      });
+      if (meta && w.serviceCode && services[0]?.active !== true) continue;
+      cards.set(w.siret, meta ? structureFrom(meta, services) : undefined);
     }
-    return found;
+    return cards;
   }
+}
+
+/** A structure whose card a decision reads, and the code service it names there, if any. */
+export interface StructureCardWanted {
+  readonly siret: string;
+  readonly serviceCode?: string;
 }

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ChainedEvent, chainAfter, GENESIS_HASH } from '../audit';
+import { IdempotencyRecordExistsError } from '../idempotency-records';
+import { isIdempotencyWrite } from '../idempotency-store';
 import { DossierIndexes } from './dossier-indexes';
 import { concurrentChange, dossierSaveItems, metaConditionError } from './dossier-save';
 import { decodeDossierState } from './dossier-state-codec';
@@ -11,14 +13,22 @@ import {
   type DossierWrite,
   RecordConflict,
   type RecordedClockView,
+  type SavedDossier,
   type StoredPending,
   TaskTokenChanged,
   type WorkflowMarks,
 } from './dossier-types';
 import { keys } from './keys';
 import { CoWriteConflict } from './piece-co-writes';
-import { queryAll } from './query';
+import { queryAll, type RawItem } from './query';
 import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
+
+/** A dossier's partition: the dossier (absent before its first deposit), its pieces and files as stored. */
+export interface DossierPartition<S, C> {
+  readonly snapshot: DossierSnapshot<S, C> | undefined;
+  readonly pieces: RawItem[];
+  readonly files: RawItem[];
+}
 
 /** How many times a save is sent when concurrent transactions cancel it (TransactionConflict). */
 const SAVE_ATTEMPTS = 4;
@@ -53,61 +63,40 @@ export class DossierStore {
   }
 
   async load<S, C>(dossierId: string): Promise<DossierSnapshot<S, C> | undefined> {
+    return (await this.partition<S, C>(dossierId)).snapshot;
+  }
+
+  /**
+   * The dossier's partition in ONE Query: the dossier (none before its first deposit) and its pieces and files,
+   * drafts included (what « Valider et envoyer » reads).
+   */
+  async partition<S, C>(dossierId: string): Promise<DossierPartition<S, C>> {
     const items = await queryAll(this.client, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.dossier(dossierId).pk },
       ConsistentRead: true,
     });
-    const meta = items.find((i) => i.sk === 'META');
-    if (!meta) return undefined;
-    const clockItem = items.find((i) => i.sk === 'CLOCK');
-    const pendingItem = items.find((i) => i.sk === 'PENDING');
-    return {
-      dossierId,
-      version: meta.version as number,
-      marcheId: meta.marcheId as string,
-      status: meta.status as string,
-      open: meta.open as boolean,
-      state: decodeDossierState(meta.state) as S,
-      clock: clockItem?.clock as C | undefined,
-      pending: pendingItem
-        ? ({
-            ...(pendingItem.pending as StoredPending),
-            taskToken: pendingItem.taskToken as string | undefined,
-          } as StoredPending)
-        : undefined,
-      events: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => i.event as ChainedEvent),
-      pieces: items.filter((i) => String(i.sk).startsWith('PIECE#')),
-      files: items.filter((i) => String(i.sk).startsWith('FILE#')),
-      createdAt: meta.createdAt as string,
-      updatedAt: meta.updatedAt as string,
-      lastEventSeq: (meta.lastEventSeq as number) ?? 0,
-      lastEventHash: (meta.lastEventHash as string) ?? GENESIS_HASH,
-      workflow: {
-        generation: (meta.executionGeneration as number | undefined) ?? 0,
-        transmittedFor: meta.transmittedFor as string | undefined,
-        closedAt: meta.workflowClosedAt as string | undefined,
-        failure: meta.workflowFailure as WorkflowMarks['failure'],
-      },
-      clockRecord: clockItem?.view as RecordedClockView | undefined,
-    };
+    const pieces = items.filter((i) => String(i.sk).startsWith('PIECE#'));
+    const files = items.filter((i) => String(i.sk).startsWith('FILE#'));
+    return { snapshot: snapshotOf<S, C>(dossierId, items, pieces, files), pieces, files };
   }
-
   /**
    * Writes a transition atomically. Throws DomainError STALE when another writer got there first, `AuditChainMoved`
    * when only the workflow's audit chain moved, `TaskTokenChanged` when the workflow recorded a token meanwhile, and
    * `CoWriteConflict` naming the co-write whose condition failed.
    */
-  async save<S, C>(w: DossierWrite<S, C>): Promise<{ version: number; events: ChainedEvent[] }> {
+  async save<S, C>(w: DossierWrite<S, C>): Promise<SavedDossier> {
     const version = w.expectedVersion + 1;
     const { chained, seq, hash } = chainAfter(w.events, { seq: w.lastEventSeq, hash: w.lastEventHash });
     const head = { version, seq, hash, now: w.now.toISOString() };
+    const saved = { version, events: chained };
     const { items, firstCoWrite } = dossierSaveItems(this.table, w, head, chained);
+    if (w.completion) items.push(await w.completion(saved));
     for (let attempt = 1; ; attempt++) {
       try {
         await transactWrite(this.client, items);
-        return { version, events: chained };
+        return saved;
       } catch (e) {
         // A concurrent transaction on a shared item (a structure's counter shard) cancelled this one before any
         // condition was evaluated: nothing was written, so the same items are sent again; a concurrent change of
@@ -125,6 +114,9 @@ export class DossierStore {
   private async saveError(e: unknown, w: DossierWrite, items: TransactItem[], firstCoWrite: number): Promise<unknown> {
     if (e instanceof TransactionRace) return concurrentChange();
     if (!(e instanceof ConditionsFailed)) return e;
+    // A duplicate of this request (same idempotency key) committed first: its response is the answer
+    const completionAt = items.findIndex(isIdempotencyWrite);
+    if (completionAt >= 0 && e.at(completionAt)) return new IdempotencyRecordExistsError('transaction', w.dossierId);
     if (e.at(0)) {
       if (w.expectedVersion > 0 && (await this.onlyChainMoved(w))) return new AuditChainMoved();
       return metaConditionError(w.expectedVersion === 0);
@@ -278,4 +270,46 @@ export class DossierStore {
       throw e;
     }
   }
+}
+
+/** A dossier partition's items as its snapshot; undefined before the first deposit (no META). */
+function snapshotOf<S, C>(
+  dossierId: string,
+  items: readonly RawItem[],
+  pieces: RawItem[],
+  files: RawItem[],
+): DossierSnapshot<S, C> | undefined {
+  const meta = items.find((i) => i.sk === 'META');
+  if (!meta) return undefined;
+  const clockItem = items.find((i) => i.sk === 'CLOCK');
+  const pendingItem = items.find((i) => i.sk === 'PENDING');
+  return {
+    dossierId,
+    version: meta.version as number,
+    marcheId: meta.marcheId as string,
+    status: meta.status as string,
+    open: meta.open as boolean,
+    state: decodeDossierState(meta.state) as S,
+    clock: clockItem?.clock as C | undefined,
+    pending: pendingItem
+      ? ({
+          ...(pendingItem.pending as StoredPending),
+          taskToken: pendingItem.taskToken as string | undefined,
+        } as StoredPending)
+      : undefined,
+    events: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => i.event as ChainedEvent),
+    pieces,
+    files,
+    createdAt: meta.createdAt as string,
+    updatedAt: meta.updatedAt as string,
+    lastEventSeq: (meta.lastEventSeq as number) ?? 0,
+    lastEventHash: (meta.lastEventHash as string) ?? GENESIS_HASH,
+    workflow: {
+      generation: (meta.executionGeneration as number | undefined) ?? 0,
+      transmittedFor: meta.transmittedFor as string | undefined,
+      closedAt: meta.workflowClosedAt as string | undefined,
+      failure: meta.workflowFailure as WorkflowMarks['failure'],
+    },
+    clockRecord: clockItem?.view as RecordedClockView | undefined,
+  };
 }

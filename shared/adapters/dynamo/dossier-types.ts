@@ -105,7 +105,18 @@ export interface DossierWrite<S = unknown, C = unknown> {
   readonly coWrites?: readonly PieceCoWrite[];
   /** Notification outbox entries and the wait's reminder (issue 13): unconditional, written with the dossier. */
   readonly notificationItems?: readonly TransactItem[];
+  /**
+   * The request's completed idempotency record, written in this transaction (conditioned: no live record holds its
+   * key), built from what the save writes: the new version and the chained events its response names.
+   */
+  readonly completion?: (saved: SavedDossier) => Promise<TransactItem>;
   readonly now: Date;
+}
+
+/** What a save wrote: the dossier's new version and its audit events as chained. */
+export interface SavedDossier {
+  readonly version: number;
+  readonly events: ChainedEvent[];
 }
 
 /** What the workflow appends to a dossier without changing its version (see `appendRecord`). */

@@ -4,6 +4,7 @@ import { etatAcompteLignesSchema, montantsSchema } from '../../domain/circuits';
 import type { FileRecord, PieceFile, PieceRecord } from '../../domain/pieces';
 import type { Suggestions } from '../../domain/prefill';
 import { ROLES } from '../../domain/roles';
+import { keys } from './keys';
 
 const FILE_STATUSES = ['ATTENDU', 'VERIFIE', 'REFUSE', 'EXPIRE', 'ANNULE', 'RETIRE'] as const;
 
@@ -76,6 +77,19 @@ export function parsePiece(item: Record<string, unknown>): PieceRecord {
 
 export function parseFile(item: Record<string, unknown>): PieceFile {
   return withoutUndefined(fileItem.parse(item)) as PieceFile;
+}
+
+/** The piece `pieceId` among the items of its dossier's partition (`DossierStore.partition`), if there. */
+export function pieceAmong(items: readonly Record<string, unknown>[], pieceId: string): PieceRecord | undefined {
+  const sk = keys.piece('', pieceId).sk;
+  const item = items.find((i) => i.sk === sk);
+  return item ? parsePiece(item) : undefined;
+}
+
+/** The files of the piece `pieceId` among the items of its dossier's partition. */
+export function filesAmong(items: readonly Record<string, unknown>[], pieceId: string): PieceFile[] {
+  const prefix = keys.pieceFile('', pieceId, '').sk;
+  return items.filter((i) => String(i.sk).startsWith(prefix)).map(parseFile);
 }
 
 export function parseUploadMapping(item: Record<string, unknown>): z.output<typeof uploadMapping> {

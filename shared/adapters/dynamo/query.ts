@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   paginateQuery,
   QueryCommand,
@@ -8,6 +9,34 @@ import { type CursorShape, decodeCursor, encodeCursor } from './cursor';
 
 /** A table item as the document client returns it, before the store's own parsing. */
 export type RawItem = Record<string, unknown>;
+
+/** The key of an item found by `batchGetItems`: `pk NUL sk`. */
+export function foundKey(k: { readonly pk: string; readonly sk: string }): string {
+  return `${k.pk}\u0000${k.sk}`;
+}
+
+/**
+ * Point reads in ONE consistent BatchGet (keys DynamoDB leaves unprocessed are asked again): the items found, by
+ * `foundKey`.
+ */
+export async function batchGetItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  wanted: readonly { readonly pk: string; readonly sk: string }[],
+): Promise<Map<string, RawItem>> {
+  const found = new Map<string, RawItem>();
+  let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+    [table]: { Keys: wanted.map((k) => ({ pk: k.pk, sk: k.sk })), ConsistentRead: true },
+  };
+  while (request && Object.keys(request).length > 0) {
+    const page = await client.send(new BatchGetCommand({ RequestItems: request }));
+    for (const item of (page.Responses?.[table] ?? []) as RawItem[]) {
+      found.set(foundKey({ pk: String(item.pk), sk: String(item.sk) }), item);
+    }
+    request = page.UnprocessedKeys as typeof request;
+  }
+  return found;
+}
 
 /**
  * Every item of a Query, page after page (the SDK's own paginator), stopping after the page that reaches `limit`

@@ -1,9 +1,9 @@
 import {
+  type CompletedRecord,
   type IdempotencyRecord,
   IdempotencyRecordExistsError,
   type IdempotencyStore,
   isLive,
-  type StoredResponse,
 } from '../../adapters/idempotency-records';
 
 /** In-process store with the same semantics as the DynamoDB one (unit tests, benchmarks). */
@@ -21,14 +21,18 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.records.set(id, { ...record, status: 'IN_PROGRESS' });
   }
 
-  async saveCompleted(
-    record: Omit<IdempotencyRecord, 'status' | 'lockExpiresAt'> & { response: StoredResponse },
-  ): Promise<void> {
+  async saveCompleted(record: CompletedRecord): Promise<void> {
     this.records.set(InMemoryIdempotencyStore.id(record.scope, record.key), {
       ...record,
       status: 'COMPLETED',
       lockExpiresAt: 0,
     });
+  }
+
+  async saveCompletedIfAbsent(record: CompletedRecord, now: Date): Promise<void> {
+    const existing = await this.get(record.scope, record.key, now);
+    if (existing) throw new IdempotencyRecordExistsError(record.scope, record.key);
+    await this.saveCompleted(record);
   }
 
   async get(scope: string, key: string, now: Date): Promise<IdempotencyRecord | undefined> {

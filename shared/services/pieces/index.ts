@@ -5,12 +5,13 @@ import { downloadUrl } from './downloads';
 import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
 import { type RemoveFileInput, removeFile } from './file-removal';
 import { checkStoredFiles, type StoredFileCheck } from './replacement';
-import { send } from './sending';
+import { draftToSend, send } from './sending';
 import { type CompleteInput, completeWithFiles } from './supplements';
 import { type SweepReport, sweepUploads } from './sweep';
 import type {
   CreateDraftInput,
   DraftEditInput,
+  DraftToSend,
   PieceDeps,
   SendInput,
   SendResult,
@@ -50,6 +51,11 @@ export class PieceService {
     const piece = await this.deps.store.piece(dossierId, pieceId);
     if (!piece) throw unknownPiece(pieceId);
     return piece;
+  }
+
+  /** The draft to send and its dossier, in one read (the piece is undefined when the dossier has none such). */
+  draftToSend(dossierId: string, pieceId: string): Promise<DraftToSend> {
+    return draftToSend(this.deps, dossierId, pieceId);
   }
 
   listDrafts(siret: string, limit?: number): Promise<DraftPiece[]> {

@@ -1,4 +1,5 @@
 import { CoWriteConflict, type PieceCoWrite } from '../../adapters/dynamo/piece-co-writes';
+import { filesAmong, pieceAmong } from '../../adapters/dynamo/piece-items';
 import { newId } from '../../adapters/ids';
 import { type Action, checkCumulMarche, cumulHtOf } from '../../domain/circuits';
 import { isPieceAction, PIECE_ACTION_TYPES } from '../../domain/circuits/actions';
@@ -11,8 +12,8 @@ import {
   type PieceRecord,
   unknownPiece,
 } from '../../domain/pieces';
-import type { ActResult, Decision } from '../decisions';
-import type { PieceDeps, SendActionFields, SendInput, SendResult } from './types';
+import type { ActResult, Decision, DossierRecord } from '../decisions';
+import type { DraftToSend, PieceDeps, SendActionFields, SendInput, SendResult } from './types';
 
 /**
  * « Valider et envoyer »: the main file must be verified; the circuit action is built from the draft and decided
@@ -20,8 +21,12 @@ import type { PieceDeps, SendActionFields, SendInput, SendResult } from './types
  * certificate) in the same transaction as the dossier and its audit event carrying the files' hashes.
  */
 export async function send(deps: PieceDeps, input: SendInput): Promise<SendResult> {
-  const draft = input.piece ?? (await deps.store.piece(input.dossierId, input.pieceId));
+  const loaded = input.loaded ?? (await draftToSend(deps, input.dossierId, input.pieceId));
+  const draft = loaded.piece;
   if (!draft) throw unknownPiece(input.pieceId);
+  const message = `La pièce n° ${draft.numero} est validée, elle est en cours de transmission au service concerné`;
+  const known = draft.newDossier ? undefined : loaded.partition.snapshot;
+  const complete = input.completion;
   let certificat = '';
   let result: ActResult;
   try {
@@ -32,20 +37,27 @@ export async function send(deps: PieceDeps, input: SendInput): Promise<SendResul
       ...(input.actingSiret ? { actingSiret: input.actingSiret } : {}),
       action: { type: (input.action?.type ?? 'DEPOSER') as Action['type'] } as Action,
       expectedVersion: draft.newDossier ? undefined : input.expectedVersion,
-      prepare: async (actor) => {
-        const prepared = await prepareSend(deps, actor, input, draft);
+      // The dossier read with the draft: the decision does not read it again (a retry does)
+      ...(known ? { record: known } : {}),
+      prepare: async (actor, record) => {
+        const items = record ?? loaded.partition;
+        const piece = pieceAmong(items.pieces, draft.pieceId) ?? draft;
+        const prepared = await prepareSend(deps, actor, input, piece, filesAmong(items.files, draft.pieceId), record);
         certificat = prepared.certificat;
         return prepared;
       },
+      ...(complete ? { completion: (dossier: ActResult) => complete({ certificat, message, dossier }) } : {}),
     });
   } catch (e) {
     throw await explainSendFailure(deps, e, input);
   }
-  return {
-    certificat,
-    message: `La pièce n° ${draft.numero} est validée, elle est en cours de transmission au service concerné`,
-    dossier: result,
-  };
+  return { certificat, message, dossier: result };
+}
+
+/** The draft and its dossier's partition: one Query. */
+export async function draftToSend(deps: PieceDeps, dossierId: string, pieceId: string): Promise<DraftToSend> {
+  const partition = await deps.dossiers.partition(dossierId);
+  return { piece: pieceAmong(partition.pieces, pieceId), partition };
 }
 
 /** The sending actor's draft, its files checked, as the circuit action and the writes that go with it. */
@@ -54,11 +66,12 @@ async function prepareSend(
   actor: PieceActor,
   input: SendInput,
   piece: PieceRecord,
+  files: readonly PieceFile[],
+  record: DossierRecord | undefined,
 ): Promise<Decision & { certificat: string }> {
   const now = deps.clock.now();
   if (piece.depositorSiret !== actor.siret) throw notDepositor(piece);
   if (piece.status !== 'BROUILLON') throw alreadySent(piece);
-  const files = await deps.store.files(input.dossierId, input.pieceId);
   const verified = files.filter((f) => f.status === 'VERIFIE');
   const main = verified.find((f) => f.role === 'MAIN');
   const awaited = files.filter((f) => f.status === 'ATTENDU');
@@ -97,7 +110,7 @@ async function prepareSend(
     fileId: f.fileId,
     at: sentAt,
   }));
-  const cumul = await etatAcompteCumul(deps, piece, sentAt);
+  const cumul = await etatAcompteCumul(deps, piece, sentAt, record);
   return { action, fileHashes, coWrites: [sent, ...cancellations, ...cumul], certificat };
 }
 
@@ -106,11 +119,16 @@ async function prepareSend(
  * acompte on the marché, nor higher than that of a later one already sent (checkCumulMarche); once sent, it is the
  * dossier's cumul in that sequence, whose version the send moves on (a concurrent send then fails and is redone).
  */
-async function etatAcompteCumul(deps: PieceDeps, piece: PieceRecord, at: string): Promise<PieceCoWrite[]> {
+async function etatAcompteCumul(
+  deps: PieceDeps,
+  piece: PieceRecord,
+  at: string,
+  record: DossierRecord | undefined,
+): Promise<PieceCoWrite[]> {
   if (!piece.etatAcompte) return [];
   const fournisseurSiret = piece.newDossier
     ? piece.depositorSiret
-    : (await deps.dossiers.load(piece.dossierId)).state.parties.fournisseur.siret;
+    : (record ?? (await deps.dossiers.load(piece.dossierId))).state.parties.fournisseur.siret;
   const around = await deps.store.etatAcompteNeighbours(piece.marcheId, fournisseurSiret, piece.dossierId);
   checkCumulMarche(piece.etatAcompte, around.previous, around.next);
   return [

@@ -1,3 +1,5 @@
+import { filesAmong } from '../../adapters/dynamo/piece-items';
+import type { TransactItem } from '../../adapters/dynamo/transactions';
 import { DomainError } from '../../domain/errors';
 import type { FileRole, PieceActor, PieceFile, PieceRecord } from '../../domain/pieces';
 import type { ActResult } from '../decisions';
@@ -44,6 +46,8 @@ export interface CompleteInput {
   readonly documents: readonly string[];
   /** Files added to the suspended piece (verified), answering the suspension. */
   readonly fileIds: readonly string[];
+  /** The request's completed idempotency record, written in the decision's transaction. */
+  readonly completion?: (result: ActResult) => Promise<TransactItem>;
 }
 
 /** « Compléter » with the files added to the suspended piece: authorized and applied by `DossierService.decide`. */
@@ -52,13 +56,16 @@ export async function completeWithFiles(deps: PieceDeps, input: CompleteInput): 
   const pieceId = record.state.currentPieceId;
   return deps.dossiers.decide({
     dossierId: input.dossierId,
+    // The dossier read here, with its files: the decision does not read it again (a retry does)
+    record,
+    ...(input.completion ? { completion: input.completion } : {}),
     userId: input.userId,
     ...(input.actingSiret ? { actingSiret: input.actingSiret } : {}),
     expectedVersion: input.expectedVersion,
     action: { type: 'COMPLETER', documents: [...input.documents] },
     // Once the user is authorized: the files named must be this piece's supplements, verified
-    prepare: async () => {
-      const files = await deps.store.files(input.dossierId, pieceId);
+    prepare: async (_actor, read) => {
+      const files = filesAmong((read ?? record).files, pieceId);
       const named = input.fileIds.map((id, i) =>
         checkNamed(
           files.find((f) => f.fileId === id),

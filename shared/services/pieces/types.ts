@@ -1,9 +1,12 @@
 import type { Clock } from '../../adapters/clock';
 import type { DocumentBucket } from '../../adapters/document-bucket';
+import type { DossierPartition } from '../../adapters/dynamo/dossier-store';
 import type { PieceStore } from '../../adapters/dynamo/piece-store';
+import type { TransactItem } from '../../adapters/dynamo/transactions';
 import type { CalendarDate } from '../../domain/calendar';
-import type { EtatAcompteLignes, Montants } from '../../domain/circuits';
+import type { Dossier, EtatAcompteLignes, Montants } from '../../domain/circuits';
 import type { PieceActionType } from '../../domain/circuits/actions';
+import type { DgpClock } from '../../domain/dgp';
 import type { Marche } from '../../domain/marche';
 import type { FileRefusal, FileRole, PieceActor, PieceRecord } from '../../domain/pieces';
 import type { ActResult } from '../decisions';
@@ -93,8 +96,18 @@ export interface SendInput {
   /** If-Match of a follow-up piece (the dossier version read). */
   readonly expectedVersion?: number;
   readonly action?: SendActionFields;
-  /** The piece as the caller already read it (`PieceService.piece`): not read again. */
-  readonly piece?: PieceRecord;
+  /** The draft and its dossier as the caller already read them (`PieceService.draftToSend`): not read again. */
+  readonly loaded?: DraftToSend;
+  /** The request's completed idempotency record, written in the decision's transaction (`DecideRequest.completion`). */
+  readonly completion?: (sent: SendResult) => Promise<TransactItem>;
+}
+
+/** A draft as « Valider et envoyer » reads it: the piece, and its dossier's partition (ONE Query). */
+export interface DraftToSend {
+  /** Absent when the dossier has no such piece. */
+  readonly piece: PieceRecord | undefined;
+  /** The dossier (none before its first deposit), its pieces and files. */
+  readonly partition: DossierPartition<Dossier, DgpClock>;
 }
 
 export interface SendResult {

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { IdempotencyRecordExistsError } from '../../../shared/adapters/idempotency-records';
-import { DynamoIdempotencyStore } from '../../../shared/adapters/idempotency-store';
+import { DynamoIdempotencyStore, isIdempotencyWrite } from '../../../shared/adapters/idempotency-store';
 import { httpHandler } from '../../../shared/http/handler';
 import { payloadHash } from '../../../shared/http/middlewares/idempotency';
 import { created } from '../../../shared/http/results';
@@ -102,6 +102,44 @@ describe('DynamoIdempotencyStore', () => {
 
     ddb.on(GetCommand).resolves({ Item: item });
     expect((await store.get(record.scope, record.key, NOW))?.response).toEqual(response);
+  });
+
+  it('writes a completed record only where no live one is, alone or as an item of a decision’s transaction', async () => {
+    const { lockExpiresAt: _lock, ...completed } = record;
+    const response = { statusCode: 200, headers: { ETag: '"3"' }, body: '{"version":3}' };
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    await store.saveCompletedIfAbsent({ ...completed, response }, NOW);
+    await expect(store.saveCompletedIfAbsent({ ...completed, response }, NOW)).rejects.toBeInstanceOf(
+      IdempotencyRecordExistsError,
+    );
+    const alone = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(alone.Item).toMatchObject({ status: 'COMPLETED', response, lockExpiresAt: 0 });
+    const inTransaction = store.completedWrite({ ...completed, response }, NOW);
+    // The same item, on the same condition as taking the key (no record, or a dead one)
+    expect(inTransaction.Put).toMatchObject({
+      TableName: 'table-essai',
+      Item: alone.Item,
+      ConditionExpression: alone.ConditionExpression,
+      ExpressionAttributeValues: { ':nowS': NOW_S, ':nowMs': NOW.getTime(), ':inProgress': 'IN_PROGRESS' },
+    });
+    expect(isIdempotencyWrite(inTransaction)).toBe(true);
+    expect(isIdempotencyWrite({ Put: { TableName: 't', Item: { pk: 'DOSSIER#d', sk: 'META' } } })).toBe(false);
+  });
+
+  it('gzips a response of more than 1 KB written in a transaction (2 units per KB there), and replays its bytes', async () => {
+    const { lockExpiresAt: _lock, ...completed } = record;
+    // 1,025 bytes of body: one byte past the threshold
+    const body = JSON.stringify({ d: 'x'.repeat(1025 - '{"d":""}'.length) });
+    expect(Buffer.byteLength(body)).toBe(1025);
+    const response = { statusCode: 200, headers: {}, body };
+    const item = store.completedWrite({ ...completed, response }, NOW).Put?.Item as Record<string, unknown>;
+    expect(item.response).toEqual({ statusCode: 200, headers: {} });
+    expect((item.bodyGzip as Uint8Array).length).toBeLessThan(100);
+    ddb.on(GetCommand).resolves({ Item: item });
+    expect((await store.get(record.scope, record.key, NOW))?.response).toEqual(response);
+    // 1,024 bytes stay as they are
+    const small = { ...response, body: body.slice(1) };
+    expect(store.completedWrite({ ...completed, response: small }, NOW).Put?.Item).toMatchObject({ response: small });
   });
 
   it('reads with a consistent Get and hides dead records', async () => {

@@ -17,6 +17,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DocumentBucket } from '../../../shared/adapters/document-bucket';
+import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
 import { S3DocumentObjects } from '../../../shared/adapters/s3-objects';
@@ -99,10 +100,13 @@ beforeEach(() => {
   const decide = vi.fn(async (request: { prepare: (a: typeof actor) => Promise<object> }) =>
     act({ ...request, ...(await request.prepare(actor)) }),
   );
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
+  // The draft and its files come from the dossier's partition (one Query), read by the real store
+  const partition = (dossierId: string) => new DossierStore(db, TABLE).partition(dossierId);
   const client = new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
   service = new PieceService({
-    dossiers: { decide, find: vi.fn() } as unknown as DossierService,
-    store: new PieceStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })), TABLE, { backoff }),
+    dossiers: { decide, find: vi.fn(), partition } as unknown as DossierService,
+    store: new PieceStore(db, TABLE, { backoff }),
     documents: new DocumentBucket(client, BUCKET, { now: () => NOW }, () => new S3DocumentObjects(client, BUCKET)),
     clock: { now: () => NOW },
     uploadPrefix: 'uploads/',
@@ -354,16 +358,13 @@ describe('verification of an uploaded object, with storage and table faults', ()
 });
 
 describe('Valider et envoyer, with storage faults', () => {
-  beforeEach(() => {
-    ddb.on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') }).resolves({ Item: piece({ mainFileId: 'FIC-M' }) });
-  });
-
+  const draft = piece({ mainFileId: 'FIC-M' });
   const verifiedMain = file({ fileId: 'FIC-M', role: 'MAIN', status: 'VERIFIE', sha256: 'a'.repeat(64) });
   const verifiedAnnex = file({ fileId: 'FIC-N', status: 'VERIFIE', sha256: 'b'.repeat(64) });
   const send = () => service.send({ userId: 'u', dossierId: 'DOS-1', pieceId: 'PCE-1' });
 
   it('waits for an uploaded file still being verified', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [verifiedMain, file({ fileId: 'FIC-W', objectKey: 'uploads/w' })] });
+    ddb.on(QueryCommand).resolves({ Items: [draft, verifiedMain, file({ fileId: 'FIC-W', objectKey: 'uploads/w' })] });
     s3.on(HeadObjectCommand).resolves({ ContentLength: 10 });
     await expect(send()).rejects.toMatchObject({ code: 'FICHIERS_EN_COURS_DE_VERIFICATION' });
     expect(act).not.toHaveBeenCalled();
@@ -371,7 +372,7 @@ describe('Valider et envoyer, with storage faults', () => {
 
   it('cancels an unused form in the same transaction and passes the hashes, main file first', async () => {
     ddb.on(QueryCommand).resolves({
-      Items: [verifiedAnnex, verifiedMain, file({ fileId: 'FIC-U', objectKey: 'uploads/u' })],
+      Items: [draft, verifiedAnnex, verifiedMain, file({ fileId: 'FIC-U', objectKey: 'uploads/u' })],
     });
     s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
     act.mockResolvedValue({ dossier: { status: 'MISE_A_DISPOSITION_MOE' } });
@@ -403,9 +404,8 @@ describe('Valider et envoyer, with storage faults', () => {
 
   it('a follow-up piece needs its action; the If-Match goes to the dossier service', async () => {
     ddb
-      .on(GetCommand, { Key: keys.piece('DOS-1', 'PCE-1') })
-      .resolves({ Item: piece({ newDossier: false, mainFileId: 'FIC-M', cadre: 'A15' }) });
-    ddb.on(QueryCommand).resolves({ Items: [verifiedMain] });
+      .on(QueryCommand)
+      .resolves({ Items: [piece({ newDossier: false, mainFileId: 'FIC-M', cadre: 'A15' }), verifiedMain] });
     await expect(send()).rejects.toMatchObject({ code: 'ACTION_INVALIDE' });
     act.mockResolvedValue({ dossier: {} });
     await service.send({

@@ -59,20 +59,28 @@ describe('DynamoDB round trips per request (issue 16)', () => {
       numero: 'RT-A9-1',
       montants: M,
     });
+    // The portal names the structure the user acts for (X-Structure-Siret) on every request
     const deposit = await roundTrips(() =>
-      w.as.sousTraitant.post(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`, {}),
+      w.as.sousTraitant.post(
+        `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`,
+        {},
+        { headers: { [STRUCTURE_HEADER]: DEMO.sirets.sousTraitant } },
+      ),
     );
     expect(deposit.result.status).toBe(201);
-    // Idempotency record ×2 (in progress, then the response), the draft piece, the marché, the user and its
-    // attachments, the depositor's structure, the piece's files, the MOA's and the service financier's directories
-    // (addressee and circuit: each read once), the transaction: 2 + 1 + 1 + 2 + 1 + 1 + 2 + 1 = 11
-    expect(deposit.commands, deposit.commands.join(', ')).toHaveLength(11);
-    expect(count(deposit.commands, 'GetItem MARCHE')).toBe(1);
-    expect(count(deposit.commands, 'GetItem DOSSIER')).toBe(1);
+    // The idempotency record (read; written in the transaction), the draft with its files (the dossier's partition,
+    // one Query), the marché with the user's access (one BatchGet), the MOA's and the service financier's directories
+    // (addressee and circuit, one BatchGet), the transaction: 1 + 1 + 1 + 1 + 1 = 5 (was 8: the idempotency record
+    // was written twice, the draft and its files were two reads, each directory one Query)
+    expect(deposit.commands, deposit.commands.join(', ')).toHaveLength(5);
+    expect(count(deposit.commands, 'GetItem IDEMP')).toBe(1);
+    expect(count(deposit.commands, 'Query DOSSIER')).toBe(1);
+    expect(count(deposit.commands, 'BatchGetItem')).toBe(2);
+    expect(deposit.commands.filter((c) => c.startsWith('Query STRUCT'))).toEqual([]);
     expect(count(deposit.commands, 'TransactWriteItems')).toBe(1);
+    expect(deposit.commands.filter((c) => c.startsWith('PutItem'))).toEqual([]);
     await w.platform.settle();
 
-    // The portal names the structure the user acts for (X-Structure-Siret) on every request
     const decision = await roundTrips(() =>
       w.as.mandataire.post(
         `/v1/dossiers/${d.dossierId}/actions`,
@@ -81,10 +89,11 @@ describe('DynamoDB round trips per request (issue 16)', () => {
       ),
     );
     expect(decision.result.status).toBe(200);
-    // Idempotency ×2, the dossier's partition (one Query), the marché with the user, its attachment to the named
-    // structure and that structure (one BatchGet), the transaction: 2 + 1 + 1 + 1 = 5 (was 8: the marché, the user,
-    // its attachments and its structure were four reads)
-    expect(decision.commands, decision.commands.join(', ')).toHaveLength(5);
+    // The idempotency record (read; written in the transaction), the dossier's partition (one Query), the marché with
+    // the user, its attachment to the named structure and that structure (one BatchGet), the transaction:
+    // 1 + 1 + 1 + 1 = 4 (was 5: the idempotency record was written before and after)
+    expect(decision.commands, decision.commands.join(', ')).toHaveLength(4);
+    expect(count(decision.commands, 'GetItem IDEMP')).toBe(1);
     expect(count(decision.commands, 'Query DOSSIER')).toBe(1);
     expect(count(decision.commands, 'BatchGetItem')).toBe(1);
     expect(count(decision.commands, 'TransactWriteItems')).toBe(1);
@@ -121,5 +130,50 @@ describe('DynamoDB round trips per request (issue 16)', () => {
       { ifMatch: decision.result.version as number, ...consult },
     );
     expect([refused.status, (refused.body as { code?: string }).code]).toEqual([403, 'ESPACE_NON_SOUSCRIT']);
+  });
+
+  it('a follow-up piece sent by its action (A15) or by « envoyer » (A19) reads its draft with the dossier', async () => {
+    const w = world();
+    const opened = await w.open(w.as.sousTraitant, { cadre: 'A9', numero: 'RT-A9-2', montants: M });
+    const validated = await w.act(w.as.mandataire, opened.dossierId, opened.version, { type: 'VALIDER' });
+    expect(validated.status).toBe(200);
+    const a15 = await w.draft(w.as.moe, `/v1/dossiers/${opened.dossierId}/pieces`, {
+      cadre: 'A15',
+      numero: 'RT-A15-2',
+      montants: M,
+    });
+    const moe = await roundTrips(() =>
+      w.as.moe.post(
+        `/v1/dossiers/${opened.dossierId}/actions`,
+        { type: 'DEPOSER_ETAT_ACOMPTE', pieceId: a15.pieceId },
+        { ifMatch: validated.version, headers: { [STRUCTURE_HEADER]: DEMO.sirets.moe } },
+      ),
+    );
+    expect(moe.result.status).toBe(200);
+    // The idempotency record, the dossier with the draft and its files (one Query), the marché with the access (one
+    // BatchGet), the transaction: 1 + 1 + 1 + 1 = 4 (was 8: the dossier was read twice, the draft and its files
+    // apart, the idempotency record written twice)
+    expect(moe.commands, moe.commands.join(', ')).toHaveLength(4);
+    expect(count(moe.commands, 'Query DOSSIER')).toBe(1);
+    expect(count(moe.commands, 'TransactWriteItems')).toBe(1);
+    await w.platform.settle();
+
+    const a19 = await w.draft(w.as.moa, `/v1/dossiers/${opened.dossierId}/pieces`, {
+      cadre: 'A19',
+      numero: 'RT-A19-2',
+      montants: M,
+    });
+    const moa = await roundTrips(() =>
+      w.as.moa.post(
+        `/v1/dossiers/${opened.dossierId}/pieces/${a19.pieceId}/envoyer`,
+        { type: 'VALIDER_ETAT_ACOMPTE' },
+        { ifMatch: moe.result.version as number, headers: { [STRUCTURE_HEADER]: DEMO.sirets.moa } },
+      ),
+    );
+    expect(moa.result.status).toBe(200);
+    // The same four: 1 + 1 + 1 + 1 = 4 (was 7)
+    expect(moa.commands, moa.commands.join(', ')).toHaveLength(4);
+    expect(count(moa.commands, 'Query DOSSIER')).toBe(1);
+    expect(count(moa.commands, 'TransactWriteItems')).toBe(1);
   });
 });
