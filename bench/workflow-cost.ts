@@ -7,6 +7,7 @@
  * people's calls write) and the workflow side (the state machine's tasks).
  *
  *   npx tsx bench/workflow-cost.ts
+ *   WORKFLOW_COST_DETAIL=1,5 npx tsx bench/workflow-cost.ts   (paths 1 and 5 detailed: write units by item kind, by step)
  *
  * Prices assumed (AWS public list prices, us-east-1, on-demand, no free tier; check your region before using them):
  */

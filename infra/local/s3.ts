@@ -31,7 +31,7 @@ export interface LocalS3Options {
   readonly clock: Clock;
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Largest POST body buffered for policy checks (default 64 MiB). */
+  /** Largest POST body the front accepts, whatever its policy says (default 64 MiB; bodies are streamed, not buffered). */
   readonly maxPostBytes?: number;
   readonly onEvent: (record: S3EventRecord) => void;
 }
