@@ -104,6 +104,22 @@ describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
     await expectAccessible(page);
   });
 
+  it('shows a screen that failed to load as a French error inside the layout, with a way back (error boundary)', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moe);
+    // The Synthèse's code cannot be fetched (a dropped connection, a release replaced under an open tab)
+    await page.route(/\/assets\/Synthese-[^/]+\.js$/, (r) => r.abort());
+    await page.getByRole('link', { name: 'Synthèse' }).first().click();
+    await eventually(() => page.locator('main h1').textContent()).toBe('Une erreur est survenue');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Le service est injoignable. Vérifiez votre connexion et réessayez.');
+    expect(main).not.toMatch(/TypeError|Failed to fetch|at \S+:\d+/);
+    // The header and its navigation are still there
+    expect(await page.getByRole('button', { name: 'Déconnexion' }).count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Retour à l’accueil' }).click();
+    await eventually(() => page.locator('main h1').textContent()).toBe('Accueil');
+  });
+
   it('sends back to sign-in with a message once the token expired on the platform clock', async () => {
     const page = await portal().signIn(DEMO_LOGINS.moa);
     // Local tokens last 12 h of platform clock: 13 h later the API refuses them (401).
