@@ -1,4 +1,4 @@
-import type { components } from '../api/client';
+import type { components } from '../api/openapi.gen';
 
 /** The choices of « Notifications par courriel » in « Mon compte » (issue 13), apart from the screen. */
 
