@@ -76,7 +76,7 @@ const BUILD_KIND = 'production';
 /**
  * Runs `work` with NODE_ENV set, then puts it back. Vite builds for the NODE_ENV it finds, whatever the mode: under
  * vitest (NODE_ENV=test, the browser tests build the portal) it made a development build, React's development
- * runtime included (entry 205 KB gzip instead of ~140, several times slower), which `npm start` and the budget
+ * runtime included (entry 205 KB gzip instead of 142, and slower to start), which `npm start` and the budget
  * bench then took as fresh.
  */
 async function withNodeEnv<T>(value: string, work: () => Promise<T>): Promise<T> {
