@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/domain/errors';
 import type { Space, SpaceMode } from '../../../shared/domain/roles';
-import type { MembershipStatus } from '../../../shared/domain/structures';
+import type { Membership, MembershipStatus } from '../../../shared/domain/structures';
 import {
   type AccessFacts,
   type Actor,
