@@ -1,7 +1,8 @@
 /**
  * The notification integration test in a loop, under CPU load (issue 13): each run starts its own embedded platform
- * and checks that one 40-day clock jump sends every reminder once and before its deadline, that a failed send is
- * retried without a duplicate, and that a platform killed while sending sends the e-mail once after its restart
+ * and checks that one 40-day clock jump across three dossiers sends every reminder once and before its deadline and
+ * fires every deadline at its instant (none armed late), that a failed send is retried without a duplicate, and that
+ * a platform killed while sending sends the e-mail once after its restart
  * (test/integration/notifications/platform-delivery.test.ts). Not part of `npm test`: it takes minutes.
  *
  *   npx tsx scripts/notifications-loop.ts                 20 runs, one extra busy core

@@ -1,5 +1,7 @@
+import * as fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { extractPdfPages } from '../../shared/documents/pdf-text';
 import { addDays, parisDateOf } from '../../shared/domain/calendar';
 import { DEMO } from '../../shared/seed/demo';
 import { draftWithMainFile, type Json, pollVerified, type Session, signInAs } from '../integration/api/dossiers/client';
@@ -84,6 +86,34 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     const corrections = page.getByTestId('corrections');
     expect(await corrections.textContent()).toContain('10\u00a0000,00\u00a0€9\u00a0500,00\u00a0€-500,00\u00a0€');
     await expectAccessible(page);
+    // Each sent piece's deposit certificate downloads from the chain: the titulaire's PDM, read by the MOE
+    const certificat: string = (await dossier(DEMO_LOGINS.moe)).pieces[0].certificat;
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByTestId('chaine')
+        .locator('li')
+        .first()
+        .getByRole('button', { name: 'Certificat de dépôt (PDF)' })
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`certificat-${certificat}.pdf`);
+    const pdf = await extractPdfPages(new Uint8Array(fs.readFileSync(await download.path())));
+    const text = pdf.pages.map((p) => p.text).join('\n');
+    expect(text).toContain('PDM-E2E-1');
+    expect(text).toContain(certificat);
+    // Its files: what the pre-fill read in the PDF (« Numero de facture : PDM-E2E-1 »), and the file itself
+    const pdm = page.getByTestId('chaine').locator('li').first();
+    await pdm.getByRole('button', { name: 'Voir les fichiers' }).click();
+    await eventually(() => pdm.textContent()).toContain('numéro de la pièce PDM-E2E-1 (page 1)');
+    expect(await pdm.textContent()).toContain('fichier principal, vérification : vérifié');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      pdm.getByRole('button', { name: 'Télécharger PDM-E2E-1.pdf' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe('PDM-E2E-1.pdf');
+    const read = await extractPdfPages(new Uint8Array(fs.readFileSync(await file.path())));
+    expect(read.pages[0]?.text).toContain('Numero de facture : PDM-E2E-1');
   });
 
   it('the MOA validates with the keyboard alone', async () => {

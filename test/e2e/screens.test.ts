@@ -103,11 +103,37 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
 
   it('counts the dossiers by status in the Tableau de bord; a count opens the matching search', async () => {
     const page = await portal().signIn(DEMO_LOGINS.titulaire);
+    const searches: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/v1/dossiers') searches.push(url.searchParams.get('statut') ?? '');
+    });
     await page.goto('/tableau-de-bord');
     await eventually(() => page.locator('main').textContent()).toContain('2 dossiers au total');
     await expectAccessible(page);
-    await page.getByTestId('compteurs').getByRole('link').first().click();
-    await page.waitForURL(/\/rechercher\?statut=/);
+    // Both seeded A4 wait for the MOE: one count, 2
+    const counts = page.getByTestId('compteurs').getByRole('link');
+    expect(await counts.count()).toBe(1);
+    expect(await counts.first().textContent()).toBe('2 — Mise à disposition MOE');
+    await counts.first().click();
+    await page.waitForURL(/\/rechercher\?statut=MISE_A_DISPOSITION_MOE$/);
+    // The list opened is the count's: the criterion is in the form and was sent, and it lists the 2 dossiers
+    expect(await page.locator('#critere-statut').inputValue()).toBe('MISE_A_DISPOSITION_MOE');
+    await eventually(() => page.getByTestId('resultats').locator('tbody tr').count()).toBe(2);
+    expect(searches.at(-1)).toBe('MISE_A_DISPOSITION_MOE');
+    await expectAccessible(page);
+    // A status none of them has lists none
+    await page.goto('/rechercher?statut=REJETEE');
+    await eventually(() => page.locator('main').textContent()).toContain('Aucun dossier ne correspond');
+    expect(await page.locator('#critere-statut').inputValue()).toBe('REJETEE');
+    // The marché criterion names the structure's marchés by numéro; choosing one searches that marché
+    await page.locator('#critere-statut').selectOption('');
+    const option = page.locator('#critere-marche option', { hasText: DEMO.numeroMarche });
+    expect(await option.getAttribute('value')).toBe(DEMO.marcheId);
+    await page.locator('#critere-marche').selectOption(DEMO.marcheId);
+    await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/rechercher' && url.search === `?marche=${DEMO.marcheId}`);
+    await eventually(() => page.getByTestId('resultats').locator('tbody tr').count()).toBe(2);
   });
 
   it('lists the marchés and opens a fiche d’identité', async () => {
@@ -215,5 +241,13 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
         `/v1/structures/${login === DEMO_LOGINS.moa ? DEMO.sirets.moa : DEMO.sirets.serviceFinancier}/delais`,
       ]);
     }
+    // Today is 40 days after the later deposit, past the MOE's days for both waits (at most 15 with the PDM):
+    // its Synthèse flags both rows late
+    const moe = await portal().signIn(DEMO_LOGINS.moe);
+    await moe.goto('/synthese');
+    const late = moe.getByTestId('synthese').locator('tbody tr.ft-row-late');
+    await eventually(() => late.count()).toBe(2);
+    for (const row of await late.all()) expect(await row.textContent()).toContain('En retard');
+    await expectAccessible(moe);
   });
 });

@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { WorkflowPort } from '../../shared/adapters/workflow';
 import { DEMO } from '../../shared/seed/demo';
+import { contextWith } from '../../shared/services/context';
 import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /** How many pixels of the header's brand (the « République Française » logo and the service) are cut off: 0 when whole. */
@@ -16,9 +18,32 @@ const brandClippedPx = (page: Page) =>
       return Math.round(Math.max(0, logo.right - box.right) + Math.max(0, box.left - logo.left));
     });
 
+const noWorkflow: WorkflowPort = { start: async () => 'started', release: async () => true };
+/** A user attached to two structures, the MOE's and the mandataire's (accepted by each one's GP). */
+const MULTI = { id: 'u-e2e-multi', login: 'multi@demo.test' };
+const MULTI_SIRETS = [DEMO.sirets.moe, DEMO.sirets.mandataire] as const;
+
 /** The portal's shell: sign-in, header (structure, user, sign-out), navigation, 404, expiry. One platform. */
 describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
-  const portal = usePortal();
+  const portal = usePortal({
+    seed: async (p) => {
+      const { identity } = contextWith({
+        dynamo: p.clients.document,
+        tableName: p.tableName,
+        clock: p.clock,
+        workflow: noWorkflow,
+      });
+      const now = p.clock.now();
+      await identity.registerUser({ id: MULTI.id, loginAddress: MULTI.login }, now);
+      const gps = { [DEMO.sirets.moe]: DEMO.users.moe.id, [DEMO.sirets.mandataire]: DEMO.users.mandataire.id };
+      for (const siret of MULTI_SIRETS) {
+        const spaces = [{ space: 'FACTURES_TRAVAUX', mode: 'MODIFICATION' }] as const;
+        await identity.memberships.requestAttachment({ userId: MULTI.id, siret, spaces }, now);
+        const deciderId = gps[siret] ?? '';
+        await identity.memberships.decideAttachment({ deciderId, siret, userId: MULTI.id, decision: 'APPROVED' }, now);
+      }
+    },
+  });
 
   it('serves the portal at / beside the API, with the security headers and a SPA fallback', async () => {
     const res = await fetch(`${portal().url}/synthese`);
@@ -88,11 +113,34 @@ describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
     await eventually(() => page.locator('header').textContent()).toContain('Aucune structure rattachée');
   });
 
-  it('lets a user of several structures pick one, sent as X-Structure-Siret', async () => {
-    // The MOE's user is also attached nowhere else in the demo: attach the mandataire's user to a second structure
-    // is the seed's business; here the picker shows the single structure as text.
-    const page = await portal().signIn(DEMO_LOGINS.titulaire);
-    await eventually(() => page.locator('header').textContent()).toContain(DEMO.sirets.mandataire.slice(0, 3));
+  it('lets a user of several structures pick one in the header, sent as X-Structure-Siret and kept for the tab', async () => {
+    const page = await portal().newPage();
+    // Each read of a structure's Synthèse: the SIRET in its path and the X-Structure-Siret header it carries
+    const reads: string[] = [];
+    page.on('request', (r) => {
+      const m = /^\/v1\/structures\/(\d{14})\/a-traiter$/.exec(new URL(r.url()).pathname);
+      if (m) reads.push(`${m[1]} ${r.headers()['x-structure-siret']}`);
+    });
+    await portal().signIn(MULTI.login, { page });
+    const picker = page.locator('select#structure-courante').first();
+    await picker.waitFor();
+    const offered = await picker
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+    expect([...offered].sort()).toEqual([...MULTI_SIRETS].sort());
+    const first = await picker.inputValue();
+    const other = MULTI_SIRETS.find((s) => s !== first) ?? '';
+    await page.getByRole('link', { name: 'Synthèse' }).first().click();
+    await eventually(() => reads.includes(`${first} ${first}`)).toBe(true);
+    // Picking the other structure reads the screen again for it; every request names the structure it reads
+    await picker.selectOption(other);
+    await eventually(() => reads.includes(`${other} ${other}`)).toBe(true);
+    expect(reads.filter((r) => r.split(' ')[0] !== r.split(' ')[1])).toEqual([]);
+    await expectAccessible(page);
+    // The choice holds for the tab: after a reload the same structure is picked and named
+    await page.reload();
+    await eventually(() => page.locator('select#structure-courante').first().inputValue()).toBe(other);
+    await eventually(() => reads.at(-1)).toBe(`${other} ${other}`);
   });
 
   it('shows a 404 page with a way back inside the layout', async () => {
@@ -102,6 +150,22 @@ describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
     await page.getByRole('link', { name: 'Page d’accueil' }).click();
     await page.waitForURL((u) => u.pathname === '/');
     await expectAccessible(page);
+  });
+
+  it('shows a screen that failed to load as a French error inside the layout, with a way back (error boundary)', async () => {
+    const page = await portal().signIn(DEMO_LOGINS.moe);
+    // The Synthèse's code cannot be fetched (a dropped connection, a release replaced under an open tab)
+    await page.route(/\/assets\/Synthese-[^/]+\.js$/, (r) => r.abort());
+    await page.getByRole('link', { name: 'Synthèse' }).first().click();
+    await eventually(() => page.locator('main h1').textContent()).toBe('Une erreur est survenue');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Le service est injoignable. Vérifiez votre connexion et réessayez.');
+    expect(main).not.toMatch(/TypeError|Failed to fetch|at \S+:\d+/);
+    // The header and its navigation are still there
+    expect(await page.getByRole('button', { name: 'Déconnexion' }).count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Retour à l’accueil' }).click();
+    await eventually(() => page.locator('main h1').textContent()).toBe('Accueil');
   });
 
   it('sends back to sign-in with a message once the token expired on the platform clock', async () => {

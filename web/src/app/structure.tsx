@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type components } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
 import { readSession, readStructure, saveStructure } from '../auth/session';
@@ -46,6 +46,15 @@ export function StructureProvider({ children, fallback }: { children: ReactNode;
   const queryClient = useQueryClient();
   const moi = useQuery(moiQuery);
   const [chosen, setChosen] = useState<string | undefined>(() => readStructure());
+  // Everything shown belongs to the structure: read it again for the new one, once the screens have moved to it.
+  // Invalidating at the pick itself read the previous structure's lists again, naming the new one in
+  // X-Structure-Siret (a request for one structure acting as another).
+  const shown = useRef(chosen);
+  useEffect(() => {
+    if (shown.current === chosen) return;
+    shown.current = chosen;
+    void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'moi' });
+  }, [chosen, queryClient]);
   const value = useMemo<StructureState | undefined>(() => {
     if (!moi.data) return undefined;
     const structures = moi.data.structures.filter((s) => s.statut === 'ACCEPTE');
@@ -58,11 +67,9 @@ export function StructureProvider({ children, fallback }: { children: ReactNode;
       select: (siret: string) => {
         saveStructure(siret);
         setChosen(siret);
-        // Everything shown belongs to the structure: read it again for the new one.
-        void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'moi' });
       },
     };
-  }, [moi.data, chosen, queryClient]);
+  }, [moi.data, chosen]);
   // A 401 has already ended the session (api/client.ts): the sign-in page takes over.
   if (moi.error && !(moi.error instanceof ApiError && moi.error.status === 401)) throw moi.error;
   if (!value) return <>{fallback}</>;

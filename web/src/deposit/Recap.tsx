@@ -1,8 +1,9 @@
 import { Stepper } from '@codegouvfr/react-dsfr/Stepper';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, type components } from '../api/client';
+import type { components } from '../api/client';
 import { messageOf } from '../api/problem';
+import { downloadCertificate } from '../dossier/certificate';
 import { STEPS } from './steps';
 import type { Brouillon } from './upload';
 
@@ -17,20 +18,7 @@ export function Recap({ draft, result }: { draft: Brouillon; result: components[
   const download = async () => {
     setError(undefined);
     try {
-      const res = await api.GET('/v1/dossiers/{dossierId}/pieces/{pieceId}/certificat', {
-        params: { path: { dossierId: draft.dossierId, pieceId: draft.id } },
-        parseAs: 'blob',
-      });
-      if (!res.response.ok || !(res.data instanceof Blob))
-        throw new Error('Le certificat n’a pas pu être téléchargé : réessayez.');
-      const url = URL.createObjectURL(res.data);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `certificat-${certificat ?? draft.numero}.pdf`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      await downloadCertificate(draft.dossierId, draft.id, certificat ?? draft.numero);
     } catch (e) {
       setError(messageOf(e));
     }

@@ -3,73 +3,12 @@ import { type FormEvent, useState } from 'react';
 import { api, type components } from '../api/client';
 import { ApiError, messageOf } from '../api/problem';
 import { formatEuros } from '../ui/format';
+import { actionBodyOf, FIELDS, MOTIFS } from './action-fields';
 import { Complement } from './Complement';
 import { amountCents } from './labels';
 
 type Dossier = components['schemas']['Dossier'];
 type Action = Dossier['mesActions'][number];
-
-/** The fields each action sends beside its type (shared/schemas/dossier.ts `ActionDossier`). */
-type FieldKind = 'text' | 'textarea' | 'lines' | 'motif' | 'amount';
-interface Field {
-  readonly name: string;
-  readonly label: string;
-  readonly kind: FieldKind;
-  readonly optional?: boolean;
-  readonly hint?: string;
-}
-
-const MOTIFS = [
-  ['MAUVAIS_MARCHE', 'Mauvais marché'],
-  ['MAUVAIS_DESTINATAIRE', 'Mauvais destinataire'],
-  ['DONNEES_OBLIGATOIRES_MANQUANTES', 'Données obligatoires manquantes'],
-] as const;
-
-const FIELDS: Record<string, readonly Field[]> = {
-  VALIDER: [
-    {
-      name: 'complementInformation',
-      label: 'Complément d’information',
-      kind: 'textarea',
-      optional: true,
-      hint: 'Un message visible de tous les acteurs du dossier (2 000 caractères au plus).',
-    },
-  ],
-  REFUSER: [{ name: 'motifs', label: 'Motifs du refus', kind: 'textarea' }],
-  REFUSER_MOE: [
-    {
-      name: 'motif',
-      label: 'Motif du refus',
-      kind: 'motif',
-      hint: 'Un désaccord sur les montants n’est pas un motif de refus : corrigez-les dans l’état d’acompte.',
-    },
-    { name: 'commentaire', label: 'Commentaire', kind: 'textarea', optional: true },
-  ],
-  REFUSER_MOA: [
-    { name: 'motif', label: 'Motif du refus', kind: 'motif' },
-    { name: 'commentaire', label: 'Commentaire', kind: 'textarea', optional: true },
-  ],
-  REFUSER_DG: [{ name: 'motifs', label: 'Motifs du refus du décompte général', kind: 'textarea' }],
-  SUSPENDRE: [
-    {
-      name: 'documentsManquants',
-      label: 'Documents manquants',
-      kind: 'lines',
-      hint: 'Un document par ligne : la suspension doit les lister tous.',
-    },
-  ],
-  METTRE_A_RECYCLER: [{ name: 'motif', label: 'Motif du renvoi', kind: 'textarea' }],
-  REJETER: [{ name: 'motif', label: 'Motif du rejet (définitif)', kind: 'textarea' }],
-  RECYCLER: [
-    { name: 'siret', label: 'SIRET du destinataire', kind: 'text', optional: true },
-    { name: 'codeService', label: 'Code service', kind: 'text', optional: true },
-    { name: 'engagementJuridique', label: 'Numéro d’engagement juridique', kind: 'text', optional: true },
-  ],
-  SIGNER_DG_AVEC_RESERVES: [
-    { name: 'memoireReclamation', label: 'Mémoire en réclamation (réserves)', kind: 'textarea' },
-    { name: 'sommesAdmises', label: 'Sommes admises (€, exemple : 1188.00)', kind: 'amount' },
-  ],
-};
 
 /** Every action the API offers the structure now, each as a form (If-Match + a fresh Idempotency-Key per submission). */
 export function Actions({ dossier }: { dossier: Dossier }) {
@@ -113,16 +52,7 @@ function ActionForm({ dossier, action }: { dossier: Dossier; action: Action }) {
     setDone(undefined);
     // One key per submission: a retried request replays it, a new click is a new submission.
     const header = { 'If-Match': `"${dossier.version}"`, 'Idempotency-Key': crypto.randomUUID() };
-    const body: Record<string, unknown> = { type: action.type };
-    for (const f of fields) {
-      const v = (values[f.name] ?? '').trim();
-      if (f.kind === 'lines')
-        body[f.name] = v
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean);
-      else if (v !== '' || !f.optional) body[f.name] = v;
-    }
+    const body = actionBodyOf(action.type, values);
     try {
       const res = withPiece
         ? await api.POST('/v1/dossiers/{dossierId}/pieces/{pieceId}/envoyer', {

@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { api, type components } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { formatDate, formatDateTime, formatEuros, formatSiret } from '../ui/format';
+import { downloadCertificate } from './certificate';
 import { EtatAcompteTable } from './EtatAcompte';
-import { amountCents, eventLabel, FILE_CHECK_LABELS, ROLE_LABELS, statusLabel } from './labels';
+import { amountCents, eventLabel, FILE_CHECK_LABELS, ROLE_LABELS, SUGGESTION_LABELS, statusLabel } from './labels';
 
 type Dossier = components['schemas']['Dossier'];
 type Piece = Dossier['pieces'][number];
@@ -48,18 +49,56 @@ function PieceCard({ dossierId, piece: p }: { dossierId: string; piece: Piece })
             · {formatEuros(amountCents(p.montants.ht))} HT, {formatEuros(amountCents(p.montants.ttc))} TTC
           </>
         ) : null}
-        {p.certificat ? <> · certificat de dépôt {p.certificat}</> : null}
+        {p.certificat ? <> · certificat de dépôt n° {p.certificat}</> : null}
       </p>
       {p.etatAcompte ? <EtatAcompteTable numero={p.numero} etat={p.etatAcompte} /> : null}
+      <ul className="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+        <li>
+          <button
+            type="button"
+            className="fr-btn fr-btn--tertiary fr-btn--sm"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? 'Masquer les fichiers' : 'Voir les fichiers'}
+          </button>
+        </li>
+        {p.certificat ? (
+          <li>
+            <CertificateButton dossierId={dossierId} pieceId={p.id} certificat={p.certificat} />
+          </li>
+        ) : null}
+      </ul>
+      {open ? <PieceFiles dossierId={dossierId} pieceId={p.id} /> : null}
+    </>
+  );
+}
+
+/** The deposit certificate of a sent piece, as a PDF (the one its depositor got on sending it). */
+function CertificateButton(props: { dossierId: string; pieceId: string; certificat: string }) {
+  const [error, setError] = useState<string>();
+  const download = async () => {
+    setError(undefined);
+    try {
+      await downloadCertificate(props.dossierId, props.pieceId, props.certificat);
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  };
+  return (
+    <>
       <button
         type="button"
-        className="fr-btn fr-btn--tertiary fr-btn--sm"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
+        className="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-download-line fr-btn--icon-left"
+        onClick={() => void download()}
       >
-        {open ? 'Masquer les fichiers' : 'Voir les fichiers'}
+        Certificat de dépôt (PDF)
       </button>
-      {open ? <PieceFiles dossierId={dossierId} pieceId={p.id} /> : null}
+      {error ? (
+        <p className="fr-error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
     </>
   );
 }
@@ -110,7 +149,7 @@ function PieceFiles({ dossierId, pieceId }: { dossierId: string; pieceId: string
       {suggestions.length > 0 ? (
         <p className="fr-text--xs">
           Lu dans le PDF (pré-remplissage) :{' '}
-          {suggestions.map(([k, v]) => `${k} ${v.valeur} (page ${v.page})`).join(' ; ')}
+          {suggestions.map(([k, v]) => `${SUGGESTION_LABELS[k] ?? k} ${v.valeur} (page ${v.page})`).join(' ; ')}
         </p>
       ) : null}
       {error ? <p className="fr-error-text">{error}</p> : null}

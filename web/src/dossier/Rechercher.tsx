@@ -1,19 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
 import { useSiret } from '../app/structure';
+import { marchesQuery } from '../pages/Marches';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { formatDate, formatEuros, formatSiret } from '../ui/format';
 import { Loading } from '../ui/Loading';
 import { usePageTitle } from '../ui/usePageTitle';
-import { amountCents } from './labels';
+import { amountCents, statusLabel } from './labels';
 
 /** The criteria of the form, as the API names them (GET /v1/dossiers). */
 const CRITERIA = [
   { name: 'numero', label: 'Numéro de pièce (début)', type: 'text' },
-  { name: 'marche', label: 'Identifiant du marché', type: 'text' },
   { name: 'deposant', label: 'SIRET du déposant', type: 'text' },
   { name: 'depuis', label: 'Ouvert depuis le', type: 'date' },
   { name: 'jusqua', label: 'Ouvert jusqu’au', type: 'date' },
@@ -36,13 +36,38 @@ const STATUTS = [
 
 type Criteria = Record<string, string>;
 
-/** « Rechercher »: the structure's dossiers by marché, numéro, état, déposant, dates, « en retard »; paginated. */
+/** Every criterion the page keeps in its address (`/rechercher?statut=SUSPENDUE`), as the API names it. */
+const CRITERIA_KEYS = ['marche', ...CRITERIA.map((c) => c.name), 'statut', 'enRetard'] as const;
+
+/** The criteria an address asks for (the Tableau de bord's counts link here with `?statut=…`). */
+function criteriaOf(params: URLSearchParams): Criteria {
+  const criteria: Criteria = {};
+  for (const key of CRITERIA_KEYS) {
+    const value = params.get(key)?.trim();
+    if (value) criteria[key] = value;
+  }
+  return criteria;
+}
+
+/**
+ * « Rechercher »: the structure's dossiers by marché, numéro, état, déposant, dates, « en retard »; paginated. The
+ * criteria live in the address, so that a count of the Tableau de bord opens its list and a search can be shared.
+ */
 export function Rechercher() {
   usePageTitle('Rechercher');
   const siret = useSiret();
-  const [form, setForm] = useState<Criteria>({});
-  const [criteria, setCriteria] = useState<Criteria>({});
+  const [params, setParams] = useSearchParams();
+  const criteria = criteriaOf(params);
+  const search = params.toString();
+  const [form, setForm] = useState<Criteria>(criteria);
   const [cursors, setCursors] = useState<string[]>([]);
+  // A new address (a link followed, a search submitted, « Précédent »): its criteria fill the form, from page 1
+  const [shown, setShown] = useState(search);
+  if (shown !== search) {
+    setShown(search);
+    setForm(criteria);
+    setCursors([]);
+  }
   const page = useQuery({
     queryKey: ['recherche', siret, criteria, cursors.at(-1)],
     enabled: siret !== undefined,
@@ -56,7 +81,7 @@ export function Rechercher() {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setCriteria({ ...form });
+    setParams(criteriaOf(new URLSearchParams(form)));
     setCursors([]);
   };
   const fieldError = (name: string) =>
@@ -70,6 +95,7 @@ export function Rechercher() {
       <h1>Rechercher</h1>
       <form onSubmit={submit} className="fr-mb-4w" aria-label="Critères de recherche">
         <div className="fr-grid-row fr-grid-row--gutters">
+          <MarcheCriterion siret={siret} value={form.marche ?? ''} onChange={(v) => set('marche', v)} />
           {CRITERIA.map((c) => (
             <div key={c.name} className="fr-col-12 fr-col-md-4">
               <div className={`fr-input-group${fieldError(c.name) ? ' fr-input-group--error' : ''}`}>
@@ -103,6 +129,9 @@ export function Rechercher() {
                     {l}
                   </option>
                 ))}
+                {form.statut && !STATUTS.some(([v]) => v === form.statut) ? (
+                  <option value={form.statut}>{statusLabel(form.statut)}</option>
+                ) : null}
               </select>
             </div>
           </div>
@@ -197,5 +226,34 @@ export function Rechercher() {
         </>
       ) : null}
     </>
+  );
+}
+
+/** The marché criterion: the structure's marchés by numéro and objet (the API takes the marché's identifier). */
+function MarcheCriterion(props: { siret: string | undefined; value: string; onChange: (value: string) => void }) {
+  const marches = useQuery(marchesQuery(props.siret)).data?.marches ?? [];
+  const known = props.value === '' || marches.some((m) => m.id === props.value);
+  return (
+    <div className="fr-col-12 fr-col-md-4">
+      <div className="fr-select-group">
+        <label className="fr-label" htmlFor="critere-marche">
+          Marché
+        </label>
+        <select
+          className="fr-select"
+          id="critere-marche"
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        >
+          <option value="">Tous les marchés</option>
+          {marches.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.numeroMarche} — {m.objet}
+            </option>
+          ))}
+          {known ? null : <option value={props.value}>Marché {props.value}</option>}
+        </select>
+      </div>
+    </div>
   );
 }

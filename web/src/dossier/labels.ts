@@ -68,6 +68,17 @@ export function statusLabel(status: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** What the pre-fill read in a piece's PDF (the API's `SuggestionsPreRemplissage`), in words. */
+export const SUGGESTION_LABELS: Record<string, string> = {
+  siretDestinataire: 'SIRET du destinataire',
+  engagementJuridique: 'numéro d’engagement',
+  numeroPiece: 'numéro de la pièce',
+  datePiece: 'date de la pièce',
+  montantHt: 'montant HT',
+  montantTva: 'TVA',
+  montantTtc: 'montant TTC',
+};
+
 /** What the verification of an uploaded file concluded, in words. */
 export const FILE_CHECK_LABELS: Record<string, string> = {
   EN_ATTENTE: 'en cours',

@@ -8,16 +8,19 @@ import { Loading } from '../ui/Loading';
 import { NoStructure } from '../ui/NoStructure';
 import { usePageTitle } from '../ui/usePageTitle';
 
+/** The marchés where a structure holds a role (also the choices of « Rechercher »'s marché criterion). */
+export const marchesQuery = (siret: string | undefined) => ({
+  queryKey: ['marches', siret],
+  enabled: !!siret,
+  queryFn: async () =>
+    unwrap(await api.GET('/v1/structures/{siret}/marches', { params: { path: { siret: siret ?? '' } } })),
+});
+
 /** « Marchés »: the marchés where the structure holds a role; each opens its fiche d'identité. */
 export default function Marches() {
   usePageTitle('Marchés');
   const siret = useSiret();
-  const q = useQuery({
-    queryKey: ['marches', siret],
-    enabled: !!siret,
-    queryFn: async () =>
-      unwrap(await api.GET('/v1/structures/{siret}/marches', { params: { path: { siret: siret ?? '' } } })),
-  });
+  const q = useQuery(marchesQuery(siret));
   return (
     <>
       <h1>Marchés</h1>
