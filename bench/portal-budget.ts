@@ -25,7 +25,7 @@ import type { WorkflowPort } from '../shared/adapters/workflow';
 import { demoAccounts, seedOnBoot } from '../shared/seed/boot';
 import { DEMO } from '../shared/seed/demo';
 import { contextWith } from '../shared/services/context';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/chromium';
+import { chromiumLaunchOptions } from '../test/e2e/chromium';
 
 const N = Number(process.env.BENCH_N ?? 5);
 const ROWS = 200;
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       await seedOnBoot({ client: p.clients.document, tableName: p.tableName, now: p.clock.now(), baseUrl: p.url });
     },
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const t0 = Date.now();
     const service = contextWith({

@@ -20,7 +20,8 @@ export interface LambdaDefinition {
   /** What the function touches, for least-privilege grants. */
   readonly access?: {
     readonly table?: 'read' | 'readWrite';
-    readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete';
+    /** `readWritePacks`: reads every object, writes (and locks) only the evidence packs under `preuves/`. */
+    readonly bucket?: 'read' | 'readWrite' | 'readWriteDelete' | 'readWritePacks';
     /** `resume`: start, and describe and stop the executions (the scheduled resume, shared/services/resume.ts). */
     readonly stateMachines?: 'start' | 'callback' | 'startAndCallback' | 'resume';
     /** Creates the technical accounts' app clients of the user pool and renews their secrets (Api construct). */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { evidencePackRetentionDays } from '../../shared/adapters/s3';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
@@ -56,7 +57,13 @@ export const lireDossierDePreuve = httpHandler({
     );
     const infra = infrastructure();
     const pack = await buildEvidencePack(
-      { dossiers: svc.dossiers, s3: storageOf(infra), bucket: infra.bucketName, clock: infra.clock },
+      {
+        dossiers: svc.dossiers,
+        s3: storageOf(infra),
+        bucket: infra.bucketName,
+        clock: infra.clock,
+        retentionDays: evidencePackRetentionDays(),
+      },
       record,
       marche,
     );

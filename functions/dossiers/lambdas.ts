@@ -52,8 +52,8 @@ export const DOSSIER_LAMBDAS = {
     description:
       'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket ; certificats de depot (PDF)',
     routes: httpRoutes(evidenceHandler),
-    // reads the documents, writes the ZIP under preuves/; streamed, so memory does not follow the dossier's size
-    access: { table: 'read', bucket: 'readWrite' },
+    // reads the documents, writes the ZIP under preuves/ only; streamed, so memory does not follow the dossier's size
+    access: { table: 'read', bucket: 'readWritePacks' },
     timeoutSeconds: 120,
     memoryMb: 512,
   },

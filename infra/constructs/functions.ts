@@ -10,6 +10,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { LAMBDAS, type LambdaDefinition, type LambdaKey } from '../../functions/registry';
+import { EVIDENCE_PACK_RETENTION_DAYS, EVIDENCE_PREFIX } from '../../shared/adapters/s3';
 import { bundleDefine, LAMBDA_BUNDLE, sourceMapsWanted } from './bundling';
 import { acknowledgeNag, iam5Resource } from './nag';
 import { type Storage, UPLOAD_PREFIX } from './storage';
@@ -49,7 +50,11 @@ const OBJECT_ACTIONS = {
     's3:AbortMultipartUpload',
     's3:DeleteObject',
   ],
+  readWritePacks: ['s3:GetObject', 's3:GetObjectVersion'],
 } as const;
+
+/** What `readWritePacks` may do under the evidence packs' prefix only: write a pack with its own retention. */
+const PACK_ACTIONS = ['s3:PutObject', 's3:PutObjectRetention', 's3:AbortMultipartUpload'] as const;
 
 /** The singleton Lambda that CDK adds to configure bucket notifications (fixed id in aws-cdk-lib). */
 /**
@@ -248,12 +253,33 @@ export class Functions extends Construct {
           resources: [storage.bucket.arnForObjects('*')],
         }),
       );
+      if (access.bucket === 'readWritePacks') this.grantPacks(key, fn, storage);
       acknowledgeNag(
         fn.role ?? fn,
         iam5Resource(`<${storage.bucketLogicalId()}.Arn>/*`),
         `Function ${key} works on documents whose keys are generated per dossier and piece at run time; the grant is limited to the documents bucket and to the actions its registry entry declares (${access.bucket}).`,
       );
     }
+  }
+
+  /**
+   * Writes under `preuves/` only; where the bucket has Object Lock, each pack is locked for its own 30 days
+   * (docs/evidence-pack.md#retention), which needs s3:PutObjectRetention.
+   */
+  private grantPacks(key: string, fn: NodejsFunction, storage: Storage): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [...PACK_ACTIONS],
+        resources: [storage.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+      }),
+    );
+    acknowledgeNag(
+      fn.role ?? fn,
+      iam5Resource(`<${storage.bucketLogicalId()}.Arn>/${EVIDENCE_PREFIX}*`),
+      `Function ${key} writes each evidence pack under ${EVIDENCE_PREFIX} with a key made at run time (dossier and instant); the grant is limited to that prefix.`,
+    );
+    if (storage.retentionDays > 0)
+      fn.addEnvironment('EVIDENCE_PACK_RETENTION_DAYS', String(EVIDENCE_PACK_RETENTION_DAYS));
   }
 
   /**

@@ -4,6 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../shared/adapters/dynamo/keys';
+import { EVIDENCE_PACK_RETENTION_DAYS, EVIDENCE_PREFIX } from '../../shared/adapters/s3';
 
 /** Key prefix of browser uploads (presigned POST); the `s3` functions are notified for objects created under it. */
 export const UPLOAD_PREFIX = 'uploads/';
@@ -102,6 +103,9 @@ export class Storage extends Construct {
         // Refused uploads and the files of deleted drafts are hidden by a delete marker (their version stays locked):
         // S3 removes such a hidden version once its retention has passed, then the marker left alone.
         { id: 'HiddenVersions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
+        // Evidence packs are locked for 30 days by the function that writes them, not 10 years (each request builds
+        // a new one from the documents and the trail): hidden after 30 days, then removed by the rule above.
+        { id: 'EvidencePacks', prefix: EVIDENCE_PREFIX, expiration: Duration.days(EVIDENCE_PACK_RETENTION_DAYS) },
       ],
       cors: [
         {

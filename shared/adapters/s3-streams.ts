@@ -14,16 +14,22 @@ export async function openObject(client: S3Client, bucket: string, key: string, 
   return out.Body as Readable;
 }
 
+/**
+ * `retainUntil`: the object's own Object Lock retention (GOVERNANCE), which replaces the bucket's default for it; only
+ * on a bucket with Object Lock (S3 refuses it on another).
+ */
 export async function uploadStream(
   client: S3Client,
   bucket: string,
   key: string,
   body: Readable,
   contentType: string,
+  retainUntil?: Date,
 ): Promise<void> {
+  const lock = retainUntil ? { ObjectLockMode: 'GOVERNANCE' as const, ObjectLockRetainUntilDate: retainUntil } : {};
   await new Upload({
     client,
-    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType },
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...lock },
     partSize: UPLOAD_PART_BYTES,
     queueSize: 1,
     leavePartsOnError: false,

@@ -51,6 +51,24 @@ export function uploadPrefix(): string {
   return process.env.UPLOAD_PREFIX || DEFAULT_UPLOAD_PREFIX;
 }
 
+/**
+ * Days an evidence pack is locked (EVIDENCE_PACK_RETENTION_DAYS, set by the stack when the bucket has Object Lock,
+ * docs/evidence-pack.md#retention); undefined where the bucket has none (the embedded platform, a stack without lock).
+ */
+/** Key prefix of the evidence packs (docs/evidence-pack.md), which have their own retention. */
+export const EVIDENCE_PREFIX = 'preuves/';
+
+/**
+ * Days an evidence pack stays locked and kept (docs/evidence-pack.md#retention): a pack is a snapshot rebuilt on
+ * every request from the documents and the trail, which keep their own 10 years; it is not kept 10 years itself.
+ */
+export const EVIDENCE_PACK_RETENTION_DAYS = 30;
+
+export function evidencePackRetentionDays(): number | undefined {
+  const days = Number(process.env.EVIDENCE_PACK_RETENTION_DAYS);
+  return Number.isInteger(days) && days > 0 ? days : undefined;
+}
+
 /** Lowercase hex SHA-256 → the base64 form S3 checksum headers and fields use. */
 export function sha256HexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');

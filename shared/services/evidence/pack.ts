@@ -1,6 +1,6 @@
 import { verifyTrail } from '../../adapters/audit';
 import type { Clock } from '../../adapters/clock';
-import { presignDownload, type StorageClient } from '../../adapters/s3';
+import { EVIDENCE_PREFIX, presignDownload, type StorageClient } from '../../adapters/s3';
 import { openObject, uploadStream } from '../../adapters/s3-streams';
 import { evidencePdf } from '../../documents/evidence-pdf';
 import type { DgpClock } from '../../domain/dgp';
@@ -20,10 +20,15 @@ export interface EvidencePackDeps {
   readonly s3: StorageClient;
   readonly bucket: string;
   readonly clock: Clock;
+  /**
+   * Days the pack's object is locked, instead of the bucket's 10 years (docs/evidence-pack.md#retention); absent
+   * where the bucket has no Object Lock.
+   */
+  readonly retentionDays?: number;
 }
 
-export const EVIDENCE_PREFIX = 'preuves/';
 export const EVIDENCE_LINK_SECONDS = 15 * 60;
+const DAY_MS = 86_400_000;
 
 export interface EvidencePack {
   readonly key: string;
@@ -137,7 +142,8 @@ export async function buildEvidencePack(
     ],
   });
   const key = `${EVIDENCE_PREFIX}${record.dossierId}/${now.toISOString().replace(/[:.]/g, '-')}.zip`;
-  await Promise.all([uploadStream(deps.s3, deps.bucket, key, zip.stream, 'application/zip'), zip.digests]);
+  const retainUntil = deps.retentionDays ? new Date(now.getTime() + deps.retentionDays * DAY_MS) : undefined;
+  await Promise.all([uploadStream(deps.s3, deps.bucket, key, zip.stream, 'application/zip', retainUntil), zip.digests]);
   const link = await presignDownload(
     deps.s3,
     {

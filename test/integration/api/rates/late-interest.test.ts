@@ -130,6 +130,12 @@ describe('a late solde before and after the half-year’s rate is imported', () 
     // = 19 020,82 → 19 021 cents = 190,21 €.
     await p.advanceClock({ days: 2 });
     await w.refreshSessions();
+    // Still open two days later: accrued to the new today, 12 days, the same figure as the payment's below
+    const accrued = (await w.as.moa.get(`/v1/dossiers/${id}/delai`)).body;
+    expect(accrued.interetsMoratoires).toMatchObject({ jours: 12, montant: '190.21' });
+    const delaisLater = (await w.as.moa.get(`/v1/structures/${DEMO.sirets.moa}/delais`)).body;
+    const rowLater = delaisLater.delais.find((d: { dossierId: string }) => d.dossierId === id);
+    expect(rowLater).toMatchObject({ joursDeRetard: 12, interetsMoratoires: '190.21' });
     let v = (await w.as.serviceFinancier.get(`/v1/dossiers/${id}`)).version as number;
     for (const type of ['SERVICE_FAIT', 'MANDATER', 'METTRE_EN_PAIEMENT']) {
       const done = await w.act(w.as.serviceFinancier, id, v, { type });
@@ -143,6 +149,12 @@ describe('a late solde before and after the half-year’s rate is imported', () 
       montant: '190.21',
       taux: expect.stringMatching(/^10[.,]15/),
     });
+    // Paid: final. Five days on, the figure has not moved (12 days, 190,21 €)
+    await p.advanceClock({ days: 5 });
+    await w.refreshSessions();
+    const later = (await w.as.mandataire.get(`/v1/dossiers/${id}/delai`)).body;
+    expect(later.statut).toBe('PAYE');
+    expect(later.interetsMoratoires).toMatchObject({ jours: 12, montant: '190.21' });
   });
 });
 
@@ -223,8 +235,11 @@ describe('the dossier de preuve of a suspended-then-late acompte', () => {
     // Rate of the half-year in which interest starts (2027-01-01): 2,15 % (MRO unchanged since 11 June 2025)
     const rate = { semestre: '2027-01-01', taux: '2.15', enVigueurDepuis: '2025-06-11', reference: 'BCE, 5 juin 2025' };
     await at('2027-03-01T10:00:00+01:00');
-    // (already recorded by the import above when the clock had reached January 2027: then the same rate, 200)
-    expect([200, 201]).toContain((await w.as.exploitant.post('/v1/taux-bce', rate)).status);
+    // Already recorded by the import of the test above (the clock was then in January 2027, so the CSV's series gave
+    // 2027-01-01 its rate: 2,15 %): the same value again is accepted and changes nothing (200, not 201)
+    const again = await w.as.exploitant.post('/v1/taux-bce', rate);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ semestre: '2027-01-01', tauxPointsBase: 215 });
 
     // Day 0 = 2027-03-01 (PDM at the MOE); échéance = day 30 = 2027-03-31
     const opened = await w.open(w.as.mandataire, {
