@@ -1,7 +1,8 @@
 /**
  * Latency of the dossier API, end to end over HTTP on the embedded platform (in memory), per action, and the
  * DynamoDB round trips each one makes. Run: `npx tsx bench/api-latency.ts` (or `npm run bench -- api-latency`);
- * BENCH_N repetitions (default 30), BENCH_N_NOWF passes without the workflow (default 10). Prints figures only.
+ * BENCH_N repetitions (default 30), BENCH_N_NOWF passes without the workflow (default 10); BENCH_NO_SIRET=1: the
+ * requests name no structure (no X-Structure-Siret), as an API client of a single structure may. Prints figures only.
  *
  * Each repetition takes one sous-traitant dossier along its circuit: deposit (A9 « Valider et envoyer »),
  * titulaire's validation, MOE's état d'acompte (A15), MOA's validation (A19), service fait, then reads (dossier,
@@ -34,6 +35,8 @@ import {
 const N = Number(process.env.BENCH_N ?? 30);
 const COUNT_PASSES = Number(process.env.BENCH_N_NOWF ?? 10);
 const RAW_GETS = 300;
+/** Whether each user names the structure it acts for (X-Structure-Siret), as the portal does on every request. */
+const NAMED = process.env.BENCH_NO_SIRET !== '1';
 
 // ------------------------------------------------------------------------------------------------ measurements
 
@@ -241,7 +244,6 @@ async function main(): Promise<void> {
     console.log(
       `Plateforme en mémoire prête en ${((Date.now() - t0) / 1000).toFixed(1)} s ; ${seed.created.length} éléments de démonstration.`,
     );
-    // Each user names the structure it acts for (X-Structure-Siret), as the portal does on every request
     const as: Actors = {
       st: actingFor(await signInAs(p.url, DEMO.users.sousTraitant.login), DEMO.sirets.sousTraitant),
       tit: actingFor(await signInAs(p.url, DEMO.users.mandataire.login), DEMO.sirets.mandataire),
@@ -301,7 +303,7 @@ async function main(): Promise<void> {
     });
     const rawP50 = percentile(raw, 50);
     console.log(
-      `\nLatence de l’API des dossiers — plateforme embarquée (gestionnaires en processus, DynamoDB Local, HTTP local), N = ${N} par étape (p99 ≈ max pour N < 100)`,
+      `\nLatence de l’API des dossiers — plateforme embarquée (gestionnaires en processus, DynamoDB Local, HTTP local), N = ${N} par étape (p99 ≈ max pour N < 100), ${NAMED ? 'structure nommée (X-Structure-Siret)' : 'sans X-Structure-Siret'}`,
     );
     console.log(
       `${'étape'.padEnd(32)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'DynamoDB'.padStart(10)}${'+ circuit'.padStart(11)}${'p50 / GetItem'.padStart(15)}${'p50 sans circuit'.padStart(18)}   détail des allers-retours (API)`,
@@ -342,8 +344,9 @@ main().catch((e: unknown) => {
   process.exit(1);
 });
 
-/** `s`, every request naming the structure it acts for. */
+/** `s`, every request naming the structure it acts for (unless BENCH_NO_SIRET=1). */
 function actingFor(s: Session, siret: string): Session {
+  if (!NAMED) return s;
   const call = s.call.bind(s);
   return Object.assign(Object.create(s) as Session, {
     call: ((method, path, options = {}) =>

@@ -6,6 +6,7 @@ import { unknownPiece } from '../../shared/domain/pieces';
 import { SPACES, type Space } from '../../shared/domain/roles';
 import type { Membership } from '../../shared/domain/structures';
 import {
+  type AccessStore,
   type Actor,
   actorFrom,
   hideOutsider,
@@ -13,7 +14,7 @@ import {
   resolveActor,
   resolveActorOf,
 } from '../../shared/services/authorization';
-import { unknownDossier } from '../../shared/services/decisions';
+import { readOnce, unknownDossier } from '../../shared/services/decisions';
 import type { DossierService } from '../../shared/services/dossier-service';
 import type { PieceService } from '../../shared/services/pieces';
 import { piecesOf } from '../../shared/services/pieces/context';
@@ -95,9 +96,14 @@ export const asUnknownDossier = (dossierId: string) => () => unknownDossier(doss
 /** The 404 of a piece, for `Who.hidden`. */
 export const asUnknownPiece = (pieceId: string) => () => unknownPiece(pieceId);
 
+/** The identity reads of a request's authorization, a caller naming no structure read in one (loadAccess). */
+function accessStore(): AccessStore {
+  return readOnce(identityStore(), undefined, (userId, sirets) => accessReads().callerOnMarche(userId, sirets));
+}
+
 export async function actorToAct(who: Who, marche: Marche, space: Space = 'FACTURES_TRAVAUX'): Promise<Actor> {
   const req = { userId: who.userId, marche, space, need: 'act' as const, now: infrastructure().clock.now() };
-  const store = identityStore();
+  const store = accessStore();
   return who.hidden
     ? resolveActorOf({ ...req, ...siretOf(who) }, store, who.hidden)
     : resolveActor({ ...req, ...siretOf(who) }, store);
@@ -124,7 +130,7 @@ export async function readerOf(who: Who, marche: Marche, preloaded?: CallerAcces
 async function readerIn(who: Who, marche: Marche, preloaded: CallerAccess | undefined): Promise<Reader> {
   const facts = await loadAccess(
     { userId: who.userId, marche, now: infrastructure().clock.now(), ...siretOf(who) },
-    identityStore(),
+    accessStore(),
     preloaded,
   );
   let first: unknown;

@@ -1,4 +1,4 @@
-import type { CallerAccess } from '../adapters/dynamo/access-reads';
+import type { CallerAccess, CallerOnMarche } from '../adapters/dynamo/access-reads';
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { DomainError, isDomainError } from '../domain/errors';
 import { type Marche, rolesOf } from '../domain/marche';
@@ -186,15 +186,18 @@ export interface ActorRequest {
 export type AccessRequest = Omit<ActorRequest, 'space' | 'need'>;
 export type LoadedAccess = Omit<AccessFacts, 'space' | 'need'>;
 
+/** The identity reads `loadAccess` makes; `callerOnMarche`, when given, folds a header-less caller's into one. */
+export type AccessStore = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'> & {
+  /** The user, its attachments to these structures and their cards, in one read (AccessReads.callerOnMarche). */
+  readonly callerOnMarche?: (userId: string, sirets: readonly string[]) => Promise<CallerOnMarche>;
+};
+
 /**
  * Loads what `decideAccess` needs: the user (Get) and its attachments (one GSI2 Query), side by side, then the
  * candidate structures (one Query each, usually one). Read once per request, decided for as many spaces as needed.
+ * A caller naming its structure with `preloaded` items, or naming none with `s.callerOnMarche`, costs no other read.
  */
-export async function loadAccess(
-  req: AccessRequest,
-  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
-  preloaded?: CallerAccess,
-): Promise<LoadedAccess> {
+export async function loadAccess(req: AccessRequest, s: AccessStore, preloaded?: CallerAccess): Promise<LoadedAccess> {
   if (req.actingSiret !== undefined && preloaded) {
     // For a named structure, decideAccess looks at that attachment and that structure only: no other read
     const { user, membership, structure } = preloaded;
@@ -204,6 +207,15 @@ export async function loadAccess(
       memberships: membership && membership.siret === req.actingSiret ? [membership] : [],
       structures: structure && structure.siret === req.actingSiret ? [structure] : [],
     };
+  }
+  if (req.actingSiret === undefined && s.callerOnMarche) {
+    const read = await s.callerOnMarche(
+      req.userId,
+      req.marche.acteurs.map((a) => a.siret),
+    );
+    // Without a name, decideAccess chooses among the attachments to the marché's structures, approved or pending;
+    // only when there is none does the refusal depend on the user's other attachments: then the full read below
+    if (!read.user || read.memberships.some((m) => m.status !== 'REFUSED')) return { ...req, ...read };
   }
   const [user, memberships] = await Promise.all([s.getUser(req.userId), s.membershipsOfUser(req.userId)]);
   const sirets =
@@ -224,11 +236,7 @@ export function actorFrom(facts: AccessFacts): Actor {
 }
 
 /** THE check of every API handler: `loadAccess`, then `decideAccess` for the space and need. */
-export async function resolveActor(
-  req: ActorRequest,
-  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
-  preloaded?: CallerAccess,
-): Promise<Actor> {
+export async function resolveActor(req: ActorRequest, s: AccessStore, preloaded?: CallerAccess): Promise<Actor> {
   return actorFrom({ ...(await loadAccess(req, s, preloaded)), space: req.space, need: req.need });
 }
 
@@ -280,7 +288,7 @@ export function hideOutsider(e: unknown, hidden: (refusal: DomainError) => Domai
 /** `resolveActor`, an outsider to the marché answered `hidden` (`hideOutsider`). */
 export async function resolveActorOf(
   req: ActorRequest,
-  s: Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'>,
+  s: AccessStore,
   hidden: (refusal: DomainError) => DomainError,
   preloaded?: CallerAccess,
 ): Promise<Actor> {

@@ -19,7 +19,7 @@ import type { Marche } from '../domain/marche';
 import type { Stored } from '../domain/records';
 import type { Structure } from '../domain/structures';
 import type { DossierSituation } from '../domain/workflow';
-import type { Actor } from './authorization';
+import type { AccessStore, Actor } from './authorization';
 
 /**
  * What a decision on a dossier takes and gives (`DossierService.act` / `decide`), and the pure pieces it is built
@@ -104,7 +104,7 @@ export interface ActResult {
  * The identity reads of one decision: each structure read at most once (the actor's, the addressee's, the buyer's);
  * `preload` reads several structures' cards in one round trip for the `getStructure` calls that follow.
  */
-export type IdentityReads = Pick<IdentityStore, 'getUser' | 'membershipsOfUser' | 'getStructure'> & {
+export type IdentityReads = AccessStore & {
   preload(wanted: readonly StructureCardWanted[]): Promise<void>;
 };
 
@@ -115,11 +115,17 @@ export type StructureCards = (
 
 /**
  * `cards`, when given, answers `preload` of two structures or more; a preloaded card carries only the service its
- * caller named, which is all the directory checks read (shared/services/directories.ts).
+ * caller named, which is all the directory checks read (shared/services/directories.ts). `callerOnMarche`, when
+ * given, reads the access of a caller that names no structure in one read (authorization.ts, `loadAccess`).
  */
-export function readOnce(store: IdentityStore, cards?: StructureCards): IdentityReads {
+export function readOnce(
+  store: IdentityStore,
+  cards?: StructureCards,
+  callerOnMarche?: AccessStore['callerOnMarche'],
+): IdentityReads {
   const structures = new Map<string, ReturnType<IdentityStore['getStructure']>>();
   return {
+    ...(callerOnMarche ? { callerOnMarche } : {}),
     getUser: (userId) => store.getUser(userId),
     membershipsOfUser: (userId) => store.membershipsOfUser(userId),
     getStructure: (siret) => structures.get(siret) ?? structures.set(siret, store.getStructure(siret)).get(siret)!,

@@ -36,7 +36,7 @@ import {
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
 import { type DossierSituation, executionName } from '../domain/workflow';
-import { assertMayOpenDossier, resolveActorOf } from './authorization';
+import { type AccessStore, assertMayOpenDossier, resolveActorOf } from './authorization';
 import { buyerParamsOf } from './buyer-params';
 import {
   type ActRequest,
@@ -69,6 +69,8 @@ export interface DossierServiceDeps {
   ) => Promise<{ marche: Marche | undefined; access: CallerAccess }>;
   /** Several structures' cards in one read (AccessReads.structureCards); without it, one read each. */
   readonly structureCards?: StructureCards;
+  /** A caller naming no structure: its access on the marché in one read (AccessReads.callerOnMarche). */
+  readonly callerOnMarche?: AccessStore['callerOnMarche'];
   readonly clock: Clock;
   readonly workflow: WorkflowPort;
   /** Authorization of the users' decisions, and the addressees' directories. */
@@ -224,7 +226,7 @@ export class DossierService {
         : undefined;
     const marche = withAccess ? withAccess.marche : await this.deps.loadMarche(marcheId);
     if (!marche) throw new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
-    const identity = readOnce(this.deps.identityStore, this.deps.structureCards);
+    const identity = readOnce(this.deps.identityStore, this.deps.structureCards, this.deps.callerOnMarche);
     const decision = await author(record, marche, identity, withAccess?.access);
     if (record && target.expectedVersion !== undefined && record.version !== target.expectedVersion) {
       throw new DomainError(

@@ -144,6 +144,7 @@ export function dossierService(s: Scope = processScope()): DossierService {
         return { marche: read.marche?.marche, access: read.access };
       },
       structureCards: (wanted) => access.structureCards(wanted),
+      callerOnMarche: (userId, sirets) => access.callerOnMarche(userId, sirets),
       clock: infra.clock,
       workflow: infra.workflow,
       identityStore: identityStore(s),

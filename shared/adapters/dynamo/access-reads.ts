@@ -17,6 +17,13 @@ export interface CallerAccess {
   readonly structure: Stored<Structure> | undefined;
 }
 
+/** A caller's account, its attachments to some structures and their cards (`AccessReads.callerOnMarche`). */
+export interface CallerOnMarche {
+  readonly user: Stored<User> | undefined;
+  readonly memberships: readonly Stored<Membership>[];
+  readonly structures: readonly Stored<Structure>[];
+}
+
 /**
  * The marché and the caller's access items in ONE consistent BatchGet (four point reads), where they would cost a
  * Get of the marché, a Get of the user, a Query of its attachments and a Query of its structure: the round trips of
@@ -52,6 +59,31 @@ export class AccessReads {
         membership: membership ? membershipFrom(membership) : undefined,
         structure: structure ? structureFrom(structure, []) : undefined,
       },
+    };
+  }
+
+  /**
+   * For a caller that names no structure: its account, its attachments to the marché's structures and their cards,
+   * in ONE consistent BatchGet (1 + 2 keys per structure), where they cost a Get of the user, a Query of its
+   * attachments (GSI2) and a Query per candidate structure. Attachments come in the order of that GSI2 Query (by
+   * SIRET); cards without their services, as in `marcheWithAccess`.
+   */
+  async callerOnMarche(userId: string, sirets: readonly string[]): Promise<CallerOnMarche> {
+    const distinct = [...new Set(sirets)].sort();
+    const found = await batchGetItems(this.client, this.table, [
+      keys.user(userId),
+      ...distinct.flatMap((siret) => [keys.membership(siret, userId), keys.structure(siret)]),
+    ]);
+    const all = <T>(key: (siret: string) => Keys, from: (item: RawItem) => T): T[] =>
+      distinct.flatMap((siret) => {
+        const item = found.get(foundKey(key(siret)));
+        return item ? [from(item)] : [];
+      });
+    const user = found.get(foundKey(keys.user(userId)));
+    return {
+      user: user ? userFrom(user) : undefined,
+      memberships: all((siret) => keys.membership(siret, userId), membershipFrom),
+      structures: all(keys.structure, (item) => structureFrom(item, [])),
     };
   }
 

@@ -15,9 +15,12 @@ export function foundKey(k: { readonly pk: string; readonly sk: string }): strin
   return `${k.pk}\u0000${k.sk}`;
 }
 
+/** A BatchGetItem takes at most 100 keys. */
+const BATCH_GET_MAX = 100;
+
 /**
- * Point reads in ONE consistent BatchGet (keys DynamoDB leaves unprocessed are asked again): the items found, by
- * `foundKey`.
+ * Point reads in ONE consistent BatchGet per 100 keys (keys DynamoDB leaves unprocessed are asked again): the items
+ * found, by `foundKey`.
  */
 export async function batchGetItems(
   client: DynamoDBDocumentClient,
@@ -25,15 +28,18 @@ export async function batchGetItems(
   wanted: readonly { readonly pk: string; readonly sk: string }[],
 ): Promise<Map<string, RawItem>> {
   const found = new Map<string, RawItem>();
-  let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-    [table]: { Keys: wanted.map((k) => ({ pk: k.pk, sk: k.sk })), ConsistentRead: true },
-  };
-  while (request && Object.keys(request).length > 0) {
-    const page = await client.send(new BatchGetCommand({ RequestItems: request }));
-    for (const item of (page.Responses?.[table] ?? []) as RawItem[]) {
-      found.set(foundKey({ pk: String(item.pk), sk: String(item.sk) }), item);
+  for (let from = 0; from < wanted.length; from += BATCH_GET_MAX) {
+    const chunk = wanted.slice(from, from + BATCH_GET_MAX);
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [table]: { Keys: chunk.map((k) => ({ pk: k.pk, sk: k.sk })), ConsistentRead: true },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const page = await client.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of (page.Responses?.[table] ?? []) as RawItem[]) {
+        found.set(foundKey({ pk: String(item.pk), sk: String(item.sk) }), item);
+      }
+      request = page.UnprocessedKeys as typeof request;
     }
-    request = page.UnprocessedKeys as typeof request;
   }
   return found;
 }

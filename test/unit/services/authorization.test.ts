@@ -1,78 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../shared/domain/errors';
-import { type Marche, parseMarche } from '../../../shared/domain/marche';
-import type { Role, Space, SpaceMode } from '../../../shared/domain/roles';
-import type { Membership, MembershipStatus, Structure, User } from '../../../shared/domain/structures';
+import type { Space, SpaceMode } from '../../../shared/domain/roles';
+import type { Membership, MembershipStatus } from '../../../shared/domain/structures';
 import {
   type AccessFacts,
   type Actor,
   assertMayOpenDossier,
   decideAccess,
   identityOf,
-  loadAccess,
 } from '../../../shared/services/authorization';
-
-const T0 = new Date('2025-03-03T09:00:00Z');
-const MOA = '21300202500012';
-const MOE = '83876704400012';
-const TITULAIRE = '53819959700013';
-const SF = '21750001608202';
-/** Valid SIRET of a structure that holds no role on the marché. */
-const OUTSIDER = '81401202500015';
-
-const MARCHE: Marche = parseMarche({
-  id: 'm-1',
-  numeroMarche: '2025-TRX-014',
-  objet: 'Réhabilitation du groupe scolaire',
-  ccagVersion: '2021',
-  acteurs: [
-    { role: 'MOA', siret: MOA, raisonSociale: 'Commune' },
-    { role: 'MOE', siret: MOE, raisonSociale: 'Atelier' },
-    { role: 'TITULAIRE', siret: TITULAIRE, raisonSociale: 'BTP' },
-    { role: 'SERVICE_FINANCIER', siret: MOA, raisonSociale: 'Commune' },
-    { role: 'SERVICE_FINANCIER', siret: SF, raisonSociale: 'Comptable' },
-  ],
-  groupement: { mode: 'NONE' },
-  montantInitialHtCents: 100_000_00,
-  tauxTvaBp: [2000],
-  retenueGarantieBp: 500,
-  dgpJours: 30,
-});
-/** Expected roles, written from the fiche above (not computed by the code under test). */
-const ROLES_ON_MARCHE: Record<string, Role[]> = {
-  [MOA]: ['MOA', 'SERVICE_FINANCIER'],
-  [MOE]: ['MOE'],
-  [TITULAIRE]: ['TITULAIRE'],
-  [SF]: ['SERVICE_FINANCIER'],
-};
-
-function user(active = true): User {
-  return { id: 'u-1', loginAddress: 'u1@exemple.fr', contactAddress: 'u1@exemple.fr', active, createdAt: T0 };
-}
-
-function structure(siret: string, spaces: Space[], active = true): Structure {
-  return {
-    siret,
-    raisonSociale: `Structure ${siret}`,
-    type: 'PRIVE',
-    services: [],
-    directory: {
-      codeServiceObligatoire: false,
-      engagementObligatoire: false,
-      moaPresente: false,
-      statutMiseEnPaiementRemonte: false,
-    },
-    active,
-    spaces,
-    createdAt: T0,
-    ...(active ? {} : { deactivatedAt: T0, successorSiret: '49212345600013' }),
-  };
-}
-
-function membership(siret: string, status: MembershipStatus, spaces: Membership['spaces'], userId = 'u-1'): Membership {
-  return { siret, userId, status, role: 'UTILISATEUR', spaces, requestedAt: T0 };
-}
+import {
+  MARCHE,
+  MOA,
+  MOE,
+  membership,
+  OUTSIDER,
+  ROLES_ON_MARCHE,
+  SF,
+  structure,
+  TITULAIRE,
+  user,
+} from './authorization-fixtures';
 
 const OTHER_SPACE: Record<Space, Space> = {
   FACTURES_TRAVAUX: 'FACTURES_A_VALIDER',
@@ -331,49 +280,6 @@ describe('decideAccess: no unauthorized success (random facts)', () => {
         }
       }),
       { numRuns: 2000 },
-    );
-  });
-
-  it('decides the same from the named structure’s access items alone (one read) as from every attachment and structure', async () => {
-    const named = factsArb.filter((r) => r.acting !== undefined);
-    await fc.assert(
-      fc.asyncProperty(named, async (r) => {
-        const acting = r.acting as string;
-        const memberships = r.memberships.map((m) => membership(m.siret, m.status, m.spaces, m.mine ? 'u-1' : 'u-2'));
-        const structures = POOL.map((s, i) => structure(s, r.structures[i]!.enabled, r.structures[i]!.active));
-        const stored = <T>(x: T) => ({ ...x, version: 1 });
-        const store = {
-          getUser: async () => stored(user(r.active)),
-          membershipsOfUser: async () => memberships.filter((m) => m.userId === 'u-1').map(stored),
-          getStructure: async (siret: string) => {
-            const found = structures.find((x) => x.siret === siret);
-            return found ? stored(found) : undefined;
-          },
-        };
-        // What the BatchGet of shared/adapters/dynamo/access-reads.ts returns: keys user, STRUCT#acting/MEMBER#u-1,
-        // STRUCT#acting/META
-        const mine = memberships.find((m) => m.userId === 'u-1' && m.siret === acting);
-        const card = structures.find((x) => x.siret === acting);
-        const preloaded = {
-          user: stored(user(r.active)),
-          membership: mine ? stored(mine) : undefined,
-          structure: card ? stored(card) : undefined,
-        };
-        const req = { userId: 'u-1', marche: MARCHE, actingSiret: acting, now: T0 };
-        const outcome = (d: ReturnType<typeof decideAccess>) =>
-          d.allowed ? { actor: d.actor } : { code: d.error.code, message: d.error.message };
-        const full = outcome(decideAccess({ ...(await loadAccess(req, store)), space: r.space, need: r.need }));
-        const noStore = {
-          getUser: () => Promise.reject(new Error('no read expected')),
-          membershipsOfUser: () => Promise.reject(new Error('no read expected')),
-          getStructure: () => Promise.reject(new Error('no read expected')),
-        };
-        const one = outcome(
-          decideAccess({ ...(await loadAccess(req, noStore, preloaded)), space: r.space, need: r.need }),
-        );
-        expect(one).toEqual(full);
-      }),
-      { numRuns: 1000 },
     );
   });
 });

@@ -108,12 +108,14 @@ describe('DynamoDB round trips per request (issue 16)', () => {
     expect(count(get.commands, 'Query DOSSIER')).toBe(1);
     expect(count(get.commands, 'BatchGetItem')).toBe(1);
 
-    // A client that names no structure: its attachments are looked up first (Query), then its structures on the
-    // marché: the dossier, the marché, the user, its attachments, its structure = 5
+    // A client that names no structure: the dossier (one Query), the marché (its structures are the candidates),
+    // then the user with its attachments to those structures and their cards (one BatchGet): 1 + 1 + 1 = 3 (was 5:
+    // the user, its attachments on GSI2 and its structure were three reads)
     const anonymous = await roundTrips(() => w.as.moe.get(`/v1/dossiers/${d.dossierId}`));
     expect(anonymous.result.status).toBe(200);
-    expect(anonymous.commands, anonymous.commands.join(', ')).toHaveLength(5);
+    expect(anonymous.commands, anonymous.commands.join(', ')).toHaveLength(3);
     expect(count(anonymous.commands, 'GetItem MARCHE')).toBe(1);
+    expect(count(anonymous.commands, 'BatchGetItem')).toBe(1);
 
     // The one read refuses as the four did: a structure the user is not attached to hides the dossier (404); a user
     // subscribed to « Factures de travaux » only (in CONSULTATION) reads it, but does not validate (a « Factures à
@@ -175,5 +177,64 @@ describe('DynamoDB round trips per request (issue 16)', () => {
     expect(moa.commands, moa.commands.join(', ')).toHaveLength(4);
     expect(count(moa.commands, 'Query DOSSIER')).toBe(1);
     expect(count(moa.commands, 'TransactWriteItems')).toBe(1);
+  });
+
+  it('a client that names no structure (X-Structure-Siret absent) decides in 5 round trips, deposits in 6', async () => {
+    const w = world();
+    await w.open(w.as.sousTraitant, { cadre: 'A9', numero: 'RT-A9-3', montants: M });
+    const d = await w.draft(w.as.sousTraitant, `/v1/marches/${DEMO.marcheId}/pieces`, {
+      cadre: 'A9',
+      numero: 'RT-A9-4',
+      montants: M,
+    });
+    const deposit = await roundTrips(() =>
+      w.as.sousTraitant.post(`/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}/envoyer`, {}),
+    );
+    expect(deposit.result.status).toBe(201);
+    // The idempotency record, the draft with its files (one Query), the marché, the user with its attachments to
+    // the marché's structures and their cards (one BatchGet), the MOA's and service financier's directories (one
+    // BatchGet), the transaction: 1 + 1 + 1 + 1 + 1 + 1 = 6 (was 8: the user, its attachments on GSI2 and its
+    // structure were three reads)
+    expect(deposit.commands, deposit.commands.join(', ')).toHaveLength(6);
+    expect(count(deposit.commands, 'GetItem MARCHE')).toBe(1);
+    expect(count(deposit.commands, 'BatchGetItem')).toBe(2);
+    expect(deposit.commands.filter((c) => c.startsWith('Query USER') || c === 'GetItem USER')).toEqual([]);
+    await w.platform.settle();
+
+    const decision = await roundTrips(() =>
+      w.as.mandataire.post(
+        `/v1/dossiers/${d.dossierId}/actions`,
+        { type: 'VALIDER' },
+        { ifMatch: deposit.result.version as number },
+      ),
+    );
+    expect(decision.result.status).toBe(200);
+    // The idempotency record, the dossier's partition (one Query), the marché, the user's access on it (one
+    // BatchGet), the transaction: 1 + 1 + 1 + 1 + 1 = 5 (was 7)
+    expect(decision.commands, decision.commands.join(', ')).toHaveLength(5);
+    expect(count(decision.commands, 'GetItem IDEMP')).toBe(1);
+    expect(count(decision.commands, 'Query DOSSIER')).toBe(1);
+    expect(count(decision.commands, 'GetItem MARCHE')).toBe(1);
+    expect(count(decision.commands, 'BatchGetItem')).toBe(1);
+    expect(count(decision.commands, 'TransactWriteItems')).toBe(1);
+
+    // The refusals stay those of the full read: a user attached to no structure is told the dossier does not exist
+    // (its other attachments are read only then), a pending attachment is answered as such, a reader in
+    // CONSULTATION does not validate
+    const version = decision.result.version as number;
+    const outsider = await w.as.exploitant.post(
+      `/v1/dossiers/${d.dossierId}/actions`,
+      { type: 'VALIDER' },
+      { ifMatch: version },
+    );
+    expect([outsider.status, (outsider.body as { code?: string }).code]).toEqual([404, 'DOSSIER_INCONNU']);
+    const pending = await w.as.pending.get(`/v1/dossiers/${d.dossierId}`);
+    expect([pending.status, (pending.body as { code?: string }).code]).toEqual([403, 'RATTACHEMENT_EN_ATTENTE']);
+    const consult = await w.as.consultation.post(
+      `/v1/dossiers/${d.dossierId}/actions`,
+      { type: 'VALIDER' },
+      { ifMatch: version },
+    );
+    expect([consult.status, (consult.body as { code?: string }).code]).toEqual([403, 'ESPACE_NON_SOUSCRIT']);
   });
 });
