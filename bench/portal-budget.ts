@@ -14,6 +14,7 @@
  *   (Chromium's own throttling: an old laptop).
  */
 import * as fs from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
@@ -213,6 +214,12 @@ async function main(): Promise<void> {
       );
       console.log(
         `  lignes affichées : médiane ${median(samples.map((s) => s.rowsAt)).toFixed(0)} ms ; interactif : médiane ${tti.toFixed(0)} ms (min ${Math.min(...samples.map((s) => s.tti)).toFixed(0)}, max ${Math.max(...samples.map((s) => s.tti)).toFixed(0)})${slowdown === 1 ? ` — cible ≤ ${TARGET_TTI_MS} ms : ${verdict(tti <= TARGET_TTI_MS)}` : ''}`,
+      );
+      // The machine is shared: the times follow its load, to be compared at equal load only
+      console.log(
+        `  charge de la machine (1, 5, 15 min) : ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')}`,
       );
     }
     const shown = sum([...new Set(fetched)].filter((f) => fs.existsSync(path.join(DIST_DIR, f))));
