@@ -103,6 +103,12 @@ describe('a monthly dossier and its e-mails', () => {
       expect(m.subject.startsWith('[Factures de travaux] ')).toBe(true);
       expect(m.text).toContain(`http://localhost:${p.port}/dossiers/${ID}`);
     }
+    // The commune's reader is told, not asked: its « Action attendue » says it has nothing to do, the MOA's does not
+    const notAsked = "vous n'avez pas à agir";
+    const actionFor = (to: string) => ofDossier.find((m) => m.to.includes(to) && m.subject.includes('Action attendue'));
+    expect(actionFor(consultation)?.text).toContain(notAsked);
+    expect(actionFor(consultation)?.html).toContain(notAsked);
+    expect(actionFor(moa)?.text).not.toContain(notAsked);
     // The cotraitant and the sous-traitant are not concerned by the mandataire's dossier: never written to
     const others = [DEMO.users.cotraitant.login, DEMO.users.sousTraitant.login];
     expect(ofDossier.filter((m) => m.to.some((to) => others.includes(to as never)))).toEqual([]);

@@ -84,6 +84,11 @@ describe('npm start on a data folder', () => {
     expect(await login(first.url, DEMO.users.mandataire.login)).toBe(200);
     expect(first.output()).toMatch(new RegExp(`marché ${DEMO.numeroMarche} .*chargé \\(\\d+ éléments créés\\)`));
     expect(first.output()).toContain(`${first.url}/_local/login`);
+    // The local SMTP server's address, and where a newcomer reads the e-mails the demo produced (issue 13)
+    expect(first.output()).toMatch(/Courriels \(SMTP\)\s+smtp:\/\/127\.0\.0\.1:\d+\s+reçus dans \S+\/ \(\.eml\)/);
+    const inbox = /à lire sur (http:\/\/\S+)/.exec(first.output())?.[1];
+    expect(inbox).toBe(`${first.url}/_local/mails`);
+    expect((await fetch(inbox as string, { headers: { accept: 'text/html' } })).status).toBe(200);
     expect(first.output()).toContain('Dossiers ouverts : aucun à reprendre.');
     const moved = await fetch(`${first.url}/_local/clock`, {
       method: 'POST',
