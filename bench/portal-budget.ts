@@ -14,6 +14,7 @@
  *   (Chromium's own throttling: an old laptop).
  */
 import * as fs from 'node:fs';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
@@ -24,7 +25,7 @@ import type { WorkflowPort } from '../shared/adapters/workflow';
 import { demoAccounts, seedOnBoot } from '../shared/seed/boot';
 import { DEMO } from '../shared/seed/demo';
 import { contextWith } from '../shared/services/context';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/chromium';
+import { chromiumLaunchOptions } from '../test/e2e/chromium';
 
 const N = Number(process.env.BENCH_N ?? 5);
 const ROWS = 200;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
       await seedOnBoot({ client: p.clients.document, tableName: p.tableName, now: p.clock.now(), baseUrl: p.url });
     },
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const t0 = Date.now();
     const service = contextWith({
@@ -213,6 +214,12 @@ async function main(): Promise<void> {
       );
       console.log(
         `  lignes affichées : médiane ${median(samples.map((s) => s.rowsAt)).toFixed(0)} ms ; interactif : médiane ${tti.toFixed(0)} ms (min ${Math.min(...samples.map((s) => s.tti)).toFixed(0)}, max ${Math.max(...samples.map((s) => s.tti)).toFixed(0)})${slowdown === 1 ? ` — cible ≤ ${TARGET_TTI_MS} ms : ${verdict(tti <= TARGET_TTI_MS)}` : ''}`,
+      );
+      // The machine is shared: the times follow its load, to be compared at equal load only
+      console.log(
+        `  charge de la machine (1, 5, 15 min) : ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')}`,
       );
     }
     const shown = sum([...new Set(fetched)].filter((f) => fs.existsSync(path.join(DIST_DIR, f))));

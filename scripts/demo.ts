@@ -235,7 +235,7 @@ async function explainUnknownRate(echeance: string | undefined): Promise<void> {
       `      Dernier semestre enregistré : ${last ? `${halfYearLabel(calendarDate(last.semestre))} (${last.taux} %)` : 'aucun'}.`,
       '      Enregistrez-le (docs/ecb-rates.md) : npm run taux-bce -- relever (API de la BCE), ou',
       '      npm run taux-bce -- importer FICHIER.csv (export du portail de données de la BCE), ou POST /v1/taux-bce',
-      '      en exploitant@demo.test ; les intérêts s’affichent aussitôt, sans redémarrer.',
+      '      en exploitant@demo.test ; les intérêts s’affichent sans redémarrer (dans la minute après un import).',
       '      L’indemnité forfaitaire de 40 € est due dans tous les cas.',
     ].join('\n'),
   );

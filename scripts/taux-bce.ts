@@ -12,7 +12,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EcbRateStore } from '../shared/adapters/dynamo/ecb-rate-store';
+import { ECB_RATE_CACHE_MS, EcbRateStore } from '../shared/adapters/dynamo/ecb-rate-store';
 import { ecbApiUrl, ecbSeriesReader } from '../shared/adapters/ecb-api';
 import { halfYearLabel } from '../shared/domain/dgp';
 import { isDomainError } from '../shared/domain/errors';
@@ -110,6 +110,12 @@ function printReport(report: RecordReport, print: (line: string) => void): void 
   }
   for (const r of report.refuses) print(`Refusé (${r.code}) ${r.semestre} : ${r.message}`);
   if (report.enregistres.length === 0 && report.refuses.length === 0) print('Rien de nouveau : la table était à jour.');
+  if (report.enregistres.length > 0) {
+    // Each running process keeps the table ECB_RATE_CACHE_MS (EcbRateStore.recent): this one is another process
+    print(
+      `Les intérêts qui en dépendent s’affichent sans redémarrer, au plus tard ${ECB_RATE_CACHE_MS / 1000} s après (chaque processus garde la table une minute).`,
+    );
+  }
 }
 
 runOnTable(import.meta.url, (target) => {

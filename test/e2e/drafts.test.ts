@@ -41,6 +41,38 @@ describe('drafts and validation messages', { timeout: E2E_TIMEOUT }, () => {
     await eventually(() => page.getByText('Aucun brouillon').count()).toBe(1);
   });
 
+  it('a draft changed elsewhere meanwhile: saving says so, reloads it and keeps what was typed', async () => {
+    const st = await signInAs(portal().url, DEMO_LOGINS.sousTraitant);
+    const d = await draftWithMainFile(
+      st,
+      `/v1/marches/${DEMO.marcheId}/pieces`,
+      { cadre: 'A9', numero: 'BR-E2E-STALE', montants: { ht: '1000.00', tva: '200.00', ttc: '1200.00' } },
+      pollVerified(st),
+    );
+    const path = `/v1/dossiers/${d.dossierId}/pieces/${d.pieceId}`;
+    const page = await portal().signIn(DEMO_LOGINS.sousTraitant);
+    await page.goto(`/deposer/${d.dossierId}/${d.pieceId}`);
+    await page.getByRole('heading', { level: 1, name: /BR-E2E-STALE/ }).waitFor();
+    await page.getByLabel('Date de la pièce').fill('2025-04-14');
+    // Another tab of the structure changes the amounts: the draft goes from version 1 to 2
+    const elsewhere = await st.call('PATCH', path, {
+      ifMatch: 1,
+      idempotencyKey: 'br-e2e-stale-1',
+      body: { montants: { ht: '2000.00', tva: '400.00', ttc: '2400.00' } },
+    });
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(200);
+
+    await page.getByRole('button', { name: 'Enregistrer en mode Brouillon' }).click();
+    await eventually(() => page.getByRole('alert').first().textContent()).toContain('version');
+    // Reloaded: the other tab's amounts shown, the date typed here kept
+    await expect.poll(() => page.getByLabel('Montant HT (€)').inputValue()).toBe('2000.00');
+    expect(await page.getByLabel('Date de la pièce').inputValue()).toBe('2025-04-14');
+    await page.getByRole('button', { name: 'Enregistrer en mode Brouillon' }).click();
+    await eventually(() => page.getByRole('status').first().textContent()).toContain('est enregistré');
+    const saved = (await st.get(path)).body;
+    expect(saved).toMatchObject({ datePiece: '2025-04-14', montants: { ht: '2000.00', ttc: '2400.00' } });
+  });
+
   it('the titulaire validates with a Complément d’information, which the MOE then reads on the dossier', async () => {
     const st = await signInAs(portal().url, DEMO_LOGINS.sousTraitant);
     const d = await draftWithMainFile(

@@ -141,6 +141,24 @@ describe('administration screens', { timeout: E2E_TIMEOUT }, () => {
     });
     expect(direct.status).toBe(403);
     expect(((await direct.json()) as { code: string }).code).toBe('MODE_CONSULTATION_SEULEMENT');
+
+    // Handing over the principal role, with its confirmation: the GS becomes GP, the former GP stays GS
+    await collegue.getByRole('button', { name: /Transmettre le rôle de gestionnaire principal/ }).click();
+    await eventually(() => collegue.textContent()).toContain('deviendra gestionnaire principal');
+    await collegue.getByRole('button', { name: 'Confirmer la transmission' }).click();
+    await eventually(() => gp.locator('.fr-alert--success').textContent()).toContain(
+      'est désormais gestionnaire principal',
+    );
+    const roles = await portal().api<{ membres: { userId: string; role: string }[] }>(
+      DEMO_LOGINS.titulaire,
+      'GET',
+      `/v1/structures/${S.mandataire}/membres`,
+    );
+    const roleOf = (id: string) => roles.membres.find((m) => m.userId === id)?.role;
+    expect([roleOf(COLLEGUE.id), roleOf(DEMO.users.mandataire.id)]).toEqual([
+      'GESTIONNAIRE_PRINCIPAL',
+      'GESTIONNAIRE_SECONDAIRE',
+    ]);
   });
 
   it('gives a plain member the Activités du gestionnaire (its structures, no administration link) and the directory', async () => {

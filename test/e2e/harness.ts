@@ -16,9 +16,9 @@ import { DEMO } from '../../shared/seed/demo';
  *   const portal = usePortal();
  *   it('…', async () => { const page = await portal().signIn('moe@demo.test'); … });
  */
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
+import { CHROMIUM_PATH, chromiumLaunchOptions } from './chromium';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH };
+export { CHROMIUM_PATH, chromiumLaunchOptions };
 
 /**
  * Where the tests' screenshots go: `test/e2e/.screens/` (git-ignored), or `docs/screenshots/` (shown by the README)
@@ -90,10 +90,10 @@ export function usePortal(options: UsePortalOptions = {}): () => PortalHarness {
     await options.seed?.(platform);
     if (!fs.existsSync(CHROMIUM_PATH)) {
       throw new Error(
-        `Chromium est introuvable (${CHROMIUM_PATH}) : installez-le (apt-get install -y chromium) ou indiquez CHROMIUM_PATH.`,
+        `Chromium est introuvable (${CHROMIUM_PATH}) : installez-le (apt-get install -y chromium chromium-l10n) ou indiquez CHROMIUM_PATH.`,
       );
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch(chromiumLaunchOptions());
     const p = platform;
     const b = browser;
     const tokens = new Map<string, string>();

@@ -10,8 +10,9 @@ import { unzip } from '../setup/zip';
 import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /**
- * The header's notifications bell and the Notifications page (issue 13), then the « Télécharger le dossier de preuve »
- * button of a late dossier (issue 14), in a real browser on one platform that delivers notifications.
+ * The header's notifications bell, the Notifications page and the e-mail choices of « Mon compte » (issue 13), then
+ * the « Télécharger le dossier de preuve » button of a late dossier (issue 14), in a real browser on one platform
+ * that delivers notifications.
  */
 const noWorkflow: WorkflowPort = { start: async () => 'started', release: async () => true };
 let dossierId = '';
@@ -90,6 +91,50 @@ describe('notifications and the dossier de preuve in the portal', { timeout: E2E
     await item.getByRole('link', { name: /Ouvrir le dossier/ }).click();
     await page.waitForURL(`**/dossiers/${dossierId}`);
     await eventually(() => page.locator('main h1').textContent()).toContain('PDM-NOTIF-01');
+  });
+
+  it('chooses in Mon compte how each kind is e-mailed; the action expected says it cannot be turned off', async () => {
+    interface Prefs {
+      preferences: { type: string; mode: string }[];
+    }
+    const page = await portal().signIn(DEMO_LOGINS.financier);
+    await page.goto('/mon-compte');
+    const form = page.getByTestId('preferences-notifications');
+    // One choice per kind of docs/rules/notifications.md: action, reminder, tacit outcome, 4 piece decisions
+    // (refusée, à recycler, suspendue, rejetée), 3 service financier steps, DGP passed, 2 rattachement kinds and
+    // the technical password: 1 + 1 + 1 + 4 + 3 + 1 + 2 + 1 = 14
+    await eventually(() => form.locator('select').count()).toBe(14);
+    const action = form.getByLabel('Action attendue', { exact: false }).first();
+    expect(await action.inputValue()).toBe('IMMEDIAT');
+    // The hint is part of the label: the action expected and its reminder carry it, a payment step does not
+    const cannotTurnOff = 'Ne peut pas être désactivé quand vous devez agir';
+    const labelOf = (kind: string) => form.locator(`label[for="preference-${kind}"]`);
+    expect(await labelOf('ACTION_ATTENDUE').textContent()).toContain(cannotTurnOff);
+    expect(await labelOf('RAPPEL_ECHEANCE').textContent()).toContain(cannotTurnOff);
+    expect(await labelOf('MISE_EN_PAIEMENT').textContent()).toBe('Mise en paiement');
+    const paiement = form.getByLabel('Mise en paiement', { exact: true });
+    await expectAccessible(page);
+
+    await paiement.selectOption('QUOTIDIEN');
+    await form.getByLabel('Pièce mandatée', { exact: true }).selectOption('AUCUN');
+    await form.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+    await eventually(() => form.textContent()).toContain('Préférences enregistrées.');
+    const modes = async () =>
+      Object.fromEntries(
+        (await portal().api<Prefs>(DEMO_LOGINS.financier, 'GET', '/v1/moi/preferences-notifications')).preferences.map(
+          (p) => [p.type, p.mode],
+        ),
+      );
+    expect(await modes()).toMatchObject({
+      MISE_EN_PAIEMENT: 'QUOTIDIEN',
+      MANDATEE: 'AUCUN',
+      ACTION_ATTENDUE: 'IMMEDIAT',
+    });
+    // Read back after a reload
+    await page.reload();
+    await eventually(() =>
+      page.getByTestId('preferences-notifications').getByLabel('Mise en paiement', { exact: true }).inputValue(),
+    ).toBe('QUOTIDIEN');
   });
 
   it('downloads the dossier de preuve of a late dossier: a ZIP holding its manifest and hash list', async () => {

@@ -6,7 +6,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortal, DIST_DIR } from '../../infra/local/portal/build';
 import { createPortalHandler, type PortalConfig } from '../../infra/local/portal/static';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, E2E_TIMEOUT, eventually, expectAccessible } from './harness';
+import { CHROMIUM_PATH, chromiumLaunchOptions, E2E_TIMEOUT, eventually, expectAccessible } from './harness';
 
 /**
  * The portal's OIDC mode (what it does on AWS against Cognito or the configured issuer), in Chromium against a real
@@ -107,7 +107,7 @@ describe('portal sign-in by OIDC (authorization code + PKCE)', { timeout: E2E_TI
       },
     };
     if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium est introuvable (${CHROMIUM_PATH}).`);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch(chromiumLaunchOptions());
   }, 180_000);
 
   afterAll(async () => {

@@ -58,6 +58,19 @@ describe('portal shell', { timeout: E2E_TIMEOUT }, () => {
     expect(config.auth.comptesDemo.map((c) => c.adresse)).toContain('moe@demo.test');
     // The API keeps its own answers: an unknown /v1 path is not the portal's page.
     expect((await fetch(`${portal().url}/v1/inconnu`)).headers.get('content-type')).toMatch(/json/);
+    // A production build, even when built under the tests (NODE_ENV=test): React's production runtime (its errors
+    // are « Minified React error #… »), not its development one (which warns about act(...))
+    const html = await (await fetch(`${portal().url}/`)).text();
+    const entry = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1] ?? '';
+    const scripts = [
+      entry,
+      ...[...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)"/g)].map((m) => m[1]),
+    ];
+    const code = (await Promise.all(scripts.map(async (src) => (await fetch(`${portal().url}${src}`)).text()))).join(
+      '\n',
+    );
+    expect(code).toContain('Minified React error');
+    expect(code).not.toContain('support act(...)');
   });
 
   it('lists the demo accounts on the sign-in page, which is accessible', async () => {

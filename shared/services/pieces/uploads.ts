@@ -48,8 +48,8 @@ export async function requestUploadForm(deps: PieceDeps, input: UploadFormInput)
     throw new DomainError('FICHIER_PRINCIPAL_NON_PDF', message, 'INVALID', [{ path: 'nomFichier', message }]);
   }
   await releaseExpiredReservations(deps, input.dossierId, input.pieceId);
-  // A dropped upload of the main file is retried with a fresh form: it replaces the one nothing reached storage under
-  if (input.role === 'MAIN' && !supplement) await releaseUnusedMainForm(deps, input.dossierId, input.pieceId);
+  // A dropped upload is retried with a fresh form: it replaces the one nothing reached storage under, room given back
+  await releaseRetriedForms(deps, input, sha256, supplement);
 
   const fileId = `FIC-${newId(now)}`;
   // Random key, no user input (the name travels in the table and in the download's Content-Disposition)
@@ -113,14 +113,24 @@ export async function releaseExpiredReservations(
 }
 
 /**
- * Releases the draft's main-file reservation whose form is still unused (its object is not in storage): the
- * depositor asks a new form for its main file after an upload that dropped. A form whose object arrived is left to
- * its verification.
+ * Releases the unused forms that a new one replaces (a retry after a dropped upload): the draft's main file, or an
+ * earlier form for the same attachment (same name, same declared SHA-256). Their room comes back at once instead of
+ * when they expire (docs/rules/documents.md#sizes). A form whose object arrived is left to its verification; bytes an
+ * in-flight upload posts later under a released form are hidden on arrival.
  */
-async function releaseUnusedMainForm(deps: PieceDeps, dossierId: string, pieceId: string): Promise<void> {
+async function releaseRetriedForms(
+  deps: PieceDeps,
+  input: UploadFormInput,
+  sha256: string | undefined,
+  supplement: boolean,
+): Promise<void> {
+  const sameFile = (f: PieceFile) =>
+    input.role === 'MAIN'
+      ? !supplement
+      : sha256 !== undefined && f.declaredSha256 === sha256 && f.fileName === input.fileName;
   const now = deps.clock.now();
-  for (const f of await deps.store.files(dossierId, pieceId)) {
-    if (f.role !== 'MAIN' || f.status !== 'ATTENDU') continue;
+  for (const f of await deps.store.files(input.dossierId, input.pieceId)) {
+    if (f.status !== 'ATTENDU' || f.role !== input.role || !sameFile(f)) continue;
     if (await deps.documents.head(f.objectKey)) continue;
     await deps.store.releaseReservation(f, 'ANNULE', now);
   }

@@ -8,7 +8,7 @@ import { DEMO, demoMarche } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';
 import type { DossierService } from '../../../shared/services/dossier-service';
 import { usePlatform } from '../../setup/platform';
-import { draftWithMainFile, Session } from './dossiers/client';
+import { draftWithMainFile, Session, sha256Hex, textPdf } from './dossiers/client';
 import { call, freshSiret, login, newUser, type Reply, seed } from './identity/http';
 
 /**
@@ -450,6 +450,46 @@ beforeAll(async () => {
 
 // ------------------------------------------------------------------------------------------------- tests
 
+/** A dossier suspended by the service financier over HTTP, its pieces with their files (A4 → A15 → A19). */
+async function suspendedOverHttp(): Promise<string> {
+  const p = platform();
+  const as = (key: string) => new Session(p.url, person(key).login, person(key).token);
+  const settle = () => p.settle();
+  const montantsTexte = { ht: '100000.00', tva: '20000.00', ttc: '120000.00' };
+  const opened = await draftWithMainFile(
+    as('titulaire'),
+    `/v1/marches/${DEMO.marcheId}/pieces`,
+    { cadre: 'A4', numero: num('MAT-SUSP'), montants: montantsTexte },
+    settle,
+  );
+  const path = (x: string) => `/v1/dossiers/${opened.dossierId}${x}`;
+  let r = await as('titulaire').post(path(`/pieces/${opened.pieceId}/envoyer`), {});
+  for (const [key, cadre, type] of [
+    ['moe', 'A15', 'DEPOSER_ETAT_ACOMPTE'],
+    ['moa', 'A19', 'VALIDER_ETAT_ACOMPTE'],
+  ] as const) {
+    await settle();
+    const next = await draftWithMainFile(
+      as(key),
+      path('/pieces'),
+      { cadre, numero: num(`MAT-${cadre}`), montants: montantsTexte },
+      settle,
+    );
+    r = await as(key).post(path(`/pieces/${next.pieceId}/envoyer`), { type }, { ifMatch: r.version });
+  }
+  await settle();
+  r = await as('financier').post(
+    path('/actions'),
+    { type: 'SUSPENDRE', documentsManquants: ['Attestation'] },
+    {
+      ifMatch: r.version,
+    },
+  );
+  if (r.status !== 200) throw new Error(`suspension : ${r.status} ${JSON.stringify(r.body)}`);
+  await settle();
+  return opened.dossierId;
+}
+
 describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, docs/rules/circuits.md)', () => {
   it('refuses every dossier action the rules do not allow, in every state, to every persona', {
     // ~2 400 requests; two more states (the marché without a MOE) made it brush 120 s on a loaded machine
@@ -746,6 +786,57 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
       if (readsMarche(x) ? r.status !== 200 : ok2xx(r)) wrong.push({ what: `${x.key} certificat`, status: r.status });
     });
     expect(wrong).toEqual([]);
+  });
+
+  it('takes documents on a suspended piece from its fournisseur in MODIFICATION only; a refusal reserves nothing', {
+    timeout: 120_000,
+  }, async () => {
+    const p = platform();
+    // docs/rules/documents.md: while the dossier waits for them, the fournisseur (here the mandataire) adds them
+    const d = await suspendedOverHttp();
+    const titulaire = person('titulaire');
+    const readPiece = async () => {
+      const dossier = await call(p, 'GET', '/v1/dossiers/{dossierId}', {
+        token: titulaire.token,
+        params: { dossierId: d },
+      });
+      const pieceId = dossier.body.pieces.at(-1).id as string;
+      const piece = await call(p, 'GET', '/v1/dossiers/{dossierId}/pieces/{pieceId}', {
+        token: titulaire.token,
+        params: { dossierId: d, pieceId },
+      });
+      return { pieceId, fichiers: piece.body.fichiers.length as number, reserves: piece.body.octetsReserves as number };
+    };
+    const before = await readPiece();
+    const pdf = await textPdf(['Attestation d’assurance']);
+    const form = {
+      nom: 'assurance.pdf',
+      taille: pdf.length,
+      type: 'application/pdf',
+      role: 'ANNEXE',
+      sha256: sha256Hex(pdf),
+    };
+    const mayAdd = (x: Persona) => canAct(x, S.mandataire, 'FACTURES_TRAVAUX');
+    const wrong: Outcome[] = [];
+    const send = async (x: Persona) => {
+      const r = await call(p, 'POST', '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers', {
+        token: x.token,
+        params: { dossierId: d, pieceId: before.pieceId },
+        body: form,
+      });
+      if (mayAdd(x) ? r.status !== 201 : ok2xx(r)) wrong.push({ what: `${x.key} complément`, status: r.status });
+    };
+    for (const x of PEOPLE.filter((y) => !mayAdd(y))) await send(x);
+    // Nothing written by the refusals: no file, no room taken
+    expect(await readPiece()).toEqual(before);
+    const allowed = PEOPLE.filter(mayAdd);
+    expect(allowed.map((x) => x.key)).toEqual(['titulaire', 'titulaireTravauxSeul']);
+    for (const x of allowed) await send(x);
+    expect(wrong).toEqual([]);
+    // Two forms taken: two more files, each holding its declared size
+    const after = await readPiece();
+    expect(after.fichiers).toBe(before.fichiers + 2);
+    expect(after.reserves).toBe(before.reserves + 2 * pdf.length);
   });
 
   it('lets only a gestionnaire of the structure decide on a pending attachment', async () => {

@@ -60,7 +60,8 @@ export function Files({
   const rows = draft.fichiers.filter(
     (f) => !mine.has(f.id) && f.verification.statut !== 'ABANDONNE' && (!supplement || f.complement),
   );
-  // An interrupted upload's form is left to expire: the service cancels unused forms when the piece is sent
+  // An interrupted upload's form holds its room until « Réessayer » (the fresh form replaces it), « Retirer », the
+  // piece's sending, or its expiry
   const busy = uploads.some((u) => {
     if (u.phase === 'empreinte' || u.phase === 'envoi') return true;
     const st = serverFile(u.fichierId)?.verification.statut;
@@ -158,7 +159,8 @@ export function Files({
               server={serverFile(u.fichierId)}
               onRetry={() => void send(u)}
               onRemove={
-                u.fichierId && removable(serverFile(u.fichierId)?.verification.statut)
+                u.fichierId &&
+                (removable(serverFile(u.fichierId)?.verification.statut) || (!supplement && u.phase === 'interrompu'))
                   ? () => void remove(u.fichierId as string, u.file.name)
                   : undefined
               }
@@ -234,7 +236,7 @@ function UploadRow({
   u: Upload;
   server: Brouillon['fichiers'][number] | undefined;
   onRetry: () => void;
-  /** Offered once the service verified or refused the file. */
+  /** Offered once the service verified or refused the file, or when its upload was interrupted (room given back). */
   onRemove?: () => void;
   removing: boolean;
 }) {

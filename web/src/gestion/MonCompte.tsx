@@ -6,14 +6,15 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { ApiError, messageOf } from '../api/problem';
 import { useStructure } from '../app/structure';
+import { PreferencesNotifications } from '../notifications/Preferences';
 import { formatDate, formatDateTime, formatSiret } from '../ui/format';
 import { usePageTitle } from '../ui/usePageTitle';
 import { ESPACE_LABEL, fieldMessage, ifMatch, MODE_LABEL, ROLE_LABEL, STATUT_LABEL, send } from './common';
 
 /**
  * « Mon compte »: the login address (read-only: it identifies the account), the contact address that receives the
- * notifications (editable, If-Match; a stale version is read again without losing what was typed), the previous
- * sign-in, and the user's structures with its role and modes.
+ * notifications (editable, If-Match; a stale version is read again without losing what was typed), how each kind of
+ * notification is e-mailed, the previous sign-in, and the user's structures with its role and modes.
  */
 export default function MonCompte() {
   usePageTitle('Mon compte');
@@ -95,6 +96,7 @@ export default function MonCompte() {
           Enregistrer
         </Button>
       </form>
+      <PreferencesNotifications />
       <h2 className="fr-mt-6w">Mes structures</h2>
       {moi.structures.length === 0 ? (
         <p>Aucune structure.</p>

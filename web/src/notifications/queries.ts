@@ -22,3 +22,14 @@ export async function notificationsPage(curseur: string | undefined) {
 export async function markRead(notificationId: string) {
   return unwrap(await api.PUT('/v1/moi/notifications/{notificationId}/lue', { params: { path: { notificationId } } }));
 }
+
+/** The user's e-mail mode for each kind of notification (« Mon compte »). */
+export const preferencesQuery = {
+  queryKey: ['notifications', 'preferences'],
+  queryFn: async () => unwrap(await api.GET('/v1/moi/preferences-notifications')),
+} as const;
+
+/** Records the modes changed (kind → mode); the answer is every kind's mode as recorded. */
+export async function savePreferences(changes: Readonly<Record<string, string>>) {
+  return unwrap(await api.PUT('/v1/moi/preferences-notifications', { body: { ...changes } }));
+}

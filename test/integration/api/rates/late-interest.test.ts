@@ -110,6 +110,16 @@ describe('a late solde before and after the half-year’s rate is imported', () 
       by: 'CLI:test',
     });
     expect(code, lines.join('\n')).toBe(0);
+    // it records the half-years the series establishes up to the clock's today (January 2027), leaves 2026-H2 (the
+    // operator's, above) as it was, and says when a running platform shows them: this one at once (same process),
+    // another within its minute of cache
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Enregistré : 1er semestre 2027 (2027-01-01) 2,15 %',
+        expect.stringMatching(/^Déjà enregistrés à la même valeur : .*2026-07-01$/),
+        expect.stringMatching(/au plus tard 60 s après/),
+      ]),
+    );
 
     // Hand computation: base = 60 000,00 € TTC − the demo marché's 5 % retenue de garantie (3 000,00 €)
     // = 57 000,00 € = 5 700 000 cents; rate = 2,15 % (MRO in force since 11 June 2025, hence on the first day of the
