@@ -114,6 +114,10 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     expect(file.suggestedFilename()).toBe('PDM-E2E-1.pdf');
     const read = await extractPdfPages(new Uint8Array(fs.readFileSync(await file.path())));
     expect(read.pages[0]?.text).toContain('Numero de facture : PDM-E2E-1');
+    // The history with its audit trail checked
+    await eventually(() => page.getByTestId('piste-audit').textContent()).toMatch(
+      /^Piste d’audit intègre \(\d+ événements chaînés\)$/,
+    );
   });
 
   it('the MOA validates with the keyboard alone', async () => {

@@ -249,5 +249,21 @@ describe('portal screens', { timeout: E2E_TIMEOUT }, () => {
     await eventually(() => late.count()).toBe(2);
     for (const row of await late.all()) expect(await row.textContent()).toContain('En retard');
     await expectAccessible(moe);
+    // Rechercher, as the titulaire: « en retard seulement » and the déposant find both (échéances e1, e2 passed);
+    // opened since the later deposit, only the second
+    const titulaire = await portal().signIn(DEMO_LOGINS.titulaire);
+    await titulaire.goto('/rechercher');
+    // The DSFR draws the checkbox under its label: a user clicks the label
+    await titulaire.locator('label[for="critere-retard"]').click();
+    expect(await titulaire.getByLabel('En retard seulement').isChecked()).toBe(true);
+    await titulaire.getByLabel('SIRET du déposant').fill(DEMO.sirets.mandataire);
+    await titulaire.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    const found = titulaire.getByTestId('resultats').locator('tbody tr');
+    await eventually(() => found.count()).toBe(2);
+    for (const row of await found.all()) expect(await row.textContent()).toContain('en retard');
+    await titulaire.getByLabel('Ouvert depuis le').fill(start2);
+    await titulaire.getByRole('button', { name: 'Rechercher', exact: true }).click();
+    await eventually(() => found.count()).toBe(1);
+    expect(await found.first().textContent()).toContain('A4 n° PDM-ECRAN-02');
   });
 });
