@@ -7,7 +7,7 @@ import { actingHeaders, cadresDeposablesOutput, STRUCTURE_HEADER } from '../../s
 import { assertMayOpenDossier } from '../../shared/services/authorization';
 import { buyerParamsOf } from '../../shared/services/buyer-params';
 import { identityStore } from '../../shared/services/wiring';
-import { actorToAct, requestServices } from './support';
+import { actorToAct, readServices } from './support';
 
 /**
  * « Déposer » starts with the cadre: the ones the structure's roles may use now to open a dossier on this marché,
@@ -27,7 +27,7 @@ export const lireCadresDeposables = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Les cadres, proposés ou non', schema: cadresDeposablesOutput } },
   handler: async (ctx) => {
-    const marche = await requestServices().marche(ctx.params.marcheId);
+    const marche = await readServices().marche(ctx.params.marcheId);
     const actor = await actorToAct({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
     // docs/rules/structures.md#siret-change: a structure deactivated by a SIRET change opens no new dossier
     assertMayOpenDossier(actor);

@@ -19,7 +19,7 @@ import type { DraftPiece } from '../../shared/services/pieces';
 import { assertMemberOf } from '../../shared/services/structure-readers';
 import { identityStore } from '../../shared/services/wiring';
 import { brouillonJson } from './piece-views';
-import { actorToRead, asUnknownPiece, type RequestServices, requestServices } from './support';
+import { actorToRead, asUnknownPiece, type ReadServices, readServices } from './support';
 import { montantsJson } from './views';
 
 /**
@@ -32,7 +32,7 @@ export const pieceParams = z.object({ dossierId, pieceId });
 
 /** The piece, if `who` may read it (a draft only by its depositor structure); shared with certificate-read.ts. */
 export async function readablePiece(
-  svc: RequestServices,
+  svc: ReadServices,
   who: { userId: string; actingSiret?: string },
   ids: { dossierId: string; pieceId: string },
 ): Promise<{ draft: DraftPiece; actor: Actor }> {
@@ -60,7 +60,7 @@ export const lireBrouillon = httpHandler({
     200: { description: 'La pièce', schema: brouillonOutput, headers: { ETag: 'Version du brouillon (If-Match).' } },
   },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     const { draft } = await readablePiece(svc, who, ctx.params);
     return ok(brouillonJson(draft), { etag: draft.version });
@@ -79,7 +79,7 @@ export const lienTelechargement = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Le lien', schema: lienTelechargementOutput } },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     await readablePiece(svc, who, ctx.params);
     const link = await svc.pieces.downloadUrl({
@@ -106,7 +106,7 @@ export const listerBrouillons = httpHandler({
   handler: async (ctx) => {
     await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);
     const today = parisDateOf(ctx.now);
-    const drafts = await requestServices().pieces.listDrafts(ctx.params.siret, ctx.query.limite);
+    const drafts = await readServices().pieces.listDrafts(ctx.params.siret, ctx.query.limite);
     return ok({
       siret: ctx.params.siret,
       brouillons: drafts.map((d) => ({

@@ -10,7 +10,7 @@ import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas
 import { dossierListStore } from '../../shared/services/wiring';
 import { lireCadresDeposables } from './cadres-read';
 import { lienTelechargement, lireBrouillon, listerBrouillons } from './piece-reads';
-import { actorToRead, asUnknownDossier, requestServices } from './support';
+import { actorToRead, asUnknownDossier, readServices } from './support';
 import { delaiJson, dossierJson, dossierResumeJson } from './views';
 
 /**
@@ -35,7 +35,7 @@ export const lireDossier = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Le dossier', schema: dossierOutput, headers: { ETag: 'Version du dossier.' } } },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     const { marche, actor, membership } = await svc.marcheAndReader(record.marcheId, {
@@ -71,7 +71,7 @@ export const lireDelai = httpHandler({
     },
   },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     await svc.marcheAndReader(record.marcheId, {
@@ -103,7 +103,7 @@ export const listerDossiers = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Une page de dossiers', schema: listeDossiersOutput } },
   handler: async (ctx) => {
-    const marche = await requestServices().marche(ctx.params.marcheId);
+    const marche = await readServices().marche(ctx.params.marcheId);
     await actorToRead({ userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] }, marche);
     const page = await dossierListStore().ofMarche(marche.id, {
       status: ctx.query.statut,

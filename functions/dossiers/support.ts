@@ -15,19 +15,27 @@ import {
   resolveActorOf,
 } from '../../shared/services/authorization';
 import { readOnce, unknownDossier } from '../../shared/services/decisions';
+import type { DossierReads } from '../../shared/services/dossier-reads';
 import type { DossierService } from '../../shared/services/dossier-service';
-import type { PieceService } from '../../shared/services/pieces';
-import { piecesOf } from '../../shared/services/pieces/context';
-import { accessReads, dossierService, identityStore, infrastructure, marcheStore } from '../../shared/services/wiring';
+import type { PieceReads, PieceService } from '../../shared/services/pieces';
+import { pieceReadsOf, piecesOf } from '../../shared/services/pieces/context';
+import {
+  accessReads,
+  dossierReads,
+  dossierService,
+  identityStore,
+  infrastructure,
+  marcheStore,
+} from '../../shared/services/wiring';
 
 /**
  * What every dossier and piece handler shares: the services of the process (shared/services/context.ts), the
  * marché read at most once per request, the authorization calls, and the translation of a lost transaction race
  * into a refusal. No rule of the rule book lives here.
  */
-export interface RequestServices {
-  readonly dossiers: DossierService;
-  readonly pieces: PieceService;
+export interface ReadServices<D = DossierReads, P = PieceReads> {
+  readonly dossiers: D;
+  readonly pieces: P;
   /** The marché, read at most once per request (the handler authorizes with it, the service applies the rules). */
   marche(marcheId: string): Promise<Marche>;
   /**
@@ -37,12 +45,24 @@ export interface RequestServices {
   marcheAndReader(marcheId: string, who: Who): Promise<{ marche: Marche } & Reader>;
 }
 
+/** The services of the functions that decide and write: the rule book, drafting and sending. */
+export type RequestServices = ReadServices<DossierService, PieceService>;
+
 type Reader = { actor: Actor; membership: Membership | undefined };
 
 const unknownMarche = (marcheId: string) =>
   new DomainError('MARCHE_INCONNU', `Le marché ${marcheId} n'existe pas.`, 'NOT_FOUND');
 
+/** For the handlers that only read: the dossiers and pieces without the rule book (a smaller bundle, issue 16). */
+export function readServices(): ReadServices {
+  return servicesOf(dossierReads, pieceReadsOf);
+}
+
 export function requestServices(): RequestServices {
+  return servicesOf(dossierService, piecesOf);
+}
+
+function servicesOf<D, P>(dossiers: () => D, pieces: () => P): ReadServices<D, P> {
   const cache = new Map<string, Promise<Marche | undefined>>();
   const marche = async (marcheId: string) => {
     let m = cache.get(marcheId);
@@ -58,10 +78,10 @@ export function requestServices(): RequestServices {
   };
   return {
     get dossiers() {
-      return dossierService();
+      return dossiers();
     },
     get pieces() {
-      return piecesOf();
+      return pieces();
     },
     marche,
     marcheAndReader: async (marcheId, who) => {

@@ -10,7 +10,7 @@ import { validateSiret } from './siret';
  * refinements (cross-field checks) may be added, fields may be added, existing fields keep their meaning.
  * Money fields are integer cents; rates are basis points (1 % = 100) to stay exact.
  */
-export const marcheActeurSchema = z.object({
+export const marcheActeurSchema = /* @__PURE__ */ z.object({
   role: z.enum(ROLES),
   siret: z.string(),
   raisonSociale: z.string().min(1),
@@ -54,7 +54,7 @@ export const PAIEMENT_DIRECT_SEUIL_TTC_CENTS = 60_000;
  * The shape without cross-field checks, for `.pick()` / `.omit()` (zod refuses them on a refined schema).
  * Parse with `marcheSchema` or `parseMarche`, never with this one.
  */
-export const marcheObjectSchema = z.object({
+export const marcheObjectSchema = /* @__PURE__ */ z.object({
   id: z.string().min(1),
   numeroMarche: z.string().min(1),
   objet: z.string().min(1),

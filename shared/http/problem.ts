@@ -24,7 +24,7 @@ export interface Problem {
 }
 
 /** The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. */
-export const fieldIssueSchema = z
+export const fieldIssueSchema = /* @__PURE__ */ z
   .object({
     path: z
       .string()
@@ -33,7 +33,7 @@ export const fieldIssueSchema = z
   })
   .meta({ id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' });
 
-export const problemSchema = z
+export const problemSchema = /* @__PURE__ */ z
   .object({
     type: z.string().meta({ description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.' }),
     title: z.string().meta({ description: 'Intitulé de la classe de problème (par statut).' }),

@@ -8,6 +8,9 @@ import { validateSiret } from '../domain/siret';
  * Zod building blocks shared by the API's request and response schemas. Request schemas may transform (an amount
  * string becomes cents); response schemas describe the wire (an amount stays a string), so that the OpenAPI
  * document shows clients what they send and what they receive. Messages are French; the domain parsers give them.
+ *
+ * Every schema of shared/schemas is declared `/* @__PURE__ *\/`: a function's bundle then leaves out those none of
+ * its routes names (unused request and response schemas of the same module). Declare new ones the same way.
  */
 
 /** The wire form of an amount (docs/rules/money.md), the same grammar as `parseAmount`: "1234.5", "-12.05", "7". */
@@ -19,7 +22,7 @@ const amountDoc = {
 };
 
 /** Request amount: a decimal string → integer cents (`MONTANT_INVALIDE`'s message on refusal). */
-export const amount = z
+export const amount = /* @__PURE__ */ z
   .string()
   .max(40)
   .meta({ ...amountDoc, pattern: AMOUNT_PATTERN })
@@ -37,7 +40,7 @@ export const amount = z
   });
 
 /** Response amount, as written by `toAmountString(cents)`: always two decimals. */
-export const amountString = z
+export const amountString = /* @__PURE__ */ z
   .string()
   .regex(/^-?\d+\.\d{2}$/)
   .meta({ ...amountDoc, examples: ['1234.50'] });
@@ -55,7 +58,7 @@ export const SIRET_TEXT_MAX = 64;
 export const CODE_TEXT_MAX = 100;
 
 /** SIRET, 14 digits with a valid key (docs/rules/structures.md#siret); the domain validator's message on refusal. */
-export const siret = z
+export const siret = /* @__PURE__ */ z
   .string()
   .max(SIRET_TEXT_MAX)
   .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21310555400017'], pattern: '^\\d{14}$' })
@@ -67,7 +70,7 @@ export const siret = z
 const DATE_DOC = { description: 'Date calendaire AAAA-MM-JJ (Europe/Paris).', examples: ['2025-03-31'] };
 
 /** Request date: `YYYY-MM-DD` that exists in the calendar → `CalendarDate`. */
-export const calendarDate = z
+export const calendarDate = /* @__PURE__ */ z
   .string()
   .meta({ ...DATE_DOC, format: 'date' })
   .refine(isCalendarDate, {
@@ -76,11 +79,11 @@ export const calendarDate = z
   .transform((value) => value as CalendarDate);
 
 /** Response date (a `CalendarDate` is already its own wire form). */
-export const calendarDateString = z.iso.date().meta(DATE_DOC);
+export const calendarDateString = /* @__PURE__ */ z.iso.date().meta(DATE_DOC);
 
 /** Ids from `shared/adapters/ids.ts`: 26 characters, Crockford base32, time-ordered. */
 export const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-export const id = z
+export const id = /* @__PURE__ */ z
   .string()
   .regex(ID_PATTERN, {
     message: 'Identifiant invalide : 26 caractères (chiffres et majuscules, sans I, L, O, U) attendus.',
@@ -91,13 +94,16 @@ export const id = z
   });
 
 /** Version of a resource for optimistic locking: returned in `ETag`, sent back in `If-Match`. */
-export const version = z.int().min(0).meta({ description: 'Version de la ressource (verrouillage optimiste).' });
+export const version = /* @__PURE__ */ z
+  .int()
+  .min(0)
+  .meta({ description: 'Version de la ressource (verrouillage optimiste).' });
 
 /**
  * The `suivant` query parameter of a paginated list: the opaque cursor a previous page returned, bounded here (the
  * stores validate it completely before it reaches the database: a forged one is a 400 CURSEUR_INVALIDE).
  */
-export const cursorParam = z
+export const cursorParam = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(4096)
@@ -105,7 +111,7 @@ export const cursorParam = z
   .meta({ description: 'Curseur de la page suivante, tel que reçu dans « suivant » (absent : première page).' });
 
 /** The `suivant` of a paginated answer. */
-export const nextCursor = z
+export const nextCursor = /* @__PURE__ */ z
   .string()
   .optional()
   .meta({ description: 'À renvoyer dans « suivant » pour la page suivante ; absent à la dernière page.' });

@@ -4,7 +4,7 @@ import { etatAcompteOutput } from './etat-acompte';
 import { montantsOutput } from './pieces';
 
 /** A piece of a dossier's chain on the wire (GET /v1/dossiers/{dossierId}), with its état d'acompte when it has one. */
-export const pieceOutput = z
+export const pieceOutput = /* @__PURE__ */ z
   .object({
     id: z.string(),
     cadre: z.string(),
@@ -26,7 +26,7 @@ export const pieceOutput = z
   .meta({ id: 'PieceDossier' });
 
 /** How the base of late interest is reached (shared/domain/circuits/amounts.ts interestBasisOf). */
-export const assietteOutput = z
+export const assietteOutput = /* @__PURE__ */ z
   .object({
     piece: z.string().meta({ description: 'La pièce dont le montant est dû (cadre et numéro).' }),
     depuisEtatAcompte: z.boolean().meta({ description: "Vrai : la base vient des lignes de l'état d'acompte." }),

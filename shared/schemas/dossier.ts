@@ -13,8 +13,8 @@ import { destinataireInput, fichierId, montantsInput, pieceId } from './pieces';
  * decimal strings.
  */
 
-const texte = z.string().trim().min(1).max(2000);
-const motifRefus = z
+const texte = /* @__PURE__ */ z.string().trim().min(1).max(2000);
+const motifRefus = /* @__PURE__ */ z
   .string()
   .trim()
   .min(1)
@@ -30,7 +30,7 @@ const simple = <T extends ActionType>(type: T, description: string) =>
   z.object({ type: z.literal(type) }).meta({ description });
 
 /** POST /v1/dossiers/{dossierId}/actions — one variant per action type (DEPOSER opens a dossier: see pieces). */
-export const actionBody = z
+export const actionBody = /* @__PURE__ */ z
   .discriminatedUnion('type', [
     z
       .object({
@@ -171,10 +171,10 @@ export function toCircuitAction(body: Exclude<ActionBody, { pieceId: string }>):
 
 // --------------------------------------------------------------------------------------------------- responses
 
-const party = z.object({ siret: z.string(), role: z.string() });
+const party = /* @__PURE__ */ z.object({ siret: z.string(), role: z.string() });
 
 /** An action a structure may take now. */
-const actionOffered = z.object({
+const actionOffered = /* @__PURE__ */ z.object({
   type: z.string(),
   libelle: z.string(),
   envoieUnePiece: z.boolean().meta({
@@ -183,13 +183,13 @@ const actionOffered = z.object({
   }),
 });
 
-const pendingActor = z.object({
+const pendingActor = /* @__PURE__ */ z.object({
   siret: z.string(),
   role: z.string(),
   actions: z.array(actionOffered),
 });
 
-export const attenteOutput = z
+export const attenteOutput = /* @__PURE__ */ z
   .object({
     etape: z.string(),
     libelle: z.string(),
@@ -205,9 +205,9 @@ export const attenteOutput = z
   })
   .meta({ id: 'ActionAttendue' });
 
-const holder = z.enum(['MOE', 'MOA', 'SERVICE_FINANCIER']);
+const holder = /* @__PURE__ */ z.enum(['MOE', 'MOA', 'SERVICE_FINANCIER']);
 
-export const delaiOutput = z
+export const delaiOutput = /* @__PURE__ */ z
   .object({
     statut: z.enum(['NON_DEMARRE', 'EN_COURS', 'SUSPENDU', 'PAYE', 'PAIEMENT_NON_REMONTE', 'ANNULE']),
     auJour: calendarDateString,
@@ -279,7 +279,7 @@ export const delaiOutput = z
   })
   .meta({ id: 'DelaiGlobalDePaiement' });
 
-export const evenementOutput = z
+export const evenementOutput = /* @__PURE__ */ z
   .object({
     seq: z.int(),
     le: z.string(),
@@ -293,7 +293,7 @@ export const evenementOutput = z
   })
   .meta({ id: 'EvenementDossier' });
 
-export const dossierOutput = z
+export const dossierOutput = /* @__PURE__ */ z
   .object({
     id: z.string(),
     marcheId: z.string(),
@@ -350,7 +350,7 @@ export const dossierOutput = z
   })
   .meta({ id: 'Dossier' });
 
-export const resultatActionOutput = z
+export const resultatActionOutput = /* @__PURE__ */ z
   .object({
     dossierId: z.string(),
     version: z.int(),
@@ -367,7 +367,7 @@ export const resultatActionOutput = z
   })
   .meta({ id: 'ResultatAction' });
 
-export const dossierResumeOutput = z
+export const dossierResumeOutput = /* @__PURE__ */ z
   .object({
     id: z.string(),
     version: z.int(),
@@ -383,7 +383,7 @@ export const dossierResumeOutput = z
   })
   .meta({ id: 'DossierResume' });
 
-export const listeDossiersOutput = z
+export const listeDossiersOutput = /* @__PURE__ */ z
   .object({
     dossiers: z.array(dossierResumeOutput),
     suivant: z.string().optional().meta({ description: 'À renvoyer dans « suivant » pour la page suivante.' }),

@@ -9,7 +9,7 @@ import { rate, rateString, toRateString } from './marche';
  * figures the rule book derives from them. The rule book (`checkEtatAcompte`) checks the rest.
  */
 
-const ligneInput = z
+const ligneInput = /* @__PURE__ */ z
   .object({
     tauxTva: rate.meta({ description: 'Taux de TVA de la ligne, en pourcentage (exemple : 20).' }),
     cumulMoisHt: amount.meta({ description: 'Montant cumulé HT du décompte de ce mois, à ce taux.' }),
@@ -21,7 +21,7 @@ const ligneInput = z
   .strict();
 
 /** Request: the lines of an état d'acompte → the rule book's shape (cents, basis points). */
-export const etatAcompteInput = z
+export const etatAcompteInput = /* @__PURE__ */ z
   .object({
     lignes: z.array(ligneInput).min(1).max(10).meta({ description: 'Une ligne par taux de TVA (10 au plus).' }),
     penalites: amount.optional().meta({ description: 'c) Pénalités.' }),
@@ -50,7 +50,7 @@ export const etatAcompteInput = z
 
 // --------------------------------------------------------------------------------------------------- responses
 
-const ligneOutput = z.object({
+const ligneOutput = /* @__PURE__ */ z.object({
   tauxTva: rateString,
   cumulMoisHt: amountString,
   cumulPrecedentHt: amountString,
@@ -58,7 +58,7 @@ const ligneOutput = z.object({
 });
 
 /** The lines as typed on a draft (the figures follow at the deposit, with the marché's retenue de garantie). */
-export const etatAcompteSaisiOutput = z
+export const etatAcompteSaisiOutput = /* @__PURE__ */ z
   .object({
     lignes: z.array(ligneOutput),
     penalites: amountString,
@@ -81,7 +81,7 @@ export function etatAcompteSaisiJson(l: EtatAcompteLignes): z.output<typeof etat
   };
 }
 
-export const etatAcompteOutput = z
+export const etatAcompteOutput = /* @__PURE__ */ z
   .object({
     lignes: z.array(ligneOutput),
     acompteHt: amountString.meta({ description: 'a) cumul du mois − cumul précédent (HT).' }),

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { evenementOutput } from './dossier';
 
 /** The dossier's audit trail, its verification and, on request, the stored files checked again. */
-export const historiqueOutput = z
+export const historiqueOutput = /* @__PURE__ */ z
   .object({
     dossierId: z.string(),
     evenements: z.array(evenementOutput.extend({ empreintePrecedente: z.string(), empreinte: z.string() })),

@@ -20,10 +20,10 @@ import { SIRET_TEXT_MAX, siret, version } from './common';
  * MOT_DE_PASSE_TROP_FAIBLE…). Response schemas describe the wire exactly; `to…Json` build them.
  */
 
-const iso = z.iso.datetime({ offset: true }).meta({ description: 'Instant ISO 8601 (UTC).' });
+const iso = /* @__PURE__ */ z.iso.datetime({ offset: true }).meta({ description: 'Instant ISO 8601 (UTC).' });
 
 /** A user id: the subject (`sub`) of the access token, e.g. a Cognito UUID. */
-export const userId = z
+export const userId = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(128)
@@ -31,25 +31,25 @@ export const userId = z
   .meta({ description: 'Identifiant de l’utilisateur (sujet « sub » de son jeton d’accès).' });
 
 /** SIRET in a request body: any string, checked by the rule book (codes SIRET_FORMAT, SIRET_CLE_INVALIDE). */
-export const siretText = z
+export const siretText = /* @__PURE__ */ z
   .string()
   .max(SIRET_TEXT_MAX)
   .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21300202500012'] });
 
-export const espace = z.enum(SPACES).meta({
+export const espace = /* @__PURE__ */ z.enum(SPACES).meta({
   id: 'Espace',
   description: '« Factures de travaux » (FACTURES_TRAVAUX) ou « Factures à valider » (FACTURES_A_VALIDER).',
 });
-export const modeEspace = z.enum(SPACE_MODES).meta({
+export const modeEspace = /* @__PURE__ */ z.enum(SPACE_MODES).meta({
   id: 'ModeEspace',
   description: 'CONSULTATION : lire ; MODIFICATION : lire et agir.',
 });
 
-export const abonnementEspace = z
+export const abonnementEspace = /* @__PURE__ */ z
   .object({ espace, mode: modeEspace })
   .meta({ id: 'AbonnementEspace', description: 'Abonnement d’un utilisateur à un espace de sa structure.' });
 
-export const parametresAnnuaire = z
+export const parametresAnnuaire = /* @__PURE__ */ z
   .object({
     codeServiceObligatoire: z.boolean(),
     engagementObligatoire: z.boolean().meta({ description: 'Numéro d’engagement juridique obligatoire.' }),
@@ -61,11 +61,11 @@ export const parametresAnnuaire = z
     description: 'Paramètres d’annuaire d’une structure publique (tous faux pour une structure privée).',
   });
 
-export const service = z
+export const service = /* @__PURE__ */ z
   .object({ code: z.string(), libelle: z.string(), active: z.boolean() })
   .meta({ id: 'Service', description: 'Service (code service) d’une structure.' });
 
-export const compteTechnique = z
+export const compteTechnique = /* @__PURE__ */ z
   .object({
     login: z.string(),
     motDePasseModifieLe: iso,
@@ -76,7 +76,7 @@ export const compteTechnique = z
   })
   .meta({ id: 'CompteTechnique', description: 'Compte technique (API) de la structure ; jamais son mot de passe.' });
 
-export const structureJson = z
+export const structureJson = /* @__PURE__ */ z
   .object({
     siret: z.string(),
     raisonSociale: z.string(),
@@ -116,7 +116,7 @@ const STATUT: Record<MembershipStatus, 'EN_ATTENTE' | 'ACCEPTE' | 'REFUSE'> = {
   REFUSED: 'REFUSE',
 };
 
-export const rattachementJson = z
+export const rattachementJson = /* @__PURE__ */ z
   .object({
     siret: z.string(),
     userId: z.string(),
@@ -144,7 +144,7 @@ export const membreJson = rattachementJson
   })
   .meta({ id: 'Membre', description: 'Rattachement vu par les gestionnaires de la structure, avec le compte.' });
 
-export const utilisateurJson = z
+export const utilisateurJson = /* @__PURE__ */ z
   .object({
     id: z.string(),
     adresseConnexion: z.string().meta({ description: 'Identifie le compte ; ne change jamais.' }),
@@ -161,7 +161,7 @@ export const utilisateurJson = z
   })
   .meta({ id: 'Utilisateur' });
 
-export const moiJson = z
+export const moiJson = /* @__PURE__ */ z
   .object({
     utilisateur: utilisateurJson,
     structures: z.array(
@@ -170,13 +170,13 @@ export const moiJson = z
   })
   .meta({ id: 'Moi', description: 'L’utilisateur connecté, ses structures, ses rôles et ses espaces.' });
 
-export const entreeAnnuaire = z
+export const entreeAnnuaire = /* @__PURE__ */ z
   .object({ siret: z.string(), raisonSociale: z.string(), parametresAnnuaire })
   .meta({ id: 'EntreeAnnuaire' });
 
 // ------------------------------------------------------------------------------------------------ requests
 
-export const creerStructureBody = z.object({
+export const creerStructureBody = /* @__PURE__ */ z.object({
   siret: siretText,
   raisonSociale: z.string().min(1).max(200),
   type: z.enum(['PUBLIC', 'PRIVE']),
@@ -190,9 +190,9 @@ export const creerStructureBody = z.object({
   espaces: z.array(espace).max(10).optional(),
 });
 
-export const siretParams = z.object({ siret });
+export const siretParams = /* @__PURE__ */ z.object({ siret });
 
-export const membreParams = z.object({ siret, userId });
+export const membreParams = /* @__PURE__ */ z.object({ siret, userId });
 
 // ------------------------------------------------------------------------------------------------ mapping
 

@@ -31,7 +31,7 @@ const rateDoc = {
 };
 
 /** Request rate: "5.5" → 550 basis points. */
-export const rate = z
+export const rate = /* @__PURE__ */ z
   .string()
   .meta({ ...rateDoc, pattern: RATE.source })
   .transform((value, ctx): BasisPoints => {
@@ -48,7 +48,7 @@ export const rate = z
   });
 
 /** Response rate, always two decimals: 550 → "5.50". */
-export const rateString = z
+export const rateString = /* @__PURE__ */ z
   .string()
   .regex(/^\d+\.\d{2}$/)
   .meta({ ...rateDoc, examples: ['5.50'] });
@@ -62,17 +62,21 @@ const FACTURATION = {
   MANDATAIRE_GLOBAL: 'DEMANDE_GLOBALE_MANDATAIRE',
 } as const;
 type Billing = keyof typeof FACTURATION;
-const facturationCotraitants = z.enum(['PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE', 'DEMANDE_GLOBALE_MANDATAIRE']).meta({
-  description:
-    'Les cotraitants déposent leurs propres pièces, validées par le mandataire, ou le mandataire dépose une demande globale.',
-});
+const facturationCotraitants = /* @__PURE__ */ z
+  .enum(['PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE', 'DEMANDE_GLOBALE_MANDATAIRE'])
+  .meta({
+    description:
+      'Les cotraitants déposent leurs propres pièces, validées par le mandataire, ou le mandataire dépose une demande globale.',
+  });
 const billingOf = (wire: keyof typeof BILLING_OF): Billing => BILLING_OF[wire];
 const BILLING_OF = {
   PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE: 'OWN_PIECES_WITH_MANDATAIRE_VALIDATION',
   DEMANDE_GLOBALE_MANDATAIRE: 'MANDATAIRE_GLOBAL',
 } as const satisfies Record<string, Billing>;
 
-const role = z.enum(ROLES).meta({ id: 'RoleMarche', description: 'Rôle d’une structure sur le marché.' });
+const role = /* @__PURE__ */ z
+  .enum(ROLES)
+  .meta({ id: 'RoleMarche', description: 'Rôle d’une structure sur le marché.' });
 
 const acteurFields = {
   role,
@@ -92,7 +96,7 @@ const acteurFields = {
   valideur2Siret: z.string().max(SIRET_TEXT_MAX).optional().meta({ description: 'Second valideur (mandataire).' }),
 };
 
-const acteurEntree = z
+const acteurEntree = /* @__PURE__ */ z
   .object({
     ...acteurFields,
     montantSousTraiteTtc: amount.optional().meta({ description: 'Sous-traitant : montant sous-traité TTC accepté.' }),
@@ -102,14 +106,14 @@ const acteurEntree = z
     ...(montantSousTraiteTtc !== undefined ? { montantSousTraiteTtcCents: montantSousTraiteTtc } : {}),
   }));
 
-const acteurJson = z
+const acteurJson = /* @__PURE__ */ z
   .object({ ...acteurFields, montantSousTraiteTtc: amountString.optional() })
   .meta({ id: 'ActeurMarche' });
 
 const rappelDescription = `Jours avant la fin de chaque délai où le rappel est envoyé à qui doit agir (${RAPPEL_JOURS_AVANT_DEFAUT} par défaut, de 1 à ${RAPPEL_JOURS_AVANT_MAX}).`;
 
 /** The fiche as clients send it (creation, avenant); converted to the domain's input of `parseMarche`. */
-export const ficheMarcheEntree = z
+export const ficheMarcheEntree = /* @__PURE__ */ z
   .object({
     numeroMarche: z.string().min(1).max(100),
     objet: z.string().min(1).max(1000),
@@ -163,7 +167,7 @@ export const ficheMarcheEntree = z
   }))
   .meta({ id: 'FicheMarche', description: 'Fiche d’identité du marché (création ou avenant).' });
 
-export const marcheJson = z
+export const marcheJson = /* @__PURE__ */ z
   .object({
     id,
     version,
@@ -189,7 +193,7 @@ export const marcheJson = z
   })
   .meta({ id: 'Marche', description: 'Fiche d’identité du marché, telle qu’enregistrée.' });
 
-export const resumeMarcheJson = z
+export const resumeMarcheJson = /* @__PURE__ */ z
   .object({ id: z.string(), numeroMarche: z.string(), objet: z.string(), roles: z.array(role) })
   .meta({ id: 'ResumeMarche', description: 'Un marché et les rôles que la structure y tient.' });
 

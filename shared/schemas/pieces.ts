@@ -13,7 +13,7 @@ import { etatAcompteInput, etatAcompteSaisiOutput } from './etat-acompte';
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 
 /** A dossier id as allocated by the piece service: `DOS-` + 26 characters (shared/adapters/ids.ts). */
-export const dossierId = z
+export const dossierId = /* @__PURE__ */ z
   .string()
   .regex(new RegExp(`^DOS-${ULID}$`), {
     message: 'Identifiant de dossier invalide : « DOS- » suivi de 26 caractères (chiffres et majuscules) attendu.',
@@ -21,7 +21,7 @@ export const dossierId = z
   .meta({ description: 'Identifiant du dossier de facturation.', examples: ['DOS-01JQ8Z6X4C5V7B9N2M3K4J5H6G'] });
 
 /** A piece id: `PCE-` + 26 characters. */
-export const pieceId = z
+export const pieceId = /* @__PURE__ */ z
   .string()
   .regex(new RegExp(`^PCE-${ULID}$`), {
     message: 'Identifiant de pièce invalide : « PCE- » suivi de 26 caractères (chiffres et majuscules) attendu.',
@@ -29,14 +29,14 @@ export const pieceId = z
   .meta({ description: 'Identifiant de la pièce.', examples: ['PCE-01JQ8Z6X4C5V7B9N2M3K4J5H6G'] });
 
 /** A file id, as allocated by the piece service when it hands out an upload form. */
-export const fichierId = z
+export const fichierId = /* @__PURE__ */ z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'Identifiant de fichier invalide.' })
   .meta({ description: 'Identifiant du fichier.' });
 
 /** Optional header naming the structure the user acts for (needed when attached to several of the marché). */
 export const STRUCTURE_HEADER = 'x-structure-siret';
-export const actingHeaders = z.object({
+export const actingHeaders = /* @__PURE__ */ z.object({
   [STRUCTURE_HEADER]: siret
     .optional()
     .meta({ description: 'SIRET de la structure pour laquelle l’utilisateur agit, s’il est rattaché à plusieurs.' }),
@@ -45,13 +45,13 @@ export const actingHeaders = z.object({
 // ---------------------------------------------------------------------------------------------------- requests
 
 /** Amounts of a piece: "1234.56" strings → integer cents. */
-export const montantsInput = z
+export const montantsInput = /* @__PURE__ */ z
   .object({ ht: amount, tva: amount, ttc: amount })
   .transform((m) => ({ htCents: m.ht, tvaCents: m.tva, ttcCents: m.ttc }))
   .meta({ description: 'Montants de la pièce (HT, TVA, TTC), en euros.' });
 
 /** Draft of a piece: the first piece of a new dossier (POST /v1/marches/{marcheId}/pieces) or the next one. */
-export const creerPieceBody = z
+export const creerPieceBody = /* @__PURE__ */ z
   .object({
     cadre: z
       .string()
@@ -69,7 +69,7 @@ export const creerPieceBody = z
   .meta({ id: 'NouvellePiece' });
 
 /** The depositor's edit of its draft: typed values, or suggestions read in the main PDF that it accepts. */
-export const modifierBrouillonBody = z
+export const modifierBrouillonBody = /* @__PURE__ */ z
   .object({
     numero: z.string().max(200).optional().meta({ description: 'Nouveau numéro de la pièce.' }),
     montants: montantsInput.optional(),
@@ -91,7 +91,7 @@ export const ROLE_FICHIER_SERVICE = { PRINCIPAL: 'MAIN', ANNEXE: 'ATTACHMENT' } 
 export const ROLE_FICHIER_API = { MAIN: 'PRINCIPAL', ATTACHMENT: 'ANNEXE' } as const;
 
 /** An upload form for one file of a draft. */
-export const demandeFichierBody = z
+export const demandeFichierBody = /* @__PURE__ */ z
   .object({
     nom: z
       .string()
@@ -118,7 +118,7 @@ export const demandeFichierBody = z
   })
   .meta({ id: 'DemandeDepotFichier' });
 
-export const destinataireInput = z
+export const destinataireInput = /* @__PURE__ */ z
   .object({
     siret,
     codeService: z.string().min(1).max(100).optional(),
@@ -130,7 +130,7 @@ export const destinataireInput = z
  * "Valider et envoyer". First piece: no `type` (it opens the dossier), optional réception dates for a projet de
  * décompte final (A7, A14). Follow-up piece: `type` says what the piece does, and `If-Match` is required.
  */
-export const envoyerBody = z
+export const envoyerBody = /* @__PURE__ */ z
   .object({
     type: z
       .enum(PIECE_ACTION_TYPES)
@@ -150,17 +150,19 @@ export const envoyerBody = z
 
 // --------------------------------------------------------------------------------------------------- responses
 
-export const montantsOutput = z.object({ ht: amountString, tva: amountString, ttc: amountString }).meta({
-  id: 'Montants',
-});
+export const montantsOutput = /* @__PURE__ */ z
+  .object({ ht: amountString, tva: amountString, ttc: amountString })
+  .meta({
+    id: 'Montants',
+  });
 
-export const suggestionOutput = z.object({
+export const suggestionOutput = /* @__PURE__ */ z.object({
   valeur: z.string(),
   page: z.int().meta({ description: 'Page (à partir de 1) où la valeur a été lue.' }),
   motCle: z.string().meta({ description: 'Mot-clé imprimé avant la valeur.' }),
 });
 
-export const suggestionsOutput = z
+export const suggestionsOutput = /* @__PURE__ */ z
   .object({
     siretDestinataire: suggestionOutput.optional(),
     engagementJuridique: suggestionOutput.optional(),
@@ -175,7 +177,7 @@ export const suggestionsOutput = z
     description: 'Valeurs lues dans le PDF principal : des suggestions à confirmer, jamais appliquées d’office.',
   });
 
-export const fichierOutput = z
+export const fichierOutput = /* @__PURE__ */ z
   .object({
     id: z.string(),
     nom: z.string(),
@@ -200,7 +202,7 @@ export const fichierOutput = z
   })
   .meta({ id: 'Fichier' });
 
-export const brouillonOutput = z
+export const brouillonOutput = /* @__PURE__ */ z
   .object({
     id: z.string(),
     dossierId: z.string(),
@@ -248,7 +250,7 @@ export const brouillonOutput = z
   })
   .meta({ id: 'PieceBrouillon' });
 
-export const formulaireDepotOutput = z
+export const formulaireDepotOutput = /* @__PURE__ */ z
   .object({
     fichierId: z.string(),
     url: z.string().meta({ description: 'Adresse du formulaire POST (multipart/form-data).' }),
@@ -260,11 +262,11 @@ export const formulaireDepotOutput = z
   })
   .meta({ id: 'FormulaireDepot' });
 
-export const lienTelechargementOutput = z
+export const lienTelechargementOutput = /* @__PURE__ */ z
   .object({ url: z.string(), expireLe: z.string() })
   .meta({ id: 'LienTelechargement' });
 
-export const brouillonsOutput = z
+export const brouillonsOutput = /* @__PURE__ */ z
   .object({
     siret: z.string(),
     brouillons: z.array(
@@ -286,7 +288,7 @@ export const brouillonsOutput = z
   })
   .meta({ id: 'Brouillons', description: 'Pièces non envoyées de la structure, la plus récente d’abord.' });
 
-export const cadresDeposablesOutput = z
+export const cadresDeposablesOutput = /* @__PURE__ */ z
   .object({
     marcheId: z.string(),
     siret: z.string().meta({ description: 'La structure pour laquelle vous déposez.' }),

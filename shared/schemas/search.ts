@@ -6,16 +6,16 @@ import { amount, amountString, calendarDateString, id, siret } from './common';
  * « Rechercher » at the API (GET /v1/dossiers): the criteria as query parameters (unknown ones refused), one page of
  * results with an opaque cursor. The criteria themselves are the rule book's (shared/domain/circuits/search.ts).
  */
-const booleen = z.enum(['true', 'false']).transform((v) => v === 'true');
+const booleen = /* @__PURE__ */ z.enum(['true', 'false']).transform((v) => v === 'true');
 
-const statuts = z
+const statuts = /* @__PURE__ */ z
   .string()
   .max(1000)
   .transform((v) => v.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(PIECE_STATUSES)).min(1).max(PIECE_STATUSES.length))
   .meta({ description: 'Un ou plusieurs statuts séparés par des virgules (exemple : SUSPENDUE,A_RECYCLER).' });
 
-export const rechercheQuery = z.strictObject({
+export const rechercheQuery = /* @__PURE__ */ z.strictObject({
   marche: id.optional().meta({ description: 'Identifiant du marché.' }),
   numero: z
     .string()
@@ -45,7 +45,7 @@ export const rechercheQuery = z.strictObject({
   suivant: z.string().max(500).optional().meta({ description: 'Curseur de la page suivante, tel que reçu.' }),
 });
 
-export const dossierTrouveOutput = z
+export const dossierTrouveOutput = /* @__PURE__ */ z
   .object({
     id: z.string(),
     marcheId: z.string(),
@@ -67,7 +67,7 @@ export const dossierTrouveOutput = z
   })
   .meta({ id: 'DossierTrouve' });
 
-export const rechercheOutput = z
+export const rechercheOutput = /* @__PURE__ */ z
   .object({
     siret: z.string().meta({ description: 'La structure pour laquelle la recherche est faite.' }),
     dossiers: z.array(dossierTrouveOutput),

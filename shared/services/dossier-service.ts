@@ -1,5 +1,4 @@
 import type { ChainedEvent } from '../adapters/audit';
-import type { Clock } from '../adapters/clock';
 import type { CallerAccess } from '../adapters/dynamo/access-reads';
 import type { DossierPartition, DossierStore } from '../adapters/dynamo/dossier-store';
 import {
@@ -11,28 +10,9 @@ import {
 import type { IdentityStore } from '../adapters/dynamo/identity-store';
 import { toStoredPending } from '../adapters/dynamo/pending';
 import type { WorkflowPort } from '../adapters/workflow';
-import { type CalendarDate, parisDateOf } from '../domain/calendar';
-import {
-  amountDue,
-  type Dossier,
-  dgpKindOf,
-  type PendingAction,
-  parseAction,
-  pendingActionOf,
-  retenueGarantie,
-  spaceOfAction,
-  structuresOf,
-  transition,
-} from '../domain/circuits';
-import {
-  applyClockEffects,
-  type ClockViewOptions,
-  clockView,
-  type DgpClock,
-  type DgpClockView,
-  type EcbRateTable,
-  newDgpClock,
-} from '../domain/dgp';
+import { parisDateOf } from '../domain/calendar';
+import { type Dossier, dgpKindOf, parseAction, spaceOfAction, structuresOf, transition } from '../domain/circuits';
+import { applyClockEffects, type DgpClock, type EcbRateTable, newDgpClock } from '../domain/dgp';
 import { DomainError } from '../domain/errors';
 import type { Marche } from '../domain/marche';
 import { type DossierSituation, executionName } from '../domain/workflow';
@@ -52,10 +32,11 @@ import {
   unknownDossier,
 } from './decisions';
 import { assertAddressee, readDirectories } from './directories';
+import { DossierReads, type DossierReadsDeps } from './dossier-reads';
 import type { DossierNotifications } from './notifications/dossier-notifications';
 import { clockRecordDue, dossierHead, sameClock, situationOf } from './situation';
 
-export interface DossierServiceDeps {
+export interface DossierServiceDeps extends DossierReadsDeps {
   readonly store: DossierStore;
   readonly loadMarche: (marcheId: string) => Promise<Marche | undefined>;
   /**
@@ -71,15 +52,10 @@ export interface DossierServiceDeps {
   readonly structureCards?: StructureCards;
   /** A caller naming no structure: its access on the marché in one read (AccessReads.callerOnMarche). */
   readonly callerOnMarche?: AccessStore['callerOnMarche'];
-  readonly clock: Clock;
   readonly workflow: WorkflowPort;
   /** Authorization of the users' decisions, and the addressees' directories. */
   readonly identityStore: IdentityStore;
   readonly onWorkflowError?: (e: unknown, context: string) => void;
-  /** The ECB rate table held in the database (docs/ecb-rates.md), read for each view. */
-  readonly loadEcbRates?: () => Promise<EcbRateTable>;
-  /** A fixed table instead (tests); neither → every half-year unknown. */
-  readonly ecbRates?: EcbRateTable;
   /** The notifications (outbox entries, reminder) written with each transition; none when absent. */
   readonly notifications?: DossierNotifications;
 }
@@ -90,19 +66,7 @@ export interface DossierServiceDeps {
  * write dossier, clock, pending action and audit events in one transaction with optimistic locking. Then tell the
  * dossier's Step Functions execution. The workflow's own steps are in `dossier-workflow.ts`; both act through here.
  */
-export class DossierService {
-  constructor(private readonly deps: DossierServiceDeps) {}
-
-  async load(dossierId: string): Promise<DossierRecord> {
-    const record = await this.deps.store.load<Dossier, DgpClock>(dossierId);
-    if (!record) throw unknownDossier(dossierId);
-    return record;
-  }
-
-  async find(dossierId: string): Promise<DossierRecord | undefined> {
-    return this.deps.store.load<Dossier, DgpClock>(dossierId);
-  }
-
+export class DossierService extends DossierReads<DossierServiceDeps> {
   /** The dossier (none before its first deposit) with its pieces and files, drafts included: one read. */
   partition(dossierId: string): Promise<DossierPartition<Dossier, DgpClock>> {
     return this.deps.store.partition<Dossier, DgpClock>(dossierId);
@@ -111,38 +75,6 @@ export class DossierService {
   /** Appends audit events to the dossier's trail without changing it (a fact about its files, e.g.). */
   appendRecord(record: AppendedRecord): Promise<{ events: ChainedEvent[] }> {
     return this.deps.store.appendRecord(record);
-  }
-
-  /** The ECB rates interest is computed from: the table as it stands now. */
-  async ecbRates(): Promise<EcbRateTable> {
-    if (this.deps.loadEcbRates) return this.deps.loadEcbRates();
-    return this.deps.ecbRates ?? [];
-  }
-
-  /** The DGP clock as of today with the current ECB rate table: what every view shows. */
-  async currentClockView(record: DossierRecord, today?: CalendarDate): Promise<DgpClockView | null> {
-    if (!record.clock) return null;
-    return this.clockView(record, today, { ecbRates: await this.ecbRates() });
-  }
-
-  /** The DGP clock as of today (Paris), with interest when late, from the table given (`currentClockView` reads it). */
-  clockView(
-    record: DossierRecord,
-    today: CalendarDate = parisDateOf(this.deps.clock.now()),
-    opts: Pick<ClockViewOptions, 'ecbRates'> = {},
-  ): DgpClockView | null {
-    if (!record.clock) return null;
-    const due = amountDue(record.state);
-    return clockView(record.clock, today, {
-      amountDueCents: due,
-      retenueGarantieCents: due === undefined ? undefined : retenueGarantie(record.state, due),
-      ecbRates: opts.ecbRates ?? this.deps.ecbRates,
-    });
-  }
-
-  /** Current pending action derived from the stored dossier (what a resumed execution waits for). */
-  pendingOf(record: DossierRecord, marche: Marche): PendingAction | null {
-    return pendingActionOf(marche, record.state);
   }
 
   /** Applies an action of a known actor (the system's tacit outcomes, tests). */

@@ -2,6 +2,7 @@ import { AccessReads } from '../adapters/dynamo/access-reads';
 import { AwaitedUploads } from '../adapters/dynamo/awaited-uploads';
 import { DirectoryStore } from '../adapters/dynamo/directory-store';
 import { DossierListStore } from '../adapters/dynamo/dossier-list-store';
+import { DossierPartitionReader } from '../adapters/dynamo/dossier-partition';
 import { DossierSearchStore } from '../adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../adapters/dynamo/dossier-store';
 import { EcbRateStore } from '../adapters/dynamo/ecb-rate-store';
@@ -16,6 +17,7 @@ import { PieceStore } from '../adapters/dynamo/piece-store';
 import { PortalStore } from '../adapters/dynamo/portal-store';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { DynamoIdempotencyStore } from '../adapters/idempotency-store';
+import { DossierReads } from './dossier-reads';
 import { DossierService } from './dossier-service';
 import { DossierWorkflow } from './dossier-workflow';
 import { EcbRateService } from './ecb-rate-service';
@@ -132,6 +134,25 @@ export function machineClientStore(s: Scope = processScope()): MachineClientStor
   return tableStore(s, machineClientStore, MachineClientStore);
 }
 
+/** The dossiers as the read functions read them (`DossierReads`): no rule book, no writes. */
+export function dossierReads(s: Scope = processScope()): DossierReads {
+  return component(
+    s,
+    dossierReads,
+    (infra) =>
+      new DossierReads({
+        store: tableStore(s, DossierPartitionReader, DossierPartitionReader),
+        clock: infra.clock,
+        ...ecbRatesOf(s, infra),
+      }),
+  );
+}
+
+/** The ECB rates of the dossiers' views: the table put in place (tests), else the one held in the database. */
+function ecbRatesOf(s: Scope, infra: Infrastructure) {
+  return infra.ecbRates ? { ecbRates: infra.ecbRates } : { loadEcbRates: () => ecbRateService(s).table() };
+}
+
 export function dossierService(s: Scope = processScope()): DossierService {
   return component(s, dossierService, (infra) => {
     const marches = marcheStore(s);
@@ -149,7 +170,7 @@ export function dossierService(s: Scope = processScope()): DossierService {
       workflow: infra.workflow,
       identityStore: identityStore(s),
       onWorkflowError: infra.onWorkflowError,
-      ...(infra.ecbRates ? { ecbRates: infra.ecbRates } : { loadEcbRates: () => ecbRateService(s).table() }),
+      ...ecbRatesOf(s, infra),
       notifications: new DossierNotifications({ outbox: outboxStore(s), onReminderArmed: infra.onReminderArmed }),
     });
   });

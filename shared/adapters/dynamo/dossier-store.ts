@@ -1,34 +1,25 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ChainedEvent, chainAfter, GENESIS_HASH } from '../audit';
+import { type ChainedEvent, chainAfter } from '../audit';
 import { IdempotencyRecordExistsError } from '../idempotency-records';
 import { isIdempotencyWrite } from '../idempotency-store';
 import { DossierIndexes } from './dossier-indexes';
+import { DossierPartitionReader } from './dossier-partition';
 import { concurrentChange, dossierSaveItems, metaConditionError } from './dossier-save';
-import { decodeDossierState } from './dossier-state-codec';
 import {
   AuditChainMoved,
   type DossierRecord,
-  type DossierSnapshot,
   type DossierWrite,
   RecordConflict,
-  type RecordedClockView,
   type SavedDossier,
-  type StoredPending,
   TaskTokenChanged,
-  type WorkflowMarks,
 } from './dossier-types';
 import { keys } from './keys';
 import { CoWriteConflict } from './piece-co-writes';
-import { queryAll, type RawItem } from './query';
-import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
-/** A dossier's partition: the dossier (absent before its first deposit), its pieces and files as stored. */
-export interface DossierPartition<S, C> {
-  readonly snapshot: DossierSnapshot<S, C> | undefined;
-  readonly pieces: RawItem[];
-  readonly files: RawItem[];
-}
+export type { DossierPartition } from './dossier-partition';
+
+import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
 /** How many times a save is sent when concurrent transactions cancel it (TransactionConflict). */
 const SAVE_ATTEMPTS = 4;
@@ -48,39 +39,17 @@ export interface DossierStoreOptions {
  * cross-dossier views the saves keep up to date (board, synthèse, DGP clocks) are read through `indexes`, on the same
  * table.
  */
-export class DossierStore {
+export class DossierStore extends DossierPartitionReader {
   /** The cross-dossier views (« Tableau de bord », « Synthèse », a MOA's open DGP clocks). */
   readonly indexes: DossierIndexes;
   private readonly backoff: (attempt: number) => Promise<void>;
 
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
-    options: DossierStoreOptions = {},
-  ) {
+  constructor(client: DynamoDBDocumentClient, table: string, options: DossierStoreOptions = {}) {
+    super(client, table);
     this.indexes = new DossierIndexes(client, table);
     this.backoff = options.backoff ?? defaultBackoff;
   }
 
-  async load<S, C>(dossierId: string): Promise<DossierSnapshot<S, C> | undefined> {
-    return (await this.partition<S, C>(dossierId)).snapshot;
-  }
-
-  /**
-   * The dossier's partition in ONE Query: the dossier (none before its first deposit) and its pieces and files,
-   * drafts included (what « Valider et envoyer » reads).
-   */
-  async partition<S, C>(dossierId: string): Promise<DossierPartition<S, C>> {
-    const items = await queryAll(this.client, {
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.dossier(dossierId).pk },
-      ConsistentRead: true,
-    });
-    const pieces = items.filter((i) => String(i.sk).startsWith('PIECE#'));
-    const files = items.filter((i) => String(i.sk).startsWith('FILE#'));
-    return { snapshot: snapshotOf<S, C>(dossierId, items, pieces, files), pieces, files };
-  }
   /**
    * Writes a transition atomically. Throws DomainError STALE when another writer got there first, `AuditChainMoved`
    * when only the workflow's audit chain moved, `TaskTokenChanged` when the workflow recorded a token meanwhile, and
@@ -270,46 +239,4 @@ export class DossierStore {
       throw e;
     }
   }
-}
-
-/** A dossier partition's items as its snapshot; undefined before the first deposit (no META). */
-function snapshotOf<S, C>(
-  dossierId: string,
-  items: readonly RawItem[],
-  pieces: RawItem[],
-  files: RawItem[],
-): DossierSnapshot<S, C> | undefined {
-  const meta = items.find((i) => i.sk === 'META');
-  if (!meta) return undefined;
-  const clockItem = items.find((i) => i.sk === 'CLOCK');
-  const pendingItem = items.find((i) => i.sk === 'PENDING');
-  return {
-    dossierId,
-    version: meta.version as number,
-    marcheId: meta.marcheId as string,
-    status: meta.status as string,
-    open: meta.open as boolean,
-    state: decodeDossierState(meta.state) as S,
-    clock: clockItem?.clock as C | undefined,
-    pending: pendingItem
-      ? ({
-          ...(pendingItem.pending as StoredPending),
-          taskToken: pendingItem.taskToken as string | undefined,
-        } as StoredPending)
-      : undefined,
-    events: items.filter((i) => String(i.sk).startsWith('EVENT#')).map((i) => i.event as ChainedEvent),
-    pieces,
-    files,
-    createdAt: meta.createdAt as string,
-    updatedAt: meta.updatedAt as string,
-    lastEventSeq: (meta.lastEventSeq as number) ?? 0,
-    lastEventHash: (meta.lastEventHash as string) ?? GENESIS_HASH,
-    workflow: {
-      generation: (meta.executionGeneration as number | undefined) ?? 0,
-      transmittedFor: meta.transmittedFor as string | undefined,
-      closedAt: meta.workflowClosedAt as string | undefined,
-      failure: meta.workflowFailure as WorkflowMarks['failure'],
-    },
-    clockRecord: clockItem?.view as RecordedClockView | undefined,
-  };
 }

@@ -9,12 +9,17 @@ import { DOSSIER_STATES } from './states';
  * follow-up piece is implied by the action and the actor's role (docs/rules/cadres.md); when a piece input names its
  * cadre anyway, it must be that one.
  */
-const calendarDateSchema = z.string().refine(isCalendarDate, { message: 'date attendue au format AAAA-MM-JJ' });
-const cents = z.number().int().refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
+const calendarDateSchema = /* @__PURE__ */ z
+  .string()
+  .refine(isCalendarDate, { message: 'date attendue au format AAAA-MM-JJ' });
+const cents = /* @__PURE__ */ z
+  .number()
+  .int()
+  .refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
 
-export const montantsSchema = z.object({ htCents: cents, tvaCents: cents, ttcCents: cents });
+export const montantsSchema = /* @__PURE__ */ z.object({ htCents: cents, tvaCents: cents, ttcCents: cents });
 
-const pieceInput = z.object({
+const pieceInput = /* @__PURE__ */ z.object({
   id: z.string().min(1),
   numero: z.string(),
   cadre: z.string().optional(),
@@ -23,11 +28,11 @@ const pieceInput = z.object({
   etatAcompte: z.unknown().optional(),
 });
 const pieceWithMontants = pieceInput.extend({ montants: montantsSchema });
-const texte = z.string().trim().min(1);
+const texte = /* @__PURE__ */ z.string().trim().min(1);
 /** Length of a valideur's « Complément d'information » (Chorus Pro: a free message on the validation). */
 export const COMPLEMENT_MAX = 2000;
 
-export const actionSchema = z.discriminatedUnion('type', [
+export const actionSchema = /* @__PURE__ */ z.discriminatedUnion('type', [
   // First piece of a dossier (A4, A7, A9, A10, A12, A13, A14)
   z.object({
     type: z.literal('DEPOSER'),

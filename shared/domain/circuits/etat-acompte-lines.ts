@@ -2,10 +2,13 @@ import * as z from 'zod';
 import type { EtatAcompte } from '../money';
 
 /** The lines of an état d'acompte (docs/rules/money.md#état-dacompte), as a piece carries them; checked in etat-acompte.ts. */
-const cents = z.number().int().refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
+const cents = /* @__PURE__ */ z
+  .number()
+  .int()
+  .refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
 const positive = cents.refine((n) => n >= 0, { message: 'montant positif ou nul attendu' });
 
-export const etatAcompteLignesSchema = z.object({
+export const etatAcompteLignesSchema = /* @__PURE__ */ z.object({
   lignes: z
     .array(
       z.object({

@@ -23,7 +23,7 @@ export interface User {
   readonly technical?: { readonly siret: string; readonly passwordExpiresAt: Date };
 }
 
-const emailSchema = z.email();
+const emailSchema = /* @__PURE__ */ z.email();
 
 function checkedAddress(input: string, path: string, label: string): string {
   const address = input.trim();

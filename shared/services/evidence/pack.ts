@@ -142,7 +142,7 @@ export async function buildEvidencePack(
     ],
   });
   const key = `${EVIDENCE_PREFIX}${record.dossierId}/${now.toISOString().replace(/[:.]/g, '-')}.zip`;
-  const retainUntil = deps.retentionDays ? new Date(now.getTime() + deps.retentionDays * DAY_MS) : undefined;
+  const retainUntil = packRetainUntil(now, deps.retentionDays);
   await Promise.all([uploadStream(deps.s3, deps.bucket, key, zip.stream, 'application/zip', retainUntil), zip.digests]);
   const link = await presignDownload(
     deps.s3,
@@ -156,6 +156,11 @@ export async function buildEvidencePack(
     deps.clock,
   );
   return { key, url: link.url, expiresAt: link.expiresAt, documents: await zip.digests, trailOk: verification.ok };
+}
+
+/** Until when a pack built at `now` stays locked (docs/evidence-pack.md#retention); undefined without retention. */
+export function packRetainUntil(now: Date, retentionDays: number | undefined): Date | undefined {
+  return retentionDays ? new Date(now.getTime() + retentionDays * DAY_MS) : undefined;
 }
 
 /** A path segment from user text: letters, digits and . _ - only. */

@@ -1,8 +1,9 @@
 import { DocumentBucket } from '../../adapters/document-bucket';
 import { signingTargetFromEnv } from '../../adapters/s3-presign';
-import { component, documentObjectsOf, processScope, type Scope } from '../infrastructure';
+import { component, documentObjectsOf, type Infrastructure, processScope, type Scope } from '../infrastructure';
 import { dossierService, pieceStore } from '../wiring';
 import { PieceService } from '.';
+import { PieceReads } from './reads';
 
 /**
  * The piece service on a scope's stores (this process's by default): wired like the services of `../wiring.ts`.
@@ -17,12 +18,25 @@ export function piecesOf(s: Scope = processScope()): PieceService {
     (infra) =>
       new PieceService({
         store: pieceStore(s),
-        documents: new DocumentBucket(infra.s3 ?? signingTargetFromEnv(), infra.bucketName, infra.clock, () =>
-          documentObjectsOf(infra),
-        ),
+        documents: documentBucketOf(infra),
         dossiers: dossierService(s),
         clock: infra.clock,
         uploadPrefix: infra.uploadPrefix,
       }),
+  );
+}
+
+/** The pieces as the read functions read them (`PieceReads`): drafts, sent pieces, download links. */
+export function pieceReadsOf(s: Scope = processScope()): PieceReads {
+  return component(
+    s,
+    pieceReadsOf,
+    (infra) => new PieceReads({ store: pieceStore(s), documents: documentBucketOf(infra) }),
+  );
+}
+
+function documentBucketOf(infra: Infrastructure): DocumentBucket {
+  return new DocumentBucket(infra.s3 ?? signingTargetFromEnv(), infra.bucketName, infra.clock, () =>
+    documentObjectsOf(infra),
   );
 }

@@ -3,7 +3,7 @@ import { DOWNLOAD_URL_TTL_SECONDS, type PieceDeps } from './types';
 
 /** A short-lived link to a verified file (the caller checked that the user may read the dossier). */
 export async function downloadUrl(
-  deps: PieceDeps,
+  deps: Pick<PieceDeps, 'store' | 'documents'>,
   input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string },
 ): Promise<{ url: string; expiresAt: string }> {
   const file = await deps.store.file(input.dossierId, input.pieceId, input.fileId);

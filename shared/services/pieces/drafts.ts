@@ -79,7 +79,11 @@ export async function createDraft(deps: PieceDeps, input: CreateDraftInput): Pro
 }
 
 /** The piece with its files (every upload form and its outcome). */
-export async function getDraft(deps: PieceDeps, dossierId: string, pieceId: string): Promise<DraftPiece> {
+export async function getDraft(
+  deps: Pick<PieceDeps, 'store'>,
+  dossierId: string,
+  pieceId: string,
+): Promise<DraftPiece> {
   const [piece, files] = await Promise.all([
     deps.store.piece(dossierId, pieceId),
     deps.store.files(dossierId, pieceId),
@@ -89,7 +93,7 @@ export async function getDraft(deps: PieceDeps, dossierId: string, pieceId: stri
 }
 
 /** The drafts of a structure, newest first. */
-export async function listDrafts(deps: PieceDeps, siret: string, limit = 50): Promise<DraftPiece[]> {
+export async function listDrafts(deps: Pick<PieceDeps, 'store'>, siret: string, limit = 50): Promise<DraftPiece[]> {
   return (await deps.store.draftsOf(siret, limit)).map((p) => toDraft(p, []));
 }
 

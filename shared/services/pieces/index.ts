@@ -1,9 +1,9 @@
 import type { AwaitedUploads } from '../../adapters/dynamo/awaited-uploads';
 import { type DraftPiece, type PieceActor, type PieceRecord, unknownPiece } from '../../domain/pieces';
 import type { ActResult } from '../decisions';
-import { downloadUrl } from './downloads';
-import { createDraft, deleteDraft, getDraft, listDrafts, updateDraft } from './drafts';
+import { createDraft, deleteDraft, updateDraft } from './drafts';
 import { type RemoveFileInput, removeFile } from './file-removal';
+import { PieceReads } from './reads';
 import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { draftToSend, send } from './sending';
 import { type CompleteInput, completeWithFiles } from './supplements';
@@ -23,6 +23,7 @@ import { releaseExpiredReservations, requestUploadForm } from './uploads';
 import { type DocumentVerifier, verifyUpload } from './verification';
 
 export type { RemoveFileInput } from './file-removal';
+export { type PieceReadDeps, PieceReads } from './reads';
 export type { StoredFileCheck } from './replacement';
 export type { CompleteInput } from './supplements';
 export type { SweepReport } from './sweep';
@@ -35,15 +36,9 @@ export type { DocumentVerifier } from './verification';
  * is the piece store's (shared/adapters/dynamo/piece-store.ts) and the document bucket's; the rules are in
  * shared/domain/pieces.ts and shared/domain/documents.ts.
  */
-export class PieceService {
-  constructor(private readonly deps: PieceDeps) {}
-
+export class PieceService extends PieceReads<PieceDeps> {
   createDraft(input: CreateDraftInput): Promise<DraftPiece> {
     return createDraft(this.deps, input);
-  }
-
-  getDraft(dossierId: string, pieceId: string): Promise<DraftPiece> {
-    return getDraft(this.deps, dossierId, pieceId);
   }
 
   /** The piece record alone, without its files (one read); PIECE_INCONNUE when absent. */
@@ -56,10 +51,6 @@ export class PieceService {
   /** The draft to send and its dossier, in one read (the piece is undefined when the dossier has none such). */
   draftToSend(dossierId: string, pieceId: string): Promise<DraftToSend> {
     return draftToSend(this.deps, dossierId, pieceId);
-  }
-
-  listDrafts(siret: string, limit?: number): Promise<DraftPiece[]> {
-    return listDrafts(this.deps, siret, limit);
   }
 
   updateDraft(input: DraftEditInput): Promise<DraftPiece> {
@@ -98,10 +89,6 @@ export class PieceService {
   /** Settles the uploads whose S3 event never arrived (sweep.ts). */
   sweepUploads(awaited: AwaitedUploads, verifyDocument: DocumentVerifier): Promise<SweepReport> {
     return sweepUploads(this.deps, awaited, verifyDocument);
-  }
-
-  downloadUrl(input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string }) {
-    return downloadUrl(this.deps, input);
   }
 
   send(input: SendInput): Promise<SendResult> {

@@ -822,7 +822,8 @@ describe('authorization matrix (docs/rules/actors.md, docs/rules/structures.md, 
       const r = await call(p, 'POST', '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers', {
         token: x.token,
         params: { dossierId: d, pieceId: before.pieceId },
-        body: form,
+        // One name per persona: a second form for the same name and bytes would be a retry, replacing the first
+        body: { ...form, nom: `assurance-${x.key}.pdf` },
       });
       if (mayAdd(x) ? r.status !== 201 : ok2xx(r)) wrong.push({ what: `${x.key} complément`, status: r.status });
     };

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evidencePackRetentionDays } from '../../../shared/adapters/s3';
 import { uploadStream } from '../../../shared/adapters/s3-streams';
+import { packRetainUntil } from '../../../shared/services/evidence/pack';
 
 /**
  * The evidence pack's own retention (docs/evidence-pack.md#retention): written with an explicit GOVERNANCE lock until
@@ -60,5 +61,13 @@ describe('evidencePackRetentionDays', () => {
     }
     delete process.env.EVIDENCE_PACK_RETENTION_DAYS;
     expect(evidencePackRetentionDays()).toBeUndefined();
+  });
+});
+
+describe('packRetainUntil', () => {
+  it('locks a pack 30 days from its building, and not at all without retention', () => {
+    // 2026-12-04 10:00 UTC + 30 × 24 h = 2027-01-03 10:00 UTC (27 days left in December, then 3 in January)
+    expect(packRetainUntil(new Date('2026-12-04T10:00:00Z'), 30)).toEqual(new Date('2027-01-03T10:00:00Z'));
+    expect(packRetainUntil(new Date('2026-12-04T10:00:00Z'), undefined)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,6 +49,26 @@ describe('what a function bundles: the services its routes use, nothing else', (
     const audit = await bundleOf('dossiersAudit', LAMBDAS.dossiersAudit);
     expect(has(audit.inputs, 'shared/adapters/s3-objects.ts')).toBe(true);
     expect(has(audit.inputs, '@aws-sdk/client-s3')).toBe(true);
+  });
+
+  it('the dossier reads carry no rule book, no sending and no dossier transaction; the actions do (issue 16)', async () => {
+    const read = await bundleOf('dossiersRead', LAMBDAS.dossiersRead);
+    const act = await bundleOf('dossiersAct', LAMBDAS.dossiersAct);
+    const decides = [
+      'shared/services/dossier-service.ts',
+      'shared/domain/circuits/transition.ts',
+      'shared/services/pieces/sending.ts',
+      'shared/adapters/dynamo/dossier-save.ts',
+    ];
+    for (const part of decides) {
+      expect(has(read.inputs, part), part).toBe(false);
+      expect(has(act.inputs, part), part).toBe(true);
+    }
+    expect(has(read.inputs, 'shared/services/dossier-reads.ts')).toBe(true);
+    // The schemas are pure: a bundle keeps those its routes use (the actions' body, meta id ActionDossier, only in
+    // the function that takes actions)
+    expect(readFileSync(read.file, 'utf8')).not.toContain('ActionDossier');
+    expect(readFileSync(act.file, 'utf8')).toContain('ActionDossier');
   });
 });
 
