@@ -11,13 +11,14 @@ import {
   identityOf,
 } from '../../../shared/services/authorization';
 import {
+  factsArb,
   MARCHE,
   MOA,
   MOE,
   membership,
   OUTSIDER,
+  POOL,
   ROLES_ON_MARCHE,
-  SF,
   structure,
   TITULAIRE,
   user,
@@ -216,32 +217,6 @@ describe('decideAccess: choosing the acting structure', () => {
 });
 
 describe('decideAccess: no unauthorized success (random facts)', () => {
-  const POOL = [MOA, MOE, TITULAIRE, SF, OUTSIDER];
-  const spaceArb = fc.constantFrom<Space>('FACTURES_TRAVAUX', 'FACTURES_A_VALIDER');
-  const subsArb = fc.uniqueArray(
-    fc.record({ space: spaceArb, mode: fc.constantFrom<SpaceMode>('CONSULTATION', 'MODIFICATION') }),
-    { selector: (s) => s.space, maxLength: 2 },
-  );
-  const factsArb = fc.record({
-    active: fc.boolean(),
-    memberships: fc.uniqueArray(
-      fc.record({
-        siret: fc.constantFrom(...POOL),
-        status: fc.constantFrom<MembershipStatus>('PENDING', 'APPROVED', 'REFUSED'),
-        spaces: subsArb,
-        mine: fc.boolean(),
-      }),
-      { selector: (m) => `${m.siret}${m.mine}`, maxLength: 6 },
-    ),
-    structures: fc.array(
-      fc.record({ enabled: fc.subarray<Space>(['FACTURES_TRAVAUX', 'FACTURES_A_VALIDER']), active: fc.boolean() }),
-      { minLength: POOL.length, maxLength: POOL.length },
-    ),
-    space: spaceArb,
-    need: fc.constantFrom<'read' | 'act'>('read', 'act'),
-    acting: fc.option(fc.constantFrom(...POOL, '12345678901234'), { nil: undefined }),
-  });
-
   it('grants only an active user, approved in the chosen structure, which holds roles and the right subscription', () => {
     fc.assert(
       fc.property(factsArb, (r) => {
