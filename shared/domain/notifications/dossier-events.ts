@@ -9,7 +9,13 @@ import {
 } from '../circuits';
 import { formatDateFr } from '../circuits/labels';
 import { formatEuros } from '../money';
-import type { Audience, ExpectedAction, NotificationIntent, NotificationKind } from './kinds';
+import {
+  ACTION_TITLE_PREFIX,
+  type Audience,
+  type ExpectedAction,
+  type NotificationIntent,
+  type NotificationKind,
+} from './kinds';
 
 /**
  * What notifies whom when a dossier moves (issue 13; `docs/rules/notifications.md`). Pure: the service calls it with
@@ -223,7 +229,7 @@ export function notificationsOfTransition(f: TransitionFacts): NotificationInten
     out.push({
       ...base,
       kind: 'ACTION_ATTENDUE',
-      title: `Action attendue — ${dossierLabel(d)}`,
+      title: `${ACTION_TITLE_PREFIX}${dossierLabel(d)}`,
       lines: [`Le dossier est ${STATE_LABELS[d.state]}.`, ...actionLines(action)],
       action,
       audience: remaining.map((siret) => ({ siret, act: true, space: spaceOf(d, pending.step, siret) })),

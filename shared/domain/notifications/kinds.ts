@@ -21,6 +21,9 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** How the title of an « Action attendue » begins (the dossier's label follows). */
+export const ACTION_TITLE_PREFIX = 'Action attendue — ';
+
 export const NOTIFICATION_KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   ACTION_ATTENDUE: 'Action attendue',
   RAPPEL_ECHEANCE: "Rappel avant l'échéance d'un délai",

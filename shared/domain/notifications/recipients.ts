@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SpaceMode } from '../roles';
 import type { MembershipRole, MembershipStatus, SpaceSubscription } from '../structures';
-import type { Audience, NotificationIntent } from './kinds';
+import { ACTION_TITLE_PREFIX, type Audience, type NotificationIntent } from './kinds';
 
 /**
  * Who receives a notification (issue 13): the users of the structures concerned who have the espace, in a mode that
@@ -54,6 +54,19 @@ export function recipientsOf(intent: NotificationIntent, members: readonly Membe
   }
   return [...out.values()].sort((a, b) => (a.userId < b.userId ? -1 : 1));
 }
+
+/**
+ * The title a recipient reads: an « Action attendue » sent to a user who is told but not asked to act (espace in
+ * Consultation, docs/rules/notifications.md) reads « Pour information — … », so that its subject does not ask them
+ * to act.
+ */
+export function titleFor(intent: Pick<NotificationIntent, 'kind' | 'title'>, mustAct: boolean): string {
+  if (mustAct || intent.kind !== 'ACTION_ATTENDUE' || !intent.title.startsWith(ACTION_TITLE_PREFIX))
+    return intent.title;
+  return `${INFORMATION_TITLE_PREFIX}${intent.title.slice(ACTION_TITLE_PREFIX.length)}`;
+}
+
+const INFORMATION_TITLE_PREFIX = 'Pour information — ';
 
 /**
  * The notification's identifier: stable for a cause, a kind and a user, so that a delivery run again (a retry, a

@@ -2,7 +2,14 @@ import type { Clock } from '../../adapters/clock';
 import type { InboxStore, UserNotification } from '../../adapters/dynamo/notifications/inbox-store';
 import type { OutboxEntry, OutboxStore } from '../../adapters/dynamo/notifications/outbox-store';
 import type { MailJob, MailQueue } from '../../adapters/mail';
-import { deliveryOf, digestDayOf, type MemberFacts, notificationId, recipientsOf } from '../../domain/notifications';
+import {
+  deliveryOf,
+  digestDayOf,
+  type MemberFacts,
+  notificationId,
+  recipientsOf,
+  titleFor,
+} from '../../domain/notifications';
 import type { Membership, User } from '../../domain/structures';
 
 /** What the dispatcher reads of the structures and their users (the identity store). */
@@ -67,7 +74,7 @@ export class NotificationDispatcher {
         userId: r.userId,
         kind: intent.kind,
         at: intent.at,
-        title: intent.title,
+        title: titleFor(intent, r.mustAct),
         lines: intent.lines,
         link: intent.link,
         dossierId: intent.dossierId,

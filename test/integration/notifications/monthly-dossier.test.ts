@@ -79,7 +79,7 @@ describe('a monthly dossier and its e-mails', () => {
         `${moe}: Action attendue`,
         `${moe}: Rappel : échéance le 14/01/2030`,
         `${moa}: Action attendue`,
-        `${consultation}: Action attendue`,
+        `${consultation}: Pour information`, // the MOA's « Action attendue », to its reader
         `${moa}: Rappel : échéance le 06/02/2030`,
         `${consultation}: Rappel : échéance le 06/02/2030`,
         `${moa}: Délai global de paiement dépassé`,
@@ -103,12 +103,14 @@ describe('a monthly dossier and its e-mails', () => {
       expect(m.subject.startsWith('[Factures de travaux] ')).toBe(true);
       expect(m.text).toContain(`http://localhost:${p.port}/dossiers/${ID}`);
     }
-    // The commune's reader is told, not asked: its « Action attendue » says it has nothing to do, the MOA's does not
+    // The commune's reader is told, not asked: its copy of the MOA's « Action attendue » is « Pour information » and
+    // says it has nothing to do; the MOA's does not
     const notAsked = "vous n'avez pas à agir";
-    const actionFor = (to: string) => ofDossier.find((m) => m.to.includes(to) && m.subject.includes('Action attendue'));
-    expect(actionFor(consultation)?.text).toContain(notAsked);
-    expect(actionFor(consultation)?.html).toContain(notAsked);
-    expect(actionFor(moa)?.text).not.toContain(notAsked);
+    const mailTo = (to: string, subject: string) =>
+      ofDossier.find((m) => m.to.includes(to) && m.subject.includes(subject));
+    expect(mailTo(consultation, 'Pour information')?.text).toContain(notAsked);
+    expect(mailTo(consultation, 'Pour information')?.html).toContain(notAsked);
+    expect(mailTo(moa, 'Action attendue')?.text).not.toContain(notAsked);
     // The cotraitant and the sous-traitant are not concerned by the mandataire's dossier: never written to
     const others = [DEMO.users.cotraitant.login, DEMO.users.sousTraitant.login];
     expect(ofDossier.filter((m) => m.to.some((to) => others.includes(to as never)))).toEqual([]);

@@ -117,7 +117,10 @@ describe('notification pipeline', () => {
 
     const moe1 = await inbox.list('moe-1', 10);
     expect(moe1.items).toMatchObject([{ kind: 'ACTION_ATTENDUE', mustAct: true, dossierId: 'D1' }]);
-    expect((await inbox.list('moe-2', 10)).items).toMatchObject([{ mustAct: false }]);
+    // moe-2 reads in Consultation: told, not asked (its title says so)
+    expect((await inbox.list('moe-2', 10)).items).toMatchObject([
+      { mustAct: false, title: 'Pour information — dossier D1 (pièce n° PDM-04)' },
+    ]);
     expect((await inbox.list('moa-1', 10)).items).toEqual([]);
 
     // Two jobs (one per user); a job handed over twice still sends one e-mail

@@ -11,6 +11,7 @@ import {
   recipientsOf,
   reminderOf,
   technicalPasswordDue,
+  titleFor,
   updatePreferences,
 } from '../../../../shared/domain/notifications';
 import { A, d, marcheSolo, montants, paris, Scenario, SIRET } from '../circuits/fixtures';
@@ -97,6 +98,15 @@ describe('what notifies whom on a dossier (issue 13)', () => {
       { userId: 'moe-actif', contactAddress: 'moe-actif@test.fr', mustAct: true, siret: SIRET.moe },
       { userId: 'moe-lecteur', contactAddress: 'moe-lecteur@test.fr', mustAct: false, siret: SIRET.moe },
     ]);
+    // The reader is told, not asked: its title (the e-mail's subject) does not say « Action attendue »
+    expect(n[0]!.title).toMatch(/^Action attendue — dossier /);
+    const label = n[0]!.title.slice('Action attendue — '.length);
+    expect(titleFor(n[0]!, true)).toBe(`Action attendue — ${label}`);
+    expect(titleFor(n[0]!, false)).toBe(`Pour information — ${label}`);
+    // Other kinds keep their title for everyone
+    expect(titleFor({ kind: 'MISE_EN_PAIEMENT', title: 'Mise en paiement — dossier X' }, false)).toBe(
+      'Mise en paiement — dossier X',
+    );
   });
 
   it('asks the MOA to act on the état d’acompte, and nobody else; the MOE is not told again', () => {
