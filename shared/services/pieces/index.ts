@@ -23,7 +23,7 @@ import { releaseExpiredReservations, requestUploadForm } from './uploads';
 import { type DocumentVerifier, verifyUpload } from './verification';
 
 export type { RemoveFileInput } from './file-removal';
-export { type PieceReadDeps, PieceReads } from './reads';
+export { PieceReads } from './reads';
 export type { StoredFileCheck } from './replacement';
 export type { CompleteInput } from './supplements';
 export type { SweepReport } from './sweep';
