@@ -98,7 +98,7 @@ export async function buildPortal(
   const isFresh = (hash: string) => fs.existsSync(STAMP_FILE) && fs.readFileSync(STAMP_FILE, 'utf8').trim() === hash;
   if (isFresh(portalInputsHash()) && !options.force) return { built: false, seconds: (Date.now() - t0) / 1000 };
   // Test files run in parallel, each may ask for the portal: one process builds, the others wait and find it fresh
-  return withBuildLock(async () => {
+  return withBuildLock(LOCK_DIR, async () => {
     const hash = portalInputsHash();
     if (isFresh(hash) && !options.force) return { built: false, seconds: (Date.now() - t0) / 1000 };
     options.log?.('Portail : construction de web/dist (les sources ont changé)…');
@@ -125,30 +125,30 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Runs `work` holding `web/.build-lock` (a directory: its creation is atomic), which names its holder's pid. A lock
+ * Runs `work` holding `lockDir` (`web/.build-lock` for the build; a directory: its creation is atomic), which names its holder's pid. A lock
  * whose holder died (a build killed outright) is taken over; otherwise the caller waits for it, bounded.
  */
-async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
-  const pidFile = path.join(LOCK_DIR, 'pid');
+export async function withBuildLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+  const pidFile = path.join(lockDir, 'pid');
   const until = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      fs.mkdirSync(LOCK_DIR);
+      fs.mkdirSync(lockDir);
       fs.writeFileSync(pidFile, String(process.pid));
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : Number.NaN);
       // A holder that has not yet written its pid is alive: give it a moment
-      if (Number.isInteger(holder) && !processAlive(holder)) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-      else if (Date.now() > until) throw new Error(`Portail : ${LOCK_DIR} est tenu depuis plus de 10 minutes`);
+      if (Number.isInteger(holder) && !processAlive(holder)) fs.rmSync(lockDir, { recursive: true, force: true });
+      else if (Date.now() > until) throw new Error(`Portail : ${lockDir} est tenu depuis plus de 10 minutes`);
       else await new Promise((r) => setTimeout(r, 250));
     }
   }
   try {
     return await work();
   } finally {
-    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+    fs.rmSync(lockDir, { recursive: true, force: true });
   }
 }
 
