@@ -51,8 +51,9 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(audit.inputs, '@aws-sdk/client-s3')).toBe(true);
   });
 
-  it('the dossier reads carry no rule book, no sending and no dossier transaction; the actions do (issue 16)', async () => {
+  it('the dossier reads and the audit trail carry no rule book, no sending and no dossier transaction; the actions do (issue 16)', async () => {
     const read = await bundleOf('dossiersRead', LAMBDAS.dossiersRead);
+    const audit = await bundleOf('dossiersAudit', LAMBDAS.dossiersAudit);
     const act = await bundleOf('dossiersAct', LAMBDAS.dossiersAct);
     const decides = [
       'shared/services/dossier-service.ts',
@@ -62,6 +63,7 @@ describe('what a function bundles: the services its routes use, nothing else', (
     ];
     for (const part of decides) {
       expect(has(read.inputs, part), part).toBe(false);
+      expect(has(audit.inputs, part), part).toBe(false);
       expect(has(act.inputs, part), part).toBe(true);
     }
     expect(has(read.inputs, 'shared/services/dossier-reads.ts')).toBe(true);
