@@ -15,7 +15,9 @@ import { FacturesTravauxStack } from './stack';
  * - PORTAL_DOMAIN_NAMES (comma-separated) and PORTAL_CERTIFICATE_ARN (ACM, us-east-1): the portal's own domain;
  * - PORTAL_WEB_ACL_ID: an AWS WAF web ACL (global scope) for the distribution;
  * - PORTAL_LOGIN_DOMAIN_PREFIX: prefix of the Cognito managed login domain (default: stack name and account);
- * - CDK context `production=false` (`cdk synth -c production=false`): a throw-away development stack.
+ * - CDK context `production=false` (`cdk synth -c production=false`): a throw-away development stack;
+ * - CDK context `keepLegacyIndex=true`: keep the index GSI1 replaced, the first of the two deployments that move an
+ *   existing table onto the current index projections (docs/DESIGN.md#the-table).
  */
 const list = (value: string | undefined): string[] | undefined => {
   const items = (value ?? '')
@@ -38,6 +40,7 @@ new FacturesTravauxStack(app, 'FacturesTravaux', {
   },
   production,
   terminationProtection: production,
+  keepLegacyIndex: String(app.node.tryGetContext('keepLegacyIndex') ?? 'false') === 'true',
   auth: process.env.JWT_ISSUER
     ? { issuer: process.env.JWT_ISSUER, audience: list(process.env.JWT_AUDIENCE) ?? [] }
     : undefined,

@@ -28,6 +28,8 @@ export interface FacturesTravauxStackProps extends StackProps {
   readonly production?: boolean;
   /** Object Lock default retention of documents, in days (default 3650; see `Storage`). */
   readonly retentionDays?: number;
+  /** Keep the index GSI1 replaced, for the first of the two deployments of an existing table (see `Storage`). */
+  readonly keepLegacyIndex?: boolean;
   readonly logRetention?: logs.RetentionDays;
   readonly logLevel?: LogLevel;
   readonly throttle?: ApiThrottle;
@@ -71,6 +73,7 @@ export class FacturesTravauxStack extends Stack {
       retainData: production,
       deletionProtection: production,
       retentionDays: props.retentionDays,
+      keepLegacyIndex: props.keepLegacyIndex,
     });
     this.functions = new Functions(this, 'Functions', {
       storage: this.storage,

@@ -27,6 +27,12 @@ export interface StorageProps {
   readonly retentionDays?: number;
   /** Days the S3 server access logs are kept (default 365). */
   readonly accessLogsRetentionDays?: number;
+  /**
+   * Keep the index that GSI1 replaces (`GSI1`, projecting ALL) beside it: the first of the two deployments that move
+   * an existing table onto the new projection (docs/DESIGN.md#the-table). Default false: a fresh deployment creates
+   * the current indexes only.
+   */
+  readonly keepLegacyIndex?: boolean;
 }
 
 /**
@@ -39,7 +45,7 @@ export class Storage extends Construct {
   /** Destination of the documents bucket's server access logs. */
   readonly accessLogsBucket: s3.Bucket;
   /** Names of the table's global secondary indexes (for index-scoped IAM grants). */
-  readonly indexNames: readonly string[] = [TABLE_KEYS.gsi1.name, TABLE_KEYS.gsi2.name];
+  readonly indexNames: readonly string[];
   readonly retentionDays: number;
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
@@ -63,14 +69,33 @@ export class Storage extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
     });
-    for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
+    // Each index projects what its readers take from its entries (keys.ts, docs/DESIGN.md#the-table)
+    const { gsi1, gsi2 } = TABLE_KEYS;
+    this.table.addGlobalSecondaryIndex({
+      indexName: gsi1.name,
+      partitionKey: { name: gsi1.partitionKey, type: str },
+      sortKey: { name: gsi1.sortKey, type: str },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...gsi1.nonKeyAttributes],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: gsi2.name,
+      partitionKey: { name: gsi2.partitionKey, type: str },
+      sortKey: { name: gsi2.sortKey, type: str },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    const names: string[] = [gsi1.name, gsi2.name];
+    if (props.keepLegacyIndex) {
+      // Same keys, the former projection: still read by the functions of the deployment being replaced
       this.table.addGlobalSecondaryIndex({
-        indexName: gsi.name,
-        partitionKey: { name: gsi.partitionKey, type: str },
-        sortKey: { name: gsi.sortKey, type: str },
+        indexName: gsi1.legacyName,
+        partitionKey: { name: gsi1.partitionKey, type: str },
+        sortKey: { name: gsi1.sortKey, type: str },
         projectionType: dynamodb.ProjectionType.ALL,
       });
+      names.push(gsi1.legacyName);
     }
+    this.indexNames = names;
 
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

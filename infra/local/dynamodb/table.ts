@@ -9,7 +9,10 @@ import {
 import type { TableDefinition } from '../cdk-model';
 import { PlatformError } from '../errors';
 
-/** Creates the table from the construct's definition, or brings an existing one (persisted data) in line. */
+/**
+ * Creates the table from the construct's definition, or brings an existing one (persisted data) in line: the
+ * model's indexes it lacks are created, those the model no longer has dropped.
+ */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
@@ -34,6 +37,18 @@ export async function ensureTable(
           TableName: tableName,
           AttributeDefinitions: def.attributeDefinitions,
           GlobalSecondaryIndexUpdates: [{ Create: gsi }],
+        }),
+      );
+    }
+    // An index the model no longer has (e.g. GSI1, replaced by GSI1v2 with a smaller projection) is dropped, once
+    // its replacement exists: it would cost a write at every update of the items it holds
+    const wanted = new Set(def.globalSecondaryIndexes.map((g) => g.IndexName));
+    for (const { IndexName: name, IndexStatus } of Table?.GlobalSecondaryIndexes ?? []) {
+      if (!name || wanted.has(name) || IndexStatus === 'DELETING') continue;
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
         }),
       );
     }

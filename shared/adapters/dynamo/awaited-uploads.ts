@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import type { PieceFile } from '../../domain/pieces';
 import { keys, TABLE_KEYS } from './keys';
 import { parseFile } from './piece-items';
+import { itemsOfEntries } from './query';
 
 /**
  * The upload forms still awaiting their file (sparse GSI1 partition `UPLOAD#ATTENDU`, sorted by the form's expiry):
@@ -30,7 +31,9 @@ export class AwaitedUploads {
         Limit: limit,
       }),
     );
-    return { files: (page.Items ?? []).map(parseFile), more: page.LastEvaluatedKey !== undefined };
+    // The index projects the files' keys only (keys.ts): the files themselves by key, one BatchGet
+    const files = await itemsOfEntries(this.client, this.table, page.Items ?? [], [gsi.partitionKey, gsi.sortKey]);
+    return { files: files.map(parseFile), more: page.LastEvaluatedKey !== undefined };
   }
 
   /** Takes a settled file out of the index (never one still ATTENDU); false when it is still awaited. */

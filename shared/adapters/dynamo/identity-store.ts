@@ -17,7 +17,7 @@ import {
   userFrom,
   userItem,
 } from './identity-items';
-import { gsi2, type Keys, keys } from './keys';
+import { gsi2, type Keys, keys, TABLE_KEYS } from './keys';
 import { type RawItem as Item, queryAll } from './query';
 import { commitWrites, staleError, type WriteOp } from './write-ops';
 
@@ -266,7 +266,7 @@ export class IdentityStore {
   async membershipsOfUser(userId: string): Promise<Stored<Membership>[]> {
     const { gsi2pk } = gsi2.membershipOfUser(userId, '');
     const items = await this.queryAll({
-      IndexName: 'GSI2',
+      IndexName: TABLE_KEYS.gsi2.name,
       KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
       ExpressionAttributeValues: { ':pk': gsi2pk, ':p': 'MEMBER#' },
     });

@@ -1,6 +1,8 @@
 /**
  * The single table: every item type, its keys and which index answers which access pattern
- * (docs/DESIGN.md#the-table). No Scan on a user path: each pattern below is one Query or Get.
+ * (docs/DESIGN.md#the-table). No Scan on a user path: each pattern below is one Query or Get. « GSI1 » is the index on
+ * `gsi1pk`/`gsi1sk` (named `GSI1v2`, projecting what its readers read: docs/DESIGN.md#index-projections), « GSI2 »
+ * the one on `gsi2pk`/`gsi2sk`.
  *
  * | pattern                                         | how                                                    |
  * |-------------------------------------------------|--------------------------------------------------------|
@@ -31,7 +33,43 @@
 export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  gsi1: { name: 'GSI1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * GSI1 projects the keys and only the attributes its readers take from the entries
+   * (docs/DESIGN.md#index-projections): an update that changes neither an item's GSI1 key nor one of these writes
+   * nothing to the index (a dossier's META item is indexed here while open, and a decision rewrites its state and
+   * version, not these). Its readers of whole items (the upload sweeper, the reminders, the digests) read them by key
+   * after the index. Named `GSI1v2`: a projection cannot be changed in place, the index that projected ALL was
+   * `GSI1` (`legacyName`).
+   */
+  gsi1: {
+    name: 'GSI1v2',
+    legacyName: 'GSI1',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    nonKeyAttributes: [
+      // PENDING#siret (Synthèse): the wait
+      'pending',
+      // DGP#siret (Délais): the clock, its interest base, what names the dossier
+      'clock',
+      'interestBase',
+      'marcheId',
+      'piece',
+      // OPEN_DOSSIERS#nn (the resume): the execution's generation
+      'executionGeneration',
+      // OUTBOX: the intent and its time
+      'intent',
+      'createdAt',
+      // REMINDERS#month and NOTICES#month (when the next is due), NOTICES#month (the notice)
+      'dueAt',
+      'siret',
+      'changedAt',
+      // MAIL_PENDING: the notification to mail
+      'userId',
+      'id',
+      'at',
+    ],
+  },
+  /** GSI2 projects ALL: its readers take whole items (docs/DESIGN.md#index-projections). */
   gsi2: { name: 'GSI2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ttlAttribute: 'ttl',
 } as const;

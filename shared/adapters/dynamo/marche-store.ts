@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors';
 import { type Marche, parseMarche } from '../../domain/marche';
 import type { Stored } from '../../domain/records';
 import { ROLES, type Role } from '../../domain/roles';
-import { type Keys, keys } from './keys';
+import { type Keys, keys, TABLE_KEYS } from './keys';
 import { queryAll } from './query';
 import { commitWrites, staleError, type WriteOp } from './write-ops';
 
@@ -161,7 +161,7 @@ export class MarcheStore {
     const byId = new Map<string, { marcheId: string; numeroMarche: string; objet: string; roles: Role[] }>();
     const items = await queryAll(this.client, {
       TableName: this.table,
-      IndexName: 'GSI2',
+      IndexName: TABLE_KEYS.gsi2.name,
       KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
       ExpressionAttributeValues: { ':pk': marcheOfStructure(siret, '').gsi2pk, ':p': 'MARCHE#' },
     });

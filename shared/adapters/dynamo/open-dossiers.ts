@@ -29,10 +29,9 @@ const PARTITIONS = [
   LEGACY_OPEN_DOSSIERS_PARTITION,
 ];
 
+/** What the index gives of an open dossier: it projects the execution's generation, not what a decision rewrites. */
 export interface OpenDossierRef {
   readonly dossierId: string;
-  readonly version: number;
-  readonly status: string;
   readonly executionGeneration: number;
 }
 
@@ -93,8 +92,7 @@ export class OpenDossierIndex {
           IndexName: gsi.name,
           KeyConditionExpression: `${gsi.partitionKey} = :pk`,
           ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk, version, #status, executionGeneration',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ProjectionExpression: 'pk, executionGeneration',
           Limit: pageSize - items.length,
           ...(at.k ? { ExclusiveStartKey: at.k } : {}),
         }),
@@ -102,8 +100,6 @@ export class OpenDossierIndex {
       items.push(
         ...(page.Items ?? []).map((i) => ({
           dossierId: String(i.pk).slice('DOSSIER#'.length),
-          version: Number(i.version),
-          status: String(i.status),
           executionGeneration: (i.executionGeneration as number | undefined) ?? 0,
         })),
       );

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors';
 import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
 import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
 import { type EtatAcompteNeighbours, etatAcompteNeighbours } from './etat-acompte-cumul';
-import { gsi1, keys } from './keys';
+import { gsi1, keys, TABLE_KEYS } from './keys';
 import { parseFile, parsePiece, parseUploadMapping } from './piece-items';
 import {
   openStatus,
@@ -89,7 +89,7 @@ export class PieceStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI2',
+        IndexName: TABLE_KEYS.gsi2.name,
         KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :p)',
         ExpressionAttributeValues: { ':pk': `STRUCT#${siret}`, ':p': 'BROUILLON#' },
         ScanIndexForward: false,

@@ -45,6 +45,30 @@ export async function batchGetItems(
 }
 
 /**
+ * The whole items behind index entries whose projection holds only part of them (one BatchGet per 100 entries), in
+ * the entries' order. An item no longer under the entry's index key (`indexKeys`: its index's key attributes), or
+ * gone, is left out: the answer is what the index said, with the items as they are now.
+ */
+export async function itemsOfEntries(
+  client: DynamoDBDocumentClient,
+  table: string,
+  entries: readonly RawItem[],
+  indexKeys: readonly [string, string],
+): Promise<RawItem[]> {
+  const found = await batchGetItems(
+    client,
+    table,
+    entries.map((e) => ({ pk: String(e.pk), sk: String(e.sk) })),
+  );
+  const out: RawItem[] = [];
+  for (const e of entries) {
+    const item = found.get(foundKey({ pk: String(e.pk), sk: String(e.sk) }));
+    if (item && indexKeys.every((k) => item[k] === e[k])) out.push(item);
+  }
+  return out;
+}
+
+/**
  * Every item of a Query, page after page (the SDK's own paginator), stopping after the page that reaches `limit`
  * items when given: the one paging loop of the stores.
  */

@@ -2,6 +2,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import { IndexMaintenance } from '../../../shared/adapters/dynamo/index-maintenance';
+import { TABLE_KEYS } from '../../../shared/adapters/dynamo/keys';
 import {
   LEGACY_OPEN_DOSSIERS_PARTITION,
   OPEN_DOSSIER_SHARDS,
@@ -130,7 +131,7 @@ describe('resume of every open dossier', () => {
     const after = await dynamo.doc.send(
       new QueryCommand({
         TableName: t.table,
-        IndexName: 'GSI1',
+        IndexName: TABLE_KEYS.gsi1.name,
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': LEGACY_OPEN_DOSSIERS_PARTITION },
       }),

@@ -16,9 +16,9 @@ const NOW = new Date('2026-06-01T00:30:00.000Z');
 
 function setUp(executions: Record<string, { state: 'RUNNING' | 'ENDED'; startedAt: string }>) {
   const open: OpenDossierRef[] = [
-    { dossierId: 'PERDU', version: 3, status: 'MISE_A_DISPOSITION_MOE', executionGeneration: 1 },
-    { dossierId: 'ANCIEN', version: 9, status: 'MISE_A_DISPOSITION_MOA', executionGeneration: 1 },
-    { dossierId: 'RECENT', version: 2, status: 'MISE_A_DISPOSITION_MOE', executionGeneration: 2 },
+    { dossierId: 'PERDU', executionGeneration: 1 },
+    { dossierId: 'ANCIEN', executionGeneration: 1 },
+    { dossierId: 'RECENT', executionGeneration: 2 },
   ];
   const generations = new Map(open.map((o) => [o.dossierId, o.executionGeneration]));
   const started: string[] = [];

@@ -12,7 +12,8 @@ import type {
   NotificationKind,
   NotificationPreferences,
 } from '../../../domain/notifications';
-import { queryAll } from '../query';
+import { TABLE_KEYS } from '../keys';
+import { itemsOfEntries, queryAll } from '../query';
 import { MAIL_PENDING, notificationIndexes, notificationKeys } from './keys';
 
 /** A notification addressed to one user (in the portal, and by e-mail as the user chose). */
@@ -114,7 +115,7 @@ export class InboxStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI2',
+        IndexName: TABLE_KEYS.gsi2.name,
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': `NOTIFS#${userId}` },
         Limit: limit,
@@ -132,7 +133,7 @@ export class InboxStore {
     const r = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI2',
+        IndexName: TABLE_KEYS.gsi2.name,
         KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :u)',
         ExpressionAttributeValues: { ':pk': `NOTIFS#${userId}`, ':u': '0#' },
         Select: 'COUNT',
@@ -212,7 +213,7 @@ export class InboxStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI1',
+        IndexName: TABLE_KEYS.gsi1.name,
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': MAIL_PENDING },
         Limit: limit,
@@ -225,11 +226,13 @@ export class InboxStore {
   async digestOf(day: string): Promise<UserNotification[]> {
     const items = await queryAll(this.client, {
       TableName: this.table,
-      IndexName: 'GSI1',
+      IndexName: TABLE_KEYS.gsi1.name,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `DIGEST#${day}` },
     });
-    return items.map(parse);
+    // The index projects what the e-mail sweep reads, not whole notifications: these by key, a BatchGet per 100
+    const gsi = TABLE_KEYS.gsi1;
+    return (await itemsOfEntries(this.client, this.table, items, [gsi.partitionKey, gsi.sortKey])).map(parse);
   }
 
   /** Whether some notification of a Paris day still waits for its digest. */
@@ -237,7 +240,7 @@ export class InboxStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI1',
+        IndexName: TABLE_KEYS.gsi1.name,
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': `DIGEST#${day}` },
         Limit: 1,

@@ -8,6 +8,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { NotificationIntent } from '../../../domain/notifications';
+import { TABLE_KEYS } from '../keys';
+import { itemsOfEntries } from '../query';
 import { decodeIntent, encodeIntent } from './intent-codec';
 import { NOTICES, notificationIndexes, notificationKeys, OUTBOX_INDEX, REMINDERS } from './keys';
 
@@ -93,7 +95,7 @@ export class OutboxStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI1',
+        IndexName: TABLE_KEYS.gsi1.name,
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': OUTBOX_INDEX },
         Limit: limit,
@@ -116,7 +118,10 @@ export class OutboxStore {
 
   /** Reminders due at `now` (armed in the last 24 months), soonest first. */
   async remindersDue(now: Date, limit = 100): Promise<ArmedReminder[]> {
-    return (await this.dueIn(REMINDERS, now, limit)).map((i) => ({
+    // The index projects `dueAt`, not the reminder's wait (its version, step): the reminders by key, one BatchGet
+    const entries = await this.dueIn(REMINDERS, now, limit);
+    const gsi = TABLE_KEYS.gsi1;
+    return (await itemsOfEntries(this.client, this.table, entries, [gsi.partitionKey, gsi.sortKey])).map((i) => ({
       dossierId: String(i.pk).slice('DOSSIER#'.length),
       dueAt: String(i.dueAt),
       step: String(i.step),
@@ -249,7 +254,7 @@ export class OutboxStore {
     const page = await this.client.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'GSI1',
+        IndexName: TABLE_KEYS.gsi1.name,
         KeyConditionExpression: range.before ? 'gsi1pk = :pk AND gsi1sk <= :b' : 'gsi1pk = :pk AND gsi1sk > :a',
         ExpressionAttributeValues: {
           ':pk': `${prefix}#${month}`,
