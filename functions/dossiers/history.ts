@@ -8,7 +8,7 @@ import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas
 import { installDocumentObjects } from '../../shared/services/infrastructure';
 import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { historiqueJson } from './history-view';
-import { asUnknownDossier, requestServices } from './support';
+import { asUnknownDossier, readServices } from './support';
 
 // `fichiers=1` reads every verified file of the dossier again from storage
 installDocumentObjects(s3DocumentObjects);
@@ -37,7 +37,7 @@ export const lireHistorique = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'La piste d’audit et sa vérification', schema: historiqueOutput } },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const service = svc.dossiers;
     const record = await service.load(ctx.params.dossierId);
     await svc.marcheAndReader(record.marcheId, {

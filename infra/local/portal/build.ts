@@ -95,17 +95,61 @@ export async function buildPortal(
   options: { force?: boolean; log?: (m: string) => void } = {},
 ): Promise<BuildPortalResult> {
   const t0 = Date.now();
-  const hash = portalInputsHash();
-  const fresh = fs.existsSync(STAMP_FILE) && fs.readFileSync(STAMP_FILE, 'utf8').trim() === hash;
-  if (fresh && !options.force) return { built: false, seconds: (Date.now() - t0) / 1000 };
-  options.log?.('Portail : construction de web/dist (les sources ont changé)…');
-  await generateApiTypes();
-  const { build } = await import('vite');
-  await withNodeEnv('production', () =>
-    build({ configFile: path.join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', mode: 'production' }),
-  );
-  fs.writeFileSync(STAMP_FILE, `${hash}\n`);
-  return { built: true, seconds: (Date.now() - t0) / 1000 };
+  const isFresh = (hash: string) => fs.existsSync(STAMP_FILE) && fs.readFileSync(STAMP_FILE, 'utf8').trim() === hash;
+  if (isFresh(portalInputsHash()) && !options.force) return { built: false, seconds: (Date.now() - t0) / 1000 };
+  // Test files run in parallel, each may ask for the portal: one process builds, the others wait and find it fresh
+  return withBuildLock(LOCK_DIR, async () => {
+    const hash = portalInputsHash();
+    if (isFresh(hash) && !options.force) return { built: false, seconds: (Date.now() - t0) / 1000 };
+    options.log?.('Portail : construction de web/dist (les sources ont changé)…');
+    await generateApiTypes();
+    const { build } = await import('vite');
+    await withNodeEnv('production', () =>
+      build({ configFile: path.join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn', mode: 'production' }),
+    );
+    fs.writeFileSync(STAMP_FILE, `${hash}\n`);
+    return { built: true, seconds: (Date.now() - t0) / 1000 };
+  });
+}
+
+const LOCK_DIR = path.join(WEB_DIR, '.build-lock');
+const LOCK_WAIT_MS = 10 * 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `work` holding `lockDir` (`web/.build-lock` for the build; a directory: its creation is atomic), which names its holder's pid. A lock
+ * whose holder died (a build killed outright) is taken over; otherwise the caller waits for it, bounded.
+ */
+export async function withBuildLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+  const pidFile = path.join(lockDir, 'pid');
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(pidFile, String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8') : Number.NaN);
+      // A holder that has not yet written its pid is alive: give it a moment
+      if (Number.isInteger(holder) && !processAlive(holder)) fs.rmSync(lockDir, { recursive: true, force: true });
+      else if (Date.now() > until) throw new Error(`Portail : ${lockDir} est tenu depuis plus de 10 minutes`);
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
 }
 
 /** Whether web/dist was built from the current inputs. */
@@ -120,7 +164,7 @@ export function portalIsFresh(): boolean {
 export function buildPortalInChild(): Promise<BuildPortalResult> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-web.ts'), '--force'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-web.ts')], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

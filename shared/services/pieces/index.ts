@@ -4,7 +4,6 @@ import type { ActResult } from '../decisions';
 import { createDraft, deleteDraft, updateDraft } from './drafts';
 import { type RemoveFileInput, removeFile } from './file-removal';
 import { PieceReads } from './reads';
-import { checkStoredFiles, type StoredFileCheck } from './replacement';
 import { draftToSend, send } from './sending';
 import { type CompleteInput, completeWithFiles } from './supplements';
 import { type SweepReport, sweepUploads } from './sweep';
@@ -24,7 +23,7 @@ import { type DocumentVerifier, verifyUpload } from './verification';
 
 export type { RemoveFileInput } from './file-removal';
 export { PieceReads } from './reads';
-export type { StoredFileCheck } from './replacement';
+export type { StoredFileCheck } from './stored-files';
 export type { CompleteInput } from './supplements';
 export type { SweepReport } from './sweep';
 export * from './types';
@@ -98,10 +97,5 @@ export class PieceService extends PieceReads<PieceDeps> {
   /** « Compléter » a suspended dossier with the files added to its piece. */
   completeWithFiles(input: CompleteInput): Promise<ActResult> {
     return completeWithFiles(this.deps, input);
-  }
-
-  /** Verified files of these pieces read again and hashed (history `?fichiers=1`). */
-  checkStoredFiles(dossierId: string, pieceIds: readonly string[]): Promise<StoredFileCheck[]> {
-    return checkStoredFiles(this.deps, dossierId, pieceIds);
   }
 }

@@ -1,15 +1,16 @@
 import type { DraftPiece } from '../../domain/pieces';
 import { downloadUrl } from './downloads';
 import { getDraft, listDrafts } from './drafts';
+import { checkStoredFiles, type StoredFileCheck } from './stored-files';
 import type { PieceDeps } from './types';
 
 /** What reading pieces takes: the piece store and the bucket that signs download links. */
 export type PieceReadDeps = Pick<PieceDeps, 'store' | 'documents'>;
 
 /**
- * Pieces as they are read: a draft or sent piece with its files, a structure's drafts, a download link. What the read
- * functions need of the pieces, without drafting, uploading and sending (`PieceService`, which extends it), so that
- * their bundles leave those out (issue 16).
+ * Pieces as they are read: a draft or sent piece with its files, a structure's drafts, a download link, the stored
+ * files read again against their recorded hashes. What the read functions need of the pieces, without drafting,
+ * uploading and sending (`PieceService`, which extends it), so that their bundles leave those out (issue 16).
  */
 export class PieceReads<D extends PieceReadDeps = PieceReadDeps> {
   constructor(protected readonly deps: D) {}
@@ -24,5 +25,10 @@ export class PieceReads<D extends PieceReadDeps = PieceReadDeps> {
 
   downloadUrl(input: { readonly dossierId: string; readonly pieceId: string; readonly fileId: string }) {
     return downloadUrl(this.deps, input);
+  }
+
+  /** Verified files of these pieces read again and hashed (history `?fichiers=1`). */
+  checkStoredFiles(dossierId: string, pieceIds: readonly string[]): Promise<StoredFileCheck[]> {
+    return checkStoredFiles(this.deps, dossierId, pieceIds);
   }
 }
