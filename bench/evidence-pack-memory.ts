@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { startPlatform } from '../infra/local/platform';
+import { rootLogger } from '../shared/adapters/logger';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../shared/domain/documents';
 import { rolesOf } from '../shared/domain/marche';
 import { DEMO, seedDemo } from '../shared/seed/demo';
@@ -150,8 +151,11 @@ async function sendDraft(dossierId: string, pieceId: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // The verifier logs each file at INFO through the root logger created when the handlers were imported, before this
+  // line: set its level itself (as bench/upload-throughput.ts does), so that the figures stay readable
   process.env.LOCAL_LOG_LEVEL = 'WARN';
   const platform = await startPlatform({ port: 0, inMemory: true });
+  rootLogger().setLogLevel('WARN');
   const settle = () => platform.settle();
   try {
     const ctx = serviceContext();

@@ -3,7 +3,7 @@ import { binary } from '../../shared/http/results';
 import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { certificatePdf } from '../../shared/services/pieces/certificate';
 import { pieceParams, readablePiece, TAGS } from './piece-reads';
-import { requestServices } from './support';
+import { readServices } from './support';
 
 /**
  * The deposit certificate of a sent piece, as a PDF. Served by the evidence function (functions/dossiers/
@@ -25,7 +25,7 @@ export const lireCertificatDepot = httpHandler({
     409: { description: 'La pièce n’est pas encore envoyée (PIECE_NON_ENVOYEE).' },
   },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
     const { draft } = await readablePiece(svc, who, ctx.params);
     const pdf = await certificatePdf(draft, await svc.marche(draft.marcheId));

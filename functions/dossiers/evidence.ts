@@ -9,7 +9,7 @@ import { installDocumentObjects } from '../../shared/services/infrastructure';
 import { s3DocumentObjects, storageOf } from '../../shared/services/pieces/storage';
 import { infrastructure } from '../../shared/services/wiring';
 import { lireCertificatDepot } from './certificate-read';
-import { actorToRead, asUnknownDossier, requestServices } from './support';
+import { actorToRead, asUnknownDossier, readServices } from './support';
 
 // Reads the stored documents (and the certificate's piece)
 installDocumentObjects(s3DocumentObjects);
@@ -44,7 +44,7 @@ export const lireDossierDePreuve = httpHandler({
   headers: actingHeaders,
   responses: { 200: { description: 'Le lien vers le ZIP', schema: preuveJson } },
   handler: async (ctx) => {
-    const svc = requestServices();
+    const svc = readServices();
     const record = await svc.dossiers.load(ctx.params.dossierId);
     const marche = await svc.marche(record.marcheId);
     await actorToRead(

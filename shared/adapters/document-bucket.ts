@@ -11,8 +11,8 @@ import {
 /**
  * The documents bucket as the pieces use it: presigned upload forms and download links (on the platform clock,
  * signed without an S3 client: shared/adapters/s3-presign.ts), and its stored objects — what an uploaded object is
- * (size, version, checksum), its bytes, and hiding it — through the S3 client of `s3-objects.ts`, given only to the
- * functions that touch objects. Nothing else reaches S3.
+ * (size, version, checksum), its bytes, and hiding it — through `s3-objects.ts` (signed requests, no client either),
+ * given only to the functions that touch objects. Nothing else reaches S3.
  */
 export interface ObjectHead {
   readonly size: number;

@@ -1,45 +1,120 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { DocumentObjects, ObjectHead } from './document-bucket';
 import { sha256Base64ToHex } from './s3';
+import { addressOf, type SigningTarget, urlOf } from './s3-presign';
 
 /**
- * The stored objects of the documents bucket through the S3 client: what an uploaded object is (size, version,
- * checksum), its bytes, and hiding it. Only the functions that touch objects bundle it (they install it,
- * `installDocumentObjects` in shared/services/infrastructure.ts); those that only hand out links and forms do not.
+ * The stored objects of the documents bucket: what an uploaded object is (size, version, checksum), its bytes, and
+ * hiding it. Installed by the functions that touch objects (`installDocumentObjects` in
+ * shared/services/infrastructure.ts); those that only hand out links and forms do not.
+ *
+ * Without the S3 client: HeadObject, GetObject and DeleteObject are sent as Signature V4 requests (signed by
+ * `@smithy/signature-v4`, the SDK's own signer, already bundled for the links, `s3-presign.ts`) with Node's `fetch`.
+ * The client weighs ~165 KB in a bundle (its command schemas, XML protocol, checksums) for these three requests
+ * (issue 16). Transient failures (network, 5xx, 429) are tried again, three attempts in all, as the SDK's standard
+ * retry mode does. test/unit/pieces/s3-objects.test.ts checks the requests against the embedded platform's storage
+ * and the signature against the one the S3 client computes.
  */
 export class S3DocumentObjects implements DocumentObjects {
+  private readonly signer: SignatureV4;
+
   constructor(
-    private readonly client: S3Client,
+    private readonly target: SigningTarget,
     readonly bucket: string,
-  ) {}
+    private readonly options: {
+      readonly fetch?: typeof fetch;
+      /** Waits before attempt `attempt` (1, 2); tests pass one that does not wait. */
+      readonly backoff?: (attempt: number) => Promise<void>;
+    } = {},
+  ) {
+    this.signer = new SignatureV4({
+      service: 's3',
+      region: () => target.region(),
+      credentials: () => target.credentials(),
+      sha256: Sha256,
+      uriEscapePath: false,
+      applyChecksum: true,
+    });
+  }
 
   async head(key: string, versionId?: string): Promise<ObjectHead | undefined> {
-    try {
-      const h = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId, ChecksumMode: 'ENABLED' }),
-      );
-      return {
-        size: h.ContentLength ?? 0,
-        versionId: h.VersionId ?? undefined,
-        sha256: h.ChecksumSHA256 && !h.ChecksumSHA256.includes('-') ? sha256Base64ToHex(h.ChecksumSHA256) : undefined,
-      };
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+    const res = await this.send('HEAD', key, versionId, { 'x-amz-checksum-mode': 'ENABLED' }, [404]);
+    if (res.status === 404) return undefined;
+    const checksum = res.headers.get('x-amz-checksum-sha256');
+    const version = res.headers.get('x-amz-version-id');
+    return {
+      size: Number(res.headers.get('content-length') ?? 0),
+      versionId: version ?? undefined,
+      sha256: checksum && !checksum.includes('-') ? sha256Base64ToHex(checksum) : undefined,
+    };
   }
 
   async bytes(key: string, versionId?: string): Promise<Uint8Array> {
-    const body = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
-    return (await body.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    const res = await this.send('GET', key, versionId);
+    return new Uint8Array(await res.arrayBuffer());
   }
 
   async hide(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    const res = await this.send('DELETE', key);
+    await res.arrayBuffer();
+  }
+
+  /** The signed request, tried up to three times; a status outside 2xx and `accepted` throws S3RequestFailed. */
+  private async send(
+    method: 'HEAD' | 'GET' | 'DELETE',
+    key: string,
+    versionId?: string,
+    headers: Record<string, string> = {},
+    accepted: readonly number[] = [],
+  ): Promise<Response> {
+    const send = this.options.fetch ?? fetch;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await (this.options.backoff ?? defaultBackoff)(attempt);
+      const last = attempt === MAX_ATTEMPTS - 1;
+      const address = await addressOf(this.target, this.bucket, key);
+      const query: Record<string, string> = versionId ? { versionId } : {};
+      const signed = await this.signer.sign({
+        method,
+        ...address,
+        query,
+        headers: { ...headers, host: `${address.hostname}${address.port ? `:${address.port}` : ''}` },
+      });
+      const { host: _host, ...sent } = signed.headers as Record<string, string>;
+      let res: Response;
+      try {
+        res = await send(urlOf(address, query), { method, headers: sent });
+      } catch (e) {
+        if (last) throw e;
+        continue;
+      }
+      if (res.ok || accepted.includes(res.status)) return res;
+      const failure = await S3RequestFailed.of(method, key, res);
+      if (last || !(res.status >= 500 || res.status === 429)) throw failure;
+    }
   }
 }
 
-function isNotFound(e: unknown): boolean {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e instanceof NotFound || err?.name === 'NoSuchKey' || err?.$metadata?.httpStatusCode === 404;
+const MAX_ATTEMPTS = 3;
+
+const defaultBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
+
+/** A request S3 answered with an error: its status and S3's error code (NoSuchKey, AccessDenied, SlowDown…). */
+export class S3RequestFailed extends Error {
+  override readonly name = 'S3RequestFailed';
+
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+
+  static async of(method: string, key: string, res: Response): Promise<S3RequestFailed> {
+    const body = method === 'HEAD' ? '' : await res.text().catch(() => '');
+    const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+    return new S3RequestFailed(`S3 ${method} ${key}: ${res.status}${code ? ` ${code}` : ''}`, res.status, code);
+  }
 }

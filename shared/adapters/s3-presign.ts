@@ -62,7 +62,7 @@ export function signingTargetOf(client: S3Client): SigningTarget {
   };
 }
 
-interface ObjectAddress {
+export interface ObjectAddress {
   readonly protocol: string;
   readonly hostname: string;
   readonly port?: number;
@@ -73,7 +73,7 @@ interface ObjectAddress {
 /** A DNS-compatible bucket name goes in the host name on AWS, as the SDK's endpoint rules put it. */
 const VIRTUAL_HOSTABLE = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
-async function addressOf(target: SigningTarget, bucket: string, key?: string): Promise<ObjectAddress> {
+export async function addressOf(target: SigningTarget, bucket: string, key?: string): Promise<ObjectAddress> {
   const keyPath = key === undefined ? '' : `/${key.split('/').map(extendedEncodeURIComponent).join('/')}`;
   const endpoint = await target.endpoint();
   if (endpoint) {
@@ -91,7 +91,7 @@ async function addressOf(target: SigningTarget, bucket: string, key?: string): P
     : { protocol: 'https:', hostname: `s3.${region}.amazonaws.com`, path: `/${bucket}${keyPath}` };
 }
 
-function urlOf(a: ObjectAddress, query?: Record<string, string | string[] | null>): string {
+export function urlOf(a: ObjectAddress, query?: Record<string, string | string[] | null>): string {
   const qs = query ? buildQueryString(query) : '';
   return `${a.protocol}//${a.hostname}${a.port ? `:${a.port}` : ''}${a.path}${qs ? `?${qs}` : ''}`;
 }

@@ -7,7 +7,7 @@ import type { DgpClock } from '../../domain/dgp';
 import { claimLetter, type EvidenceFacts, euros, evidenceReport } from '../../domain/evidence/report';
 import type { Marche } from '../../domain/marche';
 import type { DossierRecord } from '../decisions';
-import type { DossierService } from '../dossier-service';
+import type { DossierReads } from '../dossier-reads';
 import { type DocumentDigest, evidenceZip, type PackDocument } from './zip';
 
 /**
@@ -16,7 +16,8 @@ import { type DocumentDigest, evidenceZip, type PackDocument } from './zip';
  * marché (checked by the handler, like every read of a dossier).
  */
 export interface EvidencePackDeps {
-  readonly dossiers: DossierService;
+  /** The dossier's DGP clock as it stands now (the read-only services suffice). */
+  readonly dossiers: Pick<DossierReads, 'currentClockView'>;
   readonly s3: StorageClient;
   readonly bucket: string;
   readonly clock: Clock;

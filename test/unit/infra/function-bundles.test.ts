@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,13 +12,31 @@ import { bundleDefine, esbuildOptionsOf } from '../../../infra/constructs/bundli
 const outDir = mkdtempSync(path.join(tmpdir(), 'function-bundles-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-async function bundleOf(key: string, def: LambdaDefinition): Promise<{ file: string; inputs: string[] }> {
+interface Bundle {
+  readonly file: string;
+  /** The modules with code in the output (the metafile's `inputs` also lists what tree shaking dropped). */
+  readonly inputs: string[];
+  readonly bytes: number;
+}
+
+const built = new Map<string, Promise<Bundle>>();
+
+/** Each function bundled once per run, whichever test asks first. */
+function bundleOf(key: string, def: LambdaDefinition): Promise<Bundle> {
+  let bundle = built.get(key);
+  if (!bundle) {
+    bundle = bundle_(key, def);
+    built.set(key, bundle);
+  }
+  return bundle;
+}
+
+async function bundle_(key: string, def: LambdaDefinition): Promise<Bundle> {
   const file = path.join(outDir, key, 'index.mjs');
   const result = await build(esbuildOptionsOf(path.resolve(def.entry), file, bundleDefine(def)));
-  // the modules with code in the output (the metafile's `inputs` also lists what tree shaking dropped)
   const output = Object.values(result.metafile.outputs)[0]!;
   const inputs = Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0);
-  return { file, inputs: inputs.map(([input]) => input) };
+  return { file, inputs: inputs.map(([input]) => input), bytes: statSync(file).size };
 }
 
 const has = (inputs: string[], part: string) => inputs.some((input) => input.includes(part));
@@ -41,19 +59,28 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(inputs, '@aws-sdk/client-s3')).toBe(false);
   });
 
-  it('the dossier reads sign their download links without the S3 client; the audit trail, which reads files, has it', async () => {
+  it('the dossier reads sign their download links without the S3 client', async () => {
     const read = await bundleOf('dossiersRead', LAMBDAS.dossiersRead);
     expect(has(read.inputs, 'shared/adapters/s3-presign.ts')).toBe(true);
     expect(has(read.inputs, '@aws-sdk/client-s3')).toBe(false);
     expect(has(read.inputs, '@aws-sdk/s3-request-presigner')).toBe(false);
-    const audit = await bundleOf('dossiersAudit', LAMBDAS.dossiersAudit);
-    expect(has(audit.inputs, 'shared/adapters/s3-objects.ts')).toBe(true);
-    expect(has(audit.inputs, '@aws-sdk/client-s3')).toBe(true);
   });
 
-  it('the dossier reads and the audit trail carry no rule book, no sending and no dossier transaction; the actions do (issue 16)', async () => {
+  it('the functions that read or hide stored objects do it without the S3 client; the evidence pack, which uploads its ZIP, has it (issue 16)', async () => {
+    for (const key of ['dossiersAudit', 'dossiersAct', 'dossiersPieces'] as const) {
+      const { inputs } = await bundleOf(key, LAMBDAS[key]);
+      expect(has(inputs, 'shared/adapters/s3-objects.ts'), key).toBe(true);
+      expect(has(inputs, '@aws-sdk/client-s3'), key).toBe(false);
+    }
+    const evidence = await bundleOf('dossiersEvidence', LAMBDAS.dossiersEvidence);
+    expect(has(evidence.inputs, '@aws-sdk/lib-storage')).toBe(true);
+    expect(has(evidence.inputs, '@aws-sdk/client-s3')).toBe(true);
+  });
+
+  it('the dossier reads, the audit trail and the evidence pack carry no rule book, no sending and no dossier transaction; the actions do (issue 16)', async () => {
     const read = await bundleOf('dossiersRead', LAMBDAS.dossiersRead);
     const audit = await bundleOf('dossiersAudit', LAMBDAS.dossiersAudit);
+    const evidence = await bundleOf('dossiersEvidence', LAMBDAS.dossiersEvidence);
     const act = await bundleOf('dossiersAct', LAMBDAS.dossiersAct);
     const decides = [
       'shared/services/dossier-service.ts',
@@ -64,6 +91,7 @@ describe('what a function bundles: the services its routes use, nothing else', (
     for (const part of decides) {
       expect(has(read.inputs, part), part).toBe(false);
       expect(has(audit.inputs, part), part).toBe(false);
+      expect(has(evidence.inputs, part), part).toBe(false);
       expect(has(act.inputs, part), part).toBe(true);
     }
     expect(has(read.inputs, 'shared/services/dossier-reads.ts')).toBe(true);
@@ -71,6 +99,39 @@ describe('what a function bundles: the services its routes use, nothing else', (
     // the function that takes actions)
     expect(readFileSync(read.file, 'utf8')).not.toContain('ActionDossier');
     expect(readFileSync(act.file, 'utf8')).toContain('ActionDossier');
+  });
+});
+
+/** Issue 16's target for an API function's bundle (minified, no source map; `npm run bench -- bundles`). */
+const API_BUNDLE_TARGET = 500 * 1024;
+
+/**
+ * The API functions still over the target, each with a ceiling a little above its size when it was last measured,
+ * so that growth shows here too; what keeps them over is in the issue's closing notes (the rule book and the SDK
+ * clients in the deciding functions; pdf-lib and the ZIP in the evidence pack).
+ */
+const OVER_TARGET: Readonly<Record<string, number>> = {
+  dossiersAct: 610 * 1024, // 600.8 KB
+  dossiersPieces: 620 * 1024, // 612.7 KB
+  dossiersEvidence: 1100 * 1024, // 1,090.5 KB
+};
+
+describe('bundle sizes (a size, not a timing: issue 16)', () => {
+  const api = (Object.entries(LAMBDAS) as [string, LambdaDefinition][]).filter(([, def]) => def.kind === 'http');
+
+  // one test per function: a failure names it, and each bundles one function only
+  for (const [key, def] of api) {
+    const ceiling = OVER_TARGET[key] ?? API_BUNDLE_TARGET;
+    it(`${key} is within ${OVER_TARGET[key] ? `its ceiling, ${ceiling / 1024} KB` : '500 KB'}`, async () => {
+      const { bytes } = await bundleOf(key, def);
+      expect(bytes, `${key}: ${(bytes / 1024).toFixed(1)} KB`).toBeLessThanOrEqual(ceiling);
+    });
+  }
+
+  it('covers the API functions, and names only API functions as still over the target', () => {
+    expect(api.length).toBeGreaterThan(10);
+    const http = new Set(api.map(([key]) => key));
+    for (const key of Object.keys(OVER_TARGET)) expect(http.has(key), key).toBe(true);
   });
 });
 

@@ -1,12 +1,5 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  NotFound,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -16,11 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DocumentBucket } from '../../../shared/adapters/document-bucket';
+import { DocumentBucket, type DocumentObjects } from '../../../shared/adapters/document-bucket';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
-import { S3DocumentObjects } from '../../../shared/adapters/s3-objects';
+import { S3RequestFailed } from '../../../shared/adapters/s3-objects';
 import { verifyDocument } from '../../../shared/documents/verify';
 import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
@@ -29,14 +22,19 @@ import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/service
 import { elfBytes, textPdf } from '../../fixtures/documents/generate';
 
 /**
- * PieceService against mocked DynamoDB and S3 (aws-sdk-client-mock): the reservation under concurrent
+ * PieceService against mocked DynamoDB (aws-sdk-client-mock) and stored objects: the reservation under concurrent
  * transactions, the diagnosis of a refused reservation, and the verification when storage or the table fail.
  */
 const NOW = new Date('2025-03-03T09:00:00.000Z');
 const TABLE = 'table';
 const BUCKET = 'bucket';
 const ddb = mockClient(DynamoDBDocumentClient);
-const s3 = mockClient(S3Client);
+/** The stored objects the service sees (document-bucket.ts), answers and faults put in by each test. */
+const s3 = {
+  head: vi.fn<DocumentObjects['head']>(),
+  bytes: vi.fn<DocumentObjects['bytes']>(),
+  hide: vi.fn<DocumentObjects['hide']>(),
+};
 const actor = { siret: '53819959700013', roles: ['MANDATAIRE' as const] };
 
 const piece = (over: Record<string, unknown> = {}) => ({
@@ -81,11 +79,6 @@ function canceled(...codes: string[]): TransactionCanceledException {
   });
 }
 
-/** The part of a GetObject body the service reads. */
-function body(bytes: Uint8Array) {
-  return { transformToByteArray: async () => bytes };
-}
-
 let backoff: ReturnType<typeof vi.fn<(attempt: number) => Promise<void>>>;
 // biome-ignore lint/suspicious/noExplicitAny: the requests the dossier service receives, read by the assertions
 let act: ReturnType<typeof vi.fn<(request: any) => Promise<unknown>>>;
@@ -93,7 +86,9 @@ let service: PieceService;
 
 beforeEach(() => {
   ddb.reset();
-  s3.reset();
+  s3.head.mockReset();
+  s3.bytes.mockReset();
+  s3.hide.mockReset();
   backoff = vi.fn(async () => undefined);
   act = vi.fn();
   // decide authorizes the user (here as `actor`), has the send prepared, then applies the decision (here: `act`)
@@ -107,7 +102,7 @@ beforeEach(() => {
   service = new PieceService({
     dossiers: { decide, find: vi.fn(), partition } as unknown as DossierService,
     store: new PieceStore(db, TABLE, { backoff }),
-    documents: new DocumentBucket(client, BUCKET, { now: () => NOW }, () => new S3DocumentObjects(client, BUCKET)),
+    documents: new DocumentBucket(client, BUCKET, { now: () => NOW }, () => s3),
     clock: { now: () => NOW },
     uploadPrefix: 'uploads/',
   });
@@ -230,7 +225,7 @@ describe('a main file asked again after a dropped upload', () => {
 
   it('releases the main form nothing reached storage under, then reserves the new one', async () => {
     ddb.on(QueryCommand).resolves({ Items: [file({ fileId: 'FIC-M', role: 'MAIN', objectKey: 'uploads/m' })] });
-    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    s3.head.mockResolvedValue(undefined);
     await service.requestUploadForm(formInput({ role: 'MAIN', fileName: 'facture.pdf' }));
     const [release, reserve] = transactions();
     expect(release?.TransactItems?.[0]?.Update?.Key).toEqual(keys.pieceFile('DOS-1', 'PCE-1', 'FIC-M'));
@@ -240,7 +235,7 @@ describe('a main file asked again after a dropped upload', () => {
 
   it('leaves a main form whose object arrived to its verification', async () => {
     ddb.on(QueryCommand).resolves({ Items: [file({ fileId: 'FIC-M', role: 'MAIN', objectKey: 'uploads/m' })] });
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 5000 });
+    s3.head.mockResolvedValue({ size: 5000 });
     await service.requestUploadForm(formInput({ role: 'MAIN', fileName: 'facture.pdf' }));
     // Only the new reservation: the piece's own condition (one main file) then decides
     expect(transactions()).toHaveLength(1);
@@ -257,25 +252,23 @@ describe('verification of an uploaded object, with storage and table faults', ()
   });
 
   it('throws (so that Lambda retries) when HeadObject fails, and writes nothing', async () => {
-    s3.on(HeadObjectCommand).rejects(
-      new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
-    );
+    s3.head.mockRejectedValue(new S3RequestFailed('S3 HEAD uploads/abc: 500 InternalError', 500, 'InternalError'));
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow();
     expect(transactions()).toHaveLength(0);
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    expect(s3.hide).toHaveBeenCalledTimes(0);
   });
 
   it('throws when reading the body fails, and deletes nothing', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 100 });
-    s3.on(GetObjectCommand).rejects(new Error('socket hang up'));
+    s3.head.mockResolvedValue({ size: 100 });
+    s3.bytes.mockRejectedValue(new Error('socket hang up'));
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow('socket hang up');
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    expect(s3.hide).toHaveBeenCalledTimes(0);
   });
 
   it('records a verified file with its hash and gives back the unused part of the reservation', async () => {
     const pdf = await textPdf([['Annexe']]);
-    s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length, VersionId: 'v1' });
-    s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
+    s3.head.mockResolvedValue({ size: pdf.length, versionId: 'v1' });
+    s3.bytes.mockResolvedValue(pdf);
     ddb.on(TransactWriteCommand).resolves({});
     const out = await service.verifyUpload({ key: 'uploads/abc', versionId: 'v1' }, verifyDocument);
     expect(out).toMatchObject({ outcome: 'VERIFIE', fileId: 'FIC-1' });
@@ -285,14 +278,14 @@ describe('verification of an uploaded object, with storage and table faults', ()
       ':size': pdf.length,
     });
     expect(t?.TransactItems?.[1]?.Update?.ExpressionAttributeValues?.[':delta']).toBe(5000 - pdf.length);
-    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject({ VersionId: 'v1' });
+    expect(s3.bytes).toHaveBeenCalledWith('uploads/abc', 'v1');
   });
 
   it('refuses, records the French reason, then deletes the object; a failed delete is retried by the next delivery', async () => {
     const elf = elfBytes();
-    s3.on(HeadObjectCommand).resolves({ ContentLength: elf.length });
-    s3.on(GetObjectCommand).resolves({ Body: body(elf) as never });
-    s3.on(DeleteObjectCommand).rejectsOnce(new Error('503 Slow Down')).resolves({});
+    s3.head.mockResolvedValue({ size: elf.length });
+    s3.bytes.mockResolvedValue(elf);
+    s3.hide.mockRejectedValueOnce(new Error('503 Slow Down')).mockResolvedValue();
     ddb.on(TransactWriteCommand).resolves({});
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).rejects.toThrow('Slow Down');
     const [t] = transactions();
@@ -306,24 +299,24 @@ describe('verification of an uploaded object, with storage and table faults', ()
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
       outcome: 'IGNORE',
     });
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(2);
+    expect(s3.hide).toHaveBeenCalledTimes(2);
     expect(transactions()).toHaveLength(1);
   });
 
   it('reads the file again when it changed in between (cancelled by a send) and deletes the object', async () => {
     const pdf = await textPdf([['Annexe']]);
-    s3.on(HeadObjectCommand).resolves({ ContentLength: pdf.length });
-    s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
+    s3.head.mockResolvedValue({ size: pdf.length });
+    s3.bytes.mockResolvedValue(pdf);
     ddb
       .on(GetCommand, { Key: keys.pieceFile('DOS-1', 'PCE-1', 'FIC-1') })
       .resolvesOnce({ Item: file() })
       .resolves({ Item: file({ status: 'ANNULE' }) });
     ddb.on(TransactWriteCommand).rejects(canceled('ConditionalCheckFailed', 'None'));
-    s3.on(DeleteObjectCommand).resolves({});
+    s3.hide.mockResolvedValue();
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
       outcome: 'IGNORE',
     });
-    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(1);
+    expect(s3.hide).toHaveBeenCalledTimes(1);
   });
 
   it('does nothing twice: an already verified file ignores a repeated event without reading storage', async () => {
@@ -333,17 +326,15 @@ describe('verification of an uploaded object, with storage and table faults', ()
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
       outcome: 'IGNORE',
     });
-    expect(s3.calls()).toHaveLength(0);
+    expect([...s3.head.mock.calls, ...s3.bytes.mock.calls, ...s3.hide.mock.calls]).toHaveLength(0);
   });
 
   it('refuses bytes whose SHA-256 differs from the checksum S3 stored', async () => {
     const pdf = await textPdf([['Annexe']]);
-    s3.on(HeadObjectCommand).resolves({
-      ContentLength: pdf.length,
-      ChecksumSHA256: Buffer.alloc(32, 7).toString('base64'),
-    });
-    s3.on(GetObjectCommand).resolves({ Body: body(pdf) as never });
-    s3.on(DeleteObjectCommand).resolves({});
+    // a checksum S3 stored, 32 bytes of 7
+    s3.head.mockResolvedValue({ size: pdf.length, sha256: '07'.repeat(32) });
+    s3.bytes.mockResolvedValue(pdf);
+    s3.hide.mockResolvedValue();
     ddb.on(TransactWriteCommand).resolves({});
     await expect(service.verifyUpload({ key: 'uploads/abc' }, verifyDocument)).resolves.toMatchObject({
       outcome: 'REFUSE',
@@ -365,7 +356,7 @@ describe('Valider et envoyer, with storage faults', () => {
 
   it('waits for an uploaded file still being verified', async () => {
     ddb.on(QueryCommand).resolves({ Items: [draft, verifiedMain, file({ fileId: 'FIC-W', objectKey: 'uploads/w' })] });
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 10 });
+    s3.head.mockResolvedValue({ size: 10 });
     await expect(send()).rejects.toMatchObject({ code: 'FICHIERS_EN_COURS_DE_VERIFICATION' });
     expect(act).not.toHaveBeenCalled();
   });
@@ -374,7 +365,7 @@ describe('Valider et envoyer, with storage faults', () => {
     ddb.on(QueryCommand).resolves({
       Items: [draft, verifiedAnnex, verifiedMain, file({ fileId: 'FIC-U', objectKey: 'uploads/u' })],
     });
-    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'not found', $metadata: { httpStatusCode: 404 } }));
+    s3.head.mockResolvedValue(undefined);
     act.mockResolvedValue({ dossier: { status: 'MISE_A_DISPOSITION_MOE' } });
     const out = await send();
     expect(out.message).toBe('La pièce n° PDM-1 est validée, elle est en cours de transmission au service concerné');
