@@ -14,6 +14,7 @@
  * (only what the request itself does); « + circuit » is what the Step Functions tasks add after it (first pass,
  * counted until the platform settled). A raw GetItem round trip to DynamoDB Local is measured in the same run.
  */
+import { loadavg } from 'node:os';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startPlatform } from '../infra/local/platform';
 import { dynamoClient } from '../shared/adapters/dynamo/client';
@@ -212,8 +213,15 @@ async function circuit(phase: Phase, i: number, as: Actors, settle: () => Promis
 
 // ------------------------------------------------------------------------------------------------ main
 
+/** The machine's load averages (1, 5, 15 min), as `uptime` prints them. */
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
 async function main(): Promise<void> {
   const t0 = Date.now();
+  const loadAtStart = load();
   // Handlers log every request at INFO: silence them (the process logger is created when the handlers load, during
   // the platform's start, and the platform then sets the stack's level in the environment)
   const quiet = () => {
@@ -331,6 +339,7 @@ async function main(): Promise<void> {
         `  ${command.padEnd(22)}${percentile(sorted, 50).toFixed(2).padStart(8)}${percentile(sorted, 99).toFixed(2).padStart(9)}   (${list.length})`,
       );
     }
+    console.log(`Charge de la machine (moyennes 1, 5, 15 min) : ${loadAtStart} au début, ${load()} à la fin.`);
     console.log(
       `\nDynamoDB : allers-retours de la requête elle-même (circuit remplacé par un no-op). + circuit : ce que les tâches Step Functions ajoutent ensuite (mesuré jusqu’au repos). p50 sans circuit : la même requête sans appel à Step Functions (${COUNT_PASSES} passages).`,
     );

@@ -6,6 +6,9 @@
  * - the product's path: reservation on the piece + form from PieceService + POST, while the verifier
  *   (ObjectCreated → verifyDocument) checks the first files on the same CPUs;
  * - raw: the same bytes PUT to the same local S3 with presigned URLs (piped through the front unchecked).
+ * The front alone and raw each upload the piece twice per round, front, raw, raw, front (raw first in odd rounds),
+ * each after a full garbage collection: measured always first, right after the previous round's product path, the
+ * front paid for part of that path (its garbage, its bytes still going to the disk) and the ratio read low.
  * Both uploads are written by the same plain HTTP client, so that only the server side differs.
  * The figures are the ratios. The verification tail is timed apart, after the uploads. Beside the throughputs, the
  * process's CPU time per MiB (every thread: the client, the front, s3rver, the disk writes) for the front alone and
@@ -16,11 +19,13 @@ import '../infra/local/polyfills';
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as os from 'node:os';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startPlatform } from '../infra/local/platform';
 import { rootLogger } from '../shared/adapters/logger';
-import { presignUploadForm } from '../shared/adapters/s3';
+import { presignUploadForm, type UploadForm } from '../shared/adapters/s3';
 import { MAX_FILE_BYTES, MAX_PIECE_BYTES } from '../shared/domain/documents';
 import { rolesOf } from '../shared/domain/marche';
 import { DEMO, seedDemo } from '../shared/seed/demo';
@@ -50,11 +55,9 @@ async function inBatches<T>(items: readonly T[], size: number, fn: (item: T, i: 
   }
 }
 
-/** CPU time of the whole process (user + system, all threads) since `from`, per MiB moved. */
-function cpuMsPerMib(from: NodeJS.CpuUsage, mib: number): number {
-  const used = process.cpuUsage(from);
-  return (used.user + used.system) / 1000 / mib;
-}
+// A full collection before each measured phase (see `measure`)
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 
 function loadAverage(): string {
   return os
@@ -127,8 +130,13 @@ async function main() {
     const put = (url: string, bytes: Uint8Array) =>
       new Promise<void>((resolve, reject) => {
         const req = http.request(url, { method: 'PUT', headers: { 'content-length': bytes.length } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT ${res.statusCode}`))));
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve()
+              : reject(new Error(`PUT ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8')}`)),
+          );
         });
         req.on('error', reject);
         req.end(bytes);
@@ -137,52 +145,75 @@ async function main() {
     /** front alone / raw per round: the two are measured back to back, so the ratio holds under varying load. */
     const ratios: number[] = [];
     const front: number[] = [];
-    const raw: number[] = [];
+    const raws: number[] = [];
     const verify: number[] = [];
     const aloneCpu: number[] = [];
     const rawCpu: number[] = [];
     // Round 0 warms up (JIT, pdfjs and file-type loading, connections) and is not counted
     for (let round = 0; round <= rounds; round++) {
+      // Each side uploads the piece twice per round, in the order front, raw, raw, front (raw first in odd rounds):
+      // both see the same load on average, and neither always runs right after the product's path below
+      const passes = [0, 1];
       // The policy front alone: forms made beforehand, keys outside the verified prefix
       const forms = await Promise.all(
-        files.map((_bytes, i) =>
-          presignUploadForm(
-            platform.clients.s3,
-            {
-              bucket: platform.bucketName,
-              key: `bench/front-${round}-${i}`,
-              contentType: 'text/plain',
-              minBytes: 1,
-              maxBytes: MAX_FILE_BYTES,
-              sha256: hashes[i] as string,
-              expiresInSeconds: 600,
-            },
-            platform.clock,
+        passes.map((pass) =>
+          Promise.all(
+            files.map((_bytes, i) =>
+              presignUploadForm(
+                platform.clients.s3,
+                {
+                  bucket: platform.bucketName,
+                  key: `bench/front-${round}-${pass}-${i}`,
+                  contentType: 'text/plain',
+                  minBytes: 1,
+                  maxBytes: MAX_FILE_BYTES,
+                  sha256: hashes[i] as string,
+                  expiresInSeconds: 600,
+                },
+                platform.clock,
+              ),
+            ),
           ),
         ),
       );
-      const a0 = performance.now();
-      const aCpu = process.cpuUsage();
-      await inBatches(files, parallel, (bytes, i) => post(forms[i] as (typeof forms)[number], bytes, `front-${i}.txt`));
-      const aloneRate = totalMib / ((performance.now() - a0) / 1000);
-      const aloneCpuRound = cpuMsPerMib(aCpu, totalMib);
-
-      // Raw, right after (the two figures see the same load): the same bytes, PUT to the same local S3 with presigned URLs made beforehand, same parallelism, the same
+      // Raw: the same bytes, PUT to the same local S3 with presigned URLs made beforehand, same parallelism, the same
       // plain client as the POSTs (so the SDK's own per-request work is not charged to either side)
       const urls = await Promise.all(
-        files.map((_bytes, i) =>
-          getSignedUrl(
-            platform.clients.s3,
-            new PutObjectCommand({ Bucket: platform.bucketName, Key: `bench/raw-${round}-${i}` }),
-            { expiresIn: 600 },
+        passes.map((pass) =>
+          Promise.all(
+            files.map((_bytes, i) =>
+              getSignedUrl(
+                platform.clients.s3,
+                new PutObjectCommand({ Bucket: platform.bucketName, Key: `bench/raw-${round}-${pass}-${i}` }),
+                { expiresIn: 600 },
+              ),
+            ),
           ),
         ),
       );
-      const r0 = performance.now();
-      const rCpu = process.cpuUsage();
-      await inBatches(files, parallel, (bytes, i) => put(urls[i] as string, bytes));
-      const rawRate = totalMib / ((performance.now() - r0) / 1000);
-      const rawCpuRound = cpuMsPerMib(rCpu, totalMib);
+      const spent = { front: { ms: 0, cpu: 0 }, raw: { ms: 0, cpu: 0 } };
+      const measure = async (side: 'front' | 'raw', pass: number) => {
+        collectGarbage(); // the previous phase's garbage (the verifier reads every file whole) is not charged here
+        const t = performance.now();
+        const cpu = process.cpuUsage();
+        await inBatches(files, parallel, (bytes, i) =>
+          side === 'front'
+            ? post(forms[pass]?.[i] as UploadForm, bytes, `front-${i}.txt`)
+            : put(urls[pass]?.[i] as string, bytes),
+        );
+        spent[side].ms += performance.now() - t;
+        const used = process.cpuUsage(cpu);
+        spent[side].cpu += (used.user + used.system) / 1000;
+      };
+      const [first, second] = round % 2 === 0 ? (['front', 'raw'] as const) : (['raw', 'front'] as const);
+      await measure(first, 0);
+      await measure(second, 0);
+      await measure(second, 1);
+      await measure(first, 1);
+      const aloneRate = (2 * totalMib) / (spent.front.ms / 1000);
+      const rawRate = (2 * totalMib) / (spent.raw.ms / 1000);
+      const aloneCpuRound = spent.front.cpu / (2 * totalMib);
+      const rawCpuRound = spent.raw.cpu / (2 * totalMib);
 
       // The product's path: reservation + form + POST for each file
       const draft = await pieces.createDraft({ actor, userId: 'bench', marche, cadre: 'A4', numero: `BENCH-${round}` });
@@ -212,7 +243,7 @@ async function main() {
       if (round === 0) continue;
       alone.push(aloneRate);
       front.push(frontRate);
-      raw.push(rawRate);
+      raws.push(rawRate);
       ratios.push(aloneRate / rawRate);
       verify.push(t2 - t1);
       aloneCpu.push(aloneCpuRound);
@@ -220,7 +251,7 @@ async function main() {
     }
     const a = median(alone);
     const f = median(front);
-    const r = median(raw);
+    const r = median(raws);
     const ratio = median(ratios);
     const line = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`);
     console.log(`\nPièce de 120 Mo (${files.length} × 10 Mio, ${parallel} à la fois), médiane de ${rounds} tours :`);

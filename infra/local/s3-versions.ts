@@ -30,8 +30,10 @@ export function newVersionId(): string {
 
 /**
  * Where checked browser uploads go (s3-post.ts), straight into s3rver's store: the bytes to the hidden version as they
- * stream; once checked, the version's metadata (type, user metadata, SHA-256, MD5), then a copy under its key and
- * its `ObjectCreated:Post` record, handed to `announce` (s3rver raises no event for what it did not receive itself).
+ * stream; once checked, the version's metadata (type, user metadata, SHA-256, MD5), its bytes shared with its key
+ * (a hard link: not written twice, and s3rver's later writes to the key leave the version's bytes alone, see
+ * `storedObjects`), the key's metadata, then its `ObjectCreated:Post` record, handed to `announce` (s3rver raises no
+ * event for what it did not receive itself).
  */
 export function versionStore(objects: StoredObjects, announce: (record: S3EventRecord) => void): BrowserPostStore {
   return {
@@ -39,10 +41,15 @@ export function versionStore(objects: StoredObjects, announce: (record: S3EventR
     removeVersion: (bucket, key, versionId) => objects.remove(bucket, versionKey(key, versionId)),
     publish: async (bucket, key, versionId, stored) => {
       const hidden = versionKey(key, versionId);
-      await objects.writeMetadata(bucket, hidden, { ...stored.headers, [LOCAL_CHECKSUM]: stored.sha256 }, stored.md5);
-      const etag = await objects.copy(bucket, hidden, key);
+      const metadata = { ...stored.headers, [LOCAL_CHECKSUM]: stored.sha256 };
+      await Promise.all([
+        objects.writeMetadata(bucket, hidden, metadata, stored.md5),
+        objects.share(bucket, hidden, key),
+      ]);
+      await objects.writeMetadata(bucket, key, metadata, stored.md5);
       announce(postCreatedRecord(bucket, key, { size: stored.bytes, eTag: stored.md5, versionId }));
-      return etag;
+      // s3rver's ETag: the MD5 in quotes
+      return JSON.stringify(stored.md5);
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Context } from 'aws-lambda';
  * handed to it (services, stores) asks `currentLogger()`, the logger of the invocation it runs in.
  */
 let root: Logger | undefined;
-const scope = new AsyncLocalStorage<Logger>();
+const scope = new AsyncLocalStorage<Logger | (() => Logger)>();
 
 export function rootLogger(): Logger {
   if (!root) root = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'factures-travaux' });
@@ -20,7 +20,9 @@ export function rootLogger(): Logger {
 
 /** The logger of the invocation this code runs in (`runWithLogger`), else the root logger. */
 export function currentLogger(): Logger {
-  return scope.getStore() ?? rootLogger();
+  const logger = scope.getStore();
+  if (typeof logger === 'function') return logger();
+  return logger ?? rootLogger();
 }
 
 export interface InvocationKeys {
@@ -42,7 +44,10 @@ export function invocationLogger(keys: InvocationKeys, parent: Logger = rootLogg
   return logger;
 }
 
-/** Runs `fn` with `logger` as `currentLogger()` for everything it calls, awaited or not. */
-export function runWithLogger<T>(logger: Logger, fn: () => T): T {
+/**
+ * Runs `fn` with `logger` as `currentLogger()` for everything it calls, awaited or not; given as a function, the
+ * logger is asked for only when something logs (an HTTP request's, built on first use: shared/http/state.ts).
+ */
+export function runWithLogger<T>(logger: Logger | (() => Logger), fn: () => T): T {
   return scope.run(logger, fn);
 }

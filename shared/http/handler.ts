@@ -76,12 +76,17 @@ export function httpHandler<
       ...(state.ifMatch !== undefined ? { ifMatch: state.ifMatch } : {}),
       now: state.now,
       requestId: state.requestId,
-      logger: state.logger,
+      get logger() {
+        return state.logger;
+      },
       lambdaContext: context,
       ...(state.idempotencySlot ? { idempotency: state.idempotencySlot } : {}),
     };
     // Services and stores log through `currentLogger()`: this request's logger, not another one's
-    return runWithLogger(state.logger, async () => toHttpResponse(await handler(ctx as never)));
+    return runWithLogger(
+      () => state.logger,
+      async () => toHttpResponse(await handler(ctx as never)),
+    );
   };
 
   const chain = middy<HttpEvent, HttpResponse, Error, Context>(lambda).use([

@@ -9,6 +9,7 @@ import type { HttpEvent, HttpRequest, HttpResponse } from '../types';
  * correlation id (API Gateway's `requestContext.requestId`, which is also the `instance` of every problem). Nothing
  * is appended to `logger` itself, which the handlers of one process share: under concurrency each request's lines
  * keep its own operation and correlation id. The handler runs with it as `currentLogger()` (shared/http/handler.ts).
+ * The child is built when the request first logs (`HttpState.useLogger`), with the keys it would have had at once.
  */
 export function logging(logger: Logger, operationId: string): MiddlewareObj<HttpEvent, HttpResponse> {
   return {
@@ -16,14 +17,12 @@ export function logging(logger: Logger, operationId: string): MiddlewareObj<Http
     before: (request: HttpRequest) => {
       // First in the chain: every invocation starts from a fresh state, even with an event object seen before.
       const state = beginRequest(request);
-      state.logger = invocationLogger(
-        {
-          operation: operationId,
-          correlationId: state.requestId,
-          ...(request.context?.awsRequestId ? { context: request.context } : {}),
-        },
-        logger,
-      );
+      const keys = {
+        operation: operationId,
+        correlationId: state.requestId,
+        ...(request.context?.awsRequestId ? { context: request.context } : {}),
+      };
+      state.useLogger(() => invocationLogger(keys, logger));
     },
   };
 }

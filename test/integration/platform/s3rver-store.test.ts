@@ -84,18 +84,69 @@ describe("the front's writes into s3rver's store are what s3rver serves", () => 
     expect(got.headers.get('x-amz-meta-origine')).toBe('probe');
   });
 
-  it('copies an object with its metadata under another key, listed by s3rver, and removes one', async () => {
+  it('shares the bytes of a version with its key: served and listed with their own metadata, each removed apart', async () => {
     await objects.writeBytes(BUCKET, '.versions/c.txt/v1', digitsInChunks());
     await objects.writeMetadata(BUCKET, '.versions/c.txt/v1', { 'content-type': 'text/csv' }, EIGHTY_DIGITS_MD5);
-    expect(await objects.copy(BUCKET, '.versions/c.txt/v1', 'c.txt')).toBe(`"${EIGHTY_DIGITS_MD5}"`);
-    const copy = await read('c.txt');
-    expect(await copy.text()).toBe(EIGHTY_DIGITS);
-    expect(copy.headers.get('content-type')).toBe('text/csv');
+    await objects.share(BUCKET, '.versions/c.txt/v1', 'c.txt');
+    await objects.writeMetadata(BUCKET, 'c.txt', { 'content-type': 'text/csv' }, EIGHTY_DIGITS_MD5);
+    const shared = await read('c.txt');
+    expect(await shared.text()).toBe(EIGHTY_DIGITS);
+    expect(shared.headers.get('content-type')).toBe('text/csv');
+    expect(shared.headers.get('etag')).toBe(`"${EIGHTY_DIGITS_MD5}"`);
+    // Listed once, and nothing else under the prefix (no file left from putting the link in place)
     const listing = await (await request('?list-type=2&prefix=c')).text();
-    expect(listing).toContain('<Key>c.txt</Key>');
+    expect(listing.match(/<Key>[^<]*<\/Key>/g)).toEqual(['<Key>c.txt</Key>']);
 
     await objects.remove(BUCKET, '.versions/c.txt/v1');
     expect((await read('.versions/c.txt/v1', 'HEAD')).status).toBe(404);
-    expect((await read('c.txt', 'HEAD')).status).toBe(200);
+    expect(await (await read('c.txt')).text()).toBe(EIGHTY_DIGITS);
+  });
+
+  it("replaces a key's bytes in one step: the key then serves the second version's bytes, the first keeps its own", async () => {
+    await objects.writeBytes(BUCKET, '.versions/d.txt/v1', digitsInChunks());
+    await objects.share(BUCKET, '.versions/d.txt/v1', 'd.txt');
+    await objects.writeBytes(BUCKET, '.versions/d.txt/v2', Readable.from([Buffer.from('second')]));
+    await objects.share(BUCKET, '.versions/d.txt/v2', 'd.txt');
+    expect(await (await read('d.txt')).text()).toBe('second');
+    expect(await (await read('.versions/d.txt/v1')).text()).toBe(EIGHTY_DIGITS);
+  });
+
+  it("leaves a version's bytes alone when s3rver itself writes its key again (PUT, then a copy onto it)", async () => {
+    await objects.writeBytes(BUCKET, '.versions/e.txt/v1', digitsInChunks());
+    await objects.share(BUCKET, '.versions/e.txt/v1', 'e.txt');
+    // s3rver rewrites an object's file in place: without care, the version would read "put over" too
+    const put = await fetch(`${endpoint}/${BUCKET}/e.txt`, { method: 'PUT', body: 'put over' });
+    expect(put.status).toBe(200);
+    expect(await (await read('e.txt')).text()).toBe('put over');
+    expect(await (await read('.versions/e.txt/v1')).text()).toBe(EIGHTY_DIGITS);
+
+    await objects.share(BUCKET, '.versions/e.txt/v1', 'e.txt');
+    await fetch(`${endpoint}/${BUCKET}/other.txt`, { method: 'PUT', body: 'copied over' });
+    const copy = await fetch(`${endpoint}/${BUCKET}/e.txt`, {
+      method: 'PUT',
+      headers: { 'x-amz-copy-source': `/${BUCKET}/other.txt` },
+    });
+    expect(copy.status).toBe(200);
+    expect(await (await read('e.txt')).text()).toBe('copied over');
+    expect(await (await read('.versions/e.txt/v1')).text()).toBe(EIGHTY_DIGITS);
+
+    // A PUT to the version itself (a tampering test does this) leaves the key's bytes alone as well
+    await objects.share(BUCKET, '.versions/e.txt/v1', 'e.txt');
+    await fetch(`${endpoint}/${BUCKET}/.versions/e.txt/v1`, { method: 'PUT', body: 'tampered' });
+    expect(await (await read('.versions/e.txt/v1')).text()).toBe('tampered');
+    expect(await (await read('e.txt')).text()).toBe(EIGHTY_DIGITS);
+  });
+
+  it('copies a version onto the key that shares its bytes (s3rver would refuse to copy a file onto itself)', async () => {
+    await objects.writeBytes(BUCKET, '.versions/f.txt/v1', digitsInChunks());
+    await objects.writeMetadata(BUCKET, '.versions/f.txt/v1', { 'content-type': 'text/plain' }, EIGHTY_DIGITS_MD5);
+    await objects.share(BUCKET, '.versions/f.txt/v1', 'f.txt');
+    const copy = await fetch(`${endpoint}/${BUCKET}/f.txt`, {
+      method: 'PUT',
+      headers: { 'x-amz-copy-source': `/${BUCKET}/.versions/f.txt/v1` },
+    });
+    expect(copy.status).toBe(200);
+    expect(await (await read('f.txt')).text()).toBe(EIGHTY_DIGITS);
+    expect(await (await read('.versions/f.txt/v1')).text()).toBe(EIGHTY_DIGITS);
   });
 });

@@ -86,4 +86,43 @@ describe('logging under concurrency', () => {
     expect(ofMessage('hors requête')[0]).not.toHaveProperty('operationId');
     expect(ofMessage('hors requête')[0]).not.toHaveProperty('correlation_id');
   });
+
+  it('builds a request’s logger only when the request logs, with the same keys (issue 16)', async () => {
+    const root = new Logger({ serviceName: 'essai', logLevel: 'INFO' });
+    const children = vi.spyOn(root, 'createChild');
+    const endpoint = httpHandler(
+      {
+        operationId: 'lireEssaiC',
+        summary: 'Essai de journal',
+        method: 'GET',
+        path: '/v1/essais/lireEssaiC',
+        auth: 'user',
+        responses: { 200: { description: 'ok' } },
+        handler: async (ctx) => {
+          if (ctx.requestId === 'req-D') currentLogger().info('dans le service');
+          return ok({});
+        },
+      },
+      { logger: root, idempotencyStore: new InMemoryIdempotencyStore() },
+    );
+    // A request that logs nothing: no child logger (a Powertools child costs ~0.2 ms of CPU per request)
+    const silent = await endpoint(
+      httpEvent({ path: '/v1/essais/lireEssaiC', claims: USER, requestId: 'req-C' }),
+      lambdaContext(),
+    );
+    expect(silent.statusCode).toBe(200);
+    expect(children).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+
+    // One that logs: one child, its line with the request's operation and correlation id
+    const logged = await endpoint(
+      httpEvent({ path: '/v1/essais/lireEssaiC', claims: USER, requestId: 'req-D' }),
+      lambdaContext(),
+    );
+    expect(logged.statusCode).toBe(200);
+    expect(children).toHaveBeenCalledTimes(1);
+    expect(lines.map((l) => [l.message, l.operationId, l.correlation_id])).toEqual([
+      ['dans le service', 'lireEssaiC', 'req-D'],
+    ]);
+  });
 });
