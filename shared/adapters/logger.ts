@@ -25,6 +25,19 @@ export function currentLogger(): Logger {
   return logger ?? rootLogger();
 }
 
+let invoked = false;
+
+/**
+ * Whether the invocation now starting is the process's first (a Lambda cold start): true once, then false. Each
+ * invocation's logger is a fresh Powertools logger, whose own cold-start flag is true on its first use whatever the
+ * process has run before, so the process keeps the flag itself.
+ */
+export function takeColdStart(): boolean {
+  const cold = !invoked;
+  invoked = true;
+  return cold;
+}
+
 export interface InvocationKeys {
   /** The operation (API operationId, task or handler name). */
   readonly operation: string;
@@ -32,13 +45,20 @@ export interface InvocationKeys {
   readonly correlationId: string;
   /** The Lambda context, for its standard keys (function name, request id, cold start…). */
   readonly context?: Context;
+  /** Whether the invocation is the process's cold start, taken when it began (`takeColdStart()` if absent). */
+  readonly coldStart?: boolean;
   readonly keys?: Record<string, unknown>;
 }
 
 /** A fresh child of `parent` for one invocation, with its keys set on it alone. */
 export function invocationLogger(keys: InvocationKeys, parent: Logger = rootLogger()): Logger {
   const logger = parent.createChild();
-  if (keys.context) logger.addContext(keys.context);
+  if (keys.context) {
+    // The child answers true to its first getColdStart() (which addContext asks): use that answer up when the
+    // process had invoked before, so the context records cold_start: false
+    if (!(keys.coldStart ?? takeColdStart())) logger.getColdStart();
+    logger.addContext(keys.context);
+  }
   logger.setCorrelationId(keys.correlationId);
   logger.appendPersistentKeys({ operationId: keys.operation, ...keys.keys });
   return logger;

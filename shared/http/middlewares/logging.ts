@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
-import { invocationLogger } from '../../adapters/logger';
+import { invocationLogger, takeColdStart } from '../../adapters/logger';
 import { beginRequest } from '../state';
 import type { HttpEvent, HttpRequest, HttpResponse } from '../types';
 
@@ -20,7 +20,7 @@ export function logging(logger: Logger, operationId: string): MiddlewareObj<Http
       const keys = {
         operation: operationId,
         correlationId: state.requestId,
-        ...(request.context?.awsRequestId ? { context: request.context } : {}),
+        ...(request.context?.awsRequestId ? { context: request.context, coldStart: takeColdStart() } : {}),
       };
       state.useLogger(() => invocationLogger(keys, logger));
     },

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { currentLogger } from '../../../shared/adapters/logger';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { currentLogger, invocationLogger, takeColdStart } from '../../../shared/adapters/logger';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';
 import { ok } from '../../../shared/http/results';
@@ -123,6 +123,50 @@ describe('logging under concurrency', () => {
     expect(children).toHaveBeenCalledTimes(1);
     expect(lines.map((l) => [l.message, l.operationId, l.correlation_id])).toEqual([
       ['dans le service', 'lireEssaiC', 'req-D'],
+    ]);
+  });
+
+  it('says cold_start: true on the process’s first invocation only, not on every request', async () => {
+    // As on Lambda: there a Powertools logger built for an on-demand environment starts with its cold-start flag set
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+    const root = new Logger({ serviceName: 'essai', logLevel: 'INFO' });
+    const endpoint = httpHandler(
+      {
+        operationId: 'lireEssaiE',
+        summary: 'Essai de journal',
+        method: 'GET',
+        path: '/v1/essais/lireEssaiE',
+        auth: 'user',
+        responses: { 200: { description: 'ok' } },
+        handler: async () => {
+          currentLogger().info('dans le service');
+          return ok({});
+        },
+      },
+      { logger: root, idempotencyStore: new InMemoryIdempotencyStore() },
+    );
+    // Each request's logger is a fresh Powertools child, whose own flag said « cold start » on every request
+    for (const requestId of ['req-E', 'req-F', 'req-G']) {
+      await endpoint(httpEvent({ path: '/v1/essais/lireEssaiE', claims: USER, requestId }), lambdaContext());
+    }
+    // Earlier tests of this file may have taken the process's cold start: at most the first line says true
+    const cold = lines.map((l) => l.cold_start);
+    expect(cold.slice(1)).toEqual([false, false]);
+    expect(takeColdStart()).toBe(false);
+
+    // The flag given is the one written, whatever the child logger's own
+    invocationLogger({ operation: 'o', correlationId: 'c1', context: lambdaContext(), coldStart: true }, root).info(
+      'froid',
+    );
+    invocationLogger({ operation: 'o', correlationId: 'c2', context: lambdaContext(), coldStart: false }, root).info(
+      'chaud',
+    );
+    expect(lines.slice(3).map((l) => [l.message, l.cold_start])).toEqual([
+      ['froid', true],
+      ['chaud', false],
     ]);
   });
 });
