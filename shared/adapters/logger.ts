@@ -56,7 +56,8 @@ export function invocationLogger(keys: InvocationKeys, parent: Logger = rootLogg
   if (keys.context) {
     // The child answers true to its first getColdStart() (which addContext asks): use that answer up when the
     // process had invoked before, so the context records cold_start: false
-    if (!(keys.coldStart ?? takeColdStart())) logger.getColdStart();
+    // (getColdStart is protected in Powertools' types: it is the documented way the flag flips, read once here)
+    if (!(keys.coldStart ?? takeColdStart())) (logger as unknown as { getColdStart(): boolean }).getColdStart();
     logger.addContext(keys.context);
   }
   logger.setCorrelationId(keys.correlationId);
