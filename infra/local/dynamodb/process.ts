@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError, portBusy } from '../errors';
 import { freePort } from '../net';
+import { processAlive } from '../process-alive';
 import { dynamoDbLocalJar, findJava, type Java, loopbackLauncherClassPath } from './java';
 
 /** The only address DynamoDB Local listens on: it checks no credential, so it must not be reachable from the network. */
@@ -47,15 +48,6 @@ export interface DynamoDbLocalOptions {
   readonly java?: Java;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function commandLineOf(pid: number): string {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -66,7 +58,7 @@ function commandLineOf(pid: number): string {
 
 async function waitUntilGone(pids: number[], timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
-  while (pids.some(alive)) {
+  while (pids.some(processAlive)) {
     if (Date.now() > until) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -84,7 +76,7 @@ export async function reapStaleJvm(pidFile: string): Promise<number | undefined>
   }
   fs.rmSync(pidFile, { force: true });
   const { pid, pgid } = record;
-  if (!pid || !alive(pid)) return undefined;
+  if (!pid || !processAlive(pid)) return undefined;
   const cmd = commandLineOf(pid);
   if (cmd && !cmd.includes('DynamoDBLocal')) return undefined; // the pid was reused by something else
   const signal = (sig: NodeJS.Signals) => {
