@@ -1,8 +1,7 @@
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { DocumentObjects, ObjectHead } from './document-bucket';
 import { sha256Base64ToHex } from './s3';
-import { addressOf, type SigningTarget, urlOf } from './s3-presign';
+import { addressOf, hostOf, type SigningTarget, s3Signer, urlOf } from './s3-presign';
 
 /**
  * The stored objects of the documents bucket: what an uploaded object is (size, version, checksum), its bytes, and
@@ -28,14 +27,7 @@ export class S3DocumentObjects implements DocumentObjects {
       readonly backoff?: (attempt: number) => Promise<void>;
     } = {},
   ) {
-    this.signer = new SignatureV4({
-      service: 's3',
-      region: () => target.region(),
-      credentials: () => target.credentials(),
-      sha256: Sha256,
-      uriEscapePath: false,
-      applyChecksum: true,
-    });
+    this.signer = s3Signer(target, true);
   }
 
   async head(key: string, versionId?: string): Promise<ObjectHead | undefined> {
@@ -69,16 +61,17 @@ export class S3DocumentObjects implements DocumentObjects {
     accepted: readonly number[] = [],
   ): Promise<Response> {
     const send = this.options.fetch ?? fetch;
+    const address = await addressOf(this.target, this.bucket, key);
+    const query: Record<string, string> = versionId ? { versionId } : {};
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) await (this.options.backoff ?? defaultBackoff)(attempt);
       const last = attempt === MAX_ATTEMPTS - 1;
-      const address = await addressOf(this.target, this.bucket, key);
-      const query: Record<string, string> = versionId ? { versionId } : {};
+      // Signed again at each attempt: the signature holds the instant it was made
       const signed = await this.signer.sign({
         method,
         ...address,
         query,
-        headers: { ...headers, host: `${address.hostname}${address.port ? `:${address.port}` : ''}` },
+        headers: { ...headers, host: hostOf(address) },
       });
       const { host: _host, ...sent } = signed.headers as Record<string, string>;
       let res: Response;

@@ -91,9 +91,29 @@ export async function addressOf(target: SigningTarget, bucket: string, key?: str
     : { protocol: 'https:', hostname: `s3.${region}.amazonaws.com`, path: `/${bucket}${keyPath}` };
 }
 
+/** The address's host as the `host` header carries it (with its port when it has one). */
+export function hostOf(a: ObjectAddress): string {
+  return `${a.hostname}${a.port ? `:${a.port}` : ''}`;
+}
+
 export function urlOf(a: ObjectAddress, query?: Record<string, string | string[] | null>): string {
   const qs = query ? buildQueryString(query) : '';
-  return `${a.protocol}//${a.hostname}${a.port ? `:${a.port}` : ''}${a.path}${qs ? `?${qs}` : ''}`;
+  return `${a.protocol}//${hostOf(a)}${a.path}${qs ? `?${qs}` : ''}`;
+}
+
+/**
+ * The Signature V4 signer of S3 requests to `target`, keys kept as they are in the path. `applyChecksum`: the
+ * payload's hash is signed (requests sent, s3-objects.ts); presigned URLs sign UNSIGNED-PAYLOAD instead.
+ */
+export function s3Signer(target: SigningTarget, applyChecksum: boolean): SignatureV4 {
+  return new SignatureV4({
+    service: 's3',
+    region: () => target.region(),
+    credentials: () => target.credentials(),
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum,
+  });
 }
 
 /** ISO 8601 without milliseconds, as S3 policies and SigV4 dates are written. */
@@ -110,22 +130,13 @@ export interface GetRequest {
 /** A presigned GetObject URL signed at `signingDate` (UNSIGNED-PAYLOAD, host the only signed header). */
 export async function presignGetObject(target: SigningTarget, request: GetRequest, signingDate: Date): Promise<string> {
   const address = await addressOf(target, request.bucket, request.key);
-  const host = `${address.hostname}${address.port ? `:${address.port}` : ''}`;
-  const signer = new SignatureV4({
-    service: 's3',
-    region: () => target.region(),
-    credentials: () => target.credentials(),
-    sha256: Sha256,
-    uriEscapePath: false,
-    applyChecksum: false,
-  });
-  const signed = await signer.presign(
+  const signed = await s3Signer(target, false).presign(
     {
       method: 'GET',
       ...address,
       query: { ...request.query, 'x-id': 'GetObject' },
       headers: {
-        host,
+        host: hostOf(address),
         'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
         ...((await target.checksumMode()) ? { 'x-amz-checksum-mode': 'ENABLED' } : {}),
       },

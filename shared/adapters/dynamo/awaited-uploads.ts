@@ -32,7 +32,7 @@ export class AwaitedUploads {
       }),
     );
     // The index projects the files' keys only (keys.ts): the files themselves by key, one BatchGet
-    const files = await itemsOfEntries(this.client, this.table, page.Items ?? [], [gsi.partitionKey, gsi.sortKey]);
+    const files = await itemsOfEntries(this.client, this.table, page.Items ?? [], gsi);
     return { files: files.map(parseFile), more: page.LastEvaluatedKey !== undefined };
   }
 

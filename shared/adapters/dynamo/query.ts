@@ -46,15 +46,16 @@ export async function batchGetItems(
 
 /**
  * The whole items behind index entries whose projection holds only part of them (one BatchGet per 100 entries), in
- * the entries' order. An item no longer under the entry's index key (`indexKeys`: its index's key attributes), or
+ * the entries' order. An item no longer under the entry's key in `index`, or
  * gone, is left out: the answer is what the index said, with the items as they are now.
  */
 export async function itemsOfEntries(
   client: DynamoDBDocumentClient,
   table: string,
   entries: readonly RawItem[],
-  indexKeys: readonly [string, string],
+  index: { readonly partitionKey: string; readonly sortKey: string },
 ): Promise<RawItem[]> {
+  const indexKeys = [index.partitionKey, index.sortKey];
   const found = await batchGetItems(
     client,
     table,

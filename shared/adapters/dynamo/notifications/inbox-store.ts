@@ -231,8 +231,7 @@ export class InboxStore {
       ExpressionAttributeValues: { ':pk': `DIGEST#${day}` },
     });
     // The index projects what the e-mail sweep reads, not whole notifications: these by key, a BatchGet per 100
-    const gsi = TABLE_KEYS.gsi1;
-    return (await itemsOfEntries(this.client, this.table, items, [gsi.partitionKey, gsi.sortKey])).map(parse);
+    return (await itemsOfEntries(this.client, this.table, items, TABLE_KEYS.gsi1)).map(parse);
   }
 
   /** Whether some notification of a Paris day still waits for its digest. */

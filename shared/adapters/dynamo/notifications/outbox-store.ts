@@ -120,8 +120,7 @@ export class OutboxStore {
   async remindersDue(now: Date, limit = 100): Promise<ArmedReminder[]> {
     // The index projects `dueAt`, not the reminder's wait (its version, step): the reminders by key, one BatchGet
     const entries = await this.dueIn(REMINDERS, now, limit);
-    const gsi = TABLE_KEYS.gsi1;
-    return (await itemsOfEntries(this.client, this.table, entries, [gsi.partitionKey, gsi.sortKey])).map((i) => ({
+    return (await itemsOfEntries(this.client, this.table, entries, TABLE_KEYS.gsi1)).map((i) => ({
       dossierId: String(i.pk).slice('DOSSIER#'.length),
       dueAt: String(i.dueAt),
       step: String(i.step),
