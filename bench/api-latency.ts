@@ -9,15 +9,15 @@
  * DGP clock, audit trail, synthèse). Pieces' PDFs are uploaded and verified between the measured steps, and the
  * platform is left to settle (workflow tasks, S3 notifications) before each one, so that steps do not overlap.
  *
- * Round trips: a middleware on the process-wide DynamoDB client (shared/adapters/dynamo/client.ts, the one every
+ * Round trips: an interceptor on the process-wide DynamoDB client (shared/adapters/dynamo/client.ts, the one every
  * handler uses) counts each attempt sent. « API » counts one more pass with the dossier workflow replaced by a no-op
  * (only what the request itself does); « + circuit » is what the Step Functions tasks add after it (first pass,
  * counted until the platform settled). A raw GetItem round trip to DynamoDB Local is measured in the same run.
  */
 import { loadavg } from 'node:os';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startPlatform } from '../infra/local/platform';
 import { dynamoClient } from '../shared/adapters/dynamo/client';
+import { GetCommand } from '../shared/adapters/dynamo/document-client';
 import { keys } from '../shared/adapters/dynamo/keys';
 import { seedOnBoot } from '../shared/seed/boot';
 import { DEMO } from '../shared/seed/demo';
@@ -232,22 +232,19 @@ async function main(): Promise<void> {
   quiet();
   try {
     const client = dynamoClient();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const command = String(context.commandName ?? '?').replace(/Command$/, '');
-        commands.push(command);
-        const slot = commandMs.push(0) - 1;
-        const r0 = performance.now();
-        try {
-          return await next(args);
-        } finally {
-          const took = performance.now() - r0;
-          commandMs[slot] = took;
-          (byCommandMs.get(command) ?? byCommandMs.set(command, []).get(command)!).push(took);
-        }
-      },
-      { step: 'deserialize', name: 'benchCountRoundTrips' },
-    );
+    client.use('benchCountRoundTrips', (next) => async (cmd) => {
+      const command = cmd.operation;
+      commands.push(command);
+      const slot = commandMs.push(0) - 1;
+      const r0 = performance.now();
+      try {
+        return await next(cmd);
+      } finally {
+        const took = performance.now() - r0;
+        commandMs[slot] = took;
+        (byCommandMs.get(command) ?? byCommandMs.set(command, []).get(command)!).push(took);
+      }
+    });
     const seed = await seedOnBoot({ client: p.clients.document, tableName: p.tableName, now: p.clock.now() });
     console.log(
       `Plateforme en mémoire prête en ${((Date.now() - t0) / 1000).toFixed(1)} s ; ${seed.created.length} éléments de démonstration.`,

@@ -7,8 +7,8 @@
  * The bundles are built with esbuild and the options of `infra/constructs/bundling.ts` (those the CDK stack uses), so
  * the figures are those of `npm run synth` without the CDK around them. Targets (issue "Performance"): every API
  * function ≤ 500 KB, its import ≤ 2 × the empty handler's. Import time is the median of RUNS fresh processes.
- * The floor is printed beside them: handlers that import only the DynamoDB document client, and it with the S3
- * client; what they take over the empty handler is the SDK's own import, under every function that reads the table.
+ * The floors are printed beside them: handlers that import only the project's DynamoDB client, the SDK's (which the
+ * functions used before), zod, and the client with zod: what every function that reads the table imports.
  *
  * `BUNDLES_DETAIL=health,dossiersAct` (or `all`) also prints, under those functions, what weighs in their bundle:
  * the minified bytes of each package and of each folder of ours (esbuild's metafile, after tree shaking).
@@ -98,24 +98,28 @@ function importMs(file: string): number {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 /**
- * The floor under the import target: handlers that only import the SDK clients the functions use (clients built
- * on first call, as ours are), bundled and measured the same way. What they take over the empty handler is the
- * SDK's own import time, which no function that talks to the table can go below.
+ * The floors under the import target: handlers that only import what every function imports (clients built on
+ * first call, as ours are), bundled and measured the same way. The functions talk to DynamoDB through the project's
+ * own client (shared/adapters/dynamo/document-client.ts); the SDK's document client, which they used before, is
+ * kept for comparison; zod validates every request.
  */
 const FLOORS: Record<string, string> = {
-  'client DynamoDB (document)': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+  'client DynamoDB du projet': `import { DocumentClient, GetCommand } from '../../shared/adapters/dynamo/document-client.ts';
+let doc;
+export const handler = async () => (doc ??= DocumentClient.fromEnv()).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
+`,
+  'client DynamoDB du SDK (avant)': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 let doc;
 export const handler = async () => (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
 `,
-  'client DynamoDB + client S3': `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-let doc, s3;
-export const handler = async () => [
-  await (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } })),
-  await (s3 ??= new S3Client({})).send(new HeadObjectCommand({ Bucket: 'b', Key: 'k' })),
-];
+  'zod (un schéma)': `import { z } from 'zod';
+export const handler = async (event) => z.object({ a: z.string(), n: z.int() }).parse(event);
+`,
+  'client du projet + zod': `import { z } from 'zod';
+import { DocumentClient, GetCommand } from '../../shared/adapters/dynamo/document-client.ts';
+let doc;
+export const handler = async (event) => (doc ??= DocumentClient.fromEnv()).send(new GetCommand({ TableName: 't', Key: z.object({ pk: z.string() }).parse(event) }));
 `,
 };
 
@@ -133,7 +137,7 @@ async function printFloors(emptyMs: number): Promise<number> {
       const ms = importMs(b.file);
       times.push(ms);
       console.log(
-        `  plancher, ${name.padEnd(27)} ${kb(b.bytes).padStart(8)}  import ${`${ms.toFixed(1)} ms`.padStart(9)}  ${(ms / emptyMs).toFixed(2)} × vide`,
+        `  plancher, ${name.padEnd(30)} ${kb(b.bytes).padStart(8)}  import ${`${ms.toFixed(1)} ms`.padStart(9)}  ${(ms / emptyMs).toFixed(2)} × vide`,
       );
     }
   } finally {
@@ -184,7 +188,7 @@ async function main(): Promise<void> {
       `\n  cible : fonctions d'API ≤ ${kb(SIZE_TARGET)} et import ≤ ${IMPORT_RATIO_TARGET} × le gestionnaire vide — ${over === 0 ? 'atteinte' : `${over} fonction(s) au-delà`}`,
     );
     console.log(
-      `  plancher : importer le seul client DynamoDB prend ${(floorMs / emptyMs).toFixed(1)} × le gestionnaire vide ; la cible de ${IMPORT_RATIO_TARGET} × est ${floorMs / emptyMs > IMPORT_RATIO_TARGET ? 'sous' : 'au-dessus de'} ce plancher`,
+      `  plancher : importer le seul client DynamoDB du projet prend ${(floorMs / emptyMs).toFixed(1)} × le gestionnaire vide ; la cible de ${IMPORT_RATIO_TARGET} × est ${floorMs / emptyMs > IMPORT_RATIO_TARGET ? 'sous' : 'au-dessus de'} ce plancher`,
     );
   } finally {
     rmSync(outDir, { recursive: true, force: true });

@@ -16,8 +16,8 @@
  *   npm run bench -- dashboard-scale                  sizes 1,000 and 50,000
  *   DASHBOARD_SIZES=1000,20000 npx tsx bench/dashboard-scale.ts
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../shared/adapters/dynamo/document-client';
+import { BatchWriteCommand } from '../shared/adapters/dynamo/document-client';
 import { DossierIndexes } from '../shared/adapters/dynamo/dossier-indexes';
 import { dossierSaveItems } from '../shared/adapters/dynamo/dossier-save';
 import { DossierSearchStore } from '../shared/adapters/dynamo/dossier-search-store';
@@ -120,7 +120,7 @@ function asPuts(
 /** The counter items loaded so far, by key: later loads add to them. */
 const loadedCounters = new Map<string, Record<string, unknown>>();
 
-async function load(doc: DynamoDBDocumentClient, table: string, writes: DossierWrite[]): Promise<void> {
+async function load(doc: DocumentClient, table: string, writes: DossierWrite[]): Promise<void> {
   const counters = new Map<string, Record<string, unknown>>();
   const items = writes.flatMap((w) =>
     asPuts(dossierSaveItems(table, w, { version: 1, seq: 0, hash: '', now: w.now.toISOString() }, []).items, counters),
@@ -161,19 +161,14 @@ async function main(): Promise<void> {
   const dynamo = await startLocalDynamo();
   let units = 0;
   // Every read asks for its consumed capacity; the sum is the view's read units
-  dynamo.doc.middlewareStack.add(
-    (next) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const out = await next(args);
-      const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-        units += (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
-      }
-      return out;
-    },
-    { step: 'initialize', name: 'consumedCapacity' },
-  );
+  dynamo.doc.use('consumedCapacity', (next) => async (cmd) => {
+    const out = await next(cmd.withInput({ ...cmd.input, ReturnConsumedCapacity: 'TOTAL' }));
+    const consumed = (out as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+      units += (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
+    }
+    return out;
+  });
   try {
     const { table } = await dynamo.freshTable();
     const indexes = new DossierIndexes(dynamo.doc, table);

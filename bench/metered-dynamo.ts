@@ -5,7 +5,7 @@
  * of their items by a client of their own, not reported.
  */
 import { DescribeTableCommand, DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../shared/adapters/dynamo/document-client';
 import { type CapacityEstimator, capacityEstimator, type ItemUnits } from './transaction-capacity';
 
 /** What one call consumed: the items written (units per item), or the read units. */
@@ -67,39 +67,35 @@ export function meteredDocumentClient(
   endpoint: string,
   region: string,
   onUnits: (c: Consumption) => void,
-): DynamoDBDocumentClient {
+): DocumentClient {
   const config = { endpoint, region, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
-  const client = new DynamoDBClient(config);
   const estimatorOf = estimators(new DynamoDBClient(config));
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = (context as { commandName?: string }).commandName ?? '';
-      const input = args.input as Record<string, unknown>;
-      const write = WRITE_COMMANDS.has(command);
-      if (write || READ_COMMANDS.has(command)) input.ReturnConsumedCapacity = 'INDEXES';
-      if (command === 'TransactWriteItemsCommand') {
-        const items = input.TransactItems as TransactWriteItem[];
-        const after = await (await estimatorOf(tableOf(items[0]))).before(items);
-        const result = await next(args);
-        onUnits({ kind: 'write', command, items: (await after()).items });
-        return result;
-      }
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
-      let units = 0;
-      let indexes = 0;
-      for (const c of [consumed ?? []].flat()) {
-        units += c.CapacityUnits ?? 0;
-        indexes += Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((s, i) => s + (i.CapacityUnits ?? 0), 0);
-      }
-      if (write)
-        onUnits({ kind: 'write', command, items: [{ key: keyOfInput(input), table: units - indexes, indexes }] });
-      else if (READ_COMMANDS.has(command)) onUnits({ kind: 'read', command, units });
+  const client = DocumentClient.at(endpoint, region, config.credentials);
+  client.use('consumedCapacityMeter', (next) => async (cmd) => {
+    const command = cmd.commandName;
+    const input = cmd.input as Record<string, unknown>;
+    const write = WRITE_COMMANDS.has(command);
+    const metered = write || READ_COMMANDS.has(command) ? { ...input, ReturnConsumedCapacity: 'INDEXES' } : input;
+    const sent = cmd.withInput(metered);
+    if (command === 'TransactWriteItemsCommand') {
+      const items = input.TransactItems as TransactWriteItem[];
+      const after = await (await estimatorOf(tableOf(items[0]))).before(items);
+      const result = await next(sent);
+      onUnits({ kind: 'write', command, items: (await after()).items });
       return result;
-    },
-    { step: 'initialize', name: 'consumedCapacityMeter' },
-  );
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }
+    const result = await next(sent);
+    const consumed = (result as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
+    let units = 0;
+    let indexes = 0;
+    for (const c of [consumed ?? []].flat()) {
+      units += c.CapacityUnits ?? 0;
+      indexes += Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((s, i) => s + (i.CapacityUnits ?? 0), 0);
+    }
+    if (write)
+      onUnits({ kind: 'write', command, items: [{ key: keyOfInput(input), table: units - indexes, indexes }] });
+    else if (READ_COMMANDS.has(command)) onUnits({ kind: 'read', command, units });
+    return result;
   });
+  return client;
 }

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../shared/adapters/dynamo/document-client';
 import { parisDateOf } from '../shared/domain/calendar';
 
 export interface TableTarget {
   readonly local: boolean;
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   readonly tableName: string;
   /** The platform's "now": real time on AWS, the local platform's clock otherwise. */
   readonly now: () => Date;
@@ -31,7 +31,12 @@ export function tableTarget(): TableTarget {
   const now = local ? localNow() : () => new Date();
   return {
     local,
-    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    // The functions' client; the SDK's client lends it its region and credentials (profiles, SSO) on AWS
+    doc: new DocumentClient({
+      region: () => client.config.region(),
+      credentials: () => client.config.credentials(),
+      ...(local || process.env.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint } : {}),
+    }),
     tableName,
     now,
     banner: local

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../shared/adapters/dynamo/document-client';
 import type { LocalModel } from './cdk-model';
 import { type DynamoDbLocal, ensureTable, findJava, reapStaleJvm, startDynamoDbLocal } from './dynamodb';
 import {
@@ -59,9 +59,7 @@ export function localClients(endpoints: {
   });
   return {
     dynamodb,
-    document: DynamoDBDocumentClient.from(dynamodb, {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    }),
+    document: DocumentClient.at(endpoints.dynamodb, LOCAL_REGION, { ...LOCAL_CREDENTIALS }),
     s3: new S3Client(localS3ClientConfig(endpoints.s3)),
     sfn: new SFNClient({
       endpoint: endpoints.stepfunctions,

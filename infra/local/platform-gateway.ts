@@ -1,7 +1,7 @@
 import * as http from 'node:http';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LAMBDAS, type LambdaDefinition } from '../../functions/registry';
 import type { ShiftableClock } from '../../shared/adapters/clock';
+import { GetCommand } from '../../shared/adapters/dynamo/document-client';
 import { IdentityStore } from '../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { isDomainError } from '../../shared/domain/errors';

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ShiftableClock } from '../../shared/adapters/clock';
+import type { DocumentClient } from '../../shared/adapters/dynamo/document-client';
 import type { MailPort } from '../../shared/adapters/mail';
 import type { FacturesTravauxStack } from '../stack';
 import type { LocalModel } from './cdk-model';
@@ -81,7 +81,7 @@ export interface ClockAdvance {
 /** SDK clients configured for the local endpoints. */
 export interface LocalClients {
   readonly dynamodb: DynamoDBClient;
-  readonly document: DynamoDBDocumentClient;
+  readonly document: DocumentClient;
   readonly s3: S3Client;
   readonly sfn: SFNClient;
 }

@@ -1,6 +1,11 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteCommand,
+  type DocumentClient,
+  GetCommand,
+  PutCommand,
+} from './dynamo/document-client';
 import { keys, TABLE_KEYS } from './dynamo/keys';
 import type { TransactItem } from './dynamo/transactions';
 import {
@@ -86,7 +91,7 @@ function completedItem(record: CompletedRecord, compressFrom = COMPRESS_FROM): I
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly client: () => DynamoDBDocumentClient,
+    private readonly client: () => DocumentClient,
     private readonly table: () => string,
   ) {}
 

@@ -1,14 +1,4 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { AwsJsonService, type AwsServiceError, environmentIdentity } from './aws-json';
 
 /**
  * The dossier's Step Functions execution, seen from the application: start it (idempotent, named after the dossier)
@@ -42,49 +32,65 @@ export function executionArn(executionName: string, machine: string = DOSSIER_ST
   return `${stateMachineArn(machine).replace(':stateMachine:', ':execution:')}:${executionName}`;
 }
 
-/** One client per endpoint: the embedded platform may be restarted in the same process (tests, resume). */
-let sfn: { endpoint: string | undefined; client: SFNClient } | undefined;
-function client(): SFNClient {
+/**
+ * Step Functions' API as signed JSON requests (aws-json.ts), without the SDK's client (~130 KB of the functions that
+ * decide, with the part of `@smithy/core` it alone pulled in). One per endpoint: the embedded platform may be
+ * restarted in the same process (tests, resume).
+ */
+let sfn: { endpoint: string | undefined; service: AwsJsonService } | undefined;
+function call<T = Record<string, unknown>>(operation: string, input: Record<string, unknown>): Promise<T> {
   const endpoint = process.env.AWS_ENDPOINT_URL_SFN;
   if (!sfn || sfn.endpoint !== endpoint) {
-    sfn?.client.destroy();
-    sfn = { endpoint, client: new SFNClient({}) };
+    sfn = {
+      endpoint,
+      service: new AwsJsonService({
+        signingName: 'states',
+        targetPrefix: 'AWSStepFunctions',
+        endpoint: (region) => new URL(endpoint ?? `https://states.${region}.amazonaws.com`),
+        ...environmentIdentity(),
+      }),
+    };
   }
-  return sfn.client;
+  return sfn.service.call(operation, JSON.stringify(input)).then(({ value }) => value as T);
 }
+
+/** The error code Step Functions answered, or undefined for anything else (a network error). */
+const codeOf = (e: unknown): string | undefined => (e as AwsServiceError | undefined)?.name;
+
+/** A timestamp of the JSON protocol: epoch seconds (with a fraction), or a date string. */
+const dateOf = (v: unknown): Date | undefined =>
+  typeof v === 'number' ? new Date(v * 1000) : typeof v === 'string' ? new Date(v) : undefined;
 
 export const stepFunctionsWorkflow: WorkflowPort = {
   async start(dossierId, executionName) {
     try {
-      await client().send(
-        new StartExecutionCommand({
-          stateMachineArn: stateMachineArn(),
-          name: executionName,
-          input: JSON.stringify({ dossierId }),
-        }),
-      );
+      await call('StartExecution', {
+        stateMachineArn: stateMachineArn(),
+        name: executionName,
+        input: JSON.stringify({ dossierId }),
+      });
       return 'started';
     } catch (e) {
-      if (e instanceof ExecutionAlreadyExists) return 'already-running';
+      if (codeOf(e) === 'ExecutionAlreadyExists') return 'already-running';
       throw e;
     }
   },
   async release(taskToken, output) {
     try {
-      await client().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      await call('SendTaskSuccess', { taskToken, output: JSON.stringify(output) });
       return true;
     } catch (e) {
-      if (e instanceof TaskDoesNotExist || e instanceof TaskTimedOut) return false;
-      if ((e as { name?: string }).name === 'InvalidToken') return false;
+      const code = codeOf(e);
+      if (code === 'TaskDoesNotExist' || code === 'TaskTimedOut' || code === 'InvalidToken') return false;
       throw e;
     }
   },
   async describe(executionName) {
     try {
-      const out = await client().send(new DescribeExecutionCommand({ executionArn: executionArn(executionName) }));
+      const out = await call<{ status?: string }>('DescribeExecution', { executionArn: executionArn(executionName) });
       return out.status === 'RUNNING' ? 'RUNNING' : 'ENDED';
     } catch (e) {
-      if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') {
+      if (codeOf(e) === 'ExecutionDoesNotExist') {
         return 'MISSING';
       }
       throw e;
@@ -92,10 +98,12 @@ export const stepFunctionsWorkflow: WorkflowPort = {
   },
   async startedAt(executionName) {
     try {
-      const out = await client().send(new DescribeExecutionCommand({ executionArn: executionArn(executionName) }));
-      return out.startDate;
+      const out = await call<{ startDate?: unknown }>('DescribeExecution', {
+        executionArn: executionArn(executionName),
+      });
+      return dateOf(out.startDate);
     } catch (e) {
-      if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') {
+      if (codeOf(e) === 'ExecutionDoesNotExist') {
         return undefined;
       }
       throw e;
@@ -103,11 +111,9 @@ export const stepFunctionsWorkflow: WorkflowPort = {
   },
   async stop(executionName, cause) {
     try {
-      await client().send(
-        new StopExecutionCommand({ executionArn: executionArn(executionName), error: 'Dossier.Reprise', cause }),
-      );
+      await call('StopExecution', { executionArn: executionArn(executionName), error: 'Dossier.Reprise', cause });
     } catch (e) {
-      if (e instanceof ExecutionDoesNotExist || (e as { name?: string }).name === 'ExecutionDoesNotExist') return;
+      if (codeOf(e) === 'ExecutionDoesNotExist') return;
       throw e;
     }
   },

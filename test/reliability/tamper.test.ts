@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { VERSIONS_PREFIX } from '../../infra/local/s3';
+import { DeleteCommand, GetCommand, PutCommand } from '../../shared/adapters/dynamo/document-client';
 import { keys } from '../../shared/adapters/dynamo/keys';
 import { serviceContext } from '../../shared/services/context';
 import { type Json, sha256Hex } from '../integration/api/dossiers/client';

@@ -1,6 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stored, StoredMarche } from '../../domain/records';
 import type { Membership, Structure, User } from '../../domain/structures';
+import type { DocumentClient } from './document-client';
 import { membershipFrom, structureFrom, userFrom } from './identity-items';
 import { type Keys, keys } from './keys';
 import { marcheFrom } from './marche-store';
@@ -31,7 +31,7 @@ export interface CallerOnMarche {
  */
 export class AccessReads {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PieceFile } from '../../domain/pieces';
+import { type DocumentClient, QueryCommand, UpdateCommand } from './document-client';
 import { keys, TABLE_KEYS } from './keys';
 import { parseFile } from './piece-items';
 import { itemsOfEntries } from './query';
@@ -15,7 +15,7 @@ const gsi = TABLE_KEYS.gsi1;
 
 export class AwaitedUploads {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryEntry } from '../../domain/records';
 import type { DirectoryParams } from '../../domain/structures';
 import { decodeCursor, encodeCursor } from './cursor';
+import { type DocumentClient, GetCommand, QueryCommand } from './document-client';
 import { gsi2, keys, TABLE_KEYS } from './keys';
 
 /**
@@ -39,7 +39,7 @@ function entryOf(i: Item): DirectoryEntry {
 
 export class DirectoryStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

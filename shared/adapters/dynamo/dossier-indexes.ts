@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from './document-client';
 import type { StoredPending } from './dossier-types';
 import { keys, TABLE_KEYS } from './keys';
 import { type KeyedPage, queryAll, queryPage, type RawItem } from './query';
@@ -37,7 +37,7 @@ export interface OpenClock {
  */
 export class DossierIndexes {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

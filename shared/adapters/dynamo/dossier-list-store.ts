@@ -1,11 +1,11 @@
+import { decodeCursor, encodeCursor } from './cursor';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from './cursor';
+} from './document-client';
 import { withDecodedState } from './dossier-state-codec';
 import { gsi1, gsi2, TABLE_KEYS } from './keys';
 
@@ -51,7 +51,7 @@ function sourceOf(marcheId: string, f: DossierFilter): Source {
 
 export class DossierListStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

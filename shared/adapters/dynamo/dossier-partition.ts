@@ -1,5 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ChainedEvent, GENESIS_HASH } from '../audit';
+import type { DocumentClient } from './document-client';
 import { decodeDossierState } from './dossier-state-codec';
 import type { DossierSnapshot, RecordedClockView, StoredPending, WorkflowMarks } from './dossier-types';
 import { keys } from './keys';
@@ -18,7 +18,7 @@ export interface DossierPartition<S, C> {
  */
 export class DossierPartitionReader {
   constructor(
-    protected readonly client: DynamoDBDocumentClient,
+    protected readonly client: DocumentClient,
     protected readonly table: string,
   ) {}
 

@@ -1,11 +1,11 @@
+import { CLOSING_STATUSES, type Dossier } from '../../domain/circuits';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { CLOSING_STATUSES, type Dossier } from '../../domain/circuits';
+} from './document-client';
 import { decodeDossierState } from './dossier-state-codec';
 import { gsi2, keys, TABLE_KEYS } from './keys';
 
@@ -32,7 +32,7 @@ const CLOSING: ReadonlySet<string> = new Set(CLOSING_STATUSES);
 
 export class DossierSearchStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

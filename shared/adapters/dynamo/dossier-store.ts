@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ChainedEvent, chainAfter } from '../audit';
 import { IdempotencyRecordExistsError } from '../idempotency-records';
 import { isIdempotencyWrite } from '../idempotency-store';
+import { ConditionalCheckFailedException, type DocumentClient, GetCommand, UpdateCommand } from './document-client';
 import { DossierIndexes } from './dossier-indexes';
 import { DossierPartitionReader } from './dossier-partition';
 import { concurrentChange, dossierSaveItems, metaConditionError } from './dossier-save';
@@ -44,7 +43,7 @@ export class DossierStore extends DossierPartitionReader {
   readonly indexes: DossierIndexes;
   private readonly backoff: (attempt: number) => Promise<void>;
 
-  constructor(client: DynamoDBDocumentClient, table: string, options: DossierStoreOptions = {}) {
+  constructor(client: DocumentClient, table: string, options: DossierStoreOptions = {}) {
     super(client, table);
     this.indexes = new DossierIndexes(client, table);
     this.backoff = options.backoff ?? defaultBackoff;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { CalendarDate } from '../../domain/calendar';
 import { isCalendarDate } from '../../domain/calendar';
 import { DomainError } from '../../domain/errors';
 import { formatRate } from '../../domain/money';
 import { ECB_RATE_SOURCES, type EcbRateEntry, type RecordedEcbRate } from '../../domain/rates';
+import { type DocumentClient, GetCommand, TransactionCanceledException, TransactWriteCommand } from './document-client';
 import type { Keys } from './keys';
 import { queryAll, type RawItem } from './query';
 
@@ -84,7 +83,7 @@ const readTables = new Map<string, { readonly at: number; readonly rates: Promis
 
 export class EcbRateStore {
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DocumentClient,
     readonly table: string,
   ) {}
 

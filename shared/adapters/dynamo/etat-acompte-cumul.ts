@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { EtatPrecedent } from '../../domain/circuits';
+import { type DocumentClient, GetCommand, QueryCommand } from './document-client';
 import { keys } from './keys';
 
 /**
@@ -24,7 +24,7 @@ export interface EtatAcompteNeighbours {
 }
 
 export async function etatAcompteNeighbours(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   table: string,
   marcheId: string,
   fournisseurSiret: string,

@@ -1,13 +1,8 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import type { DirectoryEntry, Stored } from '../../domain/records';
 import type { Membership, Structure, User } from '../../domain/structures';
 import { DirectoryStore } from './directory-store';
+import { BatchGetCommand, type DocumentClient, GetCommand, type QueryCommandInput } from './document-client';
 import {
   membershipFrom,
   membershipItem,
@@ -49,7 +44,7 @@ const CREDENTIAL_SK = 'CREDENTIAL#TECHNIQUE';
 
 export class IdentityStore {
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DocumentClient,
     readonly table: string,
   ) {}
 

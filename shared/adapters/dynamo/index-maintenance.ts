@@ -1,11 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  ConditionalCheckFailedException,
+  type DocumentClient,
   GetCommand,
   PutCommand,
   paginateScan,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from './document-client';
 import { gsi1, gsi2, keys } from './keys';
 import { LEGACY_OPEN_DOSSIERS_PARTITION, openDossiersPartition } from './open-dossiers';
 import type { RawItem } from './query';
@@ -90,7 +90,7 @@ function add(t: Tally, siret: string, counter: string, by: number): void {
 
 export class IndexMaintenance {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, GetCommand } from './document-client';
 import { keys } from './keys';
 import type { WriteOp } from './write-ops';
 import { staleError } from './write-ops';
@@ -19,7 +19,7 @@ export interface MachineClientRecord {
 
 export class MachineClientStore {
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DocumentClient,
     readonly table: string,
   ) {}
 

@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { type Marche, parseMarche } from '../../domain/marche';
 import type { Stored } from '../../domain/records';
 import { ROLES, type Role } from '../../domain/roles';
+import { type DocumentClient, GetCommand } from './document-client';
 import { type Keys, keys, TABLE_KEYS } from './keys';
 import { queryAll } from './query';
 import { commitWrites, staleError, type WriteOp } from './write-ops';
@@ -53,7 +53,7 @@ export function marcheFrom(item: Record<string, unknown>): StoredMarche {
 
 export class MarcheStore {
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DocumentClient,
     readonly table: string,
   ) {}
 

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
+import { type DocumentClient, QueryCommand } from './document-client';
 import { shardOf, TABLE_KEYS } from './keys';
 import { queryCount } from './query';
 
@@ -73,7 +73,7 @@ const encodePosition = (at: WalkPosition): string => encodeCursor(at as unknown 
 
 export class OpenDossierIndex {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

@@ -1,10 +1,4 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DocumentClient, GetCommand, PutCommand, QueryCommand } from './document-client';
 import type { Keys } from './keys';
 
 /**
@@ -26,7 +20,7 @@ export interface OperatorGrant {
 
 export class OperatorStore {
   constructor(
-    readonly client: DynamoDBDocumentClient,
+    readonly client: DocumentClient,
     readonly table: string,
   ) {}
 

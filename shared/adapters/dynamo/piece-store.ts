@@ -1,6 +1,6 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
 import { MAX_FILES_PER_PIECE, type PieceFile, type PieceRecord } from '../../domain/pieces';
+import { BatchWriteCommand, type DocumentClient, GetCommand, QueryCommand } from './document-client';
 import { type DraftEdit, draftEditWrites } from './draft-edit-writes';
 import { type EtatAcompteNeighbours, etatAcompteNeighbours } from './etat-acompte-cumul';
 import { gsi1, keys, TABLE_KEYS } from './keys';
@@ -39,7 +39,7 @@ export class PieceStore {
   private readonly backoff: (attempt: number) => Promise<void>;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
     options: PieceStoreOptions = {},
   ) {

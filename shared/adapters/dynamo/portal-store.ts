@@ -1,6 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainedEvent } from '../audit';
+import type { DocumentClient } from './document-client';
+import { GetCommand, QueryCommand } from './document-client';
 import { keys } from './keys';
 
 /**
@@ -9,7 +9,7 @@ import { keys } from './keys';
  */
 export class PortalStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

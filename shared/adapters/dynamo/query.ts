@@ -1,11 +1,11 @@
+import { type CursorShape, decodeCursor, encodeCursor } from './cursor';
 import {
   BatchGetCommand,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   paginateQuery,
   QueryCommand,
   type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { type CursorShape, decodeCursor, encodeCursor } from './cursor';
+} from './document-client';
 
 /** A table item as the document client returns it, before the store's own parsing. */
 export type RawItem = Record<string, unknown>;
@@ -23,7 +23,7 @@ const BATCH_GET_MAX = 100;
  * found, by `foundKey`.
  */
 export async function batchGetItems(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   table: string,
   wanted: readonly { readonly pk: string; readonly sk: string }[],
 ): Promise<Map<string, RawItem>> {
@@ -50,7 +50,7 @@ export async function batchGetItems(
  * gone, is left out: the answer is what the index said, with the items as they are now.
  */
 export async function itemsOfEntries(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   table: string,
   entries: readonly RawItem[],
   index: { readonly partitionKey: string; readonly sortKey: string },
@@ -74,7 +74,7 @@ export async function itemsOfEntries(
  * items when given: the one paging loop of the stores.
  */
 export async function queryAll(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
   limit = Number.POSITIVE_INFINITY,
 ): Promise<RawItem[]> {
@@ -98,7 +98,7 @@ export interface KeyedPage {
  * cursor leading to an empty page; the cursor is the key of the page's last item (table and index keys).
  */
 export async function queryPage(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>,
   options: { readonly limit: number; readonly cursor?: string; readonly shape: CursorShape; readonly path?: string },
 ): Promise<KeyedPage> {
@@ -123,7 +123,7 @@ export async function queryPage(
 
 /** How many items a Query matches (a count Query, paginated: a count page stops at 1 MB too). */
 export async function queryCount(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Select' | 'Limit'>,
 ): Promise<number> {
   let total = 0;

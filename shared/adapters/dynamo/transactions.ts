@@ -1,9 +1,9 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  type DynamoDBDocumentClient,
+  type DocumentClient,
+  TransactionCanceledException,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+} from './document-client';
 
 /**
  * DynamoDB transactions, their cancellation reasons read in one place: a transaction cancelled by a concurrent one
@@ -40,7 +40,7 @@ export function interpretCancellation(e: unknown): unknown {
   return reasons.includes('TransactionConflict') ? new TransactionRace() : e;
 }
 
-export async function transactWrite(client: DynamoDBDocumentClient, items: readonly TransactItem[]): Promise<void> {
+export async function transactWrite(client: DocumentClient, items: readonly TransactItem[]): Promise<void> {
   try {
     await client.send(new TransactWriteCommand({ TransactItems: [...items] }));
   } catch (e) {

@@ -1,5 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors';
+import type { DocumentClient } from './document-client';
 import { ConditionsFailed, type TransactItem, TransactionRace, transactWrite } from './transactions';
 
 /**
@@ -27,7 +27,7 @@ export function staleError(what: string): DomainError {
  * Commits the writes in ONE TransactWrite. A failed condition raises that item's error; a transaction that
  * collided with another on the same items raises MODIFICATION_CONCURRENTE (STALE). Nothing is written then.
  */
-export async function commitWrites(client: DynamoDBDocumentClient, ops: readonly WriteOp[]): Promise<void> {
+export async function commitWrites(client: DocumentClient, ops: readonly WriteOp[]): Promise<void> {
   if (ops.length === 0) return;
   if (ops.length > MAX_TRANSACTION_ITEMS) {
     throw new DomainError(

@@ -1,16 +1,17 @@
-import {
-  DynamoDBClient,
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { AwsServiceError, MAX_ATTEMPTS } from '../../../shared/adapters/aws-json';
+import {
+  DeleteCommand,
+  PutCommand,
+  TransactionCanceledException,
+  TransactWriteCommand,
+} from '../../../shared/adapters/dynamo/document-client';
 import { transactWrite } from '../../../shared/adapters/dynamo/transactions';
 import { DynamoIdempotencyStore } from '../../../shared/adapters/idempotency-store';
 import { httpHandler } from '../../../shared/http/handler';
 import { created } from '../../../shared/http/results';
+import { mockDocumentClient, mockedClient } from '../../fixtures/document-client-mock';
 import {
   fixedClock,
   header,
@@ -24,13 +25,15 @@ import {
 } from '../../unit/http/fixtures';
 
 /**
- * Fault injection on DynamoDB (aws-sdk-client-mock): throttling that outlasts the SDK's own retries, and a
- * transaction cancelled by a concurrent one. The client gets a documented problem (503 with Retry-After, or 409),
+ * Fault injection on DynamoDB (test/fixtures/document-client-mock.ts, which stubs DocumentClient's `send`):
+ * throttling that outlasts the client's own retries, and a transaction cancelled by a concurrent one. The retries
+ * are below `send` (AwsJsonService.call tries a throttled request MAX_ATTEMPTS times): a mocked `send` failing with
+ * a throttling error is what the client throws once they gave up. The client gets a documented problem (503 with Retry-After, or 409),
  * never a 500; nothing is half-written (the write is one transaction, refused whole); and the idempotency key is
  * released on the 503, so the retry with the same key does the work exactly once.
  */
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
-const ddb = mockClient(doc);
+const doc = mockedClient();
+const ddb = mockDocumentClient();
 const store = new DynamoIdempotencyStore(
   () => doc,
   () => 'table-essai',
@@ -66,11 +69,14 @@ const event = (key: string) =>
     claims: USER,
   });
 
+/** What `send` throws once the client's own attempts (MAX_ATTEMPTS, in AwsJsonService.call) were all throttled. */
 const throttled = () =>
-  new ProvisionedThroughputExceededException({
-    message: 'Rate of requests exceeds the allowed throughput',
-    $metadata: {},
-  });
+  new AwsServiceError(
+    'ProvisionedThroughputExceededException',
+    'Rate of requests exceeds the allowed throughput',
+    400,
+    MAX_ATTEMPTS,
+  );
 
 describe('DynamoDB faults seen by an API operation', () => {
   beforeEach(() => {
@@ -107,10 +113,8 @@ describe('DynamoDB faults seen by an API operation', () => {
   it('a transaction cancelled by a concurrent one: 409 MODIFICATION_CONCURRENTE, stored for replay', async () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({
-        message: 'Transaction cancelled',
+      new TransactionCanceledException('TransactionCanceledException', 'Transaction cancelled', 400, 1, {
         CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-        $metadata: {},
       }),
     );
     const res = await handler(event('cle-panne-2'), lambdaContext());
@@ -122,10 +126,8 @@ describe('DynamoDB faults seen by an API operation', () => {
     ddb.on(PutCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
     ddb.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({
-        message: 'Transaction cancelled',
+      new TransactionCanceledException('TransactionCanceledException', 'Transaction cancelled', 400, 1, {
         CancellationReasons: [{ Code: 'None' }, { Code: 'ThrottlingError' }],
-        $metadata: {},
       }),
     );
     const res = await handler(event('cle-panne-3'), lambdaContext());

@@ -1,13 +1,17 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
+import {
+  ConditionalCheckFailedException,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+} from '../../../shared/adapters/dynamo/document-client';
 import { IdempotencyRecordExistsError } from '../../../shared/adapters/idempotency-records';
 import { DynamoIdempotencyStore, isIdempotencyWrite } from '../../../shared/adapters/idempotency-store';
 import { httpHandler } from '../../../shared/http/handler';
 import { payloadHash } from '../../../shared/http/middlewares/idempotency';
 import { created } from '../../../shared/http/results';
+import { mockDocumentClient, mockedClient } from '../../fixtures/document-client-mock';
 import {
   fixedClock,
   header,
@@ -20,8 +24,8 @@ import {
   useClock,
 } from '../../unit/http/fixtures';
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
-const ddb = mockClient(doc);
+const doc = mockedClient();
+const ddb = mockDocumentClient();
 const store = new DynamoIdempotencyStore(
   () => doc,
   () => 'table-essai',
@@ -30,7 +34,7 @@ const store = new DynamoIdempotencyStore(
 const NOW = new Date('2025-03-31T08:00:00.000Z');
 const NOW_S = NOW.getTime() / 1000;
 const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  new ConditionalCheckFailedException('ConditionalCheckFailedException', 'The conditional request failed', 400, 1);
 const record = {
   scope: 'user-1#deposer',
   key: 'cle-1',

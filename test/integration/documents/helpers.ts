@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../../infra/local/platform';
+import { GetCommand } from '../../../shared/adapters/dynamo/document-client';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import type { WorkflowPort } from '../../../shared/adapters/workflow';
 import { DomainError } from '../../../shared/domain/errors';

@@ -1,7 +1,7 @@
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalSmtp, startLocalSmtp } from '../../../infra/local/mail/smtp';
 import type { Clock } from '../../../shared/adapters/clock';
+import { PutCommand, TransactWriteCommand } from '../../../shared/adapters/dynamo/document-client';
 import { InboxStore } from '../../../shared/adapters/dynamo/notifications/inbox-store';
 import { OutboxStore } from '../../../shared/adapters/dynamo/notifications/outbox-store';
 import { type MailJob, type MailQueue, smtpMailer } from '../../../shared/adapters/mail';

@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../../../infra/local/platform';
 import { dynamoClient, tableName } from '../../../shared/adapters/dynamo/client';
+import { GetCommand, PutCommand } from '../../../shared/adapters/dynamo/document-client';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { serviceContext } from '../../../shared/services/context';
 

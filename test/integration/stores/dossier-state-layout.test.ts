@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { itemSize } from '../../../bench/transaction-capacity';
+import { GetCommand, PutCommand } from '../../../shared/adapters/dynamo/document-client';
 import { DossierListStore } from '../../../shared/adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../../../shared/adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';

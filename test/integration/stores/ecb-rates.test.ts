@@ -56,13 +56,10 @@ function service(): EcbRateImport {
 describe('the rate table a process reuses (EcbRateStore.recent)', () => {
   it('reads the table once for a minute, and reads it again at once after a rate is recorded in the process', async () => {
     const queries: string[] = [];
-    dynamo.doc.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'QueryCommand') queries.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countEcbQueries' },
-    );
+    dynamo.doc.use('countEcbQueries', (next) => async (command) => {
+      if (command.operation === 'Query') queries.push(command.operation);
+      return next(command);
+    });
     try {
       const t0 = 1_000_000; // an instant of performance.now(), in ms
       expect(await store.recent(t0)).toEqual([]);
@@ -77,7 +74,7 @@ describe('the rate table a process reuses (EcbRateStore.recent)', () => {
       await store.recent(t0 + 1 + ECB_RATE_CACHE_MS);
       expect(queries).toHaveLength(3);
     } finally {
-      dynamo.doc.middlewareStack.remove('countEcbQueries');
+      dynamo.doc.remove('countEcbQueries');
     }
   });
 });

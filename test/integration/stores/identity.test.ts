@@ -1,5 +1,5 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '../../../shared/adapters/dynamo/document-client';
 import type { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { IdentityService } from '../../../shared/services/identity-service';

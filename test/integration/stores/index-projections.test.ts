@@ -1,8 +1,8 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLocalModel } from '../../../infra/local/cdk-model';
 import { ensureTable } from '../../../infra/local/dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '../../../shared/adapters/dynamo/document-client';
 import { keys, TABLE_KEYS } from '../../../shared/adapters/dynamo/keys';
 import { type LocalDynamo, startLocalDynamo } from './local-table';
 

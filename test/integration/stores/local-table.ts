@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { buildLocalModel, type TableDefinition } from '../../../infra/local/cdk-model';
 import { type DynamoDbLocal, ensureTable, startDynamoDbLocal } from '../../../infra/local/dynamodb';
+import { DocumentClient } from '../../../shared/adapters/dynamo/document-client';
 import { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
 import { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';
 import { DomainError } from '../../../shared/domain/errors';
@@ -12,7 +12,7 @@ import { DomainError } from '../../../shared/domain/errors';
  */
 export interface LocalDynamo {
   readonly raw: DynamoDBClient;
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentClient;
   /** A fresh, empty table with the product's schema, and stores on it. */
   freshTable(): Promise<{ table: string; identity: IdentityStore; marches: MarcheStore }>;
   stop(): Promise<void>;
@@ -31,10 +31,8 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
     region: 'eu-west-3',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  // Same marshalling as shared/adapters/dynamo/client.ts
-  const doc = DynamoDBDocumentClient.from(raw, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  // The functions' client (shared/adapters/dynamo/client.ts); `raw`, the SDK's, creates the tables
+  const doc = DocumentClient.at(local.endpoint, 'eu-west-3', { accessKeyId: 'local', secretAccessKey: 'local' });
   let n = 0;
   return {
     raw,

@@ -1,6 +1,11 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCompteurs } from '../../../scripts/compteurs';
+import {
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '../../../shared/adapters/dynamo/document-client';
 import { DossierListStore } from '../../../shared/adapters/dynamo/dossier-list-store';
 import { DossierSearchStore } from '../../../shared/adapters/dynamo/dossier-search-store';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';

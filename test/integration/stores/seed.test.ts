@@ -1,5 +1,5 @@
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, ScanCommand } from '../../../shared/adapters/dynamo/document-client';
 import type { IdentityStore } from '../../../shared/adapters/dynamo/identity-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import type { MarcheStore } from '../../../shared/adapters/dynamo/marche-store';

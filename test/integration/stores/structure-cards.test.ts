@@ -51,13 +51,10 @@ beforeAll(async () => {
       T0,
     );
   }
-  dynamo.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name: 'structureCardsCount' },
-  );
+  dynamo.doc.use('structureCardsCount', (next) => async (command) => {
+    sent.push(command.commandName);
+    return next(command);
+  });
 });
 afterAll(async () => {
   await dynamo?.stop();

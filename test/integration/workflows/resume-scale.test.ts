@@ -1,5 +1,5 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryCommand, ScanCommand } from '../../../shared/adapters/dynamo/document-client';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import { IndexMaintenance } from '../../../shared/adapters/dynamo/index-maintenance';
 import { TABLE_KEYS } from '../../../shared/adapters/dynamo/keys';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../../infra/local/platform';
+import { ScanCommand } from '../../../shared/adapters/dynamo/document-client';
 import { seedOnBoot } from '../../../shared/seed/boot';
 import { DEMO } from '../../../shared/seed/demo';
 import { contextWith } from '../../../shared/services/context';

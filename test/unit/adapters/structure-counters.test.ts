@@ -1,7 +1,5 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TransactionCanceledException, TransactWriteCommand } from '../../../shared/adapters/dynamo/document-client';
 import { dossierSaveItems } from '../../../shared/adapters/dynamo/dossier-save';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import type { DossierWrite, StoredPending } from '../../../shared/adapters/dynamo/dossier-types';
@@ -13,6 +11,7 @@ import {
   sumCounters,
 } from '../../../shared/adapters/dynamo/structure-counters';
 import { isDomainError } from '../../../shared/domain/errors';
+import { mockDocumentClient, mockedClient } from '../../fixtures/document-client-mock';
 
 /** What a dossier save adds to its structures' counters, and how a view sums them. */
 const T = '53819959700013';
@@ -124,21 +123,18 @@ describe('a view of the counters', () => {
 });
 
 describe('a save cancelled by a concurrent transaction on a shared counter', () => {
-  const ddb = mockClient(DynamoDBDocumentClient);
+  const ddb = mockDocumentClient();
+  afterAll(() => ddb.restore());
   const conflict = () =>
-    new TransactionCanceledException({
-      message: 'Transaction cancelled',
+    new TransactionCanceledException('TransactionCanceledException', 'Transaction cancelled', 400, 1, {
       CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
-      $metadata: {},
     });
   let backoff: ReturnType<typeof vi.fn<(attempt: number) => Promise<void>>>;
   let store: DossierStore;
   beforeEach(() => {
     ddb.reset();
     backoff = vi.fn(async () => undefined);
-    store = new DossierStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })), 't', {
-      backoff,
-    });
+    store = new DossierStore(mockedClient(), 't', { backoff });
   });
 
   it('is sent again, the same items, and succeeds', async () => {

@@ -1,26 +1,31 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendHandler } from '../../../functions/notifications/send';
 import { MAIL_MAX_RECEIVES } from '../../../infra/constructs/notifications';
 import type { Clock } from '../../../shared/adapters/clock';
+import {
+  ConditionalCheckFailedException,
+  GetCommand,
+  UpdateCommand,
+} from '../../../shared/adapters/dynamo/document-client';
 import { InboxStore } from '../../../shared/adapters/dynamo/notifications/inbox-store';
 import { sesMailer } from '../../../shared/adapters/mail';
 import { MailSender } from '../../../shared/services/notifications/mail-sender';
+import { mockDocumentClient, mockedClient } from '../../fixtures/document-client-mock';
 
 /**
  * The mail queue's consumer on AWS (functions/notifications/send.ts) with its real MailSender, InboxStore and
- * nodemailer's SES v2 transport, against mocked DynamoDB and SES (aws-sdk-client-mock): one e-mail per notification
- * whatever the deliveries, the claim of another sender respected, a failed send handed back to SQS (batch item
- * failure) with its claim released, and a poison message failed on every receive so that SQS's redrive moves it to
- * the dead-letter queue (MAIL_MAX_RECEIVES, asserted on the template in test/infra/notifications.test.ts).
+ * nodemailer's SES v2 transport, against mocked DynamoDB (test/fixtures/document-client-mock.ts) and SES
+ * (aws-sdk-client-mock): one e-mail per notification whatever the deliveries, the claim of another sender respected,
+ * a failed send handed back to SQS (batch item failure) with its claim released, and a poison message failed on
+ * every receive so that SQS's redrive moves it to the dead-letter queue (MAIL_MAX_RECEIVES, asserted on the template
+ * in test/infra/notifications.test.ts).
  */
 const TABLE = 'table';
 const NOW = new Date('2025-04-11T08:00:00.000Z');
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockDocumentClient();
 const ses = mockClient(SESv2Client);
 afterAll(() => {
   ddb.restore();
@@ -30,7 +35,7 @@ afterAll(() => {
 const clock: Clock = { now: () => new Date(NOW) };
 
 function handler() {
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
+  const dynamo = mockedClient();
   const mailSender = new MailSender({
     inbox: new InboxStore(dynamo, TABLE),
     mailer: sesMailer('Factures de travaux <notifications@factures.example.fr>', 'notifications'),
@@ -74,7 +79,8 @@ const record = (messageId: string, body: string, receiveCount = 1): SQSRecord =>
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const job = (userId: string, notificationId: string) => JSON.stringify({ userId, notificationId });
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'condition', $metadata: {} });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException('ConditionalCheckFailedException', 'condition', 400, 1);
 const updates = (expression: string) =>
   ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.UpdateExpression?.startsWith(expression));
 /** The raw MIME message nodemailer handed to SES. */
@@ -90,7 +96,7 @@ beforeEach(() => {
 
 describe('notificationsEnvoi (SQS → SES)', () => {
   it('sends the e-mail of each message once through SES, then records it sent', async () => {
-    ddb.on(GetCommand).callsFake((input) => ({ Item: notification(String(input.Key.pk).slice(5), 'n1') }));
+    ddb.on(GetCommand).callsFake((input) => ({ Item: notification(String(input.Key?.pk).slice(5), 'n1') }));
 
     const out = await handler()(event(record('m1', job('moe-1', 'n1'))));
 
@@ -128,8 +134,8 @@ describe('notificationsEnvoi (SQS → SES)', () => {
 
   it('hands a failed send back to SQS, releases its claim, and sends the rest of the batch', async () => {
     ddb.on(GetCommand).callsFake((input) => {
-      const userId = String(input.Key.pk).slice('USER#'.length);
-      return { Item: notification(userId, String(input.Key.sk).slice('NOTIF#'.length)) };
+      const userId = String(input.Key?.pk).slice('USER#'.length);
+      return { Item: notification(userId, String(input.Key?.sk).slice('NOTIF#'.length)) };
     });
     ses.on(SendEmailCommand).callsFake(async (input: { Content?: { Raw?: { Data?: Uint8Array } } }) => {
       const raw = Buffer.from(input.Content?.Raw?.Data ?? []).toString();

@@ -1,32 +1,32 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tickHandler } from '../../../functions/notifications/tick';
 import type { Clock } from '../../../shared/adapters/clock';
+import {
+  BatchGetCommand,
+  ConditionalCheckFailedException,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '../../../shared/adapters/dynamo/document-client';
 import type { MailPort } from '../../../shared/adapters/mail';
 import { type NotificationIntent, notificationId } from '../../../shared/domain/notifications';
 import { contextWith } from '../../../shared/services/context';
+import { mockDocumentClient, mockedClient } from '../../fixtures/document-client-mock';
 
 /**
  * The notification tick on AWS (functions/notifications/tick.ts) with its real dispatcher, stores and SQS queue,
- * against mocked DynamoDB and SQS (aws-sdk-client-mock): each outbox entry due becomes one SQS message per user who
- * wants its e-mail at once; an e-mail whose claim is stale goes back to the queue, a fresh one does not; a queue
- * that fails leaves the entry in the outbox for the next tick.
+ * against mocked DynamoDB (test/fixtures/document-client-mock.ts) and SQS (aws-sdk-client-mock): each outbox entry
+ * due becomes one SQS message per user who wants its e-mail at once; an e-mail whose claim is stale goes back to the
+ * queue, a fresh one does not; a queue that fails leaves the entry in the outbox for the next tick.
  */
 const TABLE = 'table';
 const QUEUE_URL = 'https://sqs.eu-west-3.amazonaws.com/123456789012/mails';
 const NOW = new Date('2025-04-11T08:00:00.000Z');
 const MOE = '10000000600013';
 const TITULAIRE = '10000000500016';
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockDocumentClient();
 const sqs = mockClient(SQSClient);
 afterAll(() => {
   ddb.restore();
@@ -44,7 +44,7 @@ const noMail: MailPort = {
 const handler = () =>
   tickHandler(() =>
     contextWith({
-      dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
+      dynamo: mockedClient(),
       tableName: TABLE,
       clock,
       mailer: noMail,
@@ -133,8 +133,8 @@ beforeEach(() => {
   ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `STRUCT#${TITULAIRE}` } }).resolves({
     Items: [member(TITULAIRE, 'tit-1', 'MODIFICATION'), member(TITULAIRE, 'tit-2', 'MODIFICATION')],
   });
-  ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => {
-    const wanted = new Set(input.RequestItems[TABLE]?.Keys.map((k) => k.pk));
+  ddb.on(BatchGetCommand).callsFake((input) => {
+    const wanted = new Set(input.RequestItems?.[TABLE]?.Keys?.map((k) => k.pk));
     return { Responses: { [TABLE]: USERS.filter((u) => wanted.has(u.pk)) } };
   });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'sqs-1' });
@@ -192,7 +192,7 @@ describe('notificationsTick (outbox → SQS)', () => {
   });
 
   it('a second tick on an entry already delivered to its users queues its e-mails again (the sender sends once)', async () => {
-    const exists = Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
+    const exists = new ConditionalCheckFailedException('ConditionalCheckFailedException', 'exists', 400, 1);
     ddb.on(PutCommand).rejects(exists);
 
     const result = await handler()();

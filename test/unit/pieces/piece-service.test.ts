@@ -1,15 +1,13 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DocumentBucket, type DocumentObjects } from '../../../shared/adapters/document-bucket';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '../../../shared/adapters/dynamo/document-client';
 import { DossierStore } from '../../../shared/adapters/dynamo/dossier-store';
 import { keys } from '../../../shared/adapters/dynamo/keys';
 import { PieceStore } from '../../../shared/adapters/dynamo/piece-store';
@@ -19,16 +17,17 @@ import { MAX_PIECE_BYTES } from '../../../shared/domain/documents';
 import { DomainError } from '../../../shared/domain/errors';
 import type { DossierService } from '../../../shared/services/dossier-service';
 import { PieceService, RESERVATION_GRACE_SECONDS } from '../../../shared/services/pieces';
+import { mockDocumentClient, mockedClient } from '../../fixtures/document-client-mock';
 import { elfBytes, textPdf } from '../../fixtures/documents/generate';
 
 /**
- * PieceService against mocked DynamoDB (aws-sdk-client-mock) and stored objects: the reservation under concurrent
+ * PieceService against mocked DynamoDB (test/fixtures/document-client-mock.ts) and stored objects: the reservation under concurrent
  * transactions, the diagnosis of a refused reservation, and the verification when storage or the table fail.
  */
 const NOW = new Date('2025-03-03T09:00:00.000Z');
 const TABLE = 'table';
 const BUCKET = 'bucket';
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockDocumentClient();
 /** The stored objects the service sees (document-bucket.ts), answers and faults put in by each test. */
 const s3 = {
   head: vi.fn<DocumentObjects['head']>(),
@@ -72,9 +71,7 @@ const file = (over: Record<string, unknown> = {}) => ({
 });
 
 function canceled(...codes: string[]): TransactionCanceledException {
-  return new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
+  return new TransactionCanceledException('TransactionCanceledException', 'Transaction cancelled', 400, 1, {
     CancellationReasons: codes.map((Code) => ({ Code })),
   });
 }
@@ -95,7 +92,7 @@ beforeEach(() => {
   const decide = vi.fn(async (request: { prepare: (a: typeof actor) => Promise<object> }) =>
     act({ ...request, ...(await request.prepare(actor)) }),
   );
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
+  const db = mockedClient();
   // The draft and its files come from the dossier's partition (one Query), read by the real store
   const partition = (dossierId: string) => new DossierStore(db, TABLE).partition(dossierId);
   const client = new S3Client({ region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' } });

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { LOCAL_BUCKET_NAME, LOCAL_REGION, localS3ClientConfig } from '../../../i
 import { type LocalS3, startLocalS3 } from '../../../infra/local/s3';
 import { S3DocumentObjects, S3RequestFailed } from '../../../shared/adapters/s3-objects';
 import { type SigningTarget, signingTargetOf } from '../../../shared/adapters/s3-presign';
+import { verifySigV4 } from '../../fixtures/sigv4';
 
 /**
  * The stored objects without the S3 client (shared/adapters/s3-objects.ts): its requests checked on the wire against
@@ -19,50 +20,6 @@ import { type SigningTarget, signingTargetOf } from '../../../shared/adapters/s3
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const withToken = { ...credentials, sessionToken: 'IQoJb3JpZ2luX2VjE//token+with/slashes==' };
-
-/** RFC 3986 escaping of a query component, as SigV4's canonical query string wants it. */
-const rfc3986 = (s: string) =>
-  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
-
-/**
- * Whether a received request carries a valid Signature V4 for `secret`, recomputed from the request as it arrived
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html), with node:crypto
- * only: not the signer under test.
- */
-function verifySigV4(req: http.IncomingMessage, secret: string): { valid: boolean; signedHeaders: string[] } {
-  const auth = /^AWS4-HMAC-SHA256 Credential=[^/]+\/([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-    String(req.headers.authorization),
-  );
-  if (!auth) return { valid: false, signedHeaders: [] };
-  const [, scope, signedList, signature] = auth as unknown as [string, string, string, string];
-  const url = new URL(req.url ?? '/', 'http://x');
-  const query = [...url.searchParams]
-    .map(([k, v]): [string, string] => [rfc3986(k), rfc3986(v)])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const signedHeaders = signedList.split(';');
-  const canonical = [
-    req.method,
-    url.pathname,
-    query,
-    ...signedHeaders.map((h) => `${h}:${String(req.headers[h]).trim()}`),
-    '',
-    signedList,
-    String(req.headers['x-amz-content-sha256']),
-  ].join('\n');
-  const amzDate = String(req.headers['x-amz-date']);
-  const toSign = [
-    'AWS4-HMAC-SHA256',
-    amzDate,
-    scope,
-    createHash('sha256').update(canonical, 'utf8').digest('hex'),
-  ].join('\n');
-  const [day, region, service] = scope.split('/') as [string, string, string];
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
-  return { valid: hmac(key, toSign).toString('hex') === signature, signedHeaders };
-}
 
 describe('requests on the wire: Signature V4 as AWS documents it', () => {
   let server: http.Server;

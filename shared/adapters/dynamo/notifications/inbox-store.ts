@@ -1,17 +1,17 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import type {
   DeliveryMode,
   ExpectedAction,
   NotificationKind,
   NotificationPreferences,
 } from '../../../domain/notifications';
+import {
+  BatchGetCommand,
+  type DocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '../document-client';
 import { TABLE_KEYS } from '../keys';
 import { itemsOfEntries, queryAll } from '../query';
 import { MAIL_PENDING, notificationIndexes, notificationKeys } from './keys';
@@ -71,7 +71,7 @@ function parse(item: Record<string, unknown>): UserNotification {
 /** Users' notifications, their e-mail state and their preferences (issue 13). */
 export class InboxStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

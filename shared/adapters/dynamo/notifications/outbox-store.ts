@@ -1,13 +1,13 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { NotificationIntent } from '../../../domain/notifications';
 import {
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   PutCommand,
   QueryCommand,
+  TransactionCanceledException,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { NotificationIntent } from '../../../domain/notifications';
+} from '../document-client';
 import { TABLE_KEYS } from '../keys';
 import { itemsOfEntries } from '../query';
 import { decodeIntent, encodeIntent } from './intent-codec';
@@ -43,7 +43,7 @@ export interface ArmedNotice {
  */
 export class OutboxStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly table: string,
   ) {}
 

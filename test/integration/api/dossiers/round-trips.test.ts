@@ -18,17 +18,14 @@ const M = { ht: '1000.00', tva: '200.00', ttc: '1200.00' };
 let sent: string[] | undefined;
 
 beforeAll(() => {
-  dynamoClient().middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = (args as { input?: Record<string, unknown> }).input ?? {};
-      const key = (input.Key ?? {}) as Record<string, unknown>;
-      const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
-      const pk = String(key.pk ?? values[':pk'] ?? '').split('#')[0];
-      sent?.push(`${String(context.commandName).replace(/Command$/, '')} ${pk}`.trim());
-      return next(args);
-    },
-    { step: 'initialize', name: 'testCountRoundTrips' },
-  );
+  dynamoClient().use('testCountRoundTrips', (next) => async (command) => {
+    const input = command.input as Record<string, unknown>;
+    const key = (input.Key ?? {}) as Record<string, unknown>;
+    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    const pk = String(key.pk ?? values[':pk'] ?? '').split('#')[0];
+    sent?.push(`${command.operation} ${pk}`.trim());
+    return next(command);
+  });
 });
 
 /** The commands `request` sends to DynamoDB (name and partition kind), the dossier workflow a no-op meanwhile. */

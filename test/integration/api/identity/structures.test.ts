@@ -1,5 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand } from '../../../../shared/adapters/dynamo/document-client';
 import { DEMO } from '../../../../shared/seed/demo';
 import { usePlatform } from '../../../setup/platform';
 import { call, exercised, expectProblem, freshSiret, login, newUser, seed, tokenFor, wrongKey } from './http';

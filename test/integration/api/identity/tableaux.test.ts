@@ -1,5 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '../../../../shared/adapters/dynamo/document-client';
 import { keys } from '../../../../shared/adapters/dynamo/keys';
 import { newId } from '../../../../shared/adapters/ids';
 import type { WorkflowPort } from '../../../../shared/adapters/workflow';

@@ -1,0 +1,206 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/**
+ * Requests to the AWS services that speak the JSON protocol (`application/x-amz-json-1.0`: DynamoDB, Step
+ * Functions), without their SDK clients: a POST of the operation's JSON input, named by the `x-amz-target` header,
+ * signed with Signature V4 by `@smithy/signature-v4` (the SDK's own signer, as for the S3 requests of
+ * `s3-objects.ts`), sent over keep-alive connections with `node:http(s)` as the SDK's Node handler does.
+ *
+ * Why not the SDK clients: the DynamoDB client and what it pulls in (`@smithy/core`'s protocols, the middleware
+ * stack, endpoint rules) weigh ~190 KB in every function's bundle and ~23 ms of its cold import, and each command
+ * spends ~1 ms of CPU in the stack around the round trip; the functions send a handful of operations whose wire
+ * format is a plain JSON body (issue 16, docs/DESIGN.md#talking-to-aws-without-the-sdk-clients).
+ *
+ * Failures tried again, as the SDK's standard retry mode does (three attempts in all, full-jitter exponential
+ * backoff from 100 ms, 500 ms after throttling): network errors, 5xx, 429 and the throttling errors. Anything else
+ * is thrown at once as an `AwsServiceError` carrying the service's error name (`ConditionalCheckFailedException`…)
+ * and the error's fields (`CancellationReasons`…).
+ */
+
+/** The error a service answered: `name` is its error code without the namespace, fields as the body gave them. */
+export class AwsServiceError extends Error {
+  /** The HTTP status; `$fault` as the SDK says it: 'client' for 4xx, 'server' for 5xx. */
+  readonly $metadata: { readonly httpStatusCode: number; readonly attempts: number };
+  readonly $fault: 'client' | 'server';
+
+  constructor(name: string, message: string, status: number, attempts: number, fields: Record<string, unknown> = {}) {
+    super(message);
+    Object.assign(this, fields);
+    this.name = name;
+    this.$metadata = { httpStatusCode: status, attempts };
+    this.$fault = status >= 500 ? 'server' : 'client';
+  }
+}
+
+/** Throttling error codes the SDK's standard retry strategy tries again (`@smithy/service-error-classification`). */
+const THROTTLING = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
+const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalServerError']);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+export const MAX_ATTEMPTS = 3;
+
+/** Full jitter: a random pause under base × 2^(attempt−1), at most 20 s (the SDK's `defaultRetryBackoffStrategy`). */
+export const defaultBackoff = (attempt: number, throttled: boolean): Promise<void> =>
+  new Promise((resolve) =>
+    setTimeout(resolve, Math.random() * Math.min(20_000, (throttled ? 500 : 100) * 2 ** (attempt - 1))),
+  );
+
+export interface AwsJsonServiceOptions {
+  /** The signing name: `dynamodb`, `states`. */
+  readonly signingName: string;
+  /** The target's prefix: `DynamoDB_20120810`, `AWSStepFunctions`. */
+  readonly targetPrefix: string;
+  /** Where requests go; AWS's regional endpoint when undefined. */
+  readonly endpoint: (region: string) => URL;
+  readonly region: () => Promise<string>;
+  readonly credentials: () => Promise<AwsCredentialIdentity>;
+  /** Turns the response text into its value (DynamoDB decodes binary attributes there). */
+  readonly parse?: (text: string) => unknown;
+  /** Waits before attempt `attempt` (2, 3); tests pass one that does not wait. */
+  readonly backoff?: (attempt: number, throttled: boolean) => Promise<void>;
+  /** Error classes by error name, so that callers can test `instanceof`. */
+  readonly errors?: Readonly<Record<string, typeof AwsServiceError>>;
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly text: string;
+}
+
+/** One service's signed JSON requests. */
+export class AwsJsonService {
+  private readonly signer: SignatureV4;
+  private endpointOf?: Promise<URL>;
+
+  constructor(private readonly options: AwsJsonServiceOptions) {
+    this.signer = new SignatureV4({
+      service: options.signingName,
+      region: () => options.region(),
+      credentials: () => options.credentials(),
+      sha256: Sha256,
+    });
+  }
+
+  /** Sends `operation` with `body` (already in the service's JSON form); resolves with the parsed answer. */
+  async call(operation: string, body: string): Promise<{ readonly value: unknown; readonly attempts: number }> {
+    this.endpointOf ??= this.options.region().then((region) => this.options.endpoint(region));
+    const endpoint = await this.endpointOf;
+    const path = `${endpoint.pathname.replace(/\/$/, '')}/`;
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= MAX_ATTEMPTS;
+      // Signed again at each attempt: the signature holds the instant it was made
+      const signed = await this.signer.sign({
+        method: 'POST',
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+        path,
+        headers: {
+          host: endpoint.host,
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `${this.options.targetPrefix}.${operation}`,
+          'content-length': String(Buffer.byteLength(body)),
+        },
+        body,
+      });
+      let res: RawResponse;
+      try {
+        res = await post(endpoint, path, signed.headers as Record<string, string>, body);
+      } catch (e) {
+        if (last || !NETWORK.has((e as { code?: string }).code ?? '')) throw e;
+        await (this.options.backoff ?? defaultBackoff)(attempt + 1, false);
+        continue;
+      }
+      if (res.status >= 200 && res.status < 300) {
+        return { value: res.text ? (this.options.parse ?? JSON.parse)(res.text) : {}, attempts: attempt };
+      }
+      const error = this.errorOf(res, attempt);
+      const throttled = THROTTLING.has(error.name) || res.status === 429;
+      if (last || !(throttled || TRANSIENT.has(error.name) || res.status >= 500)) throw error;
+      await (this.options.backoff ?? defaultBackoff)(attempt + 1, throttled);
+    }
+  }
+
+  private errorOf(res: RawResponse, attempts: number): AwsServiceError {
+    let body: Record<string, unknown> = {};
+    try {
+      body = (res.text ? (this.options.parse ?? JSON.parse)(res.text) : {}) as Record<string, unknown>;
+    } catch {
+      // not JSON (a proxy's page): the status says it
+    }
+    const { __type, message, Message, ...fields } = body;
+    const name = String(__type ?? `HTTP${res.status}`).replace(/^.*#/, '');
+    const Class = this.options.errors?.[name] ?? AwsServiceError;
+    const text = String(message ?? Message ?? `${this.options.signingName} answered ${res.status}`);
+    return new Class(name, text, res.status, attempts, fields);
+  }
+}
+
+const agents = {
+  http: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
+  https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
+};
+
+function post(endpoint: URL, path: string, headers: Record<string, string>, body: string): Promise<RawResponse> {
+  const https = endpoint.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const req = (https ? httpsRequest : httpRequest)(
+      {
+        method: 'POST',
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname,
+        port: endpoint.port || undefined,
+        path,
+        headers,
+        agent: https ? agents.https : agents.http,
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Region and credentials of this process's environment: AWS_REGION, the role's keys (AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, as Lambda and the embedded platform set them).
+ */
+export function environmentIdentity(env: NodeJS.ProcessEnv = process.env): {
+  region: () => Promise<string>;
+  credentials: () => Promise<AwsCredentialIdentity>;
+} {
+  const credentials = fromEnv();
+  return {
+    region: async () => {
+      const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+      if (!region) throw new Error('AWS_REGION is not set');
+      return region;
+    },
+    credentials: () => credentials(),
+  };
+}
