@@ -113,10 +113,10 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 let doc;
 export const handler = async () => (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
 `,
-  'zod (un schéma)': `import { z } from 'zod';
+  'zod (un schéma)': `import * as z from 'zod';
 export const handler = async (event) => z.object({ a: z.string(), n: z.int() }).parse(event);
 `,
-  'client du projet + zod': `import { z } from 'zod';
+  'client du projet + zod': `import * as z from 'zod';
 import { DocumentClient, GetCommand } from '../../shared/adapters/dynamo/document-client.ts';
 let doc;
 export const handler = async (event) => (doc ??= DocumentClient.fromEnv()).send(new GetCommand({ TableName: 't', Key: z.object({ pk: z.string() }).parse(event) }));
