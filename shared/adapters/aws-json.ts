@@ -1,6 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -184,23 +183,4 @@ function post(endpoint: URL, path: string, headers: Record<string, string>, body
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/**
- * Region and credentials of this process's environment: AWS_REGION, the role's keys (AWS_ACCESS_KEY_ID,
- * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, as Lambda and the embedded platform set them).
- */
-export function environmentIdentity(env: NodeJS.ProcessEnv = process.env): {
-  region: () => Promise<string>;
-  credentials: () => Promise<AwsCredentialIdentity>;
-} {
-  const credentials = fromEnv();
-  return {
-    region: async () => {
-      const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-      if (!region) throw new Error('AWS_REGION is not set');
-      return region;
-    },
-    credentials: () => credentials(),
-  };
 }

@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { Sha256 } from '@smithy/core/checksum';
 import { buildQueryString, extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { toHex } from '@smithy/core/serde';
 import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { environmentIdentity } from './aws-identity';
 
 /**
  * The two presigned requests the browser uses on the documents bucket — a POST form to upload (the policy is the
@@ -35,15 +35,9 @@ export interface SigningTarget {
 
 /** The target of this process's environment: AWS_REGION, AWS_ENDPOINT_URL_S3, the role's credentials. */
 export function signingTargetFromEnv(env: NodeJS.ProcessEnv = process.env): SigningTarget {
-  const credentials = fromEnv();
   return {
-    region: async () => {
-      const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-      if (!region) throw new Error('AWS_REGION is not set');
-      return region;
-    },
+    ...environmentIdentity(env),
     endpoint: async () => (env.AWS_ENDPOINT_URL_S3 ? new URL(env.AWS_ENDPOINT_URL_S3) : undefined),
-    credentials: () => credentials(),
     checksumMode: async () => !env.AWS_ENDPOINT_URL_S3 && env.AWS_RESPONSE_CHECKSUM_VALIDATION !== 'WHEN_REQUIRED',
   };
 }

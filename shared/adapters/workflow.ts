@@ -1,4 +1,5 @@
-import { AwsJsonService, type AwsServiceError, environmentIdentity } from './aws-json';
+import { environmentIdentity } from './aws-identity';
+import { AwsJsonService, type AwsServiceError } from './aws-json';
 
 /**
  * The dossier's Step Functions execution, seen from the application: start it (idempotent, named after the dossier)

@@ -21,7 +21,8 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, type marshallOptions, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { AwsJsonService, AwsServiceError, environmentIdentity } from '../aws-json';
+import { environmentIdentity } from '../aws-identity';
+import { AwsJsonService, AwsServiceError } from '../aws-json';
 
 /**
  * The DynamoDB document client of the functions: the commands of `@aws-sdk/lib-dynamodb` (same names, same inputs
