@@ -1,7 +1,7 @@
 import type { RoutedHandler, RouteHandler } from '../shared/http/router';
 
 /** How a Lambda function of the product is declared (functions/registry.ts and each concern's lambdas.ts). */
-export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue' | 'token' | 'authorizer';
+export type LambdaKind = 'http' | 'task' | 's3' | 'schedule' | 'queue' | 'token' | 'authorizer' | 'worker';
 
 export interface HttpRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -26,6 +26,11 @@ export interface LambdaDefinition {
     readonly stateMachines?: 'start' | 'callback' | 'startAndCallback' | 'resume';
     /** Creates the technical accounts' app clients of the user pool and renews their secrets (Api construct). */
     readonly machineClients?: boolean;
+    /**
+     * The `worker` functions (registry keys) this function invokes: lambda:InvokeFunction on each and its name in
+     * the variable `<KEY_IN_SNAKE_CASE>_FUNCTION` (`invokedFunctionEnv`), e.g. DOSSIERS_EVIDENCE_BUILD_FUNCTION.
+     */
+    readonly invokes?: readonly string[];
   };
   /** `schedule` functions: when EventBridge Scheduler runs them (a Scheduler `cron(…)`/`rate(…)` expression). */
   readonly schedule?: { readonly expression: string; readonly timeZone?: string };
@@ -61,4 +66,9 @@ export function httpRoutes(handler: RoutedHandler | RouteHandler): readonly Http
       public: operation?.auth === 'public',
     };
   });
+}
+
+/** The environment variable that names the invoked function `key`: `dossiersEvidenceBuild` → `DOSSIERS_EVIDENCE_BUILD_FUNCTION`. */
+export function invokedFunctionEnv(key: string): string {
+  return `${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_FUNCTION`;
 }

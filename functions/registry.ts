@@ -9,6 +9,9 @@
  * - `queue` functions read an SQS queue that a construct wires to them (on AWS only).
  * - `token` functions are the Cognito user pool's token hook, wired by the Api construct (on AWS only).
  * - `authorizer` functions are the HTTP API's Lambda authorizer with the user pool, wired by the Api construct.
+ * - `worker` functions are invoked only by another function of the product, the one whose `access.invokes` names
+ *   them (the only grant of lambda:InvokeFunction on them): they hold what would make that function's bundle heavy
+ *   and trust it to have authorized the caller (the evidence pack's worker, docs/evidence-pack.md).
  */
 import { API_LAMBDAS } from './api/lambdas';
 import { AUTH_LAMBDAS } from './auth/lambdas';
@@ -21,6 +24,7 @@ import { RATE_LAMBDAS } from './rates/lambdas';
 import { RESUME_LAMBDAS, WORKFLOW_LAMBDAS } from './workflow/lambdas';
 
 export type { HttpRoute, LambdaDefinition, LambdaKind } from './lambda-definition';
+export { invokedFunctionEnv } from './lambda-definition';
 
 const CORE = {
   health: {

@@ -1,13 +1,14 @@
 import { httpHandler } from '../../shared/http/handler';
 import { binary } from '../../shared/http/results';
 import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
-import { certificatePdf } from '../../shared/services/pieces/certificate';
+import { evidenceBuilder } from '../../shared/services/evidence/builder';
 import { pieceParams, readablePiece, TAGS } from './piece-reads';
 import { readServices } from './support';
 
 /**
  * The deposit certificate of a sent piece, as a PDF. Served by the evidence function (functions/dossiers/
- * evidence.ts), which bundles the PDF library anyway: the dossiers' read function stays small.
+ * evidence.ts), which authorizes the caller and has the PDF made by the evidence worker (evidence-build.ts, which
+ * holds the PDF library): the API functions stay small.
  */
 export const lireCertificatDepot = httpHandler({
   operationId: 'lireCertificatDepot',
@@ -27,8 +28,8 @@ export const lireCertificatDepot = httpHandler({
   handler: async (ctx) => {
     const svc = readServices();
     const who = { userId: ctx.identity.userId, actingSiret: ctx.headers[STRUCTURE_HEADER] };
-    const { draft } = await readablePiece(svc, who, ctx.params);
-    const pdf = await certificatePdf(draft, await svc.marche(draft.marcheId));
-    return binary(pdf, { contentType: 'application/pdf', fileName: `certificat-${draft.certificat}.pdf` });
+    await readablePiece(svc, who, ctx.params);
+    const { pdfBase64, fileName } = await evidenceBuilder().certificate(ctx.params.dossierId, ctx.params.pieceId);
+    return binary(Buffer.from(pdfBase64, 'base64'), { contentType: 'application/pdf', fileName });
   },
 });

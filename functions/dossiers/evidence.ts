@@ -1,22 +1,19 @@
 import * as z from 'zod';
-import { evidencePackRetentionDays } from '../../shared/adapters/s3';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
-import { buildEvidencePack } from '../../shared/services/evidence/pack';
-import { installDocumentObjects } from '../../shared/services/infrastructure';
-import { s3DocumentObjects, storageOf } from '../../shared/services/pieces/storage';
-import { infrastructure } from '../../shared/services/wiring';
+import { evidenceBuilder } from '../../shared/services/evidence/builder';
 import { lireCertificatDepot } from './certificate-read';
 import { actorToRead, asUnknownDossier, readServices } from './support';
-
-// Reads the stored documents (and the certificate's piece)
-installDocumentObjects(s3DocumentObjects);
 
 /**
  * GET /v1/dossiers/{id}/dossier-de-preuve (docs/evidence-pack.md): builds the ZIP from what the table and the bucket
  * hold now, streamed into the bucket, and answers a presigned link to it. Readable by the parties of the marché.
+ *
+ * This function authorizes the caller; the building (pdf-lib, the S3 client that streams the ZIP) is the worker's,
+ * `dossiersEvidenceBuild` (functions/dossiers/evidence-build.ts), asked through `evidenceBuilder()`: its answer is
+ * this function's (docs/evidence-pack.md#where-it-is-built, issue 16).
  */
 const preuveJson = z
   .object({
@@ -55,26 +52,7 @@ export const lireDossierDePreuve = httpHandler({
       },
       marche,
     );
-    const infra = infrastructure();
-    const pack = await buildEvidencePack(
-      {
-        dossiers: svc.dossiers,
-        s3: storageOf(infra),
-        bucket: infra.bucketName,
-        clock: infra.clock,
-        retentionDays: evidencePackRetentionDays(),
-      },
-      record,
-      marche,
-    );
-    return ok({
-      dossierId: record.dossierId,
-      url: pack.url,
-      expireLe: pack.expiresAt.toISOString(),
-      documents: pack.documents.length,
-      documentsConformes: pack.documents.every((d) => d.matchesRecord !== false),
-      pisteIntegre: pack.trailOk,
-    });
+    return ok(await evidenceBuilder().pack(record.dossierId));
   },
 });
 

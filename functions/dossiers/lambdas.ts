@@ -20,6 +20,9 @@ import { handler as searchHandler } from './search';
  * - dossiersAudit reads the audit trail and, on demand, every stored file of the dossier again (bucket read).
  * - dossiersAct writes the dossier (and idempotency records), sends piece drafts (which looks up awaited objects:
  *   bucket read), starts / releases the dossier's execution.
+ * - dossiersEvidence authorizes the caller and invokes dossiersEvidenceBuild (a `worker`: pdf-lib and the S3 client
+ *   that streams the ZIP), which reads the documents and writes the pack under preuves/ (issue 16: the API
+ *   function's bundle stays under 500 KB).
  * - dossiersPieces also issues presigned POST forms (executed with its rights: PutObject) and deletes a deleted
  *   draft's objects.
  */
@@ -50,8 +53,19 @@ export const DOSSIER_LAMBDAS = {
     entry: 'functions/dossiers/evidence.ts',
     kind: 'http',
     description:
-      'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket ; certificats de depot (PDF)',
+      'Dossier de preuve et certificats de depot : autorise l appelant, puis fait construire le ZIP ou le PDF par dossiersEvidenceBuild',
     routes: httpRoutes(evidenceHandler),
+    // authorizes (table read; `bucket: 'read'` as dossiersRead: the piece reads it authorizes with are built with the
+    // bucket, BUCKET_NAME), then waits for the worker, whose timeout it keeps; writes nothing itself
+    access: { table: 'read', bucket: 'read', invokes: ['dossiersEvidenceBuild'] },
+    timeoutSeconds: 120,
+    memoryMb: 512,
+  },
+  dossiersEvidenceBuild: {
+    entry: 'functions/dossiers/evidence-build.ts',
+    kind: 'worker',
+    description:
+      'Dossier de preuve : ZIP (rapport PDF, documents, empreintes, piste d audit, projet de lettre) ecrit en flux dans le bucket ; certificats de depot (PDF). Invoque par dossiersEvidence seulement',
     // reads the documents, writes the ZIP under preuves/ only; streamed, so memory does not follow the dossier's size
     access: { table: 'read', bucket: 'readWritePacks' },
     timeoutSeconds: 120,

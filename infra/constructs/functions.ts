@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { LAMBDAS, type LambdaDefinition, type LambdaKey } from '../../functions/registry';
+import { invokedFunctionEnv, LAMBDAS, type LambdaDefinition, type LambdaKey } from '../../functions/registry';
 import { EVIDENCE_PACK_RETENTION_DAYS, EVIDENCE_PREFIX } from '../../shared/adapters/s3';
 import { bundleDefine, LAMBDA_BUNDLE, sourceMapsWanted } from './bundling';
 import { acknowledgeNag, iam5Resource } from './nag';
@@ -172,6 +172,7 @@ export class Functions extends Construct {
       }
       this.fns.set(key, fn);
     }
+    this.grantInvokes();
     this.acknowledgeNotificationsHandler();
   }
 
@@ -259,6 +260,31 @@ export class Functions extends Construct {
         iam5Resource(`<${storage.bucketLogicalId()}.Arn>/*`),
         `Function ${key} works on documents whose keys are generated per dossier and piece at run time; the grant is limited to the documents bucket and to the actions its registry entry declares (${access.bucket}).`,
       );
+    }
+  }
+
+  /**
+   * Each function may invoke the `worker` functions its `access.invokes` names, and only those (lambda:InvokeFunction
+   * on each one's ARN), and reads each one's name from `<KEY>_FUNCTION` (`invokedFunctionEnv`). Done once every
+   * function exists: a worker may be declared after its caller.
+   */
+  private grantInvokes(): void {
+    for (const [key, fn] of this.fns) {
+      for (const target of this.definition(key).access?.invokes ?? []) {
+        const worker = this.fns.get(target);
+        if (!worker) throw new Error(`function ${key} invokes ${target}, which the registry does not declare`);
+        if (this.definition(target).kind !== 'worker')
+          throw new Error(`function ${key} invokes ${target}, not a worker`);
+        worker.grantInvoke(fn);
+        fn.addEnvironment(invokedFunctionEnv(target), worker.functionName);
+        // grantInvoke covers the function and its versions and aliases (`<arn>:*`)
+        const workerId = Stack.of(this).getLogicalId(worker.node.defaultChild as lambda.CfnFunction);
+        acknowledgeNag(
+          fn.role ?? fn,
+          iam5Resource(`<${workerId}.Arn>:*`),
+          `Function ${key} invokes the worker ${target} only; the wildcard is that function's versions and aliases (lambda:InvokeFunction as grantInvoke writes it).`,
+        );
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type * as http from 'node:http';
 import { overrideContext } from '../../shared/services/context';
+import { installEvidenceBuilder } from '../../shared/services/evidence/builder';
 import type { Activity } from './activity';
 import type { HttpCors } from './cdk-model';
 import type { DynamoDbLocal } from './dynamodb';
@@ -86,4 +87,5 @@ export async function stopPlatform(parts: PlatformParts, fixtures: PlatformFixtu
   parts.restoreEnv?.();
   destroyClients(parts.clients);
   overrideContext(undefined);
+  installEvidenceBuilder(undefined);
 }

@@ -2,6 +2,7 @@ import './polyfills';
 import * as path from 'node:path';
 import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { installDocumentObjects, installWorkflow, overrideContext } from '../../shared/services/context';
+import { evidenceBuilderOn, installEvidenceBuilder } from '../../shared/services/evidence/builder';
 import { s3DocumentObjects } from '../../shared/services/pieces/storage';
 import { Activity } from './activity';
 import { LocalAuth, localJwtSecret } from './auth';
@@ -101,6 +102,13 @@ function readStack(boot: Boot): {
     overrides: model.extension.lambdaHandlers,
   });
   boot.parts.runtime = runtime;
+  // The evidence function hands the building to its worker: on AWS a Lambda Invoke, here the worker's handler in
+  // this process, run as the platform runs every function; what crosses is JSON, as on AWS
+  installEvidenceBuilder(
+    evidenceBuilderOn(async (request) =>
+      JSON.parse(JSON.stringify(await runtime.invoke('dossiersEvidenceBuild', request))),
+    ),
+  );
   boot.parts.routes.push(...gatewayRoutes(model.extension));
   boot.parts.httpCors = model.httpCors;
   return { model, runtime, preloading: runtime.preload() };

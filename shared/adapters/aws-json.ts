@@ -7,7 +7,8 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 /**
  * Requests to the AWS services that speak the JSON protocol (`application/x-amz-json-1.0`: DynamoDB, Step
  * Functions), without their SDK clients: a POST of the operation's JSON input, named by the `x-amz-target` header,
- * signed with Signature V4 by `@smithy/signature-v4` (the SDK's own signer, as for the S3 requests of
+ * or (`post`) a JSON body sent to a path of a REST-JSON service (Lambda's Invoke, lambda-invoke.ts), signed with
+ * Signature V4 by `@smithy/signature-v4` (the SDK's own signer, as for the S3 requests of
  * `s3-objects.ts`), sent over keep-alive connections with `node:http(s)` as the SDK's Node handler does.
  *
  * Why not the SDK clients: the DynamoDB client and what it pulls in (`@smithy/core`'s protocols, the middleware
@@ -67,8 +68,8 @@ export const defaultBackoff = (attempt: number, throttled: boolean): Promise<voi
 export interface AwsJsonServiceOptions {
   /** The signing name: `dynamodb`, `states`. */
   readonly signingName: string;
-  /** The target's prefix: `DynamoDB_20120810`, `AWSStepFunctions`. */
-  readonly targetPrefix: string;
+  /** The target's prefix: `DynamoDB_20120810`, `AWSStepFunctions`; absent for a service reached by path (`post`). */
+  readonly targetPrefix?: string;
   /** Where requests go; AWS's regional endpoint when undefined. */
   readonly endpoint: (region: string) => URL;
   readonly region: () => Promise<string>;
@@ -84,6 +85,13 @@ export interface AwsJsonServiceOptions {
 interface RawResponse {
   readonly status: number;
   readonly text: string;
+  /** The response's headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** A 2xx answer to `post`: its body as text, its headers (names in lower case). */
+export interface AwsJsonResponse extends RawResponse {
+  readonly attempts: number;
 }
 
 /** One service's signed JSON requests. */
@@ -102,9 +110,28 @@ export class AwsJsonService {
 
   /** Sends `operation` with `body` (already in the service's JSON form); resolves with the parsed answer. */
   async call(operation: string, body: string): Promise<{ readonly value: unknown; readonly attempts: number }> {
+    const { targetPrefix } = this.options;
+    if (!targetPrefix) throw new Error(`${this.options.signingName}: call() needs a targetPrefix (use post())`);
+    const res = await this.send('', body, {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `${targetPrefix}.${operation}`,
+    });
+    return { value: res.text ? (this.options.parse ?? JSON.parse)(res.text) : {}, attempts: res.attempts };
+  }
+
+  /**
+   * POSTs `body` (JSON) to `path` under the endpoint, without `x-amz-target` (a REST-JSON service: Lambda's Invoke);
+   * resolves with the 2xx answer as it came, for the caller to read its headers. Failures as for `call`.
+   */
+  post(path: string, body: string): Promise<AwsJsonResponse> {
+    return this.send(path, body, { 'content-type': 'application/json' });
+  }
+
+  /** Signs and sends a POST to `relative` under the endpoint's path, tried again as the class comment says. */
+  private async send(relative: string, body: string, headers: Record<string, string>): Promise<AwsJsonResponse> {
     this.endpointOf ??= this.options.region().then((region) => this.options.endpoint(region));
     const endpoint = await this.endpointOf;
-    const path = `${endpoint.pathname.replace(/\/$/, '')}/`;
+    const path = `${endpoint.pathname.replace(/\/$/, '')}/${relative.replace(/^\//, '')}`;
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= MAX_ATTEMPTS;
       // Signed again at each attempt: the signature holds the instant it was made
@@ -114,12 +141,7 @@ export class AwsJsonService {
         hostname: endpoint.hostname,
         ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
         path,
-        headers: {
-          host: endpoint.host,
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `${this.options.targetPrefix}.${operation}`,
-          'content-length': String(Buffer.byteLength(body)),
-        },
+        headers: { host: endpoint.host, ...headers, 'content-length': String(Buffer.byteLength(body)) },
         body,
       });
       let res: RawResponse;
@@ -130,9 +152,7 @@ export class AwsJsonService {
         await (this.options.backoff ?? defaultBackoff)(attempt + 1, false);
         continue;
       }
-      if (res.status >= 200 && res.status < 300) {
-        return { value: res.text ? (this.options.parse ?? JSON.parse)(res.text) : {}, attempts: attempt };
-      }
+      if (res.status >= 200 && res.status < 300) return { ...res, attempts: attempt };
       const error = this.errorOf(res, attempt);
       const throttled = THROTTLING.has(error.name) || res.status === 429;
       if (last || !(throttled || TRANSIENT.has(error.name) || res.status >= 500)) throw error;
@@ -148,7 +168,10 @@ export class AwsJsonService {
       // not JSON (a proxy's page): the status says it
     }
     const { __type, message, Message, ...fields } = body;
-    const name = String(__type ?? `HTTP${res.status}`).replace(/^.*#/, '');
+    // The JSON services name the error in the body (`__type`), the REST-JSON ones (Lambda) in `x-amzn-errortype`
+    const header = res.headers['x-amzn-errortype'];
+    const typed = __type ?? (typeof header === 'string' ? header.replace(/:.*$/, '') : undefined);
+    const name = String(typed ?? `HTTP${res.status}`).replace(/^.*#/, '');
     const Class = this.options.errors?.[name] ?? AwsServiceError;
     const text = String(message ?? Message ?? `${this.options.signingName} answered ${res.status}`);
     return new Class(name, text, res.status, attempts, fields);
@@ -176,7 +199,13 @@ function post(endpoint: URL, path: string, headers: Record<string, string>, body
       (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+          }),
+        );
         res.on('error', reject);
       },
     );

@@ -1,19 +1,26 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FacturesTravauxStack } from '../../infra/stack';
+import { EVIDENCE_WORKER_ENV } from '../../shared/services/evidence/builder';
 import { cleanupApps, makeStack } from './helpers';
 
 /**
- * The evidence packs' retention (docs/evidence-pack.md#retention): the function that builds them writes under
- * `preuves/` only, locks each pack 30 days instead of the bucket's 10 years, and the bucket hides a pack after 30 days.
+ * The evidence packs' retention (docs/evidence-pack.md#retention): the function that builds them (the worker
+ * `dossiersEvidenceBuild`) writes under `preuves/` only, locks each pack 30 days instead of the bucket's 10 years,
+ * and the bucket hides a pack after 30 days. The API function `dossiersEvidence` writes nothing and may invoke that
+ * worker, and no other function (docs/evidence-pack.md#where-it-is-built).
  */
 type Resource = { Properties: Record<string, unknown> };
 type Statement = { Action: string | string[]; Resource: unknown };
 
 afterAll(cleanupApps);
 
-function evidenceFunction(template: Template, stack: FacturesTravauxStack) {
-  const fn = stack.functions.get('dossiersEvidence');
+function evidenceFunction(
+  template: Template,
+  stack: FacturesTravauxStack,
+  key: 'dossiersEvidence' | 'dossiersEvidenceBuild' = 'dossiersEvidenceBuild',
+) {
+  const fn = stack.functions.get(key);
   const fnId = stack.getLogicalId(fn.node.defaultChild as never);
   const roleId = stack.getLogicalId(fn.role?.node.defaultChild as never);
   const statements = Object.values(template.findResources('AWS::IAM::Policy'))
@@ -22,7 +29,7 @@ function evidenceFunction(template: Template, stack: FacturesTravauxStack) {
   const env = (template.findResources('AWS::Lambda::Function')[fnId] as Resource).Properties.Environment as {
     Variables: Record<string, unknown>;
   };
-  return { statements, variables: env.Variables };
+  return { fnId, statements, variables: env.Variables };
 }
 
 /** The object part of a statement's resource: `{ Fn::Join: ['', [<bucket arn>, '/preuves/*']] }` → '/preuves/*'. */
@@ -52,6 +59,30 @@ describe('Evidence packs in the documents bucket', () => {
     const reads = statements.find((s) => [s.Action].flat().includes('s3:GetObjectVersion'));
     expect(objectPath(reads?.Resource)).toBe('/*');
     expect([reads?.Action].flat().sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+  });
+
+  it('gives the API function the worker to invoke, by its name, and nothing to write', () => {
+    const worker = evidenceFunction(template, stack, 'dossiersEvidenceBuild');
+    const api = evidenceFunction(template, stack, 'dossiersEvidence');
+    // the variable the API function reads the worker's name from (shared/services/evidence/builder.ts)
+    expect(EVIDENCE_WORKER_ENV).toBe('DOSSIERS_EVIDENCE_BUILD_FUNCTION');
+    expect(api.variables[EVIDENCE_WORKER_ENV]).toEqual({ Ref: worker.fnId });
+    const invokes = api.statements.filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invokes).toHaveLength(1);
+    // the worker and its versions, nothing else
+    expect(JSON.stringify(invokes[0]?.Resource)).toContain(`"${worker.fnId}"`);
+    for (const r of [invokes[0]?.Resource].flat()) expect(JSON.stringify(r)).toContain(`"${worker.fnId}"`);
+    expect(api.statements.flatMap((s) => [s.Action].flat()).filter((a) => /^s3:Put|^s3:Delete/.test(a))).toEqual([]);
+    // no other function may invoke the worker, and the worker invokes nothing
+    const invokers = stack.functions
+      .entries()
+      .filter(([key]) =>
+        evidenceFunction(template, stack, key as 'dossiersEvidence').statements.some((s) =>
+          [s.Action].flat().includes('lambda:InvokeFunction'),
+        ),
+      )
+      .map(([key]) => key);
+    expect(invokers).toEqual(['dossiersEvidence']);
   });
 
   it('tells the function to lock each pack 30 days, and hides packs after 30 days', () => {

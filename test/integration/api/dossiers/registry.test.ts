@@ -13,7 +13,8 @@ import { actionBody } from '../../../../shared/schemas/dossier';
 import type { Json } from './client';
 
 /** The registry fragment reads its routes from the routed handlers, and the OpenAPI document documents them. */
-const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly string[] }> = {
+type HttpKey = Exclude<keyof typeof DOSSIER_LAMBDAS, 'dossiersEvidenceBuild'>;
+const handlers: Record<HttpKey, { routeKeys: readonly string[] }> = {
   dossiersRead: read.handler,
   dossiersAct: actions.handler,
   dossiersPieces: pieces.handler,
@@ -24,13 +25,25 @@ const handlers: Record<keyof typeof DOSSIER_LAMBDAS, { routeKeys: readonly strin
 
 describe('functions/dossiers registry fragment', () => {
   it('lists exactly the routes each function answers', () => {
-    for (const [key, def] of Object.entries(DOSSIER_LAMBDAS)) {
+    for (const key of Object.keys(handlers) as HttpKey[]) {
+      const def = DOSSIER_LAMBDAS[key];
       const declared = def.routes.map((r) => `${r.method} ${r.path}`).sort();
       expect(declared, key).toEqual([...handlers[key as keyof typeof handlers].routeKeys].sort());
       expect(def.entry).toBe(
         `functions/dossiers/${{ dossiersRead: 'read', dossiersAct: 'actions', dossiersPieces: 'pieces', dossiersSearch: 'search', dossiersEvidence: 'evidence', dossiersAudit: 'history' }[key as keyof typeof handlers]}.ts`,
       );
     }
+  });
+
+  it('has the evidence pack built by a worker that no route reaches, invoked by the evidence function only', () => {
+    const worker = DOSSIER_LAMBDAS.dossiersEvidenceBuild;
+    expect(worker.kind).toBe('worker');
+    expect(worker.entry).toBe('functions/dossiers/evidence-build.ts');
+    expect(worker).not.toHaveProperty('routes');
+    const invokers = Object.entries(DOSSIER_LAMBDAS)
+      .filter(([, def]) => (def.access as { invokes?: readonly string[] }).invokes?.includes('dossiersEvidenceBuild'))
+      .map(([key]) => key);
+    expect(invokers).toEqual(['dossiersEvidence']);
   });
 
   it('gives write access only to the functions that write', () => {
@@ -40,6 +53,9 @@ describe('functions/dossiers registry fragment', () => {
     expect(DOSSIER_LAMBDAS.dossiersSearch.access).toEqual({ table: 'read' });
     expect(DOSSIER_LAMBDAS.dossiersAct.access.table).toBe('readWrite');
     expect(DOSSIER_LAMBDAS.dossiersPieces.access.bucket).toBe('readWriteDelete');
+    // the evidence function writes nothing; its worker writes the packs (under preuves/ only)
+    expect(DOSSIER_LAMBDAS.dossiersEvidence.access.bucket).toBe('read');
+    expect(DOSSIER_LAMBDAS.dossiersEvidenceBuild.access.bucket).toBe('readWritePacks');
   });
 
   it('accepts at the API every action type of the rule book but the opening deposit', () => {
@@ -49,8 +65,8 @@ describe('functions/dossiers registry fragment', () => {
 
   it('documents every route in the OpenAPI document, with If-Match on actions', () => {
     const doc = buildOpenApi(operations()) as { paths: Record<string, Record<string, Json>> };
-    for (const def of Object.values(DOSSIER_LAMBDAS)) {
-      for (const r of def.routes)
+    for (const key of Object.keys(handlers) as HttpKey[]) {
+      for (const r of DOSSIER_LAMBDAS[key].routes)
         expect(doc.paths[r.path]?.[r.method.toLowerCase()], `${r.method} ${r.path}`).toBeDefined();
     }
     const act = doc.paths['/v1/dossiers/{dossierId}/actions']!.post;
