@@ -1,8 +1,6 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as sdk from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsServiceError } from '../../../shared/adapters/aws-json';
 import {
   BatchGetCommand,
@@ -17,6 +15,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '../../../shared/adapters/dynamo/document-client';
+import { EXAMPLE_CREDENTIALS, type Received, type Reply, useRecordingServer } from '../../fixtures/recording-server';
 import { verifySigV4 } from '../../fixtures/sigv4';
 
 /**
@@ -26,60 +25,23 @@ import { verifySigV4 } from '../../fixtures/sigv4';
  * tried again only when the SDK's standard retry would.
  */
 
-const credentials = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-  sessionToken: 'IQoJb3JpZ2luX2VjE//token+with/slashes==',
-};
-
-interface Received {
-  readonly req: http.IncomingMessage;
-  readonly body: string;
-}
-type Reply = { status: number; body: unknown } | 'drop';
-
-let server: http.Server;
-let endpoint: string;
-const received: Received[] = [];
-/** What the server answers, in order; the last one is repeated. */
-let replies: Reply[] = [];
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ req, body: Buffer.concat(chunks).toString('utf8') });
-      const reply = (replies.length > 1 ? replies.shift() : replies[0]) ?? { status: 200, body: {} };
-      if (reply === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      const text = JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': text.length });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-beforeEach(() => {
-  received.length = 0;
-  replies = [{ status: 200, body: {} }];
-});
+const credentials = EXAMPLE_CREDENTIALS;
+const recorder = useRecordingServer('application/x-amz-json-1.0', { status: 200, body: {} });
 
 const ours = () =>
   new DocumentClient({
-    endpoint,
+    endpoint: recorder.endpoint,
     region: async () => 'eu-west-3',
     credentials: async () => credentials,
     backoff: async () => undefined,
   });
 const theSdks = () =>
-  sdk.DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'eu-west-3', credentials, maxAttempts: 1 }), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  sdk.DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: recorder.endpoint, region: 'eu-west-3', credentials, maxAttempts: 1 }),
+    {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    },
+  );
 
 /** An item with every kind of attribute value, and an undefined one the marshalling drops. */
 const item = {
@@ -174,7 +136,7 @@ describe('requests: what the SDK would send, signed', () => {
     const [theirs, mine] = make();
     await theSdks().send(theirs as never);
     await ours().send(mine as never);
-    const [a, b] = received as [Received, Received];
+    const [a, b] = recorder.received as [Received, Received];
     expect(b.req.headers['x-amz-target']).toBe(`DynamoDB_20120810.${operation}`);
     expect(b.req.headers['x-amz-target']).toBe(a.req.headers['x-amz-target']);
     expect(b.req.headers['content-type']).toBe('application/x-amz-json-1.0');
@@ -189,9 +151,9 @@ describe('requests: what the SDK would send, signed', () => {
   });
 
   it('tries a transaction again with the same idempotency token', async () => {
-    replies = ['drop', { status: 200, body: {} }];
+    recorder.replies = ['drop', { status: 200, body: {} }];
     await ours().send(new TransactWriteCommand(transactInput));
-    const [first, second] = received.map((r) => JSON.parse(r.body).ClientRequestToken as string);
+    const [first, second] = recorder.received.map((r) => JSON.parse(r.body).ClientRequestToken as string);
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).toBe(first);
   });
@@ -199,7 +161,7 @@ describe('requests: what the SDK would send, signed', () => {
   it('signs each request as Signature V4 says, the body and the session token included (the SDK’s passes too)', async () => {
     await theSdks().send(new sdk.PutCommand(putInput));
     await ours().send(new PutCommand(putInput));
-    for (const { req, body } of received) {
+    for (const { req, body } of recorder.received) {
       const { valid, signedHeaders } = verifySigV4(req, credentials.secretAccessKey, body);
       expect(valid).toBe(true);
       expect(signedHeaders).toEqual(
@@ -209,7 +171,7 @@ describe('requests: what the SDK would send, signed', () => {
       expect(req.headers.authorization).toContain('/eu-west-3/dynamodb/aws4_request');
     }
     // the check checks: another secret, or another body, fails it
-    const mine = received[1] as Received;
+    const mine = recorder.received[1] as Received;
     expect(verifySigV4(mine.req, 'other', mine.body).valid).toBe(false);
     expect(verifySigV4(mine.req, credentials.secretAccessKey, `${mine.body} `).valid).toBe(false);
   });
@@ -246,14 +208,14 @@ describe('answers: read as the SDK’s document client reads them', () => {
     ],
     ['UpdateItem', { Attributes: wire }, new sdk.UpdateCommand(updateInput), new UpdateCommand(updateInput)],
   ] as const)('%s', async (_operation, answer, theirs, mine) => {
-    replies = [{ status: 200, body: answer }];
+    recorder.replies = [{ status: 200, body: answer }];
     const { $metadata: _a, ...expected } = await theSdks().send(theirs as never);
     const { $metadata: _b, ...got } = (await ours().send(mine as never)) as Record<string, unknown>;
     expect(got).toEqual(expected);
   });
 
   it('gives binary values as bytes: 0, 1, 2, 250, 255', async () => {
-    replies = [{ status: 200, body: { Item: wire } }];
+    recorder.replies = [{ status: 200, body: { Item: wire } }];
     const { Item } = await ours().send(new GetCommand(getInput));
     expect(Item?.bytes).toEqual(new Uint8Array([0, 1, 2, 250, 255]));
     expect(Item?.n).toBe(42);
@@ -268,7 +230,7 @@ describe('errors and retries', () => {
   });
 
   it('a failed condition is a ConditionalCheckFailedException, sent once', async () => {
-    replies = [error('ConditionalCheckFailedException')];
+    recorder.replies = [error('ConditionalCheckFailedException')];
     const e = await ours()
       .send(new PutCommand(putInput))
       .catch((x: unknown) => x);
@@ -277,11 +239,11 @@ describe('errors and retries', () => {
       name: 'ConditionalCheckFailedException',
       message: 'ConditionalCheckFailedException message',
     });
-    expect(received).toHaveLength(1);
+    expect(recorder.received).toHaveLength(1);
   });
 
   it('a cancelled transaction keeps its reasons, the item returned read as plain values', async () => {
-    replies = [
+    recorder.replies = [
       error('TransactionCanceledException', 400, {
         CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { v: { N: '5' } } }],
       }),
@@ -291,38 +253,38 @@ describe('errors and retries', () => {
       .catch((x: unknown) => x)) as TransactionCanceledException;
     expect(e).toBeInstanceOf(TransactionCanceledException);
     expect(e.CancellationReasons).toEqual([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { v: 5 } }]);
-    expect(received).toHaveLength(1);
+    expect(recorder.received).toHaveLength(1);
   });
 
   it('throttling is tried three times in all, then thrown with its name', async () => {
-    replies = [error('ProvisionedThroughputExceededException')];
+    recorder.replies = [error('ProvisionedThroughputExceededException')];
     const e = await ours()
       .send(new GetCommand(getInput))
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AwsServiceError);
     expect(e).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { attempts: 3 } });
-    expect(received).toHaveLength(3);
+    expect(recorder.received).toHaveLength(3);
   });
 
   it('a 500, then a dropped connection, then the answer: one result after three attempts', async () => {
-    replies = [error('InternalServerError', 500), 'drop', { status: 200, body: { Item: { pk: { S: 'P' } } } }];
+    recorder.replies = [error('InternalServerError', 500), 'drop', { status: 200, body: { Item: { pk: { S: 'P' } } } }];
     const out = await ours().send(new GetCommand(getInput));
     expect(out.Item).toEqual({ pk: 'P' });
     expect(out.$metadata.attempts).toBe(3);
-    expect(received).toHaveLength(3);
+    expect(recorder.received).toHaveLength(3);
   });
 
   it('a bad request is not tried again', async () => {
-    replies = [error('ValidationException')];
+    recorder.replies = [error('ValidationException')];
     await expect(ours().send(new QueryCommand(queryInput))).rejects.toMatchObject({
       name: 'ValidationException',
       $fault: 'client',
     });
-    expect(received).toHaveLength(1);
+    expect(recorder.received).toHaveLength(1);
   });
 
   it('interceptors see each command with its input and output, the last added first', async () => {
-    replies = [{ status: 200, body: { Item: { pk: { S: 'P' } } } }];
+    recorder.replies = [{ status: 200, body: { Item: { pk: { S: 'P' } } } }];
     const client = ours();
     const seen: string[] = [];
     client.use('outer', (next) => async (command) => {
@@ -337,7 +299,7 @@ describe('errors and retries', () => {
     });
     await client.send(new GetCommand(getInput));
     expect(seen).toEqual(['inner GetItem', 'outer GetItemCommand', 'out {"pk":"P"}']);
-    expect(JSON.parse((received[0] as Received).body).ReturnConsumedCapacity).toBe('TOTAL');
+    expect(JSON.parse((recorder.received[0] as Received).body).ReturnConsumedCapacity).toBe('TOTAL');
     client.remove('inner');
     seen.length = 0;
     await client.send(new GetCommand(getInput));

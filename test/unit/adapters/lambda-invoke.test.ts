@@ -1,10 +1,9 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AwsServiceError } from '../../../shared/adapters/aws-json';
 import { FunctionError, LambdaInvoker } from '../../../shared/adapters/lambda-invoke';
 import { DomainError } from '../../../shared/domain/errors';
 import { lambdaEvidenceBuilder } from '../../../shared/services/evidence/builder';
+import { EXAMPLE_CREDENTIALS, type Received, useRecordingServer } from '../../fixtures/recording-server';
 import { verifySigV4 } from '../../fixtures/sigv4';
 
 /**
@@ -15,52 +14,12 @@ import { verifySigV4 } from '../../fixtures/sigv4';
  * tried again.
  */
 
-const credentials = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-  sessionToken: 'IQoJb3JpZ2luX2VjE//token+with/slashes==',
-};
-
-interface Received {
-  readonly req: http.IncomingMessage;
-  readonly body: string;
-}
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-
-let server: http.Server;
-let endpoint: string;
-const received: Received[] = [];
-/** What the server answers, in order; the last one is repeated. */
-let replies: Reply[] = [];
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ req, body: Buffer.concat(chunks).toString('utf8') });
-      const reply = (replies.length > 1 ? replies.shift() : replies[0]) ?? { status: 200, body: null };
-      const text = JSON.stringify(reply.body);
-      res.writeHead(reply.status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-        ...reply.headers,
-      });
-      res.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-beforeEach(() => {
-  received.length = 0;
-  replies = [{ status: 200, body: null }];
-});
+const credentials = EXAMPLE_CREDENTIALS;
+const recorder = useRecordingServer('application/json', { status: 200, body: null });
 
 const invoker = () =>
   new LambdaInvoker({
-    endpoint,
+    endpoint: recorder.endpoint,
     region: async () => 'eu-west-3',
     credentials: async () => credentials,
     backoff: async () => undefined,
@@ -68,19 +27,19 @@ const invoker = () =>
 
 describe('Lambda Invoke as a signed request', () => {
   it('POSTs the event as JSON to the function’s invocations path, signed for lambda, and answers the payload', async () => {
-    replies = [{ status: 200, body: { ok: { n: 1 } } }];
+    recorder.replies = [{ status: 200, body: { ok: { n: 1 } } }];
     const event = { kind: 'pack', dossierId: 'D-2026-0001' };
     const value = await invoker().invoke('Stack-dossiersEvidenceBuild-AbC123', event);
     expect(value).toEqual({ ok: { n: 1 } });
-    expect(received).toHaveLength(1);
-    const [{ req, body }] = received as [Received];
+    expect(recorder.received).toHaveLength(1);
+    const [{ req, body }] = recorder.received as [Received];
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/2015-03-31/functions/Stack-dossiersEvidenceBuild-AbC123/invocations');
     expect(JSON.parse(body)).toEqual(event);
     expect(req.headers['content-type']).toBe('application/json');
     // no JSON-protocol operation: Lambda's REST API names the operation by the path
     expect(req.headers['x-amz-target']).toBeUndefined();
-    // credential scope <day>/eu-west-3/lambda/aws4_request, and a signature valid over the body received
+    // credential scope <day>/eu-west-3/lambda/aws4_request, and a signature valid over the body recorder.received
     expect(String(req.headers.authorization)).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-3\/lambda\/aws4_request/);
     const check = verifySigV4(req, credentials.secretAccessKey, body);
     expect(check.valid).toBe(true);
@@ -88,7 +47,7 @@ describe('Lambda Invoke as a signed request', () => {
   });
 
   it('throws a function error (200 with X-Amz-Function-Error) with the payload’s type and message, once', async () => {
-    replies = [
+    recorder.replies = [
       {
         status: 200,
         headers: { 'X-Amz-Function-Error': 'Unhandled' },
@@ -105,23 +64,25 @@ describe('Lambda Invoke as a signed request', () => {
     expect((failure as FunctionError).errorType).toBe('TypeError');
     expect((failure as FunctionError).message).toBe('worker: TypeError: boom');
     // a function error is the function's answer: not tried again
-    expect(received).toHaveLength(1);
+    expect(recorder.received).toHaveLength(1);
   });
 
   it('tries a 5xx again and answers the attempt that succeeded', async () => {
-    replies = [
+    recorder.replies = [
       { status: 503, headers: { 'x-amzn-ErrorType': 'ServiceException' }, body: { Type: 'Service', message: 'busy' } },
       { status: 200, body: { ok: 'yes' } },
     ];
     expect(await invoker().invoke('worker', { a: 1 })).toEqual({ ok: 'yes' });
-    expect(received).toHaveLength(2);
+    expect(recorder.received).toHaveLength(2);
     // the second attempt carries the same body, signed again
-    expect(received[1]?.body).toBe('{"a":1}');
-    expect(verifySigV4(received[1]!.req, credentials.secretAccessKey, received[1]!.body).valid).toBe(true);
+    expect(recorder.received[1]?.body).toBe('{"a":1}');
+    expect(verifySigV4(recorder.received[1]!.req, credentials.secretAccessKey, recorder.received[1]!.body).valid).toBe(
+      true,
+    );
   });
 
   it('throws Lambda’s own error by its x-amzn-ErrorType name, without trying a 4xx again', async () => {
-    replies = [
+    recorder.replies = [
       {
         status: 404,
         headers: { 'x-amzn-ErrorType': 'ResourceNotFoundException:http://internal.amazon.com/coral/' },
@@ -137,7 +98,7 @@ describe('Lambda Invoke as a signed request', () => {
     expect(failure).toBeInstanceOf(AwsServiceError);
     expect((failure as AwsServiceError).name).toBe('ResourceNotFoundException');
     expect((failure as AwsServiceError).$metadata.httpStatusCode).toBe(404);
-    expect(received).toHaveLength(1);
+    expect(recorder.received).toHaveLength(1);
   });
 });
 
@@ -153,22 +114,22 @@ describe('the evidence builder on Lambda Invoke', () => {
       documentsConformes: true,
       pisteIntegre: true,
     };
-    replies = [{ status: 200, body: { ok: pack } }];
+    recorder.replies = [{ status: 200, body: { ok: pack } }];
     expect(await builder().pack('D1')).toEqual(pack);
-    expect(received[0]?.req.url).toBe('/2015-03-31/functions/evidence-worker/invocations');
-    expect(JSON.parse(received[0]!.body)).toEqual({ kind: 'pack', dossierId: 'D1' });
+    expect(recorder.received[0]?.req.url).toBe('/2015-03-31/functions/evidence-worker/invocations');
+    expect(JSON.parse(recorder.received[0]!.body)).toEqual({ kind: 'pack', dossierId: 'D1' });
   });
 
   it('asks for a certificate by dossier and piece', async () => {
     // "%PDF" in base64
-    replies = [{ status: 200, body: { ok: { pdfBase64: 'JVBERg==', fileName: 'certificat-C-1.pdf' } } }];
+    recorder.replies = [{ status: 200, body: { ok: { pdfBase64: 'JVBERg==', fileName: 'certificat-C-1.pdf' } } }];
     expect(await builder().certificate('D1', 'P2')).toEqual({ pdfBase64: 'JVBERg==', fileName: 'certificat-C-1.pdf' });
-    expect(JSON.parse(received[0]!.body)).toEqual({ kind: 'certificat', dossierId: 'D1', pieceId: 'P2' });
+    expect(JSON.parse(recorder.received[0]!.body)).toEqual({ kind: 'certificat', dossierId: 'D1', pieceId: 'P2' });
   });
 
   it('throws the worker’s refusal as the same DomainError (code, kind, message, fields)', async () => {
     const fields = [{ path: 'pieceId', message: 'pas encore envoyée' }];
-    replies = [
+    recorder.replies = [
       {
         status: 200,
         body: {
@@ -197,7 +158,7 @@ describe('the evidence builder on Lambda Invoke', () => {
   });
 
   it('throws, not a DomainError, when the worker failed', async () => {
-    replies = [
+    recorder.replies = [
       {
         status: 200,
         headers: { 'X-Amz-Function-Error': 'Unhandled' },
