@@ -13,6 +13,9 @@
  * handler uses) counts each attempt sent. « API » counts one more pass with the dossier workflow replaced by a no-op
  * (only what the request itself does); « + circuit » is what the Step Functions tasks add after it (first pass,
  * counted until the platform settled). A raw GetItem round trip to DynamoDB Local is measured in the same run.
+ * The target's ratio divides a step's p50 by the sum of its exchanges on the wire (`DocumentClient.onExchange`:
+ * request sent, answer read; the client's marshalling, signing and parsing excluded; before, with the SDK, the
+ * middleware stood at its deserialize step, after signing, parsing included), the client-level sum printed beside it.
  */
 import { loadavg } from 'node:os';
 import { startPlatform } from '../infra/local/platform';
@@ -55,6 +58,10 @@ let commandMs: number[] = [];
 const byCommandMs = new Map<string, number[]>();
 /** Per step: the sum of its round trips' wall times, per sample of the latency passes. */
 const inDynamo = new Map<string, number[]>();
+/** Each exchange on the wire (request sent, answer read; signing and parsing excluded), in order. */
+let wireMs: number[] = [];
+/** Per step: the sum of its exchanges on the wire, per sample of the latency passes. */
+const onWire = new Map<string, number[]>();
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -83,15 +90,19 @@ async function measure<T>(
   await settle();
   commands = [];
   commandMs = [];
+  wireMs = [];
   const t0 = performance.now();
   const res = await work();
   const ms = performance.now() - t0;
   if (res.status !== expected) throw new Error(`${name} : HTTP ${res.status} ${JSON.stringify(res.body)}`);
   const during = commands.length;
+  const wireDuring = wireMs.length;
   if (phase.counting === 'latency') {
     (samples.get(name) ?? samples.set(name, []).get(name)!).push(ms);
     const dynamoMs = commandMs.slice(0, during).reduce((a, b) => a + b, 0);
     (inDynamo.get(name) ?? inDynamo.set(name, []).get(name)!).push(dynamoMs);
+    const wire = wireMs.slice(0, wireDuring).reduce((a, b) => a + b, 0);
+    (onWire.get(name) ?? onWire.set(name, []).get(name)!).push(wire);
     await settle();
     fullTrips.set(name, Math.max(fullTrips.get(name) ?? 0, commands.length));
   } else {
@@ -245,6 +256,7 @@ async function main(): Promise<void> {
         (byCommandMs.get(command) ?? byCommandMs.set(command, []).get(command)!).push(took);
       }
     });
+    client.onExchange((ms) => wireMs.push(ms));
     const seed = await seedOnBoot({ client: p.clients.document, tableName: p.tableName, now: p.clock.now() });
     console.log(
       `Plateforme en mémoire prête en ${((Date.now() - t0) / 1000).toFixed(1)} s ; ${seed.created.length} éléments de démonstration.`,
@@ -297,6 +309,10 @@ async function main(): Promise<void> {
           [...(inDynamo.get(name) ?? [])].sort((x, y) => x - y),
           50,
         ),
+        wireP50: percentile(
+          [...(onWire.get(name) ?? [])].sort((x, y) => x - y),
+          50,
+        ),
         wf: Math.max(0, full - (api?.total ?? 0)),
         detail: api
           ? Object.entries(api.byCommand)
@@ -322,14 +338,14 @@ async function main(): Promise<void> {
       `${'GetItem brut (même client)'.padEnd(32)}${rawP50.toFixed(2).padStart(9)}${percentile(raw, 99).toFixed(2).padStart(9)}${'1'.padStart(10)}   (${RAW_GETS} appels)`,
     );
     console.log(
-      `\nTemps passé dans DynamoDB (somme des allers-retours de la requête, p50) et p50 / cette somme — la cible du ticket est ≤ 2 × :`,
+      `\nTemps passé dans DynamoDB par la requête (p50) : sur le réseau (somme des échanges, signature et analyse exclues) et au client (somme des envois, signature et analyse comprises) ; p50 / la somme sur le réseau — la cible du ticket est ≤ 2 × :`,
     );
     for (const r of rows) {
       console.log(
-        `  ${r.name.padEnd(32)}${`${r.dynamoP50.toFixed(1)} ms`.padStart(10)}${`${(r.p50 / r.dynamoP50).toFixed(1)}×`.padStart(8)}`,
+        `  ${r.name.padEnd(32)}${`${r.wireP50.toFixed(1)} ms`.padStart(10)}${`${r.dynamoP50.toFixed(1)} ms`.padStart(10)}${`${(r.p50 / r.wireP50).toFixed(1)}×`.padStart(8)}${r.p50 / r.wireP50 > 2 ? '  ← au-delà de la cible' : ''}`,
       );
     }
-    console.log('Aller-retour par commande (p50 / p99 ms, toute la mesure) :');
+    console.log('Envoi par commande, au client (p50 / p99 ms, toute la mesure) :');
     for (const [command, list] of perCommand) {
       const sorted = [...list].sort((a, b) => a - b);
       console.log(

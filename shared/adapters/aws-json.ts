@@ -98,6 +98,7 @@ export interface AwsJsonResponse extends RawResponse {
 export class AwsJsonService {
   private readonly signer: SignatureV4;
   private endpointOf?: Promise<URL>;
+  private readonly exchangeListeners = new Set<(ms: number) => void>();
 
   constructor(private readonly options: AwsJsonServiceOptions) {
     this.signer = new SignatureV4({
@@ -106,6 +107,15 @@ export class AwsJsonService {
       credentials: () => options.credentials(),
       sha256: Sha256,
     });
+  }
+
+  /**
+   * Calls `listener` with the milliseconds of each exchange on the wire (one attempt: the request sent, its answer
+   * read; signing and parsing excluded), for the benchmarks' raw round trips. Returns what removes it.
+   */
+  onExchange(listener: (ms: number) => void): () => void {
+    this.exchangeListeners.add(listener);
+    return () => this.exchangeListeners.delete(listener);
   }
 
   /** Sends `operation` with `body` (already in the service's JSON form); resolves with the parsed answer. */
@@ -145,8 +155,10 @@ export class AwsJsonService {
         body,
       });
       let res: RawResponse;
+      const sentAt = performance.now();
       try {
         res = await post(endpoint, path, signed.headers as Record<string, string>, body);
+        for (const listener of this.exchangeListeners) listener(performance.now() - sentAt);
       } catch (e) {
         if (last || !NETWORK.has((e as { code?: string }).code ?? '')) throw e;
         await (this.options.backoff ?? defaultBackoff)(attempt + 1, false);

@@ -175,6 +175,11 @@ export class DocumentClient {
     this.rebuild();
   }
 
+  /** The milliseconds of each exchange on the wire, signing and parsing excluded (`AwsJsonService.onExchange`). */
+  onExchange(listener: (ms: number) => void): () => void {
+    return this.service.onExchange(listener);
+  }
+
   /** Nothing to close (connections are the process's keep-alive pool); kept for the callers of the SDK client. */
   destroy(): void {}
 

@@ -274,6 +274,21 @@ describe('errors and retries', () => {
     expect(recorder.received).toHaveLength(3);
   });
 
+  it('reports each exchange on the wire, a retried one twice, until the listener is removed', async () => {
+    recorder.replies = [error('InternalServerError', 500), { status: 200, body: { Item: { pk: { S: 'P' } } } }];
+    const client = ours();
+    const exchanges: number[] = [];
+    const remove = client.onExchange((ms) => exchanges.push(ms));
+    await client.send(new GetCommand(getInput));
+    // two attempts (500, then the answer): two exchanges, each a duration
+    expect(exchanges).toHaveLength(2);
+    for (const ms of exchanges) expect(ms).toBeGreaterThanOrEqual(0);
+    remove();
+    await client.send(new GetCommand(getInput));
+    expect(exchanges).toHaveLength(2);
+    expect(recorder.received).toHaveLength(3);
+  });
+
   it('a bad request is not tried again', async () => {
     recorder.replies = [error('ValidationException')];
     await expect(ours().send(new QueryCommand(queryInput))).rejects.toMatchObject({
