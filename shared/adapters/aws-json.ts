@@ -74,8 +74,6 @@ export interface AwsJsonServiceOptions {
   readonly endpoint: (region: string) => URL;
   readonly region: () => Promise<string>;
   readonly credentials: () => Promise<AwsCredentialIdentity>;
-  /** Turns the response text into its value (DynamoDB decodes binary attributes there). */
-  readonly parse?: (text: string) => unknown;
   /** Waits before attempt `attempt` (2, 3); tests pass one that does not wait. */
   readonly backoff?: (attempt: number, throttled: boolean) => Promise<void>;
   /** Error classes by error name, so that callers can test `instanceof`. */
@@ -126,7 +124,7 @@ export class AwsJsonService {
       'content-type': 'application/x-amz-json-1.0',
       'x-amz-target': `${targetPrefix}.${operation}`,
     });
-    return { value: res.text ? (this.options.parse ?? JSON.parse)(res.text) : {}, attempts: res.attempts };
+    return { value: res.text ? JSON.parse(res.text) : {}, attempts: res.attempts };
   }
 
   /**
@@ -175,7 +173,7 @@ export class AwsJsonService {
   private errorOf(res: RawResponse, attempts: number): AwsServiceError {
     let body: Record<string, unknown> = {};
     try {
-      body = (res.text ? (this.options.parse ?? JSON.parse)(res.text) : {}) as Record<string, unknown>;
+      body = (res.text ? JSON.parse(res.text) : {}) as Record<string, unknown>;
     } catch {
       // not JSON (a proxy's page): the status says it
     }

@@ -140,7 +140,6 @@ export class DocumentClient {
       endpoint: (region) => new URL(options.endpoint ?? `https://dynamodb.${region}.amazonaws.com`),
       region: options.region,
       credentials: options.credentials,
-      parse: parseWithBinary,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       errors: { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException },
     });
@@ -180,9 +179,6 @@ export class DocumentClient {
     return this.service.onExchange(listener);
   }
 
-  /** Nothing to close (connections are the process's keep-alive pool); kept for the callers of the SDK client. */
-  destroy(): void {}
-
   private rebuild(): void {
     let chain: Send = (command) => this.execute(command);
     for (const interceptor of this.interceptors.values()) chain = interceptor(chain);
@@ -210,7 +206,8 @@ type Json = Record<string, unknown>;
 type Item = Record<string, unknown>;
 
 const toAttributes = (item: unknown): unknown => (item === undefined ? undefined : marshall(item as Item, MARSHALL));
-const fromAttributes = (item: unknown): unknown => (item === undefined ? undefined : unmarshall(item as never));
+const fromAttributes = (item: unknown): unknown =>
+  item === undefined ? undefined : unmarshall(itemWithBytes(item as Record<string, AttributeJson>) as never);
 
 /** `o` with each named field mapped by `f` (fields absent stay absent). */
 function mapFields(o: unknown, fields: readonly string[], f: (v: unknown) => unknown): Json | undefined {
@@ -290,16 +287,26 @@ function binaryAsBase64(this: unknown, key: string, value: unknown): unknown {
 
 const fromBase64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
+/** An attribute value as DynamoDB's JSON carries it: binary values (`B`, `BS`) in base64. */
+type AttributeJson = Record<string, unknown>;
+
 /**
- * JSON.parse of an answer, binary attribute values decoded: in DynamoDB's JSON only the type markers `B` and `BS`
- * hold a string or a list of strings where an attribute value is expected (an attribute named B holds an object).
+ * The item with its binary values decoded, for `unmarshall` (which takes bytes): only `B`, `BS` and the lists and
+ * maps that may hold them are walked, rather than every key of the answer (a JSON.parse reviver took twice the time
+ * of parsing and unmarshalling a 10 KB Query answer).
  */
-function parseWithBinary(text: string): unknown {
-  return JSON.parse(text, (key, value) => {
-    if (key === 'B' && typeof value === 'string') return fromBase64(value);
-    if (key === 'BS' && Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? fromBase64(v) : v));
-    return value;
-  });
+function itemWithBytes(item: Record<string, AttributeJson>): Record<string, AttributeJson> {
+  const out: Record<string, AttributeJson> = {};
+  for (const name in item) out[name] = valueWithBytes(item[name] as AttributeJson);
+  return out;
+}
+
+function valueWithBytes(value: AttributeJson): AttributeJson {
+  if (typeof value.B === 'string') return { B: fromBase64(value.B) };
+  if (Array.isArray(value.BS)) return { BS: (value.BS as string[]).map(fromBase64) };
+  if (Array.isArray(value.L)) return { L: (value.L as AttributeJson[]).map(valueWithBytes) };
+  if (value.M) return { M: itemWithBytes(value.M as Record<string, AttributeJson>) };
+  return value;
 }
 
 /** The pages of a Query, each asked with the previous page's LastEvaluatedKey (the SDK's `paginateQuery`). */
