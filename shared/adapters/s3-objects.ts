@@ -1,4 +1,5 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
+import { defaultBackoff, MAX_ATTEMPTS } from './aws-json';
 import type { DocumentObjects, ObjectHead } from './document-bucket';
 import { sha256Base64ToHex } from './s3';
 import { addressOf, hostOf, type SigningTarget, s3Signer, urlOf } from './s3-presign';
@@ -11,9 +12,9 @@ import { addressOf, hostOf, type SigningTarget, s3Signer, urlOf } from './s3-pre
  * Without the S3 client: HeadObject, GetObject and DeleteObject are sent as Signature V4 requests (signed by
  * `@smithy/signature-v4`, the SDK's own signer, already bundled for the links, `s3-presign.ts`) with Node's `fetch`.
  * The client weighs ~165 KB in a bundle (its command schemas, XML protocol, checksums) for these three requests
- * (issue 16). Transient failures (network, 5xx, 429) are tried again, three attempts in all, as the SDK's standard
- * retry mode does. test/unit/pieces/s3-objects.test.ts checks the requests against the embedded platform's storage
- * and the signature against the one the S3 client computes.
+ * (issue 16). Transient failures (network, 5xx, 429) are tried again, three attempts in all with the backoff of the
+ * JSON requests (aws-json.ts), as the SDK's standard retry mode does. test/unit/pieces/s3-objects.test.ts checks
+ * the requests against the embedded platform's storage and the signature against the one the S3 client computes.
  */
 export class S3DocumentObjects implements DocumentObjects {
   private readonly signer: SignatureV4;
@@ -64,7 +65,7 @@ export class S3DocumentObjects implements DocumentObjects {
     const address = await addressOf(this.target, this.bucket, key);
     const query: Record<string, string> = versionId ? { versionId } : {};
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) await (this.options.backoff ?? defaultBackoff)(attempt);
+      if (attempt > 0) await (this.options.backoff ?? retryBackoff)(attempt);
       const last = attempt === MAX_ATTEMPTS - 1;
       // Signed again at each attempt: the signature holds the instant it was made
       const signed = await this.signer.sign({
@@ -88,10 +89,8 @@ export class S3DocumentObjects implements DocumentObjects {
   }
 }
 
-const MAX_ATTEMPTS = 3;
-
-const defaultBackoff = (attempt: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
+/** The pause before retry `retry` (1, 2): that of the JSON requests before their attempt `retry + 1`. */
+const retryBackoff = (retry: number) => defaultBackoff(retry + 1, false);
 
 /** A request S3 answered with an error: its status and S3's error code (NoSuchKey, AccessDenied, SlowDown…). */
 export class S3RequestFailed extends Error {
