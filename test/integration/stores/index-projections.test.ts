@@ -35,18 +35,24 @@ const meta = (version: number) => ({
   executionGeneration: 1,
 });
 
+/** The GSI1 entries of `meta`'s open-dossier partition, as the index projects them. */
+async function openDossierEntries(table: string) {
+  const { Items } = await dynamo.doc.send(
+    new QueryCommand({
+      TableName: table,
+      IndexName: TABLE_KEYS.gsi1.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'OPEN_DOSSIERS#03' },
+    }),
+  );
+  return Items;
+}
+
 describe('GSI1v2: the projection', () => {
   it('gives the attributes its readers read, not the rest of the item', async () => {
     const { table } = await dynamo.freshTable();
     await dynamo.doc.send(new PutCommand({ TableName: table, Item: meta(4) }));
-    const { Items } = await dynamo.doc.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: TABLE_KEYS.gsi1.name,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'OPEN_DOSSIERS#03' },
-      }),
-    );
+    const Items = await openDossierEntries(table);
     // The keys (table's and index's) and executionGeneration; not the state, status or version a decision rewrites
     expect(Items).toEqual([
       {
@@ -104,14 +110,7 @@ describe('a table made with GSI1 (ALL)', () => {
       ['GSI1v2', 'ACTIVE'],
       ['GSI2', 'ACTIVE'],
     ]);
-    const { Items } = await dynamo.doc.send(
-      new QueryCommand({
-        TableName: table,
-        IndexName: TABLE_KEYS.gsi1.name,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'OPEN_DOSSIERS#03' },
-      }),
-    );
+    const Items = await openDossierEntries(table);
     expect(Items?.map((i) => [i.pk, i.executionGeneration, i.version])).toEqual([['DOSSIER#D1', 1, undefined]]);
   });
 });
