@@ -73,6 +73,26 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(act.inputs, 'shared/adapters/workflow.ts')).toBe(true);
   }, 120_000);
 
+  it('a function that holds no SDK client reads its credentials without the SDK: no @aws-sdk/core, no config loaders (issue 16)', async () => {
+    let withoutClient = 0;
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
+      const { inputs } = await bundleOf(key, def);
+      if (has(inputs, '@aws-sdk/client-')) continue;
+      withoutClient++;
+      for (const part of [
+        '@aws-sdk/core',
+        '@aws-sdk/credential-provider-env',
+        '@smithy/core/dist-es/submodules/config',
+      ]) {
+        expect(has(inputs, part), `${key}: ${part}`).toBe(false);
+      }
+    }
+    // the control: most functions hold no SDK client (health, the dossier functions, the workflow tasks…)
+    expect(withoutClient).toBeGreaterThan(20);
+    // and one that holds one (Cognito's, to manage the technical accounts' clients) still has the SDK's core
+    expect(has((await bundleOf('apiStructures', LAMBDAS.apiStructures)).inputs, '@aws-sdk/core')).toBe(true);
+  }, 120_000);
+
   it('the search reads the indexes without the dossier service or the S3 client', async () => {
     const { inputs } = await bundleOf('dossiersSearch', LAMBDAS.dossiersSearch);
     expect(has(inputs, 'shared/adapters/dynamo/dossier-search-store.ts')).toBe(true);
