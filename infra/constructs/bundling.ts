@@ -9,7 +9,18 @@ import type { LambdaDefinition } from '../../functions/lambda-definition';
  * NodejsFunction, and `bench/bundles.ts` builds the same bundles with esbuild to measure their size and import time.
  */
 
-/** ESM for Node 22, minified; the pinned AWS SDK is bundled (no external modules) so the code runs what was tested. */
+/**
+ * ESM for Node 22, minified; the pinned AWS SDK is bundled (no external modules) so the code runs what was tested.
+ *
+ * Tree shaking drops whole modules of ours: package.json's `sideEffects` lists the folders whose modules do something
+ * when imported (infra, workflows, web, scripts, bench, test, and functions/registry.ts, which catalog.ts imports for
+ * its handlers' registrations); every other module, shared/ and functions/, is declared free of import side effects,
+ * so a module none of whose exports a function uses is left out with its top-level work. Without it a function
+ * carried, and ran at cold start, the schemas and tables of every store the composition root
+ * (shared/services/wiring.ts) imports: the health check built the marché's and the circuits' zod schemas and parsed
+ * nothing with them (211 → 172 KB, import 39.5 → 27.4 ms; docs/DESIGN.md#what-a-cold-start-pays). A module of
+ * shared/ or functions/ must therefore not rely on being imported for its effect alone.
+ */
 export const LAMBDA_BUNDLE = {
   format: 'esm',
   target: 'node22',

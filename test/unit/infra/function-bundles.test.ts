@@ -48,6 +48,11 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(inputs, 'shared/domain/circuits/transition.ts')).toBe(false);
     expect(has(inputs, 'shared/services/identity-service.ts')).toBe(false);
     expect(has(inputs, '@aws-sdk/client-s3')).toBe(false);
+    // nor the stores the composition root imports, with the schemas and tables they build when loaded
+    // (package.json's sideEffects: infra/constructs/bundling.ts)
+    for (const part of ['shared/adapters/dynamo/marche-store.ts', 'shared/domain/marche.ts', 'csv-parse']) {
+      expect(has(inputs, part), part).toBe(false);
+    }
     // the control: the table client it does use is there
     expect(has(inputs, 'shared/adapters/dynamo/document-client.ts')).toBe(true);
   });
