@@ -22,7 +22,7 @@ import { DEMO, type DemoUserKey, seedDemo } from '../shared/seed/demo';
 import { contextOverrides, overrideContext, serviceContext } from '../shared/services/context';
 import type { DossierService } from '../shared/services/dossier-service';
 import { type Consumption, meteredDocumentClient } from './metered-dynamo';
-import { WriteLedger } from './write-breakdown';
+import { type WriteFloor, WriteLedger } from './write-breakdown';
 
 const PRICES = {
   /** Step Functions Standard: $0.025 per 1,000 state transitions. */
@@ -34,6 +34,8 @@ const PRICES = {
   lambdaPerRequest: 0.2 / 1e6,
   lambdaPerGbSecond: 0.0000133334,
 } as const;
+/** Targets of the issue « Performance », for the monthly happy path (the first path). */
+const TARGET = { transitions: 18, wcu: 120 } as const;
 /** Assumed per task invocation (the local runner's timings say nothing of AWS): 512 MB for 100 ms. */
 const LAMBDA_GB_SECONDS_PER_INVOCATION = 0.5 * 0.1;
 
@@ -348,10 +350,12 @@ async function main() {
     const service = ctx.dossiers;
 
     const rows: Figures[] = [];
+    let floor: WriteFloor | undefined;
     for (const [i, path] of PATHS.entries()) {
       // One path every 13 weeks, each starting on a Monday at 09:00 Paris
       const base = new Date(Date.parse('2030-01-14T08:00:00Z') + i * 91 * 86_400_000);
       rows.push(await runPath(platform, service, path, i, base));
+      if (i === 0) floor = ledger.floor();
       if (detail.includes(i + 1)) console.log(ledger.report(`${i + 1}. ${path.name}`).join('\n'));
     }
 
@@ -383,6 +387,20 @@ async function main() {
         '« wf » = tâches de la machine à états. RCU : lectures fortement cohérentes. Prix : voir PRICES en tête du fichier ' +
         `(Lambda : ${LAMBDA_GB_SECONDS_PER_INVOCATION} Go·s supposés par invocation).`,
     );
+    const monthly = rows[0] as Figures;
+    const wcu = monthly.api.wcu + monthly.workflow.wcu;
+    console.log(
+      `\nCible (chemin mensuel, ${monthly.name}) : ≤ ${TARGET.transitions} transitions et ≤ ${TARGET.wcu} WCU — ` +
+        `mesuré ${monthly.transitions} transitions (${monthly.transitions <= TARGET.transitions ? 'atteinte' : 'non atteinte'}), ` +
+        `${wcu} WCU (${wcu <= TARGET.wcu ? 'atteinte' : 'non atteinte'}).`,
+    );
+    if (floor) {
+      console.log(
+        `Plancher de ce chemin sous les garanties actuelles (docs/DESIGN.md#the-write-floor) : ${floor.statusChanges} changements de statut × ` +
+          `${floor.structures} structures : compteurs ${floor.counters} + entrées par statut ${floor.entries} = ${floor.counters + floor.entries} WCU, ` +
+          `+ META et journal d’audit ${floor.core} = ${floor.total} WCU ; la cible de ${TARGET.wcu} est ${floor.total > TARGET.wcu ? 'sous' : 'au-dessus de'} ce plancher.`,
+      );
+    }
   } finally {
     await platform.stop();
   }

@@ -12,6 +12,16 @@ export function kindOf(key: Record<string, unknown> | undefined): string {
   return `${shape(key.pk)}|${shape(key.sk)}`;
 }
 
+/** What `WriteLedger.floor` counts, in write units. */
+export interface WriteFloor {
+  readonly statusChanges: number;
+  readonly structures: number;
+  readonly counters: number;
+  readonly entries: number;
+  readonly core: number;
+  readonly total: number;
+}
+
 interface Row {
   readonly step: string;
   readonly kind: string;
@@ -28,6 +38,33 @@ export class WriteLedger {
 
   reset(): void {
     this.rows = [];
+  }
+
+  /**
+   * The least the recorded path can write while keeping what the decisions guarantee today (docs/DESIGN.md#the-write-floor):
+   * for each decision that moved the dossier's status (it rewrote board entries), per structure of the dossier, its
+   * counter's item (2 units: written in the decision's transaction) and its entry under the new status (2 units when
+   * the entry first appears; 4 when it moves: a Delete and a Put, even as items of the table without an index); plus
+   * the dossier's META and its audit records, 2 units per write, that every decision and workflow record writes.
+   * Counted from the items this run wrote, not from the code.
+   */
+  floor(): WriteFloor {
+    const boardSteps = new Map<string, number>();
+    let core = 0;
+    for (const r of this.rows) {
+      if (r.kind === 'DOSSIER#…|BOARD#…') boardSteps.set(r.step, (boardSteps.get(r.step) ?? 0) + 1);
+      if (r.kind === 'DOSSIER#…|META' || r.kind === 'DOSSIER#…|EVENT#…') core += 2;
+    }
+    let counters = 0;
+    let entries = 0;
+    let first = true;
+    for (const structures of boardSteps.values()) {
+      counters += structures * 2;
+      entries += structures * (first ? 2 : 4);
+      first = false;
+    }
+    const structures = Math.max(0, ...boardSteps.values());
+    return { statusChanges: boardSteps.size, structures, counters, entries, core, total: counters + entries + core };
   }
 
   /** The breakdown by item kind, then by step, biggest first, as text lines (French, like the bench's output). */
