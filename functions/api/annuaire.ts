@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_CURSOR_LENGTH } from '../../shared/adapters/dynamo/cursor';
 import { MAX_DIRECTORY_PAGE } from '../../shared/adapters/dynamo/directory-store';
 import {
@@ -11,6 +11,7 @@ import { ok, text } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { siret } from '../../shared/schemas/common';
 import { entreeAnnuaire, toEntreeAnnuaireJson } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { directoryStore } from '../../shared/services/wiring';
 
 /**
@@ -26,50 +27,48 @@ const TAGS = ['Annuaire'];
 export const DIRECTORY_CSV_MAX_ROWS = 10_000;
 const TRUNCATED_HEADER = 'X-Annuaire-Tronque';
 
-const nom = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .meta({ description: 'Début de la raison sociale (majuscules et minuscules confondues).' });
+const nom = withMeta(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), {
+  description: 'Début de la raison sociale (majuscules et minuscules confondues).',
+});
 
 const annuaireQuery = z
   .strictObject({
-    nom: nom.optional(),
-    siret: siret.optional().meta({ description: 'SIRET exact de la structure publique.' }),
-    limite: z.coerce.number().int().min(1).max(MAX_DIRECTORY_PAGE).default(20),
-    suivant: z
-      .string()
-      .max(MAX_CURSOR_LENGTH)
-      .optional()
-      .meta({ description: 'Curseur de la page suivante, tel que reçu dans « suivant ».' }),
+    nom: z.optional(nom),
+    siret: withMeta(z.optional(siret), { description: 'SIRET exact de la structure publique.' }),
+    limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_DIRECTORY_PAGE)), 20),
+    suivant: withMeta(z.optional(z.string().check(z.maxLength(MAX_CURSOR_LENGTH))), {
+      description: 'Curseur de la page suivante, tel que reçu dans « suivant ».',
+    }),
   })
-  .superRefine((q, ctx) => {
-    if ((q.nom === undefined) === (q.siret === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['nom'],
-        message: 'Cherchez soit par « nom » (début de la raison sociale), soit par « siret », l’un des deux seulement.',
-      });
-    }
-    if (q.suivant !== undefined && q.nom === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['suivant'],
-        message: '« suivant » ne sert qu’à la recherche par « nom » : retirez-le.',
-      });
-    }
-  });
+  .check(
+    z.superRefine((q, ctx) => {
+      if ((q.nom === undefined) === (q.siret === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nom'],
+          message:
+            'Cherchez soit par « nom » (début de la raison sociale), soit par « siret », l’un des deux seulement.',
+        });
+      }
+      if (q.suivant !== undefined && q.nom === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['suivant'],
+          message: '« suivant » ne sert qu’à la recherche par « nom » : retirez-le.',
+        });
+      }
+    }),
+  );
 
-const annuaireOutput = z
-  .object({
+const annuaireOutput = withMeta(
+  z.object({
     structures: z.array(entreeAnnuaire),
-    suivant: z
-      .string()
-      .optional()
-      .meta({ description: 'À renvoyer dans « suivant » pour la page suivante ; absent à la dernière page.' }),
-  })
-  .meta({ id: 'PageAnnuaire' });
+    suivant: withMeta(z.optional(z.string()), {
+      description: 'À renvoyer dans « suivant » pour la page suivante ; absent à la dernière page.',
+    }),
+  }),
+  { id: 'PageAnnuaire' },
+);
 
 export const chercherAnnuaire = httpHandler({
   operationId: 'chercherAnnuaire',
@@ -105,12 +104,12 @@ export const telechargerAnnuaire = httpHandler({
   method: 'GET',
   path: '/v1/annuaire.csv',
   auth: 'public',
-  query: z.strictObject({ nom: nom.optional() }),
+  query: z.strictObject({ nom: z.optional(nom) }),
   responses: {
     200: {
       description: 'L’annuaire en CSV',
       contentType: DIRECTORY_CSV_MEDIA_TYPE,
-      schema: z.string().meta({ id: 'AnnuaireCsv', description: 'Le fichier CSV.' }),
+      schema: withMeta(z.string(), { id: 'AnnuaireCsv', description: 'Le fichier CSV.' }),
       headers: {
         'Content-Disposition': 'attachment; filename="annuaire.csv".',
         [TRUNCATED_HEADER]: `« true » quand l’annuaire compte plus de ${DIRECTORY_CSV_MAX_ROWS} structures pour ce nom.`,

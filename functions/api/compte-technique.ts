@@ -1,8 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { cognitoMachineClientsFromEnv } from '../../shared/adapters/cognito-machine-clients';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { compteTechnique, siretParams, toCompteTechniqueJson } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { technicalClientService } from '../../shared/services/wiring';
 import { STALE_RESPONSE } from './lib';
 
@@ -11,15 +12,16 @@ import { STALE_RESPONSE } from './lib';
  * or renews its secret; a program then asks the token URL for an access token with the client credentials grant.
  */
 
-const clientTechniqueJson = z
-  .object({
+const clientTechniqueJson = withMeta(
+  z.object({
     clientId: z.string(),
-    clientSecret: z.string().meta({ description: 'Affiché une seule fois : conservez-le dans un coffre.' }),
-    urlJeton: z.string().meta({ description: 'Où demander un jeton (grant_type=client_credentials).' }),
+    clientSecret: withMeta(z.string(), { description: 'Affiché une seule fois : conservez-le dans un coffre.' }),
+    urlJeton: withMeta(z.string(), { description: 'Où demander un jeton (grant_type=client_credentials).' }),
     scope: z.string(),
     compteTechnique,
-  })
-  .meta({ id: 'ClientTechnique' });
+  }),
+  { id: 'ClientTechnique' },
+);
 
 export const renouvelerClientTechnique = httpHandler({
   operationId: 'renouvelerClientTechnique',

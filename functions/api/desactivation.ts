@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { toUtilisateurJson, userId, utilisateurJson } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import type { DeactivationResult } from '../../shared/services/accounts';
 import { resolveOperator } from '../../shared/services/operator-authorization';
 import { identityService, identityStore, operatorStore } from '../../shared/services/wiring';
@@ -16,22 +17,23 @@ import { services } from './lib';
 
 const TAGS = ['Utilisateurs'];
 
-const desactivationJson = z
-  .object({
+const desactivationJson = withMeta(
+  z.object({
     utilisateur: utilisateurJson,
     successions: z.array(
-      z
-        .object({
+      withMeta(
+        z.object({
           siret: z.string(),
-          nouveauGestionnairePrincipal: z
-            .string()
-            .nullable()
-            .meta({ description: 'Le gestionnaire secondaire devenu principal ; null : la structure n’en a plus.' }),
-        })
-        .meta({ id: 'SuccessionGestionnairePrincipal' }),
+          nouveauGestionnairePrincipal: withMeta(z.nullable(z.string()), {
+            description: 'Le gestionnaire secondaire devenu principal ; null : la structure n’en a plus.',
+          }),
+        }),
+        { id: 'SuccessionGestionnairePrincipal' },
+      ),
     ),
-  })
-  .meta({ id: 'Desactivation' });
+  }),
+  { id: 'Desactivation' },
+);
 
 function desactivationOf(result: DeactivationResult): z.output<typeof desactivationJson> {
   const successions = [

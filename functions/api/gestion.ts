@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { validateSiret } from '../../shared/domain/siret';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { CODE_TEXT_MAX, SIRET_TEXT_MAX, siret } from '../../shared/schemas/common';
 import { parametresAnnuaire, siretParams, structureJson, toStructureJson } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { structureAdministration } from '../../shared/services/wiring';
 import { STALE_RESPONSE, services } from './lib';
 
@@ -15,16 +16,17 @@ import { STALE_RESPONSE, services } from './lib';
 const TAGS = ['Structures'];
 const ETAG = { ETag: 'Version de la structure, à renvoyer dans If-Match.' };
 
-export const verificationSiret = z
-  .object({
+export const verificationSiret = withMeta(
+  z.object({
     siret: z.string(),
     valide: z.literal(true),
-    structureExistante: z
-      .object({ siret: z.string(), raisonSociale: z.string(), active: z.boolean() })
-      .optional()
-      .meta({ description: 'La structure déjà enregistrée sous ce SIRET : demandez à y être rattaché.' }),
-  })
-  .meta({ id: 'VerificationSiret' });
+    structureExistante: withMeta(
+      z.optional(z.object({ siret: z.string(), raisonSociale: z.string(), active: z.boolean() })),
+      { description: 'La structure déjà enregistrée sous ce SIRET : demandez à y être rattaché.' },
+    ),
+  }),
+  { id: 'VerificationSiret' },
+);
 
 export const verifierSiret = httpHandler({
   operationId: 'verifierSiret',
@@ -36,10 +38,10 @@ export const verifierSiret = httpHandler({
   path: '/v1/verification-siret',
   auth: 'user',
   query: z.object({
-    siret: z
-      .string()
-      .max(SIRET_TEXT_MAX)
-      .meta({ description: 'Le SIRET tel que saisi.', examples: ['21300202500012'] }),
+    siret: withMeta(z.string().check(z.maxLength(SIRET_TEXT_MAX)), {
+      description: 'Le SIRET tel que saisi.',
+      examples: ['21300202500012'],
+    }),
   }),
   responses: { 200: { description: 'SIRET valide', schema: verificationSiret } },
   handler: async (ctx) => {
@@ -73,12 +75,13 @@ export const modifierStructure = httpHandler({
   auth: 'user',
   params: siretParams,
   requiresIfMatch: true,
-  body: z
-    .object({
-      raisonSociale: z.string().max(200).optional(),
-      parametresAnnuaire: parametresAnnuaire.partial().optional(),
-    })
-    .strict(),
+  body: z.catchall(
+    z.object({
+      raisonSociale: z.optional(z.string().check(z.maxLength(200))),
+      parametresAnnuaire: z.optional(z.partial(parametresAnnuaire)),
+    }),
+    z.never(),
+  ),
   responses: {
     ...STALE_RESPONSE,
     200: { description: 'La structure modifiée', schema: structureJson, headers: ETAG },
@@ -107,8 +110,14 @@ export const modifierService = httpHandler({
   method: 'PATCH',
   path: '/v1/structures/{siret}/services/{code}',
   auth: 'user',
-  params: z.object({ siret, code: z.string().min(1).max(CODE_TEXT_MAX) }),
-  body: z.object({ libelle: z.string().max(200).optional(), active: z.boolean().optional() }).strict(),
+  params: z.object({ siret, code: z.string().check(z.minLength(1), z.maxLength(CODE_TEXT_MAX)) }),
+  body: z.catchall(
+    z.object({
+      libelle: z.optional(z.string().check(z.maxLength(200))),
+      active: z.optional(z.boolean()),
+    }),
+    z.never(),
+  ),
   responses: {
     ...STALE_RESPONSE,
     200: { description: 'La structure', schema: structureJson, headers: ETAG },

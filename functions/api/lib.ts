@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { siret } from '../../shared/schemas/common';
+import { withMeta } from '../../shared/schemas/meta';
 import { dossierStore, identityService, identityStore, marcheService, marcheStore } from '../../shared/services/wiring';
 
 /** What the API handlers of this concern share: the process's services (shared/services/wiring.ts), built on first use. */
@@ -36,7 +37,7 @@ export const STALE_RESPONSE = {
  * marché (otherwise optional). Refused with STRUCTURE_A_PRECISER when ambiguous.
  */
 export const actingSiretHeaders = z.object({
-  'x-structure-siret': siret
-    .optional()
-    .meta({ description: 'SIRET de la structure pour laquelle vous agissez, si vous êtes rattaché à plusieurs.' }),
+  'x-structure-siret': withMeta(z.optional(siret), {
+    description: 'SIRET de la structure pour laquelle vous agissez, si vous êtes rattaché à plusieurs.',
+  }),
 });

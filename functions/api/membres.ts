@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import {
@@ -13,6 +13,7 @@ import {
   toRattachementJson,
   userId,
 } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { structureAdministration } from '../../shared/services/wiring';
 import { STALE_RESPONSE, services } from './lib';
 
@@ -57,7 +58,7 @@ export const demanderRattachement = httpHandler({
   path: '/v1/structures/{siret}/rattachements',
   auth: 'user',
   params: siretParams,
-  body: z.object({ espaces: z.array(abonnementEspace).max(10).optional() }).optional(),
+  body: z.optional(z.object({ espaces: z.optional(z.array(abonnementEspace).check(z.maxLength(10))) })),
   responses: {
     ...STALE_RESPONSE,
     201: { description: 'Demande enregistrée', schema: rattachementJson, headers: { ...ETAG, Location: 'Adresse.' } },
@@ -88,7 +89,7 @@ export const decider = httpHandler({
   params: membreParams,
   body: z.object({
     decision: z.enum(['ACCEPTER', 'REFUSER']),
-    role: z.enum(['GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR']).optional(),
+    role: z.optional(z.enum(['GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR'])),
   }),
   responses: {
     ...STALE_RESPONSE,
@@ -125,7 +126,7 @@ export const transfererGestionnairePrincipal = httpHandler({
     ...STALE_RESPONSE,
     200: {
       description: 'Rôle transmis',
-      schema: z.object({ ancien: rattachementJson, nouveau: rattachementJson }).meta({ id: 'TransfertGp' }),
+      schema: withMeta(z.object({ ancien: rattachementJson, nouveau: rattachementJson }), { id: 'TransfertGp' }),
     },
   },
   handler: async (ctx) => {

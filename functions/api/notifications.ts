@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { UserNotification } from '../../shared/adapters/dynamo/notifications/inbox-store';
 import { DELIVERY_MODES, NOTIFICATION_KINDS } from '../../shared/domain/notifications';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
+import { withMeta } from '../../shared/schemas/meta';
 import { MAX_PAGE } from '../../shared/services/notifications/notification-service';
 import { notificationService } from '../../shared/services/wiring';
 
@@ -11,45 +12,54 @@ import { notificationService } from '../../shared/services/wiring';
 
 const TAGS = ['Notifications'];
 
-const notificationJson = z
-  .object({
+const notificationJson = withMeta(
+  z.object({
     id: z.string(),
     type: z.enum(NOTIFICATION_KINDS),
-    le: z.string().meta({ description: 'Instant de l’événement (ISO 8601).' }),
+    le: withMeta(z.string(), { description: 'Instant de l’événement (ISO 8601).' }),
     titre: z.string(),
     texte: z.array(z.string()),
-    lien: z.string().meta({ description: 'Chemin dans le portail (le dossier, la structure).' }),
-    dossierId: z.string().nullable(),
-    numero: z.string().nullable(),
-    actionAttendue: z
-      .object({
-        libelle: z.string(),
-        dernierJour: z.string().nullable(),
-        echeance: z.string().nullable(),
-        siSilence: z.string().nullable(),
-      })
-      .nullable()
-      .meta({ description: 'Ce qui est attendu, pour qui peut agir (null pour une information).' }),
-    aAgir: z.boolean().meta({ description: 'Vrai quand l’utilisateur peut et doit agir (espace en modification).' }),
+    lien: withMeta(z.string(), { description: 'Chemin dans le portail (le dossier, la structure).' }),
+    dossierId: z.nullable(z.string()),
+    numero: z.nullable(z.string()),
+    actionAttendue: withMeta(
+      z.nullable(
+        z.object({
+          libelle: z.string(),
+          dernierJour: z.nullable(z.string()),
+          echeance: z.nullable(z.string()),
+          siSilence: z.nullable(z.string()),
+        }),
+      ),
+      { description: 'Ce qui est attendu, pour qui peut agir (null pour une information).' },
+    ),
+    aAgir: withMeta(z.boolean(), {
+      description: 'Vrai quand l’utilisateur peut et doit agir (espace en modification).',
+    }),
     lue: z.boolean(),
-    lueLe: z.string().nullable(),
-  })
-  .meta({ id: 'Notification' });
+    lueLe: z.nullable(z.string()),
+  }),
+  { id: 'Notification' },
+);
 
-const listeJson = z
-  .object({
+const listeJson = withMeta(
+  z.object({
     notifications: z.array(notificationJson),
-    nonLues: z.int().min(0),
-    curseur: z.string().nullable().meta({ description: 'À passer en paramètre `curseur` pour la page suivante.' }),
-  })
-  .meta({ id: 'Notifications' });
+    nonLues: z.int().check(z.gte(0)),
+    curseur: withMeta(z.nullable(z.string()), {
+      description: 'À passer en paramètre `curseur` pour la page suivante.',
+    }),
+  }),
+  { id: 'Notifications' },
+);
 
-const compteJson = z
-  .object({ nonLues: z.int().min(0).meta({ description: 'Compté jusqu’à 100.' }) })
-  .meta({ id: 'CompteNotifications' });
+const compteJson = withMeta(
+  z.object({ nonLues: withMeta(z.int().check(z.gte(0)), { description: 'Compté jusqu’à 100.' }) }),
+  { id: 'CompteNotifications' },
+);
 
-const preferencesJson = z
-  .object({
+const preferencesJson = withMeta(
+  z.object({
     preferences: z.array(
       z.object({
         type: z.enum(NOTIFICATION_KINDS),
@@ -58,8 +68,9 @@ const preferencesJson = z
         desactivableSiActionAttendue: z.boolean(),
       }),
     ),
-  })
-  .meta({ id: 'PreferencesNotifications' });
+  }),
+  { id: 'PreferencesNotifications' },
+);
 
 function toJson(n: UserNotification): z.infer<typeof notificationJson> {
   return {
@@ -95,8 +106,8 @@ export const lireMesNotifications = httpHandler({
   path: '/v1/moi/notifications',
   auth: 'user',
   query: z.object({
-    limite: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
-    curseur: z.string().max(2000).optional(),
+    limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE)), 20),
+    curseur: z.optional(z.string().check(z.maxLength(2000))),
   }),
   responses: { 200: { description: 'Une page de notifications', schema: listeJson } },
   handler: async (ctx) => {
@@ -126,7 +137,7 @@ export const marquerNotificationLue = httpHandler({
   method: 'PUT',
   path: '/v1/moi/notifications/{notificationId}/lue',
   auth: 'user',
-  params: z.object({ notificationId: z.string().regex(/^[\w-]{1,64}$/) }),
+  params: z.object({ notificationId: z.string().check(z.regex(/^[\w-]{1,64}$/)) }),
   responses: {
     200: { description: 'La notification, lue', schema: notificationJson },
     404: { description: 'Pas de telle notification pour cet utilisateur.' },
@@ -155,11 +166,11 @@ export const modifierPreferencesNotifications = httpHandler({
   method: 'PUT',
   path: '/v1/moi/preferences-notifications',
   auth: 'user',
-  body: z
-    .record(z.string().max(40), z.string().max(20))
-    .refine((r) => Object.keys(r).length <= NOTIFICATION_KINDS.length, {
+  body: z.record(z.string().check(z.maxLength(40)), z.string().check(z.maxLength(20))).check(
+    z.refine((r) => Object.keys(r).length <= NOTIFICATION_KINDS.length, {
       message: 'trop de types',
     }),
+  ),
   responses: { 200: { description: 'Les préférences enregistrées', schema: preferencesJson } },
   handler: async (ctx) =>
     ok({ preferences: await notificationService().updatePreferences(ctx.identity.userId, ctx.body) }),

@@ -1,9 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../../shared/http/handler';
 import { buildOpenApi, type JsonObject, type OpenApiOptions } from '../../shared/http/openapi';
 import { operations } from '../../shared/http/registry';
 import { ok } from '../../shared/http/results';
+import { withMeta } from '../../shared/schemas/meta';
 
 /**
  * GET /v1/openapi.json, and the document it serves.
@@ -60,7 +61,7 @@ export const lireOpenApi = httpHandler({
   responses: {
     200: {
       description: 'Document OpenAPI 3.1 (JSON)',
-      schema: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) }).meta({
+      schema: withMeta(z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) }), {
         id: 'DocumentOpenApi',
         description: 'Voir la spécification OpenAPI 3.1.',
       }),

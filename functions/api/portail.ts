@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { type PortalViewDeps, recentEvents, syntheseRows } from '../../shared/services/portal-views';
 import { assertMemberOf } from '../../shared/services/structure-readers';
 import { dossierSearchStore, dossierStore, identityStore, portalStore } from '../../shared/services/wiring';
@@ -22,48 +23,52 @@ function deps(): PortalViewDeps {
 }
 
 const instant = z.iso.datetime({ offset: true });
-const structureRef = z.object({ siret: z.string(), raisonSociale: z.string().nullable() }).nullable();
+const structureRef = z.nullable(z.object({ siret: z.string(), raisonSociale: z.nullable(z.string()) }));
 
-const ligne = z
-  .object({
+const ligne = withMeta(
+  z.object({
     dossierId: z.string(),
     versionDossier: z.int(),
-    marcheId: z.string().nullable(),
-    etat: z.string().meta({ description: 'État courant du dossier (étape du circuit).' }),
+    marcheId: z.nullable(z.string()),
+    etat: withMeta(z.string(), { description: 'État courant du dossier (étape du circuit).' }),
     libelleEtat: z.string(),
-    etatDepuis: calendarDateString.nullable().meta({ description: 'Date de l’état courant (début de l’attente).' }),
-    piece: z.object({ cadre: z.string(), numero: z.string(), deposeeLe: instant }).nullable(),
+    etatDepuis: withMeta(z.nullable(calendarDateString), {
+      description: 'Date de l’état courant (début de l’attente).',
+    }),
+    piece: z.nullable(z.object({ cadre: z.string(), numero: z.string(), deposeeLe: instant })),
     deposant: structureRef,
     fournisseur: structureRef,
-    montantTtc: amountString.nullable(),
-    engagement: z.string().nullable().meta({ description: 'Numéro d’engagement juridique.' }),
-    role: z.string().meta({ description: 'Rôle en lequel la structure doit agir.' }),
+    montantTtc: z.nullable(amountString),
+    engagement: withMeta(z.nullable(z.string()), { description: 'Numéro d’engagement juridique.' }),
+    role: withMeta(z.string(), { description: 'Rôle en lequel la structure doit agir.' }),
     actions: z.array(z.string()),
-    echeance: instant.nullable(),
-    dernierJour: calendarDateString.nullable(),
-    joursRestants: z
-      .int()
-      .nullable()
-      .meta({ description: 'Jours jusqu’au dernier jour du délai (0 ce jour-là, négatif une fois passé).' }),
+    echeance: z.nullable(instant),
+    dernierJour: z.nullable(calendarDateString),
+    joursRestants: withMeta(z.nullable(z.int()), {
+      description: 'Jours jusqu’au dernier jour du délai (0 ce jour-là, négatif une fois passé).',
+    }),
     enRetard: z.boolean(),
-    enRetardDepuis: calendarDateString.nullable(),
-    rappelLe: instant.nullable(),
-    aDefautDeReponse: z
-      .object({ effet: z.string(), description: z.string() })
-      .nullable()
-      .meta({ description: 'Ce qui se passe si personne n’agit avant l’échéance (acceptation tacite…).' }),
-  })
-  .meta({ id: 'LigneSynthese' });
+    enRetardDepuis: z.nullable(calendarDateString),
+    rappelLe: z.nullable(instant),
+    aDefautDeReponse: withMeta(z.nullable(z.object({ effet: z.string(), description: z.string() })), {
+      description: 'Ce qui se passe si personne n’agit avant l’échéance (acceptation tacite…).',
+    }),
+  }),
+  { id: 'LigneSynthese' },
+);
 
-export const aTraiterJson = z
-  .object({
+export const aTraiterJson = withMeta(
+  z.object({
     siret: z.string(),
     aujourdhui: calendarDateString,
     lignes: z.array(ligne),
-    total: z.int().min(0).meta({ description: 'Nombre de pièces à traiter en tout, toutes pages confondues.' }),
+    total: withMeta(z.int().check(z.gte(0)), {
+      description: 'Nombre de pièces à traiter en tout, toutes pages confondues.',
+    }),
     suivant: nextCursor,
-  })
-  .meta({ id: 'SyntheseDetaillee', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' });
+  }),
+  { id: 'SyntheseDetaillee', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' },
+);
 
 export const lireATraiter = httpHandler({
   operationId: 'lireATraiter',
@@ -73,7 +78,10 @@ export const lireATraiter = httpHandler({
   path: '/v1/structures/{siret}/a-traiter',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(200), suivant: cursorParam }),
+  query: z.object({
+    limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 200),
+    suivant: cursorParam,
+  }),
   responses: { 200: { description: 'Une page des lignes de la synthèse', schema: aTraiterJson } },
   handler: async (ctx) => {
     await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);
@@ -96,20 +104,22 @@ export const lireATraiter = httpHandler({
   },
 });
 
-const evenement = z
-  .object({
+const evenement = withMeta(
+  z.object({
     dossierId: z.string(),
     le: instant,
     type: z.string(),
     libelle: z.string(),
-    numero: z.string().nullable().meta({ description: 'Numéro de la pièce concernée.' }),
-    acteurSiret: z.string().nullable(),
-  })
-  .meta({ id: 'EvenementStructure' });
+    numero: withMeta(z.nullable(z.string()), { description: 'Numéro de la pièce concernée.' }),
+    acteurSiret: z.nullable(z.string()),
+  }),
+  { id: 'EvenementStructure' },
+);
 
-export const evenementsJson = z
-  .object({ siret: z.string(), evenements: z.array(evenement) })
-  .meta({ id: 'FilEvenements', description: 'Les derniers événements des dossiers de la structure.' });
+export const evenementsJson = withMeta(z.object({ siret: z.string(), evenements: z.array(evenement) }), {
+  id: 'FilEvenements',
+  description: 'Les derniers événements des dossiers de la structure.',
+});
 
 export const lireEvenements = httpHandler({
   operationId: 'lireEvenements',
@@ -121,7 +131,7 @@ export const lireEvenements = httpHandler({
   path: '/v1/structures/{siret}/evenements',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(50).default(20) }),
+  query: z.object({ limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50)), 20) }),
   responses: { 200: { description: 'Les événements, du plus récent au plus ancien', schema: evenementsJson } },
   handler: async (ctx) => {
     await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);

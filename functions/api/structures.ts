@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
@@ -14,6 +14,7 @@ import {
   toServiceJson,
   toStructureJson,
 } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { structureAdministration } from '../../shared/services/wiring';
 import { renouvelerClientTechnique } from './compte-technique';
 import { modifierService, modifierStructure, verifierSiret } from './gestion';
@@ -113,9 +114,9 @@ export const ajouterService = httpHandler({
   auth: 'user',
   params: siretParams,
   body: z.object({
-    code: z.string().min(1).max(100),
-    libelle: z.string().max(200),
-    active: z.boolean().default(true),
+    code: z.string().check(z.minLength(1), z.maxLength(100)),
+    libelle: z.string().check(z.maxLength(200)),
+    active: z._default(z.boolean(), true),
   }),
   responses: {
     ...STALE_RESPONSE,
@@ -175,7 +176,7 @@ export const changerSiret = httpHandler({
     ...STALE_RESPONSE,
     201: {
       description: 'Nouvelle structure créée, ancienne désactivée',
-      schema: z.object({ ancienne: structureJson, nouvelle: structureJson }).meta({ id: 'ChangementSiret' }),
+      schema: withMeta(z.object({ ancienne: structureJson, nouvelle: structureJson }), { id: 'ChangementSiret' }),
       headers: { Location: 'Adresse de la nouvelle structure.' },
     },
     409: { description: 'Nouveau SIRET déjà enregistré, ou structure déjà désactivée.' },
@@ -212,7 +213,7 @@ export const changerMotDePasseTechnique = httpHandler({
   path: '/v1/structures/{siret}/compte-technique/mot-de-passe',
   auth: 'user',
   params: siretParams,
-  body: z.object({ motDePasse: z.string().max(256) }),
+  body: z.object({ motDePasse: z.string().check(z.maxLength(256)) }),
   responses: {
     ...STALE_RESPONSE,
     200: { description: 'Mot de passe enregistré', schema: compteTechnique },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { OpenClock } from '../../shared/adapters/dynamo/dossier-indexes';
 import type { StoredPending } from '../../shared/adapters/dynamo/dossier-types';
 import { deadlineOf } from '../../shared/adapters/dynamo/pending';
@@ -12,6 +12,7 @@ import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { amountString, calendarDateString, cursorParam, nextCursor, toAmountString } from '../../shared/schemas/common';
 import { siretParams } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { assertMemberOf, assertReaderOfDossiers } from '../../shared/services/structure-readers';
 import { ecbRateService } from '../../shared/services/wiring';
 import { services } from './lib';
@@ -25,38 +26,41 @@ import { services } from './lib';
 
 const TAGS = ['Tableaux de bord'];
 
-const actionType = z.enum(ACTION_TYPES as [string, ...string[]]).meta({ id: 'TypeAction' });
+const actionType = withMeta(z.enum(ACTION_TYPES as [string, ...string[]]), { id: 'TypeAction' });
 const role = z.enum(ROLES);
 
-const attente = z
-  .object({
+const attente = withMeta(
+  z.object({
     dossierId: z.string(),
-    versionDossier: z.int().meta({ description: 'Version du dossier quand l’attente a commencé.' }),
-    etape: z.string().meta({ description: 'Étape du circuit (état du dossier).' }),
-    role: role.meta({ description: 'Rôle en lequel la structure doit agir.' }),
-    actions: z.array(actionType).meta({ description: 'Actions que la structure peut faire à cette étape.' }),
-    echeance: z.iso
-      .datetime({ offset: true })
-      .nullable()
-      .meta({ description: 'Instant où le délai expire (fin du dernier jour, heure de Paris) ; null sans délai.' }),
-    dernierJour: calendarDateString.nullable(),
-    rappelLe: z.iso.datetime({ offset: true }).nullable(),
-    enRetardDepuis: calendarDateString.nullable(),
-    effetALEcheance: z.string().nullable().meta({ description: 'Ce que fait le système quand le délai expire.' }),
-    autresActeurs: z
-      .array(z.object({ siret: z.string(), role, actions: z.array(actionType) }))
-      .meta({ description: 'Autres structures qui peuvent aussi agir à cette étape.' }),
-  })
-  .meta({ id: 'Attente', description: 'Ce qu’un dossier attend de la structure.' });
+    versionDossier: withMeta(z.int(), { description: 'Version du dossier quand l’attente a commencé.' }),
+    etape: withMeta(z.string(), { description: 'Étape du circuit (état du dossier).' }),
+    role: withMeta(role, { description: 'Rôle en lequel la structure doit agir.' }),
+    actions: withMeta(z.array(actionType), { description: 'Actions que la structure peut faire à cette étape.' }),
+    echeance: withMeta(z.nullable(z.iso.datetime({ offset: true })), {
+      description: 'Instant où le délai expire (fin du dernier jour, heure de Paris) ; null sans délai.',
+    }),
+    dernierJour: z.nullable(calendarDateString),
+    rappelLe: z.nullable(z.iso.datetime({ offset: true })),
+    enRetardDepuis: z.nullable(calendarDateString),
+    effetALEcheance: withMeta(z.nullable(z.string()), { description: 'Ce que fait le système quand le délai expire.' }),
+    autresActeurs: withMeta(z.array(z.object({ siret: z.string(), role, actions: z.array(actionType) })), {
+      description: 'Autres structures qui peuvent aussi agir à cette étape.',
+    }),
+  }),
+  { id: 'Attente', description: 'Ce qu’un dossier attend de la structure.' },
+);
 
-export const syntheseJson = z
-  .object({
+export const syntheseJson = withMeta(
+  z.object({
     siret: z.string(),
     attentes: z.array(attente),
-    total: z.int().min(0).meta({ description: 'Nombre d’attentes en tout, toutes pages confondues.' }),
+    total: withMeta(z.int().check(z.gte(0)), {
+      description: 'Nombre d’attentes en tout, toutes pages confondues.',
+    }),
     suivant: nextCursor,
-  })
-  .meta({ id: 'Synthese', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' });
+  }),
+  { id: 'Synthese', description: 'Ce qui attend la structure, échéance la plus proche d’abord.' },
+);
 
 /**
  * One pending wait as the structure sees it: its own actions are the primary actor's when it is the primary, plus
@@ -109,7 +113,10 @@ export const lireSynthese = httpHandler({
   path: '/v1/structures/{siret}/synthese',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100), suivant: cursorParam }),
+  query: z.object({
+    limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 100),
+    suivant: cursorParam,
+  }),
   responses: {
     200: { description: 'Une page des attentes, échéance la plus proche d’abord', schema: syntheseJson },
   },
@@ -129,13 +136,16 @@ export const lireSynthese = httpHandler({
   },
 });
 
-export const tableauDeBordJson = z
-  .object({
+export const tableauDeBordJson = withMeta(
+  z.object({
     siret: z.string(),
-    total: z.int().min(0),
-    parStatut: z.record(z.string(), z.int().min(1)).meta({ description: 'Nombre de dossiers par statut.' }),
-  })
-  .meta({ id: 'TableauDeBord' });
+    total: z.int().check(z.gte(0)),
+    parStatut: withMeta(z.record(z.string(), z.int().check(z.gte(1))), {
+      description: 'Nombre de dossiers par statut.',
+    }),
+  }),
+  { id: 'TableauDeBord' },
+);
 
 export const lireTableauDeBord = httpHandler({
   operationId: 'lireTableauDeBord',
@@ -158,59 +168,67 @@ export const lireTableauDeBord = httpHandler({
 /** The roles whose structures follow a dossier's payment delay in their « Délais ». */
 const BUYER_ROLES: ReadonlySet<string> = new Set(['MOA', 'SERVICE_FINANCIER']);
 
-const delai = z
-  .object({
+const delai = withMeta(
+  z.object({
     dossierId: z.string(),
-    marcheId: z.string().optional().meta({ description: 'Marché du dossier (absent des délais enregistrés avant).' }),
-    numeroMarche: z.string().optional(),
-    piece: z
-      .object({ cadre: z.string(), numero: z.string() })
-      .optional()
-      .meta({ description: 'Pièce qui a ouvert le dossier : elle le nomme (absente des délais enregistrés avant).' }),
-    echeance: calendarDateString.meta({ description: 'Dernier jour du délai global de paiement.' }),
+    marcheId: withMeta(z.optional(z.string()), {
+      description: 'Marché du dossier (absent des délais enregistrés avant).',
+    }),
+    numeroMarche: z.optional(z.string()),
+    piece: withMeta(z.optional(z.object({ cadre: z.string(), numero: z.string() })), {
+      description: 'Pièce qui a ouvert le dossier : elle le nomme (absente des délais enregistrés avant).',
+    }),
+    echeance: withMeta(calendarDateString, { description: 'Dernier jour du délai global de paiement.' }),
     enRetard: z.boolean(),
-    joursRestants: z.int().min(0),
-    joursDeRetard: z.int().min(0),
-    detenteur: z.enum(CLOCK_HOLDERS).optional().meta({ description: 'Qui détient le dossier aujourd’hui.' }),
-    joursUtilises: z.record(z.enum(CLOCK_HOLDERS), z.int()).meta({ description: 'Jours consommés par acteur.' }),
-    interetsMoratoires: amountString.optional().meta({
+    joursRestants: z.int().check(z.gte(0)),
+    joursDeRetard: z.int().check(z.gte(0)),
+    detenteur: withMeta(z.optional(z.enum(CLOCK_HOLDERS)), { description: 'Qui détient le dossier aujourd’hui.' }),
+    joursUtilises: withMeta(z.record(z.enum(CLOCK_HOLDERS), z.int()), { description: 'Jours consommés par acteur.' }),
+    interetsMoratoires: withMeta(z.optional(amountString), {
       description: 'Intérêts moratoires courus jusqu’à aujourd’hui inclus (euros), quand ils sont calculables.',
     }),
-    indemniteForfaitaire: amountString.optional().meta({ description: '40 € par paiement en retard (CCP D2192-35).' }),
-    totalDu: amountString.optional().meta({
+    indemniteForfaitaire: withMeta(z.optional(amountString), {
+      description: '40 € par paiement en retard (CCP D2192-35).',
+    }),
+    totalDu: withMeta(z.optional(amountString), {
       description: 'Intérêts moratoires + indemnité forfaitaire, dus à ce jour (quand les intérêts sont calculables).',
     }),
-    interetsNonCalculables: z
-      .object({ code: z.string(), message: z.string() })
-      .optional()
-      .meta({ description: 'Pourquoi les intérêts ne peuvent pas être calculés (taux de la BCE non enregistré…).' }),
-  })
-  .meta({ id: 'DelaiPaiement' });
+    interetsNonCalculables: withMeta(z.optional(z.object({ code: z.string(), message: z.string() })), {
+      description: 'Pourquoi les intérêts ne peuvent pas être calculés (taux de la BCE non enregistré…).',
+    }),
+  }),
+  { id: 'DelaiPaiement' },
+);
 
-export const delaisJson = z
-  .object({
+export const delaisJson = withMeta(
+  z.object({
     siret: z.string(),
     aujourdhui: calendarDateString,
     delais: z.array(delai),
-    total: z.int().min(0).meta({ description: 'Nombre de délais en cours en tout, toutes pages confondues.' }),
+    total: withMeta(z.int().check(z.gte(0)), {
+      description: 'Nombre de délais en cours en tout, toutes pages confondues.',
+    }),
     suivant: nextCursor,
-    totaux: z
-      .object({
-        dossiersEnRetard: z.int().min(0),
-        interetsMoratoires: amountString.meta({ description: 'Somme des intérêts calculables, courus à ce jour.' }),
+    totaux: withMeta(
+      z.object({
+        dossiersEnRetard: z.int().check(z.gte(0)),
+        interetsMoratoires: withMeta(amountString, {
+          description: 'Somme des intérêts calculables, courus à ce jour.',
+        }),
         indemnitesForfaitaires: amountString,
-        du: amountString.meta({ description: 'Intérêts + indemnités : ce qui est dû et court encore.' }),
-        dossiersSansInterets: z
-          .int()
-          .min(0)
-          .meta({ description: 'Dossiers en retard dont les intérêts ne sont pas calculables (voir chacun).' }),
-      })
-      .meta({
+        du: withMeta(amountString, { description: 'Intérêts + indemnités : ce qui est dû et court encore.' }),
+        dossiersSansInterets: withMeta(z.int().check(z.gte(0)), {
+          description: 'Dossiers en retard dont les intérêts ne sont pas calculables (voir chacun).',
+        }),
+      }),
+      {
         id: 'TotauxDelais',
         description: 'Totaux de tous les délais en cours de la structure, toutes pages confondues.',
-      }),
-  })
-  .meta({ id: 'DelaisPaiement', description: 'Délais globaux de paiement en cours, par échéance, retards d’abord.' });
+      },
+    ),
+  }),
+  { id: 'DelaisPaiement', description: 'Délais globaux de paiement en cours, par échéance, retards d’abord.' },
+);
 
 export const lireDelais = httpHandler({
   operationId: 'lireDelais',
@@ -222,7 +240,10 @@ export const lireDelais = httpHandler({
   path: '/v1/structures/{siret}/delais',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(100).default(100), suivant: cursorParam }),
+  query: z.object({
+    limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 100),
+    suivant: cursorParam,
+  }),
   responses: { 200: { description: 'Une page des délais en cours', schema: delaisJson } },
   handler: async (ctx) => {
     const { identityStore, dossiers, marcheStore } = services();

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { currentHalfYear, ECB_RATE_SOURCES, percentToBp, type RecordedEcbRate } from '../../shared/domain/rates';
@@ -6,6 +6,7 @@ import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { calendarDateString } from '../../shared/schemas/common';
+import { withMeta } from '../../shared/schemas/meta';
 import { resolveOperator } from '../../shared/services/operator-authorization';
 import { ecbRateService, identityStore, operatorStore } from '../../shared/services/wiring';
 
@@ -15,20 +16,21 @@ import { ecbRateService, identityStore, operatorStore } from '../../shared/servi
  */
 const TAGS = ['Exploitation'];
 
-const tauxJson = z
-  .object({
-    semestre: calendarDateString.meta({ description: 'Premier jour du semestre (AAAA-01-01 ou AAAA-07-01).' }),
-    tauxPointsBase: z
-      .int()
-      .meta({ description: 'Taux des opérations principales de refinancement, en points de base.' }),
-    taux: z.string().meta({ description: 'Le même taux en pourcentage (« 2,15 »).' }),
+const tauxJson = withMeta(
+  z.object({
+    semestre: withMeta(calendarDateString, { description: 'Premier jour du semestre (AAAA-01-01 ou AAAA-07-01).' }),
+    tauxPointsBase: withMeta(z.int(), {
+      description: 'Taux des opérations principales de refinancement, en points de base.',
+    }),
+    taux: withMeta(z.string(), { description: 'Le même taux en pourcentage (« 2,15 »).' }),
     source: z.enum(ECB_RATE_SOURCES),
-    enVigueurDepuis: calendarDateString.optional().meta({ description: 'Jour où ce taux est entré en vigueur.' }),
-    reference: z.string().optional(),
+    enVigueurDepuis: withMeta(z.optional(calendarDateString), { description: 'Jour où ce taux est entré en vigueur.' }),
+    reference: z.optional(z.string()),
     enregistreLe: z.iso.datetime({ offset: true }),
     enregistrePar: z.string(),
-  })
-  .meta({ id: 'TauxBce' });
+  }),
+  { id: 'TauxBce' },
+);
 
 export function tauxBceJson(r: RecordedEcbRate): z.infer<typeof tauxJson> {
   const abs = Math.abs(r.rateBp);
@@ -59,13 +61,14 @@ export const listerTauxBce = httpHandler({
   responses: {
     200: {
       description: 'La table des taux et le semestre en cours',
-      schema: z
-        .object({
+      schema: withMeta(
+        z.object({
           taux: z.array(tauxJson),
           semestreCourant: calendarDateString,
-          semestreCourantManquant: z.string().optional().meta({ description: 'Pourquoi une alerte est levée.' }),
-        })
-        .meta({ id: 'TableTauxBce' }),
+          semestreCourantManquant: withMeta(z.optional(z.string()), { description: 'Pourquoi une alerte est levée.' }),
+        }),
+        { id: 'TableTauxBce' },
+      ),
     },
     403: { description: 'Réservé aux opérateurs de la plateforme (ROLE_OPERATEUR_REQUIS).' },
   },
@@ -91,13 +94,15 @@ export const enregistrerTauxBce = httpHandler({
   path: '/v1/taux-bce',
   auth: 'user',
   body: z.object({
-    semestre: calendarDateString.meta({ examples: ['2026-07-01'] }),
-    taux: z
-      .string()
-      .max(12)
-      .meta({ description: 'En pourcentage, comme la BCE le publie.', examples: ['2.15', '2,15'] }),
-    enVigueurDepuis: calendarDateString.optional(),
-    reference: z.string().max(300).optional().meta({ description: 'Où le taux a été lu (communiqué de la BCE…).' }),
+    semestre: withMeta(calendarDateString, { examples: ['2026-07-01'] }),
+    taux: withMeta(z.string().check(z.maxLength(12)), {
+      description: 'En pourcentage, comme la BCE le publie.',
+      examples: ['2.15', '2,15'],
+    }),
+    enVigueurDepuis: z.optional(calendarDateString),
+    reference: withMeta(z.optional(z.string().check(z.maxLength(300))), {
+      description: 'Où le taux a été lu (communiqué de la BCE…).',
+    }),
   }),
   responses: {
     201: { description: 'Taux enregistré', schema: tauxJson, headers: { Location: 'La table des taux.' } },

@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../../shared/domain/errors';
 import { normalizeLoginAddress } from '../../shared/domain/structures';
 import { httpHandler } from '../../shared/http/handler';
 import { created, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { moiJson, toRattachementJson, toUtilisateurJson, utilisateurJson } from '../../shared/schemas/identity';
+import { withMeta } from '../../shared/schemas/meta';
 import { enregistrerConnexion } from './compte';
 import { desactiverMonCompte, desactiverUtilisateur } from './desactivation';
 import { STALE_RESPONSE, services } from './lib';
@@ -24,11 +25,10 @@ export const inscrireUtilisateur = httpHandler({
   path: '/v1/utilisateurs',
   auth: 'user',
   body: z.object({
-    adresseConnexion: z
-      .string()
-      .max(254)
-      .meta({ examples: ['marie.dupont@example.fr'] }),
-    adresseContact: z.string().max(254).optional(),
+    adresseConnexion: withMeta(z.string().check(z.maxLength(254)), {
+      examples: ['marie.dupont@example.fr'],
+    }),
+    adresseContact: z.optional(z.string().check(z.maxLength(254))),
   }),
   responses: {
     ...STALE_RESPONSE,
@@ -104,8 +104,8 @@ export const modifierMoi = httpHandler({
   auth: 'user',
   requiresIfMatch: true,
   body: z.object({
-    adresseContact: z.string().max(254).nullable().optional(),
-    adresseConnexion: z.string().max(254).optional(),
+    adresseContact: z.optional(z.nullable(z.string().check(z.maxLength(254)))),
+    adresseConnexion: z.optional(z.string().check(z.maxLength(254))),
   }),
   responses: {
     200: { description: 'Compte modifié', schema: utilisateurJson, headers: ETAG },

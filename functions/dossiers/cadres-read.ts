@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { circuitOf, depositableCadres } from '../../shared/domain/circuits';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { evidencePackRetentionDays } from '../../shared/adapters/s3';
 import { isDomainError } from '../../shared/domain/errors';
@@ -30,8 +30,12 @@ installDocumentObjects(s3DocumentObjects);
  * as for any internal failure).
  */
 const request = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('pack'), dossierId: z.string().min(1) }),
-  z.object({ kind: z.literal('certificat'), dossierId: z.string().min(1), pieceId: z.string().min(1) }),
+  z.object({ kind: z.literal('pack'), dossierId: z.string().check(z.minLength(1)) }),
+  z.object({
+    kind: z.literal('certificat'),
+    dossierId: z.string().check(z.minLength(1)),
+    pieceId: z.string().check(z.minLength(1)),
+  }),
 ]);
 
 export async function handler(

@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
+import { withMeta } from '../../shared/schemas/meta';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { evidenceBuilder } from '../../shared/services/evidence/builder';
 import { lireCertificatDepot } from './certificate-read';
@@ -15,18 +16,19 @@ import { actorToRead, asUnknownDossier, readServices } from './support';
  * `dossiersEvidenceBuild` (functions/dossiers/evidence-build.ts), asked through `evidenceBuilder()`: its answer is
  * this function's (docs/evidence-pack.md#where-it-is-built, issue 16).
  */
-const preuveJson = z
-  .object({
+const preuveJson = withMeta(
+  z.object({
     dossierId: z.string(),
-    url: z.string().meta({ description: 'Lien de téléchargement du ZIP (15 minutes).' }),
+    url: withMeta(z.string(), { description: 'Lien de téléchargement du ZIP (15 minutes).' }),
     expireLe: z.iso.datetime({ offset: true }),
-    documents: z.int().min(0).meta({ description: 'Nombre de documents joints.' }),
-    documentsConformes: z
-      .boolean()
-      .meta({ description: 'Chaque document a encore l’empreinte SHA-256 enregistrée à son dépôt.' }),
-    pisteIntegre: z.boolean().meta({ description: 'La piste d’audit chaînée se vérifie de bout en bout.' }),
-  })
-  .meta({ id: 'DossierDePreuve' });
+    documents: withMeta(z.int().check(z.gte(0)), { description: 'Nombre de documents joints.' }),
+    documentsConformes: withMeta(z.boolean(), {
+      description: 'Chaque document a encore l’empreinte SHA-256 enregistrée à son dépôt.',
+    }),
+    pisteIntegre: withMeta(z.boolean(), { description: 'La piste d’audit chaînée se vérifie de bout en bout.' }),
+  }),
+  { id: 'DossierDePreuve' },
+);
 
 export const lireDossierDePreuve = httpHandler({
   operationId: 'lireDossierDePreuve',

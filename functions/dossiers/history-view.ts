@@ -1,10 +1,10 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ChainedEvent, TrailVerification } from '../../shared/adapters/audit';
 import type { historiqueOutput } from '../../shared/schemas/history';
 import type { StoredFileCheck } from '../../shared/services/pieces';
 import { evenementJson } from './views';
 
-type Out<S extends z.ZodType> = z.output<S>;
+type Out<S extends z.ZodMiniType> = z.output<S>;
 
 /** The audit trail as the API answers it: every event with its hashes, the chain's check, the files' check. */
 export function historiqueJson(

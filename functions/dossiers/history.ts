@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { verifyTrail } from '../../shared/adapters/audit';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { historiqueOutput } from '../../shared/schemas/history';
+import { withMeta } from '../../shared/schemas/meta';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { installDocumentObjects } from '../../shared/services/infrastructure';
 import { s3DocumentObjects } from '../../shared/services/pieces/storage';
@@ -29,10 +30,9 @@ export const lireHistorique = httpHandler({
   auth: 'user',
   params: z.object({ dossierId }),
   query: z.object({
-    fichiers: z
-      .enum(['0', '1'])
-      .optional()
-      .meta({ description: '1 : relire aussi les fichiers stockés et vérifier leur empreinte.' }),
+    fichiers: withMeta(z.optional(z.enum(['0', '1'])), {
+      description: '1 : relire aussi les fichiers stockés et vérifier leur empreinte.',
+    }),
   }),
   headers: actingHeaders,
   responses: { 200: { description: 'La piste d’audit et sa vérification', schema: historiqueOutput } },

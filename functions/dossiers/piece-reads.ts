@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { daysBetween, parisDateOf } from '../../shared/domain/calendar';
 import { DomainError } from '../../shared/domain/errors';
 import { httpHandler } from '../../shared/http/handler';
@@ -75,7 +75,7 @@ export const lienTelechargement = httpHandler({
   method: 'GET',
   path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}/telechargement',
   auth: 'user',
-  params: pieceParams.extend({ fichierId }),
+  params: z.extend(pieceParams, { fichierId }),
   headers: actingHeaders,
   responses: { 200: { description: 'Le lien', schema: lienTelechargementOutput } },
   handler: async (ctx) => {
@@ -101,7 +101,7 @@ export const listerBrouillons = httpHandler({
   path: '/v1/structures/{siret}/brouillons',
   auth: 'user',
   params: siretParams,
-  query: z.object({ limite: z.coerce.number().int().min(1).max(200).default(50) }),
+  query: z.object({ limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50) }),
   responses: { 200: { description: 'Les brouillons', schema: brouillonsOutput } },
   handler: async (ctx) => {
     await assertMemberOf(identityStore(), ctx.identity.userId, ctx.params.siret);

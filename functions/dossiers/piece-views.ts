@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Suggestions } from '../../shared/domain/prefill';
 import { toAmountString } from '../../shared/schemas/common';
 import { etatAcompteSaisiJson } from '../../shared/schemas/etat-acompte';
@@ -12,7 +12,7 @@ import type { DraftPiece, FileRecord } from '../../shared/services/pieces';
 import { montantsJson } from './views';
 
 /** A piece and its files on the wire (French field names, amounts as strings). Presentation only. */
-type Out<S extends z.ZodType> = z.output<S>;
+type Out<S extends z.ZodMiniType> = z.output<S>;
 
 export function suggestionsJson(s: Suggestions | undefined): Out<typeof suggestionsOutput> | undefined {
   if (!s) return undefined;

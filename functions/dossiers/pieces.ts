@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { stepFunctionsWorkflow } from '../../shared/adapters/workflow';
 import { unknownPiece } from '../../shared/domain/pieces';
 import { HTTP_CODES, HttpProblem } from '../../shared/http/errors';
@@ -171,7 +171,7 @@ export const envoyerPiece = httpHandler({
   auth: 'user',
   params: pieceParams,
   headers: actingHeaders,
-  body: envoyerBody.optional(),
+  body: z.optional(envoyerBody),
   idempotencyInTransaction: true,
   responses: {
     200: {
@@ -306,7 +306,7 @@ export const retirerFichier = httpHandler({
   method: 'DELETE',
   path: '/v1/dossiers/{dossierId}/pieces/{pieceId}/fichiers/{fichierId}',
   auth: 'user',
-  params: pieceParams.extend({ fichierId }),
+  params: z.extend(pieceParams, { fichierId }),
   headers: actingHeaders,
   requiresIfMatch: true,
   idempotent: true,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PIECE_STATUSES, spaceOfAction } from '../../shared/domain/circuits';
 import { canAct } from '../../shared/domain/structures';
 import { httpHandler } from '../../shared/http/handler';
@@ -66,7 +66,7 @@ export const lireDelai = httpHandler({
   responses: {
     200: {
       description: 'Le délai global de paiement (statut NON_DEMARRE tant qu’il ne court pas)',
-      schema: delaiOutput.nullable(),
+      schema: z.nullable(delaiOutput),
       headers: { ETag: 'Version du dossier.' },
     },
   },
@@ -83,7 +83,10 @@ export const lireDelai = httpHandler({
   },
 });
 
-const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+const booleanQuery = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((v) => v === 'true'),
+);
 
 export const listerDossiers = httpHandler({
   operationId: 'listerDossiersMarche',
@@ -95,10 +98,10 @@ export const listerDossiers = httpHandler({
   auth: 'user',
   params: z.object({ marcheId: id }),
   query: z.object({
-    statut: z.enum(PIECE_STATUSES).optional(),
-    ouvert: booleanQuery.optional(),
-    limite: z.coerce.number().int().min(1).max(100).default(50),
-    suivant: z.string().max(2000).optional(),
+    statut: z.optional(z.enum(PIECE_STATUSES)),
+    ouvert: z.optional(booleanQuery),
+    limite: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+    suivant: z.optional(z.string().check(z.maxLength(2000))),
   }),
   headers: actingHeaders,
   responses: { 200: { description: 'Une page de dossiers', schema: listeDossiersOutput } },

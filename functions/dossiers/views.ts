@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { ChainedEvent } from '../../shared/adapters/audit';
 import {
   ACTION_LABELS,
@@ -35,7 +35,7 @@ import type { DossierService } from '../../shared/services/dossier-service';
  * Presentation only: every decision shown here (who acts, until when, interest) comes from shared/domain.
  */
 
-type Out<S extends z.ZodType> = z.output<S>;
+type Out<S extends z.ZodMiniType> = z.output<S>;
 
 export function montantsJson(m: Montants | undefined) {
   return m

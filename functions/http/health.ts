@@ -1,8 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { tableReachable } from '../../shared/adapters/dynamo/health';
 import { HttpProblem } from '../../shared/http/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
+import { withMeta } from '../../shared/schemas/meta';
 import { infrastructure } from '../../shared/services/wiring';
 
 /** Liveness: the function answers and its table is reachable (503 problem otherwise). */
@@ -16,13 +17,14 @@ export const handler = httpHandler({
   responses: {
     200: {
       description: 'L’API répond et sa table est joignable',
-      schema: z
-        .object({
+      schema: withMeta(
+        z.object({
           status: z.literal('ok'),
           components: z.object({ table: z.literal('ok') }),
-          latencyMs: z.int().min(0),
-        })
-        .meta({ id: 'Sante' }),
+          latencyMs: z.int().check(z.gte(0)),
+        }),
+        { id: 'Sante' },
+      ),
     },
     503: { description: 'La table est injoignable (SERVICE_DEGRADE).' },
   },

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Clock } from '../../shared/adapters/clock';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import { processScope } from '../../shared/services/infrastructure';
@@ -7,7 +7,10 @@ import { notificationDelivery } from '../../shared/services/notifications/delive
 import type { MailSender } from '../../shared/services/notifications/mail-sender';
 
 /** One message of the mail queue: the notification whose e-mail to send. */
-const mailJob = z.object({ userId: z.string().min(1).max(200), notificationId: z.string().min(1).max(64) });
+const mailJob = z.object({
+  userId: z.string().check(z.minLength(1), z.maxLength(200)),
+  notificationId: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 
 /**
  * Sends the e-mails of the mail queue on AWS (issue 13): each message names a notification; the sender claims it,

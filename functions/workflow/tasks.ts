@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { invocationLogger, runWithLogger } from '../../shared/adapters/logger';
 import type { DossierWorkflow } from '../../shared/services/dossier-workflow';
 import { dossierWorkflow } from '../../shared/services/wiring';
@@ -19,7 +19,7 @@ function service(): DossierWorkflow {
  * invocation logs through its own logger: the task's name as operation, the Lambda request id as correlation id,
  * and the dossier.
  */
-function task<S extends z.ZodType, R>(name: string, schema: S, run: (input: z.output<S>) => Promise<R>) {
+function task<S extends z.ZodMiniType, R>(name: string, schema: S, run: (input: z.output<S>) => Promise<R>) {
   return middy().handler(async (event: unknown, context: Context): Promise<R> => {
     const input = schema.parse(event);
     const dossierId = (input as { dossierId?: unknown }).dossierId;
@@ -46,8 +46,8 @@ function summary(input: unknown): Record<string, unknown> {
   return rest;
 }
 
-const dossierId = z.string().min(1);
-const version = z.number().int().min(1);
+const dossierId = z.string().check(z.minLength(1));
+const version = z.number().check(z.int(), z.gte(1));
 
 /**
  * « Charger le dossier »: where the dossier stands and how long its wait may last, its DGP clock recorded as it
@@ -60,7 +60,12 @@ export const chargerDossier = task('chargerDossier', z.object({ dossierId }), ({
 /** Every human wait: records the wait's task token on the pending action (fails with StaleWait if it moved on). */
 export const enregistrerAttente = task(
   'enregistrerAttente',
-  z.object({ dossierId, step: z.string().min(1), version, taskToken: z.string().min(1) }),
+  z.object({
+    dossierId,
+    step: z.string().check(z.minLength(1)),
+    version,
+    taskToken: z.string().check(z.minLength(1)),
+  }),
   async ({ dossierId, step, version, taskToken }) => {
     await service().recordWait(dossierId, step, version, taskToken);
     return { recorded: true };
@@ -70,7 +75,7 @@ export const enregistrerAttente = task(
 /** « Appliquer l'issue tacite »: the wait's deadline passed. Returns the situation after it. */
 export const appliquerIssueTacite = task(
   'appliquerIssueTacite',
-  z.object({ dossierId, step: z.string().min(1), version }),
+  z.object({ dossierId, step: z.string().check(z.minLength(1)), version }),
   ({ dossierId, step, version }) => service().applyTimeout(dossierId, step, version),
 );
 
@@ -84,7 +89,7 @@ export const transmettreServiceFinancier = task(
 /** « Clore le dossier » */
 export const cloreDossier = task(
   'cloreDossier',
-  z.object({ dossierId, execution: z.string().min(1) }),
+  z.object({ dossierId, execution: z.string().check(z.minLength(1)) }),
   ({ dossierId, execution }) => service().closeCircuit(dossierId, execution),
 );
 
@@ -93,13 +98,14 @@ export const enregistrerEchec = task(
   'enregistrerEchec',
   z.object({
     dossierId,
-    execution: z.string().min(1),
-    etat: z
-      .object({
-        erreur: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional(),
-        dossier: z.object({ step: z.string().optional() }).partial().optional(),
-      })
-      .loose(),
+    execution: z.string().check(z.minLength(1)),
+    etat: z.catchall(
+      z.object({
+        erreur: z.optional(z.partial(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }))),
+        dossier: z.optional(z.partial(z.object({ step: z.optional(z.string()) }))),
+      }),
+      z.unknown(),
+    ),
   }),
   ({ dossierId, execution, etat }) =>
     service().recordFailure(dossierId, {

@@ -1,7 +1,8 @@
-import * as z from 'zod';
 import { fr } from 'zod/locales';
+import * as z from 'zod/mini';
 import { DomainError, type FieldIssue } from './errors';
 import { formatRate, RETENUE_GARANTIE_MAX_BP } from './money';
+import { pure } from './pure';
 import { ROLES, type Role } from './roles';
 import { validateSiret } from './siret';
 
@@ -10,20 +11,22 @@ import { validateSiret } from './siret';
  * refinements (cross-field checks) may be added, fields may be added, existing fields keep their meaning.
  * Money fields are integer cents; rates are basis points (1 % = 100) to stay exact.
  */
-export const marcheActeurSchema = /* @__PURE__ */ z.object({
-  role: z.enum(ROLES),
-  siret: z.string(),
-  raisonSociale: z.string().min(1),
-  codeService: z.string().optional(),
-  engagementJuridique: z.string().optional(),
-  /** SOUS_TRAITANT only. */
-  paiementDirect: z.boolean().optional(),
-  montantSousTraiteTtcCents: z.number().int().optional(),
-  /** SOUS_TRAITANT and COTRAITANT: SIRET of the structure that validates its pieces first (titulaire / cotraitant). */
-  valideurSiret: z.string().optional(),
-  /** Second validation (mandataire) for a sous-traitant of a cotraitant. */
-  valideur2Siret: z.string().optional(),
-});
+export const marcheActeurSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    role: z.enum(ROLES),
+    siret: z.string(),
+    raisonSociale: z.string().check(z.minLength(1)),
+    codeService: z.optional(z.string()),
+    engagementJuridique: z.optional(z.string()),
+    /** SOUS_TRAITANT only. */
+    paiementDirect: z.optional(z.boolean()),
+    montantSousTraiteTtcCents: z.optional(z.number().check(z.int())),
+    /** SOUS_TRAITANT and COTRAITANT: SIRET of the structure that validates its pieces first (titulaire / cotraitant). */
+    valideurSiret: z.optional(z.string()),
+    /** Second validation (mandataire) for a sous-traitant of a cotraitant. */
+    valideur2Siret: z.optional(z.string()),
+  }),
+);
 export type MarcheActeur = z.infer<typeof marcheActeurSchema>;
 
 /** Kind of public buyer, which sets the legal maximum DGP (CCP R2192-10, R2192-11). */
@@ -54,34 +57,40 @@ export const PAIEMENT_DIRECT_SEUIL_TTC_CENTS = 60_000;
  * The shape without cross-field checks, for `.pick()` / `.omit()` (zod refuses them on a refined schema).
  * Parse with `marcheSchema` or `parseMarche`, never with this one.
  */
-export const marcheObjectSchema = /* @__PURE__ */ z.object({
-  id: z.string().min(1),
-  numeroMarche: z.string().min(1),
-  objet: z.string().min(1),
-  lots: z.array(z.string()).default([]),
-  ccagVersion: z.enum(['2009', '2021']),
-  acteurs: z.array(marcheActeurSchema).min(1),
-  groupement: z.object({
-    mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']),
-    cotraitantBilling: z
-      .enum(['OWN_PIECES_WITH_MANDATAIRE_VALIDATION', 'MANDATAIRE_GLOBAL'])
-      .default('OWN_PIECES_WITH_MANDATAIRE_VALIDATION'),
+export const marcheObjectSchema = /* @__PURE__ */ pure(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    numeroMarche: z.string().check(z.minLength(1)),
+    objet: z.string().check(z.minLength(1)),
+    lots: z._default(z.array(z.string()), []),
+    ccagVersion: z.enum(['2009', '2021']),
+    acteurs: z.array(marcheActeurSchema).check(z.minLength(1)),
+    groupement: z.object({
+      mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']),
+      cotraitantBilling: z._default(
+        z.enum(['OWN_PIECES_WITH_MANDATAIRE_VALIDATION', 'MANDATAIRE_GLOBAL']),
+        'OWN_PIECES_WITH_MANDATAIRE_VALIDATION',
+      ),
+    }),
+    montantInitialHtCents: z.number().check(z.int(), z.nonnegative()),
+    tauxTvaBp: z.array(z.number().check(z.int(), z.nonnegative())).check(z.minLength(1)),
+    retenueGarantieBp: z.number().check(z.int(), z.nonnegative()),
+    avance: z.optional(
+      z.object({
+        tauxBp: z.number().check(z.int(), z.nonnegative()),
+        remboursementDebutBp: z.optional(z.number().check(z.int(), z.nonnegative())),
+      }),
+    ),
+    dgpJours: z.number().check(z.int(), z.positive()),
+    delaiMoeJours: z._default(z.number().check(z.int(), z.positive()), DELAI_MOE_DEFAUT_JOURS),
+    receptionDemandesPaiement: z._default(z.enum(['MOE', 'MOA']), 'MOE'),
+    dateNotification: z.optional(z.string()),
+    /** Added: sets the legal maximum of `dgpJours`; default State / collectivités. */
+    typeAcheteur: z._default(z.enum(TYPES_ACHETEUR), 'ETAT_COLLECTIVITE'),
+    /** Added: days before a wait's last day at which its reminder goes out (1 to RAPPEL_JOURS_AVANT_MAX). */
+    rappelJoursAvant: z._default(z.number().check(z.int(), z.positive()), RAPPEL_JOURS_AVANT_DEFAUT),
   }),
-  montantInitialHtCents: z.number().int().nonnegative(),
-  tauxTvaBp: z.array(z.number().int().nonnegative()).min(1),
-  retenueGarantieBp: z.number().int().nonnegative(),
-  avance: z
-    .object({ tauxBp: z.number().int().nonnegative(), remboursementDebutBp: z.number().int().nonnegative().optional() })
-    .optional(),
-  dgpJours: z.number().int().positive(),
-  delaiMoeJours: z.number().int().positive().default(DELAI_MOE_DEFAUT_JOURS),
-  receptionDemandesPaiement: z.enum(['MOE', 'MOA']).default('MOE'),
-  dateNotification: z.string().optional(),
-  /** Added: sets the legal maximum of `dgpJours`; default State / collectivités. */
-  typeAcheteur: z.enum(TYPES_ACHETEUR).default('ETAT_COLLECTIVITE'),
-  /** Added: days before a wait's last day at which its reminder goes out (1 to RAPPEL_JOURS_AVANT_MAX). */
-  rappelJoursAvant: z.number().int().positive().default(RAPPEL_JOURS_AVANT_DEFAUT),
-});
+);
 
 const TYPE_ACHETEUR_LABELS: Record<TypeAcheteur, string> = {
   ETAT_COLLECTIVITE: "l'État et les collectivités territoriales",
@@ -199,11 +208,13 @@ const pathSegment = (s: string): string | number => (/^\d+$/.test(s) ? Number(s)
  * The fiche d'identité du marché with its cross-field checks (docs/rules/marche.md). Cross-field checks run once every
  * field has the right type.
  */
-export const marcheSchema = marcheObjectSchema.superRefine((m, ctx) => {
-  for (const issue of marcheIssues(m)) {
-    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.split('.').map(pathSegment) });
-  }
-});
+export const marcheSchema = marcheObjectSchema.check(
+  z.superRefine((m, ctx) => {
+    for (const issue of marcheIssues(m)) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.split('.').map(pathSegment) });
+    }
+  }),
+);
 export type Marche = z.infer<typeof marcheSchema>;
 
 /** Parses a marché; throws `MARCHE_INVALIDE` listing every fault (dotted path + French message) in `fields`. */

@@ -2,6 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { IdempotencyRecordExistsError } from '../adapters/idempotency-records';
 import { type DomainErrorKind, type FieldIssue, isDomainError } from '../domain/errors';
+import { pure } from '../domain/pure';
 import { withMeta } from '../schemas/meta';
 import { HTTP_CODES, isHttpProblem, requestInProgress } from './errors';
 
@@ -25,29 +26,35 @@ export interface Problem {
 }
 
 /** The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. */
-export const fieldIssueSchema = /* @__PURE__ */ withMeta(
-  z.object({
-    path: withMeta(z.string(), {
-      description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».',
+export const fieldIssueSchema = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      path: withMeta(z.string(), {
+        description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».',
+      }),
+      message: z.string(),
     }),
-    message: z.string(),
-  }),
-  { id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' },
+    { id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' },
+  ),
 );
 
-export const problemSchema = /* @__PURE__ */ withMeta(
-  z.object({
-    type: withMeta(z.string(), { description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.' }),
-    title: withMeta(z.string(), { description: 'Intitulé de la classe de problème (par statut).' }),
-    status: /* @__PURE__ */ z.int().check(z.gte(400), z.lte(599)),
-    code: withMeta(/* @__PURE__ */ z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), {
-      description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).',
+export const problemSchema = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      type: withMeta(z.string(), {
+        description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.',
+      }),
+      title: withMeta(z.string(), { description: 'Intitulé de la classe de problème (par statut).' }),
+      status: z.int().check(z.gte(400), z.lte(599)),
+      code: withMeta(z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), {
+        description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).',
+      }),
+      detail: withMeta(z.string(), { description: 'Explication en français de ce cas précis, et comment y remédier.' }),
+      instance: withMeta(z.string(), { description: 'Identifiant de la requête (à communiquer au support).' }),
+      fields: z.optional(z.array(fieldIssueSchema)),
     }),
-    detail: withMeta(z.string(), { description: 'Explication en français de ce cas précis, et comment y remédier.' }),
-    instance: withMeta(z.string(), { description: 'Identifiant de la requête (à communiquer au support).' }),
-    fields: z.optional(z.array(fieldIssueSchema)),
-  }),
-  { id: 'Problem', description: 'RFC 9457 (application/problem+json).' },
+    { id: 'Problem', description: 'RFC 9457 (application/problem+json).' },
+  ),
 );
 
 /** RFC 9110 status per domain error kind (DomainErrorKind documents the same table). */

@@ -1,16 +1,19 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type CalendarDate, isCalendarDate } from '../domain/calendar';
 import { isDomainError } from '../domain/errors';
 import { type Cents, formatAmount, parseAmount } from '../domain/money';
+import { pure } from '../domain/pure';
 import { validateSiret } from '../domain/siret';
+import { withMeta } from './meta';
 
 /**
  * Zod building blocks shared by the API's request and response schemas. Request schemas may transform (an amount
  * string becomes cents); response schemas describe the wire (an amount stays a string), so that the OpenAPI
  * document shows clients what they send and what they receive. Messages are French; the domain parsers give them.
  *
- * Every schema of shared/schemas is declared `/* @__PURE__ *\/`: a function's bundle then leaves out those none of
- * its routes names (unused request and response schemas of the same module). Declare new ones the same way.
+ * Schemas are written with zod/mini (docs/DESIGN.md#what-a-cold-start-pays). Every schema of shared/schemas is
+ * declared `/* @__PURE__ *\/ pure(() => …)` (shared/domain/pure.ts): a function's bundle then leaves out those none
+ * of its routes names (unused request and response schemas of the same module). Declare new ones the same way.
  */
 
 /** The wire form of an amount (docs/rules/money.md), the same grammar as `parseAmount`: "1234.5", "-12.05", "7". */
@@ -22,28 +25,31 @@ const amountDoc = {
 };
 
 /** Request amount: a decimal string → integer cents (`MONTANT_INVALIDE`'s message on refusal). */
-export const amount = /* @__PURE__ */ z
-  .string()
-  .max(40)
-  .meta({ ...amountDoc, pattern: AMOUNT_PATTERN })
-  .transform((value, ctx): Cents => {
-    try {
-      return parseAmount(value, '');
-    } catch (error) {
-      ctx.issues.push({
-        code: 'custom',
-        message: isDomainError(error) ? error.message : 'Montant invalide.',
-        input: value,
-      });
-      return z.NEVER;
-    }
-  });
+export const amount = /* @__PURE__ */ pure(() =>
+  z.pipe(
+    withMeta(z.string().check(z.maxLength(40)), { ...amountDoc, pattern: AMOUNT_PATTERN }),
+    z.transform((value, ctx): Cents => {
+      try {
+        return parseAmount(value, '');
+      } catch (error) {
+        ctx.issues.push({
+          code: 'custom',
+          message: isDomainError(error) ? error.message : 'Montant invalide.',
+          input: value,
+        });
+        return z.NEVER;
+      }
+    }),
+  ),
+);
 
 /** Response amount, as written by `toAmountString(cents)`: always two decimals. */
-export const amountString = /* @__PURE__ */ z
-  .string()
-  .regex(/^-?\d+\.\d{2}$/)
-  .meta({ ...amountDoc, examples: ['1234.50'] });
+export const amountString = /* @__PURE__ */ pure(() =>
+  withMeta(z.string().check(z.regex(/^-?\d+\.\d{2}$/)), {
+    ...amountDoc,
+    examples: ['1234.50'],
+  }),
+);
 
 export function toAmountString(cents: Cents): string {
   return formatAmount(cents);
@@ -58,60 +64,72 @@ export const SIRET_TEXT_MAX = 64;
 export const CODE_TEXT_MAX = 100;
 
 /** SIRET, 14 digits with a valid key (docs/rules/structures.md#siret); the domain validator's message on refusal. */
-export const siret = /* @__PURE__ */ z
-  .string()
-  .max(SIRET_TEXT_MAX)
-  .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21310555400017'], pattern: '^\\d{14}$' })
-  .superRefine((value, ctx) => {
-    const v = validateSiret(value, '');
-    if (!v.ok) ctx.addIssue({ code: 'custom', message: v.error.message, input: value });
-  });
+export const siret = /* @__PURE__ */ pure(() =>
+  withMeta(z.string().check(z.maxLength(SIRET_TEXT_MAX)), {
+    description: 'SIRET : 14 chiffres, clé de Luhn valide.',
+    examples: ['21310555400017'],
+    pattern: '^\\d{14}$',
+  }).check(
+    z.superRefine((value, ctx) => {
+      const v = validateSiret(value, '');
+      if (!v.ok) ctx.addIssue({ code: 'custom', message: v.error.message, input: value });
+    }),
+  ),
+);
 
 const DATE_DOC = { description: 'Date calendaire AAAA-MM-JJ (Europe/Paris).', examples: ['2025-03-31'] };
 
 /** Request date: `YYYY-MM-DD` that exists in the calendar → `CalendarDate`. */
-export const calendarDate = /* @__PURE__ */ z
-  .string()
-  .meta({ ...DATE_DOC, format: 'date' })
-  .refine(isCalendarDate, {
-    message: 'Date invalide : une date existante au format AAAA-MM-JJ est attendue (exemple : 2025-03-31).',
-  })
-  .transform((value) => value as CalendarDate);
+export const calendarDate = /* @__PURE__ */ pure(() =>
+  z.pipe(
+    withMeta(z.string(), { ...DATE_DOC, format: 'date' }).check(
+      z.refine(isCalendarDate, {
+        message: 'Date invalide : une date existante au format AAAA-MM-JJ est attendue (exemple : 2025-03-31).',
+      }),
+    ),
+    z.transform((value) => value as CalendarDate),
+  ),
+);
 
 /** Response date (a `CalendarDate` is already its own wire form). */
-export const calendarDateString = /* @__PURE__ */ z.iso.date().meta(DATE_DOC);
+export const calendarDateString = /* @__PURE__ */ pure(() => withMeta(z.iso.date(), DATE_DOC));
 
 /** Ids from `shared/adapters/ids.ts`: 26 characters, Crockford base32, time-ordered. */
 export const ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-export const id = /* @__PURE__ */ z
-  .string()
-  .regex(ID_PATTERN, {
-    message: 'Identifiant invalide : 26 caractères (chiffres et majuscules, sans I, L, O, U) attendus.',
-  })
-  .meta({
-    description: 'Identifiant (26 caractères, ordonné dans le temps).',
-    examples: ['01JQ8Z6X4C5V7B9N2M3K4J5H6G'],
-  });
+export const id = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.string().check(
+      z.regex(ID_PATTERN, {
+        message: 'Identifiant invalide : 26 caractères (chiffres et majuscules, sans I, L, O, U) attendus.',
+      }),
+    ),
+    {
+      description: 'Identifiant (26 caractères, ordonné dans le temps).',
+      examples: ['01JQ8Z6X4C5V7B9N2M3K4J5H6G'],
+    },
+  ),
+);
 
 /** Version of a resource for optimistic locking: returned in `ETag`, sent back in `If-Match`. */
-export const version = /* @__PURE__ */ z
-  .int()
-  .min(0)
-  .meta({ description: 'Version de la ressource (verrouillage optimiste).' });
+export const version = /* @__PURE__ */ pure(() =>
+  withMeta(z.int().check(z.gte(0)), {
+    description: 'Version de la ressource (verrouillage optimiste).',
+  }),
+);
 
 /**
  * The `suivant` query parameter of a paginated list: the opaque cursor a previous page returned, bounded here (the
  * stores validate it completely before it reaches the database: a forged one is a 400 CURSEUR_INVALIDE).
  */
-export const cursorParam = /* @__PURE__ */ z
-  .string()
-  .min(1)
-  .max(4096)
-  .optional()
-  .meta({ description: 'Curseur de la page suivante, tel que reçu dans « suivant » (absent : première page).' });
+export const cursorParam = /* @__PURE__ */ pure(() =>
+  withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(4096))), {
+    description: 'Curseur de la page suivante, tel que reçu dans « suivant » (absent : première page).',
+  }),
+);
 
 /** The `suivant` of a paginated answer. */
-export const nextCursor = /* @__PURE__ */ z
-  .string()
-  .optional()
-  .meta({ description: 'À renvoyer dans « suivant » pour la page suivante ; absent à la dernière page.' });
+export const nextCursor = /* @__PURE__ */ pure(() =>
+  withMeta(z.optional(z.string()), {
+    description: 'À renvoyer dans « suivant » pour la page suivante ; absent à la dernière page.',
+  }),
+);

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { pure } from '../domain/pure';
 import type { DirectoryEntry, Stored } from '../domain/records';
 import { SPACE_MODES, SPACES } from '../domain/roles';
 import {
@@ -13,6 +14,7 @@ import {
   type User,
 } from '../domain/structures';
 import { SIRET_TEXT_MAX, siret, version } from './common';
+import { withMeta } from './meta';
 
 /**
  * Wire forms of structures, users and attachments (docs/rules/structures.md#managers), French field names. Request schemas carry no
@@ -20,95 +22,132 @@ import { SIRET_TEXT_MAX, siret, version } from './common';
  * MOT_DE_PASSE_TROP_FAIBLE…). Response schemas describe the wire exactly; `to…Json` build them.
  */
 
-const iso = /* @__PURE__ */ z.iso.datetime({ offset: true }).meta({ description: 'Instant ISO 8601 (UTC).' });
+const iso = /* @__PURE__ */ pure(() =>
+  withMeta(z.iso.datetime({ offset: true }), { description: 'Instant ISO 8601 (UTC).' }),
+);
 
 /** A user id: the subject (`sub`) of the access token, e.g. a Cognito UUID. */
-export const userId = /* @__PURE__ */ z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:@-]+$/, { message: 'Identifiant d’utilisateur invalide.' })
-  .meta({ description: 'Identifiant de l’utilisateur (sujet « sub » de son jeton d’accès).' });
+export const userId = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(128),
+        z.regex(/^[A-Za-z0-9._:@-]+$/, { message: 'Identifiant d’utilisateur invalide.' }),
+      ),
+    { description: 'Identifiant de l’utilisateur (sujet « sub » de son jeton d’accès).' },
+  ),
+);
 
 /** SIRET in a request body: any string, checked by the rule book (codes SIRET_FORMAT, SIRET_CLE_INVALIDE). */
-export const siretText = /* @__PURE__ */ z
-  .string()
-  .max(SIRET_TEXT_MAX)
-  .meta({ description: 'SIRET : 14 chiffres, clé de Luhn valide.', examples: ['21300202500012'] });
+export const siretText = /* @__PURE__ */ pure(() =>
+  withMeta(z.string().check(z.maxLength(SIRET_TEXT_MAX)), {
+    description: 'SIRET : 14 chiffres, clé de Luhn valide.',
+    examples: ['21300202500012'],
+  }),
+);
 
-export const espace = /* @__PURE__ */ z.enum(SPACES).meta({
-  id: 'Espace',
-  description: '« Factures de travaux » (FACTURES_TRAVAUX) ou « Factures à valider » (FACTURES_A_VALIDER).',
-});
-export const modeEspace = /* @__PURE__ */ z.enum(SPACE_MODES).meta({
-  id: 'ModeEspace',
-  description: 'CONSULTATION : lire ; MODIFICATION : lire et agir.',
-});
+export const espace = /* @__PURE__ */ pure(() =>
+  withMeta(z.enum(SPACES), {
+    id: 'Espace',
+    description: '« Factures de travaux » (FACTURES_TRAVAUX) ou « Factures à valider » (FACTURES_A_VALIDER).',
+  }),
+);
+export const modeEspace = /* @__PURE__ */ pure(() =>
+  withMeta(z.enum(SPACE_MODES), {
+    id: 'ModeEspace',
+    description: 'CONSULTATION : lire ; MODIFICATION : lire et agir.',
+  }),
+);
 
-export const abonnementEspace = /* @__PURE__ */ z
-  .object({ espace, mode: modeEspace })
-  .meta({ id: 'AbonnementEspace', description: 'Abonnement d’un utilisateur à un espace de sa structure.' });
+export const abonnementEspace = /* @__PURE__ */ pure(() =>
+  withMeta(z.object({ espace, mode: modeEspace }), {
+    id: 'AbonnementEspace',
+    description: 'Abonnement d’un utilisateur à un espace de sa structure.',
+  }),
+);
 
-export const parametresAnnuaire = /* @__PURE__ */ z
-  .object({
-    codeServiceObligatoire: z.boolean(),
-    engagementObligatoire: z.boolean().meta({ description: 'Numéro d’engagement juridique obligatoire.' }),
-    moaPresente: z.boolean().meta({ description: 'Structure avec maîtrise d’ouvrage.' }),
-    statutMiseEnPaiementRemonte: z.boolean().meta({ description: 'Le statut « mise en paiement » est remonté.' }),
-  })
-  .meta({
-    id: 'ParametresAnnuaire',
-    description: 'Paramètres d’annuaire d’une structure publique (tous faux pour une structure privée).',
-  });
-
-export const service = /* @__PURE__ */ z
-  .object({ code: z.string(), libelle: z.string(), active: z.boolean() })
-  .meta({ id: 'Service', description: 'Service (code service) d’une structure.' });
-
-export const compteTechnique = /* @__PURE__ */ z
-  .object({
-    login: z.string(),
-    motDePasseModifieLe: iso,
-    expireLe: iso.meta({ description: 'Le mot de passe doit être changé avant cet instant (424 jours).' }),
-    clientId: z.string().optional().meta({
-      description: 'Client machine à machine (OAuth 2, client credentials) du compte technique, s’il existe.',
+export const parametresAnnuaire = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      codeServiceObligatoire: z.boolean(),
+      engagementObligatoire: withMeta(z.boolean(), { description: 'Numéro d’engagement juridique obligatoire.' }),
+      moaPresente: withMeta(z.boolean(), { description: 'Structure avec maîtrise d’ouvrage.' }),
+      statutMiseEnPaiementRemonte: withMeta(z.boolean(), {
+        description: 'Le statut « mise en paiement » est remonté.',
+      }),
     }),
-  })
-  .meta({ id: 'CompteTechnique', description: 'Compte technique (API) de la structure ; jamais son mot de passe.' });
+    {
+      id: 'ParametresAnnuaire',
+      description: 'Paramètres d’annuaire d’une structure publique (tous faux pour une structure privée).',
+    },
+  ),
+);
 
-export const structureJson = /* @__PURE__ */ z
-  .object({
-    siret: z.string(),
-    raisonSociale: z.string(),
-    type: z.enum(['PUBLIC', 'PRIVE']),
-    active: z.boolean(),
-    services: z.array(service),
-    parametresAnnuaire,
-    espaces: z.array(espace).meta({ description: 'Espaces activés pour la structure.' }),
-    creeLe: iso,
-    desactiveeLe: iso.optional(),
-    siretOrigine: z.string().optional().meta({ description: 'SIRET remplacé (structure créée par changement).' }),
-    siretSuccesseur: z.string().optional().meta({ description: 'SIRET qui la remplace (structure désactivée).' }),
-    compteTechnique: compteTechnique.optional().meta({ description: 'Visible des membres de la structure.' }),
-    historiqueGestionnairePrincipal: z
-      .array(
-        z
-          .object({
-            le: iso,
-            ancien: z.string().meta({ description: 'Identifiant de l’ancien gestionnaire principal.' }),
-            nouveau: z
-              .string()
-              .nullable()
-              .meta({ description: 'Identifiant du nouveau ; null : aucun gestionnaire secondaire actif.' }),
-            motif: z.enum(['DESACTIVATION', 'TRANSFERT']),
-          })
-          .meta({ id: 'ChangementGestionnairePrincipal' }),
-      )
-      .optional()
-      .meta({ description: 'Changements de gestionnaire principal, le plus récent en dernier. Visible des membres.' }),
-    version,
-  })
-  .meta({ id: 'Structure' });
+export const service = /* @__PURE__ */ pure(() =>
+  withMeta(z.object({ code: z.string(), libelle: z.string(), active: z.boolean() }), {
+    id: 'Service',
+    description: 'Service (code service) d’une structure.',
+  }),
+);
+
+export const compteTechnique = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      login: z.string(),
+      motDePasseModifieLe: iso,
+      expireLe: withMeta(iso, { description: 'Le mot de passe doit être changé avant cet instant (424 jours).' }),
+      clientId: withMeta(z.optional(z.string()), {
+        description: 'Client machine à machine (OAuth 2, client credentials) du compte technique, s’il existe.',
+      }),
+    }),
+    { id: 'CompteTechnique', description: 'Compte technique (API) de la structure ; jamais son mot de passe.' },
+  ),
+);
+
+export const structureJson = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      siret: z.string(),
+      raisonSociale: z.string(),
+      type: z.enum(['PUBLIC', 'PRIVE']),
+      active: z.boolean(),
+      services: z.array(service),
+      parametresAnnuaire,
+      espaces: withMeta(z.array(espace), { description: 'Espaces activés pour la structure.' }),
+      creeLe: iso,
+      desactiveeLe: z.optional(iso),
+      siretOrigine: withMeta(z.optional(z.string()), {
+        description: 'SIRET remplacé (structure créée par changement).',
+      }),
+      siretSuccesseur: withMeta(z.optional(z.string()), {
+        description: 'SIRET qui la remplace (structure désactivée).',
+      }),
+      compteTechnique: withMeta(z.optional(compteTechnique), { description: 'Visible des membres de la structure.' }),
+      historiqueGestionnairePrincipal: withMeta(
+        z.optional(
+          z.array(
+            withMeta(
+              z.object({
+                le: iso,
+                ancien: withMeta(z.string(), { description: 'Identifiant de l’ancien gestionnaire principal.' }),
+                nouveau: withMeta(z.nullable(z.string()), {
+                  description: 'Identifiant du nouveau ; null : aucun gestionnaire secondaire actif.',
+                }),
+                motif: z.enum(['DESACTIVATION', 'TRANSFERT']),
+              }),
+              { id: 'ChangementGestionnairePrincipal' },
+            ),
+          ),
+        ),
+        { description: 'Changements de gestionnaire principal, le plus récent en dernier. Visible des membres.' },
+      ),
+      version,
+    }),
+    { id: 'Structure' },
+  ),
+);
 
 const STATUT: Record<MembershipStatus, 'EN_ATTENTE' | 'ACCEPTE' | 'REFUSE'> = {
   PENDING: 'EN_ATTENTE',
@@ -116,83 +155,102 @@ const STATUT: Record<MembershipStatus, 'EN_ATTENTE' | 'ACCEPTE' | 'REFUSE'> = {
   REFUSED: 'REFUSE',
 };
 
-export const rattachementJson = /* @__PURE__ */ z
-  .object({
-    siret: z.string(),
-    userId: z.string(),
-    statut: z.enum(['EN_ATTENTE', 'ACCEPTE', 'REFUSE']),
-    role: z.enum(['GESTIONNAIRE_PRINCIPAL', 'GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR']),
-    espaces: z.array(abonnementEspace),
-    demandeLe: iso,
-    decideLe: iso.optional(),
-    decidePar: z.string().optional(),
-    version,
-  })
-  .meta({ id: 'Rattachement', description: 'Rattachement d’un utilisateur à une structure (ou sa demande).' });
+export const rattachementJson = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      siret: z.string(),
+      userId: z.string(),
+      statut: z.enum(['EN_ATTENTE', 'ACCEPTE', 'REFUSE']),
+      role: z.enum(['GESTIONNAIRE_PRINCIPAL', 'GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR']),
+      espaces: z.array(abonnementEspace),
+      demandeLe: iso,
+      decideLe: z.optional(iso),
+      decidePar: z.optional(z.string()),
+      version,
+    }),
+    { id: 'Rattachement', description: 'Rattachement d’un utilisateur à une structure (ou sa demande).' },
+  ),
+);
 
-export const membreJson = rattachementJson
-  .extend({
-    utilisateur: z
-      .object({
-        adresseConnexion: z.string(),
-        adresseContact: z.string(),
-        actif: z.boolean(),
-        derniereConnexionLe: iso.optional(),
-      })
-      .optional()
-      .meta({ description: 'Le compte de l’utilisateur rattaché (absent s’il a été supprimé).' }),
-  })
-  .meta({ id: 'Membre', description: 'Rattachement vu par les gestionnaires de la structure, avec le compte.' });
-
-export const utilisateurJson = /* @__PURE__ */ z
-  .object({
-    id: z.string(),
-    adresseConnexion: z.string().meta({ description: 'Identifie le compte ; ne change jamais.' }),
-    adresseContact: z.string().meta({ description: 'Reçoit les notifications.' }),
-    actif: z.boolean(),
-    creeLe: iso,
-    derniereConnexionLe: iso
-      .optional()
-      .meta({ description: 'Connexion la plus récente (celle en cours, si enregistrée).' }),
-    connexionPrecedenteLe: iso
-      .optional()
-      .meta({ description: 'La connexion d’avant : « Dernière connexion le … » affichée pendant la session.' }),
-    version,
-  })
-  .meta({ id: 'Utilisateur' });
-
-export const moiJson = /* @__PURE__ */ z
-  .object({
-    utilisateur: utilisateurJson,
-    structures: z.array(
-      rattachementJson.extend({ raisonSociale: z.string().optional() }).meta({ id: 'MonRattachement' }),
+export const membreJson = withMeta(
+  z.extend(rattachementJson, {
+    utilisateur: withMeta(
+      z.optional(
+        z.object({
+          adresseConnexion: z.string(),
+          adresseContact: z.string(),
+          actif: z.boolean(),
+          derniereConnexionLe: z.optional(iso),
+        }),
+      ),
+      { description: 'Le compte de l’utilisateur rattaché (absent s’il a été supprimé).' },
     ),
-  })
-  .meta({ id: 'Moi', description: 'L’utilisateur connecté, ses structures, ses rôles et ses espaces.' });
+  }),
+  { id: 'Membre', description: 'Rattachement vu par les gestionnaires de la structure, avec le compte.' },
+);
 
-export const entreeAnnuaire = /* @__PURE__ */ z
-  .object({ siret: z.string(), raisonSociale: z.string(), parametresAnnuaire })
-  .meta({ id: 'EntreeAnnuaire' });
+export const utilisateurJson = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      id: z.string(),
+      adresseConnexion: withMeta(z.string(), { description: 'Identifie le compte ; ne change jamais.' }),
+      adresseContact: withMeta(z.string(), { description: 'Reçoit les notifications.' }),
+      actif: z.boolean(),
+      creeLe: iso,
+      derniereConnexionLe: withMeta(z.optional(iso), {
+        description: 'Connexion la plus récente (celle en cours, si enregistrée).',
+      }),
+      connexionPrecedenteLe: withMeta(z.optional(iso), {
+        description: 'La connexion d’avant : « Dernière connexion le … » affichée pendant la session.',
+      }),
+      version,
+    }),
+    { id: 'Utilisateur' },
+  ),
+);
+
+export const moiJson = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      utilisateur: utilisateurJson,
+      structures: z.array(
+        withMeta(z.extend(rattachementJson, { raisonSociale: z.optional(z.string()) }), { id: 'MonRattachement' }),
+      ),
+    }),
+    { id: 'Moi', description: 'L’utilisateur connecté, ses structures, ses rôles et ses espaces.' },
+  ),
+);
+
+export const entreeAnnuaire = /* @__PURE__ */ pure(() =>
+  withMeta(z.object({ siret: z.string(), raisonSociale: z.string(), parametresAnnuaire }), { id: 'EntreeAnnuaire' }),
+);
 
 // ------------------------------------------------------------------------------------------------ requests
 
-export const creerStructureBody = /* @__PURE__ */ z.object({
-  siret: siretText,
-  raisonSociale: z.string().min(1).max(200),
-  type: z.enum(['PUBLIC', 'PRIVE']),
-  services: z
-    .array(
-      z.object({ code: z.string().min(1).max(100), libelle: z.string().max(200), active: z.boolean().default(true) }),
-    )
-    .max(200)
-    .optional(),
-  parametresAnnuaire: parametresAnnuaire.partial().optional(),
-  espaces: z.array(espace).max(10).optional(),
-});
+export const creerStructureBody = /* @__PURE__ */ pure(() =>
+  z.object({
+    siret: siretText,
+    raisonSociale: z.string().check(z.minLength(1), z.maxLength(200)),
+    type: z.enum(['PUBLIC', 'PRIVE']),
+    services: z.optional(
+      z
+        .array(
+          z.object({
+            code: z.string().check(z.minLength(1), z.maxLength(100)),
+            libelle: z.string().check(z.maxLength(200)),
+            active: z._default(z.boolean(), true),
+          }),
+        )
+        .check(z.maxLength(200)),
+    ),
+    parametresAnnuaire: z.optional(z.partial(parametresAnnuaire)),
+    espaces: z.optional(z.array(espace).check(z.maxLength(10))),
+  }),
+);
 
-export const siretParams = /* @__PURE__ */ z.object({ siret });
+export const siretParams = /* @__PURE__ */ pure(() => z.object({ siret }));
 
-export const membreParams = /* @__PURE__ */ z.object({ siret, userId });
+export const membreParams = /* @__PURE__ */ pure(() => z.object({ siret, userId }));
 
 // ------------------------------------------------------------------------------------------------ mapping
 

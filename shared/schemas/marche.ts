@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError, isDomainError } from '../domain/errors';
 import { RAPPEL_JOURS_AVANT_DEFAUT, RAPPEL_JOURS_AVANT_MAX, TYPES_ACHETEUR } from '../domain/marche';
 import type { BasisPoints } from '../domain/money';
+import { pure } from '../domain/pure';
 import type { MarcheSummary, StoredMarche } from '../domain/records';
 import { ROLES } from '../domain/roles';
 import {
@@ -15,6 +16,7 @@ import {
   toAmountString,
   version,
 } from './common';
+import { withMeta } from './meta';
 
 /**
  * Wire form of the fiche d'identité du marché (docs/rules/marche.md). Amounts are decimal strings ("684500.00"), rates are
@@ -31,27 +33,31 @@ const rateDoc = {
 };
 
 /** Request rate: "5.5" → 550 basis points. */
-export const rate = /* @__PURE__ */ z
-  .string()
-  .meta({ ...rateDoc, pattern: RATE.source })
-  .transform((value, ctx): BasisPoints => {
-    const m = RATE.exec(value);
-    if (!m) {
-      ctx.issues.push({
-        code: 'custom',
-        message: `Taux « ${value} » invalide : écrivez un pourcentage avec un point et au plus deux décimales (exemple : 5.5).`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  });
+export const rate = /* @__PURE__ */ pure(() =>
+  z.pipe(
+    withMeta(z.string(), { ...rateDoc, pattern: RATE.source }),
+    z.transform((value, ctx): BasisPoints => {
+      const m = RATE.exec(value);
+      if (!m) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `Taux « ${value} » invalide : écrivez un pourcentage avec un point et au plus deux décimales (exemple : 5.5).`,
+          input: value,
+        });
+        return z.NEVER;
+      }
+      return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+    }),
+  ),
+);
 
 /** Response rate, always two decimals: 550 → "5.50". */
-export const rateString = /* @__PURE__ */ z
-  .string()
-  .regex(/^\d+\.\d{2}$/)
-  .meta({ ...rateDoc, examples: ['5.50'] });
+export const rateString = /* @__PURE__ */ pure(() =>
+  withMeta(z.string().check(z.regex(/^\d+\.\d{2}$/)), {
+    ...rateDoc,
+    examples: ['5.50'],
+  }),
+);
 
 export function toRateString(bp: BasisPoints): string {
   return `${Math.trunc(bp / 100)}.${String(bp % 100).padStart(2, '0')}`;
@@ -62,140 +68,169 @@ const FACTURATION = {
   MANDATAIRE_GLOBAL: 'DEMANDE_GLOBALE_MANDATAIRE',
 } as const;
 type Billing = keyof typeof FACTURATION;
-const facturationCotraitants = /* @__PURE__ */ z
-  .enum(['PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE', 'DEMANDE_GLOBALE_MANDATAIRE'])
-  .meta({
+const facturationCotraitants = /* @__PURE__ */ pure(() =>
+  withMeta(z.enum(['PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE', 'DEMANDE_GLOBALE_MANDATAIRE']), {
     description:
       'Les cotraitants déposent leurs propres pièces, validées par le mandataire, ou le mandataire dépose une demande globale.',
-  });
+  }),
+);
 const billingOf = (wire: keyof typeof BILLING_OF): Billing => BILLING_OF[wire];
 const BILLING_OF = {
   PIECES_PROPRES_VALIDEES_PAR_MANDATAIRE: 'OWN_PIECES_WITH_MANDATAIRE_VALIDATION',
   DEMANDE_GLOBALE_MANDATAIRE: 'MANDATAIRE_GLOBAL',
 } as const satisfies Record<string, Billing>;
 
-const role = /* @__PURE__ */ z
-  .enum(ROLES)
-  .meta({ id: 'RoleMarche', description: 'Rôle d’une structure sur le marché.' });
+const role = /* @__PURE__ */ pure(() =>
+  withMeta(z.enum(ROLES), {
+    id: 'RoleMarche',
+    description: 'Rôle d’une structure sur le marché.',
+  }),
+);
 
 const acteurFields = {
   role,
-  siret: z
-    .string()
-    .max(SIRET_TEXT_MAX)
-    .meta({ description: 'SIRET de la structure.', examples: ['21300202500012'] }),
-  raisonSociale: z.string().min(1).max(200),
-  codeService: z.string().max(CODE_TEXT_MAX).optional(),
-  engagementJuridique: z.string().max(CODE_TEXT_MAX).optional(),
-  paiementDirect: z.boolean().optional().meta({ description: 'Sous-traitant : paiement direct.' }),
-  valideurSiret: z
-    .string()
-    .max(SIRET_TEXT_MAX)
-    .optional()
-    .meta({ description: 'Sous-traitant, cotraitant : structure qui valide ses pièces en premier.' }),
-  valideur2Siret: z.string().max(SIRET_TEXT_MAX).optional().meta({ description: 'Second valideur (mandataire).' }),
+  siret: withMeta(z.string().check(z.maxLength(SIRET_TEXT_MAX)), {
+    description: 'SIRET de la structure.',
+    examples: ['21300202500012'],
+  }),
+  raisonSociale: z.string().check(z.minLength(1), z.maxLength(200)),
+  codeService: z.optional(z.string().check(z.maxLength(CODE_TEXT_MAX))),
+  engagementJuridique: z.optional(z.string().check(z.maxLength(CODE_TEXT_MAX))),
+  paiementDirect: withMeta(z.optional(z.boolean()), { description: 'Sous-traitant : paiement direct.' }),
+  valideurSiret: withMeta(z.optional(z.string().check(z.maxLength(SIRET_TEXT_MAX))), {
+    description: 'Sous-traitant, cotraitant : structure qui valide ses pièces en premier.',
+  }),
+  valideur2Siret: withMeta(z.optional(z.string().check(z.maxLength(SIRET_TEXT_MAX))), {
+    description: 'Second valideur (mandataire).',
+  }),
 };
 
-const acteurEntree = /* @__PURE__ */ z
-  .object({
-    ...acteurFields,
-    montantSousTraiteTtc: amount.optional().meta({ description: 'Sous-traitant : montant sous-traité TTC accepté.' }),
-  })
-  .transform(({ montantSousTraiteTtc, ...rest }) => ({
-    ...rest,
-    ...(montantSousTraiteTtc !== undefined ? { montantSousTraiteTtcCents: montantSousTraiteTtc } : {}),
-  }));
+const acteurEntree = /* @__PURE__ */ pure(() =>
+  z.pipe(
+    z.object({
+      ...acteurFields,
+      montantSousTraiteTtc: withMeta(z.optional(amount), {
+        description: 'Sous-traitant : montant sous-traité TTC accepté.',
+      }),
+    }),
+    z.transform(({ montantSousTraiteTtc, ...rest }) => ({
+      ...rest,
+      ...(montantSousTraiteTtc !== undefined ? { montantSousTraiteTtcCents: montantSousTraiteTtc } : {}),
+    })),
+  ),
+);
 
-const acteurJson = /* @__PURE__ */ z
-  .object({ ...acteurFields, montantSousTraiteTtc: amountString.optional() })
-  .meta({ id: 'ActeurMarche' });
+const acteurJson = /* @__PURE__ */ pure(() =>
+  withMeta(z.object({ ...acteurFields, montantSousTraiteTtc: z.optional(amountString) }), { id: 'ActeurMarche' }),
+);
 
 const rappelDescription = `Jours avant la fin de chaque délai où le rappel est envoyé à qui doit agir (${RAPPEL_JOURS_AVANT_DEFAUT} par défaut, de 1 à ${RAPPEL_JOURS_AVANT_MAX}).`;
 
 /** The fiche as clients send it (creation, avenant); converted to the domain's input of `parseMarche`. */
-export const ficheMarcheEntree = /* @__PURE__ */ z
-  .object({
-    numeroMarche: z.string().min(1).max(100),
-    objet: z.string().min(1).max(1000),
-    lots: z.array(z.string().min(1).max(200)).max(100).optional(),
-    ccagVersion: z.enum(['2009', '2021']).meta({ description: '2009 (modifié en 2014) ou 2021.' }),
-    acteurs: z.array(acteurEntree).min(1).max(100),
-    groupement: z.object({
-      mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']),
-      facturationCotraitants: facturationCotraitants.optional(),
+export const ficheMarcheEntree = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.pipe(
+      z.object({
+        numeroMarche: z.string().check(z.minLength(1), z.maxLength(100)),
+        objet: z.string().check(z.minLength(1), z.maxLength(1000)),
+        lots: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(200))).check(z.maxLength(100))),
+        ccagVersion: withMeta(z.enum(['2009', '2021']), { description: '2009 (modifié en 2014) ou 2021.' }),
+        acteurs: z.array(acteurEntree).check(z.minLength(1), z.maxLength(100)),
+        groupement: z.object({
+          mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']),
+          facturationCotraitants: z.optional(facturationCotraitants),
+        }),
+        montantInitialHt: amount,
+        tauxTva: z.array(rate).check(z.minLength(1), z.maxLength(10)),
+        retenueGarantie: withMeta(rate, { description: 'Taux de retenue de garantie (au plus 5 %).' }),
+        avance: z.optional(z.object({ taux: rate, remboursementDebut: z.optional(rate) })),
+        dgpJours: withMeta(z.int().check(z.positive()), {
+          description: 'Délai global de paiement en jours (30, 50 ou 60 au plus).',
+        }),
+        delaiMoeJours: withMeta(z.optional(z.int().check(z.positive())), {
+          description: 'Délai du MOE (7 par défaut, 15 au plus).',
+        }),
+        receptionDemandesPaiement: z.optional(z.enum(['MOE', 'MOA'])),
+        dateNotification: z.optional(calendarDate),
+        typeAcheteur: z.optional(z.enum(TYPES_ACHETEUR)),
+        rappelJoursAvant: withMeta(z.optional(z.int().check(z.gte(1), z.lte(RAPPEL_JOURS_AVANT_MAX))), {
+          description: rappelDescription,
+        }),
+      }),
+      z.transform((f) => ({
+        numeroMarche: f.numeroMarche,
+        objet: f.objet,
+        ...(f.lots ? { lots: f.lots } : {}),
+        ccagVersion: f.ccagVersion,
+        acteurs: f.acteurs,
+        groupement: {
+          mode: f.groupement.mode,
+          ...(f.groupement.facturationCotraitants
+            ? { cotraitantBilling: billingOf(f.groupement.facturationCotraitants) }
+            : {}),
+        },
+        montantInitialHtCents: f.montantInitialHt,
+        tauxTvaBp: f.tauxTva,
+        retenueGarantieBp: f.retenueGarantie,
+        ...(f.avance
+          ? {
+              avance: {
+                tauxBp: f.avance.taux,
+                ...(f.avance.remboursementDebut !== undefined
+                  ? { remboursementDebutBp: f.avance.remboursementDebut }
+                  : {}),
+              },
+            }
+          : {}),
+        dgpJours: f.dgpJours,
+        ...(f.delaiMoeJours !== undefined ? { delaiMoeJours: f.delaiMoeJours } : {}),
+        ...(f.receptionDemandesPaiement ? { receptionDemandesPaiement: f.receptionDemandesPaiement } : {}),
+        ...(f.dateNotification ? { dateNotification: f.dateNotification as string } : {}),
+        ...(f.typeAcheteur ? { typeAcheteur: f.typeAcheteur } : {}),
+        ...(f.rappelJoursAvant !== undefined ? { rappelJoursAvant: f.rappelJoursAvant } : {}),
+      })),
+    ),
+    { id: 'FicheMarche', description: 'Fiche d’identité du marché (création ou avenant).' },
+  ),
+);
+
+export const marcheJson = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.object({
+      id,
+      version,
+      numeroMarche: z.string(),
+      objet: z.string(),
+      lots: z.array(z.string()),
+      ccagVersion: z.enum(['2009', '2021']),
+      acteurs: z.array(acteurJson),
+      groupement: z.object({ mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']), facturationCotraitants }),
+      montantInitialHt: amountString,
+      tauxTva: z.array(rateString),
+      retenueGarantie: rateString,
+      avance: z.optional(z.object({ taux: rateString, remboursementDebut: z.optional(rateString) })),
+      dgpJours: z.int(),
+      delaiMoeJours: z.int(),
+      receptionDemandesPaiement: z.enum(['MOE', 'MOA']),
+      dateNotification: z.optional(calendarDateString),
+      typeAcheteur: z.enum(TYPES_ACHETEUR),
+      rappelJoursAvant: withMeta(z.int().check(z.gte(1), z.lte(RAPPEL_JOURS_AVANT_MAX)), {
+        description: rappelDescription,
+      }),
+      creeLe: z.iso.datetime({ offset: true }),
+      creePar: z.string(),
+      modifieLe: z.iso.datetime({ offset: true }),
     }),
-    montantInitialHt: amount,
-    tauxTva: z.array(rate).min(1).max(10),
-    retenueGarantie: rate.meta({ description: 'Taux de retenue de garantie (au plus 5 %).' }),
-    avance: z.object({ taux: rate, remboursementDebut: rate.optional() }).optional(),
-    dgpJours: z.int().positive().meta({ description: 'Délai global de paiement en jours (30, 50 ou 60 au plus).' }),
-    delaiMoeJours: z.int().positive().optional().meta({ description: 'Délai du MOE (7 par défaut, 15 au plus).' }),
-    receptionDemandesPaiement: z.enum(['MOE', 'MOA']).optional(),
-    dateNotification: calendarDate.optional(),
-    typeAcheteur: z.enum(TYPES_ACHETEUR).optional(),
-    rappelJoursAvant: z.int().min(1).max(RAPPEL_JOURS_AVANT_MAX).optional().meta({ description: rappelDescription }),
-  })
-  .transform((f) => ({
-    numeroMarche: f.numeroMarche,
-    objet: f.objet,
-    ...(f.lots ? { lots: f.lots } : {}),
-    ccagVersion: f.ccagVersion,
-    acteurs: f.acteurs,
-    groupement: {
-      mode: f.groupement.mode,
-      ...(f.groupement.facturationCotraitants
-        ? { cotraitantBilling: billingOf(f.groupement.facturationCotraitants) }
-        : {}),
-    },
-    montantInitialHtCents: f.montantInitialHt,
-    tauxTvaBp: f.tauxTva,
-    retenueGarantieBp: f.retenueGarantie,
-    ...(f.avance
-      ? {
-          avance: {
-            tauxBp: f.avance.taux,
-            ...(f.avance.remboursementDebut !== undefined ? { remboursementDebutBp: f.avance.remboursementDebut } : {}),
-          },
-        }
-      : {}),
-    dgpJours: f.dgpJours,
-    ...(f.delaiMoeJours !== undefined ? { delaiMoeJours: f.delaiMoeJours } : {}),
-    ...(f.receptionDemandesPaiement ? { receptionDemandesPaiement: f.receptionDemandesPaiement } : {}),
-    ...(f.dateNotification ? { dateNotification: f.dateNotification as string } : {}),
-    ...(f.typeAcheteur ? { typeAcheteur: f.typeAcheteur } : {}),
-    ...(f.rappelJoursAvant !== undefined ? { rappelJoursAvant: f.rappelJoursAvant } : {}),
-  }))
-  .meta({ id: 'FicheMarche', description: 'Fiche d’identité du marché (création ou avenant).' });
+    { id: 'Marche', description: 'Fiche d’identité du marché, telle qu’enregistrée.' },
+  ),
+);
 
-export const marcheJson = /* @__PURE__ */ z
-  .object({
-    id,
-    version,
-    numeroMarche: z.string(),
-    objet: z.string(),
-    lots: z.array(z.string()),
-    ccagVersion: z.enum(['2009', '2021']),
-    acteurs: z.array(acteurJson),
-    groupement: z.object({ mode: z.enum(['NONE', 'CONJOINT', 'SOLIDAIRE']), facturationCotraitants }),
-    montantInitialHt: amountString,
-    tauxTva: z.array(rateString),
-    retenueGarantie: rateString,
-    avance: z.object({ taux: rateString, remboursementDebut: rateString.optional() }).optional(),
-    dgpJours: z.int(),
-    delaiMoeJours: z.int(),
-    receptionDemandesPaiement: z.enum(['MOE', 'MOA']),
-    dateNotification: calendarDateString.optional(),
-    typeAcheteur: z.enum(TYPES_ACHETEUR),
-    rappelJoursAvant: z.int().min(1).max(RAPPEL_JOURS_AVANT_MAX).meta({ description: rappelDescription }),
-    creeLe: z.iso.datetime({ offset: true }),
-    creePar: z.string(),
-    modifieLe: z.iso.datetime({ offset: true }),
-  })
-  .meta({ id: 'Marche', description: 'Fiche d’identité du marché, telle qu’enregistrée.' });
-
-export const resumeMarcheJson = /* @__PURE__ */ z
-  .object({ id: z.string(), numeroMarche: z.string(), objet: z.string(), roles: z.array(role) })
-  .meta({ id: 'ResumeMarche', description: 'Un marché et les rôles que la structure y tient.' });
+export const resumeMarcheJson = /* @__PURE__ */ pure(() =>
+  withMeta(z.object({ id: z.string(), numeroMarche: z.string(), objet: z.string(), roles: z.array(role) }), {
+    id: 'ResumeMarche',
+    description: 'Un marché et les rôles que la structure y tient.',
+  }),
+);
 
 export function toMarcheJson(s: StoredMarche): z.output<typeof marcheJson> {
   const m = s.marche;

@@ -6,7 +6,6 @@ import * as z from 'zod/mini';
  * Not mini's `.check(z.meta(m))`: that check stays on the schema and registers again every copy a later `.check()`
  * makes, so a named schema refined further would carry the same id twice.
  */
-// @__NO_SIDE_EFFECTS__
 export function withMeta<T extends z.core.$ZodType>(schema: T, metadata: z.core.GlobalMeta): T {
   const copy = z.clone(schema);
   z.globalRegistry.add(copy, metadata);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CalendarDate } from '../../domain/calendar';
 import { isCalendarDate } from '../../domain/calendar';
 import { DomainError } from '../../domain/errors';
@@ -31,13 +31,13 @@ export const ecbRateKeys = {
   }),
 } as const;
 
-const calendar = z.string().refine(isCalendarDate);
+const calendar = z.string().check(z.refine(isCalendarDate));
 const storedRate = z.object({
   halfYearStart: calendar,
-  rateBp: z.number().int(),
+  rateBp: z.number().check(z.int()),
   source: z.enum(ECB_RATE_SOURCES),
-  effectiveSince: calendar.optional(),
-  reference: z.string().optional(),
+  effectiveSince: z.optional(calendar),
+  reference: z.optional(z.string()),
   recordedAt: z.string(),
   recordedBy: z.string(),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EtatPrecedent } from '../../domain/circuits';
 import { type DocumentClient, GetCommand, QueryCommand } from './document-client';
 import { keys } from './keys';
@@ -14,7 +14,11 @@ import { keys } from './keys';
  * in each send's transaction (`ETAT_ACOMPTE_SEQUENCE` co-write): of two concurrent sends one commits, the other
  * fails its condition and is sent again against the new neighbours.
  */
-const cumulItem = z.object({ dossierId: z.string(), numero: z.string(), cumulHtCents: z.number().int() });
+const cumulItem = z.object({
+  dossierId: z.string(),
+  numero: z.string(),
+  cumulHtCents: z.number().check(z.int()),
+});
 
 export interface EtatAcompteNeighbours {
   readonly previous?: EtatPrecedent;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CalendarDate } from '../../domain/calendar';
 import { etatAcompteLignesSchema, montantsSchema } from '../../domain/circuits';
 import type { FileRecord, PieceFile, PieceRecord } from '../../domain/pieces';
@@ -14,7 +14,7 @@ const FILE_STATUSES = ['ATTENDU', 'VERIFIE', 'REFUSE', 'EXPIRE', 'ANNULE', 'RETI
  */
 const refusal = z.object({ code: z.string(), message: z.string() });
 const suggestions = z.custom<Suggestions>((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/) as unknown as z.ZodType<CalendarDate>;
+const calendarDate = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)) as unknown as z.ZodMiniType<CalendarDate>;
 
 const pieceItem = z.object({
   pieceId: z.string(),
@@ -26,19 +26,19 @@ const pieceItem = z.object({
   depositorSiret: z.string(),
   depositorRole: z.enum(ROLES),
   newDossier: z.boolean(),
-  montants: montantsSchema.optional(),
-  datePiece: calendarDate.optional(),
-  etatAcompte: etatAcompteLignesSchema.optional(),
-  addressee: z.object({ siret: z.string().optional(), engagementJuridique: z.string().optional() }).optional(),
+  montants: z.optional(montantsSchema),
+  datePiece: z.optional(calendarDate),
+  etatAcompte: z.optional(etatAcompteLignesSchema),
+  addressee: z.optional(z.object({ siret: z.optional(z.string()), engagementJuridique: z.optional(z.string()) })),
   reservedBytes: z.number(),
   fileCount: z.number(),
-  mainFileId: z.string().optional(),
-  lastRefusal: refusal.extend({ fileId: z.string(), at: z.string() }).optional(),
-  certificat: z.string().optional(),
-  sentAt: z.string().optional(),
+  mainFileId: z.optional(z.string()),
+  lastRefusal: z.optional(z.extend(refusal, { fileId: z.string(), at: z.string() })),
+  certificat: z.optional(z.string()),
+  sentAt: z.optional(z.string()),
   createdAt: z.string(),
   createdBy: z.string(),
-  version: z.number().optional(),
+  version: z.optional(z.number()),
 });
 
 const fileItem = z.object({
@@ -51,22 +51,22 @@ const fileItem = z.object({
   status: z.enum(FILE_STATUSES),
   declaredSize: z.number(),
   contentType: z.string(),
-  declaredContentType: z.string().optional(),
-  declaredSha256: z.string().optional(),
+  declaredContentType: z.optional(z.string()),
+  declaredSha256: z.optional(z.string()),
   createdAt: z.string(),
   expiresAt: z.string(),
-  size: z.number().optional(),
-  sha256: z.string().optional(),
-  mime: z.string().optional(),
-  pageCount: z.number().optional(),
-  versionId: z.string().optional(),
-  verifiedAt: z.string().optional(),
-  suggestions: suggestions.optional(),
-  refusal: refusal.optional(),
-  supplement: z.boolean().optional(),
-  removedAt: z.string().optional(),
-  removedBy: z.string().optional(),
-  removedFrom: z.enum(FILE_STATUSES).optional(),
+  size: z.optional(z.number()),
+  sha256: z.optional(z.string()),
+  mime: z.optional(z.string()),
+  pageCount: z.optional(z.number()),
+  versionId: z.optional(z.string()),
+  verifiedAt: z.optional(z.string()),
+  suggestions: z.optional(suggestions),
+  refusal: z.optional(refusal),
+  supplement: z.optional(z.boolean()),
+  removedAt: z.optional(z.string()),
+  removedBy: z.optional(z.string()),
+  removedFrom: z.optional(z.enum(FILE_STATUSES)),
 });
 
 const uploadMapping = z.object({ dossierId: z.string(), pieceId: z.string(), fileId: z.string() });

@@ -1,7 +1,8 @@
-import * as z from 'zod';
 import { fr } from 'zod/locales';
-import { isCalendarDate } from '../calendar';
+import * as z from 'zod/mini';
+import { type CalendarDate, isCalendarDate } from '../calendar';
 import { DomainError } from '../errors';
+import { pure } from '../pure';
 import { DOSSIER_STATES } from './states';
 
 /**
@@ -9,102 +10,117 @@ import { DOSSIER_STATES } from './states';
  * follow-up piece is implied by the action and the actor's role (docs/rules/cadres.md); when a piece input names its
  * cadre anyway, it must be that one.
  */
-const calendarDateSchema = /* @__PURE__ */ z
-  .string()
-  .refine(isCalendarDate, { message: 'date attendue au format AAAA-MM-JJ' });
-const cents = /* @__PURE__ */ z
-  .number()
-  .int()
-  .refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' });
+// mini's refine does not narrow the output type as classic's does with a type guard: said here
+const calendarDateSchema = /* @__PURE__ */ pure(() =>
+  z.string().check(z.refine(isCalendarDate, { message: 'date attendue au format AAAA-MM-JJ' })),
+) as unknown as z.ZodMiniType<CalendarDate, string>;
+const cents = /* @__PURE__ */ pure(() =>
+  z.number().check(z.int(), z.refine(Number.isSafeInteger, { message: 'montant en centimes hors limites' })),
+);
 
-export const montantsSchema = /* @__PURE__ */ z.object({ htCents: cents, tvaCents: cents, ttcCents: cents });
+export const montantsSchema = /* @__PURE__ */ pure(() =>
+  z.object({ htCents: cents, tvaCents: cents, ttcCents: cents }),
+);
 
-const pieceInput = /* @__PURE__ */ z.object({
-  id: z.string().min(1),
-  numero: z.string(),
-  cadre: z.string().optional(),
-  montants: montantsSchema.optional(),
-  /** The lines of an état d'acompte, checked by checkEtatAcompte (etat-acompte.ts) with the marché's retenue. */
-  etatAcompte: z.unknown().optional(),
-});
-const pieceWithMontants = pieceInput.extend({ montants: montantsSchema });
-const texte = /* @__PURE__ */ z.string().trim().min(1);
+const pieceInput = /* @__PURE__ */ pure(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    numero: z.string(),
+    cadre: z.optional(z.string()),
+    montants: z.optional(montantsSchema),
+    /** The lines of an état d'acompte, checked by checkEtatAcompte (etat-acompte.ts) with the marché's retenue. */
+    etatAcompte: z.optional(z.unknown()),
+  }),
+);
+const pieceWithMontants = z.extend(pieceInput, { montants: montantsSchema });
+const texte = /* @__PURE__ */ pure(() => z.string().check(z.trim(), z.minLength(1)));
 /** Length of a valideur's « Complément d'information » (Chorus Pro: a free message on the validation). */
 export const COMPLEMENT_MAX = 2000;
 
-export const actionSchema = /* @__PURE__ */ z.discriminatedUnion('type', [
-  // First piece of a dossier (A4, A7, A9, A10, A12, A13, A14)
-  z.object({
-    type: z.literal('DEPOSER'),
-    dossierId: z.string().min(1),
-    piece: pieceInput.extend({ cadre: z.string() }),
-    /** A7 / A14: day the réception decision was notified (CCAG-T 2014 art. 13.3.2), to check the 30 days. */
-    receptionNotifieeLe: calendarDateSchema.optional(),
-    /** A7 / A14: day the MOA received the projet de décompte final when not the day it reached the MOE. */
-    pdfRecuMoaLe: calendarDateSchema.optional(),
-  }),
-  // Valideur (titulaire, cotraitant, mandataire) on a sous-traitant or cotraitant piece
-  // « Complément d'information »: the valideur's optional message, shown to everyone on the dossier
-  z.object({ type: z.literal('VALIDER'), complementInformation: texte.max(COMPLEMENT_MAX).optional() }),
-  z.object({ type: z.literal('REFUSER'), motifs: texte }),
-  // MOE
-  z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE'), piece: pieceWithMontants }),
-  z.object({ type: z.literal('REFUSER_MOE'), motif: z.string(), commentaire: z.string().optional() }),
-  z.object({ type: z.literal('DEPOSER_PROJET_DECOMPTE_GENERAL'), piece: pieceInput }),
-  // Fournisseur after the MOE's silence
-  z.object({ type: z.literal('SAISIR_MOA_DIRECTEMENT') }),
-  // MOA
-  z.object({
-    type: z.literal('VALIDER_ETAT_ACOMPTE'),
-    piece: pieceWithMontants,
-    destinataire: z
-      .object({ siret: z.string(), codeService: z.string().optional(), engagementJuridique: z.string().optional() })
-      .optional(),
-  }),
-  z.object({ type: z.literal('REFUSER_MOA'), motif: z.string(), commentaire: z.string().optional() }),
-  // MOA, marché without a MOE: validates the titulaire's état d'acompte (A5), amounts corrected if need be
-  z.object({
-    type: z.literal('VALIDER_ETAT_ACOMPTE_FOURNISSEUR'),
-    montants: montantsSchema.optional(),
-    commentaire: z.string().max(2000).optional(),
-  }),
-  // Titulaire, marché without a MOE: the état d'acompte validé (A6), to the service financier
-  z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE_VALIDE'), piece: pieceWithMontants }),
-  z.object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), piece: pieceInput }),
-  // Titulaire on the DG, and the tacit procedure
-  z.object({ type: z.literal('SIGNER_DG'), piece: pieceInput }),
-  z.object({
-    type: z.literal('SIGNER_DG_AVEC_RESERVES'),
-    piece: pieceInput,
-    memoireReclamation: texte,
-    sommesAdmisesCents: cents.refine((n) => n >= 0, { message: 'montant positif ou nul attendu' }),
-  }),
-  z.object({ type: z.literal('REFUSER_DG'), motifs: texte }),
-  z.object({ type: z.literal('DEPOSER_PROJET_DG_TACITE'), piece: pieceInput }),
-  z.object({ type: z.literal('DEPOSER_DGD_TACITE'), piece: pieceInput }),
-  // Service financier
-  z.object({ type: z.literal('SERVICE_FAIT') }),
-  z.object({ type: z.literal('MANDATER') }),
-  z.object({ type: z.literal('METTRE_EN_PAIEMENT') }),
-  z.object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte) }),
-  z.object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte }),
-  z.object({ type: z.literal('REJETER'), motif: texte }),
-  // Fournisseur / depositor after the service financier
-  // The answer to a suspension, with the files added to the suspended piece (their SHA-256 go into the trail)
-  z.object({
-    type: z.literal('COMPLETER'),
-    documents: z.array(texte),
-    fichiers: z.array(z.object({ id: z.string().min(1), nom: z.string(), sha256: z.string() })).optional(),
-  }),
-  z.object({
-    type: z.literal('RECYCLER'),
-    siret: z.string().optional(),
-    codeService: z.string().optional(),
-    engagementJuridique: z.string().optional(),
-  }),
-  // System: the deadline of the current wait has passed
-  z.object({ type: z.literal('DELAI_EXPIRE'), step: z.enum(DOSSIER_STATES).optional() }),
-]);
+export const actionSchema = /* @__PURE__ */ pure(() =>
+  z.discriminatedUnion('type', [
+    // First piece of a dossier (A4, A7, A9, A10, A12, A13, A14)
+    z.object({
+      type: z.literal('DEPOSER'),
+      dossierId: z.string().check(z.minLength(1)),
+      piece: z.extend(pieceInput, { cadre: z.string() }),
+      /** A7 / A14: day the réception decision was notified (CCAG-T 2014 art. 13.3.2), to check the 30 days. */
+      receptionNotifieeLe: z.optional(calendarDateSchema),
+      /** A7 / A14: day the MOA received the projet de décompte final when not the day it reached the MOE. */
+      pdfRecuMoaLe: z.optional(calendarDateSchema),
+    }),
+    // Valideur (titulaire, cotraitant, mandataire) on a sous-traitant or cotraitant piece
+    // « Complément d'information »: the valideur's optional message, shown to everyone on the dossier
+    z.object({
+      type: z.literal('VALIDER'),
+      complementInformation: z.optional(texte.check(z.maxLength(COMPLEMENT_MAX))),
+    }),
+    z.object({ type: z.literal('REFUSER'), motifs: texte }),
+    // MOE
+    z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE'), piece: pieceWithMontants }),
+    z.object({ type: z.literal('REFUSER_MOE'), motif: z.string(), commentaire: z.optional(z.string()) }),
+    z.object({ type: z.literal('DEPOSER_PROJET_DECOMPTE_GENERAL'), piece: pieceInput }),
+    // Fournisseur after the MOE's silence
+    z.object({ type: z.literal('SAISIR_MOA_DIRECTEMENT') }),
+    // MOA
+    z.object({
+      type: z.literal('VALIDER_ETAT_ACOMPTE'),
+      piece: pieceWithMontants,
+      destinataire: z.optional(
+        z.object({
+          siret: z.string(),
+          codeService: z.optional(z.string()),
+          engagementJuridique: z.optional(z.string()),
+        }),
+      ),
+    }),
+    z.object({ type: z.literal('REFUSER_MOA'), motif: z.string(), commentaire: z.optional(z.string()) }),
+    // MOA, marché without a MOE: validates the titulaire's état d'acompte (A5), amounts corrected if need be
+    z.object({
+      type: z.literal('VALIDER_ETAT_ACOMPTE_FOURNISSEUR'),
+      montants: z.optional(montantsSchema),
+      commentaire: z.optional(z.string().check(z.maxLength(2000))),
+    }),
+    // Titulaire, marché without a MOE: the état d'acompte validé (A6), to the service financier
+    z.object({ type: z.literal('DEPOSER_ETAT_ACOMPTE_VALIDE'), piece: pieceWithMontants }),
+    z.object({ type: z.literal('NOTIFIER_DECOMPTE_GENERAL'), piece: pieceInput }),
+    // Titulaire on the DG, and the tacit procedure
+    z.object({ type: z.literal('SIGNER_DG'), piece: pieceInput }),
+    z.object({
+      type: z.literal('SIGNER_DG_AVEC_RESERVES'),
+      piece: pieceInput,
+      memoireReclamation: texte,
+      sommesAdmisesCents: cents.check(z.refine((n) => n >= 0, { message: 'montant positif ou nul attendu' })),
+    }),
+    z.object({ type: z.literal('REFUSER_DG'), motifs: texte }),
+    z.object({ type: z.literal('DEPOSER_PROJET_DG_TACITE'), piece: pieceInput }),
+    z.object({ type: z.literal('DEPOSER_DGD_TACITE'), piece: pieceInput }),
+    // Service financier
+    z.object({ type: z.literal('SERVICE_FAIT') }),
+    z.object({ type: z.literal('MANDATER') }),
+    z.object({ type: z.literal('METTRE_EN_PAIEMENT') }),
+    z.object({ type: z.literal('SUSPENDRE'), documentsManquants: z.array(texte) }),
+    z.object({ type: z.literal('METTRE_A_RECYCLER'), motif: texte }),
+    z.object({ type: z.literal('REJETER'), motif: texte }),
+    // Fournisseur / depositor after the service financier
+    // The answer to a suspension, with the files added to the suspended piece (their SHA-256 go into the trail)
+    z.object({
+      type: z.literal('COMPLETER'),
+      documents: z.array(texte),
+      fichiers: z.optional(
+        z.array(z.object({ id: z.string().check(z.minLength(1)), nom: z.string(), sha256: z.string() })),
+      ),
+    }),
+    z.object({
+      type: z.literal('RECYCLER'),
+      siret: z.optional(z.string()),
+      codeService: z.optional(z.string()),
+      engagementJuridique: z.optional(z.string()),
+    }),
+    // System: the deadline of the current wait has passed
+    z.object({ type: z.literal('DELAI_EXPIRE'), step: z.optional(z.enum(DOSSIER_STATES)) }),
+  ]),
+);
 
 /** What a caller sends (dates as plain `YYYY-MM-DD` strings). */
 export type Action = z.input<typeof actionSchema>;
@@ -114,7 +130,7 @@ export type ActionType = Action['type'];
 export type ActionOf<T extends ActionType> = Extract<ParsedAction, { type: T }>;
 export type PieceInput = z.input<typeof pieceInput>;
 
-export const ACTION_TYPES = actionSchema.options.map((o) => o.shape.type.value) as readonly ActionType[];
+export const ACTION_TYPES = actionSchema.def.options.map((o) => o.shape.type.def.values[0]) as readonly ActionType[];
 
 /**
  * The follow-up actions that deposit a piece (« Déposer la pièce suivante »; docs/rules/cadres.md,

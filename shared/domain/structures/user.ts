@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../errors';
 import { excerpt } from '../excerpt';
+import { pure } from '../pure';
 
 /**
  * A person using the portal (docs/rules/structures.md#users). The login address identifies the account: unique, lowercased, never
@@ -23,7 +24,7 @@ export interface User {
   readonly technical?: { readonly siret: string; readonly passwordExpiresAt: Date };
 }
 
-const emailSchema = /* @__PURE__ */ z.email();
+const emailSchema = /* @__PURE__ */ pure(() => z.email());
 
 function checkedAddress(input: string, path: string, label: string): string {
   const address = input.trim();

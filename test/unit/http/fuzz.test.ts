@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../../../shared/domain/errors';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';
@@ -24,15 +24,12 @@ const post = httpHandler(
     path: '/v1/fuzz/{dossierId}',
     auth: 'user',
     params: z.object({ dossierId: id }),
-    query: z.object({ page: z.coerce.number().int().min(1).optional() }),
+    query: z.object({ page: z.optional(z.coerce.number().check(z.int(), z.gte(1))) }),
     body: z.object({
       siret,
       montant: amount,
       date: calendarDate,
-      lignes: z
-        .array(z.object({ n: z.int() }))
-        .max(5)
-        .optional(),
+      lignes: z.optional(z.array(z.object({ n: z.int() })).check(z.maxLength(5))),
     }),
     requiresIfMatch: true,
     responses: { 201: { description: 'Déposé' } },
@@ -48,7 +45,10 @@ const get = httpHandler(
     method: 'GET',
     path: '/v1/fuzz',
     auth: 'public',
-    query: z.object({ q: z.string().max(20).optional(), depuis: calendarDate.optional() }),
+    query: z.object({
+      q: z.optional(z.string().check(z.maxLength(20))),
+      depuis: z.optional(calendarDate),
+    }),
     responses: { 200: { description: 'Lu' } },
     handler: async (ctx) => ok({ query: ctx.query, identity: ctx.identity }),
   },

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { buildOpenApi, problemStatuses } from '../../../shared/http/openapi';
 import type { OperationDescription } from '../../../shared/http/types';
 import { amount, amountString, calendarDate, id, siret, version } from '../../../shared/schemas/common';
+import { withMeta } from '../../../shared/schemas/meta';
 import { openApiFaults } from './openapi-structure';
 
-const Adresse = z.object({ ligne1: z.string(), codePostal: z.string().regex(/^\d{5}$/) }).meta({ id: 'AdresseEssai' });
-const Dossier = z
-  .object({ id, version, montant: amountString, adresse: Adresse, facturation: Adresse.optional() })
-  .meta({ id: 'DossierEssai' });
+const Adresse = withMeta(z.object({ ligne1: z.string(), codePostal: z.string().check(z.regex(/^\d{5}$/)) }), {
+  id: 'AdresseEssai',
+});
+const Dossier = withMeta(
+  z.object({ id, version, montant: amountString, adresse: Adresse, facturation: z.optional(Adresse) }),
+  { id: 'DossierEssai' },
+);
 type Noeud = { nom: string; enfants: Noeud[] };
-const Noeud: z.ZodType<Noeud> = z.lazy(() => z.object({ nom: z.string(), enfants: z.array(Noeud) }));
+const Noeud: z.ZodMiniType<Noeud> = z.lazy(() => z.object({ nom: z.string(), enfants: z.array(Noeud) }));
 
 const OPS: OperationDescription[] = [
   {
@@ -20,7 +24,7 @@ const OPS: OperationDescription[] = [
     method: 'GET',
     path: '/v1/dossiers',
     auth: 'user',
-    query: z.object({ siret: siret.optional(), depuis: calendarDate.optional() }),
+    query: z.object({ siret: z.optional(siret), depuis: z.optional(calendarDate) }),
     responses: { 200: { description: 'Dossiers', schema: z.object({ elements: z.array(Dossier) }) } },
   },
   {
@@ -46,7 +50,7 @@ const OPS: OperationDescription[] = [
     auth: 'user',
     requiresIfMatch: true,
     params: z.object({ dossierId: id }),
-    body: z.object({ montant: amount.optional(), arbre: Noeud.optional() }),
+    body: z.object({ montant: z.optional(amount), arbre: z.optional(Noeud) }),
     responses: { 200: { description: 'Modifié', schema: Dossier } },
   },
   {
@@ -57,7 +61,7 @@ const OPS: OperationDescription[] = [
     auth: 'user',
     requiresIfMatch: true,
     params: z.object({ dossierId: id, pieceId: id }),
-    headers: z.object({ 'x-motif': z.string().optional() }),
+    headers: z.object({ 'x-motif': z.optional(z.string()) }),
     responses: { 204: { description: 'Supprimée' } },
   },
   {
@@ -183,7 +187,7 @@ describe('OpenAPI document', () => {
   });
 
   it('names the request form of a schema apart when it differs from its response form', () => {
-    const Options = z.object({ tri: z.enum(['asc', 'desc']).default('asc') }).meta({ id: 'OptionsEssai' });
+    const Options = withMeta(z.object({ tri: z._default(z.enum(['asc', 'desc']), 'asc') }), { id: 'OptionsEssai' });
     const ops: OperationDescription[] = [
       {
         operationId: 'ecrireOptions',

@@ -162,6 +162,18 @@ describe('what a function bundles: the services its routes use, nothing else', (
   });
 });
 
+describe('the schemas a function carries are zod/mini (issue 16, docs/DESIGN.md#what-a-cold-start-pays)', () => {
+  it('no function bundles zod classic, whose module and method-chained schemas cost ~6 ms per cold start', async () => {
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
+      const { inputs } = await bundleOf(key, def);
+      expect(has(inputs, 'zod/v4/classic'), key).toBe(false);
+    }
+    // the control: the health check validates its answer's schema with zod/mini, and an API function its requests
+    expect(has((await bundleOf('health', LAMBDAS.health)).inputs, 'zod/v4/mini')).toBe(true);
+    expect(has((await bundleOf('dossiersAct', LAMBDAS.dossiersAct)).inputs, 'zod/v4/mini')).toBe(true);
+  }, 120_000);
+});
+
 /** Issue 16's target for an API function's bundle (minified, no source map; `npm run bench -- bundles`). */
 const API_BUNDLE_TARGET = 500 * 1024;
 

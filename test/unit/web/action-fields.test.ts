@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { actionBody } from '../../../shared/schemas/dossier';
 import { actionBodyOf, FIELDS } from '../../../web/src/dossier/action-fields';
 
-type Variant = z.ZodObject<z.ZodRawShape>;
-const variants = actionBody.options as unknown as Variant[];
+type Variant = z.ZodMiniObject<z.core.$ZodShape>;
+const variants = actionBody.def.options as unknown as Variant[];
 /** The fields of an action's variant the user types (its type and the draft it sends are the portal's own). */
 const typedFields = (v: Variant) => Object.keys(v.shape).filter((k) => k !== 'type' && k !== 'pieceId');
-const typeOf = (v: Variant) => (v.shape.type as z.ZodLiteral<string>).value;
+const typeOf = (v: Variant) => (v.shape.type as z.ZodMiniLiteral<string>).def.values[0] as string;
 
 describe('dossier action forms', () => {
   it('have a field for everything each action of the API takes (nested amounts by their parts)', () => {

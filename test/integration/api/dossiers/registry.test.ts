@@ -59,7 +59,7 @@ describe('functions/dossiers registry fragment', () => {
   });
 
   it('accepts at the API every action type of the rule book but the opening deposit', () => {
-    const accepted = actionBody.options.map((o) => o.shape.type.value);
+    const accepted = actionBody.def.options.map((o) => o.shape.type.def.values[0]);
     expect([...accepted].sort()).toEqual(ACTION_TYPES.filter((t) => t !== 'DEPOSER').sort());
   });
 

@@ -32,9 +32,9 @@ describe('actions that send a piece', () => {
   });
 
   it('agrees with the payloads: an action on an open dossier sends a piece exactly when its payload carries one', () => {
-    const withPiece = actionSchema.options
+    const withPiece = actionSchema.def.options
       .filter((o) => 'piece' in o.shape)
-      .map((o) => o.shape.type.value)
+      .map((o) => o.shape.type.def.values[0])
       .filter((type) => type !== 'DEPOSER');
     expect([...withPiece].sort()).toEqual(ACTION_TYPES.filter(isPieceAction).sort());
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { DomainError } from '../../../../shared/domain/errors';
 import {
   acteursOf,
@@ -206,7 +207,7 @@ describe("fiche d'identité du marché (docs/rules/marche.md)", () => {
 
   it('marcheSchema carries the cross-field checks; marcheObjectSchema can still be picked', () => {
     expect(marcheSchema.safeParse(marche({ dgpJours: 45 })).success).toBe(false);
-    expect(marcheObjectSchema.pick({ id: true }).parse({ id: 'm-1' })).toEqual({ id: 'm-1' });
+    expect(z.pick(marcheObjectSchema, { id: true }).parse({ id: 'm-1' })).toEqual({ id: 'm-1' });
   });
 
   describe('acteursOf / rolesOf', () => {
