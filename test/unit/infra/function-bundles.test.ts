@@ -73,7 +73,7 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(act.inputs, 'shared/adapters/workflow.ts')).toBe(true);
   }, 120_000);
 
-  it('a function that holds no SDK client reads its credentials without the SDK: no @aws-sdk/core, no config loaders (issue 16)', async () => {
+  it('a function that holds no SDK client reads its credentials and hashes without the SDK: no @aws-sdk/core, no config loaders, no checksums (issue 16)', async () => {
     let withoutClient = 0;
     for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
       const { inputs } = await bundleOf(key, def);
@@ -83,6 +83,8 @@ describe('what a function bundles: the services its routes use, nothing else', (
         '@aws-sdk/core',
         '@aws-sdk/credential-provider-env',
         '@smithy/core/dist-es/submodules/config',
+        // the SDK's SHA-256 (with its pure-JavaScript fallback): shared/adapters/sha256.ts hashes for the signer
+        '@smithy/core/dist-es/submodules/checksum',
       ]) {
         expect(has(inputs, part), `${key}: ${part}`).toBe(false);
       }
