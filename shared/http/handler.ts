@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { IdempotencyStore } from '../adapters/idempotency-records';
 import { rootLogger, runWithLogger } from '../adapters/logger';
 import { idempotencyStore } from '../services/wiring';
@@ -55,7 +55,7 @@ export type HttpLambdaHandler = MiddyfiedHandler<HttpEvent, HttpResponse, Error,
  */
 export function httpHandler<
   A extends AuthMode,
-  B extends z.ZodType | undefined = undefined,
+  B extends z.core.$ZodType | undefined = undefined,
   Q extends ObjectSchema | undefined = undefined,
   P extends ObjectSchema | undefined = undefined,
   H extends ObjectSchema | undefined = undefined,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENT_REPLAYED_HEADER } from './middlewares/idempotency';
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem';
 import { checkOperation, operations, pathParameterNames } from './registry';
@@ -71,7 +71,7 @@ class SchemaCollector {
   readonly components: Record<string, JsonObject> = {};
 
   /** A zod schema as an inline JSON Schema whose named parts are hoisted into components. */
-  convert(schema: z.ZodType, io: 'input' | 'output', context: string): JsonObject {
+  convert(schema: z.core.$ZodType, io: 'input' | 'output', context: string): JsonObject {
     const raw = z.toJSONSchema(schema, {
       target: 'draft-2020-12',
       io,
@@ -214,7 +214,7 @@ function operationObject(op: OperationDescription, collector: SchemaCollector): 
     ...(body
       ? {
           requestBody: {
-            required: !body.safeParse(undefined).success,
+            required: !z.safeParse(body, undefined).success,
             content: { 'application/json': { schema: collector.convert(body, 'input', `${name}Corps`) } },
           },
         }

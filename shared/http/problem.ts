@@ -1,7 +1,8 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { IdempotencyRecordExistsError } from '../adapters/idempotency-records';
 import { type DomainErrorKind, type FieldIssue, isDomainError } from '../domain/errors';
+import { withMeta } from '../schemas/meta';
 import { HTTP_CODES, isHttpProblem, requestInProgress } from './errors';
 
 /**
@@ -24,29 +25,30 @@ export interface Problem {
 }
 
 /** The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. */
-export const fieldIssueSchema = /* @__PURE__ */ z
-  .object({
-    path: z
-      .string()
-      .meta({ description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».' }),
+export const fieldIssueSchema = /* @__PURE__ */ withMeta(
+  z.object({
+    path: withMeta(z.string(), {
+      description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».',
+    }),
     message: z.string(),
-  })
-  .meta({ id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' });
+  }),
+  { id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' },
+);
 
-export const problemSchema = /* @__PURE__ */ z
-  .object({
-    type: z.string().meta({ description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.' }),
-    title: z.string().meta({ description: 'Intitulé de la classe de problème (par statut).' }),
-    status: z.int().min(400).max(599),
-    code: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]*$/)
-      .meta({ description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).' }),
-    detail: z.string().meta({ description: 'Explication en français de ce cas précis, et comment y remédier.' }),
-    instance: z.string().meta({ description: 'Identifiant de la requête (à communiquer au support).' }),
-    fields: z.array(fieldIssueSchema).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 (application/problem+json).' });
+export const problemSchema = /* @__PURE__ */ withMeta(
+  z.object({
+    type: withMeta(z.string(), { description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.' }),
+    title: withMeta(z.string(), { description: 'Intitulé de la classe de problème (par statut).' }),
+    status: /* @__PURE__ */ z.int().check(z.gte(400), z.lte(599)),
+    code: withMeta(/* @__PURE__ */ z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), {
+      description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).',
+    }),
+    detail: withMeta(z.string(), { description: 'Explication en français de ce cas précis, et comment y remédier.' }),
+    instance: withMeta(z.string(), { description: 'Identifiant de la requête (à communiquer au support).' }),
+    fields: z.optional(z.array(fieldIssueSchema)),
+  }),
+  { id: 'Problem', description: 'RFC 9457 (application/problem+json).' },
+);
 
 /** RFC 9110 status per domain error kind (DomainErrorKind documents the same table). */
 export const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {

@@ -33,7 +33,7 @@ export function checkOperation(op: OperationDescription): void {
   if (!OPERATION_ID.test(op.operationId)) throw new Error(`${where}: operationId must be camelCase`);
   if (!PATH.test(op.path)) throw new Error(`${where}: invalid path template`);
   const inPath = pathParameterNames(op.path);
-  const declared = op.params ? Object.keys(op.params.shape) : [];
+  const declared = op.params ? Object.keys(op.params._zod.def.shape) : [];
   const missing = inPath.filter((n) => !declared.includes(n));
   const extra = declared.filter((n) => !inPath.includes(n));
   if (missing.length > 0 || extra.length > 0) {
@@ -43,7 +43,7 @@ export function checkOperation(op: OperationDescription): void {
     throw new Error(`${where}: at least one 2xx response must be documented`);
   }
   if (op.body && (op.method === 'GET' || op.method === 'DELETE')) throw new Error(`${where}: no body on ${op.method}`);
-  if (op.headers && Object.keys(op.headers.shape).some((h) => h !== h.toLowerCase())) {
+  if (op.headers && Object.keys(op.headers._zod.def.shape).some((h) => h !== h.toLowerCase())) {
     throw new Error(`${where}: header names must be lower case`);
   }
 }

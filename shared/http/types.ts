@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { TransactItem } from '../adapters/dynamo/transactions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -18,7 +18,7 @@ export interface Identity {
 export interface ResponseSpec {
   readonly description: string;
   /** JSON body on the wire (no transforms): what clients receive. None for 204. */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.core.$ZodType;
   /** Response headers: name → French description (e.g. `{ ETag: 'Version de la ressource.' }`). */
   readonly headers?: Readonly<Record<string, string>>;
   /**
@@ -28,7 +28,8 @@ export interface ResponseSpec {
   readonly contentType?: string;
 }
 
-export type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+/** Any zod object schema, classic (`zod`) or mini (`zod/mini`). */
+export type ObjectSchema = z.core.$ZodObject;
 
 /** Everything that describes an operation: the OpenAPI document is built from it, the chain is configured by it. */
 export interface OperationDescription {
@@ -41,7 +42,7 @@ export interface OperationDescription {
   /** API Gateway v2 route path, e.g. `/v1/dossiers/{dossierId}`; each `{name}` must be a key of `params`. */
   readonly path: string;
   readonly auth: AuthMode;
-  readonly body?: z.ZodType;
+  readonly body?: z.core.$ZodType;
   readonly query?: ObjectSchema;
   readonly params?: ObjectSchema;
   /** Extra request headers (names in lower case); Idempotency-Key and If-Match are handled by the chain. */
@@ -53,7 +54,7 @@ export interface OperationDescription {
   readonly requiresIfMatch?: boolean;
 }
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 /** What a handler receives: validated input and the request's facts. */
 export interface HttpContext<
@@ -99,7 +100,7 @@ export interface HttpResult<T = unknown> {
 
 export interface OperationSpec<
   A extends AuthMode = AuthMode,
-  B extends z.ZodType | undefined = undefined,
+  B extends z.core.$ZodType | undefined = undefined,
   Q extends ObjectSchema | undefined = undefined,
   P extends ObjectSchema | undefined = undefined,
   H extends ObjectSchema | undefined = undefined,

@@ -1,9 +1,9 @@
-import type * as z from 'zod';
 import { fr } from 'zod/locales';
+import type * as z from 'zod/mini';
 import type { FieldIssue } from '../domain/errors';
 
 /**
- * French validation messages. Passed per parse (`schema.safeParse(x, { error: frenchErrorMap })`), so a message set
+ * French validation messages. Passed per parse (`z.safeParse(schema, x, { error: frenchErrorMap })`), so a message set
  * on a schema itself (`z.string({ error: '…' })`, a refinement's message, a DomainError caught in a transform)
  * still wins (zod 4 precedence), and the process-wide zod config is left alone. The common cases get a phrasing
  * written for end users; the rest falls back to zod's own French locale.

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FieldIssue } from '../../domain/errors';
 import { HTTP_CODES, HttpProblem } from '../errors';
 import { stateOf } from '../state';
@@ -10,7 +10,7 @@ export interface ValidationSchemas {
   readonly params?: ObjectSchema;
   readonly query?: ObjectSchema;
   readonly headers?: ObjectSchema;
-  readonly body?: z.ZodType;
+  readonly body?: z.core.$ZodType;
 }
 
 /**
@@ -28,9 +28,9 @@ export function validation(schemas: ValidationSchemas): MiddlewareObj<HttpEvent,
       const state = stateOf(request);
       const event = request.event ?? ({} as HttpEvent);
       const fields: FieldIssue[] = [];
-      const check = (schema: z.ZodType | undefined, input: unknown, location: FieldLocation): unknown => {
+      const check = (schema: z.core.$ZodType | undefined, input: unknown, location: FieldLocation): unknown => {
         if (!schema) return undefined;
-        const result = schema.safeParse(input, { error: frenchErrorMap });
+        const result = z.safeParse(schema, input, { error: frenchErrorMap });
         if (result.success) return result.data;
         fields.push(...issuesToFields(result.error.issues, location));
         return undefined;
@@ -51,7 +51,7 @@ export function validation(schemas: ValidationSchemas): MiddlewareObj<HttpEvent,
       state.query = schemas.query ? check(schemas.query, queryInput, 'query') : {};
       state.validatedHeaders = check(schemas.headers, state.headers, 'header');
       if (schemas.body) {
-        if (state.rawBody === undefined && !schemas.body.safeParse(undefined).success) {
+        if (state.rawBody === undefined && !z.safeParse(schemas.body, undefined).success) {
           fields.push({ path: '', message: 'Corps de requête JSON obligatoire.' });
         } else {
           state.body = check(schemas.body, state.json, 'body');
@@ -73,7 +73,7 @@ export function validation(schemas: ValidationSchemas): MiddlewareObj<HttpEvent,
 
 /** Names sent in the query string that a strict query schema does not declare (none when the schema is not strict). */
 function unknownQueryParameters(schema: ObjectSchema, input: Readonly<Record<string, unknown>>): string[] {
-  const result = schema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (result.success) return [];
   return result.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : []));
 }

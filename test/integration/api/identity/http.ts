@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import * as z from 'zod/mini';
 import { LocalAuth } from '../../../../infra/local/auth';
 import type { Platform } from '../../../../infra/local/platform';
 import { IdentityStore } from '../../../../shared/adapters/dynamo/identity-store';
@@ -65,7 +66,7 @@ export function checkAgainstDescription(op: OperationDescription, status: number
     const documented = op.responses[status];
     expect(documented, `${where}: statut non documenté`).toBeDefined();
     if (documented?.schema) {
-      const parsed = documented.schema.safeParse(body);
+      const parsed = z.safeParse(documented.schema, body);
       expect(parsed.success, `${where}: corps non conforme au schéma : ${JSON.stringify(parsed.error?.issues)}`).toBe(
         true,
       );
