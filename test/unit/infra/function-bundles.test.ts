@@ -95,6 +95,15 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has((await bundleOf('apiStructures', LAMBDAS.apiStructures)).inputs, '@aws-sdk/core')).toBe(true);
   }, 120_000);
 
+  it('no function loads node:stream/web when imported: only middy’s streamed responses, which none uses, need it (patches/@middy+core+6.4.5.patch; issue 16)', async () => {
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
+      const { file } = await bundleOf(key, def);
+      expect(readFileSync(file, 'utf8').includes('stream/web'), key).toBe(false);
+    }
+    // the control: middy is in every API function
+    expect(has((await bundleOf('health', LAMBDAS.health)).inputs, '@middy/core')).toBe(true);
+  }, 120_000);
+
   it('the search reads the indexes without the dossier service or the S3 client', async () => {
     const { inputs } = await bundleOf('dossiersSearch', LAMBDAS.dossiersSearch);
     expect(has(inputs, 'shared/adapters/dynamo/dossier-search-store.ts')).toBe(true);
