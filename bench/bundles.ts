@@ -8,7 +8,8 @@
  * the figures are those of `npm run synth` without the CDK around them. Targets (issue "Performance"): every API
  * function ≤ 500 KB, its import ≤ 2 × the empty handler's. Import time is the median of RUNS fresh processes.
  * The floors are printed beside them: handlers that import only the project's DynamoDB client, the SDK's (which the
- * functions used before), zod, and the client with zod: what every function that reads the table imports.
+ * functions used before), zod, and the client with zod: what every function that reads the table imports; and the
+ * common HTTP stack, one route that does nothing: what every API function imports before its own routes.
  *
  * `BUNDLES_DETAIL=health,dossiersAct` (or `all`) also prints, under those functions, what weighs in their bundle:
  * the minified bytes of each package and of each folder of ours (esbuild's metafile, after tree shaking).
@@ -120,6 +121,12 @@ export const handler = async (event) => z.object({ a: z.string(), n: z.int() }).
 import { DocumentClient, GetCommand } from '../../shared/adapters/dynamo/document-client.ts';
 let doc;
 export const handler = async (event) => (doc ??= DocumentClient.fromEnv()).send(new GetCommand({ TableName: 't', Key: z.object({ pk: z.string() }).parse(event) }));
+`,
+  // What any API function imports before its own routes: httpHandler's chain (middy, the Powertools logger, the
+  // middlewares, zod and the problem schemas, the idempotency store on the project's client), one route doing nothing
+  'pile HTTP commune (route vide)': `import { httpHandler } from '../../shared/http/handler.ts';
+import { ok } from '../../shared/http/results.ts';
+export const handler = httpHandler({ operationId: 'lireVide', summary: 'Route vide', tags: ['Plateforme'], method: 'GET', path: '/vide', auth: 'public', responses: { 200: { description: 'Rien' } }, handler: async () => ok({}) });
 `,
 };
 
