@@ -24,31 +24,41 @@ export interface Problem {
   readonly fields?: readonly FieldIssue[];
 }
 
-/** The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. */
-export const fieldIssueSchema = /* @__PURE__ */ withMeta(
-  z.object({
-    path: withMeta(z.string(), {
-      description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».',
+/**
+ * The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. No function parses a
+ * problem: each schema is built in a pure arrow function called at once, which esbuild drops from a bundle that does
+ * not use the result. A pure annotation on the call to `withMeta` would not do: esbuild keeps a pure call whose
+ * arguments call other functions (zod's builders), and these schemas cost every API function ~1 ms at import
+ * (docs/DESIGN.md#what-a-cold-start-pays).
+ */
+export const fieldIssueSchema = /* @__PURE__ */ (() =>
+  withMeta(
+    z.object({
+      path: withMeta(z.string(), {
+        description: 'Chemin du champ : « lignes[0].montant » dans le corps, « query.page », « path.id ».',
+      }),
+      message: z.string(),
     }),
-    message: z.string(),
-  }),
-  { id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' },
-);
+    { id: 'ChampInvalide', description: 'Un champ refusé et pourquoi (message en français).' },
+  ))();
 
-export const problemSchema = /* @__PURE__ */ withMeta(
-  z.object({
-    type: withMeta(z.string(), { description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.' }),
-    title: withMeta(z.string(), { description: 'Intitulé de la classe de problème (par statut).' }),
-    status: /* @__PURE__ */ z.int().check(z.gte(400), z.lte(599)),
-    code: withMeta(/* @__PURE__ */ z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), {
-      description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).',
+export const problemSchema = /* @__PURE__ */ (() =>
+  withMeta(
+    z.object({
+      type: withMeta(z.string(), {
+        description: 'URI stable dérivée du code ; un identifiant, pas une page à charger.',
+      }),
+      title: withMeta(z.string(), { description: 'Intitulé de la classe de problème (par statut).' }),
+      status: /* @__PURE__ */ z.int().check(z.gte(400), z.lte(599)),
+      code: withMeta(/* @__PURE__ */ z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)), {
+        description: 'Code stable, en majuscules (ex. SIRET_CLE_INVALIDE).',
+      }),
+      detail: withMeta(z.string(), { description: 'Explication en français de ce cas précis, et comment y remédier.' }),
+      instance: withMeta(z.string(), { description: 'Identifiant de la requête (à communiquer au support).' }),
+      fields: z.optional(z.array(fieldIssueSchema)),
     }),
-    detail: withMeta(z.string(), { description: 'Explication en français de ce cas précis, et comment y remédier.' }),
-    instance: withMeta(z.string(), { description: 'Identifiant de la requête (à communiquer au support).' }),
-    fields: z.optional(z.array(fieldIssueSchema)),
-  }),
-  { id: 'Problem', description: 'RFC 9457 (application/problem+json).' },
-);
+    { id: 'Problem', description: 'RFC 9457 (application/problem+json).' },
+  ))();
 
 /** RFC 9110 status per domain error kind (DomainErrorKind documents the same table). */
 export const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {

@@ -104,6 +104,21 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has((await bundleOf('health', LAMBDAS.health)).inputs, '@middy/core')).toBe(true);
   }, 120_000);
 
+  it('no API function builds the Problem schemas, which only the OpenAPI document reads (issue 16)', async () => {
+    // (the OpenAPI function carries the document itself, ids included, as text)
+    const api = (Object.entries(LAMBDAS) as [string, LambdaDefinition][]).filter(
+      ([, def]) => def.kind === 'http' && !def.embedsOpenApi,
+    );
+    expect(api.length).toBeGreaterThan(10);
+    for (const [key, def] of api) {
+      const { file } = await bundleOf(key, def);
+      // the schemas' OpenAPI ids (shared/http/problem.ts)
+      expect(readFileSync(file, 'utf8').includes('ChampInvalide'), key).toBe(false);
+    }
+    // the control: every API function answers problems (shared/http/problem.ts is bundled)
+    expect(has((await bundleOf('health', LAMBDAS.health)).inputs, 'shared/http/problem.ts')).toBe(true);
+  }, 120_000);
+
   it('the search reads the indexes without the dossier service or the S3 client', async () => {
     const { inputs } = await bundleOf('dossiersSearch', LAMBDAS.dossiersSearch);
     expect(has(inputs, 'shared/adapters/dynamo/dossier-search-store.ts')).toBe(true);
