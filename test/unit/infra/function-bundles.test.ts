@@ -119,6 +119,18 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has((await bundleOf('health', LAMBDAS.health)).inputs, 'shared/http/problem.ts')).toBe(true);
   }, 120_000);
 
+  it('no function carries the seed of the ECB rate table: interest is computed from the table held in the database (issue 16)', async () => {
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
+      const { file } = await bundleOf(key, def);
+      // the seed's first rows (shared/domain/dgp/ecb-rates.ts), a date no other code names
+      expect(readFileSync(file, 'utf8').includes('2015-07-01'), key).toBe(false);
+    }
+    // the control: the functions that compute interest carry the module (its lookups)
+    expect(has((await bundleOf('dossiersRead', LAMBDAS.dossiersRead)).inputs, 'shared/domain/dgp/ecb-rates.ts')).toBe(
+      true,
+    );
+  }, 120_000);
+
   it('the search reads the indexes without the dossier service or the S3 client', async () => {
     const { inputs } = await bundleOf('dossiersSearch', LAMBDAS.dossiersSearch);
     expect(has(inputs, 'shared/adapters/dynamo/dossier-search-store.ts')).toBe(true);
