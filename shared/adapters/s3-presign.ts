@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Sha256 } from '@smithy/core/checksum';
 import { buildQueryString, extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { toHex } from '@smithy/core/serde';
 import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { environmentIdentity } from './aws-identity';
+import { Sha256 } from './sha256';
 
 /**
  * The two presigned requests the browser uses on the documents bucket — a POST form to upload (the policy is the

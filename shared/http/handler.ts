@@ -90,7 +90,7 @@ export function httpHandler<
   };
 
   const chain = middy<HttpEvent, HttpResponse, Error, Context>(lambda).use([
-    logging(deps.logger ?? rootLogger(), spec.operationId),
+    logging(deps.logger ?? rootLogger, spec.operationId),
     authentication(spec.auth),
     jsonBody(spec.body !== undefined),
     validation({ params: spec.params, query: spec.query, headers: spec.headers, body: spec.body }),

@@ -25,7 +25,13 @@ export interface Problem {
   readonly fields?: readonly FieldIssue[];
 }
 
-/** The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. */
+/**
+ * The same shape as a zod schema: the OpenAPI `Problem` component, and a check for tests. No function parses a
+ * problem: each schema is built by `pure` (shared/domain/pure.ts), which esbuild drops from a bundle that does
+ * not use the result. A pure annotation on the call to `withMeta` would not do: esbuild keeps a pure call whose
+ * arguments call other functions (zod's builders), and these schemas cost every API function ~1 ms at import
+ * (docs/DESIGN.md#what-a-cold-start-pays).
+ */
 export const fieldIssueSchema = /* @__PURE__ */ pure(() =>
   withMeta(
     z.object({

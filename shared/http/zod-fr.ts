@@ -8,7 +8,12 @@ import type { FieldIssue } from '../domain/errors';
  * still wins (zod 4 precedence), and the process-wide zod config is left alone. The common cases get a phrasing
  * written for end users; the rest falls back to zod's own French locale.
  */
-const zodFr = fr().localeError;
+let zodFrMessages: z.core.$ZodErrorMap | undefined;
+/** zod's own French messages, built when a request first fails validation with an issue phrased by them. */
+const zodFr: z.core.$ZodErrorMap = (issue) => {
+  zodFrMessages ??= fr().localeError;
+  return zodFrMessages(issue);
+};
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'une chaîne de caractères',

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import { currentLogger, invocationLogger, takeColdStart } from '../../../shared/adapters/logger';
 import { httpHandler } from '../../../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../../../shared/http/idempotency/memory-store';
+import { logging } from '../../../shared/http/middlewares/logging';
 import { ok } from '../../../shared/http/results';
-import { fixedClock, httpEvent, lambdaContext, restoreClock, USER, useClock } from './fixtures';
+import { stateOf } from '../../../shared/http/state';
+import { fixedClock, httpEvent, lambdaContext, middyRequest, restoreClock, USER, useClock } from './fixtures';
 
 /**
  * The embedded platform runs many handlers at once in one process, all built on one root logger. The probe saw
@@ -123,6 +125,26 @@ describe('logging under concurrency', () => {
     expect(children).toHaveBeenCalledTimes(1);
     expect(lines.map((l) => [l.message, l.operationId, l.correlation_id])).toEqual([
       ['dans le service', 'lireEssaiC', 'req-D'],
+    ]);
+  });
+
+  it('asks for the root logger only when a request logs: a process whose requests log nothing never builds it (issue 16)', async () => {
+    const root = new Logger({ serviceName: 'essai', logLevel: 'INFO' });
+    let asked = 0;
+    const middleware = logging(() => {
+      asked++;
+      return root;
+    }, 'lireEssaiH');
+    const request = middyRequest(httpEvent({ path: '/v1/essais/lireEssaiH', claims: USER, requestId: 'req-H' }));
+    await middleware.before?.(request);
+    expect(asked).toBe(0);
+
+    stateOf(request).logger.info('première ligne');
+    stateOf(request).logger.info('deuxième ligne');
+    expect(asked).toBe(1);
+    expect(lines.map((l) => [l.message, l.operationId, l.correlation_id, l.service])).toEqual([
+      ['première ligne', 'lireEssaiH', 'req-H', 'essai'],
+      ['deuxième ligne', 'lireEssaiH', 'req-H', 'essai'],
     ]);
   });
 

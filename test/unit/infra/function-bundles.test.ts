@@ -73,7 +73,7 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(has(act.inputs, 'shared/adapters/workflow.ts')).toBe(true);
   }, 120_000);
 
-  it('a function that holds no SDK client reads its credentials without the SDK: no @aws-sdk/core, no config loaders (issue 16)', async () => {
+  it('a function that holds no SDK client reads its credentials and hashes without the SDK: no @aws-sdk/core, no config loaders, no checksums (issue 16)', async () => {
     let withoutClient = 0;
     for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
       const { inputs } = await bundleOf(key, def);
@@ -83,6 +83,8 @@ describe('what a function bundles: the services its routes use, nothing else', (
         '@aws-sdk/core',
         '@aws-sdk/credential-provider-env',
         '@smithy/core/dist-es/submodules/config',
+        // the SDK's SHA-256 (with its pure-JavaScript fallback): shared/adapters/sha256.ts hashes for the signer
+        '@smithy/core/dist-es/submodules/checksum',
       ]) {
         expect(has(inputs, part), `${key}: ${part}`).toBe(false);
       }
@@ -91,6 +93,42 @@ describe('what a function bundles: the services its routes use, nothing else', (
     expect(withoutClient).toBeGreaterThan(20);
     // and one that holds one (Cognito's, to manage the technical accounts' clients) still has the SDK's core
     expect(has((await bundleOf('apiStructures', LAMBDAS.apiStructures)).inputs, '@aws-sdk/core')).toBe(true);
+  }, 120_000);
+
+  it('no function loads node:stream/web when imported: only middy’s streamed responses, which none uses, need it (patches/@middy+core+6.4.5.patch; issue 16)', async () => {
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
+      const { file } = await bundleOf(key, def);
+      expect(readFileSync(file, 'utf8').includes('stream/web'), key).toBe(false);
+    }
+    // the control: middy is in every API function
+    expect(has((await bundleOf('health', LAMBDAS.health)).inputs, '@middy/core')).toBe(true);
+  }, 120_000);
+
+  it('no API function builds the Problem schemas, which only the OpenAPI document reads (issue 16)', async () => {
+    // (the OpenAPI function carries the document itself, ids included, as text)
+    const api = (Object.entries(LAMBDAS) as [string, LambdaDefinition][]).filter(
+      ([, def]) => def.kind === 'http' && !def.embedsOpenApi,
+    );
+    expect(api.length).toBeGreaterThan(10);
+    for (const [key, def] of api) {
+      const { file } = await bundleOf(key, def);
+      // the schemas' OpenAPI ids (shared/http/problem.ts)
+      expect(readFileSync(file, 'utf8').includes('ChampInvalide'), key).toBe(false);
+    }
+    // the control: every API function answers problems (shared/http/problem.ts is bundled)
+    expect(has((await bundleOf('health', LAMBDAS.health)).inputs, 'shared/http/problem.ts')).toBe(true);
+  }, 120_000);
+
+  it('no function carries the seed of the ECB rate table: interest is computed from the table held in the database (issue 16)', async () => {
+    for (const [key, def] of Object.entries(LAMBDAS) as [string, LambdaDefinition][]) {
+      const { file } = await bundleOf(key, def);
+      // the seed's first rows (shared/domain/dgp/ecb-rates.ts), a date no other code names
+      expect(readFileSync(file, 'utf8').includes('2015-07-01'), key).toBe(false);
+    }
+    // the control: the functions that compute interest carry the module (its lookups)
+    expect(has((await bundleOf('dossiersRead', LAMBDAS.dossiersRead)).inputs, 'shared/domain/dgp/ecb-rates.ts')).toBe(
+      true,
+    );
   }, 120_000);
 
   it('the search reads the indexes without the dossier service or the S3 client', async () => {
