@@ -32,7 +32,7 @@ const pieceInput = /* @__PURE__ */ pure(() =>
     etatAcompte: z.optional(z.unknown()),
   }),
 );
-const pieceWithMontants = z.extend(pieceInput, { montants: montantsSchema });
+const pieceWithMontants = /* @__PURE__ */ pure(() => z.extend(pieceInput, { montants: montantsSchema }));
 const texte = /* @__PURE__ */ pure(() => z.string().check(z.trim(), z.minLength(1)));
 /** Length of a valideur's « Complément d'information » (Chorus Pro: a free message on the validation). */
 export const COMPLEMENT_MAX = 2000;
@@ -130,7 +130,13 @@ export type ActionType = Action['type'];
 export type ActionOf<T extends ActionType> = Extract<ParsedAction, { type: T }>;
 export type PieceInput = z.input<typeof pieceInput>;
 
-export const ACTION_TYPES = actionSchema.def.options.map((o) => o.shape.type.def.values[0]) as readonly ActionType[];
+/**
+ * Built in `pure` like the schemas: a function that only takes a constant of this module (PIECE_ACTION_TYPES, the
+ * motifs) or `montantsSchema` then leaves `actionSchema` out of its bundle (docs/DESIGN.md#what-a-cold-start-pays).
+ */
+export const ACTION_TYPES = /* @__PURE__ */ pure(
+  () => actionSchema.def.options.map((o) => o.shape.type.def.values[0]) as readonly ActionType[],
+);
 
 /**
  * The follow-up actions that deposit a piece (« Déposer la pièce suivante »; docs/rules/cadres.md,
@@ -166,7 +172,12 @@ export type MotifRefus = (typeof MOTIFS_REFUS)[number];
 /** Chorus Pro KB0011867: a refusal for an amount error is blocked since 19/02/2025; the amount is corrected. */
 export const MOTIFS_MONTANT = ['ERREUR_MONTANT', 'ERREUR_DE_MONTANT', 'MONTANT'] as const;
 
-const frenchErrors = fr().localeError;
+let frenchMessages: z.core.$ZodErrorMap | undefined;
+/** zod's French messages, built when an action first fails to parse. */
+const frenchErrors: z.core.$ZodErrorMap = (issue) => {
+  frenchMessages ??= fr().localeError;
+  return frenchMessages(issue);
+};
 
 /** Parses an action; a malformed one is a `DomainError` ACTION_INVALIDE listing every fault. */
 export function parseAction(input: unknown): ParsedAction {

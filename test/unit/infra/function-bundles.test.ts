@@ -17,6 +17,8 @@ interface Bundle {
   /** The modules with code in the output (the metafile's `inputs` also lists what tree shaking dropped). */
   readonly inputs: string[];
   readonly bytes: number;
+  /** Minified bytes each module left in the output. */
+  readonly bytesOf: Readonly<Record<string, number>>;
 }
 
 const built = new Map<string, Promise<Bundle>>();
@@ -36,7 +38,12 @@ async function bundle_(key: string, def: LambdaDefinition): Promise<Bundle> {
   const result = await build(esbuildOptionsOf(path.resolve(def.entry), file, bundleDefine(def)));
   const output = Object.values(result.metafile.outputs)[0]!;
   const inputs = Object.entries(output.inputs).filter(([, use]) => use.bytesInOutput > 0);
-  return { file, inputs: inputs.map(([input]) => input), bytes: statSync(file).size };
+  return {
+    file,
+    inputs: inputs.map(([input]) => input),
+    bytes: statSync(file).size,
+    bytesOf: Object.fromEntries(inputs.map(([input, use]) => [input, use.bytesInOutput])),
+  };
 }
 
 const has = (inputs: string[], part: string) => inputs.some((input) => input.includes(part));
@@ -130,6 +137,17 @@ describe('what a function bundles: the services its routes use, nothing else', (
       true,
     );
   }, 120_000);
+
+  it('the functions that parse no action leave the action schema out: only the constants they take from its module (issue 16)', async () => {
+    const module = 'shared/domain/circuits/actions.ts';
+    // PIECE_ACTION_TYPES and isPieceAction: ~0.4 KB; with actionSchema the module leaves ~3 KB
+    for (const key of ['dossiersRead', 'dossiersAudit', 'dossiersEvidence'] as const) {
+      const { bytesOf } = await bundleOf(key, LAMBDAS[key]);
+      expect(bytesOf[module] ?? 0, key).toBeLessThan(1024);
+    }
+    // the control: the function that takes actions parses them with it
+    expect((await bundleOf('dossiersAct', LAMBDAS.dossiersAct)).bytesOf[module]).toBeGreaterThan(2048);
+  });
 
   it('the search reads the indexes without the dossier service or the S3 client', async () => {
     const { inputs } = await bundleOf('dossiersSearch', LAMBDAS.dossiersSearch);
