@@ -2,7 +2,7 @@ import { httpHandler } from '../../shared/http/handler';
 import { binary } from '../../shared/http/results';
 import { actingHeaders, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { evidenceBuilder } from '../../shared/services/evidence/builder';
-import { pieceParams, readablePiece, TAGS } from './piece-reads';
+import { pieceParams, readablePiece, TAGS } from './piece-access';
 import { readServices } from './support';
 
 /**

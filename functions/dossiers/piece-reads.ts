@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { daysBetween, parisDateOf } from '../../shared/domain/calendar';
-import { DomainError } from '../../shared/domain/errors';
 import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { siretParams } from '../../shared/schemas/identity';
@@ -8,42 +7,21 @@ import {
   actingHeaders,
   brouillonOutput,
   brouillonsOutput,
-  dossierId,
   fichierId,
   lienTelechargementOutput,
-  pieceId,
   STRUCTURE_HEADER,
 } from '../../shared/schemas/pieces';
-import type { Actor } from '../../shared/services/authorization';
-import type { DraftPiece } from '../../shared/services/pieces';
 import { assertMemberOf } from '../../shared/services/structure-readers';
 import { identityStore } from '../../shared/services/wiring';
+import { pieceParams, readablePiece, TAGS } from './piece-access';
 import { brouillonJson } from './piece-views';
-import { actorToRead, asUnknownPiece, type ReadServices, readServices } from './support';
+import { readServices } from './support';
 import { montantsJson } from './views';
 
 /**
  * Reads of a piece and its files (docs/rules/documents.md#drafts-and-sending). A sent piece is read by every actor of the marché; a draft only by
  * its depositor structure (it is nobody else's business until sent): to others it does not exist.
  */
-
-export const TAGS = ['Pièces'];
-export const pieceParams = z.object({ dossierId, pieceId });
-
-/** The piece, if `who` may read it (a draft only by its depositor structure); shared with certificate-read.ts. */
-export async function readablePiece(
-  svc: ReadServices,
-  who: { userId: string; actingSiret?: string },
-  ids: { dossierId: string; pieceId: string },
-): Promise<{ draft: DraftPiece; actor: Actor }> {
-  const draft = await svc.pieces.getDraft(ids.dossierId, ids.pieceId);
-  const actor = await actorToRead({ ...who, hidden: asUnknownPiece(ids.pieceId) }, await svc.marche(draft.marcheId));
-  // docs/rules/documents.md#drafts-and-sending: drafts are the depositor's until sent
-  if (draft.status === 'BROUILLON' && draft.depositorSiret !== actor.siret) {
-    throw new DomainError('PIECE_INCONNUE', `La pièce ${ids.pieceId} n'existe pas.`, 'NOT_FOUND');
-  }
-  return { draft, actor };
-}
 
 export const lireBrouillon = httpHandler({
   operationId: 'lirePiece',

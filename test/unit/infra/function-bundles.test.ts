@@ -182,6 +182,8 @@ describe('what a function bundles: the services its routes use, nothing else', (
       '@aws-sdk/client-s3',
       '@aws-sdk/lib-storage',
       'functions/dossiers/evidence-build.ts',
+      // nor the piece reads' routes, built when their module loads (the certificate shares only piece-access.ts)
+      'functions/dossiers/piece-reads.ts',
     ]) {
       expect(has(evidence.inputs, part), part).toBe(false);
     }
