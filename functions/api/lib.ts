@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { pure } from '../../shared/domain/pure';
 import { siret } from '../../shared/schemas/common';
 import { withMeta } from '../../shared/schemas/meta';
 import { dossierStore, identityService, identityStore, marcheService, marcheStore } from '../../shared/services/wiring';
@@ -36,8 +37,10 @@ export const STALE_RESPONSE = {
  * `X-Structure-Siret`: the structure the caller acts or reads for, when it is attached to several structures of the
  * marché (otherwise optional). Refused with STRUCTURE_A_PRECISER when ambiguous.
  */
-export const actingSiretHeaders = z.object({
-  'x-structure-siret': withMeta(z.optional(siret), {
-    description: 'SIRET de la structure pour laquelle vous agissez, si vous êtes rattaché à plusieurs.',
+export const actingSiretHeaders = /* @__PURE__ */ pure(() =>
+  z.object({
+    'x-structure-siret': withMeta(z.optional(siret), {
+      description: 'SIRET de la structure pour laquelle vous agissez, si vous êtes rattaché à plusieurs.',
+    }),
   }),
-});
+);

@@ -23,7 +23,9 @@ const motifRefus = /* @__PURE__ */ pure(() =>
     examples: ['MAUVAIS_DESTINATAIRE'],
   }),
 );
-const pieceRef = { pieceId: withMeta(pieceId, { description: 'La pièce brouillon que cette action envoie.' }) };
+const pieceRef = /* @__PURE__ */ pure(() => ({
+  pieceId: withMeta(pieceId, { description: 'La pièce brouillon que cette action envoie.' }),
+}));
 
 const simple = <T extends ActionType>(type: T, description: string) =>
   withMeta(z.object({ type: z.literal(type) }), { description });

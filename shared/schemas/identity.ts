@@ -172,21 +172,23 @@ export const rattachementJson = /* @__PURE__ */ pure(() =>
   ),
 );
 
-export const membreJson = withMeta(
-  z.extend(rattachementJson, {
-    utilisateur: withMeta(
-      z.optional(
-        z.object({
-          adresseConnexion: z.string(),
-          adresseContact: z.string(),
-          actif: z.boolean(),
-          derniereConnexionLe: z.optional(iso),
-        }),
+export const membreJson = /* @__PURE__ */ pure(() =>
+  withMeta(
+    z.extend(rattachementJson, {
+      utilisateur: withMeta(
+        z.optional(
+          z.object({
+            adresseConnexion: z.string(),
+            adresseContact: z.string(),
+            actif: z.boolean(),
+            derniereConnexionLe: z.optional(iso),
+          }),
+        ),
+        { description: 'Le compte de l’utilisateur rattaché (absent s’il a été supprimé).' },
       ),
-      { description: 'Le compte de l’utilisateur rattaché (absent s’il a été supprimé).' },
-    ),
-  }),
-  { id: 'Membre', description: 'Rattachement vu par les gestionnaires de la structure, avec le compte.' },
+    }),
+    { id: 'Membre', description: 'Rattachement vu par les gestionnaires de la structure, avec le compte.' },
+  ),
 );
 
 export const utilisateurJson = /* @__PURE__ */ pure(() =>

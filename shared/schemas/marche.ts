@@ -87,7 +87,7 @@ const role = /* @__PURE__ */ pure(() =>
   }),
 );
 
-const acteurFields = {
+const acteurFields = /* @__PURE__ */ pure(() => ({
   role,
   siret: withMeta(z.string().check(z.maxLength(SIRET_TEXT_MAX)), {
     description: 'SIRET de la structure.',
@@ -103,7 +103,7 @@ const acteurFields = {
   valideur2Siret: withMeta(z.optional(z.string().check(z.maxLength(SIRET_TEXT_MAX))), {
     description: 'Second valideur (mandataire).',
   }),
-};
+}));
 
 const acteurEntree = /* @__PURE__ */ pure(() =>
   z.pipe(
