@@ -1,5 +1,6 @@
 import { type CalendarDate, calendarDate } from '../calendar';
 import { DomainError } from '../errors';
+import { pure } from '../pure';
 
 /**
  * ECB main refinancing operations (MRO) rate in force on the first day of a calendar half-year, in basis points
@@ -18,10 +19,10 @@ export type EcbRateTable = readonly EcbRate[];
  * (docs/ecb-rates.md), which the scheduled fetch, the CSV import and the operator API keep current; nothing reads
  * this list at run time. 2015–2022: MRO 0.05 % from 2014-09-10, 0.00 % from 2016-03-16 until 2022-07-27.
  * 2023–2025: the ECB's published key rates. 2026-H1: see the row.
- * Built in a pure arrow function called at once, so that a bundle which does not seed the table leaves it out
- * (`calendarDate` checks each date when called; docs/DESIGN.md#what-a-cold-start-pays).
+ * Built in `pure`, so that a bundle which does not seed the table leaves it out (`calendarDate` checks each date
+ * when called; docs/DESIGN.md#what-a-cold-start-pays).
  */
-export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = /* @__PURE__ */ (() => [
+export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = /* @__PURE__ */ pure(() => [
   { halfYearStart: calendarDate('2015-01-01'), rateBp: 5 },
   { halfYearStart: calendarDate('2015-07-01'), rateBp: 5 },
   { halfYearStart: calendarDate('2016-01-01'), rateBp: 5 },
@@ -47,7 +48,7 @@ export const ECB_MAIN_REFINANCING_RATES: EcbRateTable = /* @__PURE__ */ (() => [
   // MRO 2.15 % since 2025-06-11, unchanged by the decisions of 24 July, 11 September, 30 October and 18 December
   // 2025. To verify against the ECB's published key rates, like every row.
   { halfYearStart: calendarDate('2026-01-01'), rateBp: 215 },
-])();
+]);
 
 /** First day of the calendar half-year containing `date` (1 January or 1 July). */
 export function halfYearStartOf(date: CalendarDate): CalendarDate {
