@@ -10,8 +10,9 @@
  * CPU time of the same imports is printed beside it, because on a shared machine the wall time mostly measures the
  * other processes (the empty handler's own import moved from 7 to 13 ms between two runs at load 4).
  * The floors are printed beside them: handlers that import only the project's DynamoDB client, the SDK's (which the
- * functions used before), zod, and the client with zod: what every function that reads the table imports; and the
- * common HTTP stack, one route that does nothing: what every API function imports before its own routes.
+ * functions used before), zod/mini (classic zod, which they used before), and the client with zod/mini: what every
+ * function that reads the table imports; the common HTTP stack, one route that does nothing: what every API function
+ * imports before its own routes; and Node's own TLS and crypto modules alone, which any signed request to AWS loads.
  *
  * `BUNDLES_DETAIL=health,dossiersAct` (or `all`) also prints, under those functions, what weighs in their bundle:
  * the minified bytes of each package and of each folder of ours (esbuild's metafile, after tree shaking).
@@ -125,7 +126,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
  * The floors under the import target: handlers that only import what every function imports (clients built on
  * first call, as ours are), bundled and measured the same way. The functions talk to DynamoDB through the project's
  * own client (shared/adapters/dynamo/document-client.ts); the SDK's document client, which they used before, is
- * kept for comparison; zod validates every request.
+ * kept for comparison; zod/mini validates every request (docs/DESIGN.md#what-a-cold-start-pays), classic zod, which
+ * the schemas used before, is kept for comparison.
  */
 const FLOORS: Record<string, string> = {
   'client DynamoDB du projet': `import { DocumentClient, GetCommand } from '../../shared/adapters/dynamo/document-client.ts';
@@ -137,29 +139,37 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 let doc;
 export const handler = async () => (doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}))).send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
 `,
-  'zod (un schéma)': `import * as z from 'zod';
+  'zod/mini (un schéma)': `import * as z from 'zod/mini';
 export const handler = async (event) => z.object({ a: z.string(), n: z.int() }).parse(event);
 `,
-  'client du projet + zod': `import * as z from 'zod';
+  'zod classique (un schéma, avant)': `import * as z from 'zod';
+export const handler = async (event) => z.object({ a: z.string(), n: z.int() }).parse(event);
+`,
+  'client du projet + zod/mini': `import * as z from 'zod/mini';
 import { DocumentClient, GetCommand } from '../../shared/adapters/dynamo/document-client.ts';
 let doc;
 export const handler = async (event) => (doc ??= DocumentClient.fromEnv()).send(new GetCommand({ TableName: 't', Key: z.object({ pk: z.string() }).parse(event) }));
 `,
   // What any API function imports before its own routes: httpHandler's chain (middy, the Powertools logger, the
-  // middlewares, zod and the problem schemas, the idempotency store on the project's client), one route doing nothing
+  // middlewares, zod/mini, the idempotency store on the project's client), one route doing nothing
   'pile HTTP commune (route vide)': `import { httpHandler } from '../../shared/http/handler.ts';
 import { ok } from '../../shared/http/results.ts';
 export const handler = httpHandler({ operationId: 'lireVide', summary: 'Route vide', tags: ['Plateforme'], method: 'GET', path: '/vide', auth: 'public', responses: { 200: { description: 'Rien' } }, handler: async () => ok({}) });
 `,
+  // Node's modules any signed HTTPS request to AWS loads, with nothing of ours or of a library
+  'modules de Node seuls (https, crypto)': `import { request } from 'node:https';
+import { createHmac } from 'node:crypto';
+export const handler = async () => [typeof request, typeof createHmac];
+`,
 };
 
-/** The floors' lines: size, import time and its ratio to the empty handler; returns the first floor's time. */
-async function printFloors(empty: ImportTime): Promise<number> {
+/** The floors' lines: size, import time and its ratio to the empty handler; returns each floor's time by name. */
+async function printFloors(empty: ImportTime): Promise<Map<string, number>> {
   const emptyMs = empty.ms;
   // under the repository, so that esbuild finds the SDK in its node_modules
   const dir = path.join(ROOT, '.tmp', 'bundles-floors');
   mkdirSync(dir, { recursive: true });
-  const times: number[] = [];
+  const times = new Map<string, number>();
   try {
     for (const [i, [name, source]] of Object.entries(FLOORS).entries()) {
       const entry = path.join(dir, `floor-${i}.mjs`);
@@ -167,7 +177,7 @@ async function printFloors(empty: ImportTime): Promise<number> {
       const b = await bundle(`floor-${i}`, entry, 'baseline', dir);
       const t = importTime(b.file);
       const ms = t.ms;
-      times.push(ms);
+      times.set(name, ms);
       console.log(
         `  plancher, ${name.padEnd(30)} ${kb(b.bytes).padStart(8)}  import ${`${ms.toFixed(1)} ms`.padStart(9)}  ${(ms / emptyMs).toFixed(2)} × vide  ${cpuColumn(t, empty)}`,
       );
@@ -175,7 +185,7 @@ async function printFloors(empty: ImportTime): Promise<number> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return times[0] as number;
+  return times;
 }
 
 async function main(): Promise<void> {
@@ -197,7 +207,7 @@ async function main(): Promise<void> {
     console.log(
       `  empty handler: ${kb(empty.bytes)}, import ${emptyMs.toFixed(1)} ms, CPU ${emptyTime.cpuMs.toFixed(1)} ms (median of ${RUNS} processes)`,
     );
-    const floorMs = await printFloors(emptyTime);
+    const floors = await printFloors(emptyTime);
     console.log('');
     console.log(
       `  ${'function'.padEnd(28)} ${'kind'.padEnd(5)} ${'size'.padStart(8)}  pdf.js  ${'import'.padStart(9)}  ×empty  CPU, ×empty's CPU`,
@@ -223,9 +233,18 @@ async function main(): Promise<void> {
     console.log(
       `\n  cible : fonctions d'API ≤ ${kb(SIZE_TARGET)} et import ≤ ${IMPORT_RATIO_TARGET} × le gestionnaire vide — ${over === 0 ? 'atteinte' : `${over} fonction(s) au-delà`}`,
     );
-    console.log(
-      `  plancher : importer le seul client DynamoDB du projet prend ${(floorMs / emptyMs).toFixed(1)} × le gestionnaire vide ; la cible de ${IMPORT_RATIO_TARGET} × est ${floorMs / emptyMs > IMPORT_RATIO_TARGET ? 'sous' : 'au-dessus de'} ce plancher`,
-    );
+    for (const [name, what] of [
+      [
+        'modules de Node seuls (https, crypto)',
+        'charger les seuls modules de Node qu’une requête signée à AWS utilise',
+      ],
+      ['client DynamoDB du projet', 'importer le seul client DynamoDB du projet'],
+    ] as const) {
+      const ratio = (floors.get(name) as number) / emptyMs;
+      console.log(
+        `  plancher : ${what} prend ${ratio.toFixed(1)} × le gestionnaire vide ; la cible de ${IMPORT_RATIO_TARGET} × est ${ratio > IMPORT_RATIO_TARGET ? 'sous' : 'au-dessus de'} ce plancher`,
+      );
+    }
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

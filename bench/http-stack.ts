@@ -4,7 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../shared/http/handler';
 import { InMemoryIdempotencyStore } from '../shared/http/idempotency/memory-store';
 import { ok } from '../shared/http/results';
@@ -53,7 +53,7 @@ const get = httpHandler(
     path: '/v1/dossiers/{dossierId}',
     auth: 'user',
     params: z.object({ dossierId: id }),
-    query: z.object({ detail: z.enum(['oui', 'non']).optional() }),
+    query: z.object({ detail: z.optional(z.enum(['oui', 'non'])) }),
     responses: { 200: { description: 'Lu' } },
     handler: async (ctx) => ok({ id: ctx.params.dossierId }, { etag: 3 }),
   },
@@ -67,7 +67,7 @@ const post = httpHandler(
     method: 'POST',
     path: '/v1/dossiers',
     auth: 'user',
-    body: z.object({ siret, montant: amount, libelle: z.string().max(200) }),
+    body: z.object({ siret, montant: amount, libelle: z.string().check(z.maxLength(200)) }),
     responses: { 201: { description: 'Déposé' } },
     handler: async (ctx) => ok({ montant: ctx.body.montant }, { status: 201 }),
   },
