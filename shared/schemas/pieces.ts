@@ -14,29 +14,24 @@ import { withMeta } from './meta';
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 
-/** A dossier id as allocated by the piece service: `DOS-` + 26 characters (shared/adapters/ids.ts). */
-export const dossierId = /* @__PURE__ */ pure(() =>
+/** An id of ours: `prefix` + `-` + 26 characters (shared/adapters/ids.ts), refused with `what` named. */
+const prefixedId = (prefix: string, what: string, description: string) =>
   withMeta(
     z.string().check(
-      z.regex(new RegExp(`^DOS-${ULID}$`), {
-        message: 'Identifiant de dossier invalide : « DOS- » suivi de 26 caractères (chiffres et majuscules) attendu.',
+      z.regex(new RegExp(`^${prefix}-${ULID}$`), {
+        message: `Identifiant ${what} invalide : « ${prefix}- » suivi de 26 caractères (chiffres et majuscules) attendu.`,
       }),
     ),
-    { description: 'Identifiant du dossier de facturation.', examples: ['DOS-01JQ8Z6X4C5V7B9N2M3K4J5H6G'] },
-  ),
+    { description, examples: [`${prefix}-01JQ8Z6X4C5V7B9N2M3K4J5H6G`] },
+  );
+
+/** A dossier id as allocated by the piece service: `DOS-` + 26 characters (shared/adapters/ids.ts). */
+export const dossierId = /* @__PURE__ */ pure(() =>
+  prefixedId('DOS', 'de dossier', 'Identifiant du dossier de facturation.'),
 );
 
 /** A piece id: `PCE-` + 26 characters. */
-export const pieceId = /* @__PURE__ */ pure(() =>
-  withMeta(
-    z.string().check(
-      z.regex(new RegExp(`^PCE-${ULID}$`), {
-        message: 'Identifiant de pièce invalide : « PCE- » suivi de 26 caractères (chiffres et majuscules) attendu.',
-      }),
-    ),
-    { description: 'Identifiant de la pièce.', examples: ['PCE-01JQ8Z6X4C5V7B9N2M3K4J5H6G'] },
-  ),
-);
+export const pieceId = /* @__PURE__ */ pure(() => prefixedId('PCE', 'de pièce', 'Identifiant de la pièce.'));
 
 /** A file id, as allocated by the piece service when it hands out an upload form. */
 export const fichierId = /* @__PURE__ */ pure(() =>
