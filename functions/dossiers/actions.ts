@@ -4,14 +4,14 @@ import { httpHandler } from '../../shared/http/handler';
 import { ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { withinTransaction } from '../../shared/http/within-transaction';
+import { resultatActionOutput } from '../../shared/schemas/dossier';
 import {
   type ActionBody,
   actionBody,
   isPieceAction,
   pieceActionExtras,
-  resultatActionOutput,
   toCircuitAction,
-} from '../../shared/schemas/dossier';
+} from '../../shared/schemas/dossier-actions';
 import { actingHeaders, dossierId, STRUCTURE_HEADER } from '../../shared/schemas/pieces';
 import { type ActResult, unknownDossier } from '../../shared/services/decisions';
 import { installDocumentObjects, installWorkflow } from '../../shared/services/infrastructure';

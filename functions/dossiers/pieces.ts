@@ -7,7 +7,8 @@ import { created, noContent, ok } from '../../shared/http/results';
 import { route, routesOf } from '../../shared/http/router';
 import { withinTransaction } from '../../shared/http/within-transaction';
 import { id } from '../../shared/schemas/common';
-import { pieceActionExtras, resultatActionOutput } from '../../shared/schemas/dossier';
+import { resultatActionOutput } from '../../shared/schemas/dossier';
+import { pieceActionExtras } from '../../shared/schemas/dossier-actions';
 import {
   actingHeaders,
   brouillonOutput,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { actionBody } from '../../../shared/schemas/dossier';
+import { actionBody } from '../../../shared/schemas/dossier-actions';
 import { actionBodyOf, FIELDS } from '../../../web/src/dossier/action-fields';
 
 type Variant = z.ZodMiniObject<z.core.$ZodShape>;

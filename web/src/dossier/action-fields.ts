@@ -1,7 +1,7 @@
 import { decimalOf } from '../marche/fiche-form';
 
 /**
- * The fields each dossier action sends beside its type (the API's `ActionDossier`, shared/schemas/dossier.ts), and
+ * The fields each dossier action sends beside its type (the API's `ActionDossier`, shared/schemas/dossier-actions.ts), and
  * the request body built from what the user typed. A dotted name (`montants.ht`) is a field of a nested object;
  * amounts are typed the French way (`9 500,00`) and sent as the API's decimals (`9500.00`). Every rule stays with
  * the API: a value it refuses comes back as a problem naming the field, shown next to it.

@@ -9,7 +9,7 @@ import { localToken } from '../../../setup/platform';
  * No test framework here.
  */
 
-/** A JSON body of the API, as tests and scripts read it (shapes: shared/schemas/dossier.ts, pieces.ts). */
+/** A JSON body of the API, as tests and scripts read it (shapes: shared/schemas/dossier.ts, dossier-actions.ts, pieces.ts). */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field and checked by assertions
 export type Json = any;
 

@@ -9,7 +9,7 @@ import * as search from '../../../../functions/dossiers/search';
 import { ACTION_TYPES } from '../../../../shared/domain/circuits';
 import { buildOpenApi } from '../../../../shared/http/openapi';
 import { operations } from '../../../../shared/http/registry';
-import { actionBody } from '../../../../shared/schemas/dossier';
+import { actionBody } from '../../../../shared/schemas/dossier-actions';
 import type { Json } from './client';
 
 /** The registry fragment reads its routes from the routed handlers, and the OpenAPI document documents them. */
