@@ -14,7 +14,7 @@ export function environmentIdentity(env: NodeJS.ProcessEnv = process.env): {
       if (!region) throw new Error('AWS_REGION is not set');
       return region;
     },
-    credentials: async () => credentialsFromEnv(process.env),
+    credentials: async () => credentialsFromEnv(env),
   };
 }
 
