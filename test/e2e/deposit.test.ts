@@ -8,7 +8,7 @@ import { addDays, parisDateOf } from '../../shared/domain/calendar';
 import { DEMO } from '../../shared/seed/demo';
 import { imageOnlyPdf, pngBytes } from '../fixtures/documents/generate';
 import { draftWithMainFile, pollVerified, type Session, signInAs, textPdf } from '../integration/api/dossiers/client';
-import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
+import { DEMO_LOGINS, downloadOf, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /**
  * The guided deposit in a real browser, on one platform: a sous-traitant deposits an A9 (cadre chosen among those
@@ -154,10 +154,9 @@ describe('guided deposit', { timeout: E2E_TIMEOUT }, () => {
     );
     await expectAccessible(page);
     await screenshot(page, 'depot-3-certificat');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
+    const download = await downloadOf(page, () =>
       page.getByRole('button', { name: /Télécharger le certificat de dépôt/ }).click(),
-    ]);
+    );
     expect(download.suggestedFilename()).toMatch(/^certificat-.+\.pdf$/);
     const text = (await extractPdfPages(new Uint8Array(fs.readFileSync(await download.path())))).pages
       .map((p) => p.text)

@@ -5,7 +5,7 @@ import { extractPdfPages } from '../../shared/documents/pdf-text';
 import { addDays, parisDateOf } from '../../shared/domain/calendar';
 import { DEMO } from '../../shared/seed/demo';
 import { draftWithMainFile, type Json, pollVerified, type Session, signInAs } from '../integration/api/dossiers/client';
-import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
+import { DEMO_LOGINS, downloadOf, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /**
  * The Dossier screen, its Actions and Rechercher in a real browser, on one platform: a monthly acompte goes from the
@@ -88,15 +88,14 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     await expectAccessible(page);
     // Each sent piece's deposit certificate downloads from the chain: the titulaire's PDM, read by the MOE
     const certificat: string = (await dossier(DEMO_LOGINS.moe)).pieces[0].certificat;
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
+    const download = await downloadOf(page, () =>
       page
         .getByTestId('chaine')
         .locator('li')
         .first()
         .getByRole('button', { name: 'Certificat de dépôt (PDF)' })
         .click(),
-    ]);
+    );
     expect(download.suggestedFilename()).toBe(`certificat-${certificat}.pdf`);
     const pdf = await extractPdfPages(new Uint8Array(fs.readFileSync(await download.path())));
     const text = pdf.pages.map((p) => p.text).join('\n');
@@ -107,10 +106,7 @@ describe('dossier screen', { timeout: E2E_TIMEOUT }, () => {
     await pdm.getByRole('button', { name: 'Voir les fichiers' }).click();
     await eventually(() => pdm.textContent()).toContain('numéro de la pièce PDM-E2E-1 (page 1)');
     expect(await pdm.textContent()).toContain('fichier principal, vérification : vérifié');
-    const [file] = await Promise.all([
-      page.waitForEvent('download'),
-      pdm.getByRole('button', { name: 'Télécharger PDM-E2E-1.pdf' }).click(),
-    ]);
+    const file = await downloadOf(page, () => pdm.getByRole('button', { name: 'Télécharger PDM-E2E-1.pdf' }).click());
     expect(file.suggestedFilename()).toBe('PDM-E2E-1.pdf');
     const read = await extractPdfPages(new Uint8Array(fs.readFileSync(await file.path())));
     expect(read.pages[0]?.text).toContain('Numero de facture : PDM-E2E-1');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type Platform, ROOT, type StartPlatformOptions, startPlatform } from '../../infra/local/platform';
 import { buildPortal, DIST_DIR } from '../../infra/local/portal/build';
@@ -182,6 +182,42 @@ export async function expectAccessible(page: Page): Promise<void> {
     (v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
   expect(report, `violations axe sur ${page.url()}`).toEqual([]);
+}
+
+/**
+ * Clicks with `click` and returns the download it starts (a certificate built by the API, a file from the bucket, a
+ * ZIP): within 60 s, what a page on a loaded 2-core machine may take to fetch a link and follow it. When none starts,
+ * fails with what would tell why: the page's error messages, the requests that failed or were refused (4xx/5xx)
+ * meanwhile, and a screenshot `telechargement-manque.png` in SCREENS_DIR.
+ */
+export async function downloadOf(page: Page, click: () => Promise<unknown>, timeout = 60_000): Promise<Download> {
+  const trouble: string[] = [];
+  const onResponse = (r: { status(): number; url(): string }) => {
+    if (r.status() >= 400) trouble.push(`${r.status()} ${r.url().split('?')[0]}`);
+  };
+  const onFailed = (r: { url(): string; failure(): { errorText: string } | null }) => {
+    // A navigation turned into a download is aborted by Chromium: that one is no trouble
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED')
+      trouble.push(`${r.failure()?.errorText} ${r.url().split('?')[0]}`);
+  };
+  page.on('response', onResponse);
+  page.on('requestfailed', onFailed);
+  try {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout }), click()]);
+    return download;
+  } catch (e) {
+    const shown = await page
+      .locator('.fr-error-text, [role="alert"]')
+      .allTextContents()
+      .catch(() => []);
+    await screenshot(page, 'telechargement-manque').catch(() => undefined);
+    throw new Error(
+      `aucun téléchargement (${(e as Error).message}) ; la page affiche : ${JSON.stringify(shown)} ; requêtes en échec : ${JSON.stringify(trouble)}`,
+    );
+  } finally {
+    page.off('response', onResponse);
+    page.off('requestfailed', onFailed);
+  }
 }
 
 /** A full-page screenshot `<name>.png` in SCREENS_DIR. */

@@ -7,7 +7,7 @@ import type { WorkflowPort } from '../../shared/adapters/workflow';
 import { DEMO } from '../../shared/seed/demo';
 import { contextWith } from '../../shared/services/context';
 import { unzip } from '../setup/zip';
-import { DEMO_LOGINS, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
+import { DEMO_LOGINS, downloadOf, E2E_TIMEOUT, eventually, expectAccessible, screenshot, usePortal } from './harness';
 
 /**
  * The header's notifications bell, the Notifications page and the e-mail choices of « Mon compte » (issue 13), then
@@ -146,10 +146,9 @@ describe('notifications and the dossier de preuve in the portal', { timeout: E2E
     const section = page.getByTestId('dossier-de-preuve');
     await eventually(() => section.textContent()).toContain('Ce paiement est en retard');
     await expectAccessible(page);
-    const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: 60_000 }),
+    const download = await downloadOf(page, () =>
       section.getByRole('button', { name: 'Télécharger le dossier de preuve' }).click(),
-    ]);
+    );
     expect(download.suggestedFilename()).toMatch(new RegExp(`^dossier-de-preuve-.*${dossierId}\\.zip$`));
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'preuve-')), download.suggestedFilename());
     await download.saveAs(file);

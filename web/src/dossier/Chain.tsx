@@ -152,7 +152,11 @@ function PieceFiles({ dossierId, pieceId }: { dossierId: string; pieceId: string
           {suggestions.map(([k, v]) => `${SUGGESTION_LABELS[k] ?? k} ${v.valeur} (page ${v.page})`).join(' ; ')}
         </p>
       ) : null}
-      {error ? <p className="fr-error-text">{error}</p> : null}
+      {error ? (
+        <p className="fr-error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
