@@ -1,6 +1,6 @@
 import * as http from 'node:http';
+import type * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
 
 /** Listens on `port` (0: any free port) on `host`; rejects with the raw error (EADDRINUSE…). */
 export function listen(server: net.Server, port: number, host: string): Promise<number> {
@@ -28,14 +28,6 @@ export async function listenPreferring(server: net.Server, preferred: number, ho
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return listen(server, 0, host);
   }
-}
-
-/** A port free right now (for a child process that must be given its port up front). */
-export async function freePort(preferred = 0, host = '127.0.0.1'): Promise<number> {
-  const probe = net.createServer();
-  const port = await listenPreferring(probe, preferred, host);
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 export function closeServer(server: http.Server | net.Server | undefined): Promise<void> {

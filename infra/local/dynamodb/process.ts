@@ -2,9 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError, portBusy } from '../errors';
-import { freePort } from '../net';
 import { processAlive } from '../process-alive';
 import { dynamoDbLocalJar, findJava, type Java, loopbackLauncherClassPath } from './java';
+
+/** How long the JVM has to start and bind its port (seconds on a loaded machine). */
+const LISTEN_TIMEOUT_MS = 60_000;
 
 /** The only address DynamoDB Local listens on: it checks no credential, so it must not be reachable from the network. */
 export const DYNAMODB_LOCAL_HOST = '127.0.0.1';
@@ -98,18 +100,19 @@ export async function reapStaleJvm(pidFile: string): Promise<number | undefined>
 }
 
 /**
- * Starts Amazon DynamoDB Local (shared DB) and resolves once it answers HTTP. The port is picked free just before
- * the JVM binds it; if another process takes it meanwhile, another one is picked.
+ * Starts Amazon DynamoDB Local (shared DB) and resolves once it listens. The JVM binds the port itself (0: any free
+ * one) and says which it holds (LoopbackLauncher.java), so the endpoint is always this JVM's: a port picked free
+ * beforehand could be taken by another process before the JVM binds it, and that process taken for DynamoDB Local.
+ * A preferred port already taken falls back to a free one.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const java = options.java ?? (await findJava());
   const launcher = await loopbackLauncherClassPath(java);
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startOnce({ ...options, java }, launcher, await freePort(attempt === 1 ? options.port : 0));
-    } catch (error) {
-      if (!(error instanceof PlatformError && error.code === 'PORT_OCCUPE') || attempt >= 3) throw error;
-    }
+  try {
+    return await startOnce({ ...options, java }, launcher, options.port);
+  } catch (error) {
+    if (!(error instanceof PlatformError && error.code === 'PORT_OCCUPE') || options.port === 0) throw error;
+    return startOnce({ ...options, java }, launcher, 0);
   }
 }
 
@@ -132,10 +135,9 @@ async function startOnce(
     [launcher, jar].join(path.delimiter),
     'LoopbackLauncher',
     DYNAMODB_LOCAL_HOST,
+    String(port),
     '-sharedDb',
     '-disableTelemetry',
-    '-port',
-    String(port),
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
   ];
   if (options.dbPath) fs.mkdirSync(options.dbPath, { recursive: true });
@@ -155,12 +157,22 @@ async function startOnce(
     resolvePid = resolve;
     if (jvmPid) resolve(jvmPid);
   });
+  let resolveListening!: (port: number) => void;
+  const listening = new Promise<number>((resolve) => {
+    resolveListening = resolve;
+  });
+  let boundPort: number | undefined;
   const onOutput = (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
     const m = /__JVM_PID__=(\d+)/.exec(output);
     if (m && !jvmPid) {
       jvmPid = Number(m[1]);
       resolvePid(jvmPid);
+    }
+    const l = /__LISTENING__=[^\s:]+:(\d+)/.exec(output);
+    if (l && boundPort === undefined) {
+      boundPort = Number(l[1]);
+      resolveListening(boundPort);
     }
   };
   child.stdout?.on('data', onOutput);
@@ -181,7 +193,6 @@ async function startOnce(
   const onExit = () => killAll('SIGKILL');
   process.once('exit', onExit);
 
-  const endpoint = `http://${DYNAMODB_LOCAL_HOST}:${port}`;
   const stop = async () => {
     process.off('exit', onExit);
     child.stdin?.end();
@@ -197,20 +208,23 @@ async function startOnce(
     if (options.pidFile) fs.rmSync(options.pidFile, { force: true });
   };
 
+  const exitedEarly = exited.then((code) => Promise.reject(new Error(`le processus Java s’est arrêté (code ${code})`)));
+  exitedEarly.catch(() => undefined);
   try {
-    const pid = await Promise.race([
-      pidKnown,
-      exited.then((code) => Promise.reject(new Error(`sortie immédiate (code ${code})`))),
-    ]);
+    const pid = await Promise.race([pidKnown, exitedEarly]);
     if (options.pidFile) {
       fs.mkdirSync(path.dirname(options.pidFile), { recursive: true });
-      fs.writeFileSync(
-        options.pidFile,
-        JSON.stringify({ pid, pgid: child.pid, port, startedAt: new Date().toISOString() }),
-      );
+      fs.writeFileSync(options.pidFile, JSON.stringify({ pid, pgid: child.pid, startedAt: new Date().toISOString() }));
     }
-    await waitForHttp(endpoint, exited, 60_000);
-    return { endpoint, port, pid, stop };
+    let timer: NodeJS.Timeout | undefined;
+    const bound = await Promise.race([
+      listening,
+      exitedEarly,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`pas à l’écoute après ${LISTEN_TIMEOUT_MS} ms`)), LISTEN_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return { endpoint: `http://${DYNAMODB_LOCAL_HOST}:${bound}`, port: bound, pid, stop };
   } catch (error) {
     await stop();
     if (/Address already in use|BindException/i.test(output)) throw portBusy(port, 'DynamoDB Local');
@@ -221,28 +235,4 @@ async function startOnce(
       { cause: error },
     );
   }
-}
-
-async function waitForHttp(endpoint: string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
-  let gone = false;
-  void exited.then(() => {
-    gone = true;
-  });
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (gone) throw new Error('le processus Java s’est arrêté');
-    try {
-      // Any HTTP answer (even "missing authentication") means the server is up.
-      await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
-        body: '{}',
-        signal: AbortSignal.timeout(1000),
-      });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`pas de réponse après ${timeoutMs} ms`);
 }
