@@ -27,7 +27,8 @@ async function jvmLaunchedWith(port: number): Promise<void> {
   throw new Error(`no DynamoDB Local JVM launched with port ${port}`);
 }
 
-describe('DynamoDB Local port', () => {
+// Each test starts a JVM, two when the first cannot bind: seconds each on a loaded 2-core machine
+describe('DynamoDB Local port', { timeout: 120_000 }, () => {
   const started: DynamoDbLocal[] = [];
   const servers: http.Server[] = [];
   afterEach(async () => {
