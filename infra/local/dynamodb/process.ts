@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { PlatformError, portBusy } from '../errors';
+import { closeServer, listen } from '../net';
 import { processAlive } from '../process-alive';
 import { dynamoDbLocalJar, findJava, type Java, loopbackLauncherClassPath } from './java';
 
@@ -108,11 +110,26 @@ export async function reapStaleJvm(pidFile: string): Promise<number | undefined>
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const java = options.java ?? (await findJava());
   const launcher = await loopbackLauncherClassPath(java);
+  // A preferred port seen taken now is not worth a JVM start that would fail on it
+  const port = options.port !== 0 && !(await portFreeNow(options.port)) ? 0 : options.port;
   try {
-    return await startOnce({ ...options, java }, launcher, options.port);
+    return await startOnce({ ...options, java }, launcher, port);
   } catch (error) {
-    if (!(error instanceof PlatformError && error.code === 'PORT_OCCUPE') || options.port === 0) throw error;
+    if (!(error instanceof PlatformError && error.code === 'PORT_OCCUPE') || port === 0) throw error;
     return startOnce({ ...options, java }, launcher, 0);
+  }
+}
+
+/** Whether `port` can be bound on DynamoDB Local's address at this instant (a hint only: it may be taken next). */
+async function portFreeNow(port: number): Promise<boolean> {
+  const probe = net.createServer();
+  try {
+    await listen(probe, port, DYNAMODB_LOCAL_HOST);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await closeServer(probe);
   }
 }
 
