@@ -178,7 +178,6 @@ async function startOnce(
   const listening = new Promise<number>((resolve) => {
     resolveListening = resolve;
   });
-  let boundPort: number | undefined;
   const onOutput = (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
     const m = /__JVM_PID__=(\d+)/.exec(output);
@@ -186,11 +185,9 @@ async function startOnce(
       jvmPid = Number(m[1]);
       resolvePid(jvmPid);
     }
+    // Once seen, the line stays in the window for a while: resolving again changes nothing
     const l = /__LISTENING__=[^\s:]+:(\d+)/.exec(output);
-    if (l && boundPort === undefined) {
-      boundPort = Number(l[1]);
-      resolveListening(boundPort);
-    }
+    if (l) resolveListening(Number(l[1]));
   };
   child.stdout?.on('data', onOutput);
   child.stderr?.on('data', onOutput);

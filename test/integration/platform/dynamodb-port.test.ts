@@ -5,11 +5,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../infra/local/dynamodb';
 import { listeningSockets } from './sockets';
 
-/**
- * DynamoDB Local's endpoint is the port its own JVM holds, as the JVM reports it once bound, never a port picked
- * beforehand and merely found answering: another process (another test file's platform, any HTTP server) could
- * have taken that port in the seconds the JVM takes to start, and been used as the database.
- */
 /** Resolves once a DynamoDB Local JVM given `port` runs (its command line, in /proc): it has not bound it yet. */
 async function jvmLaunchedWith(port: number): Promise<void> {
   for (let i = 0; i < 2000; i += 1) {
@@ -27,6 +22,11 @@ async function jvmLaunchedWith(port: number): Promise<void> {
   throw new Error(`no DynamoDB Local JVM launched with port ${port}`);
 }
 
+/**
+ * DynamoDB Local's endpoint is the port its own JVM holds, as the JVM reports it once bound, never a port picked
+ * beforehand and merely found answering: another process (another test file's platform, any HTTP server) could
+ * have taken that port in the seconds the JVM takes to start, and been used as the database.
+ */
 // Each test starts a JVM, two when the first cannot bind: seconds each on a loaded 2-core machine
 describe('DynamoDB Local port', { timeout: 120_000 }, () => {
   const started: DynamoDbLocal[] = [];
