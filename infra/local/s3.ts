@@ -120,6 +120,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     }
   });
   const { port: internalPort } = await server.run();
+  // The front is s3rver's only client and keeps its connections in a pool (`agent` below). Node closes an idle
+  // connection after 5 s by default; a request the front sends on it at that instant fails ("socket hang up", 502 to
+  // the browser, seen once in CI on a download). s3rver leaves idle connections to the front, which closes them at stop.
+  if (server.httpServer) server.httpServer.keepAliveTimeout = 0;
   const maxPostBytes = options.maxPostBytes ?? 64 * 1024 * 1024;
   const agent = new http.Agent({ keepAlive: true });
   const objectPath = (bucket: string, key: string) => `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
