@@ -125,6 +125,26 @@ describe('answers: the same as the embedded platform’s storage gives the S3 cl
     await objects.hide('uploads/hidden');
     await expect(objects.head('uploads/hidden')).resolves.toBeUndefined();
   });
+
+  // The storage front sends every request to s3rver on pooled connections. Node's HTTP server closes an idle one after
+  // 5 s by default and says so (`Keep-Alive: timeout=5`); a request the front sent on it at that very instant failed
+  // with "socket hang up", a 502 for the browser (a download lost so in CI). s3rver must leave idle connections to
+  // its one client, which closes them when the platform stops.
+  it('behind the front, s3rver keeps idle pooled connections open: it announces no idle timeout', async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    const headers = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+      http
+        .get(`${s3.internalEndpoint}/`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers));
+        })
+        .on('error', reject);
+    });
+    agent.destroy();
+    expect(headers.connection).toBe('keep-alive');
+    // Node writes `Keep-Alive: timeout=<s>` when it will close the idle connection itself: here it must not
+    expect(headers['keep-alive']).toBeUndefined();
+  });
 });
 
 describe('transient failures, tried three times in all as the SDK does', () => {
